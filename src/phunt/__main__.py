@@ -1,0 +1,5 @@
+"""Allow ``python -m phunt``."""
+
+from phunt.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``phunt`` command line: thin commands over the stage services."""

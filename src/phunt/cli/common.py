@@ -1,0 +1,104 @@
+"""Options and helpers shared by every command.
+
+Nothing heavy is imported here: ``phunt --help`` must answer at once, so database and
+image libraries are imported inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from phunt.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from phunt.config import Settings
+
+HomeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--home", help="Data folder (default $PHUNT_HOME or ./phunt-data).", metavar="DIR"
+    ),
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL (default $PHUNT_DATABASE_URL or SQLite in the data folder)."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def settings(home: str | None, db: str | None) -> Settings:
+    from phunt.config import resolve
+
+    return resolve(home, db)
+
+
+@contextmanager
+def session_for(home: str | None, db: str | None) -> Iterator[tuple[Session, Settings]]:
+    """Open the database (migrating it if needed) and yield a committing session."""
+    from phunt.cases.db import Database
+
+    cfg = settings(home, db)
+    database = Database(cfg.database_url)
+    try:
+        with database.session() as session:
+            yield session, cfg
+    finally:
+        database.close()
+
+
+def parse_time(text: str | None, cfg: Settings) -> datetime:
+    """An ISO 8601 time; without a zone it is read in the unit's time zone. None means now."""
+    from phunt.cases.types import utcnow
+
+    if text is None:
+        return utcnow()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"not an ISO 8601 date-time: {text!r} (e.g. 2026-11-28T06:30)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=cfg.timezone)
+    return value
+
+
+def print_json(obj: Any) -> None:
+    """One JSON document on stdout."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def print_json_lines(objs: Iterable[Any]) -> None:
+    for obj in objs:
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A Rich table; empty cells for None."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """Repeated options and comma-separated values, flattened."""
+    out: list[str] = []
+    for value in values or []:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return out

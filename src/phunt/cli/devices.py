@@ -1,0 +1,145 @@
+"""``phunt device`` and ``phunt custody``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from phunt.cli.common import (
+    DbOpt,
+    HomeOpt,
+    JsonOpt,
+    parse_time,
+    print_json,
+    print_json_lines,
+    print_table,
+    session_for,
+)
+
+device_app = typer.Typer(help="Seized devices.", no_args_is_help=True)
+custody_app = typer.Typer(help="Chain of custody of devices.", no_args_is_help=True)
+
+
+@device_app.command("add")
+def device_add(
+    evidence: Annotated[str, typer.Option("--evidence", help="Unique evidence number.")],
+    kind: Annotated[
+        str,
+        typer.Option(help="mobile phone, modem, hard disk, memory card, laptop, computer, other."),
+    ],
+    make: Annotated[str, typer.Option()] = "",
+    model: Annotated[str, typer.Option()] = "",
+    serial: Annotated[str, typer.Option()] = "",
+    imei: Annotated[str, typer.Option()] = "",
+    raid: Annotated[int | None, typer.Option(help="Raid id it was seized in.")] = None,
+    suspect: Annotated[int | None, typer.Option(help="Suspect id it was seized from.")] = None,
+    case: Annotated[int | None, typer.Option(help="Case id.")] = None,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register a seized device."""
+    from phunt.cases.devices import add_device
+    from phunt.cases.records import as_dict
+
+    with session_for(home, db) as (session, cfg):
+        device = add_device(
+            session,
+            evidence,
+            kind,
+            make=make,
+            model=model,
+            serial=serial,
+            imei=imei,
+            raid_id=raid,
+            suspect_id=suspect,
+            case_id=case,
+        )
+        out = as_dict(device, cfg.timezone)
+    print_json(out) if as_json else print(f"device {out['id']} registered: {evidence}")
+
+
+@device_app.command("list")
+def device_list(
+    case: Annotated[int | None, typer.Option(help="Only this case.")] = None,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List devices."""
+    from phunt.cases.devices import list_devices
+    from phunt.cases.records import as_dict
+
+    with session_for(home, db) as (session, cfg):
+        rows = [as_dict(d, cfg.timezone) for d in list_devices(session, case)]
+    if as_json:
+        print_json_lines(rows)
+        return
+    cols = ["id", "evidence", "kind", "make", "model", "case", "raid"]
+    print_table(
+        "Devices",
+        cols,
+        (
+            (
+                r["id"],
+                r["evidence_number"],
+                r["kind"],
+                r["make"],
+                r["model"],
+                r["case_id"],
+                r["raid_id"],
+            )
+            for r in rows
+        ),
+    )
+
+
+@custody_app.command("log")
+def custody_log(
+    device: Annotated[str, typer.Option(help="Device id or evidence number.")],
+    action: Annotated[
+        str, typer.Option(help="seized, transferred, received, imaged, examined, returned.")
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who handled the device.")],
+    at: Annotated[str | None, typer.Option(help="ISO 8601 time (default now).")] = None,
+    note: Annotated[str, typer.Option()] = "",
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Append a custody event."""
+    from phunt.cases.devices import log_custody
+    from phunt.cases.records import as_dict
+
+    with session_for(home, db) as (session, cfg):
+        event = log_custody(session, device, action, by, parse_time(at, cfg), note)
+        out = as_dict(event, cfg.timezone)
+    print_json(out) if as_json else print(f"custody event {out['id']}: {action} by {by}")
+
+
+@custody_app.command("show")
+def custody_show(
+    device: Annotated[str, typer.Argument(help="Device id or evidence number.")],
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a device's chain of custody."""
+    from phunt.cases.devices import custody_history
+    from phunt.cases.records import as_dict
+
+    with session_for(home, db) as (session, cfg):
+        rows = [as_dict(e, cfg.timezone) for e in custody_history(session, device)]
+    if as_json:
+        print_json_lines(rows)
+        return
+    cols = ["time", "action", "by", "note"]
+    print_table(
+        f"Custody of {device}", cols, ((r["at"], r["action"], r["actor"], r["note"]) for r in rows)
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(device_app, name="device")
+    app.add_typer(custody_app, name="custody")

@@ -1,0 +1,1 @@
+"""Ingest: turn every entry of a source into hashes, types and matches."""

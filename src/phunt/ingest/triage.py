@@ -1,0 +1,81 @@
+"""On-scene triage without a case: hash every file of some sources, match against lists.
+
+``phunt hash`` and ``phunt scan`` are thin wrappers over :func:`hash_sources` and
+:func:`scan_sources`; the web app and ingest use the same functions.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from phunt.ingest.hasher import FileResult, hash_entry
+from phunt.sources.base import Entry, display_path
+from phunt.sources.folder import FolderSource
+
+
+def iter_entries(path: str) -> Iterator[Entry]:
+    """Every entry of the evidence at ``path``."""
+    if not os.path.lexists(path):
+        yield Entry(path=display_path(path), error="no such file or folder")
+        return
+    yield from FolderSource(path).entries()
+
+
+def hash_sources(paths: Iterable[str]) -> Iterator[FileResult]:
+    """Hash every file under ``paths`` in a stable order, one result per entry."""
+    for path in paths:
+        for entry in iter_entries(path):
+            yield hash_entry(entry)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One file found on a list; ``distance`` is 0 for cryptographic hashes."""
+
+    path: str
+    sha256: str | None
+    kind: str
+    list: str
+    category: str | None
+    distance: int
+    entry: int
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": "match",
+            "path": self.path,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "list": self.list,
+            "category": self.category,
+            "distance": self.distance,
+            "entry": self.entry,
+        }
+        out.update(self.detail)
+        return out
+
+
+@dataclass
+class ScanSummary:
+    """The totals printed last by ``phunt scan``."""
+
+    files: int = 0
+    bytes: int = 0
+    matched_files: int = 0
+    errors: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "type": "summary",
+            "files": self.files,
+            "bytes": self.bytes,
+            "matched_files": self.matched_files,
+            "errors": self.errors,
+            "elapsed_s": round(time.monotonic() - self.started, 3),
+        }

@@ -1,0 +1,51 @@
+"""A name-keyed registry with a duplicate-name check.
+
+Used for sources, hash algorithms, hash-list formats and chat parsers: each format is one
+class in one file, registered under a unique name; registering a name twice is a
+programming error caught at import time rather than a silent override.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+from phunt.errors import UsageError
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Ordered mapping of unique names to registered objects (usually classes)."""
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+        self._items: dict[str, T] = {}
+
+    def register(self, name: str, item: T) -> T:
+        """Add ``item`` under ``name``; raise ``ValueError`` if the name is taken."""
+        if name in self._items:
+            raise ValueError(f"{self._what} {name!r} is already registered")
+        self._items[name] = item
+        return item
+
+    def get(self, name: str) -> T:
+        """Return the item named ``name`` or raise :class:`UsageError` listing the choices."""
+        try:
+            return self._items[name]
+        except KeyError:
+            choices = ", ".join(sorted(self._items)) or "none"
+            raise UsageError(f"unknown {self._what} {name!r} (choose from: {choices})") from None
+
+    def names(self) -> list[str]:
+        """Registered names in registration order."""
+        return list(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[tuple[str, T]]:
+        return iter(list(self._items.items()))
+
+    def __len__(self) -> int:
+        return len(self._items)

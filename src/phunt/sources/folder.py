@@ -1,0 +1,106 @@
+"""A folder on the local file system (a mounted device, a copied extraction).
+
+Walked depth-first in name order; symbolic links are never followed (they could lead
+out of the evidence or into a loop) and are recorded as skipped, as are FIFOs, sockets,
+device nodes and folders that cannot be listed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+
+from phunt.sources.base import Entry, FileTimes, Source, display_path, name_problem
+from phunt.sources.base import utc_from_timestamp as _utc
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def times_from_stat(st: os.stat_result) -> FileTimes:
+    """MAC(B) times from ``os.lstat``; birth time only where the platform keeps it."""
+    birth = getattr(st, "st_birthtime", None)
+    return FileTimes(
+        modified=_utc(st.st_mtime),
+        accessed=_utc(st.st_atime),
+        changed=_utc(st.st_ctime),
+        created=_utc(birth),
+    )
+
+
+def _special_reason(mode: int) -> str | None:
+    for test, what in _SPECIAL_KINDS:
+        if test(mode):
+            return f"skipped: {what}, not a regular file"
+    return None
+
+
+def _symlink_entry(path: str) -> Entry:
+    try:
+        target = display_path(os.readlink(path))
+    except OSError as exc:
+        target = f"unreadable ({exc.strerror})"
+    broken = not os.path.exists(path)
+    what = "broken symbolic link" if broken else "symbolic link, not followed"
+    return Entry(path=display_path(path), error=f"skipped: {what} (-> {target})")
+
+
+class FolderSource(Source):
+    """Every file under a folder (or a single plain file named directly)."""
+
+    name = "folder"
+
+    @classmethod
+    def probe(cls, path: str, head: bytes) -> bool:
+        return os.path.isdir(path)
+
+    def entries(self) -> Iterator[Entry]:
+        try:
+            st = os.lstat(self.path)
+        except OSError as exc:
+            yield Entry(path=self.display, error=f"cannot read: {exc.strerror}")
+            return
+        if stat.S_ISDIR(st.st_mode):
+            yield from self._walk(self.path)
+        else:
+            yield self._entry(self.path, st)
+
+    def _walk(self, folder: str) -> Iterator[Entry]:
+        try:
+            with os.scandir(folder) as it:
+                children = sorted(it, key=lambda e: os.fsencode(e.name))
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            yield Entry(path=display_path(folder), error=f"cannot list folder: {reason}")
+            return
+        for child in children:
+            try:
+                st = child.stat(follow_symlinks=False)
+            except OSError as exc:
+                yield Entry(path=display_path(child.path), error=f"cannot stat: {exc.strerror}")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                yield from self._walk(child.path)
+            else:
+                yield self._entry(child.path, st)
+
+    def _entry(self, path: str, st: os.stat_result) -> Entry:
+        if stat.S_ISLNK(st.st_mode):
+            return _symlink_entry(path)
+        reason = _special_reason(st.st_mode)
+        times = times_from_stat(st)
+        problem = name_problem(path)
+        if reason is not None:
+            return Entry(path=display_path(path), times=times, error=reason, name_problem=problem)
+        return Entry(
+            path=display_path(path),
+            size=st.st_size,
+            times=times,
+            name_problem=problem,
+            local_path=path,
+        )

@@ -1,0 +1,80 @@
+"""The CLI answers at once, and user mistakes are one line and exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from test_lib import run_phunt
+
+HEAVY = ["sqlalchemy", "alembic", "numpy", "PIL", "av", "dfvfs", "numba", "dask", "magic"]
+
+
+def test_help_imports_no_heavy_library() -> None:
+    # Time itself is measured in bench/cli.py; here we guard the cause of slowness.
+    code = (
+        "import sys, json\n"
+        "sys.argv = ['phunt', '--help']\n"
+        "from phunt.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_help_lists_command_groups() -> None:
+    result = run_phunt("--help")
+    assert result.returncode == 0
+    for word in ["hash", "scan", "case", "device", "custody", "audit", "stats"]:
+        assert word in result.stdout
+
+
+def test_user_error_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = run_phunt(
+        "case",
+        "open",
+        "--number",
+        "1",
+        "--station",
+        "PS",
+        "--district",
+        "Atlantis",
+        "--home",
+        str(tmp_path),
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("phunt: error: no district 'Atlantis'")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
+    result = run_phunt("operation", "list", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert result.stderr.startswith("phunt: error: cannot reach database")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_option_value_exits_2(tmp_path: Path) -> None:
+    result = run_phunt(
+        "raid",
+        "add",
+        "--operation",
+        "x",
+        "--district",
+        "Kollam",
+        "--location",
+        "l",
+        "--team-lead",
+        "t",
+        "--at",
+        "yesterday",
+        "--home",
+        str(tmp_path),
+    )
+    assert result.returncode == 2
+    assert "not an ISO 8601 date-time" in result.stderr or "no operation" in result.stderr

@@ -1,0 +1,147 @@
+"""``phunt hash`` and ``phunt scan`` as an officer runs them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_lib import run_phunt
+
+
+def _jsonl(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _hostile_tree(root: Path) -> None:
+    (root / "ok").mkdir(parents=True)
+    (root / "ok" / "a.txt").write_bytes(b"alpha\n")
+    (root / "secret.txt").write_bytes(b"cannot read me")
+    (root / "secret.txt").chmod(0)
+    (root / "locked").mkdir()
+    (root / "locked" / "hidden.txt").write_bytes(b"x")
+    (root / "locked").chmod(0)
+    os.mkfifo(root / "pipe")
+    os.symlink("nowhere", root / "dangling")
+    (root / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"latin-1 name")
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    root = tmp_path / "evidence"
+    _hostile_tree(root)
+    yield root
+    (root / "locked").chmod(0o755)
+
+
+def test_hash_json_lines_and_errors(hostile: Path) -> None:
+    result = run_phunt("hash", str(hostile), "--json", drop_privileges=True)
+    assert result.returncode == 2  # some files could not be read
+    records = {Path(r["path"]).name: r for r in _jsonl(result.stdout)}
+    ok = records["a.txt"]
+    assert ok == {
+        "path": str(hostile / "ok" / "a.txt"),
+        "size": 6,
+        "md5": hashlib.md5(b"alpha\n").hexdigest(),
+        "sha1": hashlib.sha1(b"alpha\n").hexdigest(),
+        "sha256": hashlib.sha256(b"alpha\n").hexdigest(),
+        "mime": "text/plain",
+        "error": None,
+    }
+    assert "Permission denied" in str(records["secret.txt"]["error"])
+    assert records["secret.txt"]["md5"] is None
+    assert "cannot list folder: Permission denied" in str(records["locked"]["error"])
+    assert "FIFO" in str(records["pipe"]["error"])
+    assert "broken symbolic link" in str(records["dangling"]["error"])
+    bad_name = records["caf\\xe9.txt"]
+    assert "not valid UTF-8" in str(bad_name["error"])
+    assert bad_name["sha256"] == hashlib.sha256(b"latin-1 name").hexdigest()
+    assert len(records) == 6
+
+
+def test_hash_plain_output(tmp_path: Path) -> None:
+    (tmp_path / "f.bin").write_bytes(b"\x00\x01")
+    result = run_phunt("hash", str(tmp_path))
+    assert result.returncode == 0
+    assert result.stdout.startswith(hashlib.sha256(b"\x00\x01").hexdigest())
+
+
+def test_hash_missing_path(tmp_path: Path) -> None:
+    result = run_phunt("hash", str(tmp_path / "nope"), "--json")
+    assert result.returncode == 2
+    assert _jsonl(result.stdout)[0]["error"] == "no such file or folder"
+
+
+@pytest.mark.slow
+def test_hash_streams_large_files_in_bounded_memory(tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as fh:  # 1 GiB of real data, not a sparse hole
+        block = os.urandom(1 << 20)
+        for _ in range(1024):
+            fh.write(block)
+    code = (
+        "import resource, sys\n"
+        "sys.argv = ['phunt', 'hash', '--json', sys.argv[1]]\n"
+        "from phunt.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(big)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    peak_kib = int(lines[-1])
+    assert json.loads(lines[0])["size"] == 1 << 30
+    assert peak_kib < 100 * 1024, f"peak RSS {peak_kib} KiB"
+
+
+def test_scan_json_and_exit_status(tmp_path: Path) -> None:
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    (ev / "known.jpg").write_bytes(b"pretend picture")
+    (ev / "other.txt").write_bytes(b"shopping list")
+    hl = tmp_path / "list.txt"
+    hl.write_text(hashlib.md5(b"pretend picture").hexdigest() + "\n")
+    found = run_phunt("scan", str(ev), "--hashlist", str(hl), "--json")
+    assert found.returncode == 1, found.stderr
+    lines = _jsonl(found.stdout)
+    assert lines[0] == {
+        "type": "match",
+        "path": str(ev / "known.jpg"),
+        "sha256": hashlib.sha256(b"pretend picture").hexdigest(),
+        "kind": "md5",
+        "list": "list.txt",
+        "category": None,
+        "distance": 0,
+        "entry": 1,
+    }
+    summary = lines[-1]
+    assert summary["type"] == "summary"
+    assert (summary["files"], summary["matched_files"], summary["errors"]) == (2, 1, 0)
+    assert summary["bytes"] == len(b"pretend picture") + len(b"shopping list")
+
+    (ev / "known.jpg").unlink()
+    clean = run_phunt("scan", str(ev), "--hashlist", str(hl), "--json")
+    assert clean.returncode == 0
+    os.mkfifo(ev / "pipe")
+    with_error = run_phunt("scan", str(ev), "--hashlist", str(hl), "--json")
+    assert with_error.returncode == 2
+    assert {
+        "type": "error",
+        "path": str(ev / "pipe"),
+        "error": "skipped: a FIFO (named pipe), not a regular file",
+    } in _jsonl(with_error.stdout)
+
+
+def test_scan_bad_list_is_one_clear_line(tmp_path: Path) -> None:
+    hl = tmp_path / "list.txt"
+    hl.write_text("d41d8cd98f00b204e9800998ecf8427e\nnot-a-hash-zz\n")
+    result = run_phunt("scan", str(tmp_path), "--hashlist", str(hl))
+    assert result.returncode == 2
+    assert result.stderr.startswith("phunt: error:") and "line 2" in result.stderr
+    missing = run_phunt("scan", str(tmp_path))
+    assert missing.returncode == 2 and "--hashlist" in missing.stderr

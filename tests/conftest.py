@@ -1,0 +1,71 @@
+"""Shared fixtures: every storage test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is the lab database; CI has it at 127.0.0.1:5432 (``PHUNT_TEST_POSTGRES``
+overrides the URL). Each test gets its own schema there and its own file for SQLite.
+With ``CI=true`` an unreachable PostgreSQL fails the test instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from test_lib import postgres_url_for_schema
+
+POSTGRES_URL = os.environ.get("PHUNT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_schema() -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    admin_url = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(admin_url)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        engine.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and unreachable: {exc.orig}")
+        pytest.skip(f"PostgreSQL unreachable: {exc.orig}")
+    try:
+        yield postgres_url_for_schema(POSTGRES_URL, schema)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL for an empty, isolated database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'phunt.db'}"
+    else:
+        yield from _postgres_schema()
+
+
+@pytest.fixture
+def database(db_url: str) -> Iterator[object]:
+    """An opened, migrated :class:`phunt.cases.db.Database`."""
+    from phunt.cases.db import Database
+
+    db = Database(db_url)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's PHUNT_* settings or writes into the work tree."""
+    for name in ("PHUNT_HOME", "PHUNT_DATABASE_URL", "PHUNT_TIMEZONE", "PHUNT_ACTOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PHUNT_HOME", str(tmp_path / "phunt-home"))

@@ -1,0 +1,60 @@
+"""The folder walker: stable order, nothing followed, every skip recorded."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from phunt.sources.folder import FolderSource
+
+
+def _tree(root: Path) -> None:
+    (root / "b").mkdir(parents=True)
+    (root / "a.txt").write_bytes(b"alpha")
+    (root / "b" / "c.bin").write_bytes(b"\x00" * 10)
+    os.symlink("a.txt", root / "link")
+    os.symlink("missing", root / "dangling")
+    os.symlink(".", root / "b" / "loop")
+    os.mkfifo(root / "pipe")
+    (root / os.fsdecode(b"bad\xffname.txt")).write_bytes(b"x")
+
+
+def test_walk_reports_every_item(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    entries = {
+        e.path.removeprefix(str(tmp_path) + "/"): e for e in FolderSource(str(tmp_path)).entries()
+    }
+    assert sorted(entries) == sorted(
+        ["a.txt", "b/c.bin", "b/loop", "link", "dangling", "pipe", "bad\\xffname.txt"]
+    )
+    assert entries["a.txt"].size == 5 and entries["a.txt"].error is None
+    assert entries["a.txt"].times.modified is not None
+    assert entries["link"].error == "skipped: symbolic link, not followed (-> a.txt)"
+    assert entries["dangling"].error == "skipped: broken symbolic link (-> missing)"
+    assert entries["b/loop"].error == "skipped: symbolic link, not followed (-> .)"
+    assert entries["pipe"].error == "skipped: a FIFO (named pipe), not a regular file"
+    bad = entries["bad\\xffname.txt"]
+    assert bad.error is None and bad.name_problem is not None and "UTF-8" in bad.name_problem
+    with bad.open() as fh:
+        assert fh.read() == b"x"
+
+
+def test_order_is_stable(tmp_path: Path) -> None:
+    for name in ["z", "a", "M", "b"]:
+        (tmp_path / name).write_text(name)
+    paths = [Path(e.path).name for e in FolderSource(str(tmp_path)).entries()]
+    assert paths == ["M", "a", "b", "z"]
+
+
+def test_single_file_and_missing_path(tmp_path: Path) -> None:
+    f = tmp_path / "one.txt"
+    f.write_text("1")
+    assert [e.path for e in FolderSource(str(f)).entries()] == [str(f)]
+    missing = list(FolderSource(str(tmp_path / "nope")).entries())
+    assert len(missing) == 1 and missing[0].error is not None and "cannot read" in missing[0].error
+
+
+def test_probe_is_for_folders(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    assert FolderSource.probe(str(tmp_path), b"")
+    assert not FolderSource.probe(str(tmp_path / "f"), b"x")

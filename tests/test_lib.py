@@ -1,0 +1,41 @@
+"""Helpers shared by tests (not a test module itself despite the name pytest sees)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+TEST_DATA = REPO / "test_data"
+
+
+def postgres_url_for_schema(url: str, schema: str) -> str:
+    """A URL whose connections use ``schema`` (psycopg passes ``options`` to the server)."""
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+def run_phunt(
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    drop_privileges: bool = False,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a child process as a user would.
+
+    ``drop_privileges`` runs it without root's capabilities (through ``setpriv``), so
+    permission tests mean the same as root in CI as for a developer.
+    """
+    cmd = [sys.executable, "-m", "phunt", *args]
+    if drop_privileges and os.geteuid() == 0:
+        cmd = ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--", *cmd]
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        cmd, capture_output=True, text=True, env=full_env, cwd=cwd, input=stdin, timeout=300
+    )
