@@ -24,8 +24,9 @@ from phunt.cases.db import Database
 from phunt.cases.devices import add_device, log_custody
 from phunt.cases.operations import add_raid, create_operation
 from phunt.cases.stats import operation_stats, totals
-from phunt.ingest.scan import ListMatcher, scan_sources
+from phunt.ingest.scan import load_list_file, scan_sources
 from phunt.ingest.triage import Match, ScanSummary
+from phunt.matching.engine import MatchEngine
 
 RAIDS = [
     ("Ernakulam", "Kakkanad, flat 4B"),
@@ -105,8 +106,8 @@ def run(home: Path, console: Console) -> int:
     lines += [hashlib.sha256(p.read_bytes()).hexdigest() for p in known]
     hash_list.write_text("\n".join(lines) + "\n")
 
-    matcher = ListMatcher()
-    matcher.add_file(str(hash_list))
+    matcher = MatchEngine()
+    load_list_file(matcher, str(hash_list))
     matched_total = 0
     table = Table(title="Triage of seized devices against known-demo.txt")
     for col in ("device", "files", "matched", "first match"):

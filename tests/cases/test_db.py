@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from phunt.cases.db import Database, current_revision, head_revision, make_engine, upgrade
-from phunt.cases.models import Base
+from phunt.cases.schema import metadata
 
 
 def test_upgrade_from_empty_reaches_head(db_url: str) -> None:
@@ -17,7 +17,7 @@ def test_upgrade_from_empty_reaches_head(db_url: str) -> None:
         upgrade(engine)
         assert current_revision(engine) == head_revision()
         tables = set(inspect(engine).get_table_names())
-        assert set(Base.metadata.tables) <= tables
+        assert set(metadata.tables) <= tables
         upgrade(engine)  # idempotent
         assert current_revision(engine) == head_revision()
     finally:
@@ -30,7 +30,7 @@ def test_models_and_migrations_agree(db_url: str) -> None:
         upgrade(engine)
         with engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-            diff = compare_metadata(ctx, Base.metadata)
+            diff = compare_metadata(ctx, metadata)
         assert diff == []
     finally:
         engine.dispose()

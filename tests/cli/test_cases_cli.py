@@ -20,7 +20,7 @@ def _lines(text: str) -> list[dict[str, object]]:
 
 
 def test_full_flow(db_url: str) -> None:
-    assert "schema 0001" in _run(db_url, "init")
+    assert "schema 0002" in _run(db_url, "init")
     op = json.loads(_run(db_url, "operation", "create", "P-Hunt", "--json"))
     assert op["name"] == "P-Hunt"
     raid = json.loads(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,8 @@ def test_hash_json_lines_and_errors(hostile: Path) -> None:
         "sha1": hashlib.sha1(b"alpha\n").hexdigest(),
         "sha256": hashlib.sha256(b"alpha\n").hexdigest(),
         "mime": "text/plain",
+        "pdq": None,
+        "pdq_quality": None,
         "error": None,
     }
     assert "Permission denied" in str(records["secret.txt"]["error"])
@@ -81,7 +84,7 @@ def test_hash_missing_path(tmp_path: Path) -> None:
 def test_hash_streams_large_files_in_bounded_memory(tmp_path: Path) -> None:
     big = tmp_path / "big.bin"
     with open(big, "wb") as fh:  # 1 GiB of real data, not a sparse hole
-        block = os.urandom(1 << 20)
+        block = random.Random(7).randbytes(1 << 20)
         for _ in range(1024):
             fh.write(block)
     code = (
@@ -118,6 +121,7 @@ def test_scan_json_and_exit_status(tmp_path: Path) -> None:
         "category": None,
         "distance": 0,
         "entry": 1,
+        "version": None,
     }
     summary = lines[-1]
     assert summary["type"] == "summary"

@@ -44,3 +44,41 @@ def test_opener_streams_and_flags_are_carried() -> None:
     out = r.as_json()
     assert out["deleted"] is True and out["warning"] == "slack"
     assert out["md5"] == hashlib.md5(b"abc").hexdigest()
+
+
+def _jpeg(path: Path) -> bytes:
+    from PIL import Image
+
+    Image.radial_gradient("L").convert("RGB").save(path, "JPEG", quality=90)
+    return path.read_bytes()
+
+
+def test_pictures_get_pdq_in_the_requested_mode(tmp_path: Path) -> None:
+    p = tmp_path / "g.jpg"
+    _jpeg(p)
+    r = hash_entry(Entry(path=str(p), local_path=str(p)))
+    out = r.as_json()
+    assert r.pdq is not None and len(out["pdq"]) == 64 and out["pdq_mode"] == "default"
+    assert isinstance(out["pdq_quality"], int)
+    assert len(r.pdq_variants()) >= 8
+    fast = hash_entry(Entry(path=str(p), local_path=str(p)), pdq_mode="fast")
+    assert fast.pdq is not None and fast.as_json()["pdq_mode"] in ("fast", "default")
+    assert hash_entry(Entry(path=str(p), local_path=str(p)), pdq_mode=None).pdq is None
+
+
+def test_truncated_picture_keeps_digests_and_reports_error(tmp_path: Path) -> None:
+    data = _jpeg(tmp_path / "full.jpg")
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(data[: len(data) // 2])
+    r = hash_entry(Entry(path=str(cut), local_path=str(cut)))
+    assert r.sha256 == hashlib.sha256(data[: len(data) // 2]).hexdigest()
+    assert r.error is not None and r.error.startswith("corrupt image:")
+    assert r.pdq is None
+
+
+def test_picture_inside_a_container_is_hashed_from_its_stream(tmp_path: Path) -> None:
+    data = _jpeg(tmp_path / "g.jpg")
+    r = hash_entry(Entry(path="phone.zip!/DCIM/g.jpg", opener=lambda: io.BytesIO(data)))
+    direct = hash_entry(Entry(path=str(tmp_path / "g.jpg"), local_path=str(tmp_path / "g.jpg")))
+    assert r.pdq is not None and direct.pdq is not None
+    assert r.pdq.hash.hex == direct.pdq.hash.hex

@@ -1,77 +1,23 @@
-"""Matching triage results against lists: known-bad reported, known-good and non-pertinent not."""
+"""Scanning sources against lists loaded from files and from governed hash sets."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-from phunt.hashsets.base import Category, HashEntry
-from phunt.ingest.hasher import FileResult
-from phunt.ingest.scan import ListMatcher, scan_sources
+from PIL import Image
+
+from phunt.cases.db import Database
+from phunt.cases.hashset_store import disable_entry, import_hash_list
+from phunt.ingest.scan import load_hash_sets, load_list_file, scan_sources
 from phunt.ingest.triage import Match, ScanSummary
+from phunt.matching.engine import MatchEngine
 
 
-def _result(data: bytes, path: str = "/ev/x.jpg") -> FileResult:
-    return FileResult(
-        path=path,
-        size=len(data),
-        md5=hashlib.md5(data).hexdigest(),
-        sha1=hashlib.sha1(data).hexdigest(),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-
-
-def test_each_kind_matches_with_provenance() -> None:
-    m = ListMatcher()
-    a, b, c = b"picture a", b"picture b", b"picture c"
-    m.add(
-        "bad.txt",
-        "known-bad",
-        [
-            HashEntry({"md5": hashlib.md5(a).hexdigest()}, record=3),
-            HashEntry({"sha1": hashlib.sha1(b).hexdigest()}, Category(1, "vics-us-2.0"), record=4),
-            HashEntry({"sha256": hashlib.sha256(c).hexdigest()}, record=5),
-        ],
-    )
-    (ma,) = m.match(_result(a))
-    assert (ma.kind, ma.list, ma.entry, ma.distance, ma.category) == ("md5", "bad.txt", 3, 0, None)
-    (mb,) = m.match(_result(b))
-    assert (mb.kind, mb.category, mb.detail) == ("sha1", "1", {"category_scheme": "vics-us-2.0"})
-    assert m.match(_result(c))[0].kind == "sha256"
-    assert m.match(_result(b"other")) == []
-
-
-def test_entry_with_several_hashes_matches_once() -> None:
-    data = b"one file"
-    m = ListMatcher()
-    m.add(
-        "l",
-        "known-bad",
-        [
-            HashEntry(
-                {"md5": hashlib.md5(data).hexdigest(), "sha256": hashlib.sha256(data).hexdigest()},
-                record=1,
-            )
-        ],
-    )
-    assert len(m.match(_result(data))) == 1
-
-
-def test_known_good_wins_and_non_pertinent_is_not_reported() -> None:
-    good, np_ = b"os file", b"non pertinent"
-    m = ListMatcher()
-    m.add(
-        "bad",
-        "known-bad",
-        [
-            HashEntry({"md5": hashlib.md5(good).hexdigest()}, record=1),
-            HashEntry({"md5": hashlib.md5(np_).hexdigest()}, Category(0, "vics-us-2.0"), record=2),
-        ],
-    )
-    m.add("nsrl", "known-good", [HashEntry({"sha1": hashlib.sha1(good).hexdigest()}, record=1)])
-    assert m.known_good(_result(good))
-    assert m.match(_result(good)) == []
-    assert m.match(_result(np_)) == []
+def _scan(paths: list[str], engine: MatchEngine) -> tuple[list[Match], ScanSummary]:
+    summary = ScanSummary()
+    items = list(scan_sources(paths, engine, summary))
+    return [i for i in items if isinstance(i, Match)], summary
 
 
 def test_scan_sources_counts(tmp_path: Path) -> None:
@@ -79,12 +25,58 @@ def test_scan_sources_counts(tmp_path: Path) -> None:
     (tmp_path / "miss.bin").write_bytes(b"unknown")
     lst = tmp_path / "list.txt"
     lst.write_text(f"# test list\n{hashlib.sha256(b'known bytes').hexdigest()}\n")
-    m = ListMatcher()
-    assert m.add_file(str(lst)) == 1
-    summary = ScanSummary()
-    items = list(scan_sources([str(tmp_path / "hit.bin"), str(tmp_path / "miss.bin")], m, summary))
-    matches = [i for i in items if isinstance(i, Match)]
+    engine = MatchEngine()
+    assert load_list_file(engine, str(lst)) == 1
+    matches, summary = _scan([str(tmp_path / "hit.bin"), str(tmp_path / "miss.bin")], engine)
     assert [Path(x.path).name for x in matches] == ["hit.bin"]
     assert matches[0].list == "list.txt" and matches[0].entry == 2
     out = summary.as_json()
     assert (out["files"], out["matched_files"], out["errors"], out["bytes"]) == (2, 1, 0, 18)
+
+
+def _picture(path: Path, flip: bool = False) -> None:
+    img = Image.linear_gradient("L").convert("RGB").resize((300, 200))
+    for x in range(0, 300, 40):
+        for y in range(0, 200, 2):
+            img.putpixel((x, y), (250, 20, 20))
+    if flip:
+        img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    img.save(path, "PNG")
+
+
+def test_pdq_match_through_a_mirror(tmp_path: Path) -> None:
+    from phunt.hashing.pdq import hash_image_file
+
+    original = tmp_path / "orig.png"
+    _picture(original)
+    lst = tmp_path / "pdq.txt"
+    lst.write_text("# kind: pdq\n" + hash_image_file(str(original)).hash.hex + "\n")
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    _picture(ev / "mirrored.png", flip=True)
+    engine = MatchEngine()
+    load_list_file(engine, str(lst))
+    matches, summary = _scan([str(ev)], engine)
+    assert len(matches) == 1
+    m = matches[0].as_json()
+    assert m["kind"] == "pdq" and m["distance"] <= 31 and m["variant"] == "flipy"
+    assert m["threshold"] == 31 and m["pdq_mode"] == "default" and m["quality"] >= 50
+    no_dihedral = list(scan_sources([str(ev)], engine, ScanSummary(), dihedral=False))
+    assert not [i for i in no_dihedral if isinstance(i, Match)]
+    assert summary.matched_files == 1
+
+
+def test_scan_against_hash_sets_respects_disable(database: Database, tmp_path: Path) -> None:
+    (tmp_path / "a.bin").write_bytes(b"file a")
+    (tmp_path / "b.bin").write_bytes(b"file b")
+    lst = tmp_path / "set.txt"
+    lst.write_text("\n".join(hashlib.md5(x).hexdigest() for x in [b"file a", b"file b"]) + "\n")
+    with database.session() as s:
+        import_hash_list(s, str(lst), name="unit-list")
+        disable_entry(s, "unit-list", hashlib.md5(b"file b").hexdigest(), "reviewed: holiday photo")
+    engine = MatchEngine()
+    with database.session() as s:
+        assert load_hash_sets(engine, s, ["unit-list"]) == 1
+    matches, _ = _scan([str(tmp_path / "a.bin"), str(tmp_path / "b.bin")], engine)
+    assert [Path(m.path).name for m in matches] == ["a.bin"]
+    assert matches[0].as_json()["version"] == 1 and matches[0].list == "unit-list"

@@ -12,29 +12,31 @@ from typing import Annotated
 
 import typer
 
-from phunt.cli.common import JsonOpt, print_json_lines
+from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json_lines
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or containers to read.")]
+FastOpt = Annotated[
+    bool, typer.Option("--fast", help="PDQ from reduced-size JPEG luminance (a few bits off).")
+]
 
 
-def hash_command(paths: PathsArg, as_json: JsonOpt = False) -> None:
-    """Hash every file (MD5, SHA-1, SHA-256) and identify its type by content."""
+def hash_command(paths: PathsArg, fast: FastOpt = False, as_json: JsonOpt = False) -> None:
+    """Hash every file (MD5, SHA-1, SHA-256, PDQ for pictures) and type it by content."""
     from phunt.ingest.triage import hash_sources
 
     errors = 0
-    for result in hash_sources(paths):
+    for result in hash_sources(paths, pdq_mode="fast" if fast else "default"):
         if result.error is not None:
             errors += 1
+            if not as_json:
+                sys.stderr.write(f"{result.path}: {result.error}\n")
         if as_json:
             print_json_lines([result.as_json()])
-        elif result.md5 is None:
-            sys.stderr.write(f"{result.path}: {result.error}\n")
-        else:
-            if result.error is not None:
-                sys.stderr.write(f"{result.path}: {result.error}\n")
+        elif result.md5 is not None:
+            pdq = f"  pdq={result.pdq.hash.hex}" if result.pdq is not None else ""
             print(
                 f"{result.sha256}  {result.md5}  {result.sha1}  "
-                f"{result.size}  {result.mime}  {result.path}"
+                f"{result.size}  {result.mime}  {result.path}{pdq}"
             )
     if errors:
         raise typer.Exit(2)
@@ -45,35 +47,62 @@ def scan_command(
     hashlist: Annotated[
         list[str] | None, typer.Option("--hashlist", help="A hash-list file; repeatable.")
     ] = None,
+    hashset: Annotated[
+        list[str] | None, typer.Option("--hashset", help="An imported hash set; repeatable.")
+    ] = None,
     list_format: Annotated[
-        str | None,
-        typer.Option("--format", help="Format of the --hashlist files (default: detect)."),
+        str | None, typer.Option("--format", help="Format of --hashlist files (default: detect).")
     ] = None,
     category_scheme: Annotated[
-        str | None,
-        typer.Option(help="vics-us-2.0, dhs-legacy or uk-caid, when a list does not say."),
+        str | None, typer.Option(help="vics-us-2.0, dhs-legacy or uk-caid, if a list is silent.")
     ] = None,
+    hash_kind: Annotated[
+        str | None, typer.Option(help="Kind of 64-hex lines in plain --hashlist files (pdq).")
+    ] = None,
+    pdq_threshold: Annotated[int, typer.Option(help="PDQ match distance, inclusive.")] = 31,
+    pdq_quality: Annotated[
+        int,
+        typer.Option(
+            "--pdq-quality-min", help="Pictures below this PDQ quality are not near-matched."
+        ),
+    ] = 50,
+    dihedral: Annotated[
+        bool, typer.Option("--dihedral/--no-dihedral", help="Match rotated and mirrored copies.")
+    ] = True,
+    fast: FastOpt = False,
+    home: HomeOpt = None,
+    db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Hash every file and report those on the given hash lists."""
+    """Hash every file and report those on the given hash lists or hash sets."""
     from phunt.errors import UsageError
-    from phunt.ingest.scan import ListMatcher, scan_sources
+    from phunt.ingest.scan import load_hash_sets, load_list_file, scan_sources
     from phunt.ingest.triage import Match, ScanSummary
+    from phunt.matching.engine import MatchEngine
 
-    if not hashlist:
-        raise UsageError("give at least one --hashlist FILE")
-    matcher = ListMatcher()
-    for path in hashlist:
-        matcher.add_file(path, fmt=list_format, scheme=category_scheme)
+    if not hashlist and not hashset:
+        raise UsageError("give at least one --hashlist FILE or --hashset NAME")
+    if not 0 <= pdq_threshold <= 256:
+        raise UsageError("--pdq-threshold must be within 0..256")
+    engine = MatchEngine(pdq_threshold=pdq_threshold, pdq_quality_min=pdq_quality)
+    for path in hashlist or []:
+        load_list_file(engine, path, fmt=list_format, scheme=category_scheme, hash_kind=hash_kind)
+    if hashset:
+        from phunt.cli.common import session_for
+
+        with session_for(home, db) as (session, _cfg):
+            load_hash_sets(engine, session, hashset)
+    engine.build()
     summary = ScanSummary()
-    for item in scan_sources(paths, matcher, summary):
+    mode = "fast" if fast else "default"
+    for item in scan_sources(paths, engine, summary, pdq_mode=mode, dihedral=dihedral):
         if isinstance(item, Match):
             if as_json:
                 print_json_lines([item.as_json()])
             else:
                 print(
-                    f"MATCH {item.path}  [{item.kind} on {item.list}, "
-                    f"entry {item.entry}, category {item.category}]"
+                    f"MATCH {item.path}  [{item.kind} on {item.list}, entry {item.entry}, "
+                    f"distance {item.distance}, category {item.category}]"
                 )
         elif item.error is not None:
             if as_json:

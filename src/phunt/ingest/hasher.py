@@ -1,4 +1,4 @@
-"""The per-file work of triage: one read for the digests, then content type.
+"""The per-file work of triage: one read for the digests, then type and PDQ for pictures.
 
 Kept free of any database or terminal code so the same function runs in a local process
 pool, on a Dask worker, and under ``phunt hash`` on a laptop at a raid.
@@ -7,16 +7,37 @@ pool, on a Dask worker, and under ``phunt hash`` on a laptop at a raid.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phunt.content.mime import extension_mismatch, mime_from_head
+from phunt.errors import CorruptInput, WrongFormat
 from phunt.hashing.crypto import digest_stream
 from phunt.sources.base import Entry, FileTimes
+
+if TYPE_CHECKING:
+    from phunt.hashing.pdq import PdqResult
+
+#: Picture types PDQ hashes. A closed list on purpose: libmagic's looser image signatures
+#: (TGA, PCX ...) also fire on random data, and decoding such a file wastes memory on noise.
+PDQ_MIME_TYPES = frozenset(
+    {
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/bmp",
+        "image/x-ms-bmp",
+        "image/tiff",
+        "image/heic",
+        "image/heif",
+        "image/avif",
+    }
+)
 
 
 @dataclass
 class FileResult:
-    """What triage learnt about one entry; ``error`` set means it could not be read."""
+    """What triage learnt about one entry; ``error`` set means something went wrong."""
 
     path: str
     size: int | None = None
@@ -29,11 +50,21 @@ class FileResult:
     times: FileTimes = field(default_factory=FileTimes)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    pdq: PdqResult | None = None
 
     def hashes(self) -> dict[str, str]:
         """The digests that were computed, keyed by kind."""
         found = {"md5": self.md5, "sha1": self.sha1, "sha256": self.sha256}
         return {k: v for k, v in found.items() if v is not None}
+
+    def pdq_variants(self) -> list[tuple[str, str]]:
+        """PDQ hashes to query with: the dihedral variants, and those inside a border."""
+        if self.pdq is None:
+            return []
+        out = list(self.pdq.variants.items())
+        if self.pdq.unbordered is not None:
+            out += [(f"unbordered-{k}", v) for k, v in self.pdq.unbordered.variants.items()]
+        return out
 
     def as_json(self) -> dict[str, Any]:
         """The JSON Lines record of ``phunt hash --json``."""
@@ -44,8 +75,12 @@ class FileResult:
             "sha1": self.sha1,
             "sha256": self.sha256,
             "mime": self.mime,
+            "pdq": None if self.pdq is None else self.pdq.hash.hex,
+            "pdq_quality": None if self.pdq is None else self.pdq.hash.quality,
             "error": self.error,
         }
+        if self.pdq is not None:
+            out["pdq_mode"] = self.pdq.hash.mode
         if self.deleted:
             out["deleted"] = True
         if self.extension_mismatch:
@@ -55,8 +90,12 @@ class FileResult:
         return out
 
 
-def hash_entry(entry: Entry) -> FileResult:
-    """Hash one entry; read errors become the result's ``error``, never an exception."""
+def hash_entry(entry: Entry, *, pdq_mode: str | None = "default") -> FileResult:
+    """Hash one entry; problems become the result's ``error``, never an exception.
+
+    ``pdq_mode`` is "default" (bit-identical to the reference), "fast", or None to skip
+    perceptual hashing.
+    """
     result = FileResult(
         path=entry.path,
         size=entry.size,
@@ -80,4 +119,23 @@ def hash_entry(entry: Entry) -> FileResult:
     # The content was read; the name still could not be shown exactly, which is an error
     # the examiner must see, tied to this file.
     result.error = entry.name_problem
+    if pdq_mode is not None and result.mime in PDQ_MIME_TYPES:
+        _add_pdq(entry, result, pdq_mode)
     return result
+
+
+def _add_pdq(entry: Entry, result: FileResult, mode: str) -> None:
+    from phunt.hashing.pdq import hash_image_file
+
+    try:
+        if entry.local_path is not None:
+            result.pdq = hash_image_file(entry.local_path, mode=mode)
+        else:
+            with entry.open() as stream:
+                result.pdq = hash_image_file(stream, mode=mode)
+    except CorruptInput as exc:
+        result.error = f"corrupt image: {exc.message}"
+    except WrongFormat as exc:
+        result.warnings.append(f"no PDQ: {exc.message}")
+    except OSError as exc:
+        result.error = f"cannot read: {exc.strerror or exc}"

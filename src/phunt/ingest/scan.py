@@ -1,109 +1,86 @@
-"""Matching triage results against hash lists loaded for one run.
+"""``phunt scan``: hash every file of some sources and match it against the lists in use.
 
-Exact digests are looked up in a dictionary (O(1) per file). Files on a known-good list
-are marked and never reported; entries whose category is not known-bad under their scheme
-(VICS 2.0 category 0, non-pertinent) are not reported either.
+Lists come from files given for one run (``--hashlist``) or from governed hash sets in
+the database (``--hashset``); both load into one :class:`MatchEngine`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from phunt.hashsets.base import Category, HashEntry
-from phunt.hashsets.categories import is_known_bad
+from sqlalchemy.orm import Session
+
 from phunt.ingest.hasher import FileResult
 from phunt.ingest.triage import Match, ScanSummary, hash_sources
-
-EXACT_KINDS = ("md5", "sha1", "sha256")
-
-
-@dataclass(frozen=True)
-class ListHit:
-    """Where a digest came from: which list, which entry, which category."""
-
-    list_name: str
-    list_kind: str
-    record: int
-    category: Category | None
+from phunt.matching.engine import Hit, MatchEngine
 
 
-class ListMatcher:
-    """Hash lists held in memory for one scan."""
+def load_list_file(
+    engine: MatchEngine,
+    path: str,
+    *,
+    fmt: str | None = None,
+    scheme: str | None = None,
+    hash_kind: str | None = None,
+) -> int:
+    """Load a hash-list file into ``engine``, its entries numbered by record."""
+    from phunt.hashsets.detect import open_hash_list
 
-    def __init__(self) -> None:
-        self._exact: dict[tuple[str, str], list[ListHit]] = {}
-        self.lists: list[str] = []
+    reader = open_hash_list(path, format=fmt, category_scheme=scheme, kind=hash_kind)
+    entries = ((e.record, e) for e in reader.entries())
+    return engine.add(Path(path).name, reader.default_kind, entries)
 
-    def add(self, name: str, list_kind: str, entries: Iterable[HashEntry]) -> int:
-        """Load ``entries`` of the list ``name``; returns how many digests were added."""
-        added = 0
-        for entry in entries:
-            hit = ListHit(name, list_kind, entry.record, entry.category)
-            for kind, value in entry.hashes.items():
-                if kind in EXACT_KINDS:
-                    self._exact.setdefault((kind, value), []).append(hit)
-                    added += 1
-        self.lists.append(name)
-        return added
 
-    def add_file(self, path: str, *, fmt: str | None = None, scheme: str | None = None) -> int:
-        """Load a hash-list file, detecting its format from content unless ``fmt`` is given."""
-        from phunt.hashsets.detect import open_hash_list
+def load_hash_sets(engine: MatchEngine, session: Session, names: Iterable[str] | None) -> int:
+    """Load the current version of hash sets (all when ``names`` is None), enabled entries."""
+    from phunt.cases.hashset_store import entries_of, get_hash_set, list_hash_sets
 
-        reader = open_hash_list(path, format=fmt, category_scheme=scheme)
-        return self.add(Path(path).name, reader.default_kind, reader.entries())
+    sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
+    total = 0
+    for hs in sets:
+        if hs.current_version == 0:
+            continue
+        pairs = ((row.id, entry) for row, entry in entries_of(session, hs.name))
+        total += engine.add(hs.name, hs.kind, pairs, version=hs.current_version)
+    return total
 
-    def known_good(self, result: FileResult) -> bool:
-        """Whether any digest of the file is on a known-good list."""
-        return any(
-            hit.list_kind == "known-good"
-            for kind, value in result.hashes().items()
-            for hit in self._exact.get((kind, value), ())
+
+def to_match(result: FileResult, hit: Hit, engine: MatchEngine) -> Match:
+    """A scan match line from an engine hit."""
+    detail: dict[str, object] = {"version": hit.listed.version}
+    cat = hit.listed.category
+    if cat is not None:
+        detail["category_scheme"] = cat.scheme
+    if hit.kind == "pdq" and result.pdq is not None:
+        detail.update(
+            variant=hit.variant,
+            quality=result.pdq.hash.quality,
+            threshold=engine.pdq_threshold,
+            pdq_mode=result.pdq.hash.mode,
         )
-
-    def match(self, result: FileResult) -> list[Match]:
-        """Known-bad matches of one file (one per list entry that it matches)."""
-        if self.known_good(result):
-            return []
-        found: list[Match] = []
-        seen: set[tuple[str, int]] = set()
-        for kind in EXACT_KINDS:
-            value = result.hashes().get(kind)
-            if value is None:
-                continue
-            for hit in self._exact.get((kind, value), ()):
-                if (hit.list_name, hit.record) in seen:
-                    continue
-                if not is_known_bad(hit.category, hit.list_kind):  # type: ignore[arg-type]
-                    continue
-                seen.add((hit.list_name, hit.record))
-                found.append(_match(result, kind, hit))
-        return found
-
-
-def _match(result: FileResult, kind: str, hit: ListHit) -> Match:
-    detail: dict[str, object] = {}
-    if hit.category is not None:
-        detail["category_scheme"] = hit.category.scheme
     return Match(
         path=result.path,
         sha256=result.sha256,
-        kind=kind,
-        list=hit.list_name,
-        category=None if hit.category is None else str(hit.category.code),
-        distance=0,
-        entry=hit.record,
-        detail=dict(detail),
+        kind=hit.kind,
+        list=hit.listed.list_name,
+        category=None if cat is None else str(cat.code),
+        distance=hit.distance,
+        entry=hit.listed.entry,
+        detail=detail,
     )
 
 
 def scan_sources(
-    paths: Iterable[str], matcher: ListMatcher, summary: ScanSummary
+    paths: Iterable[str],
+    engine: MatchEngine,
+    summary: ScanSummary,
+    *,
+    pdq_mode: str | None = "default",
+    dihedral: bool = True,
 ) -> Iterator[FileResult | Match]:
     """Hash every file and yield each result followed by its matches; updates ``summary``."""
-    for result in hash_sources(paths):
+    for result in hash_sources(paths, pdq_mode=pdq_mode):
         yield result
         if result.error is not None:
             summary.errors += 1
@@ -111,7 +88,12 @@ def scan_sources(
             continue
         summary.files += 1
         summary.bytes += result.size or 0
-        matches = matcher.match(result)
-        if matches:
+        variants = result.pdq_variants() if dihedral else result.pdq_variants()[:1]
+        if result.pdq is not None and (result.pdq.hash.quality or 0) < engine.pdq_quality_min:
+            summary.pdq_low_quality += 1
+            variants = []
+        hits = engine.match_file(result.hashes(), variants)
+        if hits:
             summary.matched_files += 1
-        yield from matches
+        for hit in hits:
+            yield to_match(result, hit, engine)

@@ -25,11 +25,11 @@ def iter_entries(path: str) -> Iterator[Entry]:
     yield from FolderSource(path).entries()
 
 
-def hash_sources(paths: Iterable[str]) -> Iterator[FileResult]:
+def hash_sources(paths: Iterable[str], *, pdq_mode: str | None = "default") -> Iterator[FileResult]:
     """Hash every file under ``paths`` in a stable order, one result per entry."""
     for path in paths:
         for entry in iter_entries(path):
-            yield hash_entry(entry)
+            yield hash_entry(entry, pdq_mode=pdq_mode)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class ScanSummary:
     bytes: int = 0
     matched_files: int = 0
     errors: int = 0
+    pdq_low_quality: int = 0
     started: float = field(default_factory=time.monotonic)
 
     def as_json(self) -> dict[str, Any]:
@@ -77,5 +78,6 @@ class ScanSummary:
             "bytes": self.bytes,
             "matched_files": self.matched_files,
             "errors": self.errors,
+            "pdq_low_quality": self.pdq_low_quality,
             "elapsed_s": round(time.monotonic() - self.started, 3),
         }

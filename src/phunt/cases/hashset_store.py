@@ -1,0 +1,387 @@
+"""Governed hash sets: import as versions, diff, disable false positives, export.
+
+Every import records the list file's SHA-256 and what changed since the previous version;
+every import, disable and export is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from phunt.audit import log as audit
+from phunt.cases.hashset_models import (
+    HASHSET_KINDS,
+    HashSet,
+    HashSetEntry,
+    HashSetStaging,
+    HashSetVersion,
+    HashValue,
+)
+from phunt.cases.types import utcnow
+from phunt.errors import NotFoundError, UsageError
+from phunt.hashing.crypto import sha256_file
+from phunt.hashsets.base import Category, HashEntry
+
+BATCH = 5000
+LOOKUP_MAX = 128
+
+
+def fingerprint(entry: HashEntry) -> str:
+    """Identity of an entry across versions: its hashes and its category."""
+    cat = None if entry.category is None else [entry.category.code, entry.category.scheme]
+    body = json.dumps({"hashes": entry.hashes, "category": cat}, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def lookup_key(value: str) -> str:
+    """The indexed form of a hash value: itself, or its SHA-256 when too long to index."""
+    if len(value) <= LOOKUP_MAX:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    hash_set: str
+    kind: str
+    version: int
+    format: str
+    file_sha256: str
+    entries: int
+    added: int
+    removed: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def get_hash_set(session: Session, name: str) -> HashSet:
+    found = session.scalar(select(HashSet).where(HashSet.name == name))
+    if found is None:
+        raise NotFoundError(f"no hash set {name!r}")
+    return found
+
+
+def list_hash_sets(session: Session) -> list[HashSet]:
+    return list(session.scalars(select(HashSet).order_by(HashSet.name)))
+
+
+def versions(session: Session, hash_set: HashSet) -> list[HashSetVersion]:
+    query = select(HashSetVersion).where(HashSetVersion.hash_set_id == hash_set.id)
+    return list(session.scalars(query.order_by(HashSetVersion.version)))
+
+
+def import_hash_list(
+    session: Session,
+    path: str,
+    *,
+    name: str,
+    fmt: str | None = None,
+    kind: str | None = None,
+    category_scheme: str | None = None,
+    hash_kind: str | None = None,
+    source_agency: str = "",
+    description: str = "",
+) -> ImportResult:
+    """Import a list file as the next version of the set ``name`` (created if new)."""
+    from phunt.hashsets.detect import open_hash_list
+
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no such hash-list file")
+    if kind is not None and kind not in HASHSET_KINDS:
+        raise UsageError(
+            f"unknown hash-set kind {kind!r} (choose from: {', '.join(HASHSET_KINDS)})"
+        )
+    reader = open_hash_list(path, format=fmt, category_scheme=category_scheme, kind=hash_kind)
+    hash_set = session.scalar(select(HashSet).where(HashSet.name == name))
+    if hash_set is None:
+        hash_set = HashSet(name=name, kind=kind or reader.default_kind, current_version=0)
+        hash_set.source_agency, hash_set.description = source_agency, description
+        session.add(hash_set)
+        session.flush()
+    elif kind is not None and kind != hash_set.kind:
+        raise UsageError(f"hash set {name!r} is {hash_set.kind}, not {kind}")
+    version = hash_set.current_version + 1
+    key = uuid.uuid4().hex
+    staged = _stage(session, key, reader.entries())
+    added = _add_new(session, hash_set.id, key, version)
+    removed = _mark_removed(session, hash_set.id, key, version)
+    session.execute(delete(HashSetStaging).where(HashSetStaging.import_key == key))
+    meta = reader.metadata()
+    live = _count_live(session, hash_set.id, version)
+    file_sha = sha256_file(path)
+    session.add(
+        HashSetVersion(
+            hash_set_id=hash_set.id,
+            version=version,
+            imported_by=audit.current_actor(),
+            file_name=os.path.basename(path),
+            file_sha256=file_sha,
+            file_size=os.path.getsize(path),
+            format=reader.name,
+            category_scheme=reader.category_scheme or meta.get("category_scheme"),
+            meta=json.loads(json.dumps(meta, default=str)),
+            entries=live,
+            added=added,
+            removed=removed,
+        )
+    )
+    hash_set.current_version = version
+    result = ImportResult(name, hash_set.kind, version, reader.name, file_sha, live, added, removed)
+    details = result.as_dict() | {"file": os.path.basename(path), "records_read": staged}
+    audit.append(session, "hashset.import", "hash_set", hash_set.id, details)
+    return result
+
+
+def _stage(session: Session, key: str, entries: Iterator[HashEntry]) -> int:
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for entry in entries:
+        cat = entry.category
+        batch.append(
+            {
+                "import_key": key,
+                "fingerprint": fingerprint(entry),
+                "record": entry.record,
+                "name": entry.name,
+                "category_code": None if cat is None else cat.code,
+                "category_scheme": None if cat is None else cat.scheme,
+                "hashes": entry.hashes,
+                "extra": json.loads(json.dumps(entry.extra, default=str)),
+            }
+        )
+        count += 1
+        if len(batch) >= BATCH:
+            session.execute(insert(HashSetStaging), batch)
+            batch = []
+    if batch:
+        session.execute(insert(HashSetStaging), batch)
+    return count
+
+
+def _live(set_id: int) -> Any:
+    return and_(HashSetEntry.hash_set_id == set_id, HashSetEntry.removed_version.is_(None))
+
+
+def _add_new(session: Session, set_id: int, key: str, version: int) -> int:
+    already = exists().where(_live(set_id), HashSetEntry.fingerprint == HashSetStaging.fingerprint)
+    query = (
+        select(HashSetStaging)
+        .where(HashSetStaging.import_key == key, ~already)
+        .order_by(HashSetStaging.record, HashSetStaging.id)
+    )
+    seen: set[str] = set()
+    added = 0
+    pending: list[tuple[HashSetEntry, dict[str, str]]] = []
+    for row in session.scalars(query).yield_per(BATCH):
+        if row.fingerprint in seen:  # the same item listed twice in one file
+            continue
+        seen.add(row.fingerprint)
+        entry = HashSetEntry(
+            hash_set_id=set_id,
+            fingerprint=row.fingerprint,
+            first_version=version,
+            record=row.record,
+            name=row.name,
+            category_code=row.category_code,
+            category_scheme=row.category_scheme,
+            extra=row.extra,
+            disabled=False,
+        )
+        pending.append((entry, dict(row.hashes)))
+        if len(pending) >= BATCH:
+            added += _flush_entries(session, set_id, pending)
+            pending = []
+    added += _flush_entries(session, set_id, pending)
+    return added
+
+
+def _flush_entries(
+    session: Session, set_id: int, pending: list[tuple[HashSetEntry, dict[str, str]]]
+) -> int:
+    if not pending:
+        return 0
+    session.add_all([entry for entry, _ in pending])
+    session.flush()
+    values = [
+        {"entry_id": e.id, "hash_set_id": set_id, "kind": k, "lookup": lookup_key(v), "value": v}
+        for e, hashes in pending
+        for k, v in hashes.items()
+    ]
+    if values:
+        session.execute(insert(HashValue), values)
+    for entry, _ in pending:
+        session.expunge(entry)
+    return len(pending)
+
+
+def _mark_removed(session: Session, set_id: int, key: str, version: int) -> int:
+    listed = exists().where(
+        HashSetStaging.import_key == key, HashSetStaging.fingerprint == HashSetEntry.fingerprint
+    )
+    result = session.execute(
+        update(HashSetEntry)
+        .where(_live(set_id), HashSetEntry.first_version < version, ~listed)
+        .values(removed_version=version)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _in_version(set_id: int, version: int) -> Any:
+    return and_(
+        HashSetEntry.hash_set_id == set_id,
+        HashSetEntry.first_version <= version,
+        or_(HashSetEntry.removed_version.is_(None), HashSetEntry.removed_version > version),
+    )
+
+
+def _count_live(session: Session, set_id: int, version: int) -> int:
+    query = select(func.count()).select_from(HashSetEntry).where(_in_version(set_id, version))
+    return int(session.scalar(query) or 0)
+
+
+def _check_version(hash_set: HashSet, version: int | None) -> int:
+    v = hash_set.current_version if version is None else version
+    if not 1 <= v <= hash_set.current_version:
+        raise UsageError(f"hash set {hash_set.name!r} has versions 1..{hash_set.current_version}")
+    return v
+
+
+def entries_of(
+    session: Session, name: str, version: int | None = None, *, include_disabled: bool = False
+) -> Iterator[tuple[HashSetEntry, HashEntry]]:
+    """Entries of a version (default: current), as stored rows and as portable entries."""
+    hash_set = get_hash_set(session, name)
+    v = _check_version(hash_set, version)
+    query = select(HashSetEntry).where(_in_version(hash_set.id, v))
+    if not include_disabled:
+        query = query.where(HashSetEntry.disabled.is_(False))
+    rows = list(session.scalars(query.order_by(HashSetEntry.record, HashSetEntry.id)))
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        values: dict[int, dict[str, str]] = {}
+        ids = [r.id for r in chunk]
+        for entry_id, kind, value in session.execute(
+            select(HashValue.entry_id, HashValue.kind, HashValue.value).where(
+                HashValue.entry_id.in_(ids)
+            )
+        ):
+            values.setdefault(entry_id, {})[kind] = value
+        for row in chunk:
+            yield row, _portable(row, values.get(row.id, {}))
+
+
+def _portable(row: HashSetEntry, hashes: dict[str, str]) -> HashEntry:
+    cat = None
+    if row.category_code is not None and row.category_scheme is not None:
+        cat = Category(row.category_code, row.category_scheme)
+    return HashEntry(hashes=hashes, category=cat, record=row.record, name=row.name, extra=row.extra)
+
+
+@dataclass(frozen=True)
+class Diff:
+    hash_set: str
+    from_version: int
+    to_version: int
+    added: list[int]
+    removed: list[int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__) | {
+            "added_count": len(self.added),
+            "removed_count": len(self.removed),
+        }
+
+
+def diff(session: Session, name: str, from_version: int, to_version: int) -> Diff:
+    """Entry ids present in one version and not the other."""
+    hash_set = get_hash_set(session, name)
+    a, b = _check_version(hash_set, from_version), _check_version(hash_set, to_version)
+    in_a = {
+        r for (r,) in session.execute(select(HashSetEntry.id).where(_in_version(hash_set.id, a)))
+    }
+    in_b = {
+        r for (r,) in session.execute(select(HashSetEntry.id).where(_in_version(hash_set.id, b)))
+    }
+    return Diff(name, a, b, sorted(in_b - in_a), sorted(in_a - in_b))
+
+
+def disable_entry(session: Session, name: str, ref: str, reason: str) -> HashSetEntry:
+    """Mark an entry a false positive; it stays stored (and exportable on request)."""
+    if not reason.strip():
+        raise UsageError("disabling an entry needs a --reason")
+    hash_set = get_hash_set(session, name)
+    entry = None
+    if ref.isdigit():
+        entry = session.get(HashSetEntry, int(ref))
+        if entry is not None and entry.hash_set_id != hash_set.id:
+            entry = None
+    if entry is None:
+        query = (
+            select(HashSetEntry)
+            .join(HashValue, HashValue.entry_id == HashSetEntry.id)
+            .where(_live(hash_set.id), HashValue.lookup == lookup_key(ref.strip().lower()))
+        )
+        entry = session.scalars(query).first()
+    if entry is None:
+        raise NotFoundError(f"no entry {ref!r} in hash set {name!r}")
+    if entry.disabled:
+        raise UsageError(f"entry {entry.id} of {name!r} is already disabled")
+    entry.disabled = True
+    entry.disabled_reason = reason.strip()
+    entry.disabled_by = audit.current_actor()
+    entry.disabled_at = utcnow()
+    session.flush()
+    details = {"hash_set": name, "entry": entry.id, "reason": entry.disabled_reason}
+    audit.append(session, "hashset.disable", "hash_set_entry", entry.id, details)
+    return entry
+
+
+def export(
+    session: Session,
+    name: str,
+    out: str,
+    *,
+    fmt: str = "vics",
+    version: int | None = None,
+    form: str = "hashset",
+) -> dict[str, Any]:
+    """Write a version (without disabled entries) to ``out``; returns what the audit records."""
+    from phunt.hashsets.csv_list import write_csv
+    from phunt.hashsets.vics_writer import write_vics
+
+    if fmt not in ("vics", "csv"):
+        raise UsageError(f"unknown export format {fmt!r} (choose from: vics, csv)")
+    hash_set = get_hash_set(session, name)
+    v = _check_version(hash_set, version)
+    if form not in ("hashset", "case"):
+        raise UsageError(f"unknown VICS form {form!r} (choose from: hashset, case)")
+    meta = next(ver.meta for ver in versions(session, hash_set) if ver.version == v)
+    portable = (entry for _row, entry in entries_of(session, name, v))
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        if fmt == "vics":
+            write_vics(portable, fh, form="case" if form == "case" else "hashset", metadata=meta)
+        else:
+            write_csv(portable, fh)
+    details = {
+        "hash_set": name,
+        "version": v,
+        "format": fmt,
+        "file": os.path.abspath(out),
+        "sha256": sha256_file(out),
+        "entries": _count_live(session, hash_set.id, v),
+    }
+    audit.append(session, "hashset.export", "hash_set", hash_set.id, details)
+    return details

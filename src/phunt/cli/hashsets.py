@@ -1,0 +1,217 @@
+"""``phunt hashset``: import, inspect, govern, export and look up hash sets."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from phunt.cli.common import (
+    DbOpt,
+    HomeOpt,
+    JsonOpt,
+    print_json,
+    print_json_lines,
+    print_table,
+    session_for,
+)
+
+app = typer.Typer(
+    help="Hash sets: import versions, diff, disable, export, lookup.", no_args_is_help=True
+)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[str, typer.Argument(help="The hash-list file.")],
+    name: Annotated[str, typer.Option(help="Hash-set name; re-importing makes a new version.")],
+    list_format: Annotated[
+        str | None, typer.Option("--format", help="Reader (default: detect).")
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="known-bad, known-good or alert.")] = None,
+    category_scheme: Annotated[
+        str | None, typer.Option(help="vics-us-2.0, dhs-legacy or uk-caid.")
+    ] = None,
+    hash_kind: Annotated[
+        str | None, typer.Option(help="Kind of 64-hex lines in plain lists (pdq).")
+    ] = None,
+    source_agency: Annotated[str, typer.Option(help="Who supplied the list.")] = "",
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a list file as the next version of a hash set."""
+    from phunt.cases.hashset_store import import_hash_list
+
+    with session_for(home, db) as (session, _cfg):
+        result = import_hash_list(
+            session,
+            file,
+            name=name,
+            fmt=list_format,
+            kind=kind,
+            category_scheme=category_scheme,
+            hash_kind=hash_kind,
+            source_agency=source_agency,
+        )
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        print(
+            f"{result.hash_set} version {result.version} ({result.kind}, {result.format}): "
+            f"{result.entries} entries, {result.added} added, {result.removed} removed"
+        )
+
+
+@app.command("list")
+def list_command(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """List hash sets with their current version."""
+    from phunt.cases.hashset_store import list_hash_sets, versions
+    from phunt.cases.records import as_dict
+
+    with session_for(home, db) as (session, cfg):
+        rows = []
+        for hs in list_hash_sets(session):
+            current = versions(session, hs)[-1] if hs.current_version else None
+            rows.append(as_dict(hs, cfg.timezone) | {"entries": current.entries if current else 0})
+    if as_json:
+        print_json_lines(rows)
+        return
+    cols = ["id", "name", "kind", "version", "entries", "source"]
+    print_table(
+        "Hash sets",
+        cols,
+        (
+            (r["id"], r["name"], r["kind"], r["current_version"], r["entries"], r["source_agency"])
+            for r in rows
+        ),
+    )
+
+
+@app.command("show")
+def show_command(
+    name: str, home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Show a hash set and the history of its versions."""
+    from phunt.cases.hashset_store import get_hash_set, versions
+    from phunt.cases.records import as_dict
+
+    with session_for(home, db) as (session, cfg):
+        hs = get_hash_set(session, name)
+        out = as_dict(hs, cfg.timezone)
+        out["versions"] = [as_dict(v, cfg.timezone) for v in versions(session, hs)]
+    if as_json:
+        print_json(out)
+        return
+    print(f"{out['name']} ({out['kind']}), current version {out['current_version']}")
+    cols = ["version", "imported", "by", "file", "sha256", "entries", "added", "removed"]
+    print_table(
+        "Versions",
+        cols,
+        (
+            (
+                v["version"],
+                v["imported_at"],
+                v["imported_by"],
+                v["file_name"],
+                v["file_sha256"][:16],
+                v["entries"],
+                v["added"],
+                v["removed"],
+            )
+            for v in out["versions"]
+        ),
+    )
+
+
+@app.command("diff")
+def diff_command(
+    name: str,
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="Default: previous version.")
+    ] = None,
+    to_version: Annotated[
+        int | None, typer.Option("--to", help="Default: current version.")
+    ] = None,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Entries added and removed between two versions."""
+    from phunt.cases.hashset_store import diff, get_hash_set
+
+    with session_for(home, db) as (session, _cfg):
+        current = get_hash_set(session, name).current_version
+        to_v = to_version if to_version is not None else current
+        from_v = from_version if from_version is not None else max(1, to_v - 1)
+        result = diff(session, name, from_v, to_v)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        print(
+            f"{name}: version {from_v} -> {to_v}: "
+            f"{len(result.added)} added, {len(result.removed)} removed"
+        )
+
+
+@app.command("disable")
+def disable_command(
+    name: str,
+    entry: Annotated[str, typer.Argument(help="Entry id, or one of its hashes.")],
+    reason: Annotated[str, typer.Option(help="Why it is a false positive.")],
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Disable an entry as a false positive (kept, audited, no longer matched)."""
+    from phunt.cases.hashset_store import disable_entry
+    from phunt.cases.records import as_dict
+
+    with session_for(home, db) as (session, cfg):
+        out = as_dict(disable_entry(session, name, entry, reason), cfg.timezone)
+    print_json(out) if as_json else print(f"entry {out['id']} of {name} disabled: {reason}")
+
+
+@app.command("export")
+def export_command(
+    name: str,
+    out: Annotated[str, typer.Option("--out", help="File to write.")],
+    export_format: Annotated[str, typer.Option("--format", help="vics or csv.")] = "vics",
+    version: Annotated[int | None, typer.Option(help="Default: current.")] = None,
+    form: Annotated[str, typer.Option(help="VICS form: hashset or case.")] = "hashset",
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Export a version (without disabled entries) to share with another agency."""
+    from phunt.cases.hashset_store import export
+
+    with session_for(home, db) as (session, _cfg):
+        details = export(session, name, out, fmt=export_format, version=version, form=form)
+    if as_json:
+        print_json(details)
+    else:
+        print(
+            f"wrote {details['entries']} entries to {details['file']} (sha256 {details['sha256']})"
+        )
+
+
+@app.command("lookup")
+def lookup_command(
+    hashes: Annotated[list[str] | None, typer.Argument(help="Hashes; none: read stdin.")] = None,
+    hashset: Annotated[
+        list[str] | None, typer.Option("--hashset", help="Repeatable; default all.")
+    ] = None,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Look hashes up, one JSON line per query (the index stays loaded for the stream)."""
+    from phunt.ingest.lookup import Lookup
+
+    with session_for(home, db) as (session, _cfg):
+        service = Lookup.from_database(session, hashset or None)
+    source = hashes if hashes else (line.strip() for line in sys.stdin)
+    for query in source:
+        if query:
+            print_json_lines([service.lookup(query)])

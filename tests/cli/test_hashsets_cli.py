@@ -1,0 +1,94 @@
+"""``phunt hashset`` and ``phunt scan --hashset`` end to end, on both databases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from test_lib import run_phunt
+
+PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+
+
+def _jsonl(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_import_show_lookup_scan_disable_export(db_url: str, tmp_path: Path) -> None:
+    md5 = hashlib.md5(b"listed file").hexdigest()
+    lst = tmp_path / "unit.txt"
+    lst.write_text(f"{md5}\n# kind: pdq\n{PDQ}\n")
+    imp = run_phunt(
+        "hashset",
+        "import",
+        str(lst),
+        "--name",
+        "unit",
+        "--source-agency",
+        "CCU",
+        "--json",
+        "--db",
+        db_url,
+    )
+    assert imp.returncode == 0, imp.stderr
+    assert json.loads(imp.stdout)["entries"] == 2
+
+    listed = _jsonl(run_phunt("hashset", "list", "--json", "--db", db_url).stdout)
+    assert [(r["name"], r["current_version"], r["entries"]) for r in listed] == [("unit", 1, 2)]
+    show = json.loads(run_phunt("hashset", "show", "unit", "--json", "--db", db_url).stdout)
+    assert show["versions"][0]["file_sha256"] == hashlib.sha256(lst.read_bytes()).hexdigest()
+
+    near = format(int(PDQ, 16) ^ 0b111, "064x")
+    look = run_phunt(
+        "hashset",
+        "lookup",
+        "--hashset",
+        "unit",
+        "--db",
+        db_url,
+        stdin=f"{md5}\n{near}\nnot-a-hash\n",
+    )
+    assert look.returncode == 0, look.stderr
+    a, b, c = _jsonl(look.stdout)
+    assert a["matches"][0]["kind"] == "md5" and a["matches"][0]["version"] == 1
+    assert (b["matches"][0]["kind"], b["matches"][0]["distance"]) == ("pdq", 3)
+    assert "error" in c
+    args = run_phunt("hashset", "lookup", md5, "--db", db_url)
+    assert _jsonl(args.stdout)[0]["matches"][0]["hashset"] == "unit"
+
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    (ev / "a.bin").write_bytes(b"listed file")
+    scan = run_phunt("scan", str(ev), "--hashset", "unit", "--json", "--db", db_url)
+    assert scan.returncode == 1
+    assert _jsonl(scan.stdout)[0]["list"] == "unit"
+
+    entry = a["matches"][0]["entry"]
+    dis = run_phunt(
+        "hashset", "disable", "unit", str(entry), "--reason", "reviewed", "--db", db_url
+    )
+    assert dis.returncode == 0, dis.stderr
+    clean = run_phunt("scan", str(ev), "--hashset", "unit", "--json", "--db", db_url)
+    assert clean.returncode == 0
+
+    out = tmp_path / "share.json"
+    exp = run_phunt("hashset", "export", "unit", "--out", str(out), "--json", "--db", db_url)
+    assert exp.returncode == 0, exp.stderr
+    assert json.loads(exp.stdout)["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert md5 not in out.read_text().lower()  # the disabled entry is not shared
+
+    diff = run_phunt("hashset", "diff", "unit", "--json", "--db", db_url)
+    assert json.loads(diff.stdout)["added_count"] == 0
+    audit = run_phunt("audit", "verify", "--db", db_url)
+    assert audit.returncode == 0 and "intact: 3 records" in audit.stdout
+
+
+def test_import_errors_are_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("d41d8cd98f00b204e9800998ecf8427e\nzz\n")
+    result = run_phunt("hashset", "import", str(bad), "--name", "x", "--home", str(tmp_path))
+    assert result.returncode == 2 and "line 2" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    missing = run_phunt("hashset", "show", "nope", "--home", str(tmp_path))
+    assert missing.returncode == 2 and "no hash set 'nope'" in missing.stderr
