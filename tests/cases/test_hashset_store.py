@@ -45,7 +45,7 @@ def test_versions_record_added_and_removed(database: Database, tmp_path: Path) -
             (1, 4, 0, "plain"),
             (2, 2, 2, "plain"),
         ]
-        with pytest.raises(UsageError, match="versions 1..2"):
+        with pytest.raises(UsageError, match=r"versions 1\.\.2"):
             store.diff(s, "unit", 1, 3)
         actions = [r.action for r in s.scalars(select(AuditRecord).order_by(AuditRecord.seq))]
         assert actions == ["hashset.import", "hashset.import"]
