@@ -6,6 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
+from phunt.cases.db import head_revision
 from phunt.cli.main import app
 
 
@@ -20,7 +21,7 @@ def _lines(text: str) -> list[dict[str, object]]:
 
 
 def test_full_flow(db_url: str) -> None:
-    assert "schema 0002" in _run(db_url, "init")
+    assert f"schema {head_revision()}" in _run(db_url, "init")
     op = json.loads(_run(db_url, "operation", "create", "P-Hunt", "--json"))
     assert op["name"] == "P-Hunt"
     raid = json.loads(

@@ -103,17 +103,18 @@ def import_hash_list(
             f"unknown hash-set kind {kind!r} (choose from: {', '.join(HASHSET_KINDS)})"
         )
     reader = open_hash_list(path, format=fmt, category_scheme=category_scheme, kind=hash_kind)
+    key = uuid.uuid4().hex
+    staged = _stage(session, key, reader.entries())
+    list_kind = kind or str(reader.metadata().get("list_kind", reader.default_kind))
     hash_set = session.scalar(select(HashSet).where(HashSet.name == name))
     if hash_set is None:
-        hash_set = HashSet(name=name, kind=kind or reader.default_kind, current_version=0)
+        hash_set = HashSet(name=name, kind=list_kind, current_version=0)
         hash_set.source_agency, hash_set.description = source_agency, description
         session.add(hash_set)
         session.flush()
     elif kind is not None and kind != hash_set.kind:
         raise UsageError(f"hash set {name!r} is {hash_set.kind}, not {kind}")
     version = hash_set.current_version + 1
-    key = uuid.uuid4().hex
-    staged = _stage(session, key, reader.entries())
     added = _add_new(session, hash_set.id, key, version)
     removed = _mark_removed(session, hash_set.id, key, version)
     session.execute(delete(HashSetStaging).where(HashSetStaging.import_key == key))

@@ -10,7 +10,7 @@ import sys
 import typer
 
 from phunt import __version__
-from phunt.cli import audit, cases, devices, hashsets, operations, triage
+from phunt.cli import audit, cases, devices, hashsets, ingest, operations, triage
 from phunt.errors import PhuntError
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ operations.register(app)
 cases.register(app)
 devices.register(app)
 triage.register(app)
+ingest.register(app)
 app.add_typer(hashsets.app, name="hashset")
 app.add_typer(audit.app, name="audit")
 

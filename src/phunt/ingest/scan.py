@@ -6,6 +6,7 @@ the database (``--hashset``); both load into one :class:`MatchEngine`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -28,8 +29,13 @@ def load_list_file(
     from phunt.hashsets.detect import open_hash_list
 
     reader = open_hash_list(path, format=fmt, category_scheme=scheme, kind=hash_kind)
-    entries = ((e.record, e) for e in reader.entries())
-    return engine.add(Path(path).name, reader.default_kind, entries)
+    stream = reader.entries()
+    first = next(stream, None)  # the list's kind is known once its header has been read
+    if first is None:
+        return 0
+    kind = str(reader.metadata().get("list_kind", reader.default_kind))
+    entries = ((e.record, e) for e in itertools.chain([first], stream))
+    return engine.add(Path(path).name, kind, entries)
 
 
 def load_hash_sets(engine: MatchEngine, session: Session, names: Iterable[str] | None) -> int:

@@ -16,19 +16,39 @@ from phunt.ingest.hasher import FileResult, hash_entry
 from phunt.sources.base import Entry, display_path
 from phunt.sources.folder import FolderSource
 
+#: Source kinds whose container file is itself listed before its members.
+ARCHIVE_KINDS = frozenset({"zip", "tar", "7z", "compressed"})
 
-def iter_entries(path: str) -> Iterator[Entry]:
-    """Every entry of the evidence at ``path``."""
+
+def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
+    """Every entry of the evidence at ``path``: a container named here is opened too.
+
+    With ``expand`` a container named on the command line is listed under its container
+    paths, and so are containers inside it; without, files are hashed as they are.
+    """
+    from phunt.sources.expand import detect_source, open_evidence
+
     if not os.path.lexists(path):
         yield Entry(path=display_path(path), error="no such file or folder")
         return
-    yield from FolderSource(path).entries()
+    if expand and os.path.isfile(path) and not os.path.islink(path):
+        try:
+            kind = detect_source(path)
+        except OSError:
+            kind = None
+        if kind is not None and kind.name in ARCHIVE_KINDS:
+            # An archive is a file of the device too: its own digests come first. (A disk
+            # image is not listed as a file: its digest is the source's, recorded by ingest.)
+            yield from FolderSource(path).entries()
+    yield from open_evidence(path, expand=expand)
 
 
-def hash_sources(paths: Iterable[str], *, pdq_mode: str | None = "default") -> Iterator[FileResult]:
+def hash_sources(
+    paths: Iterable[str], *, pdq_mode: str | None = "default", expand: bool = True
+) -> Iterator[FileResult]:
     """Hash every file under ``paths`` in a stable order, one result per entry."""
     for path in paths:
-        for entry in iter_entries(path):
+        for entry in iter_entries(path, expand=expand):
             yield hash_entry(entry, pdq_mode=pdq_mode)
 
 

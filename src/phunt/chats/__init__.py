@@ -1,0 +1,40 @@
+"""Chat exports (Telegram, WhatsApp) parsed into one model of chats, people, roles, messages.
+
+Importing this package registers every parser; :func:`parse_export` auto-detects the format.
+"""
+
+from phunt.chats import telegram_html, telegram_json, whatsapp_msgstore, whatsapp_txt
+from phunt.chats.base import PARSERS, ChatParser, MessageSink, detect, parse_export
+from phunt.chats.keywords import KeywordHit, Watchlist
+from phunt.chats.model import (
+    Attachment,
+    Chat,
+    ChatExport,
+    Message,
+    ParseWarning,
+    Participant,
+    Role,
+)
+from phunt.chats.summary import summarise
+
+__all__ = [
+    "PARSERS",
+    "Attachment",
+    "Chat",
+    "ChatExport",
+    "ChatParser",
+    "KeywordHit",
+    "Message",
+    "MessageSink",
+    "ParseWarning",
+    "Participant",
+    "Role",
+    "Watchlist",
+    "detect",
+    "parse_export",
+    "summarise",
+    "telegram_html",
+    "telegram_json",
+    "whatsapp_msgstore",
+    "whatsapp_txt",
+]

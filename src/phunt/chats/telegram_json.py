@@ -1,0 +1,473 @@
+"""Telegram Desktop JSON export (``result.json``), full-account or single-chat, streamed.
+
+A full-account export can be several GB, so the file is never loaded whole: a small
+incremental reader walks the top-level object and ``chats.list[*].messages[*]`` with
+``json.JSONDecoder.raw_decode`` over a sliding buffer, decoding one message at a time.
+Memory is bounded by one chat's aggregates plus one message (see bench/chats.py).
+Field meanings follow ../shared/formats/telegram-desktop-export.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from phunt.chats import roles
+from phunt.chats.base import (
+    DEFAULT_TZ,
+    ChatParser,
+    FileDigest,
+    MessageSink,
+    guess_mime,
+    register,
+    sha256_file,
+    zone,
+)
+from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant
+from phunt.chats.phones import to_e164
+from phunt.errors import CorruptInput, WrongFormat
+
+_KINDS: dict[str | None, ChatKind] = {
+    "saved_messages": "private",
+    "replies": "private",
+    "personal_chat": "private",
+    "bot_chat": "private",
+    "private_group": "group",
+    "private_supergroup": "supergroup",
+    "public_supergroup": "supergroup",
+    "private_channel": "channel",
+    "public_channel": "channel",
+}
+# The typed-id prefix Telegram itself uses for each kind (chat ids collide across kinds).
+_PREFIX: dict[ChatKind, str] = {
+    "private": "user",
+    "group": "chat",
+    "supergroup": "channel",
+    "channel": "channel",
+    "broadcast": "channel",
+}
+_TOP_KEYS = [
+    "about",
+    "personal_information",
+    "profile_pictures",
+    "stories",
+    "contacts",
+    "frequent_contacts",
+    "sessions",
+    "web_sessions",
+    "other_data",
+    "chats",
+    "left_chats",
+    "name",
+    "type",
+    "id",
+    "messages",
+]
+_NOT_EXPORTED = "(File", "(Photo"
+_CHUNK = 1 << 20
+_MAX_VALUE = 256 << 20
+_NON_BLANK = re.compile(r"[^ \t\r\n]")
+_EPOCH = datetime(1970, 1, 1)
+_SECOND = timedelta(seconds=1)
+
+
+class _JsonStream:
+    """Just enough of a pull parser: structural tokens by hand, values by ``raw_decode``."""
+
+    def __init__(self, fh: TextIO, path: str) -> None:
+        self._fh, self._path = fh, path
+        self._buf, self._pos, self._base, self._eof = "", 0, 0, False
+        self._decoder = json.JSONDecoder()
+
+    @property
+    def offset(self) -> int:
+        """Character offset in the file, for error messages."""
+        return self._base + self._pos
+
+    def _fill(self) -> bool:
+        if self._eof:
+            return False
+        chunk = self._fh.read(max(_CHUNK, len(self._buf) - self._pos))
+        if not chunk:
+            self._eof = True
+            return False
+        self._base += self._pos
+        self._buf, self._pos = self._buf[self._pos :] + chunk, 0
+        return True
+
+    def peek(self) -> str:
+        """Next non-blank character without consuming it; "" at end of file."""
+        while True:
+            found = _NON_BLANK.search(self._buf, self._pos)
+            if found is not None:
+                self._pos = found.start()
+                return found.group()
+            self._pos = len(self._buf)
+            if not self._fill():
+                return ""
+
+    def take(self, expected: str, where: str) -> None:
+        """Consume one structural character or fail with the position."""
+        found = self.peek()
+        if found != expected:
+            raise self.corrupt(f"expected {expected!r}, found {found or 'end of file'!r}", where)
+        self._pos += 1
+
+    def value(self, where: str) -> Any:
+        """Decode the next complete JSON value, reading more of the file as needed."""
+        self.peek()
+        while True:
+            try:
+                value, end = self._decoder.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                truncated = exc.msg.startswith("Unterminated") or exc.pos >= len(self._buf) - 8
+                if truncated and len(self._buf) - self._pos < _MAX_VALUE and self._fill():
+                    continue
+                raise self.corrupt(f"invalid JSON ({exc.msg})", where) from None
+            if end == len(self._buf) and not self._eof and self._buf[self._pos] not in '"{[':
+                self._fill()  # a number or literal may continue in the next chunk
+                continue
+            self._pos = end
+            return value
+
+    def items(self, where: str) -> Iterator[Any]:
+        """Iterate an array; the caller consumes each element (``value`` or a nested walk)."""
+        self.take("[", where)
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield None
+            char = self.peek()
+            if char == "]":
+                self._pos += 1
+                return
+            if char != ",":
+                raise self.corrupt(f"expected ',' or ']', found {char or 'end of file'!r}", where)
+            self._pos += 1
+
+    def keys(self, where: str) -> Iterator[str]:
+        """Iterate an object's keys; the caller consumes each value."""
+        self.take("{", where)
+        first = True
+        while True:
+            if self.peek() == "}":
+                self._pos += 1
+                return
+            if not first:
+                self.take(",", where)
+            first = False
+            key = self.value(where)
+            if not isinstance(key, str):
+                raise self.corrupt("object key is not a string", where)
+            self.take(":", where)
+            yield key
+
+    def corrupt(self, message: str, where: str) -> CorruptInput:
+        return CorruptInput(message, path=self._path, location=f"{where}, offset {self.offset}")
+
+
+@register
+class TelegramJsonParser(ChatParser):
+    """Telegram Desktop "Export chat history" / "Export Telegram data" in JSON."""
+
+    name = "telegram-json"
+    platform = "telegram"
+
+    @classmethod
+    def probe(cls, path: Path) -> bool:
+        target = path / "result.json" if path.is_dir() else path
+        if not target.is_file():
+            return False
+        try:
+            with target.open("r", encoding="utf-8-sig", errors="replace") as fh:
+                head = fh.read(4096).lstrip()
+        except OSError:
+            return False
+        if not head.startswith("{"):
+            return False
+        key = head[1:].lstrip().split(":", 1)[0].strip().strip('"')
+        return key in _TOP_KEYS
+
+    def parse(
+        self,
+        path: Path,
+        *,
+        tz: str = DEFAULT_TZ,
+        keep_messages: bool = True,
+        on_message: MessageSink | None = None,
+    ) -> ChatExport:
+        target = path / "result.json" if path.is_dir() else path
+        if not self.probe(path):
+            raise WrongFormat("not a Telegram JSON export (result.json)", path=str(path))
+        export = ChatExport("telegram", self.name, str(target), sha256_file(target))
+        run = _Run(export, target.parent, zone(tz), keep_messages, on_message)
+        with target.open("r", encoding="utf-8-sig", newline="") as fh:
+            run.walk(_JsonStream(fh, str(target)))
+        return export
+
+
+class _Run:
+    """State of one parse: identities from the account sections, then chat by chat."""
+
+    def __init__(
+        self,
+        export: ChatExport,
+        root: Path,
+        tz: Any,
+        keep: bool,
+        sink: MessageSink | None,
+    ) -> None:
+        self.export, self.root, self.tz, self.keep, self.sink = export, root, tz, keep, sink
+        self.phones: dict[str, tuple[str | None, str]] = {}
+        self.offsets: dict[int, timedelta] = {}
+
+    def walk(self, stream: _JsonStream) -> None:
+        header: dict[str, Any] = {}
+        chat: Chat | None = None
+        for key in stream.keys("top level"):
+            if key in ("chats", "left_chats"):
+                for sub in stream.keys(key):
+                    if sub != "list":
+                        stream.value(f"{key}.{sub}")
+                        continue
+                    for index, _ in enumerate(stream.items(f"{key}.list")):
+                        listed = self.chat(stream, f"{key}.list[{index}]")
+                        if key == "left_chats" and self.export.owner is not None:
+                            # The section itself is the evidence that the account left.
+                            left = listed.participant(self.export.owner.id)
+                            left.see_name(self.export.owner.display_name)
+                            left.add_role("left", None, f"left_chats.list[{index}]")
+            elif key == "messages":  # single-chat export: the root is the chat
+                chat = self.new_chat(header)
+                self.messages(stream, chat)
+            else:
+                value = stream.value(f"top-level {key!r}")
+                header[key] = value
+                if key == "personal_information" and isinstance(value, dict):
+                    self.owner(value)
+                elif key == "contacts" and isinstance(value, dict):
+                    self.contacts(value)
+        if stream.peek():
+            raise stream.corrupt("data after the end of the export", "top level")
+        if chat is not None:
+            self.finish(chat)
+
+    def owner(self, info: dict[str, Any]) -> None:
+        names = " ".join(str(info.get(k) or "") for k in ("first_name", "last_name")).strip()
+        person = Participant(f"user{info.get('user_id')}")
+        person.see_name(names or None)
+        person.phone_raw = info.get("phone_number")
+        person.phone = to_e164(person.phone_raw) if person.phone_raw else None
+        username = info.get("username")
+        person.username = username.lstrip("@") if isinstance(username, str) else None
+        self.export.owner = person
+        self.phones[person.id] = (person.phone_raw, names)
+
+    def contacts(self, section: dict[str, Any]) -> None:
+        for entry in section.get("list") or []:
+            if isinstance(entry, dict) and entry.get("user_id") and entry.get("phone_number"):
+                name = f"{entry.get('first_name') or ''} {entry.get('last_name') or ''}".strip()
+                self.phones[f"user{entry['user_id']}"] = (str(entry["phone_number"]), name)
+
+    def new_chat(self, header: dict[str, Any]) -> Chat:
+        raw_kind = header.get("type")
+        kind = _KINDS.get(raw_kind, "group")
+        chat = Chat("telegram", f"{_PREFIX[kind]}{header.get('id')}", header.get("name"), kind)
+        chat.raw_kind = raw_kind
+        if raw_kind not in _KINDS:
+            self.export.warn(f"chat {chat.platform_id}", f"unknown chat type {raw_kind!r}")
+        return chat
+
+    def chat(self, stream: _JsonStream, where: str) -> Chat:
+        header: dict[str, Any] = {}
+        chat: Chat | None = None
+        for key in stream.keys(where):
+            if key == "messages":
+                chat = self.new_chat(header)
+                self.messages(stream, chat)
+            else:
+                header[key] = stream.value(f"{where}.{key}")
+        chat = chat if chat is not None else self.new_chat(header)
+        self.finish(chat)
+        return chat
+
+    def messages(self, stream: _JsonStream, chat: Chat) -> None:
+        last: object = None
+        where = f"chat {chat.platform_id}"
+        for _ in stream.items(f"{where} messages"):
+            try:
+                raw = stream.value(where)
+            except CorruptInput as exc:
+                after = "the start" if last is None else f"id {last}"
+                raise stream.corrupt(exc.message, f"{where}, message after {after}") from None
+            if not isinstance(raw, dict) or "id" not in raw:
+                after = "the start" if last is None else f"id {last}"
+                self.export.warn(f"{where}, message after {after}", "message without an id")
+                continue
+            last = raw["id"]
+            try:
+                message = self.message(chat, raw)
+            except (TypeError, ValueError, KeyError) as exc:
+                self.export.warn(f"{where}, message id {last}", f"unreadable message: {exc!r}")
+                continue
+            if message is None:
+                continue
+            if self.keep:
+                chat.messages.append(message)
+            if self.sink is not None:
+                self.sink(chat, message)
+
+    def when(self, raw: dict[str, Any]) -> tuple[datetime, timedelta | None, bool]:
+        local = datetime.fromisoformat(raw["date"]) if "date" in raw else None
+        if "date_unixtime" in raw:
+            stamp = int(raw["date_unixtime"])
+            time = datetime.fromtimestamp(stamp, UTC)
+            if local is None:
+                return time, None, False
+            # local wall clock minus UTC, without building another datetime per message
+            seconds = (local - _EPOCH) // _SECOND - stamp
+            offset = self.offsets.get(seconds)
+            if offset is None:
+                offset = self.offsets[seconds] = timedelta(seconds=seconds)
+            return time, offset, False
+        if local is None:
+            raise ValueError("message has neither date nor date_unixtime")
+        aware = local.replace(tzinfo=self.tz)
+        return aware.astimezone(UTC), aware.utcoffset(), True
+
+    def message(self, chat: Chat, raw: dict[str, Any]) -> Message | None:
+        kind = raw.get("type")
+        if kind == "unsupported":
+            chat.message_count += 1
+            return None
+        mid = str(raw["id"])
+        time, offset, assumed = self.when(raw)
+        evidence = f"message {mid}"
+        chat.message_count += 1
+        if chat.first_time is None or time < chat.first_time:
+            chat.first_time = time
+        if chat.last_time is None or time > chat.last_time:
+            chat.last_time = time
+        service = kind == "service"
+        sender_id = raw.get("actor_id" if service else "from_id")
+        sender_name = raw.get("actor" if service else "from")
+        sender: Participant | None = None
+        if sender_id and (sender_id != chat.platform_id or chat.kind == "private"):
+            sender = chat.participant(sender_id)
+            sender.see_name(sender_name)
+            sender.message_count += 1
+            roles.member(sender, time, evidence)
+        action = raw.get("action") if service else None
+        targets: tuple[str, ...] = ()
+        if service:
+            targets = self.service(chat, raw, sender, sender_name, time, evidence)
+        elif chat.kind == "channel" and raw.get("author"):
+            roles.by_name(chat, raw["author"]).add_role("admin", time, evidence, inferred=True)
+        attachments = self.attachments(mid, raw)
+        chat.attachments.extend(attachments)
+        text = raw.get("text", "")
+        if not isinstance(text, str):
+            text = "".join(p if isinstance(p, str) else p.get("text", "") for p in text)
+        reply = raw.get("reply_to_message_id")
+        forwarded = raw.get("forwarded_from")
+        return Message(
+            id=mid,
+            chat_id=chat.platform_id,
+            time=time,
+            utc_offset=offset,
+            offset_assumed=assumed,
+            sender_id=sender_id,
+            sender_name=sender_name,
+            text=text,
+            location=evidence,
+            reply_to=None if reply is None else str(reply),
+            forwarded="forwarded_from" in raw,
+            forwarded_from=forwarded,
+            action=action if service else None,
+            action_targets=targets,
+            attachments=attachments,
+        )
+
+    def service(
+        self,
+        chat: Chat,
+        raw: dict[str, Any],
+        actor: Participant | None,
+        actor_name: str | None,
+        time: datetime,
+        evidence: str,
+    ) -> tuple[str, ...]:
+        action = raw.get("action")
+        names = tuple(str(m) for m in raw.get("members") or () if m)
+        if action in ("create_group", "create_channel") and actor is not None:
+            actor.add_role("creator", time, evidence)
+        elif chat.kind == "channel" and actor is not None:
+            actor.add_role("admin", time, evidence, inferred=True)
+        if action in ("create_group", "invite_members"):
+            for name in names:
+                roles.member(self.named(chat, name, actor, actor_name), time, evidence)
+        elif action == "remove_members":
+            for name in names:
+                target = self.named(chat, name, actor, actor_name)
+                roles.removal(actor, target, time, evidence)
+        elif action in ("join_group_by_link", "join_group_by_request") and raw.get("inviter"):
+            names = (str(raw["inviter"]),)
+            roles.member(roles.by_name(chat, names[0]), time, evidence)
+        return names
+
+    @staticmethod
+    def named(
+        chat: Chat, name: str, actor: Participant | None, actor_name: str | None
+    ) -> Participant:
+        """The actor itself when the event names them (joined, left), else a name-only person."""
+        if actor is not None and name == actor_name:
+            return actor
+        return roles.by_name(chat, name)
+
+    def attachments(self, mid: str, raw: dict[str, Any]) -> tuple[Attachment, ...]:
+        key = "photo" if "photo" in raw else "file" if "file" in raw else None
+        if key is None:
+            return ()
+        ref = raw[key]
+        size = raw.get("photo_file_size" if key == "photo" else "file_size")
+        name = raw.get("file_name")
+        if not isinstance(ref, str) or ref.startswith(_NOT_EXPORTED):
+            return (
+                Attachment(mid, name, None, False, size=size, mime=raw.get("mime_type"), note=ref),
+            )
+        name = name or ref.rsplit("/", 1)[-1]
+        mime = raw.get("mime_type") or guess_mime(name)
+        file = self.root / ref
+        try:
+            with file.open("rb") as fh:
+                digest = FileDigest(fh)
+        except OSError:
+            return (Attachment(mid, name, ref, True, size=size, mime=mime, note="file missing"),)
+        return (
+            Attachment(
+                mid,
+                name,
+                ref,
+                True,
+                present=True,
+                size=digest.size,
+                mime=mime,
+                md5=digest.md5,
+                sha1=digest.sha1,
+                sha256=digest.sha256,
+            ),
+        )
+
+    def finish(self, chat: Chat) -> None:
+        roles.resolve_names(chat)
+        for pid, person in chat.participants.items():
+            known = self.phones.get(pid)
+            if known is not None:
+                person.phone_raw = known[0]
+                person.phone = to_e164(known[0]) if known[0] else None
+        self.export.chats.append(chat)

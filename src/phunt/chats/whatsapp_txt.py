@@ -1,0 +1,508 @@
+"""WhatsApp "Export chat" text (Android and iOS), alone, in a folder, or as the exported .zip.
+
+The export has no ids and no time zone: a message is identified by the line its header is
+on, and local times are read in the caller's ``tz`` (recorded as assumed). Date order
+(day-first or month-first) is decided per file from the values seen, as
+../shared/formats/whatsapp-chat-export.md recommends, in a first pass that stops as soon
+as it is decisive. Media is hashed straight from the zip member or file, never extracted.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import IO
+
+from phunt.chats import roles
+from phunt.chats.base import (
+    DEFAULT_TZ,
+    ChatParser,
+    FileDigest,
+    MessageSink,
+    guess_mime,
+    register,
+    sha256_file,
+    zone,
+)
+from phunt.chats.model import Attachment, Chat, ChatExport, Message, Participant
+from phunt.chats.phones import clean, looks_like_phone, to_e164
+from phunt.errors import CorruptInput, WrongFormat
+
+HEADER = re.compile(
+    r"^[\u200e\u200f\ufeff]*(?P<br>\[)?(?P<a>\d{1,4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)"
+    r"(?P<c>\d{2,4})\.?,?\s(?:klo\s)?(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
+    r"(?:\s?(?P<ap>[AaPp]\.?\s?[Mm]\.?))?(?(br)\]\s|(?:\s-\s|:\s))(?P<rest>.*)$"
+)
+OWNER_ID = "owner"
+_SYSTEM = [
+    (re.compile(p), action)
+    for p, action in (
+        (r'^(?P<actor>[^:]+?) created group "(?P<subject>.*)"$', "create_group"),
+        (r"^(?P<actor>[^:]+?) was added$", "added"),
+        (r"^(?P<actor>[^:]+?) added (?P<targets>.+)$", "add_members"),
+        (r"^(?P<actor>[^:]+?) removed (?P<targets>.+)$", "remove_members"),
+        (r"^(?P<actor>[^:]+?) left$", "left"),
+        (r"^(?P<actor>[^:]+?) joined using this group's invite link$", "join_group_by_link"),
+        (
+            r'^(?P<actor>[^:]+?) changed the subject (?:from ".*" )?to "(?P<subject>.*)"$',
+            "edit_group_title",
+        ),
+        (r"^(?P<actor>[^:]+?) changed this group's settings to .+$", "settings"),
+        (r"^(?P<actor>[^:]+?) changed this group's icon$", "edit_group_photo"),
+        (r"^(?P<actor>[^:]+?) changed the group description$", "edit_description"),
+        (r"^You're now an admin$", "admin_granted"),
+        (r"^Messages and calls are end-to-end encrypted\b.*$", "encryption_notice"),
+        (r"^(?P<actor>[^:]+?) changed to (?P<targets>.+)$", "number_change"),
+    )
+]
+# Cheap pre-filter so ordinary messages skip the list of system-event patterns.
+_SYSTEM_HINT = re.compile(
+    r" (?:created|added|removed|left|joined|changed)\b|\bwas added$|^You're now|^Messages and"
+)
+# Localised markers seen in real exports (format notes, section 4); extend as met.
+_ATTACHED = ("file attached", "bestand bijgevoegd", "Datei angehängt")
+_OMITTED = ("<Media omitted>", "<Media weggelaten>")
+_ANDROID_FILE = re.compile(
+    r"^(?P<file>[^\n()]+?\.\w{1,5}) \((?:" + "|".join(map(re.escape, _ATTACHED)) + r")\)$"
+)
+_IOS_FILE = re.compile(r"<attached: (?P<file>[^>\n]+)>$|^(?P<old>\S+) <attached>$")
+_IOS_OMITTED = re.compile(
+    r"^(?:.+ )?(image|video|audio|sticker|GIF|Contact card|document) omitted$"
+)
+_DELETED = re.compile(r"^(?:This message was deleted|You deleted this message)\.?$")
+_CURLY = str.maketrans("\u201c\u201d", '""')
+_CHAT_NAME = re.compile(r"^WhatsApp Chat (?:with |- )(?P<name>.+?)(?:\.txt|\.zip)?$")
+_PROBE_LINES = 20
+_PROBE_LINE_BYTES = 4096
+
+
+@dataclass
+class _Source:
+    """Where the text and the media live: a plain folder or a zip opened once."""
+
+    text_name: str
+    title: str | None
+    folder: Path | None = None
+    archive: zipfile.ZipFile | None = None
+    members: set[str] = field(default_factory=set)
+
+    def open_text(self) -> IO[bytes]:
+        if self.archive is not None:
+            return self.archive.open(self.text_name)
+        assert self.folder is not None
+        return (self.folder / self.text_name).open("rb")
+
+    def open_media(self, name: str) -> AbstractContextManager[IO[bytes]] | None:
+        if self.archive is not None:
+            folder = self.text_name.rpartition("/")[0]
+            member = f"{folder}/{name}" if folder else name
+            return self.archive.open(member) if member in self.members else None
+        assert self.folder is not None
+        path = self.folder / name
+        return path.open("rb") if "/" not in name and path.is_file() else None
+
+
+def _text_member(names: list[str]) -> str | None:
+    for name in names:
+        base = name.rsplit("/", 1)[-1]
+        if base == "_chat.txt" or (base.startswith("WhatsApp Chat") and base.endswith(".txt")):
+            return name
+    texts = [n for n in names if n.endswith(".txt")]
+    return texts[0] if len(texts) == 1 else None
+
+
+def _first_lines_match(stream: IO[bytes]) -> bool:
+    for _ in range(_PROBE_LINES):
+        raw = stream.readline(_PROBE_LINE_BYTES)  # bounded: probes also see large binaries
+        if not raw:
+            return False
+        line = raw.decode("utf-8", "replace").strip()
+        if line:
+            return HEADER.match(line) is not None
+    return False
+
+
+def _open_source(path: Path) -> _Source:
+    """Locate the chat text; WrongFormat if there is none, CorruptInput for a broken zip."""
+    if path.is_dir():
+        name = _text_member(sorted(p.name for p in path.iterdir() if p.is_file()))
+        if name is None:
+            raise WrongFormat("no WhatsApp chat text in folder", path=str(path))
+        return _Source(name, _title(name) or _title(path.name), folder=path)
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        try:
+            archive = zipfile.ZipFile(path)
+            names = archive.namelist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise CorruptInput(f"unreadable zip: {exc}", path=str(path)) from None
+        name = _text_member(names)
+        if name is None:
+            archive.close()
+            raise WrongFormat("zip holds no WhatsApp chat text", path=str(path))
+        title = _title(path.name) or _title(name)
+        return _Source(name, title, archive=archive, members=set(names))
+    return _Source(path.name, _title(path.name), folder=path.parent)
+
+
+def _title(name: str) -> str | None:
+    match = _CHAT_NAME.match(name.rsplit("/", 1)[-1])
+    return match["name"] if match else None
+
+
+@register
+class WhatsAppTextParser(ChatParser):
+    """WhatsApp's "Export chat" .txt (Android ``-`` style or iOS ``[...]`` style), or its zip."""
+
+    name = "whatsapp-txt"
+    platform = "whatsapp"
+
+    @classmethod
+    def probe(cls, path: Path) -> bool:
+        if path.is_file() and path.suffix.lower() == ".zip" and _title(path.name):
+            return True  # named like WhatsApp's own export: a damaged one is still ours
+        try:
+            source = _open_source(path)
+        except (WrongFormat, CorruptInput, OSError):
+            return False
+        try:
+            with source.open_text() as stream:
+                return _first_lines_match(stream)
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return False
+        finally:
+            if source.archive is not None:
+                source.archive.close()
+
+    def parse(
+        self,
+        path: Path,
+        *,
+        tz: str = DEFAULT_TZ,
+        keep_messages: bool = True,
+        on_message: MessageSink | None = None,
+    ) -> ChatExport:
+        zone_info = zone(tz)
+        source = _open_source(path)
+        try:
+            # The hash recorded is the file parsed: the .zip, or the .txt itself.
+            source_file = path if path.is_file() else path / source.text_name
+            export = ChatExport("whatsapp", self.name, str(source_file), sha256_file(source_file))
+            run = _Run(export, source, zone_info, keep_messages, on_message)
+            try:
+                run.parse()
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                raise CorruptInput(f"cannot read chat text: {exc}", path=str(path)) from None
+            return export
+        finally:
+            if source.archive is not None:
+                source.archive.close()
+
+
+def _lines(stream: IO[bytes], warn: Callable[[str, str], None]) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(stream, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", "replace")
+            warn(f"line {number}", "invalid UTF-8, undecodable bytes replaced")
+        yield number, line.rstrip("\r\n").lstrip("\ufeff") if number == 1 else line.rstrip("\r\n")
+
+
+class _Run:
+    """One parse: date order first, then records (header line plus continuation lines)."""
+
+    def __init__(
+        self,
+        export: ChatExport,
+        source: _Source,
+        tz: tzinfo,
+        keep: bool,
+        sink: MessageSink | None,
+    ) -> None:
+        self.export, self.source, self.tz, self.keep, self.sink = export, source, tz, keep, sink
+        title = source.title
+        self.chat = Chat("whatsapp", f"title:{title or source.text_name}", title, "private")
+        self.day_first = True
+        self.authors: set[str] = set()
+        self.is_group = False
+        self.owner_name: tuple[str, int] | None = None
+        self.people: dict[str, Participant] = {}
+        self.stamps: dict[str, datetime | None] = {}
+
+    def parse(self) -> None:
+        self.day_first = self.date_order()
+        record: tuple[int, re.Match[str]] | None = None
+        body: list[str] = []
+        with self.source.open_text() as stream:
+            for number, line in _lines(stream, self.export.warn):
+                match = HEADER.match(line)
+                if match is not None and self.cached_stamp(line, match) is None:
+                    self.export.warn(f"line {number}", "header with an impossible date or time")
+                    match = None
+                if match is None:
+                    if record is None:
+                        if line.strip():
+                            self.export.warn(f"line {number}", "text before the first message")
+                        continue
+                    body.append(line)
+                    continue
+                if record is not None:
+                    self.record(record[0], record[1], body)
+                record, body = (number, match), []
+        if record is None:
+            inside = f"{self.source.text_name} " if self.source.archive is not None else ""
+            raise CorruptInput(
+                "no WhatsApp message header found",
+                path=self.export.source,
+                location=f"{inside}line 1",
+            )
+        self.record(record[0], record[1], body)
+        self.finish()
+
+    def date_order(self) -> bool:
+        """True for day-first. Decided by the first field above 12 in either position."""
+        high_a = high_b = 0
+        with self.source.open_text() as stream:
+            for number, line in _lines(stream, lambda _where, _what: None):
+                match = HEADER.match(line)
+                if match is None or len(match["a"]) == 4:
+                    continue
+                high_a, high_b = max(high_a, int(match["a"])), max(high_b, int(match["b"]))
+                if high_a > 12 and high_b <= 12:
+                    return True
+                if high_b > 12 and high_a <= 12:
+                    return False
+                if high_a > 12 and high_b > 12:
+                    self.export.warn(f"line {number}", "inconsistent date order in file")
+                    return True
+        self.export.warn("line 1", "date order ambiguous (no day above 12); read as day-first")
+        return True
+
+    def cached_stamp(self, line: str, m: re.Match[str]) -> datetime | None:
+        """:meth:`stamp`, memoised on the header text (many messages share a minute)."""
+        key = line[: m.start("rest")]
+        try:
+            return self.stamps[key]
+        except KeyError:
+            if len(self.stamps) > 4096:
+                self.stamps.clear()
+            found = self.stamps[key] = self.stamp(m)
+            return found
+
+    def stamp(self, m: re.Match[str]) -> datetime | None:
+        a, b, c = int(m["a"]), int(m["b"]), int(m["c"])
+        if len(m["a"]) == 4:
+            year, month, day = a, b, c
+        else:
+            day, month = (a, b) if self.day_first else (b, a)
+            year = c + 2000 if c < 100 else c
+        hour = int(m["H"])
+        if m["ap"]:
+            pm = m["ap"][0] in "Pp"
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if pm else 0)
+        try:
+            local = datetime(year, month, day, hour, int(m["M"]), int(m["S"] or 0), tzinfo=self.tz)
+        except ValueError:
+            return None
+        return local
+
+    def person(self, raw: str) -> Participant:
+        found = self.people.get(raw)
+        if found is None:
+            found = self.people[raw] = self.new_person(clean(raw))
+        return found
+
+    def new_person(self, name: str) -> Participant:
+        if name.lower() == "you":
+            return self.chat.participant(OWNER_ID)
+        if looks_like_phone(name):
+            phone = to_e164(name)
+            person = self.chat.participant(phone or name)
+            person.phone, person.phone_raw = phone, name
+            return person
+        return roles.by_name(self.chat, name)
+
+    def record(self, number: int, m: re.Match[str], extra: list[str]) -> None:
+        local = self.cached_stamp(m.string, m)
+        assert local is not None
+        time = local.astimezone(UTC)
+        evidence = f"line {number}"
+        rest = m["rest"]
+        ios = m["br"] is not None
+        sender: Participant | None = None
+        sender_name: str | None = None
+        action: str | None = None
+        targets: tuple[str, ...] = ()
+        body = rest
+        if ios and rest.startswith("\u200e"):
+            action, targets, sender = self.system(
+                clean(rest).translate(_CURLY), time, evidence, number
+            )
+        else:
+            if not ios and _SYSTEM_HINT.search(rest):
+                action, targets, sender = self.system(clean(rest), time, evidence, number)
+            if action is None:
+                author, sep, body = rest.partition(": ")
+                if not sep:
+                    action = "system"
+                elif ios and body.startswith("\u200e") and not self.media_line(clean(body)):
+                    # iOS attributes notices to the chat itself ("Group: \u200eMessages ...").
+                    action, targets, sender = self.system(clean(body), time, evidence, number)
+                    action = action or "system"
+                else:
+                    sender_name = clean(author)
+                    sender = self.person(author)
+                    sender.see_name(sender_name)
+                    sender.message_count += 1
+                    roles.member(sender, time, evidence)
+                    self.authors.add(sender.id)
+        text = "\n".join([body, *extra]) if action is None else "\n".join([rest, *extra])
+        attachments: tuple[Attachment, ...] = ()
+        deleted = False
+        if action is None:
+            first = clean(body)
+            attachments, caption = self.media(str(number), first, extra)
+            if attachments:
+                text = caption
+            deleted = _DELETED.match(first) is not None
+            owns = first.startswith("You deleted this message")
+            if owns and sender_name and self.owner_name is None:
+                self.owner_name = (sender_name, number)
+        self.chat.attachments.extend(attachments)
+        self.chat.message_count += 1
+        if self.chat.first_time is None:
+            self.chat.first_time = time
+        self.chat.last_time = time
+        message = Message(
+            id=str(number),
+            chat_id=self.chat.platform_id,
+            time=time,
+            utc_offset=local.utcoffset(),
+            offset_assumed=True,
+            sender_id=None if sender is None else sender.id,
+            sender_name=sender_name or (None if sender is None else sender.display_name),
+            text=text,
+            location=evidence,
+            action=action,
+            action_targets=targets,
+            attachments=attachments,
+            deleted=deleted,
+        )
+        if self.keep:
+            self.chat.messages.append(message)
+        if self.sink is not None:
+            self.sink(self.chat, message)
+
+    @staticmethod
+    def media_line(body: str) -> bool:
+        return bool(_IOS_FILE.search(body) or _IOS_OMITTED.match(body) or _DELETED.match(body))
+
+    def media(self, mid: str, first: str, extra: list[str]) -> tuple[tuple[Attachment, ...], str]:
+        """Attachments named on the message's first line, and the caption left over."""
+        caption_after = "\n".join(clean(x) for x in extra)
+        if first in _OMITTED:
+            return (Attachment(mid, None, None, False, note=first),), caption_after
+        omitted = _IOS_OMITTED.match(first)
+        if omitted:
+            return (Attachment(mid, None, None, False, note=first),), caption_after
+        match = _ANDROID_FILE.match(first)
+        if match:
+            return (self.attachment(mid, match["file"]),), caption_after
+        match = _IOS_FILE.search(first)
+        if match:
+            name = match["file"] or match["old"]
+            caption = first[: match.start()].strip()
+            return (self.attachment(mid, name),), "\n".join(filter(None, [caption, caption_after]))
+        return (), ""
+
+    def attachment(self, mid: str, name: str) -> Attachment:
+        mime = guess_mime(name)
+        opened = self.source.open_media(name)
+        if opened is None:
+            return Attachment(mid, name, name, True, mime=mime, note="file missing")
+        with opened as stream:
+            digest = FileDigest(stream)
+        return Attachment(
+            mid,
+            name,
+            name,
+            True,
+            present=True,
+            size=digest.size,
+            mime=mime,
+            md5=digest.md5,
+            sha1=digest.sha1,
+            sha256=digest.sha256,
+        )
+
+    def system(
+        self, body: str, time: datetime, evidence: str, number: int
+    ) -> tuple[str | None, tuple[str, ...], Participant | None]:
+        """Apply a group event's role evidence; action None when ``body`` is not an event."""
+        for pattern, action in _SYSTEM:
+            m = pattern.match(body)
+            if m is None:
+                continue
+            groups = m.groupdict()
+            actor = self.person(groups["actor"]) if groups.get("actor") else None
+            names = _split_names(groups.get("targets") or "")
+            if action != "encryption_notice" and action != "number_change":
+                self.is_group = True
+            if actor is not None and action != "number_change":
+                if actor.id != OWNER_ID:
+                    actor.see_name(clean(groups["actor"]))
+                roles.member(actor, time, evidence)
+            if action == "create_group" and actor is not None:
+                actor.add_role("creator", time, evidence)
+            if groups.get("subject") is not None:
+                self.chat.title = groups["subject"]
+            if action == "add_members":
+                assert actor is not None
+                actor.add_role("admin", time, evidence, inferred=True)
+                for name in names:
+                    roles.member(self.person(name), time, evidence)
+            elif action == "remove_members":
+                for name in names:
+                    roles.removal(actor, self.person(name), time, evidence)
+            elif action == "left" and actor is not None:
+                actor.add_role("left", time, evidence)
+            elif action == "settings" and actor is not None:
+                actor.add_role("admin", time, evidence, inferred=True)
+            elif action == "admin_granted":
+                self.person("You").add_role("admin", time, evidence)
+            return action, names, actor
+        return None, (), None
+
+    def finish(self) -> None:
+        chat = self.chat
+        if self.is_group or len(self.authors) > 2:
+            chat.kind = "group"
+        if self.owner_name is not None:
+            name, number = self.owner_name
+            target = next(
+                (p.id for p in chat.participants.values() if name in p.names and p.id != OWNER_ID),
+                None,
+            )
+            if target is not None:
+                if OWNER_ID in chat.participants:
+                    roles.merge_into(chat, OWNER_ID, target)
+                self.export.owner = chat.participants[target]
+                self.export.warn(
+                    f"line {number}",
+                    f'exporting account inferred to be {name!r} ("You deleted this message")',
+                )
+        self.export.chats.append(chat)
+
+
+def _split_names(text: str) -> tuple[str, ...]:
+    if not text:
+        return ()
+    parts = re.split(r",\s+|\s+and\s+", text)
+    return tuple(p.strip() for p in parts if p.strip())

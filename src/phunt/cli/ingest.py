@@ -1,0 +1,155 @@
+"""``phunt ingest``: store every file of a source for a device, matched against hash sets."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, settings
+
+if TYPE_CHECKING:
+    from phunt.cases.db import Database
+    from phunt.ingest.job import IngestSummary
+
+
+def ingest_command(
+    source: Annotated[str, typer.Argument(help="Folder, archive, disk image or extraction.")],
+    device: Annotated[str, typer.Option(help="Device id or evidence number.")],
+    workers: Annotated[
+        int, typer.Option(help="Local worker processes (default: one per core).")
+    ] = 0,
+    cluster: Annotated[
+        str | None, typer.Option(help="Dask scheduler, e.g. tcp://lab-1:8786.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Finish an interrupted ingest of this source.")
+    ] = False,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Fast PDQ (reduced-size JPEG decode).")
+    ] = False,
+    pdq: Annotated[
+        bool, typer.Option("--pdq/--no-pdq", help="PDQ of pictures (--no-pdq: crypto only).")
+    ] = True,
+    expand: Annotated[
+        bool, typer.Option("--expand/--no-expand", help="Open archives and images found inside.")
+    ] = True,
+    batch: Annotated[int, typer.Option(help="Files stored per transaction.")] = 200,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hash, type, PDQ and match every file of SOURCE and store it for the device."""
+    from phunt.cases.db import Database
+    from phunt.ingest.job import ingest
+    from phunt.ingest.pipeline import default_workers
+
+    cfg = settings(home, db)
+    database = Database(cfg.database_url)
+    n = workers or (1 if cluster else default_workers())
+    show_progress = not as_json and sys.stderr.isatty()
+    mode = None if not pdq else ("fast" if fast else "default")
+    try:
+        if show_progress:
+            summary = _with_progress(
+                database, source, device, n, cluster, resume, mode, expand, batch
+            )
+        else:
+            summary = ingest(
+                database,
+                source,
+                device,
+                workers=n,
+                cluster=cluster,
+                resume=resume,
+                pdq_mode=mode,
+                expand=expand,
+                batch_size=batch,
+            )
+    finally:
+        database.close()
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        print(
+            f"ingest {summary.job} of {summary.source} for {summary.device}: "
+            f"{summary.files} files, {summary.bytes} bytes, "
+            f"{summary.matched_files} matched, {summary.errors} errors"
+        )
+        print(f"source sha256 {summary.source_sha256}; manifest sha256 {summary.manifest_sha256}")
+        ewf = summary.verification.get("ewf")
+        if ewf:
+            print(f"E01 acquisition hash: {'verified' if ewf.get('ok') else 'NOT verified'} {ewf}")
+
+
+def _estimate_bytes(source: str) -> int | None:
+    """Total size to expect, for the ETA: the files of a folder, or the container's size."""
+    import os
+
+    if os.path.isfile(source):
+        return os.path.getsize(source)
+    total = 0
+    for root, _dirs, files in os.walk(source):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+def _with_progress(
+    database: Database,
+    source: str,
+    device: str,
+    n: int,
+    cluster: str | None,
+    resume: bool,
+    mode: str | None,
+    expand: bool,
+    batch: int,
+) -> IngestSummary:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    from phunt.ingest.job import ingest
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[files]} files"),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[rate]:.0f} files/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("ingesting", total=_estimate_bytes(source), files=0, rate=0.0)
+
+        def update(files: int, size: int) -> None:
+            elapsed = bar.tasks[0].elapsed or 1e-9
+            bar.update(task, completed=size, files=files, rate=files / elapsed)
+
+        return ingest(
+            database,
+            source,
+            device,
+            workers=n,
+            cluster=cluster,
+            resume=resume,
+            pdq_mode=mode,
+            expand=expand,
+            progress=update,
+            batch_size=batch,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest_command)

@@ -1,0 +1,1 @@
+"""Content hashes of evidence files: cryptographic digests and perceptual hashes (PDQ)."""

@@ -1,0 +1,298 @@
+"""The contract every hash-list reader keeps, and the hash kinds phunt knows.
+
+A hash list enters phunt here, so its values are validated here: a reader turns each
+record into a :class:`HashEntry` whose hashes are already normalised, and a damaged record
+becomes a :class:`~phunt.errors.CorruptInput` naming the line or record.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from phunt.errors import CorruptInput, UsageError
+
+
+@dataclass(frozen=True)
+class HashKind:
+    """One kind of hash: how its text looks and whether phunt matches files against it."""
+
+    name: str
+    hex_length: int | None
+    matched: bool
+    description: str
+
+
+HASH_KINDS: dict[str, HashKind] = {
+    kind.name: kind
+    for kind in (
+        HashKind("md5", 32, True, "MD5, 32 hex digits"),
+        HashKind("sha1", 40, True, "SHA-1, 40 hex digits"),
+        HashKind("sha256", 64, True, "SHA-256, 64 hex digits"),
+        HashKind("pdq", 64, True, "PDQ perceptual hash of a picture, 256 bits as 64 hex"),
+        HashKind("vpdq", None, True, "vPDQ of a video: frame,quality,pdq,seconds lines"),
+        HashKind("photodna", None, False, "PhotoDNA, 144 bytes as Base64; kept, not matched"),
+    )
+}
+"""Kinds phunt knows. Any other lower-case name is kept as opaque data and never matched."""
+
+KIND_BY_HEX_LENGTH: dict[int, str] = {32: "md5", 40: "sha1", 64: "sha256"}
+"""Kind of a bare hex hash by its length; 64 is ambiguous (SHA-256 or PDQ), SHA-256 wins."""
+
+HEAD_SIZE = 64 * 1024
+"""How many leading bytes format detection reads."""
+
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_KIND_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_VPDQ_FRAME = re.compile(
+    r"([0-9]+),([0-9]+),([0-9a-fA-F]{64}),([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)"
+)
+_PHOTODNA_BYTES = 144
+
+
+def is_whole_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²", which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
+def normalise_hash(kind: str, value: str) -> str:
+    """Validate ``value`` as a hash of ``kind`` and return its canonical text.
+
+    Hex kinds are lower-cased; PhotoDNA in its 288-digit hex form becomes Base64 so both
+    spellings of one value compare equal; opaque kinds are kept as given (stripped).
+    Raises ``ValueError`` saying what is wrong; readers add the line or record number.
+    """
+    text = value.strip()
+    if not text:
+        raise ValueError(f"empty {kind} value")
+    known = HASH_KINDS.get(kind)
+    if known is not None and known.hex_length is not None:
+        if len(text) != known.hex_length:
+            raise ValueError(
+                f"{kind} must be {known.hex_length} hex digits, got {len(text)} characters"
+                f" ({_shorten(text)!r})"
+            )
+        if not _HEX.fullmatch(text):
+            raise ValueError(f"{kind} is not hexadecimal: {_shorten(text)!r}")
+        return text.lower()
+    if kind == "vpdq":
+        return _normalise_vpdq(text)
+    if kind == "photodna":
+        return _normalise_photodna(text)
+    if not _KIND_NAME.fullmatch(kind):
+        raise ValueError(f"hash kind {kind!r} is not a lower-case name")
+    return text
+
+
+def kind_of_hex(value: str, *, wide: str = "sha256") -> str:
+    """Guess the kind of a bare hex hash from its length; ``wide`` names the 64-digit kind."""
+    text = value.strip()
+    kind = KIND_BY_HEX_LENGTH.get(len(text))
+    if kind is None:
+        raise ValueError(
+            f"not an MD5, SHA-1, SHA-256 or PDQ hash (32, 40 or 64 hex digits): "
+            f"{_shorten(text)!r} ({len(text)} characters)"
+        )
+    kind = wide if kind == "sha256" else kind
+    if not _HEX.fullmatch(text):
+        raise ValueError(f"{kind} is not hexadecimal: {_shorten(text)!r}")
+    return kind
+
+
+def _normalise_vpdq(text: str) -> str:
+    """Reference text form, one ``frame,quality,pdq,seconds`` per line.
+
+    Also accepted: frames separated by ``;`` (a one-line CSV cell) and python-threatexchange's
+    signal string, a JSON list of ``"pdq,quality,seconds"`` that has no frame numbers, so the
+    frames are numbered in order.
+    """
+    if text.startswith("["):
+        text = _vpdq_from_threatexchange(text)
+    frames = [line.strip() for line in re.split(r"[\n;]", text) if line.strip()]
+    out = []
+    for number, frame in enumerate(frames, 1):
+        match = _VPDQ_FRAME.fullmatch(frame)
+        if match is None:
+            raise ValueError(
+                f"vpdq frame {number} is not 'frame,quality,<64 hex pdq>,seconds': "
+                f"{_shorten(frame)!r}"
+            )
+        out.append(f"{match[1]},{match[2]},{match[3].lower()},{match[4]}")
+    return "\n".join(out)
+
+
+def _vpdq_from_threatexchange(text: str) -> str:
+    try:
+        features = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"vpdq JSON list is malformed: {error.msg}") from None
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise ValueError("vpdq JSON must be a list of 'pdq,quality,seconds' strings")
+    lines = []
+    for number, feature in enumerate(features):
+        pdq, _, rest = feature.partition(",")
+        lines.append(f"{number},{rest.partition(',')[0]},{pdq},{rest.partition(',')[2]}")
+    return "\n".join(lines)
+
+
+def _normalise_photodna(text: str) -> str:
+    if len(text) == 2 * _PHOTODNA_BYTES and _HEX.fullmatch(text):
+        return base64.b64encode(bytes.fromhex(text)).decode("ascii")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise ValueError(
+            f"photodna is neither Base64 nor 288 hex digits: {_shorten(text)!r}"
+        ) from None
+    if len(raw) != _PHOTODNA_BYTES:
+        raise ValueError(f"photodna must hold {_PHOTODNA_BYTES} bytes, got {len(raw)}")
+    return text
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+SCHEMES: tuple[str, ...] = ("vics-us-2.0", "dhs-legacy", "uk-caid")
+"""Category schemes a code can be read in; meanings and mappings are in ``categories``."""
+
+
+def check_scheme(name: str | None) -> str | None:
+    """Return ``name`` if it is a known scheme (or None); otherwise stop with the choices."""
+    if name is not None and name not in SCHEMES:
+        raise UsageError(f"unknown category scheme {name!r} (choose from: {', '.join(SCHEMES)})")
+    return name
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category code exactly as a list gave it, with the scheme that gives it meaning.
+
+    The same integer means different things in different schemes (0 is "uncategorised"
+    under DHS but "non-pertinent" under VICS 2.0), so a code never travels without its
+    scheme; :mod:`phunt.hashsets.categories` maps between schemes explicitly.
+    """
+
+    code: int
+    scheme: str
+
+
+@dataclass(frozen=True)
+class HashEntry:
+    """One item of a hash list: a file or media item and every hash the list gives for it.
+
+    ``record`` is the 1-based line or record number in the source, for errors and
+    provenance; ``extra`` keeps every other field of the record verbatim so an export can
+    reproduce it.
+    """
+
+    hashes: dict[str, str]
+    category: Category | None = None
+    record: int = 0
+    name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+ListKind = Literal["known-bad", "known-good"]
+
+
+class HashListReader(ABC):
+    """Streams the entries of one hash list file.
+
+    Subclasses are registered by ``name`` in :data:`phunt.hashsets.detect.READERS`;
+    ``probe`` recognises the format from content so files are never judged by extension.
+    ``entries`` yields lazily with bounded memory and raises ``CorruptInput`` (naming the
+    line or record) on damage, or ``UsageError`` when categories need a scheme nobody gave.
+    """
+
+    name: ClassVar[str]
+    default_kind: ClassVar[ListKind]
+    accepts_kind: ClassVar[bool] = False
+    """Whether the ``kind`` option (which kind an ambiguous bare hash is) applies."""
+
+    def __init__(
+        self, path: str | Path, *, category_scheme: str | None = None, kind: str | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.category_scheme = check_scheme(category_scheme)
+        if kind is not None:
+            if not self.accepts_kind:
+                raise UsageError(f"the {self.name!r} format does not take a hash kind option")
+            if kind not in HASH_KINDS and not _KIND_NAME.fullmatch(kind):
+                raise UsageError(f"unknown hash kind {kind!r}")
+        self.kind = kind
+        self._metadata: dict[str, Any] = {"format": self.name, "list_kind": self.default_kind}
+
+    @classmethod
+    @abstractmethod
+    def probe(cls, path: Path, head: bytes) -> bool:
+        """Whether ``head`` (the first bytes of ``path``) looks like this format."""
+
+    @abstractmethod
+    def entries(self) -> Iterator[HashEntry]:
+        """Yield the list's entries in file order."""
+
+    def metadata(self) -> dict[str, Any]:
+        """Header facts (version, profile, scheme ...); complete once iteration has ended.
+
+        Always has ``format`` and ``list_kind`` (``default_kind`` unless the header says
+        otherwise, as a VICS 1.2 ``#Media`` NIST CAID known-file set does). JSON-ready.
+        """
+        return self._metadata
+
+    def text_lines(
+        self, encoding: str = "utf-8", *, keep_ends: bool = False
+    ) -> Iterator[tuple[int, str]]:
+        """``(line number, line)`` pairs (ending stripped unless ``keep_ends``), decoded per line.
+
+        Decoding per line keeps the number of a badly encoded line exact; a BOM on the first
+        line is dropped. ``encoding="latin-1"`` never fails (for lists of vendor names).
+        """
+        with self.path.open("rb") as stream:
+            for number, raw in enumerate(stream, 1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    line = raw.decode(encoding)
+                except UnicodeDecodeError as error:
+                    raise self.corrupt(
+                        f"not {encoding} text (byte {error.start + 1} of the line)",
+                        f"line {number}",
+                    ) from None
+                yield number, line if keep_ends else line.rstrip("\r\n")
+
+    def corrupt(self, message: str, location: str | None) -> CorruptInput:
+        """A ``CorruptInput`` for this file at ``location`` (e.g. ``"line 12"``)."""
+        return CorruptInput(message, path=str(self.path), location=location)
+
+    def category(self, code: int, location: str) -> Category:
+        """``code`` under the scheme of this import; stops when no scheme is known."""
+        if self.category_scheme is None:
+            raise UsageError(
+                f"{self.path}:{location}: the list has category codes but its category scheme"
+                " is not stated; give --category-scheme vics-us-2.0, dhs-legacy or uk-caid"
+            )
+        return Category(code, self.category_scheme)
+
+
+def head_lines(head: bytes, *, limit: int = 50) -> list[str] | None:
+    """Up to ``limit`` complete text lines of ``head`` for probing; None if it is not text.
+
+    A trailing partial line is dropped unless ``head`` is the whole (short) file, so a
+    probe never judges a line cut at the buffer edge.
+    """
+    if b"\0" in head:
+        return None
+    complete = head if len(head) < HEAD_SIZE else head[: head.rfind(b"\n") + 1]
+    # A stray non-UTF-8 byte (a Latin-1 file name in NSRL) does not make a file binary.
+    text = complete.decode("utf-8-sig", errors="replace")
+    if text.count("\ufffd") > len(text) // 100:
+        return None
+    return text.splitlines()[:limit]

@@ -1,0 +1,192 @@
+"""CSV hash lists with a header naming the hash columns, and the CSV writer.
+
+Columns are recognised by name, ignoring case, spaces, ``-`` and ``_``: ``md5``, ``sha1``,
+``sha256``, ``pdq``, ``vpdq``, ``photodna``; ``hash`` (kind by length as in plain lists,
+or the ``kind`` option); ``name``/``filename``/``file``; ``category``/``cat``; and
+``category_scheme`` (the scheme of each row, as :func:`write_csv` writes it). Other
+columns are kept verbatim in ``extra``. The delimiter (``,`` ``;`` tab ``|``) is taken
+from the header line; lines starting with ``#`` before the header are comments.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from phunt.errors import UsageError
+from phunt.hashsets.base import (
+    HASH_KINDS,
+    Category,
+    HashEntry,
+    HashListReader,
+    check_scheme,
+    head_lines,
+    is_whole_number,
+    kind_of_hex,
+    normalise_hash,
+)
+
+GENERIC = "hash"
+_ROLES = {
+    **{kind: kind for kind in HASH_KINDS},
+    "hash": GENERIC,
+    "hashvalue": GENERIC,
+    "name": "name",
+    "filename": "name",
+    "file": "name",
+    "category": "category",
+    "cat": "category",
+    "categoryscheme": "scheme",
+}
+_DELIMITERS = ",;\t|"
+
+
+def column_role(header: str) -> str | None:
+    """What a column holds (a hash kind, ``hash``, ``name``, ``category``, ``scheme``)."""
+    key = "".join(ch for ch in header.lower() if ch not in " -_")
+    if key.endswith("hash") and key[:-4] in HASH_KINDS:  # "MD5 Hash", "sha256_hash"
+        key = key[:-4]
+    return _ROLES.get(key)
+
+
+def _split_header(line: str) -> tuple[str, list[str]] | None:
+    best: tuple[int, str, list[str]] | None = None
+    for delimiter in _DELIMITERS:
+        fields = next(csv.reader([line], delimiter=delimiter))
+        hashes = sum(1 for f in fields if column_role(f) in (*HASH_KINDS, GENERIC))
+        if hashes and (best is None or hashes > best[0]):
+            best = (hashes, delimiter, fields)
+    return None if best is None else (best[1], best[2])
+
+
+class CsvReader(HashListReader):
+    """A delimited list whose header names its hash (and category) columns."""
+
+    name = "csv"
+    default_kind = "known-bad"
+    accepts_kind = True
+
+    @classmethod
+    def probe(cls, path: Path, head: bytes) -> bool:
+        lines = head_lines(head)
+        if lines is None:
+            return False
+        data = (line for line in lines if line.strip() and not line.startswith("#"))
+        first = next(data, None)
+        return first is not None and _split_header(first) is not None
+
+    def entries(self) -> Iterator[HashEntry]:
+        lines = self.text_lines(keep_ends=True)
+        header: tuple[str, list[str]] | None = None
+        for number, line in lines:
+            if line.strip() and not line.startswith("#"):
+                header = _split_header(line.rstrip("\r\n"))
+                if header is None:
+                    raise self.corrupt(
+                        "header names no hash column (md5, sha1, ...)", f"line {number}"
+                    )
+                break
+        if header is None:
+            raise self.corrupt("no header line", None)
+        delimiter, columns = header
+        roles = self._roles(columns, number)
+        self._metadata.update(columns=columns, delimiter=delimiter)
+        reader = csv.reader((text for _, text in lines), delimiter=delimiter, strict=True)
+        try:
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                yield self._entry(row, columns, roles, number + reader.line_num)
+        except csv.Error as error:
+            raise self.corrupt(f"bad CSV: {error}", f"line {number + reader.line_num}") from None
+
+    def _roles(self, columns: list[str], number: int) -> list[str | None]:
+        roles = [column_role(c) for c in columns]
+        taken = [r for r in roles if r is not None]
+        if len(taken) != len(set(taken)):
+            raise self.corrupt(f"two columns hold the same thing: {columns}", f"line {number}")
+        return roles
+
+    def _entry(
+        self, row: list[str], columns: list[str], roles: list[str | None], number: int
+    ) -> HashEntry:
+        where = f"line {number}"
+        if len(row) != len(columns):
+            raise self.corrupt(f"row has {len(row)} fields, header has {len(columns)}", where)
+        hashes: dict[str, str] = {}
+        extra: dict[str, Any] = {}
+        name = code = scheme = None
+        for column, role, cell in zip(columns, roles, row, strict=True):
+            value = cell.strip()
+            if role is None:
+                extra[column] = cell
+            elif role == "name":
+                name = value or None
+            elif role == "category":
+                code = value
+            elif role == "scheme":
+                scheme = value or None
+            elif value:
+                try:
+                    kind = role if role != GENERIC else self.kind or kind_of_hex(value)
+                    hashes[kind] = normalise_hash(kind, value)
+                except ValueError as error:
+                    raise self.corrupt(f"column {column!r}: {error}", where) from None
+        if not hashes:
+            raise self.corrupt("row has no hash", where)
+        return HashEntry(hashes, self._category(code, scheme, where), number, name, extra)
+
+    def _category(self, code: str | None, scheme: str | None, where: str) -> Category | None:
+        if not code:
+            return None
+        if not is_whole_number(code):
+            raise self.corrupt(f"category is not a whole number: {code!r}", where)
+        if scheme is not None and self.category_scheme is None:
+            try:
+                return Category(int(code), str(check_scheme(scheme)))
+            except UsageError as error:
+                raise self.corrupt(str(error), where) from None
+        return self.category(int(code), where)
+
+
+def write_csv(
+    entries: Iterable[HashEntry],
+    out: TextIO,
+    *,
+    kinds: Sequence[str] = ("md5", "sha1", "sha256", "pdq", "vpdq", "photodna"),
+    extra_fields: Sequence[str] = (),
+) -> int:
+    """Write ``entries`` as CSV readable by :class:`CsvReader`; return how many.
+
+    Columns: ``kinds``, ``name``, ``category``, ``category_scheme``, then ``extra_fields``
+    (non-text extras as JSON). A hash of a kind without a column stops the export rather
+    than being dropped. Open ``out`` with ``newline=""``.
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*kinds, "name", "category", "category_scheme", *extra_fields])
+    count = 0
+    for entry in entries:
+        count += 1
+        missing = set(entry.hashes) - set(kinds)
+        if missing:
+            raise UsageError(f"record {entry.record}: no column for {sorted(missing)}")
+        category = entry.category
+        writer.writerow(
+            [
+                *(entry.hashes.get(kind, "").replace("\n", ";") for kind in kinds),
+                entry.name or "",
+                "" if category is None else category.code,
+                "" if category is None else category.scheme,
+                *(_cell(entry.extra.get(field)) for field in extra_fields),
+            ]
+        )
+    return count
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

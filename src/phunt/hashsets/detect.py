@@ -1,0 +1,79 @@
+"""The registry of hash-list readers and format detection.
+
+Detection tries the readers in registration order, most specific first, and takes the
+first whose ``probe`` accepts the file's first :data:`~phunt.hashsets.base.HEAD_SIZE`
+bytes: ``nsrl-rds3`` (SQLite), ``vics`` (JSON with an OData envelope), ``nsrl-rds2``
+(NIST's exact header), ``icse`` (``MD5;SHA1;PhotoDNA;...``), ``threatexchange`` (typed
+signal lines, dataset CSV, pdq-hasher output), ``csv`` (a header naming hash columns) and
+last ``plain`` (bare hashes), which would otherwise claim single-column lists of the
+others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from phunt.errors import NotFoundError, UsageError, WrongFormat
+from phunt.hashsets.base import HEAD_SIZE, HashListReader
+from phunt.hashsets.csv_list import CsvReader
+from phunt.hashsets.icse import IcseReader
+from phunt.hashsets.nsrl import NsrlRds2Reader, NsrlRds3Reader
+from phunt.hashsets.plain import PlainReader
+from phunt.hashsets.threatexchange import ThreatExchangeReader
+from phunt.hashsets.vics import VicsReader
+from phunt.registry import Registry
+
+READERS: Registry[type[HashListReader]] = Registry("hash-list format")
+for _reader in (
+    NsrlRds3Reader,
+    VicsReader,
+    NsrlRds2Reader,
+    IcseReader,
+    ThreatExchangeReader,
+    CsvReader,
+    PlainReader,
+):
+    READERS.register(_reader.name, _reader)
+
+
+def detect_format(path: str | Path) -> type[HashListReader]:
+    """The reader class for ``path`` by content; ``WrongFormat`` if none recognises it."""
+    file = Path(path)
+    if not file.exists():
+        raise NotFoundError(f"no such hash list: {file}")
+    if not file.is_file():
+        raise UsageError(f"not a file: {file}")
+    with file.open("rb") as stream:
+        head = stream.read(HEAD_SIZE)
+    if not head:
+        raise WrongFormat("the file is empty", path=str(file))
+    for _name, reader in READERS:
+        if reader.probe(file, head):
+            return reader
+    raise WrongFormat(
+        f"not a hash list phunt can read (tried {', '.join(READERS.names())}); "
+        "give --format if it is one of them",
+        path=str(file),
+    )
+
+
+def open_hash_list(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    category_scheme: str | None = None,
+    kind: str | None = None,
+) -> HashListReader:
+    """A reader for ``path``: the named ``format`` or the detected one.
+
+    ``category_scheme`` states how category codes are to be read (else the file's header
+    must say, or the import stops at the first code); ``kind`` says what an ambiguous bare
+    hash is (``pdq`` for 64-digit PDQ lists) for the plain and CSV formats.
+    """
+    if format is None:
+        reader = detect_format(path)
+    else:
+        reader = READERS.get(format)
+        if not Path(path).is_file():
+            raise NotFoundError(f"no such hash list: {path}")
+    return reader(path, category_scheme=category_scheme, kind=kind)

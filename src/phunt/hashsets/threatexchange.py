@@ -1,0 +1,148 @@
+"""PDQ and other signal lists in the shapes python-threatexchange and HMA produce.
+
+Dialects, chosen from the first data line and stated in ``metadata()["dialect"]``:
+
+- ``typed``: ``<signal type> <signal>`` per line, split at the first space, as the
+  ``local_file`` exchange reads and ``threatexchange hash photo`` prints (``pdq <hex>``).
+  Lines starting with ``#`` are taken as comments (upstream would read a type ``#``).
+- ``dataset-csv``: ``threatexchange dataset --csv``, header
+  ``signal_type,signal_str,collab,category,tags``; the opinion category is kept in
+  ``extra`` (it is not a VICS/DHS code).
+- ``pdq-hasher``: the C++ ``pdq-photo-hasher`` output ``<hash>,<quality>[,<file>]`` or its
+  ``--details`` form ``hash=<hex>,quality=<n>,...,filename=<path>``.
+
+(A bare hash per line is a plain list, read by :mod:`phunt.hashsets.plain`.) Signal types
+map to phunt kinds (``video_md5`` -> ``md5`` ...); other types (``url``, ``raw_text`` ...)
+are kept as opaque kinds of the same name and never matched.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from phunt.hashsets.base import (
+    HashEntry,
+    HashListReader,
+    head_lines,
+    is_whole_number,
+    normalise_hash,
+)
+
+SIGNAL_KINDS = {
+    "pdq": "pdq",
+    "vpdq": "vpdq",
+    "video_md5": "md5",
+    "video_sha256": "sha256",
+    "photodna": "photodna",
+}
+"""python-threatexchange signal type -> phunt hash kind, where they are the same thing."""
+KNOWN_SIGNAL_TYPES = frozenset({*SIGNAL_KINDS, "url", "url_md5", "raw_text", "trend_query"})
+DATASET_HEADER = ["signal_type", "signal_str", "collab", "category", "tags"]
+
+_TYPED = re.compile(r"([a-z][a-z0-9_]*) (\S.*)")
+_HASHER = re.compile(r"([0-9a-fA-F]{64}),(-?[0-9]+)(?:,(.*))?")
+_DETAILS = re.compile(r"hash=([0-9a-fA-F]{64}),(.*)")
+
+
+def _dialect(line: str) -> str | None:
+    if next(csv.reader([line]))[:2] == DATASET_HEADER[:2]:
+        return "dataset-csv"
+    typed = _TYPED.fullmatch(line)
+    if typed is not None and typed[1] in KNOWN_SIGNAL_TYPES:
+        return "typed"
+    if _HASHER.fullmatch(line) or _DETAILS.fullmatch(line):
+        return "pdq-hasher"
+    return None
+
+
+class ThreatExchangeReader(HashListReader):
+    """python-threatexchange / HMA / pdq-photo-hasher signal lists."""
+
+    name = "threatexchange"
+    default_kind = "known-bad"
+
+    @classmethod
+    def probe(cls, path: Path, head: bytes) -> bool:
+        lines = head_lines(head)
+        first = next((x.strip() for x in lines or [] if x.strip() and x[0] != "#"), None)
+        return first is not None and _dialect(first) is not None
+
+    def entries(self) -> Iterator[HashEntry]:
+        lines = ((n, x.strip()) for n, x in self.text_lines() if x.strip() and x[0] != "#")
+        first = next(lines, None)
+        if first is None:
+            return
+        dialect = _dialect(first[1])
+        if dialect is None:
+            raise self.corrupt(f"not a signal list line: {first[1][:80]!r}", f"line {first[0]}")
+        self._metadata["dialect"] = dialect
+        if dialect == "dataset-csv":
+            yield from self._dataset(first, lines)
+            return
+        yield self._line(first[1], first[0], dialect)
+        for number, line in lines:
+            yield self._line(line, number, dialect)
+
+    def _line(self, line: str, number: int, dialect: str) -> HashEntry:
+        where = f"line {number}"
+        extra: dict[str, Any] = {}
+        name = None
+        if dialect == "typed":
+            signal_type, _, signal = line.partition(" ")
+            if not signal.strip():
+                raise self.corrupt(f"not '<signal type> <signal>': {line[:80]!r}", where)
+            kind = SIGNAL_KINDS.get(signal_type, signal_type)
+            extra["signal_type"] = signal_type
+        else:
+            kind = "pdq"
+            match = _HASHER.fullmatch(line)
+            details = _DETAILS.fullmatch(line)
+            if match is not None:
+                signal, extra["quality"], name = match[1], int(match[2]), match[3]
+            elif details is not None:
+                signal = details[1]
+                extra.update(_key_values(details[2]))
+                name = extra.pop("filename", None)
+            else:
+                raise self.corrupt(f"not '<pdq hex>,<quality>[,<file>]': {line[:80]!r}", where)
+        return HashEntry({kind: self._hash(kind, signal, where)}, None, number, name, extra)
+
+    def _dataset(
+        self, header: tuple[int, str], lines: Iterator[tuple[int, str]]
+    ) -> Iterator[HashEntry]:
+        columns = next(csv.reader([header[1]]))
+        for number, line in lines:
+            where = f"line {number}"
+            row = next(csv.reader([line]))
+            if len(row) != len(columns):
+                raise self.corrupt(f"row has {len(row)} fields, header has {len(columns)}", where)
+            fields = dict(zip(columns, row, strict=True))
+            signal_type = fields.pop("signal_type")
+            kind = SIGNAL_KINDS.get(signal_type, signal_type)
+            fields["signal_type"] = signal_type
+            signal = fields.pop("signal_str")
+            yield HashEntry({kind: self._hash(kind, signal, where)}, None, number, None, fields)
+
+    def _hash(self, kind: str, value: str, where: str) -> str:
+        try:
+            return normalise_hash(kind, value)
+        except ValueError as error:
+            raise self.corrupt(str(error), where) from None
+
+
+def _key_values(text: str) -> dict[str, Any]:
+    """``quality=90,...,filename=x`` -> dict; the file name is last and may hold commas."""
+    out: dict[str, Any] = {}
+    rest = text
+    while rest:
+        if rest.startswith("filename="):
+            out["filename"] = rest[len("filename=") :]
+            break
+        item, _, rest = rest.partition(",")
+        key, _, value = item.partition("=")
+        out[key] = int(value) if is_whole_number(value.removeprefix("-")) else value
+    return out

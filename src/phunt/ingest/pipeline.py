@@ -1,0 +1,175 @@
+"""Running the per-file work: in this process, in a local process pool, or on Dask.
+
+Tasks are plain data (a path to read, or the bytes of a member of a container), so the
+same function runs on any worker. Results come back in the order the source listed its
+files, with a bounded number in flight, which keeps memory flat and lets the coordinator
+store files in sequence (the basis of resuming).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from phunt.content.exif import read_exif
+from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry
+from phunt.sources.base import Entry, FileTimes
+
+#: Container members up to this size are read by the coordinator and shipped to workers;
+#: larger ones are hashed by the coordinator itself, streaming, to bound memory.
+SHIP_LIMIT = 32 << 20
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to process: ``local_path`` to read, or ``data`` already read."""
+
+    seq: int
+    path: str
+    size: int | None
+    times: FileTimes
+    deleted: bool
+    error: str | None
+    warnings: tuple[str, ...]
+    name_problem: str | None
+    local_path: str | None = None
+    data: bytes | None = None
+
+    def entry(self) -> Entry:
+        data = self.data
+        opener = None if data is None else (lambda: io.BytesIO(data))
+        return Entry(
+            path=self.path,
+            size=self.size,
+            times=self.times,
+            deleted=self.deleted,
+            error=self.error,
+            warnings=list(self.warnings),
+            name_problem=self.name_problem,
+            local_path=self.local_path,
+            opener=opener,
+        )
+
+
+@dataclass
+class Processed:
+    """A task's outcome: the triage result plus what ingest keeps beyond triage."""
+
+    seq: int
+    result: FileResult
+    exif: dict[str, Any] = field(default_factory=dict)
+
+
+def make_task(seq: int, entry: Entry) -> tuple[Task, Entry | None]:
+    """A shippable task for ``entry``; the entry is returned too when it must stay local."""
+    base = dict(
+        seq=seq,
+        path=entry.path,
+        size=entry.size,
+        times=entry.times,
+        deleted=entry.deleted,
+        error=entry.error,
+        warnings=tuple(entry.warnings),
+        name_problem=entry.name_problem,
+    )
+    if entry.error is not None or entry.local_path is not None:
+        return Task(**base, local_path=entry.local_path), None  # type: ignore[arg-type]
+    if entry.size is not None and entry.size <= SHIP_LIMIT:
+        try:
+            with entry.open() as fh:
+                data = fh.read(SHIP_LIMIT + 1)
+        except OSError as exc:
+            failed = dict(base, error=f"cannot read: {exc.strerror or exc}")
+            return Task(**failed), None  # type: ignore[arg-type]
+        if len(data) <= SHIP_LIMIT:
+            return Task(**base, data=data), None  # type: ignore[arg-type]
+    return Task(**base), entry  # type: ignore[arg-type]
+
+
+def process(task: Task, pdq_mode: str | None = "default", entry: Entry | None = None) -> Processed:
+    """Hash one file and read its EXIF; never raises for a bad file."""
+    target = entry if entry is not None else task.entry()
+    result = hash_entry(target, pdq_mode=pdq_mode)
+    exif: dict[str, Any] = {}
+    if result.mime in PDQ_MIME_TYPES and result.md5 is not None:
+        try:
+            if target.local_path is not None:
+                exif = read_exif(target.local_path)
+            else:
+                with target.open() as fh:
+                    exif = read_exif(fh)
+        except OSError:
+            exif = {}
+    return Processed(task.seq, result, exif)
+
+
+class Runner:
+    """Submits tasks somewhere and hands back results in submission order."""
+
+    def __init__(self, workers: int = 1, cluster: str | None = None) -> None:
+        self.workers = max(1, workers)
+        self.cluster = cluster
+        self._pool: ProcessPoolExecutor | None = None
+        self._client: Any = None
+        if cluster is not None:
+            from distributed import Client
+
+            self._client = Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
+            self.workers = max(1, sum(self._client.nthreads().values()))
+        elif self.workers > 1:
+            self._pool = ProcessPoolExecutor(self.workers)
+
+    def _submit(self, task: Task, pdq_mode: str | None) -> Any:
+        if self._client is not None:
+            return self._client.submit(process, task, pdq_mode, pure=False)
+        if self._pool is not None:
+            return self._pool.submit(process, task, pdq_mode)
+        done: Future[Processed] = Future()
+        done.set_result(process(task, pdq_mode))
+        return done
+
+    def run(
+        self, items: Iterable[tuple[Task, Entry | None]], pdq_mode: str | None
+    ) -> Iterator[Processed]:
+        """Process ``items`` and yield results in order; at most a few per worker in flight."""
+        window: deque[Any] = deque()
+        limit = 4 * self.workers
+        for task, local_entry in items:
+            if local_entry is not None:  # too large to ship: hash it here, in order
+                while window:
+                    yield window.popleft().result()
+                yield process(task, pdq_mode, local_entry)
+                continue
+            window.append(self._submit(task, pdq_mode))
+            while len(window) >= limit:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def default_workers() -> int:
+    """One worker per core the process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+ProgressFn = Callable[[int, int], None]

@@ -1,0 +1,73 @@
+"""Which app put a file where it is, from the folder names phones use.
+
+A phone extraction is just a folder or an archive; the path of a file inside it
+(``WhatsApp/Media/WhatsApp Images/Sent/IMG-1.jpg``) tells the examiner which app
+received or sent it. The table is checked in order, first match wins, so more specific
+folders come before the general ones. Matching is on whole path segments, case-blind,
+anywhere in the path (an extraction can sit under any prefix, inside any container).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: (app tag, folder-segment sequence) in the order they are tried.
+APP_FOLDERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("whatsapp-business", ("WhatsApp Business", "Media")),
+    ("whatsapp-business", ("com.whatsapp.w4b",)),
+    ("whatsapp", ("WhatsApp", "Media")),
+    ("whatsapp", ("com.whatsapp",)),
+    ("whatsapp-business", ("AppDomainGroup-group.net.whatsapp.WhatsAppSMB.shared",)),
+    ("whatsapp", ("AppDomainGroup-group.net.whatsapp.WhatsApp.shared",)),
+    ("whatsapp", ("group.net.whatsapp.WhatsApp.shared",)),
+    ("whatsapp", ("WhatsApp Images",)),
+    ("whatsapp", ("WhatsApp Video",)),
+    ("whatsapp", ("WhatsApp Animated Gifs",)),
+    ("whatsapp", ("WhatsApp Documents",)),
+    ("telegram", ("org.telegram.messenger",)),
+    ("telegram", ("org.telegram.messenger.web",)),
+    ("telegram", ("ph.telegra.Telegraph",)),
+    ("telegram", ("AppDomainGroup-group.ph.telegra.Telegraph",)),
+    ("telegram", ("Telegram", "Telegram Images")),
+    ("telegram", ("Telegram", "Telegram Video")),
+    ("telegram", ("Telegram", "Telegram Documents")),
+    ("telegram", ("Telegram", "Telegram Audio")),
+    ("telegram", ("Pictures", "Telegram")),
+    ("telegram", ("Movies", "Telegram")),
+    ("telegram", ("Download", "Telegram")),
+    ("telegram", ("Telegram Desktop",)),
+    ("signal", ("org.thoughtcrime.securesms",)),
+    ("signal", ("Pictures", "Signal")),
+    ("instagram", ("Pictures", "Instagram")),
+    ("instagram", ("Movies", "Instagram")),
+    ("facebook-messenger", ("Pictures", "Messenger")),
+    ("snapchat", ("com.snapchat.android",)),
+    ("screenshots", ("Pictures", "Screenshots")),
+    ("screenshots", ("DCIM", "Screenshots")),
+    ("screenshots", ("Screenshots",)),
+    ("camera", ("DCIM",)),
+)
+
+_SEPARATORS = re.compile(r"[\\/!]+")
+
+
+def _segments(path: str) -> list[str]:
+    return [part.casefold() for part in _SEPARATORS.split(path) if part]
+
+
+def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+    wanted = [part.casefold() for part in needle]
+    width = len(wanted)
+    return any(haystack[i : i + width] == wanted for i in range(len(haystack) - width + 1))
+
+
+def app_for_path(path: str) -> str | None:
+    """The app tag of the folder a file sits in (``"whatsapp"``, ``"camera"``...), or None.
+
+    Only the folders are looked at, never the file name itself.
+    """
+    folders = _segments(path)[:-1]
+    for tag, needle in APP_FOLDERS:
+        if _contains(folders, needle):
+            return tag
+    return None

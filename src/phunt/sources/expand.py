@@ -1,0 +1,241 @@
+"""Open any evidence path and every container inside it: the one entry point for ingest.
+
+Detection order (first ``probe`` that says yes wins): ``folder``, ``7z``, ``zip``, ``tar``
+(also gzip/bzip2/xz-compressed tars), ``compressed`` (a lone .gz/.bz2/.xz file), then
+``disk-image``, whose raw-disk test (an MBR's 0x55AA, file-system signatures) is the
+loosest and so goes last.
+
+Naming: members are named by their container chain, ``phone.zip!/DCIM/a.jpg``. The
+container named on the command line is opened, not yielded (ingest records its own hash
+as the source's); every nested container is yielded as a file first, then its members.
+Problems with a container as a whole (damage, a limit, a partition with no file system)
+are yielded as entries named ``container!/`` with ``error`` set.
+
+Lifetime: an entry's content stays readable until the iterator moves past the container
+it came from, so read each entry as it comes (nested containers are spooled into the
+scratch folder and deleted once their members are listed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from itertools import count
+from typing import BinaryIO
+
+from phunt.registry import Registry
+from phunt.sources.base import Entry, Source, display_path, join_container_path
+from phunt.sources.disk_image import DiskImageSource
+from phunt.sources.folder import FolderSource
+from phunt.sources.gzip import CompressedFileSource
+from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits
+from phunt.sources.sevenzip import SevenZipSource
+from phunt.sources.tar import TarSource
+from phunt.sources.zip import ZipSource
+
+__all__ = ["SOURCES", "ExpandLimits", "detect_source", "open_evidence"]
+
+#: Every evidence source, in detection order.
+SOURCES: Registry[type[Source]] = Registry("evidence source")
+for _source in (
+    FolderSource,
+    SevenZipSource,
+    ZipSource,
+    TarSource,
+    CompressedFileSource,
+    DiskImageSource,
+):
+    SOURCES.register(_source.name, _source)
+
+#: Enough for every signature the sources look for (ISO 9660's sits at 32 KiB).
+HEAD_SIZE = 64 * 1024
+_COPY_CHUNK = 1 << 20
+_LATER_EWF = re.compile(r"\.(e(0[2-9]|[1-9]\d)|e[a-z][a-z])$", re.IGNORECASE)
+_SAFE_EXT = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+def _read_head(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(HEAD_SIZE)
+
+
+def detect_source(path: str, head: bytes | None = None) -> type[Source] | None:
+    """The first registered source whose probe accepts ``path``; ``None`` for a plain file."""
+    if head is None and not os.path.isdir(path):
+        head = _read_head(path)
+    for _, source in SOURCES:
+        if source.probe(path, head or b""):
+            return source
+    return None
+
+
+def _is_later_segment(path: str) -> bool:
+    """E02..., or .002... of a split set whose earlier segment sits beside it."""
+    stem, ext = os.path.splitext(path)
+    if _LATER_EWF.search(path):
+        return any(os.path.exists(stem + first) for first in (".E01", ".e01"))
+    if len(ext) == 4 and ext[1:].isdigit() and int(ext[1:]) > 0:
+        return os.path.exists(f"{stem}.{int(ext[1:]) - 1:03d}")
+    return False
+
+
+def open_evidence(
+    path: str,
+    *,
+    expand: bool = True,
+    limits: ExpandLimits | None = None,
+    scratch_dir: str | None = None,
+) -> Iterator[Entry]:
+    """Yield every file of the evidence at ``path``, descending into nested containers.
+
+    ``expand=False`` lists a folder's files or the named file itself, opening nothing.
+    Spooled copies go to a private folder made inside ``scratch_dir`` (the system temp
+    folder when ``None``) and removed when the iteration ends.
+    """
+    if not expand:
+        yield from FolderSource(path).entries()
+        return
+    private = tempfile.mkdtemp(prefix="phunt-expand-", dir=scratch_dir)
+    try:
+        limits = limits or ExpandLimits()
+        expander = _Expander(limits, Budget(limits), private)
+        yield from expander.top(path)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+class _Expander:
+    """Walks containers recursively, sharing the limits, the byte budget and the scratch."""
+
+    def __init__(self, limits: ExpandLimits, budget: Budget, scratch: str) -> None:
+        self.limits = limits
+        self.budget = budget
+        self.scratch = scratch
+        self._names = count(1)
+
+    def top(self, path: str) -> Iterator[Entry]:
+        try:
+            source = detect_source(path)
+        except OSError as exc:
+            yield Entry(path=display_path(path), error=f"cannot read: {exc.strerror or exc}")
+            return
+        opened = None
+        if source is not None and source is not FolderSource and self.limits.max_depth >= 1:
+            opened = self._make(source, path, display_path(path))
+            if isinstance(opened, DiskImageSource) and opened.found_nothing:
+                opened = None
+        if opened is None:
+            yield from self._members(FolderSource(path), depth=0)
+        else:
+            yield from self._members(opened, depth=1)
+
+    def _make(self, source: type[Source], path: str, display: str) -> Source:
+        if source is SevenZipSource:
+            return SevenZipSource(
+                path,
+                display=display,
+                limits=self.limits,
+                budget=self.budget,
+                scratch_dir=self.scratch,
+            )
+        if issubclass(source, ArchiveSource):
+            return source(path, display=display, limits=self.limits, budget=self.budget)
+        return source(path, display=display)
+
+    def _members(self, source: Source, depth: int) -> Iterator[Entry]:
+        """``source``'s entries, each nested container followed by its own members."""
+        with source:
+            if isinstance(source, DiskImageSource) and source.found_nothing:
+                return
+            for entry in source.entries():
+                if entry.error is None and (entry.local_path or entry.opener):
+                    yield from self._maybe_expand(entry, depth)
+                else:
+                    yield entry
+            if isinstance(source, DiskImageSource):
+                for warning in source.warnings:
+                    yield Entry(path=join_container_path(source.display, ""), error=warning)
+
+    def _maybe_expand(self, entry: Entry, depth: int) -> Iterator[Entry]:
+        local = entry.local_path
+        try:
+            if local is not None:
+                source = None if _is_later_segment(local) else detect_source(local)
+            else:
+                source = self._candidate(entry)
+        except OSError as exc:
+            if local is not None:
+                entry.error = f"cannot read: {exc.strerror or exc}"
+            else:
+                entry.warnings.append(f"not checked for a container: {exc}")
+            yield entry
+            return
+        if source is None:
+            yield entry
+            return
+        if depth + 1 > self.limits.max_depth:
+            entry.warnings.append(
+                f"expansion limit: container nesting deeper than {self.limits.max_depth}; "
+                "listed as a file, not opened"
+            )
+            yield entry
+            return
+        spool = None
+        if local is None:
+            try:
+                spool, source = self._spool(entry)
+            except OSError as exc:
+                entry.warnings.append(f"nested container not opened: {exc}")
+                yield entry
+                return
+            if source is None:
+                _remove(spool)
+                yield entry
+                return
+            entry.opener = _file_opener(spool)
+        try:
+            yield entry
+            opened = spool or local
+            assert opened is not None
+            yield from self._members(self._make(source, opened, entry.path), depth + 1)
+        finally:
+            if spool is not None:
+                _remove(spool)
+
+    def _candidate(self, entry: Entry) -> type[Source] | None:
+        """A container class when the member's first bytes carry a container signature."""
+        with entry.open() as stream:
+            head = stream.read(HEAD_SIZE)
+        for name, source in SOURCES:
+            if name != FolderSource.name and source.probe("", head):
+                return source
+        return None
+
+    def _spool(self, entry: Entry) -> tuple[str, type[Source] | None]:
+        """Copy a member into scratch under a generated name (keeping only a safe suffix)."""
+        suffix = _SAFE_EXT.search(entry.path.rsplit("/", 1)[-1])
+        name = f"{next(self._names):06d}{suffix.group(0) if suffix else '.bin'}"
+        spool = os.path.join(self.scratch, name)
+        try:
+            with entry.open() as stream, open(spool, "xb") as out:
+                shutil.copyfileobj(stream, out, _COPY_CHUNK)
+            return spool, detect_source(spool)
+        except OSError:
+            _remove(spool)
+            raise
+
+
+def _file_opener(path: str) -> Callable[[], BinaryIO]:
+    def opener() -> BinaryIO:
+        return open(path, "rb")
+
+    return opener
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)

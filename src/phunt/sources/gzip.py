@@ -1,0 +1,111 @@
+"""A lone compressed file (``.gz``, ``.bz2``, ``.xz``): one member, its decompressed bytes.
+
+Compressed tars are the tar source's; this one takes whatever else is compressed. The
+member is named after the file without its compression suffix (``syslog.gz!/syslog``).
+Its size is counted by decompressing once, under the expansion limits, which also finds
+a truncated stream before anyone relies on its hash.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from phunt.sources.base import Entry, FileTimes
+from phunt.sources.base import utc_from_timestamp as _utc
+from phunt.sources.limits import ArchiveSource, ExpansionLimitError, Readable, bounded
+
+
+def _open_gzip(path: str) -> Readable:
+    return gzip.open(path, "rb")
+
+
+def _open_bzip2(path: str) -> Readable:
+    return bz2.open(path, "rb")
+
+
+def _open_xz(path: str) -> Readable:
+    return lzma.open(path, "rb")
+
+
+_FORMATS: dict[bytes, tuple[str, Callable[[str], Readable]]] = {
+    b"\x1f\x8b": ("gzip", _open_gzip),
+    b"BZh": ("bzip2", _open_bzip2),
+    b"\xfd7zXZ\x00": ("xz", _open_xz),
+}
+_SUFFIXES = {".gz": "", ".gzip": "", ".bz2": "", ".xz": "", ".tgz": ".tar", ".tbz": ".tar"}
+_SUFFIXES.update({".tbz2": ".tar", ".txz": ".tar"})
+_DECODE_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
+
+
+def _member_name(display: str) -> str:
+    base = display.rsplit("/", 1)[-1]
+    lower = base.lower()
+    for suffix, replacement in _SUFFIXES.items():
+        if lower.endswith(suffix) and len(base) > len(suffix):
+            return base[: -len(suffix)] + replacement
+    return base + ".decompressed"
+
+
+class CompressedFileSource(ArchiveSource):
+    """The single decompressed member of a gzip, bzip2 or xz file."""
+
+    name = "compressed"
+
+    @classmethod
+    def probe(cls, path: str, head: bytes) -> bool:
+        return head.startswith(tuple(_FORMATS))
+
+    def _format(self) -> tuple[str, Callable[[str], Readable]] | None:
+        with open(self.path, "rb") as handle:
+            head = handle.read(6)
+        for magic, found in _FORMATS.items():
+            if head.startswith(magic):
+                return found
+        return None
+
+    def entries(self) -> Iterator[Entry]:
+        try:
+            found = self._format()
+            compressed = os.stat(self.path)
+        except OSError as exc:
+            yield Entry(path=self.archive_path(), error=f"cannot read: {exc.strerror}")
+            return
+        if found is None:
+            yield Entry(path=self.archive_path(), error="not a gzip, bzip2 or xz file")
+            return
+        kind, open_stream = found
+        path = self.member_path(_member_name(self.display))
+        times = FileTimes(modified=_utc(compressed.st_mtime))
+        limit = self._limit(compressed.st_size)
+        size = 0
+        try:
+            with bounded(open_stream(self.path), limit, path) as stream:
+                while chunk := stream.read(1 << 20):
+                    size += len(chunk)
+        except ExpansionLimitError as exc:
+            yield Entry(path=path, times=times, error=f"expansion limit: {exc}; not read")
+            return
+        except _DECODE_ERRORS as exc:
+            reason = f"{kind} stream damaged or truncated after {size} decompressed bytes: {exc}"
+            yield Entry(path=path, times=times, error=reason)
+            return
+        budget_problem = self.budget.take(size)
+        if budget_problem is not None:
+            yield Entry(path=path, size=size, times=times, error=budget_problem)
+            return
+
+        def opener() -> BinaryIO:
+            return bounded(open_stream(self.path), size, path)
+
+        yield Entry(path=path, size=size, times=times, opener=opener)
+
+    def _limit(self, compressed_size: int) -> int:
+        """Decompressed bytes allowed: the ratio limit, never below the ratio floor."""
+        by_ratio = int(compressed_size * self.limits.max_ratio)
+        return max(by_ratio, self.limits.ratio_floor)

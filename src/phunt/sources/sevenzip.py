@@ -1,0 +1,144 @@
+"""7z archives through py7zr.
+
+py7zr has no streaming reader, so opening a member decompresses it into an anonymous
+temporary file in the scratch folder (never named after the member), under the limits.
+7z encrypts whole blocks: when the archive needs a password every file member is
+recorded as encrypted; when even the names are encrypted, the archive is recorded as one
+unreadable item. In a solid archive each member opened decompresses the block up to it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import IO, Any, BinaryIO
+
+import py7zr
+import py7zr.io
+from py7zr import exceptions as py7zr_errors
+
+from phunt.sources.base import Entry, FileTimes
+from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits, name_warnings
+
+_MAGIC = b"7z\xbc\xaf\x27\x1c"
+_ERRORS = (py7zr_errors.ArchiveError, OSError, EOFError, ValueError, KeyError, TypeError)
+_ENCRYPTED = "encrypted member: not read"
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+class _SpoolWriter(py7zr.io.Py7zIO):
+    """Receives one member from py7zr into a temporary file, refusing to grow past a limit."""
+
+    def __init__(self, spool: IO[bytes], limit: int) -> None:
+        self._spool = spool
+        self._limit = limit
+        self._written = 0
+
+    def write(self, s: bytes | bytearray) -> int:
+        self._written += len(s)
+        if self._written > self._limit:
+            raise OSError(f"member expands past its declared {self._limit} bytes (archive bomb?)")
+        return self._spool.write(s)
+
+    def read(self, size: int | None = None) -> bytes:
+        return self._spool.read(-1 if size is None else size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._spool.seek(offset, whence)
+
+    def flush(self) -> None:
+        self._spool.flush()
+
+    def size(self) -> int:
+        return self._written
+
+
+class _SpoolFactory(py7zr.io.WriterFactory):
+    def __init__(self, spool: IO[bytes], limit: int) -> None:
+        self._writer = _SpoolWriter(spool, limit)
+
+    def create(self, filename: str) -> py7zr.io.Py7zIO:
+        return self._writer
+
+
+class SevenZipSource(ArchiveSource):
+    """Every member of a 7z archive."""
+
+    name = "7z"
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        display: str | None = None,
+        limits: ExpandLimits | None = None,
+        budget: Budget | None = None,
+        scratch_dir: str | None = None,
+    ) -> None:
+        super().__init__(path, display=display, limits=limits, budget=budget)
+        self.scratch_dir = scratch_dir
+
+    @classmethod
+    def probe(cls, path: str, head: bytes) -> bool:
+        return head.startswith(_MAGIC)
+
+    def entries(self) -> Iterator[Entry]:
+        try:
+            with py7zr.SevenZipFile(self.path, "r") as archive:
+                members = [info for info in archive.list() if not info.is_directory]
+                encrypted = archive.needs_password()
+        except py7zr_errors.PasswordRequired:
+            yield Entry(
+                path=self.archive_path(),
+                error="encrypted archive: member names are encrypted too; not read",
+            )
+            return
+        except _ERRORS as exc:
+            yield Entry(path=self.archive_path(), error=f"damaged or truncated 7z: {exc}")
+            return
+        for index, info in enumerate(members):
+            if index >= self.limits.max_members:
+                reason = f"expansion limit: more than {self.limits.max_members} members"
+                yield Entry(path=self.archive_path(), error=f"{reason}; rest not listed")
+                return
+            yield self._entry(info, encrypted)
+
+    def _entry(self, info: Any, encrypted: bool) -> Entry:
+        entry = Entry(
+            path=self.member_path(info.filename),
+            size=info.uncompressed,
+            times=FileTimes(modified=_utc(info.creationtime)),
+            warnings=name_warnings(info.filename),
+        )
+        if info.is_symlink:
+            entry.error = "skipped: symbolic link, not followed"
+            entry.size = None
+        elif encrypted:
+            entry.error = _ENCRYPTED
+        else:
+            if info.compressed is not None:
+                entry.error = self.limits.ratio_problem(info.uncompressed, info.compressed)
+            entry.error = entry.error or self.budget.take(info.uncompressed)
+        if entry.error is None:
+            entry.opener = self._opener(info.filename, info.uncompressed)
+        return entry
+
+    def _opener(self, member: str, size: int) -> Callable[[], BinaryIO]:
+        def opener() -> BinaryIO:
+            spool = tempfile.TemporaryFile(dir=self.scratch_dir)  # noqa: SIM115 - returned
+            try:
+                with py7zr.SevenZipFile(self.path, "r") as archive:
+                    archive.extract(targets=[member], factory=_SpoolFactory(spool, size))
+            except (*_ERRORS, py7zr_errors.PasswordRequired) as exc:
+                spool.close()
+                raise OSError(f"{self.member_path(member)}: {exc}") from exc
+            spool.seek(0)
+            return spool
+
+        return opener

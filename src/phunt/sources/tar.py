@@ -1,0 +1,211 @@
+"""Tar archives, plain or compressed with gzip, bzip2 or xz (``.tar.gz``, ``.tgz``...).
+
+The standard library's ``tarfile`` stops quietly at a truncated archive when at least
+one member was read, so the end of the last member's data is checked here and a
+truncation recorded. Members are streamed: read each entry before moving to the next,
+since going back in a compressed tar means decompressing it again from the start.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+import tarfile
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
+
+from phunt.sources.base import Entry, FileTimes, name_problem
+from phunt.sources.base import utc_from_timestamp as _utc
+from phunt.sources.limits import ArchiveSource, bounded, name_warnings
+
+_COMPRESSED_MAGICS = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
+_DECODE_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
+_SPECIAL = {
+    tarfile.FIFOTYPE: "a FIFO (named pipe)",
+    tarfile.CHRTYPE: "a character device",
+    tarfile.BLKTYPE: "a block device",
+}
+
+
+def looks_like_tar_header(block: bytes) -> bool:
+    """A ustar/GNU magic at 257, or an old-style header whose checksum adds up."""
+    if len(block) < 512:
+        return False
+    if block[257:262] == b"ustar":
+        return True
+    try:
+        stored = int(block[148:156].replace(b"\x00", b" ").strip() or b"-1", 8)
+    except ValueError:
+        return False
+    computed = sum(block[:148]) + 8 * 32 + sum(block[156:512])
+    return stored == computed and block[0] != 0
+
+
+def _decompressed_head(path: str, head: bytes) -> bytes:
+    opener: dict[bytes, Callable[..., Any]] = {
+        b"\x1f\x8b": gzip.open,
+        b"BZh": bz2.open,
+        b"\xfd7zXZ\x00": lzma.open,
+    }
+    for magic, open_compressed in opener.items():
+        if head.startswith(magic):
+            try:
+                with open_compressed(path, "rb") as stream:
+                    return bytes(stream.read(512))
+            except (*_DECODE_ERRORS, ValueError):
+                return b""
+    return b""
+
+
+def _times(info: tarfile.TarInfo) -> FileTimes:
+    def pax(key: str) -> float | None:
+        try:
+            return float(info.pax_headers[key])
+        except (KeyError, ValueError):
+            return None
+
+    return FileTimes(
+        modified=_utc(info.mtime),
+        accessed=_utc(pax("atime")),
+        changed=_utc(pax("ctime")),
+    )
+
+
+class TarSource(ArchiveSource):
+    """Every member of a tar archive, compressed or not."""
+
+    name = "tar"
+
+    @classmethod
+    def probe(cls, path: str, head: bytes) -> bool:
+        if looks_like_tar_header(head):
+            return True
+        if head.startswith(_COMPRESSED_MAGICS):
+            return looks_like_tar_header(_decompressed_head(path, head))
+        return False
+
+    def entries(self) -> Iterator[Entry]:
+        self._sizes: dict[str, int] = {}
+        compressed_size = os.path.getsize(self.path)
+        with open(self.path, "rb") as handle:
+            compressed = handle.read(6).startswith(_COMPRESSED_MAGICS)
+        try:
+            archive = tarfile.open(self.path, "r:*")  # noqa: SIM115 - closed in close()
+        except (*_DECODE_ERRORS, ValueError) as exc:
+            yield Entry(path=self.archive_path(), error=f"cannot open tar: {exc}")
+            return
+        self.keep(archive)
+        last: tarfile.TarInfo | None = None
+        count = 0
+        while True:
+            try:
+                info = archive.next()
+            except (*_DECODE_ERRORS, ValueError) as exc:
+                yield self._broken(last, f"damaged or truncated archive: {exc}")
+                return
+            if info is None:
+                break
+            last = info
+            if info.isdir():
+                continue
+            count += 1
+            if count > self.limits.max_members:
+                yield self._broken(info, f"expansion limit: {self.limits.max_members} members")
+                return
+            expanded = info.offset_data + info.size
+            problem = self.limits.ratio_problem(expanded, compressed_size)
+            if compressed and problem is not None:
+                yield Entry(path=self.member_path(info.name), size=info.size, error=problem)
+                yield self._broken(info, "expansion stopped by the ratio limit")
+                return
+            yield self._entry(archive, info)
+        if last is not None and not _data_complete(archive, last):
+            yield self._broken(last, "truncated archive: data ends inside this member")
+        else:
+            problem = _tail_problem(archive)
+            if problem is not None:
+                yield self._broken(last, problem)
+
+    def _broken(self, after: tarfile.TarInfo | None, reason: str) -> Entry:
+        where = "at the start" if after is None else f"after member {after.name!r}"
+        offset = 0 if after is None else after.offset_data + after.size
+        return Entry(path=self.archive_path(), error=f"{reason} ({where}, offset {offset})")
+
+    def _entry(self, archive: tarfile.TarFile, info: tarfile.TarInfo) -> Entry:
+        entry = Entry(
+            path=self.member_path(info.name),
+            times=_times(info),
+            warnings=name_warnings(info.name),
+            name_problem=name_problem(info.name),
+        )
+        if info.issym():
+            entry.error = f"skipped: symbolic link, not followed (-> {info.linkname})"
+        elif info.type in _SPECIAL:
+            entry.error = f"skipped: {_SPECIAL[info.type]}, not a regular file"
+        elif not (info.isfile() or info.islnk()):
+            entry.error = f"skipped: tar member type {info.type!r}, not a regular file"
+        else:
+            entry.size = info.size
+            if info.islnk():
+                entry.warnings.append(f"hard link to {info.linkname!r}")
+                entry.size = self._sizes.get(info.linkname)
+                if entry.size is None:
+                    entry.error = f"hard link to a member not in the archive: {info.linkname!r}"
+                    return entry
+            self._sizes[info.name] = entry.size
+            entry.error = self.budget.take(entry.size)
+            if entry.error is None:
+                entry.opener = _member_opener(archive, info, entry.size, entry.path)
+        return entry
+
+
+def _data_complete(archive: tarfile.TarFile, last: tarfile.TarInfo) -> bool:
+    """True when the archive holds every byte of ``last``'s data."""
+    end = last.offset_data + last.size
+    if last.size == 0:
+        return True
+    fileobj = archive.fileobj
+    if fileobj is None:
+        return False
+    try:
+        fileobj.seek(end - 1)
+        return len(fileobj.read(1)) == 1
+    except (*_DECODE_ERRORS, ValueError):
+        return False
+
+
+def _tail_problem(archive: tarfile.TarFile) -> str | None:
+    """Why the bytes after the last member are not a proper end, or ``None``.
+
+    ``tarfile`` ends quietly on a header it cannot read once one member was read; only
+    zero blocks (or nothing) may follow the last member.
+    """
+    fileobj = archive.fileobj
+    if fileobj is None:
+        return None
+    try:
+        fileobj.seek(archive.offset)
+        rest = fileobj.read(1024)
+    except (*_DECODE_ERRORS, ValueError) as exc:
+        return f"truncated archive: {exc}"
+    if any(rest):
+        return "damaged or truncated member header"
+    return None
+
+
+def _member_opener(
+    archive: tarfile.TarFile, info: tarfile.TarInfo, size: int, shown: str
+) -> Callable[[], BinaryIO]:
+    def opener() -> BinaryIO:
+        try:
+            stream = archive.extractfile(info)
+        except (*_DECODE_ERRORS, ValueError) as exc:
+            raise OSError(f"{shown}: {exc}") from exc
+        if stream is None:
+            raise OSError(f"{shown}: no content")
+        return bounded(stream, size, shown)
+
+    return opener

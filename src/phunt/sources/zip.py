@@ -1,0 +1,196 @@
+"""Zip archives (zip64 included): members are streamed from the archive, never extracted.
+
+Detection is by the first bytes; a file named ``.zip`` that starts with something else
+(a self-extractor stub, prepended junk) is also found by its end record. Zip's DOS times
+carry no time zone: where the "UT" extra field gives a UTC modification time it is used,
+otherwise the DOS time is recorded as if it were UTC. A zip whose central directory is
+missing (a truncated download, a cut-off copy) is salvaged by walking its local headers,
+and the member where the data breaks is named.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import BinaryIO
+
+from phunt.sources.base import Entry, FileTimes
+from phunt.sources.base import utc_from_timestamp as _utc
+from phunt.sources.limits import ArchiveSource, bounded, name_warnings
+
+_HEAD_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+#: Methods the standard library can decompress: stored, deflate, bzip2, lzma.
+_SUPPORTED_METHODS = frozenset({0, 8, 12, 14})
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+_ENCRYPTED = "encrypted member: not read"
+
+
+def _times(info: zipfile.ZipInfo) -> FileTimes:
+    extra = info.extra
+    while len(extra) >= 4:
+        tag, size = struct.unpack("<HH", extra[:4])
+        body = extra[4 : 4 + size]
+        if tag == 0x5455 and len(body) >= 5 and body[0] & 1:
+            return FileTimes(modified=_utc(struct.unpack("<I", body[1:5])[0]))
+        extra = extra[4 + size :]
+    try:
+        return FileTimes(modified=datetime(*info.date_time, tzinfo=UTC))
+    except ValueError:
+        return FileTimes()
+
+
+class ZipSource(ArchiveSource):
+    """Every member of a zip archive."""
+
+    name = "zip"
+
+    @classmethod
+    def probe(cls, path: str, head: bytes) -> bool:
+        if head.startswith(_HEAD_MAGICS):
+            return True
+        if not path.lower().endswith(".zip"):
+            return False  # the end-record search costs a second read; only for .zip names
+        try:
+            return os.path.isfile(path) and zipfile.is_zipfile(path)
+        except OSError:
+            return False
+
+    def entries(self) -> Iterator[Entry]:
+        try:
+            archive = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+            yield from self._salvage(str(exc))
+            return
+        except OSError as exc:
+            yield Entry(path=self.archive_path(), error=f"cannot open zip: {exc}")
+            return
+        self.keep(archive)
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        total = sum(info.file_size for info in members)
+        whole = self.limits.ratio_problem(total, os.path.getsize(self.path))
+        for index, info in enumerate(members):
+            if index >= self.limits.max_members:
+                reason = f"expansion limit: more than {self.limits.max_members} members"
+                yield Entry(path=self.archive_path(), error=f"{reason}; rest not listed")
+                return
+            yield self._entry(archive, info, whole)
+
+    def _entry(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, whole: str | None) -> Entry:
+        """One member; ``whole`` is the archive-wide ratio problem that refuses every member."""
+        entry = Entry(
+            path=self.member_path(info.filename),
+            size=info.file_size,
+            times=_times(info),
+            warnings=name_warnings(info.filename),
+        )
+        if info.flag_bits & 0x1:
+            entry.error = _ENCRYPTED
+        elif info.compress_type not in _SUPPORTED_METHODS:
+            entry.error = f"unsupported compression method {info.compress_type}: not read"
+        else:
+            entry.error = self.limits.ratio_problem(info.file_size, info.compress_size)
+            if entry.error is None and whole is not None:
+                entry.error = f"{whole} (whole archive)"
+            if entry.error is None:
+                entry.error = self.budget.take(info.file_size)
+        if entry.error is None:
+            entry.opener = _member_opener(archive, info, entry.path)
+        return entry
+
+    def _salvage(self, why: str) -> Iterator[Entry]:
+        """Walk local headers of a zip with no usable central directory."""
+        yield Entry(
+            path=self.archive_path(),
+            error=f"damaged zip ({why}); members listed from local headers",
+        )
+        size = os.path.getsize(self.path)
+        offset = 0
+        with open(self.path, "rb") as handle:
+            for count in range(self.limits.max_members + 1):
+                handle.seek(offset)
+                raw = handle.read(_LOCAL_HEADER.size)
+                if len(raw) < _LOCAL_HEADER.size or not raw.startswith(b"PK\x03\x04"):
+                    return
+                if count == self.limits.max_members:
+                    yield Entry(path=self.archive_path(), error="expansion limit: members")
+                    return
+                (_, _, flags, method, _, _, _, csize, usize, nlen, xlen) = _LOCAL_HEADER.unpack(raw)
+                name = handle.read(nlen).decode("utf-8" if flags & 0x800 else "cp437", "replace")
+                data_at = offset + _LOCAL_HEADER.size + nlen + xlen
+                entry = Entry(path=self.member_path(name), size=usize, warnings=name_warnings(name))
+                if flags & 0x8:
+                    entry.error = f"damaged zip: sizes of {name!r} not in its header; stopped"
+                    yield entry
+                    return
+                if data_at + csize > size:
+                    entry.error = f"truncated archive: member data breaks at offset {size}"
+                    yield entry
+                    return
+                if flags & 0x1:
+                    entry.error = _ENCRYPTED
+                elif method not in (0, 8):
+                    entry.error = f"compression method {method} not read in a damaged zip"
+                else:
+                    entry.error = self.limits.ratio_problem(usize, csize) or self.budget.take(usize)
+                if entry.error is None:
+                    entry.opener = _raw_opener(self.path, data_at, csize, usize, method)
+                yield entry
+                offset = data_at + csize
+
+
+def _member_opener(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str
+) -> Callable[[], BinaryIO]:
+    def opener() -> BinaryIO:
+        try:
+            stream = archive.open(info)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise OSError(f"{shown}: {exc}") from exc
+        return bounded(stream, info.file_size, shown)
+
+    return opener
+
+
+class _InflateReader:
+    """Stream a stored or deflated member straight from its offset in a damaged zip."""
+
+    def __init__(self, path: str, start: int, csize: int, method: int) -> None:
+        self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._file.seek(start)
+        self._left = csize
+        self._inflate = zlib.decompressobj(-15) if method == 8 else None
+        self._pending = b""
+
+    def read(self, size: int = -1) -> bytes:
+        want = size if size >= 0 else 1 << 20
+        while len(self._pending) < want:
+            tail = self._inflate.unconsumed_tail if self._inflate is not None else b""
+            chunk = self._file.read(min(1 << 16, self._left)) if self._left > 0 else b""
+            self._left -= len(chunk)
+            if not chunk and not tail:
+                if self._inflate is not None:
+                    self._pending += self._inflate.flush()
+                break
+            if self._inflate is None:
+                self._pending += chunk
+            else:
+                self._pending += self._inflate.decompress(tail + chunk, want)
+        out, self._pending = self._pending[:want], self._pending[want:]
+        return out
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _raw_opener(
+    path: str, start: int, csize: int, usize: int, method: int
+) -> Callable[[], BinaryIO]:
+    def opener() -> BinaryIO:
+        reader = _InflateReader(path, start, csize, method)
+        return bounded(reader, usize, path)
+
+    return opener

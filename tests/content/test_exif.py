@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from phunt.content.exif import read_exif
+
+
+def _photo_with_exif() -> bytes:
+    img = Image.new("RGB", (16, 16), (40, 90, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "ExampleCam"
+    exif[0x0110] = "Model 7"
+    exif.get_ifd(0x8769)[0x9003] = "2026:01:05 10:02:00"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (10.0, 1.0, 30.0)
+    gps[3], gps[4] = "E", (76.0, 18.0, 0.0)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+def test_reads_camera_time_and_place() -> None:
+    out = read_exif(io.BytesIO(_photo_with_exif()))
+    assert out == {
+        "make": "ExampleCam",
+        "model": "Model 7",
+        "datetime": "2026:01:05 10:02:00",
+        "gps": {"lat": 10.025, "lon": 76.3},
+    }
+
+
+def test_no_exif_and_not_an_image(tmp_path: Path) -> None:
+    p = tmp_path / "plain.png"
+    Image.new("L", (4, 4)).save(p)
+    assert read_exif(str(p)) == {}
+    assert read_exif(io.BytesIO(b"not a picture")) == {}

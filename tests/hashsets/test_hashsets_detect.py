@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from phunt.errors import CorruptInput, NotFoundError, UsageError, WrongFormat
+from phunt.hashsets.detect import READERS, detect_format, open_hash_list
+from phunt.hashsets.plain import PlainReader
+
+EXPECTED = {
+    "plain.txt": "plain",
+    "plain_pdq.txt": "plain",
+    "plain_bad_hex.txt": "plain",
+    "plain_bad_length.txt": "plain",
+    "list.csv": "csv",
+    "list_generic.csv": "csv",
+    "list_semicolon.csv": "csv",
+    "list_wrong_columns.csv": "csv",
+    "list_bad_hex.csv": "csv",
+    "list_bad_category.csv": "csv",
+    "vics2_hashset.json": "vics",
+    "vics2_case.json": "vics",
+    "vics13_hashset.json": "vics",
+    "vics_truncated.json": "vics",
+    "vics_bad_hash.json": "vics",
+    "vics_bad_category.json": "vics",
+    "vics_syntax.json": "vics",
+    "icse.csv": "icse",
+    "icse_wrong_columns.csv": "icse",
+    "icse_bad_flag.csv": "icse",
+    "icse_bad_photodna.csv": "icse",
+    "NSRLFile.txt": "nsrl-rds2",
+    "NSRLFile_wrong_columns.txt": "nsrl-rds2",
+    "NSRLFile_bad_hash.txt": "nsrl-rds2",
+    "RDS_2024.12.1_minimal.db": "nsrl-rds3",
+    "RDS_2024.12.1_full.db": "nsrl-rds3",
+    "RDS_bad_hash.db": "nsrl-rds3",
+    "RDS_truncated.db": "nsrl-rds3",
+    "not_nsrl.db": "nsrl-rds3",  # any SQLite: the reader then says it is not NSRL
+    "te_typed.txt": "threatexchange",
+    "te_dataset.csv": "threatexchange",
+    "te_hasher.txt": "threatexchange",
+    "te_bad_length.txt": "threatexchange",
+    "te_dataset_wrong_columns.csv": "threatexchange",
+}
+
+
+def test_every_fixture_is_listed(data: Path) -> None:
+    fixtures = {p.name for p in data.iterdir() if p.suffix != ".py"}
+    assert fixtures == set(EXPECTED)
+
+
+@pytest.mark.parametrize(("name", "reader"), sorted(EXPECTED.items()))
+def test_detection_picks_the_right_reader(data: Path, name: str, reader: str) -> None:
+    assert detect_format(data / name).name == reader
+
+
+def test_registry_order_is_most_specific_first() -> None:
+    assert READERS.names() == [
+        "nsrl-rds3", "vics", "nsrl-rds2", "icse", "threatexchange", "csv", "plain",
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="already registered"):
+        READERS.register("plain", PlainReader)
+
+
+def test_random_binary_and_other_files_are_refused(tmp_path: Path) -> None:
+    binary = tmp_path / "random.bin"
+    binary.write_bytes(random.Random(4).randbytes(100_000))
+    with pytest.raises(WrongFormat, match=r"random.bin: not a hash list phunt can read \(tried"):
+        detect_format(binary)
+    prose = tmp_path / "letter.txt"
+    prose.write_text("Dear colleague,\nplease find the list attached.\n")
+    with pytest.raises(WrongFormat, match="not a hash list"):
+        detect_format(prose)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(WrongFormat, match=r"empty.txt: the file is empty"):
+        detect_format(empty)
+    with pytest.raises(NotFoundError, match="no such hash list"):
+        detect_format(tmp_path / "missing.txt")
+    with pytest.raises(UsageError, match="not a file"):
+        detect_format(tmp_path)
+
+
+def test_open_hash_list_detects_or_obeys_format(data: Path) -> None:
+    reader = open_hash_list(data / "vics13_hashset.json", category_scheme="dhs-legacy")
+    assert reader.name == "vics"
+    assert reader.category_scheme == "dhs-legacy"
+    forced = open_hash_list(data / "list_generic.csv", format="plain")
+    with pytest.raises(CorruptInput, match="line 1: not an MD5"):
+        list(forced.entries())
+    as_pdq = open_hash_list(data / "plain_pdq.txt", kind="pdq")
+    assert all("pdq" in e.hashes for e in as_pdq.entries())
+    with pytest.raises(UsageError, match="unknown hash-list format 'vics3'"):
+        open_hash_list(data / "plain.txt", format="vics3")
+    with pytest.raises(NotFoundError):
+        open_hash_list(data / "missing.txt", format="plain")

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from phunt.errors import CorruptInput, WrongFormat
+from phunt.hashsets.base import HashEntry
+from phunt.hashsets.nsrl import NsrlRds2Reader, NsrlRds3Reader
+
+Digest = Callable[[str, int], str]
+
+
+def test_minimal_v3_yields_exactly_its_rows(data: Path, digest: Digest) -> None:
+    reader = NsrlRds3Reader(data / "RDS_2024.12.1_minimal.db")
+
+    def row(n: int, record: int, name: str, size: int, package: int) -> HashEntry:
+        hashes = {k: digest(k, n) for k in ("sha256", "sha1", "md5")}
+        extra = {"crc32": digest("crc32", n), "file_size": size, "package_id": package}
+        return HashEntry(hashes, None, record, name, extra)
+
+    assert list(reader.entries()) == [
+        row(51, 1, "readme.txt", 1024, 7),
+        row(52, 2, "logo.png", 2048, 7),
+        row(51, 3, "readme.txt", 1024, 8),
+    ]
+    meta = reader.metadata()
+    assert meta["layout"] == "minimal"
+    assert meta["records"] == 3
+    assert meta["version"] == [
+        {"version": "2024.12.1", "build_set": "minimal", "build_date": "2024-12-01 00:00:00",
+         "release_date": "2024-12-10 00:00:00", "description": "invented fixture"}
+    ]  # fmt: skip
+
+
+def test_full_v3_reads_the_file_view(data: Path, digest: Digest) -> None:
+    reader = NsrlRds3Reader(data / "RDS_2024.12.1_full.db")
+    assert list(reader.entries()) == [
+        HashEntry({k: digest(k, 61) for k in ("sha256", "sha1", "md5")}, None, 1, "setup.exe",
+                  {"file_size": 4096, "package_id": 7}),
+        HashEntry({k: digest(k, 62) for k in ("sha256", "sha1", "md5")}, None, 2, "help.chm",
+                  {"file_size": 8192, "package_id": 7}),
+    ]  # fmt: skip
+    assert reader.metadata()["layout"] == "full"
+
+
+def test_v3_is_opened_read_only(data: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "rds.db"
+    copy.write_bytes((data / "RDS_2024.12.1_minimal.db").read_bytes())
+    entries = NsrlRds3Reader(copy).entries()
+    next(entries)
+    assert not (tmp_path / "rds.db-journal").exists()
+    assert not (tmp_path / "rds.db-wal").exists()
+    assert len(list(entries)) == 2
+    assert copy.read_bytes() == (data / "RDS_2024.12.1_minimal.db").read_bytes()
+
+
+def test_sqlite_that_is_not_nsrl_says_so(data: Path, tmp_path: Path) -> None:
+    with pytest.raises(
+        WrongFormat,
+        match=r"sqlite_master: SQLite database but not an NSRL RDS v3 set: no FILE .*NOTES",
+    ):
+        list(NsrlRds3Reader(data / "not_nsrl.db").entries())
+    path = tmp_path / "file_only.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE FILE (name TEXT)")
+    connection.close()
+    with pytest.raises(WrongFormat, match="FILE has no sha256, sha1 or md5 column"):
+        list(NsrlRds3Reader(path).entries())
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("RDS_bad_hash.db", r"FILE row 2: sha1: sha1 must be 40 hex digits, got 38"),
+        ("RDS_truncated.db", r"damaged SQLite database: database disk image is malformed"),
+    ],
+)
+def test_corrupt_v3_names_the_row(data: Path, name: str, message: str) -> None:
+    with pytest.raises(CorruptInput, match=message):
+        list(NsrlRds3Reader(data / name).entries())
+
+
+def test_v2_yields_exactly_its_rows(data: Path, digest: Digest) -> None:
+    reader = NsrlRds2Reader(data / "NSRLFile.txt")
+
+    def row(
+        n: int, line: int, name: str, size: int, product: str, os_code: str, special: str
+    ) -> HashEntry:
+        extra = {"CRC32": digest("crc32", n), "FileSize": size, "ProductCode": product,
+                 "OpSystemCode": os_code, "SpecialCode": special}  # fmt: skip
+        return HashEntry(
+            {"sha1": digest("sha1", n), "md5": digest("md5", n)}, None, line, name, extra
+        )
+
+    assert list(reader.entries()) == [
+        row(41, 2, "readme.txt", 1024, "1234", "358", ""),
+        row(42, 3, "setup, v2.exe", 204800, "1234", "358", ""),
+        row(43, 4, "caf\u00e9.exe", 4096, "99", "WINXP", "M"),  # Latin-1 name kept
+    ]
+    assert reader.metadata()["records"] == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("NSRLFile_wrong_columns.txt", r"line 3: row has 7 fields, header has 8"),
+        ("NSRLFile_bad_hash.txt", r"line 3: SHA-1: sha1 is not hexadecimal"),
+    ],
+)
+def test_corrupt_v2_names_the_line(data: Path, name: str, message: str) -> None:
+    with pytest.raises(CorruptInput, match=message):
+        list(NsrlRds2Reader(data / name).entries())
+
+
+def test_v2_checks_header_crc_and_size(tmp_path: Path, digest: Digest) -> None:
+    path = tmp_path / "NSRLFile.txt"
+    path.write_text('"SHA-1","MD5"\n')
+    with pytest.raises(CorruptInput, match=r"line 1: header is not NSRLFile\.txt's"):
+        list(NsrlRds2Reader(path).entries())
+    header = (
+        '"SHA-1","MD5","CRC32","FileName","FileSize","ProductCode","OpSystemCode","SpecialCode"'
+    )
+    hashes = f'"{digest("sha1", 1)}","{digest("md5", 1)}"'
+    path.write_text(f'{header}\n{hashes},"XYZ","a",1,1,"1",""\n')
+    with pytest.raises(CorruptInput, match="line 2: CRC32 is not 8 hex digits"):
+        list(NsrlRds2Reader(path).entries())
+    path.write_text(f'{header}\n{hashes},"0000ABCD","a",big,1,"1",""\n')
+    with pytest.raises(CorruptInput, match="line 2: FileSize is not a whole number"):
+        list(NsrlRds2Reader(path).entries())
