@@ -14,3 +14,4 @@ def test_demo_runs_and_finds_the_declared_pictures(tmp_path: Path) -> None:
     text = console.export_text()
     assert "Audit log: intact" in text
     assert "Total" in text and "Ernakulam" in text
+    assert "pdq d=" in text  # the re-saved copies were found by PDQ, not by their digests

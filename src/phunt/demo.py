@@ -2,8 +2,10 @@
 
 Everything is invented and benign: generated pictures and text files stand in for
 seized devices, and a generated hash list declares some of the pictures "known". The
-demo records an operation with raids, cases, suspects, arrests and devices, triages each
-device against the list, and prints the figures by district and the audit verdict.
+demo records an operation with raids, cases, suspects, arrests and devices, imports the
+list as a governed hash set, ingests every device with local worker processes (one
+device's pictures sit inside a zip, another's are re-saved copies found by PDQ), and
+prints the matches, the figures by district and the audit verdict.
 """
 
 from __future__ import annotations
@@ -12,21 +14,24 @@ import argparse
 import hashlib
 import random
 import shutil
+import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import select
 
 from phunt.audit.log import verify
 from phunt.cases.case_files import add_suspect, arrest_suspect, open_case
 from phunt.cases.db import Database
 from phunt.cases.devices import add_device, log_custody
+from phunt.cases.hashset_store import import_hash_list
+from phunt.cases.ingest_models import EvidenceFile, FileMatch
 from phunt.cases.operations import add_raid, create_operation
 from phunt.cases.stats import operation_stats, totals
-from phunt.ingest.scan import load_list_file, scan_sources
-from phunt.ingest.triage import Match, ScanSummary
-from phunt.matching.engine import MatchEngine
+from phunt.ingest.job import ingest
+from phunt.ingest.pipeline import default_workers
 
 RAIDS = [
     ("Ernakulam", "Kakkanad, flat 4B"),
@@ -64,6 +69,27 @@ def make_device_folder(root: Path, seed: int, pictures: int = 6) -> list[Path]:
         made.append(path)
     (root / "Documents" / "shopping.txt").write_text(f"rice, tea, bananas ({seed})\n")
     return made
+
+
+def _pdq(path: Path) -> str:
+    from phunt.hashing.pdq import hash_image_file
+
+    return hash_image_file(str(path)).hash.hex
+
+
+def _disguise(zipped: Path, resaved: Path) -> None:
+    """Move one device's pictures into a zip, and re-save another's as smaller JPEGs."""
+    from PIL import Image
+
+    pictures = sorted((zipped / "DCIM" / "Camera").glob("*.jpg"))
+    with zipfile.ZipFile(zipped / "backup.zip", "w") as zf:
+        for p in pictures:
+            zf.write(p, f"DCIM/{p.name}")
+            p.unlink()
+    for p in sorted(resaved.rglob("*.jpg")):
+        with Image.open(p) as img:
+            smaller = img.resize((img.width * 3 // 4, img.height * 3 // 4))
+        smaller.save(p, "JPEG", quality=60)
 
 
 def run(home: Path, console: Console) -> int:
@@ -104,20 +130,30 @@ def run(home: Path, console: Console) -> int:
     hash_list = home / "known-demo.txt"
     lines = ["# synthetic list: generated pictures declared known for the demo"]
     lines += [hashlib.sha256(p.read_bytes()).hexdigest() for p in known]
+    lines += ["# kind: pdq", *(_pdq(p) for p in known)]
     hash_list.write_text("\n".join(lines) + "\n")
+    _disguise(devices[2][1], devices[3][1])
+    with db.session() as s:
+        import_hash_list(s, str(hash_list), name="demo-known", source_agency="demo unit")
 
-    matcher = MatchEngine()
-    load_list_file(matcher, str(hash_list))
-    matched_total = 0
-    table = Table(title="Triage of seized devices against known-demo.txt")
-    for col in ("device", "files", "matched", "first match"):
+    table = Table(title="Ingest of seized devices against hash set demo-known")
+    for col in ("device", "files", "matched", "how", "first match"):
         table.add_column(col)
+    matched_total = 0
     for number, folder in devices:
-        summary = ScanSummary()
-        matches = [m for m in scan_sources([str(folder)], matcher, summary) if isinstance(m, Match)]
+        summary = ingest(db, str(folder), number, workers=default_workers())
         matched_total += summary.matched_files
-        first = Path(matches[0].path).relative_to(folder).as_posix() if matches else ""
-        table.add_row(number, str(summary.files), str(summary.matched_files), first)
+        with db.session() as s:
+            query = (
+                select(FileMatch.kind, FileMatch.distance, EvidenceFile.path)
+                .join(EvidenceFile, EvidenceFile.id == FileMatch.file_id)
+                .where(FileMatch.job_id == summary.job)
+                .order_by(EvidenceFile.seq)
+            )
+            found = s.execute(query).all()
+        how = ", ".join(sorted({f"{k} d={d}" for k, d, _ in found}))
+        first = Path(found[0][2]).relative_to(folder).as_posix() if found else ""
+        table.add_row(number, str(summary.files), str(summary.matched_files), how, first)
     console.print(table)
 
     with db.session() as s:

@@ -149,3 +149,28 @@ def test_scan_bad_list_is_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("phunt: error:") and "line 2" in result.stderr
     missing = run_phunt("scan", str(tmp_path))
     assert missing.returncode == 2 and "--hashlist" in missing.stderr
+
+
+def test_hash_opens_containers_unless_told_not_to(tmp_path: Path) -> None:
+    import zipfile
+
+    z = tmp_path / "phone.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("DCIM/a.txt", "inside the zip")
+    expanded = _jsonl(run_phunt("hash", str(z), "--json").stdout)
+    assert [r["path"] for r in expanded] == [str(z), f"{z}!/DCIM/a.txt"]
+    assert expanded[1]["sha256"] == hashlib.sha256(b"inside the zip").hexdigest()
+    whole = _jsonl(run_phunt("hash", str(z), "--no-expand", "--json").stdout)
+    assert [r["path"] for r in whole] == [str(z)]
+    assert whole[0]["sha256"] == hashlib.sha256(z.read_bytes()).hexdigest()
+
+
+def test_hash_flags_deleted_files_of_a_disk_image() -> None:
+    from test_lib import SHARED
+
+    image = SHARED / "reference" / "disk-images" / "ímynd.dd"
+    result = run_phunt("hash", str(image), "--json")
+    records = _jsonl(result.stdout)
+    deleted = [r for r in records if r.get("deleted")]
+    assert deleted, records
+    assert all(r["path"].startswith(f"{image}!/") for r in records)

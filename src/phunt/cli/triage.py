@@ -15,17 +15,26 @@ import typer
 from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json_lines
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or containers to read.")]
+ExpandOpt = Annotated[
+    bool,
+    typer.Option(
+        "--expand/--no-expand",
+        help="Open containers and list their files (--no-expand: hash them whole).",
+    ),
+]
 FastOpt = Annotated[
     bool, typer.Option("--fast", help="PDQ from reduced-size JPEG luminance (a few bits off).")
 ]
 
 
-def hash_command(paths: PathsArg, fast: FastOpt = False, as_json: JsonOpt = False) -> None:
+def hash_command(
+    paths: PathsArg, fast: FastOpt = False, expand: ExpandOpt = True, as_json: JsonOpt = False
+) -> None:
     """Hash every file (MD5, SHA-1, SHA-256, PDQ for pictures) and type it by content."""
     from phunt.ingest.triage import hash_sources
 
     errors = 0
-    for result in hash_sources(paths, pdq_mode="fast" if fast else "default"):
+    for result in hash_sources(paths, pdq_mode="fast" if fast else "default", expand=expand):
         if result.error is not None:
             errors += 1
             if not as_json:
@@ -70,6 +79,7 @@ def scan_command(
         bool, typer.Option("--dihedral/--no-dihedral", help="Match rotated and mirrored copies.")
     ] = True,
     fast: FastOpt = False,
+    expand: ExpandOpt = True,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -95,7 +105,8 @@ def scan_command(
     engine.build()
     summary = ScanSummary()
     mode = "fast" if fast else "default"
-    for item in scan_sources(paths, engine, summary, pdq_mode=mode, dihedral=dihedral):
+    items = scan_sources(paths, engine, summary, pdq_mode=mode, dihedral=dihedral, expand=expand)
+    for item in items:
         if isinstance(item, Match):
             if as_json:
                 print_json_lines([item.as_json()])

@@ -84,9 +84,10 @@ def scan_sources(
     *,
     pdq_mode: str | None = "default",
     dihedral: bool = True,
+    expand: bool = True,
 ) -> Iterator[FileResult | Match]:
     """Hash every file and yield each result followed by its matches; updates ``summary``."""
-    for result in hash_sources(paths, pdq_mode=pdq_mode):
+    for result in hash_sources(paths, pdq_mode=pdq_mode, expand=expand):
         yield result
         if result.error is not None:
             summary.errors += 1
