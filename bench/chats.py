@@ -1,0 +1,223 @@
+"""Benchmark the chat parsers on generated exports: messages/s and peak memory.
+
+Generates (in a temporary folder) a full-account Telegram Desktop JSON export and an
+Android WhatsApp text export of ``--messages`` messages each (default 1,000,000; neutral
+invented text, 400 members, a share of photos and service events), then parses each in a
+fresh child process so peak memory (ru_maxrss) belongs to that parse alone.
+
+Side by side, in the same run: phunt's streaming Telegram parser against ``json.load`` of
+the whole file (what a naive parser does; it is the peer whose memory use the streaming
+reader exists to avoid), and the WhatsApp text parser against a bare header-regex scan of
+the same file (the floor any line parser pays).
+
+    PYTHONPATH=src .venv/bin/python bench/chats.py --messages 1000000 --out bench/results/chats.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+USERS = 400
+CHATS = 4
+WORDS = [
+    "meeting",
+    "market",
+    "water",
+    "street",
+    "light",
+    "payment",
+    "notice",
+    "ward",
+    "price",
+    "list",
+    "sunday",
+    "bus",
+]
+
+
+def _text(i: int) -> str:
+    return " ".join(WORDS[(i * k) % len(WORDS)] for k in range(1, 2 + i % 9))
+
+
+def make_telegram(path: Path, messages: int) -> None:
+    """A full-account export: CHATS supergroups sharing ``messages`` messages."""
+    base = 1767587400
+    per_chat = messages // CHATS
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{\n "about": "Generated for benchmarking.",\n "chats": {\n  "about": "",\n')
+        out.write('  "list": [\n')
+        for c in range(CHATS):
+            count = per_chat if c < CHATS - 1 else messages - per_chat * (CHATS - 1)
+            head = {"name": f"Bench Group {c}", "type": "private_supergroup", "id": 1700000000 + c}
+            out.write("   " + json.dumps(head)[:-1] + ', "messages": [\n')
+            for i in range(count):
+                stamp = base + i
+                user = 1000 + (i * 7919) % USERS
+                msg: dict[str, object] = {
+                    "id": i + 1,
+                    "type": "message",
+                    "date": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(stamp + 19800)),
+                    "date_unixtime": str(stamp),
+                }
+                if i % 50 == 0:
+                    msg.update(type="service", actor=f"User {user}", actor_id=f"user{user}")
+                    msg.update(action="invite_members", members=[f"User {(user + 1) % USERS}"])
+                    msg["text"] = ""
+                else:
+                    text = _text(i)
+                    msg.update({"from": f"User {user}", "from_id": f"user{user}", "text": text})
+                    msg["text_entities"] = [{"type": "plain", "text": text}]
+                    if i % 20 == 1:
+                        msg["photo"] = f"photos/photo_{i}@05-01-2026_10-00-00.jpg"
+                        msg.update(photo_file_size=54321, width=1280, height=720)
+                    if i % 10 == 3:
+                        msg["reply_to_message_id"] = i
+                sep = ",\n" if i < count - 1 else "\n"
+                out.write("    " + json.dumps(msg, ensure_ascii=False) + sep)
+            out.write("   ]}" + (",\n" if c < CHATS - 1 else "\n"))
+        out.write("  ]\n }\n}\n")
+
+
+def make_whatsapp(path: Path, lines: int) -> None:
+    """An Android 24-hour day-first export of ``lines`` header lines."""
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write('01/01/2026, 00:00 - User 0 created group "Bench Group"\n')
+        for i in range(1, lines):
+            minute = i // 4
+            day, hour, mins = 1 + (minute // 1440) % 28, (minute // 60) % 24, minute % 60
+            month = 1 + (minute // (1440 * 28)) % 12
+            user = (i * 7919) % USERS
+            stamp = f"{day:02d}/{month:02d}/2026, {hour:02d}:{mins:02d} - "
+            if i % 50 == 0:
+                out.write(f"{stamp}User {user} added User {(user + 1) % USERS}\n")
+            elif i % 20 == 1:
+                name = f"IMG-2026010{i % 9}-WA{i % 10000:04d}.jpg"
+                out.write(f"{stamp}User {user}: {name} (file attached)\n")
+            else:
+                out.write(f"{stamp}User {user}: {_text(i)}\n")
+
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+mode, path = sys.argv[1], Path(sys.argv[2])
+usage0 = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = usage0.ru_utime + usage0.ru_stime
+start = time.perf_counter()
+count = 0
+if mode == "phunt":
+    from phunt.chats import parse_export
+    export = parse_export(path, keep_messages=False)
+    count = sum(c.message_count for c in export.chats)
+elif mode == "json.load":
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    count = sum(len(c["messages"]) for c in data["chats"]["list"])
+elif mode == "regex-scan":
+    from phunt.chats.whatsapp_txt import HEADER
+    with path.open(encoding="utf-8") as fh:
+        count = sum(1 for line in fh if HEADER.match(line))
+elapsed = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = usage.ru_maxrss * 1024
+cpu = usage.ru_utime + usage.ru_stime - cpu0
+print(json.dumps({"messages": count, "seconds": elapsed, "cpu": cpu, "peak_bytes": peak}))
+"""
+
+
+def run(mode: str, path: Path) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def row(name: str, peer: str, result: dict[str, float], size: int) -> str:
+    rate = result["messages"] / result["seconds"]
+    cpu_rate = result["messages"] / result["cpu"]
+    return (
+        f"| {name} | {peer} | {int(result['messages']):,} | {size / 1e6:,.0f} MB | "
+        f"{result['seconds']:.1f} s | {rate:,.0f} | {result['cpu']:.1f} s | {cpu_rate:,.0f} | "
+        f"{result['peak_bytes'] / 1e6:,.0f} MB |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
+    parser.add_argument("--no-peers", action="store_true", help="skip json.load / regex scan")
+    parser.add_argument("--quick", action="store_true", help="100,000 messages, no file written")
+    args = parser.parse_args()
+    if args.quick:
+        args.messages = min(args.messages, 100_000)
+    elif args.out is None:
+        args.out = Path(__file__).resolve().parent / "results" / "chats.md"
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    lines = [
+        f"# Chat parser benchmark ({args.messages:,} messages)",
+        "",
+        f"Python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs shared with other jobs (load average "
+        f"{os.getloadavg()[0]:.1f} at start), {started}. "
+        "Each parse runs in a fresh process; peak = that process's max RSS "
+        "(includes the interpreter, about 10-20 MB). Generated data, see bench/chats.py.",
+        "",
+        "| export | parser | messages | file | wall time | messages/s (wall) | CPU time "
+        "| messages/CPU-s | peak memory |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    with tempfile.TemporaryDirectory(prefix="phunt-bench-chats-") as tmp:
+        tg = Path(tmp) / "DataExport_2026-01-06"
+        tg.mkdir()
+        make_telegram(tg / "result.json", args.messages)
+        size = (tg / "result.json").stat().st_size
+        lines.append(row("Telegram JSON", "phunt (streaming)", run("phunt", tg), size))
+        if not args.no_peers:
+            lines.append(
+                row("Telegram JSON", "json.load (peer)", run("json.load", tg / "result.json"), size)
+            )
+        wa = Path(tmp) / "WhatsApp Chat with Bench Group.txt"
+        make_whatsapp(wa, args.messages)
+        size = wa.stat().st_size
+        lines.append(row("WhatsApp text", "phunt", run("phunt", wa), size))
+        if not args.no_peers:
+            lines.append(
+                row("WhatsApp text", "header regex only (floor)", run("regex-scan", wa), size)
+            )
+    lines += [
+        "",
+        "Target (issue 7): Telegram 1M messages at >= 50,000 messages/s, peak memory < 500 MB.",
+        "",
+        "Notes:",
+        "- Wall time depends on what else the shared machine runs; messages per CPU-second is",
+        "  the steadier figure for comparing runs.",
+        "- phunt's Telegram parse builds the full model (participants, roles with evidence,",
+        "  attachments, one Message per message) with keep_messages=False; json.load only",
+        "  decodes, and holds the whole document in memory.",
+        "- No streaming JSON library is a project dependency; the incremental reader over",
+        "  json.JSONDecoder.raw_decode (src/phunt/chats/telegram_json.py) decodes each message",
+        "  with the C scanner, so it runs at json.load's per-message cost in bounded memory.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out is not None:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
