@@ -165,3 +165,28 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(db_url: str, tmp_path:
         assert s.scalars(select(IngestJob)).one().status == "complete"
         assert verify(s).ok
     db.close()
+
+
+def test_ingest_finds_and_imports_chat_databases(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    from phunt.cases.chat_models import ChatImport
+    from test_lib import TEST_DATA
+
+    ext = tmp_path / "phone" / "Android" / "media" / "com.whatsapp" / "WhatsApp" / "Databases"
+    ext.mkdir(parents=True)
+    shutil.copy(TEST_DATA / "chats_devices" / "phone_a" / "msgstore.db", ext / "msgstore.db")
+    broken = tmp_path / "phone" / "old"
+    broken.mkdir()
+    shutil.copy(TEST_DATA / "chats_devices" / "corrupt" / "msgstore.db", broken / "msgstore.db")
+    summary = ingest(database, str(tmp_path / "phone"), device)
+    imported = [c for c in summary.chats if "imported" in c]
+    failed = [c for c in summary.chats if "error" in c]
+    assert len(imported) == 1 and imported[0]["export"].endswith("Databases/msgstore.db")
+    assert len(failed) == 1 and failed[0]["export"].endswith("old/msgstore.db")
+    with database.session() as s:
+        assert len(s.scalars(select(ChatImport)).all()) == 1
+        job = s.scalars(select(IngestJob)).one()
+        assert len(job.verification["chats"]) == 2

@@ -76,3 +76,35 @@ def test_lookup_by_length() -> None:
     assert [h.kind for h in e.lookup(sha.upper())] == ["sha256"]
     assert [(h.kind, h.listed.entry) for h in e.lookup(PDQ)] == [("pdq", 2)]
     assert e.lookup("abc") == []
+
+
+def _frames(seed: int, n: int, start: float = 0.0) -> list[object]:
+    import random
+
+    from phunt.hashing.vpdq import VpdqFrame
+
+    rng = random.Random(seed)
+    return [
+        VpdqFrame(i, 90, format(rng.getrandbits(256), "064x"), start + i * 1.0) for i in range(n)
+    ]
+
+
+def test_video_matches_report_shares_and_time_ranges() -> None:
+    from phunt.hashing.vpdq import to_text
+
+    listed = _frames(1, 20)
+    e = MatchEngine()
+    e.add("videos", "known-bad", [(7, HashEntry({"vpdq": to_text(listed)}))], 2)  # type: ignore[arg-type]
+    # The seized copy: frames 5..14 of the listed video, 3 bits off, starting 60 s in.
+    from phunt.hashing.vpdq import VpdqFrame
+
+    seized = [
+        VpdqFrame(i, 80, _flip(f.pdq, 3), 60.0 + i)  # type: ignore[attr-defined]
+        for i, f in enumerate(listed[5:15])
+    ]
+    (hit,) = e.match_file({}, (), seized)
+    out = hit.as_json()
+    assert (out["kind"], out["hashset"], out["version"], out["entry"]) == ("vpdq", "videos", 2, 7)
+    assert out["query_pct"] == 100.0 and out["index_pct"] == 50.0
+    assert out["ranges"] == ["00:01:00-00:01:09"]
+    assert e.match_file({}, (), _frames(2, 10)) == []  # a different video

@@ -74,6 +74,8 @@ class EvidenceFile(Base):
     known_good: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list[str]] = mapped_column(default=list)
+    vpdq: Mapped[str | None] = mapped_column(Text)
+    video: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class FileMatch(Base):
@@ -94,6 +96,7 @@ class FileMatch(Base):
     variant: Mapped[str | None] = mapped_column(String(40))
     category_code: Mapped[int | None] = mapped_column(Integer)
     category_scheme: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 Index("ix_evidence_file_md5", EvidenceFile.md5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from phunt.cases import chat_models as chat_models
 from phunt.cases import hashset_models as hashset_models
 from phunt.cases import ingest_models as ingest_models
 from phunt.cases.models import Base

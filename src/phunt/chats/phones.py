@@ -8,6 +8,7 @@ one spelling, so everything goes through :func:`to_e164`; callers keep the raw s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -33,6 +34,7 @@ def looks_like_phone(text: str) -> bool:
     return bool(_PHONE_LIKE.match(cleaned)) and sum(c.isdigit() for c in cleaned) >= 7
 
 
+@lru_cache(maxsize=65536)
 def to_e164(raw: str, region: str = DEFAULT_REGION) -> str | None:
     """E.164 form of ``raw``, or None when it is not a valid number.
 
@@ -50,6 +52,7 @@ def to_e164(raw: str, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=65536)
 def from_jid_user(user: str) -> str | None:
     """E.164 from the user part of a WhatsApp JID (digits with country code, no ``+``)."""
     digits = user.split(":", 1)[0].split(".", 1)[0]

@@ -12,8 +12,7 @@ from phunt.cli.common import (
     JsonOpt,
     parse_time,
     print_json,
-    print_json_lines,
-    print_table,
+    print_rows,
     session_for,
     split_list,
 )
@@ -72,24 +71,18 @@ def case_list(
             as_dict(c, cfg.timezone) | {"district": c.district.name}
             for c in list_cases(session, operation)
         ]
-    if as_json:
-        print_json_lines(rows)
-        return
-    cols = ["id", "number", "station", "district", "statutes", "opened"]
-    print_table(
+    print_rows(
         "Cases",
-        cols,
-        (
-            (
-                r["id"],
-                r["number"],
-                r["station"],
-                r["district"],
-                "; ".join(r["statutes"]),
-                r["opened_at"],
-            )
-            for r in rows
-        ),
+        rows,
+        [
+            ("id", "id"),
+            ("number", "number"),
+            ("station", "station"),
+            ("district", "district"),
+            ("statutes", "statutes"),
+            ("opened", "opened_at"),
+        ],
+        as_json,
     )
 
 
@@ -151,17 +144,17 @@ def suspect_list(
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(s, cfg.timezone) for s in list_suspects(session, case)]
-    if as_json:
-        print_json_lines(rows)
-        return
-    cols = ["id", "case", "name", "phones", "arrested"]
-    print_table(
+    print_rows(
         "Suspects",
-        cols,
-        (
-            (r["id"], r["case_id"], r["name"], ", ".join(r["phones"]), r["arrested_at"])
-            for r in rows
-        ),
+        rows,
+        [
+            ("id", "id"),
+            ("case", "case_id"),
+            ("name", "name"),
+            ("phones", "phones"),
+            ("arrested", "arrested_at"),
+        ],
+        as_json,
     )
 
 

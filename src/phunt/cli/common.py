@@ -86,14 +86,31 @@ def print_json_lines(objs: Iterable[Any]) -> None:
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A Rich table; empty cells for None."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=title)
+    table = Table(title=escape(title))
     for col in columns:
-        table.add_column(col)
+        table.add_column(escape(col))
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        # Evidence text (file names, chat messages) may contain [brackets]: never markup.
+        table.add_row(*("" if v is None else escape(str(v)) for v in row))
     Console().print(table)
+
+
+def print_rows(
+    title: str, rows: list[dict[str, Any]], columns: Sequence[tuple[str, str]], as_json: bool
+) -> None:
+    """Rows as JSON Lines, or as a table of ``(header, key)`` columns (lists joined by ";")."""
+    if as_json:
+        print_json_lines(rows)
+        return
+
+    def cell(value: Any) -> Any:
+        return "; ".join(map(str, value)) if isinstance(value, list) else value
+
+    headers = [header for header, _ in columns]
+    print_table(title, headers, ([cell(r.get(key)) for _, key in columns] for r in rows))
 
 
 def split_list(values: list[str] | None) -> list[str]:

@@ -12,8 +12,7 @@ from phunt.cli.common import (
     JsonOpt,
     parse_time,
     print_json,
-    print_json_lines,
-    print_table,
+    print_rows,
     session_for,
 )
 
@@ -73,25 +72,19 @@ def device_list(
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(d, cfg.timezone) for d in list_devices(session, case)]
-    if as_json:
-        print_json_lines(rows)
-        return
-    cols = ["id", "evidence", "kind", "make", "model", "case", "raid"]
-    print_table(
+    print_rows(
         "Devices",
-        cols,
-        (
-            (
-                r["id"],
-                r["evidence_number"],
-                r["kind"],
-                r["make"],
-                r["model"],
-                r["case_id"],
-                r["raid_id"],
-            )
-            for r in rows
-        ),
+        rows,
+        [
+            ("id", "id"),
+            ("evidence", "evidence_number"),
+            ("kind", "kind"),
+            ("make", "make"),
+            ("model", "model"),
+            ("case", "case_id"),
+            ("raid", "raid_id"),
+        ],
+        as_json,
     )
 
 
@@ -131,12 +124,11 @@ def custody_show(
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(e, cfg.timezone) for e in custody_history(session, device)]
-    if as_json:
-        print_json_lines(rows)
-        return
-    cols = ["time", "action", "by", "note"]
-    print_table(
-        f"Custody of {device}", cols, ((r["at"], r["action"], r["actor"], r["note"]) for r in rows)
+    print_rows(
+        f"Custody of {device}",
+        rows,
+        [("time", "at"), ("action", "action"), ("by", "actor"), ("note", "note")],
+        as_json,
     )
 
 

@@ -13,6 +13,7 @@ from phunt.cli.common import (
     JsonOpt,
     print_json,
     print_json_lines,
+    print_rows,
     print_table,
     session_for,
 )
@@ -75,17 +76,18 @@ def list_command(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = Fals
         for hs in list_hash_sets(session):
             current = versions(session, hs)[-1] if hs.current_version else None
             rows.append(as_dict(hs, cfg.timezone) | {"entries": current.entries if current else 0})
-    if as_json:
-        print_json_lines(rows)
-        return
-    cols = ["id", "name", "kind", "version", "entries", "source"]
-    print_table(
+    print_rows(
         "Hash sets",
-        cols,
-        (
-            (r["id"], r["name"], r["kind"], r["current_version"], r["entries"], r["source_agency"])
-            for r in rows
-        ),
+        rows,
+        [
+            ("id", "id"),
+            ("name", "name"),
+            ("kind", "kind"),
+            ("version", "current_version"),
+            ("entries", "entries"),
+            ("source", "source_agency"),
+        ],
+        as_json,
     )
 
 

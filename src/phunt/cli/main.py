@@ -10,7 +10,17 @@ import sys
 import typer
 
 from phunt import __version__
-from phunt.cli import audit, cases, devices, hashsets, ingest, operations, triage
+from phunt.cli import (
+    audit,
+    cases,
+    chats,
+    devices,
+    evidence,
+    hashsets,
+    ingest,
+    operations,
+    triage,
+)
 from phunt.errors import PhuntError
 
 app = typer.Typer(
@@ -26,6 +36,8 @@ cases.register(app)
 devices.register(app)
 triage.register(app)
 ingest.register(app)
+evidence.register(app)
+chats.register(app)
 app.add_typer(hashsets.app, name="hashset")
 app.add_typer(audit.app, name="audit")
 

@@ -12,7 +12,7 @@ from phunt.cli.common import (
     JsonOpt,
     parse_time,
     print_json,
-    print_json_lines,
+    print_rows,
     print_table,
     session_for,
 )
@@ -57,14 +57,9 @@ def operation_list(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = Fa
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(o, cfg.timezone) for o in list_operations(session)]
-    if as_json:
-        print_json_lines(rows)
-    else:
-        print_table(
-            "Operations",
-            ["id", "name", "created"],
-            ((r["id"], r["name"], r["created_at"]) for r in rows),
-        )
+    print_rows(
+        "Operations", rows, [("id", "id"), ("name", "name"), ("created", "created_at")], as_json
+    )
 
 
 @district_app.command("list")
@@ -75,12 +70,7 @@ def district_list(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = Fal
 
     with session_for(home, db) as (session, _cfg):
         rows = [as_dict(d) for d in list_districts(session)]
-    if as_json:
-        print_json_lines(rows)
-    else:
-        print_table(
-            "Districts", ["id", "name", "state"], ((r["id"], r["name"], r["state"]) for r in rows)
-        )
+    print_rows("Districts", rows, [("id", "id"), ("name", "name"), ("state", "state")], as_json)
 
 
 @district_app.command("add")
@@ -135,24 +125,18 @@ def raid_list(
     with session_for(home, db) as (session, cfg):
         raids = list_raids(session, operation)
         rows = [as_dict(r, cfg.timezone) | {"district": r.district.name} for r in raids]
-    if as_json:
-        print_json_lines(rows)
-        return
-    cols = ["id", "operation", "district", "location", "time", "team lead"]
-    print_table(
+    print_rows(
         "Raids",
-        cols,
-        (
-            (
-                r["id"],
-                r["operation_id"],
-                r["district"],
-                r["location"],
-                r["raided_at"],
-                r["team_lead"],
-            )
-            for r in rows
-        ),
+        rows,
+        [
+            ("id", "id"),
+            ("operation", "operation_id"),
+            ("district", "district"),
+            ("location", "location"),
+            ("time", "raided_at"),
+            ("team lead", "team_lead"),
+        ],
+        as_json,
     )
 
 

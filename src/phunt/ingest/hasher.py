@@ -16,6 +16,7 @@ from phunt.sources.base import Entry, FileTimes
 
 if TYPE_CHECKING:
     from phunt.hashing.pdq import PdqResult
+    from phunt.hashing.vpdq import VpdqResult
 
 #: Picture types PDQ hashes. A closed list on purpose: libmagic's looser image signatures
 #: (TGA, PCX ...) also fire on random data, and decoding such a file wastes memory on noise.
@@ -31,6 +32,21 @@ PDQ_MIME_TYPES = frozenset(
         "image/heic",
         "image/heif",
         "image/avif",
+    }
+)
+#: Video types vPDQ hashes (what phones and messaging apps save).
+VIDEO_MIME_TYPES = frozenset(
+    {
+        "video/mp4",
+        "video/quicktime",
+        "video/3gpp",
+        "video/3gpp2",
+        "video/x-m4v",
+        "video/webm",
+        "video/x-matroska",
+        "video/x-msvideo",
+        "video/mpeg",
+        "video/x-flv",
     }
 )
 
@@ -51,6 +67,7 @@ class FileResult:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     pdq: PdqResult | None = None
+    video: VpdqResult | None = None
 
     def hashes(self) -> dict[str, str]:
         """The digests that were computed, keyed by kind."""
@@ -65,6 +82,22 @@ class FileResult:
         if self.pdq.unbordered is not None:
             out += [(f"unbordered-{k}", v) for k, v in self.pdq.unbordered.variants.items()]
         return out
+
+    def video_facts(self) -> dict[str, Any]:
+        """Duration, resolution, codec and frame rate of a hashed video."""
+        if self.video is None:
+            return {}
+        v = self.video
+        facts: dict[str, Any] = {
+            "duration": v.duration,
+            "width": v.width,
+            "height": v.height,
+            "codec": v.codec,
+            "fps": v.fps,
+        }
+        if v.error is not None:
+            facts["decode_error"] = v.error
+        return facts
 
     def as_json(self) -> dict[str, Any]:
         """The JSON Lines record of ``phunt hash --json``."""
@@ -81,6 +114,13 @@ class FileResult:
         }
         if self.pdq is not None:
             out["pdq_mode"] = self.pdq.hash.mode
+        if self.video is not None:
+            v = self.video
+            out["vpdq"] = [
+                {"frame": f.frame, "quality": f.quality, "pdq": f.pdq, "timestamp": f.timestamp}
+                for f in v.frames
+            ]
+            out["video"] = self.video_facts()
         if self.deleted:
             out["deleted"] = True
         if self.extension_mismatch:
@@ -90,11 +130,13 @@ class FileResult:
         return out
 
 
-def hash_entry(entry: Entry, *, pdq_mode: str | None = "default") -> FileResult:
+def hash_entry(
+    entry: Entry, *, pdq_mode: str | None = "default", video: bool | None = None
+) -> FileResult:
     """Hash one entry; problems become the result's ``error``, never an exception.
 
     ``pdq_mode`` is "default" (bit-identical to the reference), "fast", or None to skip
-    perceptual hashing.
+    perceptual hashing; ``video`` (default: whenever PDQ is on) adds vPDQ for videos.
     """
     result = FileResult(
         path=entry.path,
@@ -121,7 +163,32 @@ def hash_entry(entry: Entry, *, pdq_mode: str | None = "default") -> FileResult:
     result.error = entry.name_problem
     if pdq_mode is not None and result.mime in PDQ_MIME_TYPES:
         _add_pdq(entry, result, pdq_mode)
+    if (video if video is not None else pdq_mode is not None) and result.mime in VIDEO_MIME_TYPES:
+        _add_vpdq(entry, result)
     return result
+
+
+def _add_vpdq(entry: Entry, result: FileResult) -> None:
+    from phunt.hashing.vpdq import hash_video
+
+    try:
+        if entry.local_path is not None:
+            result.video = hash_video(entry.local_path, threads=1)
+        else:
+            with entry.open() as stream:
+                result.video = hash_video(stream, threads=1)
+    except CorruptInput as exc:
+        result.error = f"corrupt video: {exc.message}"
+        return
+    except WrongFormat as exc:
+        result.warnings.append(f"no vPDQ: {exc.message}")
+        return
+    except OSError as exc:
+        result.error = f"cannot read: {exc.strerror or exc}"
+        return
+    if result.video.error is not None:
+        # Frames decoded before the fault are kept and matched; the fault is still an error.
+        result.error = f"video decoding stopped early: {result.video.error}"
 
 
 def _add_pdq(entry: Entry, result: FileResult, mode: str) -> None:

@@ -25,6 +25,7 @@ from phunt.cases.ingest_models import EvidenceFile, FileMatch, IngestJob
 from phunt.cases.types import utcnow
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
+from phunt.hashing.vpdq import to_text
 from phunt.ingest.pipeline import Processed, Runner, Task, make_task
 from phunt.ingest.scan import load_hash_sets
 from phunt.matching.engine import Hit, MatchEngine
@@ -48,6 +49,7 @@ class IngestSummary:
     resumed: bool
     manifest_sha256: str | None
     verification: dict[str, Any]
+    chats: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -171,6 +173,8 @@ def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) ->
         known_good=known_good,
         error=r.error,
         warnings=list(r.warnings),
+        vpdq=None if r.video is None else to_text(r.video),
+        video=r.video_facts(),
     )
 
 
@@ -190,6 +194,7 @@ def _match_row(file: EvidenceFile, hit: Hit, engine: MatchEngine, item: Processe
         variant=hit.variant,
         category_code=None if cat is None else cat.code,
         category_scheme=None if cat is None else cat.scheme,
+        detail=hit.video_detail(),
     )
 
 
@@ -211,9 +216,9 @@ def _store(
                 files += 1
                 size += r.size or 0
             quality_ok = r.pdq is not None and (r.pdq.hash.quality or 0) >= engine.pdq_quality_min
-            hits = (
-                [] if good else engine.match_file(digests, r.pdq_variants() if quality_ok else [])
-            )
+            frames = r.video.frames if r.video is not None else ()
+            variants = r.pdq_variants() if quality_ok else []
+            hits = [] if good else engine.match_file(digests, variants, frames)
             for hit in hits:
                 s.add(_match_row(row, hit, engine, item))
             matched += bool(hits)
@@ -239,6 +244,37 @@ def _manifest(db: Database, job_id: int) -> str:
     return digest.hexdigest()
 
 
+def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]]:
+    """Find chat databases and exports among the job's plain files and import each.
+
+    One damaged export is recorded with its error and the others still import.
+    """
+    from phunt.cases.chat_store import find_chat_sources, import_export
+    from phunt.errors import InputError, UsageError
+
+    with db.session() as s:
+        query = select(EvidenceFile.path).where(
+            EvidenceFile.job_id == job_id, EvidenceFile.error.is_(None)
+        )
+        paths = [p for p in s.scalars(query) if "!/" not in p and os.path.isfile(p)]
+        folders = sorted({os.path.dirname(p) for p in paths})
+    found = find_chat_sources([*paths, *folders])
+    outcomes: list[dict[str, Any]] = []
+    for export in found:
+        try:
+            with db.session() as s:
+                summary = import_export(s, export, device)
+            outcomes.append({"export": export, "imported": summary.as_dict()})
+        except (InputError, UsageError) as exc:
+            outcomes.append({"export": export, "error": str(exc)})
+    if outcomes:
+        with db.session() as s:
+            job = s.get(IngestJob, job_id)
+            assert job is not None
+            job.verification = dict(job.verification) | {"chats": outcomes}
+    return outcomes
+
+
 def _entries(source: str, expand: bool, scratch: str | None) -> Iterator[Entry]:
     from phunt.sources.expand import open_evidence
 
@@ -258,6 +294,7 @@ def ingest(
     scratch: str | None = None,
     progress: ProgressFn | None = None,
     batch_size: int = BATCH,
+    import_chats: bool = True,
 ) -> IngestSummary:
     """Ingest ``source`` for ``device`` (id or evidence number) and return the totals."""
     source = os.path.abspath(source)
@@ -291,6 +328,7 @@ def ingest(
                 batch = []
         if batch:
             _store(db, job_id, device_id, batch, engine)
+    chats = _import_chats(db, job_id, device) if import_chats else []
     manifest = _manifest(db, job_id)
     with db.session() as s:
         job = s.get(IngestJob, job_id)
@@ -309,6 +347,7 @@ def ingest(
             resumed=resumed,
             manifest_sha256=manifest,
             verification=job.verification,
+            chats=chats,
         )
         details = summary.as_dict() | {"entries": count}
         audit.append(s, "ingest.complete", "ingest_job", job.id, details)

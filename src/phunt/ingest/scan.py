@@ -58,6 +58,7 @@ def to_match(result: FileResult, hit: Hit, engine: MatchEngine) -> Match:
     cat = hit.listed.category
     if cat is not None:
         detail["category_scheme"] = cat.scheme
+    detail.update(hit.video_detail())
     if hit.kind == "pdq" and result.pdq is not None:
         detail.update(
             variant=hit.variant,
@@ -99,7 +100,8 @@ def scan_sources(
         if result.pdq is not None and (result.pdq.hash.quality or 0) < engine.pdq_quality_min:
             summary.pdq_low_quality += 1
             variants = []
-        hits = engine.match_file(result.hashes(), variants)
+        frames = result.video.frames if result.video is not None else ()
+        hits = engine.match_file(result.hashes(), variants, frames)
         if hits:
             summary.matched_files += 1
         for hit in hits:

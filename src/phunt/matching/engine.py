@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,10 @@ from phunt.hashsets.categories import is_known_bad
 from phunt.matching.exact import KINDS as EXACT_KINDS
 from phunt.matching.exact import ExactIndex
 from phunt.matching.pdq_index import PdqIndex, hex_to_array
+
+if TYPE_CHECKING:
+    from phunt.hashing.vpdq import VpdqFrame
+    from phunt.matching.vpdq_match import VideoMatch, VpdqIndex
 
 PDQ_THRESHOLD = 31
 PDQ_QUALITY_MIN = 50
@@ -51,6 +55,17 @@ class Hit:
     hash: str
     distance: int
     variant: str | None = None
+    video: VideoMatch | None = None
+
+    def video_detail(self) -> dict[str, Any]:
+        """For a video match: both shares and the matched time ranges of the seized video."""
+        if self.video is None:
+            return {}
+        return {
+            "query_pct": round(self.video.query_pct, 2),
+            "index_pct": round(self.video.index_pct, 2),
+            "ranges": self.video.ranges_text,
+        }
 
     def as_json(self) -> dict[str, Any]:
         cat = self.listed.category
@@ -67,6 +82,7 @@ class Hit:
             out["category_scheme"] = cat.scheme
         if self.variant is not None:
             out["variant"] = self.variant
+        out.update(self.video_detail())
         return out
 
 
@@ -74,6 +90,7 @@ class Hit:
 class _Staged:
     exact: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
     pdq: tuple[list[str], list[int]] = field(default_factory=lambda: ([], []))
+    videos: list[tuple[int, str]] = field(default_factory=list)
 
 
 class MatchEngine:
@@ -90,6 +107,7 @@ class MatchEngine:
         self._pdq: PdqIndex | None = None
         self._pdq_hex: list[str] = []
         self._pdq_ids: list[int] = []
+        self._videos: VpdqIndex | None = None
         self._exact_hex: dict[int, dict[str, str]] = {}
 
     def add(
@@ -114,6 +132,8 @@ class MatchEngine:
                 elif kind == "pdq":
                     self._staged.pdq[0].append(value)
                     self._staged.pdq[1].append(internal)
+                elif kind == "vpdq":
+                    self._staged.videos.append((internal, value))
             count += 1
         return count
 
@@ -135,6 +155,15 @@ class MatchEngine:
         if pdq_hex:
             self._pdq = PdqIndex.build(hex_to_array(pdq_hex), np.arange(len(pdq_hex)))
         self._pdq_ids = pdq_ids
+        if staged.videos:
+            from phunt.hashing.vpdq import from_text
+            from phunt.matching.vpdq_match import VpdqIndex
+
+            self._videos = VpdqIndex.build(
+                [(i, from_text(text)) for i, text in staged.videos],
+                distance=self.pdq_threshold,
+                quality=self.pdq_quality_min,
+            )
 
     def exact(self, kind: str, digest: str) -> list[Hit]:
         """Entries whose ``kind`` digest is ``digest``."""
@@ -163,6 +192,16 @@ class MatchEngine:
             hits.append(Hit(listed, "pdq", self._pdq_hex[row], distance, variants[query][0]))
         return sorted(hits, key=lambda h: (h.distance, h.listed.list_name, h.listed.entry))
 
+    def video(self, frames: Sequence[VpdqFrame]) -> list[Hit]:
+        """Listed videos that ``frames`` (a seized video's vPDQ) match under the HMA rule."""
+        self.build()
+        if self._videos is None or not frames:
+            return []
+        return [
+            Hit(self.listed[i], "vpdq", "", 0, None, found)
+            for i, found in self._videos.query(frames)
+        ]
+
     def known_good(self, digests: dict[str, str]) -> bool:
         """Whether any of a file's digests is on a known-good list."""
         return any(
@@ -172,9 +211,12 @@ class MatchEngine:
         )
 
     def match_file(
-        self, digests: dict[str, str], pdq_variants: Sequence[tuple[str, str]] = ()
+        self,
+        digests: dict[str, str],
+        pdq_variants: Sequence[tuple[str, str]] = (),
+        video_frames: Sequence[VpdqFrame] = (),
     ) -> list[Hit]:
-        """Reportable hits for one file: exact digests first, then PDQ; one per entry."""
+        """Reportable hits for one file: exact digests, then PDQ, then vPDQ; one per entry."""
         if self.known_good(digests):
             return []
         hits: list[Hit] = []
@@ -183,6 +225,7 @@ class MatchEngine:
             if kind in digests:
                 hits.extend(self._new(self.exact(kind, digests[kind]), seen))
         hits.extend(self._new(self.pdq(pdq_variants), seen))
+        hits.extend(self._new(self.video(video_frames), seen))
         return hits
 
     def lookup(self, query: str) -> list[Hit]:

@@ -77,12 +77,6 @@ def _to_words(hashes: npt.NDArray[np.uint8] | Words) -> Words:
     raise ValueError(f"hashes must be (n, 32) uint8 or (n, 4) uint64, got {arr.dtype} {arr.shape}")
 
 
-def _chunks(words: Words, c: int) -> npt.NDArray[np.uint16]:
-    return ((words[:, c >> 2] >> np.uint64(48 - 16 * (c & 3))) & np.uint64(0xFFFF)).astype(
-        np.uint16
-    )
-
-
 @cache
 def _masks(radius: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Every 16-bit mask of at most ``radius`` bits, lightest first, with its bit count."""
@@ -144,6 +138,25 @@ def _distance(a: np.ndarray, i: int, b: np.ndarray, j: int) -> int:
         + _popcount(a[i, 2] ^ b[j, 2])
         + _popcount(a[i, 3] ^ b[j, 3])
     )
+
+
+@_jit
+def _fill_tables(
+    words: np.ndarray, offsets: np.ndarray, partners: np.ndarray, rows: np.ndarray
+) -> None:
+    """Counting sort of the rows by each chunk: ``offsets`` must come zeroed."""
+    pos = np.empty(offsets.shape[1] - 1, np.int64)
+    for c in range(16):
+        for r in range(words.shape[0]):
+            offsets[c, _chunk_at(words, r, c) + 1] += 1
+        for v in range(pos.shape[0]):
+            offsets[c, v + 1] += offsets[c, v]
+        pos[:] = offsets[c, :-1]
+        for r in range(words.shape[0]):
+            v = _chunk_at(words, r, c)
+            rows[c, pos[v]] = r
+            partners[c, pos[v]] = _chunk_at(words, r, c ^ 1)
+            pos[v] += 1
 
 
 @_jit
@@ -431,13 +444,7 @@ class PdqIndex:
         offsets = np.zeros((_CHUNKS, _BUCKETS + 1), dtype=np.int64)
         partners = np.empty((_CHUNKS, n), dtype=np.uint16)
         rows = np.empty((_CHUNKS, n), dtype=np.uint32)
-        for pair in range(0, _CHUNKS, 2):
-            values = (_chunks(words, pair), _chunks(words, pair + 1))
-            for c in (pair, pair + 1):
-                order = np.argsort(values[c & 1], kind="stable")
-                rows[c] = order
-                partners[c] = values[(c & 1) ^ 1][order]
-                np.cumsum(np.bincount(values[c & 1], minlength=_BUCKETS), out=offsets[c, 1:])
+        _fill_tables(words, offsets, partners, rows)
         return cls(words, np.ascontiguousarray(id_arr), offsets, partners, rows)
 
     def query(

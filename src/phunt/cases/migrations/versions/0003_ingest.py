@@ -74,6 +74,8 @@ def upgrade() -> None:
         sa.Column("known_good", sa.Boolean(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("warnings", sa.JSON(), nullable=False),
+        sa.Column("vpdq", sa.Text(), nullable=True),
+        sa.Column("video", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["device_id"], ["device.id"], name=op.f("fk_evidence_file_device_id_device")
         ),
@@ -104,6 +106,7 @@ def upgrade() -> None:
         sa.Column("variant", sa.String(length=40), nullable=True),
         sa.Column("category_code", sa.Integer(), nullable=True),
         sa.Column("category_scheme", sa.String(length=40), nullable=True),
+        sa.Column("detail", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["file_id"], ["evidence_file.id"], name=op.f("fk_file_match_file_id_evidence_file")
         ),

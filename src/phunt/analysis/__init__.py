@@ -1,0 +1,1 @@
+"""Analysis across devices and cases: merged people and groups, rankings, network export."""

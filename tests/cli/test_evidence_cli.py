@@ -1,0 +1,63 @@
+"""``phunt ingest``, ``phunt files`` and ``phunt matches`` through the CLI, on both databases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+from test_lib import SHARED, run_phunt
+
+
+def _jsonl(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_ingest_then_list_files_and_matches(db_url: str, tmp_path: Path) -> None:
+    ev = tmp_path / "phone"
+    (ev / "DCIM").mkdir(parents=True)
+    (ev / "DCIM" / "a.txt").write_text("listed text")
+    with zipfile.ZipFile(ev / "backup.zip", "w") as zf:
+        zf.writestr("Telegram/Telegram Images/b.txt", "listed text")
+    lst = tmp_path / "l.txt"
+    lst.write_text(hashlib.md5(b"listed text").hexdigest() + "\n")
+    assert (
+        run_phunt(
+            "device", "add", "--evidence", "EV-3", "--kind", "mobile phone", "--db", db_url
+        ).returncode
+        == 0
+    )
+    assert run_phunt("hashset", "import", str(lst), "--name", "L", "--db", db_url).returncode == 0
+    ing = run_phunt(
+        "ingest", str(ev), "--device", "EV-3", "--workers", "2", "--json", "--db", db_url
+    )
+    assert ing.returncode == 0, ing.stderr
+    summary = json.loads(ing.stdout)
+    assert (summary["files"], summary["matched_files"]) == (3, 2)
+
+    files = _jsonl(run_phunt("files", "--device", "EV-3", "--json", "--db", db_url).stdout)
+    assert [Path(f["path"]).name for f in files] == ["a.txt", "backup.zip", "b.txt"]
+    assert files[2]["app"] == "telegram" and files[0]["app"] == "camera"
+    only = _jsonl(
+        run_phunt("files", "--device", "EV-3", "--matched", "--json", "--db", db_url).stdout
+    )
+    assert len(only) == 2
+    matches = _jsonl(run_phunt("matches", "--device", "EV-3", "--json", "--db", db_url).stdout)
+    assert {(m["hash_set"], m["version"], m["kind"], m["distance"]) for m in matches} == {
+        ("L", 1, "md5", 0)
+    }
+    assert matches[1]["path"].endswith("backup.zip!/Telegram/Telegram Images/b.txt")
+    table = run_phunt("matches", "--device", "EV-3", "--db", db_url)
+    assert table.returncode == 0 and "md5" in table.stdout
+
+
+def test_ingest_e01_reports_verification(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
+    image = SHARED / "reference" / "disk-images" / "ext2.split.E01"
+    result = run_phunt("ingest", str(image), "--device", "D1", "--home", home)
+    assert result.returncode == 0, result.stderr
+    assert "E01 acquisition hash: verified" in result.stdout
+    deleted = run_phunt("files", "--device", "D1", "--deleted", "--json", "--home", home)
+    assert deleted.returncode == 0
