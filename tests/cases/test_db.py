@@ -67,3 +67,12 @@ def test_sqlite_uses_wal(tmp_path: object) -> None:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     finally:
         db.close()
+
+
+def test_head_revision_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from phunt.cases.db import _alembic_config
+
+    script = ScriptDirectory.from_config(_alembic_config(make_engine("sqlite://")))
+    assert head_revision() == script.get_current_head()

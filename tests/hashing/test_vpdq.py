@@ -82,13 +82,28 @@ def test_frame_mod_truncates_and_never_reaches_zero() -> None:
     assert vpdq.frame_mod(2.5, 10.0) == 25
 
 
-def test_the_skipping_decoder_equals_the_full_decode_on_a_clip_with_b_frames() -> None:
-    clip = CLIPS / "original.mp4"  # 5 fps, 3 B-frames: every other sampled frame is a B
-    fast = vpdq.hash_video(clip, seconds_per_hash=1.0)
-    full = [f for f in vpdq.hash_video(clip, seconds_per_hash=0).frames if f.frame % 5 == 0]
-    assert list(fast.frames) == full
-    assert len(full) == 20
-    assert all(f.quality >= 90 for f in full)
+@pytest.mark.parametrize("seconds", [1.0, 0.5, 2.0, 0.3])
+@pytest.mark.parametrize("clip", ["original.mp4", "different.mp4", "hevc.mkv"])
+def test_the_skipping_decoder_equals_the_full_decode(clip: str, seconds: float) -> None:
+    # original/different: H.264 with B-frames and an IDR at each 2 s scene cut; hevc: HEVC.
+    fast = vpdq.hash_video(CLIPS / clip, seconds_per_hash=seconds)
+    mod = vpdq.frame_mod(seconds, fast.fps)
+    every = vpdq.hash_video(CLIPS / clip, seconds_per_hash=0)
+    assert list(fast.frames) == [f for f in every.frames if f.frame % mod == 0]
+    assert len(fast.frames) == -(-len(every.frames) // mod) >= 2
+    assert all(f.quality >= 80 for f in fast.frames)
+
+
+def test_the_plan_skips_what_no_sampled_frame_needs() -> None:
+    # At 1 hash/s (every 5th frame), B-frames between samples skip as non-reference, and
+    # the frames after the last sample of a scene skip entirely up to the next IDR.
+    job = vpdq._Job(CLIPS / "original.mp4", None, 5, 5.0, None, 0)
+    plan = vpdq._plan(job)
+    assert plan is not None
+    assert plan.skips.count("DEFAULT") == 20
+    assert plan.skips.count("NONREF") >= 20
+    assert plan.skips.count("ALL") >= 20
+    assert sorted(plan.numbers.values()) == list(range(100))
 
 
 def test_a_file_object_hashes_like_the_path() -> None:
@@ -98,6 +113,16 @@ def test_a_file_object_hashes_like_the_path() -> None:
         from_file = vpdq.hash_video(fh)
     from_bytes = vpdq.hash_video(io.BytesIO(clip.read_bytes()))
     assert from_file == from_path == from_bytes
+
+
+class _Pipe(io.BytesIO):
+    def seekable(self) -> bool:
+        return False
+
+
+def test_an_unseekable_file_object_is_refused() -> None:
+    with pytest.raises(ValueError, match="seekable"):
+        vpdq.hash_video(_Pipe((CLIPS / "original.mp4").read_bytes()))
 
 
 def test_downsample_hashes_scaled_frames() -> None:

@@ -7,12 +7,15 @@ every frame), convert it to RGB24 with libswscale's area scaling, and hash it wi
 ``timestamp = n / fps`` where fps is the stream's average frame rate (else its base rate).
 
 Speed: at one hash per second only one frame in ~30 is hashed, so decoding dominates. For
-H.264 and HEVC a first pass reads packet timestamps only (cheap), which gives every frame's
-output number in advance; the decoder then skips non-reference frames that will not be
-hashed (``skip_frame=NONREF`` set per packet). Reference frames are decoded as usual, so
-hashed frames are pixel-identical to a full decode. Anything unexpected (missing
-timestamps, decode errors, a frame not where the first pass put it) falls back to the
-plain full decode that counts every frame, which is also what reports damage.
+H.264 and HEVC a first pass reads packets without decoding (cheap): their timestamps give
+every frame's output number in advance, and their NAL headers show the IDR pictures,
+past which no later frame refers. The decoder then skips, packet by packet, frames that
+are not sampled and that nothing refers to (``skip_frame=NONREF``), and every frame after
+the last sampled one before the next IDR (``ALL``). Every frame a sampled frame depends on
+is decoded as usual, so hashed frames are pixel-identical to a full decode (the tests
+check this). Anything unexpected (missing or repeated timestamps, a decode error, a frame
+not where the first pass put it, a sampled frame missing) falls back to the plain full
+decode that counts every frame, which is also what reports damage.
 """
 
 from __future__ import annotations
@@ -100,7 +103,8 @@ def hash_video(
 
     ``seconds_per_hash=0`` hashes every frame. ``downsample=(width, height)`` scales frames
     before hashing, as the reference's ``downsample_width/height``. ``threads=0`` lets FFmpeg
-    pick (one per core); an ingest running one video per core passes 1.
+    pick (one per core); an ingest running one video per core passes 1. A file object must
+    be seekable: the file is read once to plan and once to decode.
     Raises ``WrongFormat`` when the input is not a container PyAV opens or has no video
     stream, and ``CorruptInput`` when it looks like a video but not one frame decodes.
     """
@@ -108,6 +112,8 @@ def hash_video(
         raise ValueError(f"seconds_per_hash must be >= 0, got {seconds_per_hash}")
     if downsample is not None and min(downsample) < 1:
         raise ValueError(f"downsample size must be positive, got {downsample}")
+    if not _rewindable(path_or_fileobj):
+        raise ValueError("a file object to hash must be seekable (it is read more than once)")
     job = _Job(path_or_fileobj, _name(path_or_fileobj), 1, 0.0, downsample, threads)
     with _open(job) as container:
         video = _probe(container, job.name)
@@ -115,7 +121,7 @@ def hash_video(
     job.mod = frame_mod(seconds_per_hash, video.fps)
     frames: list[VpdqFrame] | None = None
     error = None
-    if job.mod > 1 and video.codec in SKIPPABLE_CODECS and _rewindable(path_or_fileobj):
+    if job.mod > 1 and video.codec in SKIPPABLE_CODECS:
         frames = _hash_skipping(job)
     if frames is None:
         frames, error = _hash_every(job)

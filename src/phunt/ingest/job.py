@@ -202,26 +202,25 @@ def _store(
     db: Database, job_id: int, device_id: int, batch: list[Processed], engine: MatchEngine
 ) -> tuple[int, int, int, int]:
     files = size = errors = matched = 0
+    found: list[tuple[EvidenceFile, Processed, list[Hit]]] = []
+    for item in batch:
+        r = item.result
+        digests = r.hashes()
+        good = bool(digests) and engine.known_good(digests)
+        quality_ok = r.pdq is not None and (r.pdq.hash.quality or 0) >= engine.pdq_quality_min
+        frames = r.video.frames if r.video is not None else ()
+        variants = r.pdq_variants() if quality_ok else []
+        hits = [] if good else engine.match_file(digests, variants, frames)
+        found.append((_file_row(job_id, device_id, item, good), item, hits))
+        errors += r.error is not None
+        if r.md5 is not None:
+            files += 1
+            size += r.size or 0
+        matched += bool(hits)
     with db.session() as s:
-        for item in batch:
-            r = item.result
-            digests = r.hashes()
-            good = bool(digests) and engine.known_good(digests)
-            row = _file_row(job_id, device_id, item, good)
-            s.add(row)
-            s.flush()
-            if r.error is not None:
-                errors += 1
-            if r.md5 is not None:
-                files += 1
-                size += r.size or 0
-            quality_ok = r.pdq is not None and (r.pdq.hash.quality or 0) >= engine.pdq_quality_min
-            frames = r.video.frames if r.video is not None else ()
-            variants = r.pdq_variants() if quality_ok else []
-            hits = [] if good else engine.match_file(digests, variants, frames)
-            for hit in hits:
-                s.add(_match_row(row, hit, engine, item))
-            matched += bool(hits)
+        s.add_all([row for row, _item, _hits in found])
+        s.flush()  # one round trip gives every file its id for the matches
+        s.add_all([_match_row(row, hit, engine, item) for row, item, hits in found for hit in hits])
         job = s.get(IngestJob, job_id)
         assert job is not None
         job.files += files

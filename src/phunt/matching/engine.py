@@ -19,10 +19,10 @@ from phunt.hashsets.base import Category, HashEntry
 from phunt.hashsets.categories import is_known_bad
 from phunt.matching.exact import KINDS as EXACT_KINDS
 from phunt.matching.exact import ExactIndex
-from phunt.matching.pdq_index import PdqIndex, hex_to_array
 
 if TYPE_CHECKING:
     from phunt.hashing.vpdq import VpdqFrame
+    from phunt.matching.pdq_index import PdqIndex
     from phunt.matching.vpdq_match import VideoMatch, VpdqIndex
 
 PDQ_THRESHOLD = 31
@@ -152,7 +152,9 @@ class MatchEngine:
                 self._exact_hex.setdefault(i, {})[kind] = h
         pdq_hex, pdq_ids = staged.pdq
         self._pdq_hex = pdq_hex
-        if pdq_hex:
+        if pdq_hex:  # numba loads only when a list in use carries PDQ hashes
+            from phunt.matching.pdq_index import PdqIndex, hex_to_array
+
             self._pdq = PdqIndex.build(hex_to_array(pdq_hex), np.arange(len(pdq_hex)))
         self._pdq_ids = pdq_ids
         if staged.videos:
@@ -181,6 +183,8 @@ class MatchEngine:
         self.build()
         if self._pdq is None or not variants:
             return []
+        from phunt.matching.pdq_index import hex_to_array
+
         found = self._pdq.query(
             hex_to_array([h for _name, h in variants]),
             self.pdq_threshold,
