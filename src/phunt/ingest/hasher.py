@@ -80,7 +80,7 @@ class FileResult:
             return []
         out = list(self.pdq.variants.items())
         if self.pdq.unbordered is not None:
-            out += [(f"unbordered-{k}", v) for k, v in self.pdq.unbordered.variants.items()]
+            out += [(f"trimmed-{k}", v) for k, v in self.pdq.unbordered.variants.items()]
         return out
 
     def video_facts(self) -> dict[str, Any]:
