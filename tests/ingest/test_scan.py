@@ -80,3 +80,38 @@ def test_scan_against_hash_sets_respects_disable(database: Database, tmp_path: P
     matches, _ = _scan([str(tmp_path / "a.bin"), str(tmp_path / "b.bin")], engine)
     assert [Path(m.path).name for m in matches] == ["a.bin"]
     assert matches[0].as_json()["version"] == 1 and matches[0].list == "unit-list"
+
+
+def test_scan_matches_a_reencoded_video_with_its_time_range(tmp_path: Path) -> None:
+    from phunt.hashing.vpdq import hash_video, to_text
+    from test_lib import TEST_DATA
+
+    video = TEST_DATA / "video"
+    listed = to_text(hash_video(str(video / "original.mp4"))).strip().replace("\n", ";")
+    lst = tmp_path / "videos.txt"
+    lst.write_text(f"vpdq {listed}\n")
+    engine = MatchEngine()
+    assert load_list_file(engine, str(lst)) == 1
+    matches, summary = _scan([str(video / "reencoded.mp4"), str(video / "different.mp4")], engine)
+    assert [Path(m.path).name for m in matches] == ["reencoded.mp4"]
+    m = matches[0].as_json()
+    assert m["kind"] == "vpdq" and m["query_pct"] >= 80.0
+    assert m["ranges"] == ["00:00:00-00:00:17"]
+    assert summary.files == 2 and summary.matched_files == 1
+
+
+def test_hash_json_carries_video_frames_and_facts() -> None:
+    from phunt.ingest.hasher import hash_entry
+    from phunt.sources.base import Entry
+    from test_lib import TEST_DATA
+
+    clip = TEST_DATA / "video" / "original.mp4"
+    out = hash_entry(Entry(path=str(clip), local_path=str(clip))).as_json()
+    assert out["error"] is None and out["mime"] == "video/mp4"
+    assert out["video"]["codec"] == "h264" and out["video"]["width"] == 320
+    frames = out["vpdq"]
+    assert [f["timestamp"] for f in frames[:3]] == [0.0, 1.0, 2.0]
+    assert all(len(f["pdq"]) == 64 for f in frames)
+    cut = TEST_DATA / "video" / "truncated.mp4"
+    partial = hash_entry(Entry(path=str(cut), local_path=str(cut))).as_json()
+    assert partial["error"] is not None and "video" in partial["error"]
