@@ -37,3 +37,11 @@ def test_no_exif_and_not_an_image(tmp_path: Path) -> None:
     Image.new("L", (4, 4)).save(p)
     assert read_exif(str(p)) == {}
     assert read_exif(io.BytesIO(b"not a picture")) == {}
+
+
+def test_png_exif_is_read_without_decoding_the_picture(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "PngCam"
+    p = tmp_path / "with-exif.png"
+    Image.new("RGB", (8, 8)).save(p, exif=exif)
+    assert read_exif(str(p)) == {"make": "PngCam"}

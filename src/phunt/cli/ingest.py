@@ -30,7 +30,8 @@ def ingest_command(
         bool, typer.Option("--fast", help="Fast PDQ (reduced-size JPEG decode).")
     ] = False,
     pdq: Annotated[
-        bool, typer.Option("--pdq/--no-pdq", help="PDQ of pictures (--no-pdq: crypto only).")
+        bool,
+        typer.Option("--pdq/--no-pdq", help="PDQ, vPDQ, EXIF (--no-pdq: digests and type only)."),
     ] = True,
     expand: Annotated[
         bool, typer.Option("--expand/--no-expand", help="Open archives and images found inside.")

@@ -40,7 +40,16 @@ def read_exif(source: str | IO[bytes]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         with Image.open(source) as img:
-            exif = img.getexif()
+            if img.format == "PNG":
+                # Pillow decodes a whole PNG to look for a trailing eXIf chunk; take only
+                # what the header chunks hold instead, so EXIF never costs a full decode.
+                raw = img.info.get("exif")
+                if not raw:
+                    return out
+                exif = Image.Exif()
+                exif.load(raw)
+            else:
+                exif = img.getexif()
             sub = exif.get_ifd(_EXIF_IFD)
             gps = exif.get_ifd(_GPS_IFD)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, KeyError, TypeError):

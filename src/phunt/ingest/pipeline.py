@@ -92,11 +92,15 @@ def make_task(seq: int, entry: Entry) -> tuple[Task, Entry | None]:
 
 
 def process(task: Task, pdq_mode: str | None = "default", entry: Entry | None = None) -> Processed:
-    """Hash one file and read its EXIF; never raises for a bad file."""
+    """Hash one file and read its EXIF; never raises for a bad file.
+
+    ``pdq_mode=None`` is the crypto-only triage: digests and type, no picture decoding of
+    any kind (no PDQ, no vPDQ, no EXIF).
+    """
     target = entry if entry is not None else task.entry()
     result = hash_entry(target, pdq_mode=pdq_mode)
     exif: dict[str, Any] = {}
-    if result.mime in PDQ_MIME_TYPES and result.md5 is not None:
+    if pdq_mode is not None and result.mime in PDQ_MIME_TYPES and result.md5 is not None:
         try:
             if target.local_path is not None:
                 exif = read_exif(target.local_path)

@@ -208,6 +208,8 @@ class MatchEngine:
 
     def known_good(self, digests: dict[str, str]) -> bool:
         """Whether any of a file's digests is on a known-good list."""
+        if not self.listed:
+            return False
         return any(
             hit.listed.list_kind == "known-good"
             for kind, value in digests.items()
@@ -221,6 +223,8 @@ class MatchEngine:
         video_frames: Sequence[VpdqFrame] = (),
     ) -> list[Hit]:
         """Reportable hits for one file: exact digests, then PDQ, then vPDQ; one per entry."""
+        if not self.listed:
+            return []
         if self.known_good(digests):
             return []
         hits: list[Hit] = []

@@ -49,25 +49,31 @@ APP_FOLDERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 _SEPARATORS = re.compile(r"[\\/!]+")
+#: Every folder name that starts some needle: a path holding none of them has no app.
+_FIRST = frozenset(needle[0].casefold() for _tag, needle in APP_FOLDERS)
+_NEEDLES = tuple((tag, tuple(p.casefold() for p in needle)) for tag, needle in APP_FOLDERS)
 
 
 def _segments(path: str) -> list[str]:
     return [part.casefold() for part in _SEPARATORS.split(path) if part]
 
 
-def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
-    wanted = [part.casefold() for part in needle]
+def _contains(haystack: list[str], wanted: tuple[str, ...]) -> bool:
     width = len(wanted)
-    return any(haystack[i : i + width] == wanted for i in range(len(haystack) - width + 1))
+    return any(tuple(haystack[i : i + width]) == wanted for i in range(len(haystack) - width + 1))
 
 
 def app_for_path(path: str) -> str | None:
     """The app tag of the folder a file sits in (``"whatsapp"``, ``"camera"``...), or None.
 
-    Only the folders are looked at, never the file name itself.
+    Only the folders are looked at, never the file name itself. Called for every file of
+    a device, so paths with no known first folder return before the table is walked.
     """
     folders = _segments(path)[:-1]
-    for tag, needle in APP_FOLDERS:
-        if _contains(folders, needle):
+    present = _FIRST.intersection(folders)
+    if not present:
+        return None
+    for tag, wanted in _NEEDLES:
+        if wanted[0] in present and _contains(folders, wanted):
             return tag
     return None
