@@ -11,6 +11,7 @@ every two seconds, and one moving square; no people, no text. Run from anywhere:
 - ``different.mp4``: another clip of the same kind and length (other colours and shapes).
 - ``truncated.mp4``: ``original.mp4`` written with its index first, cut at 60 % of its bytes.
 - ``no-index.mp4``: the first 40 % of ``original.mp4`` (index at the end, so it is lost).
+- ``hevc.mkv``: 4 s of another clip in HEVC (Matroska), a keyframe every 2 s.
 - ``empty.mp4`` (0 bytes), ``not-a-video.mp4`` (text), ``audio-only.m4a`` (1 s of a tone).
 """
 
@@ -51,11 +52,11 @@ def _background(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(image)
 
 
-def frames(seed: int, size: tuple[int, int] = SIZE) -> Iterator[np.ndarray]:
+def frames(seed: int, size: tuple[int, int] = SIZE, seconds: int = SECONDS) -> Iterator[np.ndarray]:
     """RGB frames of a benign clip: a new colour field every scene, a drifting shape."""
     width, height = size
     per_scene = SCENE_SECONDS * FPS
-    for scene in range(SECONDS // SCENE_SECONDS):
+    for scene in range(seconds // SCENE_SECONDS):
         rng = np.random.default_rng(seed * 1000 + scene)
         back = _background(rng, size)
         colour = rng.integers(0, 256, 3).astype(np.uint8)
@@ -74,13 +75,16 @@ def encode(
     size: tuple[int, int],
     options: dict[str, str],
     container_options: dict[str, str] | None = None,
+    codec: str = "libx264",
 ) -> None:
-    """Write H.264 in MP4 with the given x264 options."""
+    """Write H.264 (or ``codec``) with the given encoder options; MP4 or MKV by suffix."""
     with av.open(str(path), "w", options=container_options or {}) as out:
-        stream = out.add_stream("libx264", rate=Fraction(FPS))
+        stream = out.add_stream(codec, rate=Fraction(FPS))
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
-        stream.options = {"preset": "medium", "bf": "3", **options}
+        if codec == "libx264":
+            options = {"preset": "medium", "bf": "3", **options}
+        stream.options = options
         for rgb in rgb_frames:
             for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
                 out.mux(packet)
@@ -123,6 +127,8 @@ def main() -> None:
     (HERE / "empty.mp4").write_bytes(b"")
     (HERE / "not-a-video.mp4").write_text("This is a plain text note, not a video.\n")
     _tone(HERE / "audio-only.m4a")
+    hevc = {"crf": "30", "x265-params": "keyint=10:log-level=error"}
+    encode(HERE / "hevc.mkv", frames(3, seconds=4), SIZE, hevc, codec="libx265")
 
 
 if __name__ == "__main__":
