@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo test lint typecheck unit bench bench-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: lint typecheck unit
 
 bench: install
 	$(PY) bench/run_all.py
+
+# The benchmarks' peers, from Debian and PyPI (as root): hashdeep, the ffmpeg CLI, and Meta's
+# vpdq, which builds against FFmpeg's headers. A peer that is missing is reported, not faked.
+bench-deps: install
+	apt-get update -qq
+	apt-get install -y -qq hashdeep ffmpeg e2fsprogs pkg-config libavcodec-dev libavformat-dev \
+		libavutil-dev libswscale-dev libavdevice-dev
+	$(PY) -m pip install --quiet vpdq==0.2.5
 
 clean:
 	rm -rf $(VENV) phunt-data .pytest_cache .mypy_cache .ruff_cache
