@@ -80,6 +80,20 @@ def test_hash_missing_path(tmp_path: Path) -> None:
     assert _jsonl(result.stdout)[0]["error"] == "no such file or folder"
 
 
+def _peak_kib_of_hash(*args: str) -> tuple[list[str], int]:
+    code = (
+        "import sys\n"
+        "sys.argv = ['phunt', 'hash', '--json', *sys.argv[1:]]\n"
+        "from phunt.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    return lines[:-1], int(lines[-1])
+
+
 @pytest.mark.slow
 def test_hash_streams_large_files_in_bounded_memory(tmp_path: Path) -> None:
     big = tmp_path / "big.bin"
@@ -87,18 +101,28 @@ def test_hash_streams_large_files_in_bounded_memory(tmp_path: Path) -> None:
         block = random.Random(7).randbytes(1 << 20)
         for _ in range(1024):
             fh.write(block)
-    code = (
-        "import sys\n"
-        "sys.argv = ['phunt', 'hash', '--json', sys.argv[1]]\n"
-        "from phunt.cli.main import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code, str(big)], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    lines = out.stdout.strip().splitlines()
-    peak_kib = int(lines[-1])
+    lines, peak_kib = _peak_kib_of_hash(str(big))
     assert json.loads(lines[0])["size"] == 1 << 30
+    assert peak_kib < 100 * 1024, f"peak RSS {peak_kib} KiB"
+
+
+@pytest.mark.slow
+def test_crypto_only_hash_of_a_gigabyte_of_files_with_pictures(tmp_path: Path) -> None:
+    from PIL import Image
+
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    block = random.Random(8).randbytes(1 << 20)
+    for i in range(16):  # 16 x 64 MiB
+        with open(ev / f"part{i:02d}.bin", "wb") as fh:
+            for _ in range(64):
+                fh.write(block)
+    for i in range(10):
+        Image.radial_gradient("L").resize((1600, 1200)).convert("RGB").save(ev / f"p{i}.jpg")
+    lines, peak_kib = _peak_kib_of_hash("--no-pdq", str(ev))
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 26 and all(r["pdq"] is None for r in records)
+    assert sum(r["size"] for r in records) >= 1 << 30
     assert peak_kib < 100 * 1024, f"peak RSS {peak_kib} KiB"
 
 

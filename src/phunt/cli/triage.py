@@ -22,19 +22,31 @@ ExpandOpt = Annotated[
         help="Open containers and list their files (--no-expand: hash them whole).",
     ),
 ]
+PdqOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pdq/--no-pdq",
+        help="PDQ of pictures, vPDQ of videos (--no-pdq: digests and type only, least memory).",
+    ),
+]
 FastOpt = Annotated[
     bool, typer.Option("--fast", help="PDQ from reduced-size JPEG luminance (a few bits off).")
 ]
 
 
 def hash_command(
-    paths: PathsArg, fast: FastOpt = False, expand: ExpandOpt = True, as_json: JsonOpt = False
+    paths: PathsArg,
+    fast: FastOpt = False,
+    pdq: PdqOpt = True,
+    expand: ExpandOpt = True,
+    as_json: JsonOpt = False,
 ) -> None:
     """Hash every file (MD5, SHA-1, SHA-256, PDQ for pictures) and type it by content."""
     from phunt.ingest.triage import hash_sources
 
     errors = 0
-    for result in hash_sources(paths, pdq_mode="fast" if fast else "default", expand=expand):
+    mode = None if not pdq else ("fast" if fast else "default")
+    for result in hash_sources(paths, pdq_mode=mode, expand=expand):
         if result.error is not None:
             errors += 1
             if not as_json:
@@ -42,10 +54,10 @@ def hash_command(
         if as_json:
             print_json_lines([result.as_json()])
         elif result.md5 is not None:
-            pdq = f"  pdq={result.pdq.hash.hex}" if result.pdq is not None else ""
+            shown = f"  pdq={result.pdq.hash.hex}" if result.pdq is not None else ""
             print(
                 f"{result.sha256}  {result.md5}  {result.sha1}  "
-                f"{result.size}  {result.mime}  {result.path}{pdq}"
+                f"{result.size}  {result.mime}  {result.path}{shown}"
             )
     if errors:
         raise typer.Exit(2)
@@ -79,6 +91,7 @@ def scan_command(
         bool, typer.Option("--dihedral/--no-dihedral", help="Match rotated and mirrored copies.")
     ] = True,
     fast: FastOpt = False,
+    pdq: PdqOpt = True,
     expand: ExpandOpt = True,
     home: HomeOpt = None,
     db: DbOpt = None,
@@ -104,7 +117,7 @@ def scan_command(
             load_hash_sets(engine, session, hashset)
     engine.build()
     summary = ScanSummary()
-    mode = "fast" if fast else "default"
+    mode = None if not pdq else ("fast" if fast else "default")
     items = scan_sources(paths, engine, summary, pdq_mode=mode, dihedral=dihedral, expand=expand)
     for item in items:
         if isinstance(item, Match):
