@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,7 +12,6 @@ import typer
 from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, settings
 
 if TYPE_CHECKING:
-    from phunt.cases.db import Database
     from phunt.ingest.job import IngestSummary
 
 
@@ -51,23 +52,20 @@ def ingest_command(
     n = workers or (1 if cluster else default_workers())
     show_progress = not as_json and sys.stderr.isatty()
     mode = None if not pdq else ("fast" if fast else "default")
+    run = functools.partial(
+        ingest,
+        database,
+        source,
+        device,
+        workers=n,
+        cluster=cluster,
+        resume=resume,
+        pdq_mode=mode,
+        expand=expand,
+        batch_size=batch,
+    )
     try:
-        if show_progress:
-            summary = _with_progress(
-                database, source, device, n, cluster, resume, mode, expand, batch
-            )
-        else:
-            summary = ingest(
-                database,
-                source,
-                device,
-                workers=n,
-                cluster=cluster,
-                resume=resume,
-                pdq_mode=mode,
-                expand=expand,
-                batch_size=batch,
-            )
+        summary = _with_progress(run, source) if show_progress else run()
     finally:
         database.close()
     if as_json:
@@ -100,17 +98,8 @@ def _estimate_bytes(source: str) -> int | None:
     return total
 
 
-def _with_progress(
-    database: Database,
-    source: str,
-    device: str,
-    n: int,
-    cluster: str | None,
-    resume: bool,
-    mode: str | None,
-    expand: bool,
-    batch: int,
-) -> IngestSummary:
+def _with_progress(run: Callable[..., IngestSummary], source: str) -> IngestSummary:
+    """``run`` the ingest under a Rich progress bar: files, bytes, files/s and time left."""
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -119,8 +108,6 @@ def _with_progress(
         TimeRemainingColumn,
         TransferSpeedColumn,
     )
-
-    from phunt.ingest.job import ingest
 
     columns = (
         TextColumn("{task.description}"),
@@ -138,18 +125,7 @@ def _with_progress(
             elapsed = bar.tasks[0].elapsed or 1e-9
             bar.update(task, completed=size, files=files, rate=files / elapsed)
 
-        return ingest(
-            database,
-            source,
-            device,
-            workers=n,
-            cluster=cluster,
-            resume=resume,
-            pdq_mode=mode,
-            expand=expand,
-            progress=update,
-            batch_size=batch,
-        )
+        return run(progress=update)
 
 
 def register(app: typer.Typer) -> None:
