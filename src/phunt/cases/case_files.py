@@ -11,7 +11,7 @@ from phunt.audit import log as audit
 from phunt.cases.models import Case, Suspect
 from phunt.cases.operations import get_district, get_operation, get_raid
 from phunt.errors import NotFoundError, UsageError
-from phunt.phones import to_e164
+from phunt.phones import parse_phone
 
 
 def open_case(
@@ -85,7 +85,7 @@ def add_suspect(
         case_id=case.id,
         name=name.strip(),
         aliases=[a.strip() for a in aliases or [] if a.strip()],
-        phones=[to_e164(p) for p in phones or []],
+        phones=[parse_phone(p) for p in phones or []],
         handles=[h.strip() for h in handles or [] if h.strip()],
     )
     session.add(suspect)

@@ -78,14 +78,14 @@ def _source_sha256(path: Path) -> str | None:
 
 def _owner_phone(session: Session, device: Device, given: str | None) -> str | None:
     """The owner's number: as given, else the suspect's only number, else unknown."""
-    from phunt.phones import to_e164
+    from phunt.phones import parse_phone
 
     if given:
-        return to_e164(given)
+        return parse_phone(given)
     if device.suspect_id is not None:
         suspect = session.get(Suspect, device.suspect_id)
         if suspect is not None and len(suspect.phones) == 1:
-            return to_e164(suspect.phones[0])
+            return parse_phone(suspect.phones[0])
     return None
 
 

@@ -28,8 +28,8 @@ from phunt.chats.base import (
     zone,
 )
 from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant
-from phunt.chats.phones import to_e164
 from phunt.errors import CorruptInput, WrongFormat
+from phunt.phones import to_e164
 
 _KINDS: dict[str | None, ChatKind] = {
     "saved_messages": "private",

@@ -30,8 +30,8 @@ from phunt.chats.base import (
     sha256_file,
 )
 from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant, RoleName
-from phunt.chats.phones import from_jid_user
 from phunt.errors import CorruptInput, WrongFormat
+from phunt.phones import from_jid_user
 
 OWNER_ID = "owner"
 _MAGIC = b"SQLite format 3\x00"

@@ -30,8 +30,8 @@ from phunt.chats.base import (
     zone,
 )
 from phunt.chats.model import Attachment, Chat, ChatExport, Message, Participant
-from phunt.chats.phones import clean, looks_like_phone, to_e164
 from phunt.errors import CorruptInput, WrongFormat
+from phunt.phones import clean, looks_like_phone, to_e164
 
 HEADER = re.compile(
     r"^[\u200e\u200f\ufeff]*(?P<br>\[)?(?P<a>\d{1,4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)"
