@@ -15,3 +15,15 @@ def test_demo_runs_and_finds_the_declared_pictures(tmp_path: Path) -> None:
     assert "Audit log: intact" in text
     assert "Total" in text and "Ernakulam" in text
     assert "pdq d=" in text  # the re-saved copies were found by PDQ, not by their digests
+
+
+def test_make_demo_runs_with_its_default_relative_home(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "phunt.demo"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Audit log: intact" in result.stdout
+    assert (tmp_path / "phunt-data" / "demo" / "phunt.db").exists()

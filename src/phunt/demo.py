@@ -94,6 +94,7 @@ def _disguise(zipped: Path, resaved: Path) -> None:
 
 def run(home: Path, console: Console) -> int:
     """Run the demo in ``home`` (recreated) and return the number of matched files."""
+    home = home.resolve()  # ingest records absolute source paths
     if home.exists():
         shutil.rmtree(home)
     home.mkdir(parents=True)
