@@ -119,3 +119,20 @@ def test_csv_export_and_audit(database: Database, tmp_path: Path) -> None:
     text = out.read_text()
     assert H[0] in text.lower() and H[1] in text.lower()
     assert actions[-1] == "hashset.export"
+
+
+def test_matchable_entries_are_enabled_entries_of_a_version(
+    database: Database, tmp_path: Path
+) -> None:
+    source = TEST_DATA / "hashsets" / "vics2_hashset.json"
+    with database.session() as s:
+        store.import_hash_list(s, str(source), name="v")
+        full = {row.id: entry for row, entry in store.entries_of(s, "v")}
+        first = min(full)
+        store.disable_entry(s, "v", str(first), "reviewed")
+    with database.session() as s:
+        fast = dict(store.matchable_entries(s, "v"))
+    assert set(fast) == set(full) - {first}
+    for entry_id, entry in fast.items():
+        assert entry.hashes == full[entry_id].hashes
+        assert entry.category == full[entry_id].category

@@ -40,14 +40,14 @@ def load_list_file(
 
 def load_hash_sets(engine: MatchEngine, session: Session, names: Iterable[str] | None) -> int:
     """Load the current version of hash sets (all when ``names`` is None), enabled entries."""
-    from phunt.cases.hashset_store import entries_of, get_hash_set, list_hash_sets
+    from phunt.cases.hashset_store import get_hash_set, list_hash_sets, matchable_entries
 
     sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
     total = 0
     for hs in sets:
         if hs.current_version == 0:
             continue
-        pairs = ((row.id, entry) for row, entry in entries_of(session, hs.name))
+        pairs = matchable_entries(session, hs.name)
         total += engine.add(hs.name, hs.kind, pairs, version=hs.current_version)
     return total
 
