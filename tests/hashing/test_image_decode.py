@@ -22,11 +22,11 @@ def rgb_hash(image: Image.Image) -> str:
 
 @pytest.mark.parametrize(
     ("name", "channels"),
-    [("scene-rgb.png", 3), ("scene-rgba.png", 4), ("scene-l.png", 1), ("scene-la.png", 3)],
+    [("scene-rgb.png", 4), ("scene-rgba.png", 4), ("scene-l.png", 1), ("scene-la.png", 4)],
 )
 def test_modes_threatexchange_handles_hash_as_it_does(name: str, channels: int) -> None:
     decoded = image_decode.decode(DATA / name)
-    assert decoded.pixels.shape == (72, 96, channels)
+    assert decoded.pixels.shape == (72, 96, channels)  # RGB comes as Pillow's own RGBX
     assert pdq.hash_image_file(DATA / name).hash.hex == pdq_from_file(DATA / name)[0]
 
 
@@ -48,7 +48,10 @@ def test_palette_cmyk_and_heif_hash_their_rgb_colours(name: str) -> None:
     decoded = image_decode.decode(DATA / name)
     with image_decode.open_image(DATA / name) as image:
         expected = rgb_hash(image)
-    assert decoded.pixels.shape[2] == 3
+    assert decoded.pixels.shape[2] == 4
+    with image_decode.open_image(DATA / name) as image:
+        rgb = np.asarray(image.convert("RGB"))
+    assert np.array_equal(decoded.pixels[:, :, :3], rgb)
     assert pdq.hash_image_file(DATA / name).hash.hex == expected
 
 
@@ -138,7 +141,7 @@ def test_fast_mode_on_grey_jpeg_only_when_it_can_shrink(tmp_path: Path) -> None:
 
 def test_fast_mode_leaves_other_formats_alone() -> None:
     decoded = image_decode.decode(DATA / "scene-rgb.png", fast=True)
-    assert (decoded.scale, decoded.fast_path, decoded.pixels.shape[2]) == (1, False, 3)
+    assert (decoded.scale, decoded.fast_path, decoded.pixels.shape[2]) == (1, False, 4)
 
 
 def _framed(
@@ -170,3 +173,16 @@ def test_no_border_flat_image_and_stray_lines_are_left_alone() -> None:
     assert image_decode.trim_uniform_border(np.ascontiguousarray(inner)) is None
     assert image_decode.trim_uniform_border(np.zeros((50, 50, 3), np.uint8)) is None
     assert image_decode.trim_uniform_border(_framed(inner, 0, 1, 0, 0, 0)) is None
+
+
+def test_rgb_pixels_are_a_view_of_pillows_memory_or_a_copy_when_it_cannot_be() -> None:
+    small = Image.radial_gradient("L").convert("RGB").resize((320, 240))
+    view = image_decode._rgbx_view(small)
+    assert view is not None and view.shape == (240, 320, 4) and not view.flags.writeable
+    expected = np.asarray(small).copy()
+    del small  # the view keeps Pillow's memory alive through the Arrow capsule
+    assert np.array_equal(view[:, :, :3], expected)
+    large = Image.new("RGB", (4000, 3000), (10, 20, 30))  # held in several blocks
+    assert image_decode._rgbx_view(large) is None
+    copied = image_decode._to_array(large)
+    assert copied.shape == (3000, 4000, 3) and copied[0, 0].tolist() == [10, 20, 30]

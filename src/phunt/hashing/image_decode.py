@@ -19,6 +19,7 @@ hashed, and keeps those decisions in one place:
 
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
 import warnings
@@ -50,7 +51,8 @@ class DecodedImage:
     """Pixels ready for hashing, with what a report needs to say about them.
 
     ``pixels`` is C-contiguous uint8 (rows, cols, channels) with 1 (grey), 3 (RGB) or
-    4 (RGBA: alpha ignored) channels. ``width``/``height`` are the stored image's size;
+    4 channels (RGBA, or Pillow's own RGBX viewed without a copy): a 4th channel is
+    always ignored. ``width``/``height`` are the stored image's size;
     ``fast_path`` is True when fast mode changed what was decoded (a JPEG's own Y plane
     instead of RGB, or half size: not bit-identical to the reference); ``scale`` is 2 when
     the JPEG was decoded at half size, else 1.
@@ -105,10 +107,63 @@ def open_image(source: Source) -> Image.Image:
         raise CorruptInput(f"damaged image header: {exc}", path=path) from exc
 
 
+class _ArrowArray(ctypes.Structure):
+    """The Arrow C data interface's ArrowArray (arrow.apache.org/docs/format/CDataInterface)."""
+
+
+_ArrowArray._fields_ = [
+    ("length", ctypes.c_int64),
+    ("null_count", ctypes.c_int64),
+    ("offset", ctypes.c_int64),
+    ("n_buffers", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("buffers", ctypes.POINTER(ctypes.c_void_p)),
+    ("children", ctypes.POINTER(ctypes.POINTER(_ArrowArray))),
+    ("dictionary", ctypes.c_void_p),
+    ("release", ctypes.c_void_p),
+    ("private_data", ctypes.c_void_p),
+]
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+
+def _rgbx_view(image: Image.Image) -> U8 | None:
+    """A read-only (rows, cols, 4) view of an RGB image's own memory, or None.
+
+    Pillow keeps RGB as 4 bytes a pixel and exports it without a copy through the Arrow C
+    data interface; copying it out with ``tobytes`` cost as much as decoding the JPEG.
+    The capsule is kept alive by the view's base, so Pillow's memory outlives the image
+    object. Images Pillow holds in several blocks cannot be exported and return None.
+    """
+    if image.mode != "RGB":
+        return None
+    try:
+        schema, array = image.__arrow_c_array__()
+    except (AttributeError, ValueError, TypeError, OSError):
+        return None
+    struct = _ArrowArray.from_address(_capsule_pointer(array, b"arrow_array"))
+    width, height = image.size
+    if struct.n_children != 1 or struct.length != width * height or struct.offset != 0:
+        return None
+    child = struct.children[0].contents
+    if child.n_buffers != 2 or child.offset != 0 or not child.buffers[1]:
+        return None
+    size = width * height * 4
+    buffer = (ctypes.c_uint8 * size).from_address(child.buffers[1])
+    buffer._phunt_capsules = (schema, array)  # type: ignore[attr-defined]  # the view's base
+    view = np.frombuffer(memoryview(buffer), dtype=np.uint8, count=size).reshape(height, width, 4)
+    view.flags.writeable = False
+    return view
+
+
 def _to_array(image: Image.Image) -> U8:
     """The hashed pixels of a loaded image, following python-threatexchange's mode rules."""
     if image.mode not in _KEEP_AS_IS:
         image = image.convert("RGB")
+    view = _rgbx_view(image)
+    if view is not None:
+        return view
     channels = {"RGB": 3, "RGBA": 4, "L": 1}[image.mode]
     width, height = image.size
     data = np.frombuffer(image.tobytes(), dtype=np.uint8)
