@@ -196,7 +196,8 @@ def test_a_video_whose_frames_do_not_decode_is_corrupt(tmp_path: Path) -> None:
     data[mdat:] = bytes((i * 7 + 3) % 256 for i in range(len(data) - mdat))
     bad = tmp_path / "garbage.mp4"
     bad.write_bytes(bytes(data))
-    with pytest.raises(CorruptInput, match="no frame could be decoded: decoding stopped after 0"):
+    message = r"no frame could be decoded: .*decoding stopped after 0 "
+    with pytest.raises(CorruptInput, match=message):
         vpdq.hash_video(bad)
 
 

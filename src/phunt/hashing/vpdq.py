@@ -288,7 +288,14 @@ def _hash_every(job: _Job) -> tuple[list[VpdqFrame], str | None]:
                         frames.append(_hash_frame(frame, number, job))
                     number += 1
         except av.error.FFmpegError as exc:
-            return frames, f"decoding stopped after {number} frames: {exc}"
+            # Whether the decoder fails on the cut or just runs dry depends on its threads;
+            # either way fewer frames than the container lists means truncated or damaged.
+            short = (
+                f"truncated or damaged: the container lists {claimed} frames; "
+                if (claimed and number < claimed)
+                else ""
+            )
+            return frames, f"{short}decoding stopped after {number} frames: {exc}"
     if claimed and packets < claimed:
         return frames, f"truncated: the container lists {claimed} frames, {packets} are present"
     return frames, None
