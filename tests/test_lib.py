@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
+
+from phunt.sources.base import Entry, Source
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -39,3 +44,31 @@ def run_phunt(
     return subprocess.run(
         cmd, capture_output=True, text=True, env=full_env, cwd=cwd, input=stdin, timeout=300
     )
+
+
+def snapshot_entries(source: Source) -> list[Entry]:
+    """List a source and read every readable member while it is open.
+
+    Each entry's opener is swapped for one over the bytes read (or the error raised), so
+    tests can check content after the source is closed.
+    """
+    with source:
+        entries = list(source.entries())
+        for entry in entries:
+            if entry.opener is not None:
+                entry.opener = _snapshot(entry)
+    return entries
+
+
+def _snapshot(entry: Entry) -> Callable[[], BinaryIO]:
+    try:
+        with entry.open() as stream:
+            data = stream.read()
+    except OSError as exc:
+        failure = exc
+
+        def fail() -> BinaryIO:
+            raise failure
+
+        return fail
+    return lambda: io.BytesIO(data)

@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 import pytest
 
 from phunt.sources.base import Entry
 from phunt.sources.limits import ExpandLimits
 from phunt.sources.zip import ZipSource
+from test_lib import snapshot_entries
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "sources"
 REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "disk-images"
 
 
 def _entries(path: Path, **kwargs: object) -> list[Entry]:
-    """List ``path`` and read every readable member while the source is open.
-
-    Each entry's opener is swapped for one over the bytes read (or the error raised),
-    so tests can check content after the source is closed.
-    """
-    with ZipSource(str(path), display=path.name, **kwargs) as source:  # type: ignore[arg-type]
-        entries = list(source.entries())
-        for entry in entries:
-            if entry.opener is not None:
-                entry.opener = _snapshot(entry)
-    return entries
-
-
-def _snapshot(entry: Entry) -> Callable[[], BinaryIO]:
-    try:
-        with entry.open() as stream:
-            data = stream.read()
-    except OSError as exc:
-        failure = exc
-
-        def fail() -> BinaryIO:
-            raise failure
-
-        return fail
-    return lambda: io.BytesIO(data)
+    return snapshot_entries(ZipSource(str(path), display=path.name, **kwargs))  # type: ignore[arg-type]
 
 
 def _read(entry: Entry) -> bytes:
