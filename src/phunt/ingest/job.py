@@ -206,11 +206,10 @@ def _store(
     for item in batch:
         r = item.result
         digests = r.hashes()
-        good = bool(digests) and engine.known_good(digests)
         quality_ok = r.pdq is not None and (r.pdq.hash.quality or 0) >= engine.pdq_quality_min
         frames = r.video.frames if r.video is not None else ()
         variants = r.pdq_variants() if quality_ok else []
-        hits = [] if good else engine.match_file(digests, variants, frames)
+        good, hits = engine.screen(digests, variants, frames)
         found.append((_file_row(job_id, device_id, item, good), item, hits))
         errors += r.error is not None
         if r.md5 is not None:

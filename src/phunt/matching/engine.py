@@ -223,18 +223,33 @@ class MatchEngine:
         video_frames: Sequence[VpdqFrame] = (),
     ) -> list[Hit]:
         """Reportable hits for one file: exact digests, then PDQ, then vPDQ; one per entry."""
+        return self.screen(digests, pdq_variants, video_frames)[1]
+
+    def screen(
+        self,
+        digests: dict[str, str],
+        pdq_variants: Sequence[tuple[str, str]] = (),
+        video_frames: Sequence[VpdqFrame] = (),
+    ) -> tuple[bool, list[Hit]]:
+        """Whether the file is known-good, and its reportable hits (none when it is).
+
+        Each digest is looked up once; the known-good verdict comes from the same hits.
+        """
         if not self.listed:
-            return []
-        if self.known_good(digests):
-            return []
-        hits: list[Hit] = []
+            return False, []
+        exact = [
+            hit
+            for kind in ("md5", "sha1", "sha256")
+            if kind in digests
+            for hit in self.exact(kind, digests[kind])
+        ]
+        if any(hit.listed.list_kind == "known-good" for hit in exact):
+            return True, []
         seen: set[int] = set()
-        for kind in ("md5", "sha1", "sha256"):
-            if kind in digests:
-                hits.extend(self._new(self.exact(kind, digests[kind]), seen))
+        hits = self._new(exact, seen)
         hits.extend(self._new(self.pdq(pdq_variants), seen))
         hits.extend(self._new(self.video(video_frames), seen))
-        return hits
+        return False, hits
 
     def lookup(self, query: str) -> list[Hit]:
         """Every hit (known-good included) for one hash given as text, kind by length."""
