@@ -9,7 +9,10 @@ runs, one after the other:
 * ``hashdeep -c md5,sha1,sha256 -r FOLDER`` (``-j`` threads = cores) and on the raw image;
 * ``phunt ingest FOLDER --no-pdq`` and ``phunt ingest image.raw --no-pdq`` (crypto only,
   every file stored in a fresh SQLite database, matched against no hash set);
-* ``phunt ingest DCIM --workers N`` (full: crypto + EXIF + PDQ, default mode) and ``--fast``;
+* ``phunt ingest DCIM --workers N`` (full: crypto + EXIF + PDQ, default mode) and ``--fast``,
+  on the camera JPEGs and on messaging-app copies of them (the same photos re-encoded at
+  JPEG quality 75, as WhatsApp and Telegram send pictures), beside the time Pillow takes
+  to decode the same JPEGs and nothing else (the floor under any PDQ ingest);
 * with ``--big-image-gb G``: ``phunt ingest`` of a G GB ext4 image filled with random
   files (real data, not sparse), for the peak-memory line.
 
@@ -21,7 +24,7 @@ data is read once first), except the big image, which is larger than the memory 
     .venv/bin/python bench/ingest.py             # 5,000 files, then a 20 GB image
 
 Timings on the 2-core development machine, which other jobs share. Generating the folder
-takes 3 to 10 minutes, once (cached). The runs take about 6 minutes per repetition
+takes 3 to 10 minutes, once (cached). The runs take about 8 minutes per repetition
 (``--repeat``, default 2). Writing the 20 GB image takes 4 to 12 minutes (debugfs; it is
 deleted afterwards unless ``--keep-big-image``), and ingesting it about 1.5 minutes.
 """
@@ -274,6 +277,8 @@ class Row:
     size: int
     runs: list[Measurement]
     note: str = ""
+    startup_cpu_s: float | None = None
+    """CPU seconds the same command spends on a source of one file (phunt rows only)."""
 
     @property
     def best(self) -> Measurement:
@@ -295,6 +300,13 @@ class Row:
     @property
     def files_cpu_s(self) -> float:
         return self.files / max(self.best.cpu_s, 1e-9)
+
+    @property
+    def marginal_files_cpu_s(self) -> float | None:
+        """Files per CPU-second once running: the start-up (one-file run) taken off."""
+        if self.startup_cpu_s is None or self.best.cpu_s <= self.startup_cpu_s:
+            return None
+        return (self.files - 1) / (self.best.cpu_s - self.startup_cpu_s)
 
 
 def hashdeep(target: Path, cores: int) -> list[str]:
@@ -319,11 +331,93 @@ def run_phunt_ingest(
     return m, json.loads(m.stdout)
 
 
+def startup_cpu(one_file: Path, cores: int, extra: list[str], cpus: str) -> float:
+    """Median CPU seconds of ``phunt ingest`` (same options) on a folder of one JPEG:
+    imports, database, numba's compiled-code cache, one file. What a larger source adds
+    beyond it is the per-file cost."""
+    runs = [run_phunt_ingest(one_file, cores, extra, cpus)[0].cpu_s for _ in range(3)]
+    return statistics.median(runs)
+
+
+def one_jpeg(dcim: Path) -> Path:
+    """A folder holding the first DCIM JPEG (hard link), for the start-up cost."""
+    out = dcim.with_name(f"{dcim.name}-one")
+    if not out.exists():
+        tmp = out.with_name(out.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        first = sorted(dcim.rglob("*.jpg"))[0]
+        os.link(first, tmp / first.name)
+        tmp.rename(out)
+    return out
+
+
 def run_hashdeep(target: Path, cores: int, cpus: str) -> Measurement:
     m = measure(hashdeep(target, cores), cpus=cpus)
     if m.returncode != 0:
         raise RuntimeError(f"hashdeep failed ({m.returncode}): {m.stderr[-2000:]}")
     return m
+
+
+CHAT_DATA = "messaging-app JPEGs"
+MESSAGING_QUALITY = 75
+"""JPEG quality of the messaging-app copies (WhatsApp and Telegram re-encode sent photos
+to about this, longest side 1600 px: the size the DCIM photos already have)."""
+
+
+def messaging_copies(dcim: Path) -> Path:
+    """The DCIM JPEGs re-encoded at ``MESSAGING_QUALITY``, EXIF kept (cached beside them)."""
+    out = dcim.with_name(f"{dcim.name}-q{MESSAGING_QUALITY}")
+    if out.exists():
+        return out
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    target = tmp / "WhatsApp" / "Media" / "WhatsApp Images"
+    target.mkdir(parents=True)
+    for path in sorted((dcim / "DCIM" / "Camera").glob("*.jpg")):
+        with Image.open(path) as img:
+            exif = img.info.get("exif", b"")
+            img.save(target / path.name, quality=MESSAGING_QUALITY, exif=exif)
+    tmp.rename(out)
+    return out
+
+
+DECODE_FLOOR = """
+import sys, time
+from PIL import Image
+paths = sys.argv[2:]
+def full(p):
+    with Image.open(p) as im:
+        im.load()
+def fast(p):
+    with Image.open(p) as im:
+        im.draft("L", (im.size[0] // 8, im.size[1] // 8))
+        im.load()
+fn = full if sys.argv[1] == "full" else fast
+fn(paths[0])
+best = None
+for _ in range(3):
+    t0 = time.process_time()
+    for p in paths:
+        fn(p)
+    spent = time.process_time() - t0
+    best = spent if best is None else min(best, spent)
+print(best / len(paths))
+"""
+
+
+def decode_floor(dcim: Path, how: str, cpus: str, sample: int = 300) -> float:
+    """CPU seconds per file Pillow takes to decode the JPEGs and nothing else.
+
+    ``full``: full size RGB, what the default PDQ mode must decode (its pixels are the
+    hash's input). ``eighth``: grey at 1/8 scale, libjpeg's cheapest decode (DC only, but
+    every Huffman code still read), below what ``--fast`` decodes (grey at 1/2).
+    """
+    paths = [str(p) for p in sorted(dcim.rglob("*.jpg"))[:sample]]
+    python = str(VENV_BIN / "python")
+    cmd = ["taskset", "-c", cpus, python, "-c", DECODE_FLOOR, how, *paths]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return float(done.stdout.strip())
 
 
 def jpeg_subset(folder: Path, count: int) -> Path:
@@ -344,6 +438,7 @@ def run_all(
     folder: Path,
     image: Path,
     dcim: Path,
+    chat_jpegs: Path,
     cores_list: list[int],
     repeats: int,
     log: Callable[[str], None],
@@ -351,10 +446,17 @@ def run_all(
     """Every contender on every core count, side by side."""
     n_all, size_all = folder_totals(folder)
     n_jpeg, size_jpeg = folder_totals(dcim)
+    n_chat, size_chat = folder_totals(chat_jpegs)
     image_size = image.stat().st_size
     rows: list[Row] = []
+    single = one_jpeg(dcim)
     for cores in cores_list:
         cpus = ",".join(str(c) for c in range(cores))
+        startup: dict[tuple[str, ...], float] = {
+            key: startup_cpu(single, cores, list(key), cpus)
+            for key in ((), ("--fast",), ("--no-pdq",))
+        }
+        log(f"{cores} core(s): start-up CPU s {startup}")
         plan: list[tuple[str, str, int, int, Path, list[str] | None]] = [
             (HASHDEEP, "folder", n_all, size_all, folder, None),
             ("phunt ingest --no-pdq", "folder", n_all, size_all, folder, ["--no-pdq"]),
@@ -362,10 +464,14 @@ def run_all(
             ("phunt ingest --no-pdq", "raw image", n_all, size_all, image, ["--no-pdq"]),
             ("phunt ingest (PDQ default)", "DCIM JPEGs", n_jpeg, size_jpeg, dcim, []),
             ("phunt ingest --fast", "DCIM JPEGs", n_jpeg, size_jpeg, dcim, ["--fast"]),
+            ("phunt ingest (PDQ default)", CHAT_DATA, n_chat, size_chat, chat_jpegs, []),
+            ("phunt ingest --fast", CHAT_DATA, n_chat, size_chat, chat_jpegs, ["--fast"]),
         ]
         for name, data, files, size, target, extra in plan:
             log(f"{cores} core(s): {name} on {data} ...")
             row = Row(name, data, cores, files, size, [])
+            if extra is not None:
+                row.startup_cpu_s = startup[tuple(extra)]
             for _ in range(repeats):
                 if extra is None:
                     row.runs.append(run_hashdeep(target, cores, cpus))
@@ -397,6 +503,11 @@ def startup_overhead(cpus: str) -> float:
 # --- report --------------------------------------------------------------------------
 
 
+def _mean_kb(folder: Path) -> str:
+    count, size = folder_totals(folder)
+    return f"{size / count / 1000:,.0f}" if count else "n/a"
+
+
 def _find(rows: list[Row], name: str, data: str, cores: int) -> Row | None:
     found = [r for r in rows if r.name == name and r.data == data and r.cores == cores]
     return found[0] if found else None
@@ -422,6 +533,7 @@ def report(
     dcim: Path,
     overhead: float,
     big: Row | None,
+    floors: dict[str, tuple[float, float]],
 ) -> str:
     n_all, size_all = folder_totals(folder)
     kinds = {
@@ -441,8 +553,12 @@ def report(
         + f"). Raw ext4 image of it (`mke2fs -d`): {image.stat().st_size / MB:,.0f} MB. "
         "DCIM holds 1600x1200 (2 MP) photo-like JPEGs with EXIF; Backups holds random files "
         f"over 100 MB. The full-ingest (PDQ) runs use the first {folder_totals(dcim)[0]:,} "
-        "DCIM JPEGs. Every run reads from the page cache (all data read once beforehand), "
-        "except the big image's.",
+        f"DCIM JPEGs ({_mean_kb(dcim)} KB each on average, JPEG quality 90, 4:2:0: a camera's "
+        "own photos) and messaging-app copies of the same photos (re-encoded at quality "
+        f"{MESSAGING_QUALITY}, {_mean_kb(dcim.with_name(f'{dcim.name}-q{MESSAGING_QUALITY}'))}"
+        " KB each, under `WhatsApp/Media/WhatsApp Images`, which is how most pictures on a "
+        "seized phone arrived). Every run reads from the page cache (all data read once "
+        "beforehand), except the big image's.",
         "",
         "## Results",
         "",
@@ -470,6 +586,7 @@ def report(
         "files/s per core",
         "MB per CPU-s",
         "files per CPU-s",
+        "files per CPU-s after start-up",
         "tree RSS MB",
         "tree PSS MB",
         "largest MB",
@@ -492,6 +609,7 @@ def report(
                 f"{r.files_s / r.cores:,.1f}",
                 f"{r.mb_cpu_s:,.0f}",
                 f"{r.files_cpu_s:,.1f}",
+                "" if (m := r.marginal_files_cpu_s) is None else f"{m:,.1f}",
                 f"{b.tree_rss_mb:,.0f}",
                 f"{b.tree_pss_mb:,.0f}",
                 f"{b.single_rss_mb:,.0f}",
@@ -503,26 +621,40 @@ def report(
         "",
         "*CPU s* is user + system time of the whole process tree (workers included); "
         "*per CPU-s* figures are what one core would give had it been ours alone, the figure "
-        "least disturbed by the other jobs sharing this machine.",
+        "least disturbed by the other jobs sharing this machine. *After start-up* takes off "
+        "the CPU time of the same command on a folder of one JPEG (median of 3: imports, "
+        "database, numba's compiled-code cache, which workers each pay once) and so is the "
+        "rate a long ingest settles at.",
         "",
         "## Against the targets",
         "",
     ]
     for cores in sorted({r.cores for r in rows}):
-        pdq = [r for r in rows if r.cores == cores and r.data == "DCIM JPEGs"]
-        pdq_text = "; ".join(
-            f"{r.name}: {r.files_s / cores:.1f} files/s per core by wall time, "
-            f"{r.files_cpu_s:.1f} per CPU-second"
-            for r in pdq
-        )
         lines += [
             f"- {cores} core(s), crypto-only MB/s, phunt / hashdeep on the folder: "
             f"{_ratios(rows, 'folder', cores)} (target >= 1.2x).",
             f"- {cores} core(s), phunt on the raw image / hashdeep on the folder: "
             f"{_ratios(rows, 'raw image', cores)}.",
-            f"- {cores} core(s), full ingest of 2 MP JPEGs: {pdq_text} "
-            "(targets: 60 default, 150 --fast).",
         ]
+        for data in ("DCIM JPEGs", CHAT_DATA):
+            pdq = [r for r in rows if r.cores == cores and r.data == data]
+            pdq_text = "; ".join(
+                f"{r.name}: {r.files_s / cores:.1f} files/s per core by wall time, "
+                f"{r.files_cpu_s:.1f} per CPU-second, "
+                f"{r.marginal_files_cpu_s or 0:.1f} per CPU-second after start-up"
+                for r in pdq
+            )
+            lines.append(
+                f"- {cores} core(s), full ingest of 2 MP {data}: {pdq_text} "
+                "(targets: 60 default, 150 --fast)."
+            )
+    for data, (full, eighth) in floors.items():
+        lines.append(
+            f"- Floor, {data}: Pillow (libjpeg-turbo) decoding alone takes {full * 1000:.2f} ms "
+            f"a file at full size ({1 / full:.0f} files per CPU-second before any hashing) and "
+            f"{eighth * 1000:.2f} ms grey at 1/8 scale, its cheapest decode "
+            f"({1 / eighth:.0f} per CPU-second)."
+        )
     if big is not None:
         lines.append(
             f"- {big.data}: peak memory {big.best.tree_pss_mb:,.0f} MB PSS over the tree, "
@@ -540,7 +672,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, help="small files in the folder (default 5000)")
     parser.add_argument("--big-files", type=int, help="files over 100 MB (default 3)")
     parser.add_argument(
-        "--pdq-files", type=int, help="JPEGs for the full-ingest runs (default 600; all if --quick)"
+        "--pdq-files", type=int, help="JPEGs for the full-ingest runs (default: all DCIM ones)"
     )
     parser.add_argument("--big-image-gb", type=int, help="size of the big raw image; 0: skip")
     parser.add_argument("--cores", type=int, nargs="+", help="core counts (default 1 and all)")
@@ -568,11 +700,18 @@ def main() -> None:
 
     folder = make_corpus(files, big_files, 105, ncpu)
     image = make_image(folder)
-    dcim = jpeg_subset(folder, args.pdq_files or (files if quick else 600))
+    dcim = jpeg_subset(folder, args.pdq_files or files)
+    log("messaging-app copies of the JPEGs ...")
+    chat_jpegs = messaging_copies(dcim)
     log("warming the page cache ...")
-    warm_cache([folder, image])
+    warm_cache([folder, image, chat_jpegs])
     overhead = startup_overhead("0")
-    rows = run_all(folder, image, dcim, cores_list, args.repeat, log)
+    floors = {
+        data: (decode_floor(target, "full", "0"), decode_floor(target, "eighth", "0"))
+        for data, target in (("DCIM JPEGs", dcim), (CHAT_DATA, chat_jpegs))
+    }
+    log(f"decode floors (s per file): {floors}")
+    rows = run_all(folder, image, dcim, chat_jpegs, cores_list, args.repeat, log)
     big_row = None
     if big_gb:
         if shutil.disk_usage(cache_dir("ingest")).free < (big_gb + 8) * 1000 * MB:
@@ -599,7 +738,7 @@ def main() -> None:
                 big.unlink()
     if phunt_revision() != revision:
         args.facts += "\n\n**The code under test changed during this run: do not trust it.**"
-    text = report(rows, args, folder, image, dcim, overhead, big_row)
+    text = report(rows, args, folder, image, dcim, overhead, big_row, floors)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     log(f"wrote {args.out}")

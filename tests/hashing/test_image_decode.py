@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from PIL import Image
 from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_file
@@ -186,3 +187,118 @@ def test_rgb_pixels_are_a_view_of_pillows_memory_or_a_copy_when_it_cannot_be() -
     assert image_decode._rgbx_view(large) is None
     copied = image_decode._to_array(large)
     assert copied.shape == (3000, 4000, 3) and copied[0, 0].tolist() == [10, 20, 30]
+
+
+def _pillow_pixels(data: bytes, fast: bool) -> npt.NDArray[np.uint8]:
+    """What Pillow alone decodes: the reference for the simplejpeg path."""
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        scale = image_decode._draft_scale(width, height) if fast else 1
+        if fast and (image.mode == "RGB" or scale > 1):
+            image.draft("L", (width // scale, height // scale))
+        image.load()
+        pixels = np.asarray(image)
+    return pixels if pixels.ndim == 3 else pixels[:, :, None]
+
+
+def _jpeg_variants() -> list[tuple[str, bytes]]:
+    photo = Image.open(DATA / "robust-scene-11.jpg").convert("RGB")
+    out = []
+    for width, height in [(640, 520), (513, 1031), (301, 199), (7, 13), (1, 1)]:
+        picture = photo.resize((width, height))
+        for sub in (0, 1, 2):
+            for progressive in (False, True):
+                buffer = io.BytesIO()
+                picture.save(
+                    buffer,
+                    "JPEG",
+                    quality=85,
+                    subsampling=sub,
+                    progressive=progressive,
+                    restart_marker_blocks=4 if sub == 2 else 0,
+                )
+                out.append((f"{width}x{height}-sub{sub}-prog{progressive}", buffer.getvalue()))
+        buffer = io.BytesIO()
+        picture.convert("L").save(buffer, "JPEG", quality=85)
+        out.append((f"{width}x{height}-grey", buffer.getvalue()))
+    return out
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["default", "fast"])
+def test_jpeg_pixels_from_simplejpeg_are_pillows_bit_for_bit(fast: bool) -> None:
+    for name, data in _jpeg_variants():
+        decoded = image_decode.decode(io.BytesIO(data), fast=fast)
+        expected = _pillow_pixels(data, fast)
+        channels = expected.shape[2]
+        assert decoded.pixels.shape[:2] == expected.shape[:2], name
+        assert np.array_equal(decoded.pixels[:, :, :channels], expected), name
+
+
+def test_simplejpeg_decodes_sound_jpegs_and_declines_the_rest(tmp_path: Path) -> None:
+    """The fast path is really taken (the test above would pass on Pillow alone)."""
+    with Image.open(DATA / "scene-rgb.jpg") as image:
+        pixels = image_decode._turbo_jpeg(image, grey=False, scale=1)
+        assert pixels is not None and pixels.shape == (72, 96, 4)
+    with Image.open(DATA / "truncated.jpg") as image:
+        assert image_decode._turbo_jpeg(image, grey=False, scale=1) is None
+    cmyk = image_decode.decode(DATA / "scene-cmyk.jpg")  # Pillow's path: not RGB or grey
+    assert cmyk.source_mode == "CMYK" and cmyk.pixels.shape[2] in (3, 4)
+
+
+def test_jpeg_libjpeg_warns_about_gets_pillows_pixels() -> None:
+    """A scan cut short then closed: libjpeg fills the rest with a warning. simplejpeg
+    refuses the file and Pillow decodes it, as it always did, so the hash is unchanged."""
+    data = (DATA / "robust-scene-11.jpg").read_bytes()
+    cut = data[: data.index(b"\xff\xda") + 2000] + b"\xff\xd9"
+    with Image.open(io.BytesIO(cut)) as image:
+        assert image_decode._turbo_jpeg(image, grey=False, scale=1) is None
+    decoded = image_decode.decode(io.BytesIO(cut))
+    assert np.array_equal(decoded.pixels[:, :, :3], _pillow_pixels(cut, False))
+
+
+def test_jpeg_with_garbled_scan_data_decodes_as_pillow_does() -> None:
+    """Garbage Huffman codes that libjpeg decodes without a warning: same pixels either way."""
+    data = bytearray((DATA / "robust-scene-11.jpg").read_bytes())
+    start = data.index(b"\xff\xda") + 200  # inside the first scan
+    data[start : start + 40] = bytes(range(40))
+    decoded = image_decode.decode(io.BytesIO(bytes(data)))
+    assert np.array_equal(decoded.pixels[:, :, :3], _pillow_pixels(bytes(data), False))
+
+
+def _reference_border_box(pixels: npt.NDArray[np.uint8], tol: int) -> tuple[int, int, int, int]:
+    """The border scan written plainly with numpy, to check the compiled one against."""
+    rows, cols, chans = pixels.shape
+    colour = pixels[:, :, : min(chans, 3)].astype(np.int16)
+    first, last = colour[0, 0], colour[rows - 1, cols - 1]
+
+    def uniform(block: npt.NDArray[np.int16], ref: npt.NDArray[np.int16]) -> bool:
+        return bool(np.abs(block - ref).max() <= tol)
+
+    top = 0
+    while top < rows and uniform(colour[top], first):
+        top += 1
+    if top == rows:
+        return rows, 0, rows, cols
+    bottom = rows
+    while bottom > top and uniform(colour[bottom - 1], last):
+        bottom -= 1
+    left = 0
+    while left < cols and uniform(colour[top:bottom, left], first):
+        left += 1
+    right = cols
+    while right > left and uniform(colour[top:bottom, right - 1], last):
+        right -= 1
+    return top, left, bottom, right
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_border_scan_equals_the_plain_numpy_scan(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    chans = int(rng.choice([1, 3, 4]))
+    rows, cols = int(rng.integers(1, 40)), int(rng.integers(1, 40))
+    inner = rng.integers(0, 256, (rows, cols, chans), dtype=np.uint8)
+    sides = [int(x) for x in rng.integers(0, 6, 4)]
+    framed = _framed(inner, int(rng.integers(0, 256)), *sides)
+    framed = np.clip(framed + rng.integers(-9, 10, framed.shape), 0, 255).astype(np.uint8)
+    tol = int(rng.integers(0, 30))
+    assert image_decode._border_box(framed, tol) == _reference_border_box(framed, tol)

@@ -6,7 +6,10 @@ exception, because EXIF is a clue, not the evidence itself.
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 _MAKE, _MODEL, _DATETIME = 0x010F, 0x0110, 0x0132
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
@@ -37,22 +40,36 @@ def read_exif(source: str | IO[bytes]) -> dict[str, Any]:
     """``make``, ``model``, ``datetime`` (as written, no zone) and ``gps`` where present."""
     from PIL import Image, UnidentifiedImageError
 
-    out: dict[str, Any] = {}
     try:
         with Image.open(source) as img:
-            if img.format == "PNG":
-                # Pillow decodes a whole PNG to look for a trailing eXIf chunk; take only
-                # what the header chunks hold instead, so EXIF never costs a full decode.
-                raw = img.info.get("exif")
-                if not raw:
-                    return out
-                exif = Image.Exif()
-                exif.load(raw)
-            else:
-                exif = img.getexif()
-            sub = exif.get_ifd(_EXIF_IFD)
-            gps = exif.get_ifd(_GPS_IFD)
+            return exif_from_image(img)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, KeyError, TypeError):
+        return {}
+
+
+def exif_from_image(img: PILImage) -> dict[str, Any]:
+    """The EXIF facts of an image Pillow has opened (its header only: nothing is decoded).
+
+    The PDQ decoder calls this on the image it already holds open, so a picture's header
+    is parsed once per file rather than once more for its EXIF.
+    """
+    from PIL import Image
+
+    out: dict[str, Any] = {}
+    try:
+        if img.format == "PNG":
+            # Pillow decodes a whole PNG to look for a trailing eXIf chunk; take only
+            # what the header chunks hold instead, so EXIF never costs a full decode.
+            raw = img.info.get("exif")
+            if not raw:
+                return out
+            exif = Image.Exif()
+            exif.load(raw)
+        else:
+            exif = img.getexif()
+        sub = exif.get_ifd(_EXIF_IFD)
+        gps = exif.get_ifd(_GPS_IFD)
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError):
         return out
     for key, tag in (("make", _MAKE), ("model", _MODEL)):
         if (value := _text(exif.get(tag))) is not None:

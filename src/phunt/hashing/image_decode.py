@@ -24,12 +24,15 @@ import os
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import IO, Final
+from typing import IO, Any, Final
 
 import numpy as np
 import numpy.typing as npt
+import simplejpeg
+from numba import njit
 from PIL import Image, UnidentifiedImageError
 
+from phunt.content.exif import exif_from_image
 from phunt.errors import CorruptInput, WrongFormat
 
 Source = str | os.PathLike[str] | IO[bytes]
@@ -38,6 +41,10 @@ FAST_MIN_SIDE: Final = 256
 """In fast mode a JPEG whose short side is at least twice this is decoded at half size
 (libjpeg's scaled IDCT). Half size only: at a quarter, the mean distance to the reference
 grows from about 2 to about 6 bits on the benchmark corpus."""
+
+TURBO_MAX_BYTES: Final = 64 << 20
+"""JPEG files up to this size are read whole and decoded by simplejpeg; larger ones by
+Pillow, which reads them in pieces."""
 
 _KEEP_AS_IS: Final = frozenset({"RGB", "RGBA", "L"})
 _init_lock = threading.Lock()
@@ -55,7 +62,8 @@ class DecodedImage:
     always ignored. ``width``/``height`` are the stored image's size;
     ``fast_path`` is True when fast mode changed what was decoded (a JPEG's own Y plane
     instead of RGB, or half size: not bit-identical to the reference); ``scale`` is 2 when
-    the JPEG was decoded at half size, else 1.
+    the JPEG was decoded at half size, else 1. ``exif`` holds the EXIF facts when they
+    were asked for (read from the header already open), else None.
     """
 
     pixels: U8
@@ -65,6 +73,7 @@ class DecodedImage:
     source_mode: str
     scale: int
     fast_path: bool
+    exif: dict[str, Any] | None = None
 
 
 def _initialise() -> None:
@@ -170,36 +179,75 @@ def _to_array(image: Image.Image) -> U8:
     return data.reshape(height, width, channels)
 
 
-def decode(source: Source, *, fast: bool = False) -> DecodedImage:
+def decode(source: Source, *, fast: bool = False, exif: bool = False) -> DecodedImage:
     """Decode the first frame of an image file into pixels for PDQ.
 
     With ``fast``, a JPEG is decoded as luminance only (its own Y plane: no chroma
     upsampling or colour conversion), at half size when large enough; other images decode
-    as usual (``fast_path`` False, ``scale`` 1).
+    as usual (``fast_path`` False, ``scale`` 1). With ``exif``, the EXIF facts are read
+    from the header while it is open (see ``phunt.content.exif``).
     """
     path = _name(source)
     with open_image(source) as image:
+        facts = exif_from_image(image) if exif else None
         width, height = image.size
         fmt = image.format or "unknown"
         source_mode = image.mode
         scale = 1
         fast_path = False
         try:
-            if fast and fmt == "JPEG" and image.mode in ("RGB", "L"):
-                scale = _draft_scale(width, height)
-                if image.mode == "RGB" or scale > 1:
+            pixels = None
+            if fmt == "JPEG" and image.mode in ("RGB", "L"):
+                if fast:
+                    scale = _draft_scale(width, height)
+                    fast_path = image.mode == "RGB" or scale > 1
+                pixels = _turbo_jpeg(image, grey=fast or image.mode == "L", scale=scale)
+                if pixels is None and fast_path:
                     image.draft("L", (width // scale, height // scale))
-                    fast_path = image.mode == "L"
                     scale = round(width / image.size[0])
-            image.load()
-            pixels = _to_array(image)
+            if pixels is None:
+                image.load()
+                pixels = _to_array(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise CorruptInput(f"refused as a decompression bomb: {exc}", path=path) from exc
         except (OSError, SyntaxError, ValueError, EOFError, RuntimeError, MemoryError) as exc:
             if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
                 raise
             raise CorruptInput(f"damaged or truncated {fmt} image: {exc}", path=path) from exc
-    return DecodedImage(pixels, width, height, fmt, source_mode, scale, fast_path)
+    return DecodedImage(pixels, width, height, fmt, source_mode, scale, fast_path, facts)
+
+
+def _turbo_jpeg(image: Image.Image, *, grey: bool, scale: int) -> U8 | None:
+    """A JPEG's pixels from simplejpeg (libjpeg-turbo), or None to let Pillow decode it.
+
+    The same library with the same settings as Pillow's decoder (accurate integer DCT,
+    smooth chroma upsampling) gives the same pixels, bit for bit (tested on every
+    subsampling, progressive and restart-marker variant), about 2 ms sooner on a 2 MP photo:
+    no 64 KiB feeding, no zero-filled image memory, no RGB to RGBX copy. ``grey`` asks
+    for the Y plane, ``scale`` for libjpeg's 1/2 size. Anything simplejpeg flags, even a
+    recoverable warning, returns None, so damaged files get Pillow's verdict and message.
+    """
+    fp: IO[bytes] | None = getattr(image, "fp", None)
+    if fp is None:
+        return None
+    width, height = image.size
+    try:
+        if fp.seek(0, os.SEEK_END) > TURBO_MAX_BYTES:
+            return None
+        fp.seek(0)
+        data = fp.read()
+    except (AttributeError, OSError, ValueError):
+        return None
+    out_w, out_h = -(-width // scale), -(-height // scale)
+    try:
+        pixels: U8 = simplejpeg.decode_jpeg(
+            data, colorspace="GRAY" if grey else "RGBX", min_width=out_w, min_height=out_h
+        )
+    except ValueError:
+        return None
+    if pixels.shape[:2] != (out_h, out_w):
+        return None
+    return pixels
 
 
 def _draft_scale(width: int, height: int) -> int:
@@ -216,28 +264,10 @@ def trim_uniform_border(pixels: U8, tolerance: int = 15) -> tuple[int, int, int,
     Returns None when there is no border (under 2 pixels and under 1 % of the side on
     both axes), when the image is one flat colour, or when less than 5x5 pixels remain.
     """
-    rows, cols, chans = pixels.shape
-    colour = pixels[:, :, : min(chans, 3)]
-    top_ref = colour[0, 0].astype(np.int16)
-    bottom_ref = colour[rows - 1, cols - 1].astype(np.int16)
-
-    def uniform(block: U8, ref: npt.NDArray[np.int16]) -> bool:
-        return bool(np.abs(block.astype(np.int16) - ref).max() <= tolerance)
-
-    top = 0
-    while top < rows and uniform(colour[top], top_ref):
-        top += 1
+    rows, cols, _ = pixels.shape
+    top, left, bottom, right = _border_box(np.ascontiguousarray(pixels), tolerance)
     if top == rows:
         return None  # one flat colour: nothing inside
-    bottom = rows
-    while bottom > top and uniform(colour[bottom - 1], bottom_ref):
-        bottom -= 1
-    left = 0
-    while left < cols and uniform(colour[top:bottom, left], top_ref):
-        left += 1
-    right = cols
-    while right > left and uniform(colour[top:bottom, right - 1], bottom_ref):
-        right -= 1
     cut_rows = top + rows - bottom
     cut_cols = left + cols - right
     if cut_rows < max(2, rows // 100) and cut_cols < max(2, cols // 100):
@@ -245,3 +275,57 @@ def trim_uniform_border(pixels: U8, tolerance: int = 15) -> tuple[int, int, int,
     if bottom - top < 5 or right - left < 5:
         return None
     return top, left, bottom, right
+
+
+@njit(cache=True, nogil=True)
+def _near(pixels: U8, r: int, c: int, ref_r: int, ref_c: int, tolerance: int) -> bool:
+    """Pixel (r, c) within ``tolerance`` of pixel (ref_r, ref_c) in every colour channel."""
+    for k in range(min(pixels.shape[2], 3)):
+        # Signed on purpose: numba keeps uint8 - uint8 unsigned, where 3 - 9 wraps.
+        if abs(np.int32(pixels[r, c, k]) - np.int32(pixels[ref_r, ref_c, k])) > tolerance:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _border_box(pixels: U8, tolerance: int) -> tuple[int, int, int, int]:
+    """Rows from the top and bottom, then columns from the left and right, that match
+    their corner pixel; the scan stops at the first pixel that does not, so a picture
+    with no border costs a handful of comparisons instead of four full lines."""
+    rows, cols = pixels.shape[0], pixels.shape[1]
+    last_r, last_c = rows - 1, cols - 1
+    top = 0
+    while top < rows and _all_near_row(pixels, top, 0, cols, 0, 0, tolerance):
+        top += 1
+    if top == rows:
+        return rows, 0, rows, cols
+    bottom = rows
+    while bottom > top and _all_near_row(pixels, bottom - 1, 0, cols, last_r, last_c, tolerance):
+        bottom -= 1
+    left = 0
+    while left < cols and _all_near_col(pixels, left, top, bottom, 0, 0, tolerance):
+        left += 1
+    right = cols
+    while right > left and _all_near_col(pixels, right - 1, top, bottom, last_r, last_c, tolerance):
+        right -= 1
+    return top, left, bottom, right
+
+
+@njit(cache=True, nogil=True)
+def _all_near_row(
+    pixels: U8, r: int, c0: int, c1: int, ref_r: int, ref_c: int, tolerance: int
+) -> bool:
+    for c in range(c0, c1):  # noqa: SIM110 - numba compiles the loop, not all() of a generator
+        if not _near(pixels, r, c, ref_r, ref_c, tolerance):
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _all_near_col(
+    pixels: U8, c: int, r0: int, r1: int, ref_r: int, ref_c: int, tolerance: int
+) -> bool:
+    for r in range(r0, r1):  # noqa: SIM110 - numba compiles the loop, not all() of a generator
+        if not _near(pixels, r, c, ref_r, ref_c, tolerance):
+            return False
+    return True

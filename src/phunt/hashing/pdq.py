@@ -12,11 +12,15 @@ arithmetic step by step (``../shared/reference/PDQ-NOTES.md`` describes it):
 4. a 16x16 DCT summed in float32 in the reference order; bit = coefficient > lower median.
 
 Speed comes from one streaming pass instead of four over full-size float buffers (a small
-ring buffer stays in cache), from filtering 16 rows side by side so the CPU vectorises
-what is a serial running sum per row, and from running the last column pass over the 64
-sampled columns only. The 8 dihedral variants come from sign changes and transposes of
-one DCT, as in the C++ ``pdqDihedralHash256esFromFloatLuma``. Which pixels are hashed
-(modes, alpha, animations, HEIF, fast mode) is decided in ``phunt.hashing.image_decode``.
+ring buffer stays in cache), from filtering 32 rows side by side so the CPU vectorises
+what is a serial running sum per row (blocks move in and out of that layout with 8x8
+vector shuffles, ``_transpose8``, and the sums stay in vector registers, ``_slide_lanes``;
+both are LLVM IR because numba's loops did neither), from a luma loop per channel count
+that vectorises, and from doing the divisions of the second row pass and the whole last
+column pass at the 64 sampled columns only. The 8 dihedral variants come from sign
+changes and transposes of one DCT, as in the C++ ``pdqDihedralHash256esFromFloatLuma``.
+Which pixels are hashed (modes, alpha, animations, HEIF, fast mode) is decided in
+``phunt.hashing.image_decode``.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 from phunt.errors import InputError
 from phunt.hashing import image_decode
@@ -87,6 +93,227 @@ def _window(length: int) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _centres(length: int) -> npt.NDArray[np.int64]:
+    """Indices of the 64 cell centres along a dimension, as the reference's ``decimateFloat``."""
+    out = np.empty(64, dtype=np.int64)
+    for k in range(64):
+        out[k] = int(((k + 0.5) * length) / 64)
+    return out
+
+
+_LANES: Final = 32
+"""Rows filtered side by side. LLVM's vector loop body over the lanes is 32 floats wide
+(4 AVX2 vectors); with 16 lanes most of the work fell to its scalar remainder loop."""
+
+_VEC: Final = 8
+"""Floats in one AVX2 register: ``_slide_lanes`` works on ``_LANES / _VEC`` of them."""
+
+_TILE: Final = 8
+"""Side of the tiles ``_transpose8`` moves with vector shuffles (one AVX2 register wide)."""
+
+
+def _shuffle_masks(b: int) -> tuple[list[int], list[int]]:
+    """Shuffle masks that swap the off-diagonal b x b blocks of rows i and i + b of a tile."""
+    low = [j if not j & b else _TILE + j - b for j in range(_TILE)]
+    high = [j + b if not j & b else _TILE + j for j in range(_TILE)]
+    return low, high
+
+
+@intrinsic
+def _transpose8(typingctx: Any, src: Any, si: Any, dst: Any, di: Any) -> Any:
+    """Copy the 8x8 float32 tile at flat index ``si`` of ``src`` to flat index ``di`` of ``dst``
+    transposed (rows of both arrays ``shape[1]`` apart; both C-contiguous 2-D float32).
+
+    Numba turns a transposing loop into 64 scalar loads and stores; this is 8 vector loads,
+    24 shuffles (3 stages, each swapping the off-diagonal blocks of one size) and 8 stores.
+    The transposes around the row passes were the largest cost of the streaming blur.
+    """
+    for arr in (src, dst):
+        if not (
+            isinstance(arr, types.Array)
+            and arr.dtype == types.float32
+            and arr.ndim == 2
+            and arr.layout == "C"
+        ):
+            return None
+    sig = types.void(src, types.intp, dst, types.intp)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        vec = ir.VectorType(ir.FloatType(), _TILE)
+        masks = ir.VectorType(ir.IntType(32), _TILE)
+
+        def row_pointers(arr_type: Any, arr_value: Any, start: Any) -> list[Any]:
+            arr = context.make_array(arr_type)(context, builder, arr_value)
+            stride = builder.extract_value(arr.shape, 1)
+            out = []
+            for i in range(_TILE):
+                at = builder.add(start, builder.mul(stride, ir.Constant(stride.type, i)))
+                out.append(builder.bitcast(builder.gep(arr.data, [at]), vec.as_pointer()))
+            return out
+
+        rows = [builder.load(p, align=4) for p in row_pointers(signature.args[0], args[0], args[1])]
+        b = _TILE // 2
+        while b:
+            low, high = _shuffle_masks(b)
+            for i in range(_TILE):
+                if not i & b:
+                    first, second = rows[i], rows[i + b]
+                    rows[i] = builder.shuffle_vector(first, second, ir.Constant(masks, low))
+                    rows[i + b] = builder.shuffle_vector(first, second, ir.Constant(masks, high))
+            b //= 2
+        for value, p in zip(rows, row_pointers(signature.args[2], args[2], args[3]), strict=True):
+            builder.store(value, p, align=4)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def _transpose(src: F32, sr: int, dst: F32, dr: int, n: int, m: int) -> None:
+    """``dst[dr + j, i] = src[sr + i, j]`` for i < n, j < m: vector tiles, scalar edges."""
+    ncols = src.shape[1]
+    dcols = dst.shape[1]
+    n8 = n - n % _TILE
+    m8 = m - m % _TILE
+    for i0 in range(0, n8, _TILE):
+        for j0 in range(0, m8, _TILE):
+            at = (sr + i0) * ncols + j0
+            # numba supplies the typing context, so the call has one argument fewer.
+            _transpose8(src, at, dst, (dr + j0) * dcols + i0)  # type: ignore[call-arg]
+    for i in range(n8):
+        for j in range(m8, m):
+            dst[dr + j, i] = src[sr + i, j]
+    for i in range(n8, n):
+        for j in range(m):
+            dst[dr + j, i] = src[sr + i, j]
+
+
+def _vector_pointer(builder: Any, data: Any, row: Any, q: int) -> Any:
+    """Pointer to floats ``_VEC * q ..`` of row ``row`` in a C array of ``_LANES`` columns."""
+    idx = row.type
+    at = builder.add(builder.mul(row, ir.Constant(idx, _LANES)), ir.Constant(idx, _VEC * q))
+    return builder.bitcast(
+        builder.gep(data, [at]), ir.VectorType(ir.FloatType(), _VEC).as_pointer()
+    )
+
+
+@intrinsic
+def _slide_lanes(
+    typingctx: Any,
+    src: Any,
+    dst: Any,
+    sums: Any,
+    enter: Any,
+    leave: Any,
+    out: Any,
+    steps: Any,
+    fc: Any,
+    store: Any,
+) -> Any:
+    """``steps`` full-window steps of the running sums over ``_LANES`` lanes, in registers.
+
+    Per lane, exactly ``s = s + src[enter + t]; s = s - src[leave + t]`` in float32 (LLVM
+    vector ``fadd``/``fsub``/``fdiv`` without fast-math flags are IEEE per element), and
+    with ``store`` ``dst[out + t] = s / fc``. Numba's own loop cannot keep the sums in
+    registers (it cannot prove they do not alias the arrays), so every step paid a store,
+    a reload and runtime alias checks. All three arrays must have ``_LANES`` columns.
+    """
+    for arr in (src, dst, sums):
+        if not (isinstance(arr, types.Array) and arr.dtype == types.float32 and arr.layout == "C"):
+            return None
+    ints = (types.intp,) * 4
+    sig = types.void(src, dst, sums, *ints, types.float32, types.boolean)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        data = [
+            context.make_array(signature.args[i])(context, builder, args[i]).data for i in range(3)
+        ]
+        enter, leave, out, steps, fc, store = args[3:]
+        vec = ir.VectorType(ir.FloatType(), _VEC)
+        zero = ir.Constant(steps.type, 0)
+        lanes = range(_LANES // _VEC)
+        init = [builder.load(_vector_pointer(builder, data[2], zero, q), align=4) for q in lanes]
+        first = builder.insert_element(ir.Constant(vec, None), fc, ir.Constant(ir.IntType(32), 0))
+        broadcast = ir.Constant(ir.VectorType(ir.IntType(32), _VEC), [0] * _VEC)
+        divisor = builder.shuffle_vector(first, first, broadcast)
+        entry = builder.block
+        loop = builder.append_basic_block("slide.loop")
+        done = builder.append_basic_block("slide.done")
+        builder.cbranch(builder.icmp_signed(">", steps, zero), loop, done)
+
+        builder.position_at_end(loop)
+        t = builder.phi(steps.type)
+        running = [builder.phi(vec) for _ in lanes]
+        new = []
+        for q in lanes:
+            entering = builder.load(
+                _vector_pointer(builder, data[0], builder.add(enter, t), q), align=4
+            )
+            leaving = builder.load(
+                _vector_pointer(builder, data[0], builder.add(leave, t), q), align=4
+            )
+            new.append(builder.fsub(builder.fadd(running[q], entering), leaving))
+        with builder.if_then(store):
+            row = builder.add(out, t)
+            for q in lanes:
+                mean = builder.fdiv(new[q], divisor)
+                builder.store(mean, _vector_pointer(builder, data[1], row, q), align=4)
+        t_next = builder.add(t, ir.Constant(steps.type, 1))
+        latch = builder.block
+        t.add_incoming(zero, entry)
+        t.add_incoming(t_next, latch)
+        for q in lanes:
+            running[q].add_incoming(init[q], entry)
+            running[q].add_incoming(new[q], latch)
+        builder.cbranch(builder.icmp_signed("<", t_next, steps), loop, done)
+
+        builder.position_at_end(done)
+        final = [builder.phi(vec) for _ in lanes]
+        for q in lanes:
+            final[q].add_incoming(init[q], entry)
+            final[q].add_incoming(new[q], latch)
+        for q in lanes:
+            builder.store(final[q], _vector_pointer(builder, data[2], zero, q), align=4)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True)
+def _slide(
+    src: F32,
+    dst: F32,
+    sums: F32,
+    enter: int,
+    leave: int,
+    out: int,
+    steps: int,
+    fc: np.float32,
+    store: bool,
+) -> None:
+    """Full-window steps of a running-sum box filter: vector code for ``_LANES`` lanes."""
+    m = src.shape[1]
+    if m == _LANES and sums.shape[0] == _LANES and dst.shape[1] == _LANES:
+        _slide_lanes(src, dst, sums, enter, leave, out, steps, fc, store)  # type: ignore[call-arg]
+        return
+    for t in range(steps):
+        for c in range(m):
+            s = sums[c] + src[enter + t, c]
+            s -= src[leave + t, c]
+            sums[c] = s
+            if store:
+                dst[out + t, c] = s / fc
+
+
+@njit(cache=True, nogil=True)
+def _prime(src: F32, sums: F32, rows: int) -> None:
+    """The reference's first phase: add the first ``rows`` values, nothing written yet."""
+    for r in range(rows):
+        for c in range(src.shape[1]):
+            sums[c] += src[r, c]
+
+
+@njit(cache=True, nogil=True)
 def _box_lanes(src: F32, dst: F32, w: int) -> None:
     """Running-sum box filter down axis 0, independently for every lane of axis 1.
 
@@ -97,15 +324,10 @@ def _box_lanes(src: F32, dst: F32, w: int) -> None:
     n, m = src.shape
     half = (w + 2) // 2
     sums = np.zeros(m, dtype=np.float32)
-    count = 0
-    ri = 0
     li = 0
     oi = 0
-    for _ in range(half - 1):
-        for c in range(m):
-            sums[c] += src[ri, c]
-        count += 1
-        ri += 1
+    _prime(src, sums, half - 1)
+    count = ri = half - 1
     for _ in range(w - half + 1):
         count += 1
         fc = np.float32(count)
@@ -114,16 +336,9 @@ def _box_lanes(src: F32, dst: F32, w: int) -> None:
             dst[oi, c] = sums[c] / fc
         ri += 1
         oi += 1
-    fc = np.float32(count)
-    for _ in range(n - w):
-        for c in range(m):
-            s = sums[c] + src[ri, c]
-            s -= src[li, c]
-            sums[c] = s
-            dst[oi, c] = s / fc
-        li += 1
-        ri += 1
-        oi += 1
+    _slide(src, dst, sums, ri, li, oi, n - w, np.float32(count), True)
+    li += n - w
+    oi += n - w
     for _ in range(half - 1):
         count -= 1
         fc = np.float32(count)
@@ -135,76 +350,119 @@ def _box_lanes(src: F32, dst: F32, w: int) -> None:
 
 
 @njit(cache=True, nogil=True)
-def _centres(length: int) -> npt.NDArray[np.int64]:
-    """Indices of the 64 cell centres along a dimension, as the reference's ``decimateFloat``."""
-    out = np.empty(64, dtype=np.int64)
-    for k in range(64):
-        out[k] = int(((k + 0.5) * length) / 64)
-    return out
+def _luma_rows(pixels: U8, r0: int, lanes: int, out: F32) -> None:
+    """Luma of pixel rows r0 .. r0 + lanes - 1 into ``out``.
 
-
-_LANES: Final = 16
-
-
-@njit(cache=True, nogil=True)
-def _load_block(src: F32, r0: int, lanes: int, tin: F32) -> None:
-    """``tin[c, k] = src[r0 + k, c]``; a constant trip count for full blocks lets LLVM unroll."""
-    if lanes == _LANES:
-        for c in range(src.shape[1]):
-            for k in range(_LANES):
-                tin[c, k] = src[r0 + k, c]
-    else:
-        for c in range(src.shape[1]):
-            for k in range(lanes):
-                tin[c, k] = src[r0 + k, c]
-
-
-@njit(cache=True, nogil=True)
-def _store_block(tout: F32, dst: F32, r0: int, lanes: int, keep: npt.NDArray[np.int64]) -> None:
-    """Write a transposed block back: ``dst[r0 + k, j] = tout[keep[j], k]`` (all if no keep)."""
-    if keep.shape[0] == 0:
-        if lanes == _LANES:
-            for c in range(tout.shape[0]):
-                for k in range(_LANES):
-                    dst[r0 + k, c] = tout[c, k]
-        else:
-            for c in range(tout.shape[0]):
-                for k in range(lanes):
-                    dst[r0 + k, c] = tout[c, k]
-    else:
-        for j in range(keep.shape[0]):
-            for k in range(lanes):
-                dst[r0 + k, j] = tout[keep[j], k]
-
-
-@njit(cache=True, nogil=True)
-def _luma_row(row: U8, chans: int, out: F32) -> None:
-    """One row of luma from interleaved bytes; flat indexing is what lets LLVM vectorise."""
-    if chans == 1:
-        for c in range(out.shape[0]):
-            grey = np.float64(row[c])
-            out[c] = np.float32(grey * 0.299 + grey * 0.587 + grey * 0.114)
-    elif chans == 3:
-        for c in range(out.shape[0]):
-            i = 3 * c
-            out[c] = np.float32(row[i] * 0.299 + row[i + 1] * 0.587 + row[i + 2] * 0.114)
-    else:
-        for c in range(out.shape[0]):
-            i = chans * c
-            out[c] = np.float32(row[i] * 0.299 + row[i + 1] * 0.587 + row[i + 2] * 0.114)
-
-
-@njit(cache=True, nogil=True)
-def _source_rows(pixels: U8, luma: F32, use_luma: bool, r0: int, lanes: int, out: F32) -> None:
-    """Luma rows r0 .. r0 + lanes - 1 into ``out``: copied from ``luma``, or from ``pixels``."""
+    One loop per channel count, so that LLVM sees a constant stride and vectorises; the
+    float64 expression is the reference's, in its order, then stored as float32.
+    """
     cols = out.shape[1]
+    chans = pixels.shape[2]
     for k in range(lanes):
-        if use_luma:
+        row = pixels[r0 + k].reshape(cols * chans)
+        dst = out[k]
+        if chans == 1:
             for c in range(cols):
-                out[k, c] = luma[r0 + k, c]
+                grey = np.float64(row[c])
+                dst[c] = np.float32(grey * 0.299 + grey * 0.587 + grey * 0.114)
+        elif chans == 3:
+            for c in range(cols):
+                i = 3 * c
+                dst[c] = np.float32(row[i] * 0.299 + row[i + 1] * 0.587 + row[i + 2] * 0.114)
         else:
-            chans = pixels.shape[2]
-            _luma_row(pixels[r0 + k].reshape(cols * chans), chans, out[k])
+            # One 32-bit load per pixel (little-endian RGBX) vectorises better than 3 bytes.
+            words = row.view(np.int32)
+            for c in range(cols):
+                v = words[c]
+                red = np.float64(np.int32(v & 255))
+                green = np.float64(np.int32((v >> 8) & 255))
+                blue = np.float64(np.int32((v >> 16) & 255))
+                dst[c] = np.float32(red * 0.299 + green * 0.587 + blue * 0.114)
+
+
+@njit(cache=True, nogil=True)
+def _emit_kept(
+    sums: F32, count: int, oi: int, keep: npt.NDArray[np.int64], j: int, dst: F32, d0: int
+) -> int:
+    """Store ``sums / count`` to ``dst[d0 + k, j]`` for each ``keep[j] == oi``; the next j."""
+    lanes = dst.shape[0] - d0 if dst.shape[0] - d0 < sums.shape[0] else sums.shape[0]
+    fc = np.float32(count)
+    while j < keep.shape[0] and keep[j] == oi:
+        for k in range(lanes):
+            dst[d0 + k, j] = sums[k] / fc
+        j += 1
+    return j
+
+
+@njit(cache=True, nogil=True)
+def _box_keep(src: F32, dst: F32, d0: int, w: int, keep: npt.NDArray[np.int64]) -> None:
+    """``_box_lanes`` that outputs only at the indices ``keep`` (ascending, may repeat).
+
+    The running sums still see every add and subtract, in order, so the values kept are
+    bit-identical; only the divisions and stores in between are skipped.
+    ``dst[d0 + k, j]`` receives lane k at index ``keep[j]`` (lanes past its end dropped).
+    """
+    n, m = src.shape
+    half = (w + 2) // 2
+    sums = np.zeros(m, dtype=np.float32)
+    li = 0
+    oi = 0
+    j = 0
+    _prime(src, sums, half - 1)
+    count = ri = half - 1
+    for _ in range(w - half + 1):
+        for c in range(m):
+            sums[c] += src[ri, c]
+        count += 1
+        ri += 1
+        j = _emit_kept(sums, count, oi, keep, j, dst, d0)
+        oi += 1
+    end = oi + n - w
+    while oi < end:
+        stop = min(keep[j] + 1, end) if j < keep.shape[0] else end
+        steps = stop - oi
+        _slide(src, src, sums, ri, li, oi, steps, np.float32(count), False)
+        ri += steps
+        li += steps
+        oi += steps
+        j = _emit_kept(sums, count, oi - 1, keep, j, dst, d0)
+    for _ in range(half - 1):
+        for c in range(m):
+            sums[c] -= src[li, c]
+        count -= 1
+        li += 1
+        j = _emit_kept(sums, count, oi, keep, j, dst, d0)
+        oi += 1
+
+
+@njit(cache=True, nogil=True)
+def _column_step(ring: F32, cap: int, oi: int, rows: int, wc: int, sums: F32, dst: F32) -> None:
+    """Output row ``oi`` of the first column pass: add the entering ring row, subtract the
+    leaving one, divide by the count inside (the reference's order), fused in one sweep."""
+    half = (wc + 2) // 2
+    enter = oi + half - 1
+    leave = enter - wc
+    count = np.float32(min(enter, rows - 1) - max(leave + 1, 0) + 1)
+    if enter < rows and leave >= 0:
+        new = ring[enter % cap]
+        old = ring[leave % cap]
+        for c in range(sums.shape[0]):
+            s = sums[c] + new[c]
+            s -= old[c]
+            sums[c] = s
+            dst[c] = s / count
+    elif enter < rows:
+        new = ring[enter % cap]
+        for c in range(sums.shape[0]):
+            s = sums[c] + new[c]
+            sums[c] = s
+            dst[c] = s / count
+    else:
+        old = ring[leave % cap]
+        for c in range(sums.shape[0]):
+            s = sums[c] - old[c]
+            sums[c] = s
+            dst[c] = s / count
 
 
 @njit(cache=True, nogil=True)
@@ -212,11 +470,11 @@ def _downsample(pixels: U8, luma: F32, use_luma: bool, rows: int, cols: int) -> 
     """Jarosz tent blur (box rows, box columns, twice) sampled at the 64x64 cell centres.
 
     One streaming pass over the image instead of four over full-size buffers: blocks of
-    ``_LANES`` rows get the first row pass, land in a ring buffer, and the first column
-    pass emits each output row as soon as its window is in the ring, applying per column
-    exactly the reference's sequence (add the entering row, then subtract the leaving
-    one; divide by the count inside). Output rows then get the second row pass (kept only
-    at the 64 sampled columns) and the second column pass runs on that narrow strip.
+    ``_LANES`` rows are transposed so the row pass runs them side by side, transposed back
+    into a ring buffer, and the first column pass emits each output row as soon as its
+    window is in the ring, applying per column exactly the reference's sequence. Output
+    rows then get the second row pass (divided and stored only at the 64 sampled columns)
+    and the second column pass runs on that narrow strip.
     """
     wr = _window(cols)
     wc = _window(rows)
@@ -230,16 +488,17 @@ def _downsample(pixels: U8, luma: F32, use_luma: bool, rows: int, cols: int) -> 
     sums = np.zeros(cols, dtype=np.float32)
     narrow = np.empty((rows, 64), dtype=np.float32)
     keep = _centres(cols)
-    every = np.empty(0, dtype=np.int64)
-    produced = 0
     oi = 0
     pending = 0
     for r0 in range(0, rows, _LANES):
         lanes = min(_LANES, rows - r0)
-        _source_rows(pixels, luma, use_luma, r0, lanes, block)
-        _load_block(block, 0, lanes, tin)
+        if use_luma:
+            _transpose(luma, r0, tin, 0, lanes, cols)
+        else:
+            _luma_rows(pixels, r0, lanes, block)
+            _transpose(block, 0, tin, 0, lanes, cols)
         _box_lanes(tin, tout, wr)
-        _store_block(tout, ring, r0 % cap, lanes, every)
+        _transpose(tout, 0, ring, r0 % cap, cols, lanes)
         produced = r0 + lanes
         while oi < rows and (oi + half - 1 < produced or produced == rows):
             if oi == 0:
@@ -247,26 +506,12 @@ def _downsample(pixels: U8, luma: F32, use_luma: bool, rows: int, cols: int) -> 
                     src = ring[r % cap]
                     for c in range(cols):
                         sums[c] += src[c]
-            enter = oi + half - 1
-            leave = enter - wc
-            if enter < rows:
-                src = ring[enter % cap]
-                for c in range(cols):
-                    sums[c] += src[c]
-            if leave >= 0:
-                src = ring[leave % cap]
-                for c in range(cols):
-                    sums[c] -= src[c]
-            count = np.float32(min(enter, rows - 1) - max(leave + 1, 0) + 1)
-            dst = emitted[pending]
-            for c in range(cols):
-                dst[c] = sums[c] / count
+            _column_step(ring, cap, oi, rows, wc, sums, emitted[pending])
             pending += 1
             oi += 1
             if pending == _LANES or oi == rows:
-                _load_block(emitted, 0, pending, tin)
-                _box_lanes(tin, tout, wr)
-                _store_block(tout, narrow, oi - pending, pending, keep)
+                _transpose(emitted, 0, tin, 0, pending, cols)
+                _box_keep(tin, narrow, oi - pending, wr, keep)
                 pending = 0
     blurred = np.empty((rows, 64), dtype=np.float32)
     _box_lanes(narrow, blurred, wc)
@@ -323,7 +568,10 @@ def _dct(pixels: U8, luma: F32, use_luma: bool, d: F32) -> tuple[F32, int]:
     rows, cols = (luma.shape[0], luma.shape[1]) if use_luma else pixels.shape[:2]
     if rows == 64 and cols == 64:
         small = np.empty((64, 64), dtype=np.float32)
-        _source_rows(pixels, luma, use_luma, 0, 64, small)
+        if use_luma:
+            small[:, :] = luma
+        else:
+            _luma_rows(pixels, 0, 64, small)
     else:
         small = _downsample(pixels, luma, use_luma, rows, cols)
     return _dct16(small, d), _quality(small)
@@ -375,7 +623,8 @@ def _bits_to_int(b: F32) -> int:
 # ---------------------------------------------------------------- public types
 
 
-def _check_mode(mode: str) -> None:
+def check_mode(mode: str) -> None:
+    """``ValueError`` unless ``mode`` is one of ``MODES``."""
     if mode not in MODES:
         raise ValueError(f"unknown PDQ mode {mode!r}; expected one of {', '.join(MODES)}")
 
@@ -397,7 +646,7 @@ class PdqHash:
             raise ValueError("a PDQ hash is 256 bits")
         if self.quality is not None and not 0 <= self.quality <= 100:
             raise ValueError(f"PDQ quality {self.quality} is outside 0-100")
-        _check_mode(self.mode)
+        check_mode(self.mode)
 
     @property
     def hex(self) -> str:
@@ -522,8 +771,18 @@ def hash_image_file(
     Raises ``WrongFormat`` for a file that is not an image and ``CorruptInput`` for a
     damaged or truncated one.
     """
-    _check_mode(mode)
+    check_mode(mode)
     decoded = image_decode.decode(path_or_fileobj, fast=mode == "fast")
+    return hash_decoded(decoded, dihedral=dihedral, trim_border=trim_border)
+
+
+def hash_decoded(
+    decoded: image_decode.DecodedImage, *, dihedral: bool = True, trim_border: bool = True
+) -> PdqResult:
+    """PDQ of pixels ``image_decode.decode`` produced (``hash_image_file`` without the decode).
+
+    Lets a caller that also wants the picture's EXIF open the file once.
+    """
     used = "fast" if decoded.fast_path else "default"
     pixels = _readonly_pixels(decoded.pixels)
     result = _hash_pixels(pixels, used, dihedral)

@@ -68,6 +68,8 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     pdq: PdqResult | None = None
     video: VpdqResult | None = None
+    exif: dict[str, Any] | None = None
+    """EXIF facts read while the picture was open for PDQ (None: not read)."""
 
     def hashes(self) -> dict[str, str]:
         """The digests that were computed, keyed by kind."""
@@ -192,14 +194,18 @@ def _add_vpdq(entry: Entry, result: FileResult) -> None:
 
 
 def _add_pdq(entry: Entry, result: FileResult, mode: str) -> None:
-    from phunt.hashing.pdq import hash_image_file
+    from phunt.hashing.image_decode import decode
+    from phunt.hashing.pdq import check_mode, hash_decoded
 
+    check_mode(mode)
     try:
         if entry.local_path is not None:
-            result.pdq = hash_image_file(entry.local_path, mode=mode)
+            decoded = decode(entry.local_path, fast=mode == "fast", exif=True)
         else:
             with entry.open() as stream:
-                result.pdq = hash_image_file(stream, mode=mode)
+                decoded = decode(stream, fast=mode == "fast", exif=True)
+        result.exif = decoded.exif
+        result.pdq = hash_decoded(decoded)
     except CorruptInput as exc:
         result.error = f"corrupt image: {exc.message}"
     except WrongFormat as exc:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from phunt.audit import log as audit
@@ -25,7 +25,7 @@ from phunt.cases.ingest_models import EvidenceFile, FileMatch, IngestJob
 from phunt.cases.types import utcnow
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
-from phunt.hashing.vpdq import to_text
+from phunt.ingest.hasher import FileResult
 from phunt.ingest.pipeline import Processed, Runner, Task, make_task
 from phunt.ingest.scan import load_hash_sets
 from phunt.matching.engine import Hit, MatchEngine
@@ -145,64 +145,78 @@ def _done_seqs(db: Database, job_id: int) -> set[int]:
         return set(s.scalars(query))
 
 
-def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) -> EvidenceFile:
+def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) -> dict[str, Any]:
+    """The ``evidence_file`` row of one processed file, as insert parameters."""
     from phunt.sources.apps import app_for_path
 
     r = item.result
-    return EvidenceFile(
-        job_id=job_id,
-        device_id=device_id,
-        seq=item.seq,
-        path=r.path,
-        size=r.size,
-        modified=r.times.modified,
-        accessed=r.times.accessed,
-        changed=r.times.changed,
-        created=r.times.created,
-        deleted=r.deleted,
-        md5=r.md5,
-        sha1=r.sha1,
-        sha256=r.sha256,
-        mime=r.mime,
-        extension_mismatch=r.extension_mismatch,
-        app=app_for_path(r.path),
-        pdq=None if r.pdq is None else r.pdq.hash.hex,
-        pdq_quality=None if r.pdq is None else r.pdq.hash.quality,
-        pdq_mode=None if r.pdq is None else r.pdq.hash.mode,
-        exif=item.exif,
-        known_good=known_good,
-        error=r.error,
-        warnings=list(r.warnings),
-        vpdq=None if r.video is None else to_text(r.video),
-        video=r.video_facts(),
-    )
+    pdq = None if r.pdq is None else r.pdq.hash
+    return {
+        "job_id": job_id,
+        "device_id": device_id,
+        "seq": item.seq,
+        "path": r.path,
+        "size": r.size,
+        "modified": r.times.modified,
+        "accessed": r.times.accessed,
+        "changed": r.times.changed,
+        "created": r.times.created,
+        "deleted": r.deleted,
+        "md5": r.md5,
+        "sha1": r.sha1,
+        "sha256": r.sha256,
+        "mime": r.mime,
+        "extension_mismatch": r.extension_mismatch,
+        "app": app_for_path(r.path),
+        "pdq": None if pdq is None else pdq.hex,
+        "pdq_quality": None if pdq is None else pdq.quality,
+        "pdq_mode": None if pdq is None else pdq.mode,
+        "exif": item.exif,
+        "known_good": known_good,
+        "error": r.error,
+        "warnings": list(r.warnings),
+        "vpdq": _vpdq_text(r),
+        "video": r.video_facts(),
+    }
 
 
-def _match_row(file: EvidenceFile, hit: Hit, engine: MatchEngine, item: Processed) -> FileMatch:
+def _match_row(
+    file_id: int, job_id: int, hit: Hit, engine: MatchEngine, item: Processed
+) -> dict[str, Any]:
+    """The ``file_match`` row of one hit, as insert parameters."""
     cat = hit.listed.category
     pdq = item.result.pdq
-    return FileMatch(
-        file_id=file.id,
-        job_id=file.job_id,
-        hash_set=hit.listed.list_name,
-        version=hit.listed.version,
-        entry=hit.listed.entry,
-        kind=hit.kind,
-        distance=hit.distance,
-        quality=None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
-        threshold=engine.pdq_threshold if hit.kind == "pdq" else None,
-        variant=hit.variant,
-        category_code=None if cat is None else cat.code,
-        category_scheme=None if cat is None else cat.scheme,
-        detail=hit.video_detail(),
-    )
+    return {
+        "file_id": file_id,
+        "job_id": job_id,
+        "hash_set": hit.listed.list_name,
+        "version": hit.listed.version,
+        "entry": hit.listed.entry,
+        "kind": hit.kind,
+        "distance": hit.distance,
+        "quality": None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
+        "threshold": engine.pdq_threshold if hit.kind == "pdq" else None,
+        "variant": hit.variant,
+        "category_code": None if cat is None else cat.code,
+        "category_scheme": None if cat is None else cat.scheme,
+        "detail": hit.video_detail(),
+    }
+
+
+def _vpdq_text(result: FileResult) -> str | None:
+    """The stored vPDQ text; the video module (PyAV, numba) is imported only for videos."""
+    if result.video is None:
+        return None
+    from phunt.hashing.vpdq import to_text
+
+    return to_text(result.video)
 
 
 def _store(
     db: Database, job_id: int, device_id: int, batch: list[Processed], engine: MatchEngine
 ) -> tuple[int, int, int, int]:
     files = size = errors = matched = 0
-    found: list[tuple[EvidenceFile, Processed, list[Hit]]] = []
+    found: list[tuple[dict[str, Any], Processed, list[Hit]]] = []
     for item in batch:
         r = item.result
         digests = r.hashes()
@@ -217,9 +231,18 @@ def _store(
             size += r.size or 0
         matched += bool(hits)
     with db.session() as s:
-        s.add_all([row for row, _item, _hits in found])
-        s.flush()  # one round trip gives every file its id for the matches
-        s.add_all([_match_row(row, hit, engine, item) for row, item, hits in found for hit in hits])
+        # Plain multi-row inserts: the ORM's unit of work cost more than hashing a small file.
+        # The ids come back in the order of the rows, which ties each match to its file.
+        if found:
+            query = insert(EvidenceFile).returning(EvidenceFile.id, sort_by_parameter_order=True)
+            ids = s.scalars(query, [row for row, _item, _hits in found]).all()
+            matches = [
+                _match_row(file_id, job_id, hit, engine, item)
+                for file_id, (_row, item, hits) in zip(ids, found, strict=True)
+                for hit in hits
+            ]
+            if matches:
+                s.execute(insert(FileMatch), matches)
         job = s.get(IngestJob, job_id)
         assert job is not None
         job.files += files

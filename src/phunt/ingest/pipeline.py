@@ -94,13 +94,17 @@ def make_task(seq: int, entry: Entry) -> tuple[Task, Entry | None]:
 def process(task: Task, pdq_mode: str | None = "default", entry: Entry | None = None) -> Processed:
     """Hash one file and read its EXIF; never raises for a bad file.
 
+    The EXIF comes from the PDQ decode's open header; it is read on its own only when that
+    decode did not get so far (a damaged picture can still have a readable header).
+
     ``pdq_mode=None`` is the crypto-only triage: digests and type, no picture decoding of
     any kind (no PDQ, no vPDQ, no EXIF).
     """
     target = entry if entry is not None else task.entry()
     result = hash_entry(target, pdq_mode=pdq_mode)
-    exif: dict[str, Any] = {}
-    if pdq_mode is not None and result.mime in PDQ_MIME_TYPES and result.md5 is not None:
+    exif: dict[str, Any] = {} if result.exif is None else result.exif
+    picture = result.mime in PDQ_MIME_TYPES and result.md5 is not None
+    if result.exif is None and pdq_mode is not None and picture:
         try:
             if target.local_path is not None:
                 exif = read_exif(target.local_path)
