@@ -32,7 +32,9 @@ def _extraction(root: Path) -> bytes:
     pics = root / "WhatsApp" / "Media" / "WhatsApp Images"
     pics.mkdir(parents=True)
     img = Image.linear_gradient("L").convert("RGB")
-    img.save(pics / "IMG-20260101-WA0001.jpg", quality=90)
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "ExampleCam", "Model 7"
+    img.save(pics / "IMG-20260101-WA0001.jpg", quality=90, exif=exif)
     (root / "DCIM").mkdir()
     (root / "DCIM" / "notes.txt").write_text("groceries\n")
     known = (pics / "IMG-20260101-WA0001.jpg").read_bytes()
@@ -63,10 +65,13 @@ def test_ingest_folder_stores_and_matches(database: Database, device: str, tmp_p
         assert wa.app == "whatsapp" and wa.mime == "image/jpeg" and wa.pdq is not None
         inner = files["photo.jpg"]
         assert inner.path.endswith("backup.zip!/old/photo.jpg")
+        assert wa.exif == inner.exif == {"make": "ExampleCam", "model": "Model 7"}
         matches = s.scalars(select(FileMatch)).all()
         assert {(m.hash_set, m.version, m.kind, m.distance) for m in matches} == {
             ("unit", 1, "sha1", 0)
         }
+        # Each match points at the row of the file that matched (ids come back in order).
+        assert {m.file_id for m in matches} == {wa.id, inner.id}
         job = s.scalars(select(IngestJob)).one()
         assert job.status == "complete" and job.manifest_sha256 == summary.manifest_sha256
         actions = [r.action for r in s.scalars(select(AuditRecord).order_by(AuditRecord.seq))]

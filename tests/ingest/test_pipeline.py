@@ -76,3 +76,53 @@ def test_dask_local_cluster_matches_in_process(tmp_path: Path) -> None:
         assert dask.workers == 2
         remote = list(dask.run((make_task(i, e) for i, e in enumerate(entries)), "default"))
     assert _summary(serial) == _summary(remote)
+
+
+def _camera_jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "ExampleCam", "Model 7"
+    exif.get_ifd(0x8769)[0x9003] = "2026:01:05 10:02:00"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (10.0, 1.0, 30.0), "E", (76.0, 18.0, 0.0)
+    buffer = io.BytesIO()
+    Image.radial_gradient("L").convert("RGB").resize(size).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+CAMERA_FACTS = {
+    "make": "ExampleCam",
+    "model": "Model 7",
+    "datetime": "2026:01:05 10:02:00",
+    "gps": {"lat": 10.025, "lon": 76.3},
+}
+
+
+@pytest.mark.parametrize("mode", ["default", "fast"])
+def test_exif_comes_with_the_pdq_decode(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / "IMG_0001.jpg"
+    path.write_bytes(_camera_jpeg())
+    for entry in (
+        Entry(path=str(path), size=path.stat().st_size, local_path=str(path)),
+        Entry(path="phone.zip!/IMG_0001.jpg", size=1, opener=lambda: io.BytesIO(_camera_jpeg())),
+    ):
+        done = process(make_task(0, entry)[0], mode)
+        assert done.result.pdq is not None and done.result.exif == CAMERA_FACTS
+        assert done.exif == CAMERA_FACTS
+
+
+def test_exif_of_a_picture_whose_pixels_are_damaged_is_still_read(tmp_path: Path) -> None:
+    data = _camera_jpeg((640, 480))
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(data[: len(data) // 2])  # the header and EXIF intact, the scan cut
+    done = process(make_task(0, Entry(path=str(path), local_path=str(path)))[0], "default")
+    assert done.result.error is not None and "corrupt image" in done.result.error
+    assert done.result.exif is None and done.exif == CAMERA_FACTS
+
+
+def test_crypto_only_reads_no_exif(tmp_path: Path) -> None:
+    path = tmp_path / "IMG_0001.jpg"
+    path.write_bytes(_camera_jpeg())
+    done = process(make_task(0, Entry(path=str(path), local_path=str(path)))[0], None)
+    assert done.result.pdq is None and done.exif == {}
