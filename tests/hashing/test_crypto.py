@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phunt.content.mime import HEAD_SIZE
-from phunt.hashing.crypto import digest_file, digest_stream, sha256_file
+from phunt.hashing.crypto import digest_bytes, digest_file, digest_stream, sha256_file
 
 
 @given(st.binary(max_size=5000), st.integers(min_value=1, max_value=700))
@@ -51,3 +51,11 @@ def test_files(tmp_path: Path) -> None:
         "sha256": hashlib.sha256(b"evidence").hexdigest(),
     }
     assert sha256_file(str(p)) == hashlib.sha256(b"evidence").hexdigest()
+
+
+@given(data=st.binary(max_size=3 * HEAD_SIZE), split=st.integers(0, 3 * HEAD_SIZE))
+def test_bytes_and_a_read_prefix_give_the_same_digests(data: bytes, split: int) -> None:
+    whole = digest_stream(io.BytesIO(data), chunk_size=7)
+    assert digest_bytes(data) == whole
+    rest = io.BytesIO(data[split:])
+    assert digest_stream(rest, chunk_size=5, prefix=data[:split]) == whole

@@ -34,18 +34,30 @@ class Digests:
         return {"md5": self.md5, "sha1": self.sha1, "sha256": self.sha256}
 
 
-def digest_stream(stream: BinaryIO, *, chunk_size: int = CHUNK_SIZE) -> Digests:
-    """Hash ``stream`` from its current position to the end.
+def digest_bytes(data: bytes) -> Digests:
+    """The digests of content already in memory (a small file read whole)."""
+    md5 = hashlib.md5(data, usedforsecurity=False)
+    sha1 = hashlib.sha1(data, usedforsecurity=False)
+    sha256 = hashlib.sha256(data)
+    return Digests(
+        len(data), md5.hexdigest(), sha1.hexdigest(), sha256.hexdigest(), data[:HEAD_SIZE]
+    )
+
+
+def digest_stream(
+    stream: BinaryIO, *, chunk_size: int = CHUNK_SIZE, prefix: bytes = b""
+) -> Digests:
+    """Hash ``prefix`` (bytes the caller already read) then ``stream`` to its end.
 
     Raises ``OSError`` from the underlying read; the caller turns it into a per-file error.
     """
-    md5 = hashlib.md5(usedforsecurity=False)
-    sha1 = hashlib.sha1(usedforsecurity=False)
-    sha256 = hashlib.sha256()
+    md5 = hashlib.md5(prefix, usedforsecurity=False)
+    sha1 = hashlib.sha1(prefix, usedforsecurity=False)
+    sha256 = hashlib.sha256(prefix)
     buf = bytearray(chunk_size)
     view = memoryview(buf)
-    head = b""
-    size = 0
+    head = prefix[:HEAD_SIZE]
+    size = len(prefix)
     readinto = getattr(stream, "readinto", None)
     while True:
         if readinto is not None:

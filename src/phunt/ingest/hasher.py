@@ -6,17 +6,22 @@ pool, on a Dask worker, and under ``phunt hash`` on a laptop at a raid.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from phunt.content.mime import extension_mismatch, mime_from_head
 from phunt.errors import CorruptInput, WrongFormat
-from phunt.hashing.crypto import digest_stream
+from phunt.hashing.crypto import digest_bytes, digest_stream
 from phunt.sources.base import Entry, FileTimes
 
 if TYPE_CHECKING:
     from phunt.hashing.pdq import PdqResult
     from phunt.hashing.vpdq import VpdqResult
+
+WHOLE_READ = 32 << 20
+"""With PDQ on, a file up to this size is read into memory once: the digests and the
+picture decoder share the bytes instead of reading the file twice."""
 
 #: Picture types PDQ hashes. A closed list on purpose: libmagic's looser image signatures
 #: (TGA, PCX ...) also fire on random data, and decoding such a file wastes memory on noise.
@@ -150,9 +155,16 @@ def hash_entry(
     )
     if entry.error is not None:
         return result
+    content: bytes | None = None
     try:
         with entry.open() as stream:
-            digests = digest_stream(stream)
+            if pdq_mode is not None and entry.size is not None and entry.size <= WHOLE_READ:
+                content = _read_up_to(stream, WHOLE_READ + 1)
+            if content is not None and len(content) <= WHOLE_READ:
+                digests = digest_bytes(content)
+            else:
+                digests = digest_stream(stream, prefix=content or b"")
+                content = None
     except OSError as exc:
         result.error = f"cannot read: {exc.strerror or exc}"
         return result
@@ -164,10 +176,23 @@ def hash_entry(
     # the examiner must see, tied to this file.
     result.error = entry.name_problem
     if pdq_mode is not None and result.mime in PDQ_MIME_TYPES:
-        _add_pdq(entry, result, pdq_mode)
+        _add_pdq(entry, result, pdq_mode, content)
     if (video if video is not None else pdq_mode is not None) and result.mime in VIDEO_MIME_TYPES:
         _add_vpdq(entry, result)
     return result
+
+
+def _read_up_to(stream: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes, reading on after short reads: fewer means the end was reached."""
+    parts: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = stream.read(limit - total)
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
 
 
 def _add_vpdq(entry: Entry, result: FileResult) -> None:
@@ -193,13 +218,15 @@ def _add_vpdq(entry: Entry, result: FileResult) -> None:
         result.error = f"video decoding stopped early: {result.video.error}"
 
 
-def _add_pdq(entry: Entry, result: FileResult, mode: str) -> None:
+def _add_pdq(entry: Entry, result: FileResult, mode: str, content: bytes | None) -> None:
     from phunt.hashing.image_decode import decode
     from phunt.hashing.pdq import check_mode, hash_decoded
 
     check_mode(mode)
     try:
-        if entry.local_path is not None:
+        if content is not None:
+            decoded = decode(io.BytesIO(content), fast=mode == "fast", exif=True)
+        elif entry.local_path is not None:
             decoded = decode(entry.local_path, fast=mode == "fast", exif=True)
         else:
             with entry.open() as stream:
