@@ -339,19 +339,6 @@ def startup_cpu(one_file: Path, cores: int, extra: list[str], cpus: str) -> floa
     return statistics.median(runs)
 
 
-def one_jpeg(dcim: Path) -> Path:
-    """A folder holding the first DCIM JPEG (hard link), for the start-up cost."""
-    out = dcim.with_name(f"{dcim.name}-one")
-    if not out.exists():
-        tmp = out.with_name(out.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        first = sorted(dcim.rglob("*.jpg"))[0]
-        os.link(first, tmp / first.name)
-        tmp.rename(out)
-    return out
-
-
 def run_hashdeep(target: Path, cores: int, cpus: str) -> Measurement:
     m = measure(hashdeep(target, cores), cpus=cpus)
     if m.returncode != 0:
@@ -449,7 +436,7 @@ def run_all(
     n_chat, size_chat = folder_totals(chat_jpegs)
     image_size = image.stat().st_size
     rows: list[Row] = []
-    single = one_jpeg(dcim)
+    single = jpeg_subset(folder, 1)
     for cores in cores_list:
         cpus = ",".join(str(c) for c in range(cores))
         startup: dict[tuple[str, ...], float] = {

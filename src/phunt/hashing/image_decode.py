@@ -294,38 +294,32 @@ def _border_box(pixels: U8, tolerance: int) -> tuple[int, int, int, int]:
     with no border costs a handful of comparisons instead of four full lines."""
     rows, cols = pixels.shape[0], pixels.shape[1]
     last_r, last_c = rows - 1, cols - 1
+    tol = tolerance
     top = 0
-    while top < rows and _all_near_row(pixels, top, 0, cols, 0, 0, tolerance):
+    while top < rows and _line_near(pixels, top, 0, 0, 1, cols, 0, 0, tol):
         top += 1
     if top == rows:
         return rows, 0, rows, cols
     bottom = rows
-    while bottom > top and _all_near_row(pixels, bottom - 1, 0, cols, last_r, last_c, tolerance):
+    while bottom > top and _line_near(pixels, bottom - 1, 0, 0, 1, cols, last_r, last_c, tol):
         bottom -= 1
+    span = bottom - top
     left = 0
-    while left < cols and _all_near_col(pixels, left, top, bottom, 0, 0, tolerance):
+    while left < cols and _line_near(pixels, top, left, 1, 0, span, 0, 0, tol):
         left += 1
     right = cols
-    while right > left and _all_near_col(pixels, right - 1, top, bottom, last_r, last_c, tolerance):
+    while right > left and _line_near(pixels, top, right - 1, 1, 0, span, last_r, last_c, tol):
         right -= 1
     return top, left, bottom, right
 
 
 @njit(cache=True, nogil=True)
-def _all_near_row(
-    pixels: U8, r: int, c0: int, c1: int, ref_r: int, ref_c: int, tolerance: int
+def _line_near(
+    pixels: U8, r: int, c: int, dr: int, dc: int, n: int, ref_r: int, ref_c: int, tolerance: int
 ) -> bool:
-    for c in range(c0, c1):  # noqa: SIM110 - numba compiles the loop, not all() of a generator
-        if not _near(pixels, r, c, ref_r, ref_c, tolerance):
-            return False
-    return True
-
-
-@njit(cache=True, nogil=True)
-def _all_near_col(
-    pixels: U8, c: int, r0: int, r1: int, ref_r: int, ref_c: int, tolerance: int
-) -> bool:
-    for r in range(r0, r1):  # noqa: SIM110 - numba compiles the loop, not all() of a generator
-        if not _near(pixels, r, c, ref_r, ref_c, tolerance):
+    """The ``n`` pixels from (r, c) in steps of (dr, dc), a row or a column, all near the
+    reference pixel."""
+    for i in range(n):  # noqa: SIM110 - numba compiles the loop, not all() of a generator
+        if not _near(pixels, r + i * dr, c + i * dc, ref_r, ref_c, tolerance):
             return False
     return True
