@@ -105,3 +105,29 @@ def test_whole_file_read_survives_short_reads_and_a_wrong_listed_size(tmp_path: 
         result = hash_entry(entry, pdq_mode="default")
         assert result.sha256 == expected and result.size == len(data), listed
         assert result.pdq is not None and result.error is None, listed
+
+
+class _Recording(io.BytesIO):
+    """A stream that remembers how many bytes each read asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.asked: list[int | None] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.asked.append(size)
+        return super().read(size)
+
+
+def test_whole_file_read_asks_for_the_listed_size_and_reads_on_past_it() -> None:
+    """The first read asks for the listed size plus one byte (not the 32 MB limit, whose
+    buffer cost more than two digests); a listing that is too long or too short changes
+    nothing about what is hashed."""
+    data = bytes(range(256)) * 40
+    expected = hashlib.sha256(data).hexdigest()
+    for listed in (len(data), len(data) * 10, 100, 0):
+        stream = _Recording(data)
+        entry = Entry(path="x.zip!/a.bin", size=listed, opener=lambda s=stream: s)
+        result = hash_entry(entry, pdq_mode="default")
+        assert result.sha256 == expected and result.size == len(data), listed
+        assert stream.asked[0] == listed + 1, (listed, stream.asked)
