@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from phunt.ingest.pipeline import SHIP_LIMIT, Runner, make_task, process
+from phunt.ingest.pipeline import SHIP_LIMIT, Runner, Task, make_task, process
 from phunt.sources.base import Entry
 from phunt.sources.folder import FolderSource
 
@@ -57,6 +58,41 @@ def test_pool_matches_in_process(tmp_path: Path) -> None:
         pooled = list(two.run((make_task(i, e) for i, e in enumerate(entries)), "default"))
     assert _summary(serial) == _summary(pooled)
     assert [p.seq for p in pooled] == list(range(len(entries)))
+
+
+def test_batches_and_window_keep_every_file_once_and_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small batches and a small window force every boundary: batches closed by count and
+    by bytes, the window drained by count and by shipped bytes, and a member too large to
+    ship hashed by the coordinator between batches."""
+    from phunt.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 3)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 400)
+    monkeypatch.setattr(pipeline, "WINDOW_PER_WORKER", 1)
+    monkeypatch.setattr(pipeline, "WINDOW_DATA_BYTES", 500)
+    monkeypatch.setattr(pipeline, "SHIP_LIMIT", 1000)
+    _tree(tmp_path / "ev")
+    entries: list[Entry] = list(FolderSource(str(tmp_path / "ev")).entries())
+    for i in range(9):
+        blob = bytes([i]) * (150 * i)
+        entries.insert(
+            2 * i, Entry(path=f"a.zip!/m{i}", size=len(blob), opener=lambda b=blob: io.BytesIO(b))
+        )
+    big = b"B" * 5000
+    entries.insert(7, Entry(path="a.zip!/big", size=len(big), opener=lambda: io.BytesIO(big)))
+
+    def tasks() -> list[tuple[Task, Entry | None]]:
+        return [make_task(i, e) for i, e in enumerate(entries)]
+
+    with Runner(1) as one:
+        serial = list(one.run(tasks(), "default"))
+    with Runner(2) as two:
+        pooled = list(two.run(tasks(), "default"))
+    assert [p.seq for p in pooled] == list(range(len(entries)))
+    assert _summary(serial) == _summary(pooled)
+    assert pooled[7].result.sha256 == hashlib.sha256(big).hexdigest()
 
 
 @pytest.mark.slow

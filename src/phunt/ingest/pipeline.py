@@ -1,9 +1,11 @@
 """Running the per-file work: in this process, in a local process pool, or on Dask.
 
 Tasks are plain data (a path to read, or the bytes of a member of a container), so the
-same function runs on any worker. Results come back in the order the source listed its
-files, with a bounded number in flight, which keeps memory flat and lets the coordinator
-store files in sequence (the basis of resuming).
+same function runs on any worker. They travel in batches (``BATCH_FILES`` files or
+``BATCH_BYTES`` bytes, whichever comes first): sent one by one, the coordinator spent as
+much CPU handing files over as a worker spent hashing them. Results come back in the order
+the source listed its files, with a bounded number in flight, which keeps memory flat and
+lets the coordinator store files in sequence.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import io
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +25,16 @@ from phunt.sources.base import Entry, FileTimes
 #: Container members up to this size are read by the coordinator and shipped to workers;
 #: larger ones are hashed by the coordinator itself, streaming, to bound memory.
 SHIP_LIMIT = 32 << 20
+#: A batch for a worker closes at this many files...
+BATCH_FILES = 32
+#: ...or once its files' listed sizes reach this, so a big file travels alone.
+BATCH_BYTES = 8 << 20
+#: Batches in flight per worker. Generous, because results are kept in order: while one
+#: worker hashes a 100 MB file at the head, the others work through what follows it.
+WINDOW_PER_WORKER = 16
+#: Container members travel as bytes; at most this many bytes of them are in flight (plus
+#: the batch being sent), which keeps the memory of a disk-image ingest flat.
+WINDOW_DATA_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,11 @@ def process(task: Task, pdq_mode: str | None = "default", entry: Entry | None = 
     return Processed(task.seq, result, exif)
 
 
+def process_batch(tasks: list[Task], pdq_mode: str | None) -> list[Processed]:
+    """``process`` each task of a batch, in order (what a worker runs)."""
+    return [process(task, pdq_mode) for task in tasks]
+
+
 class Runner:
     """Submits tasks somewhere and hands back results in submission order."""
 
@@ -132,32 +149,60 @@ class Runner:
         elif self.workers > 1:
             self._pool = ProcessPoolExecutor(self.workers)
 
-    def _submit(self, task: Task, pdq_mode: str | None) -> Any:
+    def _submit(self, batch: list[Task], pdq_mode: str | None) -> Any:
         if self._client is not None:
-            return self._client.submit(process, task, pdq_mode, pure=False)
-        if self._pool is not None:
-            return self._pool.submit(process, task, pdq_mode)
-        done: Future[Processed] = Future()
-        done.set_result(process(task, pdq_mode))
-        return done
+            return self._client.submit(process_batch, batch, pdq_mode, pure=False)
+        assert self._pool is not None
+        return self._pool.submit(process_batch, batch, pdq_mode)
 
     def run(
         self, items: Iterable[tuple[Task, Entry | None]], pdq_mode: str | None
     ) -> Iterator[Processed]:
-        """Process ``items`` and yield results in order; at most a few per worker in flight."""
-        window: deque[Any] = deque()
-        limit = 4 * self.workers
+        """Process ``items`` and yield results in order, a bounded number in flight."""
+        if self._pool is None and self._client is None:
+            for task, local_entry in items:
+                yield process(task, pdq_mode, local_entry)
+            return
+        window: deque[tuple[Any, int]] = deque()  # (future, bytes shipped with it)
+        data_in_flight = 0
+        batch: list[Task] = []
+        batch_bytes = 0
+
+        def send() -> None:
+            nonlocal batch, batch_bytes, data_in_flight
+            shipped = sum(len(task.data) for task in batch if task.data is not None)
+            window.append((self._submit(batch, pdq_mode), shipped))
+            data_in_flight += shipped
+            batch, batch_bytes = [], 0
+
+        def oldest() -> list[Processed]:
+            nonlocal data_in_flight
+            future, shipped = window.popleft()
+            data_in_flight -= shipped
+            done: list[Processed] = future.result()
+            return done
+
         for task, local_entry in items:
             if local_entry is not None:  # too large to ship: hash it here, in order
+                if batch:
+                    send()
                 while window:
-                    yield window.popleft().result()
+                    yield from oldest()
                 yield process(task, pdq_mode, local_entry)
                 continue
-            window.append(self._submit(task, pdq_mode))
-            while len(window) >= limit:
-                yield window.popleft().result()
+            batch.append(task)
+            batch_bytes += max(task.size or 0, len(task.data or b""))
+            if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+                send()
+                while window and (
+                    len(window) >= WINDOW_PER_WORKER * self.workers
+                    or data_in_flight > WINDOW_DATA_BYTES
+                ):
+                    yield from oldest()
+        if batch:
+            send()
         while window:
-            yield window.popleft().result()
+            yield from oldest()
 
     def close(self) -> None:
         if self._pool is not None:
