@@ -72,3 +72,11 @@ def _snapshot(entry: Entry) -> Callable[[], BinaryIO]:
 
         return fail
     return lambda: io.BytesIO(data)
+
+
+class Trickle(io.BytesIO):
+    """A stream that never returns more than 1,000 bytes a read (a slow device, a pipe, a
+    container reader): code that reads whole files must read on past short reads."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(1000 if size is None or size < 0 else min(size, 1000))

@@ -7,6 +7,7 @@ from typing import BinaryIO
 
 from phunt.ingest.hasher import hash_entry
 from phunt.sources.base import Entry
+from test_lib import Trickle
 
 
 def test_hashes_mime_and_mismatch(tmp_path: Path) -> None:
@@ -84,13 +85,6 @@ def test_picture_inside_a_container_is_hashed_from_its_stream(tmp_path: Path) ->
     assert r.pdq.hash.hex == direct.pdq.hash.hex
 
 
-class _Trickle(io.BytesIO):
-    """A stream that never returns more than 1,000 bytes a read (a slow device, a pipe)."""
-
-    def read(self, size: int | None = -1) -> bytes:
-        return super().read(1000 if size is None or size < 0 else min(size, 1000))
-
-
 def test_whole_file_read_survives_short_reads_and_a_wrong_listed_size(tmp_path: Path) -> None:
     """With PDQ on, small files are read once into memory; a short read or a size that the
     listing got wrong must still give the digests of every byte."""
@@ -101,7 +95,7 @@ def test_whole_file_read_survives_short_reads_and_a_wrong_listed_size(tmp_path: 
     data = buffer.getvalue()
     expected = hashlib.sha256(data).hexdigest()
     for listed in (len(data), 10, None):
-        entry = Entry(path="x.zip!/a.jpg", size=listed, opener=lambda: _Trickle(data))
+        entry = Entry(path="x.zip!/a.jpg", size=listed, opener=lambda: Trickle(data))
         result = hash_entry(entry, pdq_mode="default")
         assert result.sha256 == expected and result.size == len(data), listed
         assert result.pdq is not None and result.error is None, listed

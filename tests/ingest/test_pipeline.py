@@ -12,6 +12,7 @@ import pytest
 from phunt.ingest.pipeline import SHIP_LIMIT, Runner, Task, make_task, process
 from phunt.sources.base import Entry
 from phunt.sources.folder import FolderSource
+from test_lib import Trickle
 
 
 def _tree(root: Path) -> None:
@@ -47,6 +48,16 @@ def test_make_task_ships_small_members_and_keeps_large_local() -> None:
 
     task, local = make_task(6, Entry(path="a.zip!/bad", size=3, opener=broken))
     assert local is None and task.error == "cannot read: Input/output error"
+
+
+def test_make_task_ships_every_byte_of_a_member_read_in_short_pieces() -> None:
+    """The member's bytes are read the way the hasher reads a whole file: on past short
+    reads, the first request sized by the listed size rather than by the 32 MB limit."""
+    data = bytes(range(256)) * 20
+    for listed in (len(data), 10):
+        entry = Entry(path="a.tar!/m", size=listed, opener=lambda: Trickle(data))
+        task, local = make_task(0, entry)
+        assert local is None and task.data == data, listed
 
 
 def test_pool_matches_in_process(tmp_path: Path) -> None:

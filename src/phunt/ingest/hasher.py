@@ -159,7 +159,7 @@ def hash_entry(
     try:
         with entry.open() as stream:
             if pdq_mode is not None and entry.size is not None and entry.size <= WHOLE_READ:
-                content = _read_up_to(stream, WHOLE_READ + 1, expected=entry.size)
+                content = read_up_to(stream, WHOLE_READ + 1, expected=entry.size)
             if content is not None and len(content) <= WHOLE_READ:
                 digests = digest_bytes(content)
             else:
@@ -182,7 +182,7 @@ def hash_entry(
     return result
 
 
-def _read_up_to(stream: BinaryIO, limit: int, *, expected: int) -> bytes:
+def read_up_to(stream: BinaryIO, limit: int, *, expected: int) -> bytes:
     """Up to ``limit`` bytes, reading on after short reads: fewer means the end was reached.
 
     The first request is for the listed size plus one byte, not for ``limit``: asking a

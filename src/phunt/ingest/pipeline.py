@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from phunt.content.exif import read_exif
-from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry
+from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry, read_up_to
 from phunt.sources.base import Entry, FileTimes
 
 #: Container members up to this size are read by the coordinator and shipped to workers;
@@ -94,7 +94,7 @@ def make_task(seq: int, entry: Entry) -> tuple[Task, Entry | None]:
     if entry.size is not None and entry.size <= SHIP_LIMIT:
         try:
             with entry.open() as fh:
-                data = fh.read(SHIP_LIMIT + 1)
+                data = read_up_to(fh, SHIP_LIMIT + 1, expected=entry.size)
         except OSError as exc:
             failed = dict(base, error=f"cannot read: {exc.strerror or exc}")
             return Task(**failed), None  # type: ignore[arg-type]
