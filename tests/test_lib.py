@@ -73,3 +73,27 @@ class Trickle(io.BytesIO):
 
     def read(self, size: int | None = -1) -> bytes:
         return super().read(1000 if size is None or size < 0 else min(size, 1000))
+
+
+def make_ext2_image(image: Path, files: dict[str, bytes], size_kib: int = 2048) -> Path:
+    """A raw ext2 image holding ``files`` (relative path -> bytes), made by ``mke2fs -d``
+    (no root, no mount); the test is skipped where e2fsprogs is not installed."""
+    import shutil
+
+    import pytest
+
+    mke2fs = shutil.which("mke2fs") or shutil.which("mke2fs", path="/usr/sbin:/sbin")
+    if mke2fs is None:
+        pytest.skip("mke2fs (e2fsprogs) not installed: cannot make an ext2 test image")
+    tree = image.parent / f"{image.name}.tree"
+    for name, data in files.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_bytes(data)
+    subprocess.run(
+        [mke2fs, "-q", "-F", "-t", "ext2", "-d", str(tree), str(image), f"{size_kib}k"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "E2FSPROGS_FAKE_TIME": "1700000000"},
+    )
+    shutil.rmtree(tree)
+    return image
