@@ -62,11 +62,12 @@ def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes
 
 
 def _tar(members: dict[str, bytes], mode: str = "w") -> bytes:
+    infos = [tarfile.TarInfo(name) for name in members]
+    for info, data in zip(infos, members.values(), strict=True):
+        info.size = len(data)
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode=mode) as archive:  # type: ignore[call-overload]
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
+        for info, data in zip(infos, members.values(), strict=True):
             archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
 
