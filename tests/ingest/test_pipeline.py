@@ -114,6 +114,29 @@ def test_batches_carry_locators_not_member_bytes(
     assert [p.locator for p in done] == [e.locator for e in entries]
 
 
+def _batch_and_scratch(batch: list[tuple[int, Entry]], mode: str | None) -> list[object]:
+    from phunt.sources.locator import _cache
+
+    return [(done, _cache().scratch) for done in process_batch(batch, mode)]
+
+
+def test_workers_spool_nested_containers_into_the_scratch_folder(tmp_path: Path) -> None:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("deep.txt", b"deep")
+    with zipfile.ZipFile(tmp_path / "outer.zip", "w") as archive:
+        archive.writestr("inner.zip", inner.getvalue())
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    entries = list(open_evidence(str(tmp_path / "outer.zip")))
+    with Runner(2, scratch=str(scratch)) as two:
+        done = list(two.run(enumerate(entries), _batch_and_scratch, None))
+    assert [p.result.path.rsplit("!/", 1)[-1] for p, _ in done] == ["inner.zip", "deep.txt"]
+    used = {Path(where).parent for _, where in done}
+    assert used == {scratch}
+    assert list(scratch.iterdir()) == []  # each worker removed its own folder on exit
+
+
 def test_runner_submit_runs_one_call_in_process_and_in_the_pool() -> None:
     for workers in (1, 2):
         with Runner(workers) as runner:

@@ -323,7 +323,7 @@ def ingest(
 
     batch: list[Processed] = []
     seen_files = seen_bytes = 0
-    with Runner(workers, cluster) as runner:
+    with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
         for item in runner.run(todo(), process_batch, pdq_mode):

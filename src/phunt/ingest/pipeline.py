@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from phunt.content.exif import read_exif
 from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry
 from phunt.sources.base import Entry
-from phunt.sources.locator import Locator
+from phunt.sources.locator import Locator, set_scratch_dir
 
 #: A batch for a worker closes at this many files...
 BATCH_FILES = 32
@@ -85,9 +85,15 @@ def process_batch(batch: list[tuple[int, Entry]], pdq_mode: str | None) -> list[
 class Runner:
     """Runs work on batches of entries somewhere and hands back results in order."""
 
-    def __init__(self, workers: int = 1, cluster: str | None = None) -> None:
+    def __init__(
+        self, workers: int = 1, cluster: str | None = None, scratch: str | None = None
+    ) -> None:
+        """``scratch`` is where local workers spool nested containers (Dask workers use
+        their own temporary folder: the path may not exist on their machines)."""
         self.workers = max(1, workers)
         self.cluster = cluster
+        # This process opens members too (probing for containers, or with no workers).
+        self._previous_scratch = set_scratch_dir(scratch)
         self._pool: ProcessPoolExecutor | None = None
         self._threads: ThreadPoolExecutor | None = None
         self._client: Any = None
@@ -97,7 +103,9 @@ class Runner:
             self._client = Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
             self.workers = max(1, sum(self._client.nthreads().values()))
         elif self.workers > 1:
-            self._pool = ProcessPoolExecutor(self.workers)
+            self._pool = ProcessPoolExecutor(
+                self.workers, initializer=set_scratch_dir, initargs=(scratch,)
+            )
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run one call on a worker (or, with no workers, on a thread of this process) and
@@ -136,6 +144,7 @@ class Runner:
             yield from window.popleft().result()
 
     def close(self) -> None:
+        set_scratch_dir(self._previous_scratch)
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
         if self._threads is not None:

@@ -103,9 +103,9 @@ class ContainerCache:
     is itself a member is first copied into this cache's scratch folder.
     """
 
-    def __init__(self, size: int = CACHE_SIZE) -> None:
+    def __init__(self, size: int = CACHE_SIZE, scratch_dir: str | None = None) -> None:
         self.size = max(1, size)
-        self.scratch = tempfile.mkdtemp(prefix="phunt-open-")
+        self.scratch = tempfile.mkdtemp(prefix="phunt-open-", dir=scratch_dir)
         self._open: OrderedDict[tuple[Locator, str], tuple[Source, str | None]] = OrderedDict()
         self._names = 0
 
@@ -172,6 +172,7 @@ class _PerThread(threading.local):
 
 
 _local = _PerThread()
+_scratch_dir: str | None = None
 _all: list[ContainerCache] = []
 _all_lock = threading.Lock()
 _all_pid = os.getpid()
@@ -186,9 +187,18 @@ def _cache() -> ContainerCache:
             if _all_pid != pid:  # inherited from the parent through fork: not ours
                 _all, _all_pid = [], pid
                 mp_util.Finalize(None, close_caches, exitpriority=10)
-            _local.cache, _local.pid = ContainerCache(), pid
+            _local.cache, _local.pid = ContainerCache(scratch_dir=_scratch_dir), pid
             _all.append(_local.cache)
     return _local.cache
+
+
+def set_scratch_dir(scratch_dir: str | None) -> str | None:
+    """Make the caches opened from now on in this process spool into a private folder
+    inside ``scratch_dir`` (``None``: the system temporary folder). Ingest's ``--scratch``
+    reaches pool workers through this, as their initializer. Returns the previous one."""
+    global _scratch_dir
+    previous, _scratch_dir = _scratch_dir, scratch_dir
+    return previous
 
 
 def close_caches() -> None:
