@@ -143,19 +143,29 @@ def test_evidence_untouched(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["msgstore.db"]
 
 
-def test_committed_wal_frames_are_read(tmp_path: Path) -> None:
-    source = tmp_path / "msgstore.db"
+def _late_note_in_wal(folder: Path) -> sqlite3.Connection:
+    """A copy of the fixture in ``folder`` with one committed message left in its -wal.
+
+    The writer stays open (closing it would checkpoint the WAL into the database).
+    """
+    source = folder / "msgstore.db"
     shutil.copyfile(DATA / "msgstore.db", source)
     writer = sqlite3.connect(source)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute(
+        "INSERT INTO message (_id, chat_row_id, from_me, key_id, sender_jid_row_id,"
+        " timestamp, message_type, text_data) VALUES (12, 1, 0, 'K12', 2, ?, 0, 'Late note')",
+        (1767588600000,),
+    )
+    writer.commit()
+    return writer
+
+
+def test_committed_wal_frames_are_read(tmp_path: Path) -> None:
+    source = tmp_path / "msgstore.db"
+    writer = _late_note_in_wal(tmp_path)
     try:
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.execute("PRAGMA wal_autocheckpoint=0")
-        writer.execute(
-            "INSERT INTO message (_id, chat_row_id, from_me, key_id, sender_jid_row_id,"
-            " timestamp, message_type, text_data) VALUES (12, 1, 0, 'K12', 2, ?, 0, 'Late note')",
-            (1767588600000,),
-        )
-        writer.commit()
         assert (tmp_path / "msgstore.db-wal").stat().st_size > 0
         export = WhatsAppMsgstoreParser().parse_path(source)
     finally:
@@ -189,17 +199,8 @@ def test_legacy_bad_row_is_a_warning() -> None:
 def test_database_wal_and_media_from_zip_members(tmp_path: Path) -> None:
     """A phone extraction zip: db, -wal and media are members; nothing is extracted."""
     source = tmp_path / "msgstore.db"
-    shutil.copyfile(DATA / "msgstore.db", source)
-    writer = sqlite3.connect(source)
+    writer = _late_note_in_wal(tmp_path)
     try:
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.execute("PRAGMA wal_autocheckpoint=0")
-        writer.execute(
-            "INSERT INTO message (_id, chat_row_id, from_me, key_id, sender_jid_row_id,"
-            " timestamp, message_type, text_data) VALUES (12, 1, 0, 'K12', 2, ?, 0, 'Late note')",
-            (1767588600000,),
-        )
-        writer.commit()
         extraction = tmp_path / "extraction.zip"
         with zipfile.ZipFile(extraction, "w") as archive:
             archive.write(source, "WhatsApp/Databases/msgstore.db")

@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import BinaryIO, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from phunt.chats.model import Attachment, Chat, ChatExport, Message, Platform
+from phunt.chats.model import Chat, ChatExport, Message, Platform
 from phunt.chats.source import ChatSource, FolderChatSource, NoCompanions
 from phunt.errors import UsageError, WrongFormat
-from phunt.hashing.crypto import Digests, digest_stream, sha256_stream
+from phunt.hashing.crypto import sha256_stream
 from phunt.registry import Registry
 
 DEFAULT_TZ = "Asia/Kolkata"
@@ -69,6 +69,10 @@ class ChatParser(ABC):
     platform: ClassVar[Platform]
     label: ClassVar[str]
     """What the format is called in "not a ..." messages."""
+    main_names: ClassVar[tuple[str, ...]] = ()
+    """Names of the main file in an export folder, in order of preference."""
+    yields_to: ClassVar[tuple[str, ...]] = ()
+    """Files whose presence in the folder marks another format's export."""
 
     @classmethod
     @abstractmethod
@@ -83,7 +87,9 @@ class ChatParser(ABC):
     @classmethod
     def main_file(cls, source: ChatSource) -> str | None:
         """The main file of an export folder, when the examiner names the folder."""
-        return None
+        if any(source.exists(other) for other in cls.yields_to):
+            return None
+        return next((n for n in cls.main_names if source.exists(n)), None)
 
     @abstractmethod
     def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
@@ -225,42 +231,6 @@ def zone(tz: str) -> ZoneInfo:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"unknown time zone {tz!r}") from None
-
-
-def hash_companion(source: ChatSource, name: str) -> Digests | None:
-    """Size and digests of the companion ``name``; None when absent or unreadable."""
-    try:
-        stream = source.open(name)
-        if stream is None:
-            return None
-        with stream:
-            return digest_stream(stream)
-    except (OSError, EOFError):
-        return None
-
-
-def present(
-    message_id: str,
-    file_name: str | None,
-    path: str,
-    mime: str | None,
-    digest: Digests,
-    platform_sha256: str | None = None,
-) -> Attachment:
-    """An attachment whose bytes were found and hashed."""
-    return Attachment(
-        message_id,
-        file_name,
-        path,
-        True,
-        present=True,
-        size=digest.size,
-        mime=mime,
-        md5=digest.md5,
-        sha1=digest.sha1,
-        sha256=digest.sha256,
-        platform_sha256=platform_sha256,
-    )
 
 
 def guess_mime(name: str | None) -> str | None:

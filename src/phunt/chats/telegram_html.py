@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from phunt.chats.base import ChatParser, ParseContext, register
-from phunt.chats.source import ChatSource
 from phunt.errors import InputError
 
 _MARKERS = ('class="page_wrap"', "Exported Data", 'class="history"')
@@ -29,15 +28,8 @@ class TelegramHtmlParser(ChatParser):
     name = "telegram-html"
     platform = "telegram"
     label = "Telegram HTML export"
-
-    @classmethod
-    def main_file(cls, source: ChatSource) -> str | None:
-        if source.exists("result.json"):
-            return None  # a JSON export that also has pages: the JSON parser takes it
-        for page in ("messages.html", "export_results.html"):
-            if source.exists(page):
-                return page
-        return None
+    main_names = ("messages.html", "export_results.html")
+    yields_to = ("result.json",)  # a JSON export that also has pages: the JSON parser's
 
     @classmethod
     def probe(cls, stream: BinaryIO, name: str) -> bool:

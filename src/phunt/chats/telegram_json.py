@@ -17,16 +17,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO, TextIO
 
 from phunt.chats import roles
-from phunt.chats.base import (
-    ChatParser,
-    ParseContext,
-    guess_mime,
-    hash_companion,
-    present,
-    register,
-)
+from phunt.chats.attachments import hash_companion, present
+from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
 from phunt.chats.model import Attachment, Chat, ChatKind, Message, Participant
-from phunt.chats.source import ChatSource
 from phunt.errors import CorruptInput
 from phunt.phones import to_e164
 
@@ -176,12 +169,8 @@ class TelegramJsonParser(ChatParser):
 
     name = "telegram-json"
     platform = "telegram"
-
     label = "Telegram JSON export (result.json)"
-
-    @classmethod
-    def main_file(cls, source: ChatSource) -> str | None:
-        return "result.json" if source.exists("result.json") else None
+    main_names = ("result.json",)
 
     @classmethod
     def probe(cls, stream: BinaryIO, name: str) -> bool:

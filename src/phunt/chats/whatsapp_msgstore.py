@@ -22,15 +22,8 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from phunt.chats import roles
-from phunt.chats.base import (
-    ChatParser,
-    MessageSink,
-    ParseContext,
-    guess_mime,
-    hash_companion,
-    present,
-    register,
-)
+from phunt.chats.attachments import hash_companion, present
+from phunt.chats.base import ChatParser, MessageSink, ParseContext, guess_mime, register
 from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant, RoleName
 from phunt.chats.source import ChatSource
 from phunt.chats.sqlite_schema import MAGIC, table_names
@@ -109,7 +102,6 @@ class WhatsAppMsgstoreParser(ChatParser):
 
     name = "whatsapp-msgstore"
     platform = "whatsapp"
-
     label = "WhatsApp msgstore.db (SQLite database)"
 
     @classmethod

@@ -19,14 +19,8 @@ from pathlib import PurePath
 from typing import IO, BinaryIO
 
 from phunt.chats import roles
-from phunt.chats.base import (
-    ChatParser,
-    ParseContext,
-    guess_mime,
-    hash_companion,
-    present,
-    register,
-)
+from phunt.chats.attachments import hash_companion, present
+from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
 from phunt.chats.model import Attachment, Chat, Message, Participant
 from phunt.chats.source import ChatSource, ZipChatSource
 from phunt.errors import CorruptInput, WrongFormat
@@ -128,7 +122,6 @@ class WhatsAppTextParser(ChatParser):
 
     name = "whatsapp-txt"
     platform = "whatsapp"
-
     label = "WhatsApp chat text export"
 
     @classmethod
