@@ -410,11 +410,9 @@ def export(
     form: str = "hashset",
 ) -> dict[str, Any]:
     """Write a version (without disabled entries) to ``out``; returns what the audit records."""
-    from phunt.hashsets.csv_list import write_csv
-    from phunt.hashsets.vics_writer import write_vics
+    from phunt.hashsets.writers import WRITERS
 
-    if fmt not in ("vics", "csv"):
-        raise UsageError(f"unknown export format {fmt!r} (choose from: vics, csv)")
+    writer = WRITERS.get(fmt)()
     hash_set = get_hash_set(session, name)
     v = _check_version(hash_set, version)
     if form not in ("hashset", "case"):
@@ -423,10 +421,7 @@ def export(
     portable = (entry for _row, entry in entries_of(session, name, v))
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8", newline="") as fh:
-        if fmt == "vics":
-            write_vics(portable, fh, form="case" if form == "case" else "hashset", metadata=meta)
-        else:
-            write_csv(portable, fh)
+        writer.write(portable, fh, form=form, metadata=meta)
     details = {
         "hash_set": name,
         "version": v,

@@ -17,6 +17,8 @@ from phunt.cli.common import (
     print_table,
     session_for,
 )
+from phunt.hashsets.vics_writer import VicsWriter
+from phunt.hashsets.writers import WRITERS
 
 app = typer.Typer(
     help="Hash sets: import versions, diff, disable, export, lookup.", no_args_is_help=True
@@ -179,7 +181,9 @@ def disable_command(
 def export_command(
     name: str,
     out: Annotated[str, typer.Option("--out", help="File to write.")],
-    export_format: Annotated[str, typer.Option("--format", help="vics or csv.")] = "vics",
+    export_format: Annotated[
+        str, typer.Option("--format", help=f"One of: {', '.join(WRITERS.names())}.")
+    ] = VicsWriter.name,
     version: Annotated[int | None, typer.Option(help="Default: current.")] = None,
     form: Annotated[str, typer.Option(help="VICS form: hashset or case.")] = "hashset",
     home: HomeOpt = None,
