@@ -24,14 +24,14 @@ from sqlalchemy import select
 
 from phunt.audit.log import verify
 from phunt.cases.case_files import add_suspect, arrest_suspect, open_case
-from phunt.cases.db import Database
 from phunt.cases.devices import add_device, log_custody
 from phunt.cases.hashset_store import import_hash_list
-from phunt.cases.ingest_models import EvidenceFile, FileMatch
 from phunt.cases.operations import add_raid, create_operation
 from phunt.cases.stats import operation_stats, totals
 from phunt.ingest.job import ingest
 from phunt.ingest.pipeline import default_workers
+from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile, FileMatch
 
 RAIDS = [
     ("Ernakulam", "Kakkanad, flat 4B"),

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from phunt.audit import log as audit
-from phunt.cases.db import Database
-from phunt.cases.models import AuditHead, AuditRecord
+from phunt.schema.audit import AuditHead, AuditRecord
+from phunt.schema.db import Database
 
 
 def _fill(database: Database, n: int = 6) -> None:

@@ -24,14 +24,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from phunt.cases.chat_models import (
+from phunt.schema.cases import Case, Device
+from phunt.schema.chats import (
     ChatAttachment,
     ChatMessage,
     ChatParticipant,
     ChatRecord,
     ChatRole,
 )
-from phunt.cases.models import Case, Device
 
 GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
 ADMIN_ROLES = ("creator", "admin")

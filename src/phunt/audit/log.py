@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from phunt.cases.models import AuditHead, AuditRecord
-from phunt.cases.types import utcnow
+from phunt.schema.audit import AuditHead, AuditRecord
+from phunt.schema.types import utcnow
 
 GENESIS = "0" * 64
 

@@ -20,7 +20,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from phunt.audit import log as audit
-from phunt.cases.chat_models import (
+from phunt.cases.devices import get_device
+from phunt.errors import NotFoundError, UsageError, WrongFormat
+from phunt.schema.cases import Device, Suspect
+from phunt.schema.chats import (
     ChatAttachment,
     ChatImport,
     ChatKeywordHit,
@@ -30,9 +33,6 @@ from phunt.cases.chat_models import (
     ChatRecord,
     ChatRole,
 )
-from phunt.cases.devices import get_device
-from phunt.cases.models import Device, Suspect
-from phunt.errors import NotFoundError, UsageError, WrongFormat
 
 if TYPE_CHECKING:
     from phunt.chats.keywords import Watchlist

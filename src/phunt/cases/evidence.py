@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from phunt.cases.devices import get_device
-from phunt.cases.ingest_models import EvidenceFile, FileMatch, IngestJob
+from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 
 
 def list_jobs(session: Session, device: str | None = None) -> list[IngestJob]:

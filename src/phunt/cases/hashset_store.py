@@ -19,7 +19,10 @@ from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from phunt.audit import log as audit
-from phunt.cases.hashset_models import (
+from phunt.errors import NotFoundError, UsageError
+from phunt.hashing.crypto import sha256_file
+from phunt.hashsets.base import Category, HashEntry
+from phunt.schema.hashsets import (
     HASHSET_KINDS,
     HashSet,
     HashSetEntry,
@@ -27,10 +30,7 @@ from phunt.cases.hashset_models import (
     HashSetVersion,
     HashValue,
 )
-from phunt.cases.types import utcnow
-from phunt.errors import NotFoundError, UsageError
-from phunt.hashing.crypto import sha256_file
-from phunt.hashsets.base import Category, HashEntry
+from phunt.schema.types import utcnow
 
 BATCH = 5000
 LOOKUP_MAX = 128

@@ -49,8 +49,8 @@ def show_log(
     """List audit records, oldest first."""
     from sqlalchemy import select
 
-    from phunt.cases.models import AuditRecord
-    from phunt.cases.records import as_dict
+    from phunt.schema.audit import AuditRecord
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         query = select(AuditRecord).order_by(AuditRecord.seq.desc() if limit else AuditRecord.seq)

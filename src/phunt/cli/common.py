@@ -46,7 +46,7 @@ def settings(home: str | None, db: str | None) -> Settings:
 @contextmanager
 def session_for(home: str | None, db: str | None) -> Iterator[tuple[Session, Settings]]:
     """Open the database (migrating it if needed) and yield a committing session."""
-    from phunt.cases.db import Database
+    from phunt.schema.db import Database
 
     cfg = settings(home, db)
     database = Database(cfg.database_url)
@@ -59,7 +59,7 @@ def session_for(home: str | None, db: str | None) -> Iterator[tuple[Session, Set
 
 def parse_time(text: str | None, cfg: Settings) -> datetime:
     """An ISO 8601 time; without a zone it is read in the unit's time zone. None means now."""
-    from phunt.cases.types import utcnow
+    from phunt.schema.types import utcnow
 
     if text is None:
         return utcnow()

@@ -29,7 +29,7 @@ def files_command(
 ) -> None:
     """List the files ingested for a device, in the order the source listed them."""
     from phunt.cases.evidence import list_files
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = [

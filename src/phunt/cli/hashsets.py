@@ -69,7 +69,7 @@ def import_command(
 def list_command(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """List hash sets with their current version."""
     from phunt.cases.hashset_store import list_hash_sets, versions
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = []
@@ -97,7 +97,7 @@ def show_command(
 ) -> None:
     """Show a hash set and the history of its versions."""
     from phunt.cases.hashset_store import get_hash_set, versions
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         hs = get_hash_set(session, name)
@@ -168,7 +168,7 @@ def disable_command(
 ) -> None:
     """Disable an entry as a false positive (kept, audited, no longer matched)."""
     from phunt.cases.hashset_store import disable_entry
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         out = as_dict(disable_entry(session, name, entry, reason), cfg.timezone)

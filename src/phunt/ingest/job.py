@@ -19,16 +19,16 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from phunt.audit import log as audit
-from phunt.cases.db import Database
 from phunt.cases.devices import get_device
-from phunt.cases.ingest_models import EvidenceFile, FileMatch, IngestJob
-from phunt.cases.types import utcnow
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
 from phunt.ingest.hasher import FileResult
 from phunt.ingest.pipeline import Processed, Runner, Task, make_task
 from phunt.ingest.scan import load_hash_sets
 from phunt.matching.engine import Hit, MatchEngine
+from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
+from phunt.schema.types import utcnow
 from phunt.sources.base import Entry
 
 BATCH = 200
