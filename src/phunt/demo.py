@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from phunt.audit.log import verify
+from phunt.audit.store import verify
 from phunt.cases.case_files import add_suspect, arrest_suspect, open_case
 from phunt.cases.devices import add_device, log_custody
 from phunt.cases.hashset_store import import_hash_list

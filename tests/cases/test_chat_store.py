@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from phunt.audit.log import verify
+from phunt.audit.store import verify
 from phunt.cases import chat_store, hashset_store
 from phunt.cases.case_files import add_suspect, open_case
 from phunt.cases.devices import add_device

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from phunt.audit.log import verify
+from phunt.audit.store import verify
 from phunt.cases import hashset_store as store
 from phunt.errors import NotFoundError, UsageError
 from phunt.schema.audit import AuditRecord

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from phunt.audit.log import verify
+from phunt.audit.store import verify
 from phunt.cases.devices import add_device
 from phunt.cases.hashset_store import import_hash_list
 from phunt.errors import UsageError

@@ -18,7 +18,7 @@ import networkx as nx
 from sqlalchemy.orm import Session
 
 from phunt.analysis.people import ADMIN_ROLES, Network, build_network
-from phunt.audit import log as audit
+from phunt.audit import store as audit
 from phunt.errors import UsageError
 
 GraphFormat = Literal["graphml", "gexf"]

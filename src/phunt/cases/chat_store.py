@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
+from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError, WrongFormat
 from phunt.schema.cases import Device, Suspect

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
+from phunt.audit import store as audit
 from phunt.cases.case_files import get_case, get_suspect
 from phunt.cases.operations import get_raid
 from phunt.errors import NotFoundError, UsageError

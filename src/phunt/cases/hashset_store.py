@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
+from phunt.audit import store as audit
 from phunt.errors import NotFoundError, UsageError
 from phunt.hashing.crypto import sha256_file
 from phunt.hashsets.base import Category, HashEntry

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
+from phunt.audit import store as audit
 from phunt.errors import NotFoundError, UsageError
 from phunt.schema.cases import District, Operation, Raid
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
+from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file

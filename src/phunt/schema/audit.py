@@ -12,7 +12,7 @@ from phunt.schema.base import Base
 
 
 class AuditRecord(Base):
-    """One entry of the hash-chained audit log (see ``phunt.audit.log``)."""
+    """One entry of the hash-chained audit log (see ``phunt.audit.store``)."""
 
     __tablename__ = "audit_record"
 
