@@ -25,9 +25,9 @@ from sqlalchemy import select
 from phunt.audit.store import verify
 from phunt.cases.case_files import add_suspect, arrest_suspect, open_case
 from phunt.cases.devices import add_device, log_custody
-from phunt.cases.hashset_store import import_hash_list
 from phunt.cases.operations import add_raid, create_operation
 from phunt.cases.stats import operation_stats, totals
+from phunt.hashsets.store import import_hash_list
 from phunt.ingest.job import ingest
 from phunt.ingest.pipeline import default_workers
 from phunt.schema.db import Database

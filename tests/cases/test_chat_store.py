@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from phunt.audit.store import verify
-from phunt.cases import chat_store, hashset_store
+from phunt.cases import chat_store
 from phunt.cases.case_files import add_suspect, open_case
 from phunt.cases.devices import add_device
 from phunt.chats.keywords import Watchlist
 from phunt.errors import CorruptInput, NotFoundError, UsageError
+from phunt.hashsets import store as hashset_store
 from phunt.schema.audit import AuditRecord
 from phunt.schema.chats import ChatImport, ChatMediaMatch, ChatMessage, ChatParticipant
 from phunt.schema.db import Database

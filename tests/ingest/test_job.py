@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from phunt.audit.store import verify
 from phunt.cases.devices import add_device
-from phunt.cases.hashset_store import import_hash_list
 from phunt.errors import UsageError
+from phunt.hashsets.store import import_hash_list
 from phunt.ingest.job import ingest
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database

@@ -90,7 +90,7 @@ def _owner_phone(session: Session, device: Device, given: str | None) -> str | N
 
 
 def _load_engine(session: Session) -> MatchEngine | None:
-    from phunt.ingest.scan import load_hash_sets
+    from phunt.hashsets.store import load_hash_sets
     from phunt.matching.engine import MatchEngine
 
     engine = MatchEngine()

@@ -43,7 +43,7 @@ def import_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a list file as the next version of a hash set."""
-    from phunt.cases.hashset_store import import_hash_list
+    from phunt.hashsets.store import import_hash_list
 
     with session_for(home, db) as (session, _cfg):
         result = import_hash_list(
@@ -68,7 +68,7 @@ def import_command(
 @app.command("list")
 def list_command(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """List hash sets with their current version."""
-    from phunt.cases.hashset_store import list_hash_sets, versions
+    from phunt.hashsets.store import list_hash_sets, versions
     from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
@@ -96,7 +96,7 @@ def show_command(
     name: str, home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Show a hash set and the history of its versions."""
-    from phunt.cases.hashset_store import get_hash_set, versions
+    from phunt.hashsets.store import get_hash_set, versions
     from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
@@ -141,7 +141,7 @@ def diff_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Entries added and removed between two versions."""
-    from phunt.cases.hashset_store import diff, get_hash_set
+    from phunt.hashsets.store import diff, get_hash_set
 
     with session_for(home, db) as (session, _cfg):
         current = get_hash_set(session, name).current_version
@@ -167,7 +167,7 @@ def disable_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Disable an entry as a false positive (kept, audited, no longer matched)."""
-    from phunt.cases.hashset_store import disable_entry
+    from phunt.hashsets.store import disable_entry
     from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
@@ -187,7 +187,7 @@ def export_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Export a version (without disabled entries) to share with another agency."""
-    from phunt.cases.hashset_store import export
+    from phunt.hashsets.store import export
 
     with session_for(home, db) as (session, _cfg):
         details = export(session, name, out, fmt=export_format, version=version, form=form)

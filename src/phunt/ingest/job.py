@@ -22,9 +22,9 @@ from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
+from phunt.hashsets.store import load_hash_sets
 from phunt.ingest.hasher import FileResult
 from phunt.ingest.pipeline import Processed, Runner, Task, make_task
-from phunt.ingest.scan import load_hash_sets
 from phunt.matching.engine import Hit, MatchEngine
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob

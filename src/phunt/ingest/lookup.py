@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from phunt.ingest.scan import load_hash_sets
+from phunt.hashsets.store import load_hash_sets
 from phunt.matching.engine import MatchEngine
 
 _HEX = re.compile(r"[0-9a-f]+")

@@ -1,4 +1,4 @@
-"""Governed hash sets: import as versions, diff, disable false positives, export.
+"""The hash-sets store: import lists as versions, diff, disable false positives, export, load.
 
 Every import records the list file's SHA-256 and what changed since the previous version;
 every import, disable and export is written to the audit log in the same transaction.
@@ -10,10 +10,10 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ from phunt.schema.hashsets import (
     HashValue,
 )
 from phunt.schema.types import utcnow
+
+if TYPE_CHECKING:
+    from phunt.matching.engine import MatchEngine
 
 BATCH = 5000
 LOOKUP_MAX = 128
@@ -437,3 +440,15 @@ def export(
     }
     audit.append(session, "hashset.export", "hash_set", hash_set.id, details)
     return details
+
+
+def load_hash_sets(engine: MatchEngine, session: Session, names: Iterable[str] | None) -> int:
+    """Load the current version of hash sets (all when ``names`` is None), enabled entries."""
+    sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
+    total = 0
+    for hs in sets:
+        if hs.current_version == 0:
+            continue
+        pairs = matchable_entries(session, hs.name)
+        total += engine.add(hs.name, hs.kind, pairs, version=hs.current_version)
+    return total

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from phunt.audit.store import verify
-from phunt.cases import hashset_store as store
 from phunt.errors import NotFoundError, UsageError
+from phunt.hashsets import store
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
 from test_lib import TEST_DATA
