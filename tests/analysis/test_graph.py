@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from phunt.analysis.graph import build_graph, export_graph
 from phunt.analysis.people import build_network
-from phunt.cases import chat_store
 from phunt.cases.devices import add_device
+from phunt.chats import store as chat_store
 from phunt.errors import UsageError
 from phunt.hashsets import store as hashset_store
 from phunt.schema.audit import AuditRecord

@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from phunt.analysis.people import WEIGHTS, build_network, rank_people
-from phunt.cases import chat_store
 from phunt.cases.case_files import open_case
 from phunt.cases.devices import add_device
+from phunt.chats import store as chat_store
 from phunt.hashsets import store as hashset_store
 from phunt.schema.chats import ChatImport, ChatParticipant, ChatRecord
 from phunt.schema.db import Database

@@ -270,7 +270,7 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
 
     One damaged export is recorded with its error and the others still import.
     """
-    from phunt.cases.chat_store import find_chat_sources, import_export
+    from phunt.chats.store import find_chat_sources, import_export
     from phunt.errors import InputError, UsageError
 
     with db.session() as s:

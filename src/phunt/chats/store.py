@@ -1,4 +1,4 @@
-"""Chats in the case database: import a parsed export from a device, then query it.
+"""The chats store: import a parsed export from a device into the case database, then query it.
 
 An import streams messages from the parser into the database in batches (bounded memory
 for exports of millions of messages), matches every attachment's hashes against the hash

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from phunt.audit.store import verify
-from phunt.cases import chat_store
 from phunt.cases.case_files import add_suspect, open_case
 from phunt.cases.devices import add_device
+from phunt.chats import store as chat_store
 from phunt.chats.keywords import Watchlist
 from phunt.errors import CorruptInput, NotFoundError, UsageError
 from phunt.hashsets import store as hashset_store
