@@ -18,9 +18,8 @@ import typer
 from phunt.errors import UsageError
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from phunt.config import Settings
+    from phunt.schema.db import Session
 
 HomeOpt = Annotated[
     str | None,
