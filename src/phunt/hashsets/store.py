@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -32,11 +32,23 @@ from phunt.schema.hashsets import (
 )
 from phunt.schema.types import utcnow
 
-if TYPE_CHECKING:
-    from phunt.matching.engine import MatchEngine
-
 BATCH = 5000
 LOOKUP_MAX = 128
+
+
+class EntrySink(Protocol):
+    """What :func:`load_hash_sets` fills: the match engine, named by what it must do.
+
+    The store does not import the matching package, which imports this one's readers.
+    """
+
+    def add(
+        self,
+        list_name: str,
+        list_kind: str,
+        entries: Iterable[tuple[int, HashEntry]],
+        version: int | None = None,
+    ) -> int: ...
 
 
 def fingerprint(entry: HashEntry) -> str:
@@ -442,7 +454,7 @@ def export(
     return details
 
 
-def load_hash_sets(engine: MatchEngine, session: Session, names: Iterable[str] | None) -> int:
+def load_hash_sets(engine: EntrySink, session: Session, names: Iterable[str] | None) -> int:
     """Load the current version of hash sets (all when ``names`` is None), enabled entries."""
     sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
     total = 0
