@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError, WrongFormat
+from phunt.hashsets.store import load_hash_sets
+from phunt.matching.engine import MatchEngine
 from phunt.schema.cases import Device, Suspect
 from phunt.schema.chats import (
     ChatAttachment,
@@ -37,7 +39,7 @@ from phunt.schema.chats import (
 if TYPE_CHECKING:
     from phunt.chats.keywords import Watchlist
     from phunt.chats.model import Attachment, Chat, ChatExport, Message, Participant
-    from phunt.matching.engine import Hit, MatchEngine
+    from phunt.matching.engine import Hit
 
 BATCH = 2000
 GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
@@ -90,9 +92,6 @@ def _owner_phone(session: Session, device: Device, given: str | None) -> str | N
 
 
 def _load_engine(session: Session) -> MatchEngine | None:
-    from phunt.hashsets.store import load_hash_sets
-    from phunt.matching.engine import MatchEngine
-
     engine = MatchEngine()
     return engine if load_hash_sets(engine, session, None) else None
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
-from phunt.errors import UsageError
+from phunt.chats.store import find_chat_sources, import_export
+from phunt.errors import InputError, UsageError
 from phunt.hashing.crypto import sha256_file
 from phunt.hashsets.store import load_hash_sets
 from phunt.ingest import store
@@ -218,9 +219,6 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
 
     One damaged export is recorded with its error and the others still import.
     """
-    from phunt.chats.store import find_chat_sources, import_export
-    from phunt.errors import InputError, UsageError
-
     with db.session() as s:
         paths = [p for p in store.readable_paths(s, job_id) if "!/" not in p and os.path.isfile(p)]
         folders = sorted({os.path.dirname(p) for p in paths})
