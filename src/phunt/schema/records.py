@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from phunt.cases.models import Base
+from phunt.schema.base import Base
 
 
 def as_dict(row: Base, tz: tzinfo | None = None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Governed hash sets: import as versions, diff, disable false positives, export.
+"""The hash-sets store: import lists as versions, diff, disable false positives, export, load.
 
 Every import records the list file's SHA-256 and what changed since the previous version;
 every import, disable and export is written to the audit log in the same transaction.
@@ -10,16 +10,19 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
-from phunt.cases.hashset_models import (
+from phunt.audit import store as audit
+from phunt.errors import NotFoundError, UsageError
+from phunt.hashing.crypto import sha256_file
+from phunt.hashsets.base import Category, HashEntry
+from phunt.schema.hashsets import (
     HASHSET_KINDS,
     HashSet,
     HashSetEntry,
@@ -27,13 +30,25 @@ from phunt.cases.hashset_models import (
     HashSetVersion,
     HashValue,
 )
-from phunt.cases.types import utcnow
-from phunt.errors import NotFoundError, UsageError
-from phunt.hashing.crypto import sha256_file
-from phunt.hashsets.base import Category, HashEntry
+from phunt.schema.types import utcnow
 
 BATCH = 5000
 LOOKUP_MAX = 128
+
+
+class EntrySink(Protocol):
+    """What :func:`load_hash_sets` fills: the match engine, named by what it must do.
+
+    The store does not import the matching package, which imports this one's readers.
+    """
+
+    def add(
+        self,
+        list_name: str,
+        list_kind: str,
+        entries: Iterable[tuple[int, HashEntry]],
+        version: int | None = None,
+    ) -> int: ...
 
 
 def fingerprint(entry: HashEntry) -> str:
@@ -432,3 +447,15 @@ def export(
     }
     audit.append(session, "hashset.export", "hash_set", hash_set.id, details)
     return details
+
+
+def load_hash_sets(engine: EntrySink, session: Session, names: Iterable[str] | None) -> int:
+    """Load the current version of hash sets (all when ``names`` is None), enabled entries."""
+    sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
+    total = 0
+    for hs in sets:
+        if hs.current_version == 0:
+            continue
+        pairs = matchable_entries(session, hs.name)
+        total += engine.add(hs.name, hs.kind, pairs, version=hs.current_version)
+    return total

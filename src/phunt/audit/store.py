@@ -1,4 +1,4 @@
-"""Append to and verify the hash-chained audit log.
+"""The audit log's store: append to, list and verify the hash-chained records.
 
 Each record stores SHA-256 over its canonical JSON (time, actor, action, object, details
 and the previous record's hash), so changing, removing, inserting or reordering records
@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from phunt.cases.models import AuditHead, AuditRecord
-from phunt.cases.types import utcnow
+from phunt.schema.audit import AuditHead, AuditRecord
+from phunt.schema.types import utcnow
 
 GENESIS = "0" * 64
 
@@ -105,6 +105,17 @@ def append(
         head.seq, head.hash = rec.seq, digest
     session.flush()
     return rec
+
+
+def list_records(session: Session, limit: int = 0) -> list[AuditRecord]:
+    """Records oldest first; with ``limit``, only the newest ``limit`` of them."""
+    query = select(AuditRecord).order_by(AuditRecord.seq.desc() if limit else AuditRecord.seq)
+    if limit:
+        query = query.limit(limit)
+    records = list(session.scalars(query))
+    if limit:
+        records.reverse()
+    return records
 
 
 @dataclass(frozen=True)

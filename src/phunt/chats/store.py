@@ -1,4 +1,4 @@
-"""Chats in the case database: import a parsed export from a device, then query it.
+"""The chats store: import a parsed export from a device into the case database, then query it.
 
 An import streams messages from the parser into the database in batches (bounded memory
 for exports of millions of messages), matches every attachment's hashes against the hash
@@ -19,8 +19,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
-from phunt.cases.chat_models import (
+from phunt.audit import store as audit
+from phunt.cases.devices import get_device
+from phunt.errors import NotFoundError, UsageError, WrongFormat
+from phunt.hashsets.store import load_hash_sets
+from phunt.matching.engine import MatchEngine
+from phunt.schema.cases import Device, Suspect
+from phunt.schema.chats import (
     ChatAttachment,
     ChatImport,
     ChatKeywordHit,
@@ -30,14 +35,11 @@ from phunt.cases.chat_models import (
     ChatRecord,
     ChatRole,
 )
-from phunt.cases.devices import get_device
-from phunt.cases.models import Device, Suspect
-from phunt.errors import NotFoundError, UsageError, WrongFormat
 
 if TYPE_CHECKING:
     from phunt.chats.keywords import Watchlist
     from phunt.chats.model import Attachment, Chat, ChatExport, Message, Participant
-    from phunt.matching.engine import Hit, MatchEngine
+    from phunt.matching.engine import Hit
 
 BATCH = 2000
 GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
@@ -90,9 +92,6 @@ def _owner_phone(session: Session, device: Device, given: str | None) -> str | N
 
 
 def _load_engine(session: Session) -> MatchEngine | None:
-    from phunt.ingest.scan import load_hash_sets
-    from phunt.matching.engine import MatchEngine
-
     engine = MatchEngine()
     return engine if load_hash_sets(engine, session, None) else None
 

@@ -1,26 +1,14 @@
-"""SQLAlchemy models of the case database.
-
-The schema itself is owned by the Alembic migrations in ``cases/migrations``; a test
-checks that these models and the migrations agree.
-"""
+"""Models of the cases domain: operations, districts, raids, cases, suspects, devices, custody."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from phunt.cases.types import UTCDateTime, utcnow
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from phunt.schema.base import Base
+from phunt.schema.types import utcnow
 
 DEVICE_KINDS = (
     "mobile phone",
@@ -32,11 +20,6 @@ DEVICE_KINDS = (
     "other",
 )
 CUSTODY_ACTIONS = ("seized", "transferred", "received", "imaged", "examined", "returned")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
 
 
 class Operation(Base):
@@ -127,32 +110,3 @@ class CustodyEvent(Base):
     at: Mapped[datetime]
     action: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
-
-
-class AuditRecord(Base):
-    """One entry of the hash-chained audit log (see ``phunt.audit.log``)."""
-
-    __tablename__ = "audit_record"
-
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[datetime]
-    actor: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(100))
-    object_type: Mapped[str] = mapped_column(String(100))
-    object_id: Mapped[str] = mapped_column(String(200))
-    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
-
-
-class AuditHead(Base):
-    """The newest audit record's number and hash: catches deletion of the chain's tail."""
-
-    __tablename__ = "audit_head"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-Index("ix_audit_record_object", AuditRecord.object_type, AuditRecord.object_id)

@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import delete, select, update
 
-from phunt.audit import log as audit
-from phunt.cases.db import Database
-from phunt.cases.models import AuditHead, AuditRecord
+from phunt.audit import store as audit
+from phunt.schema.audit import AuditHead, AuditRecord
+from phunt.schema.db import Database
 
 
 def _fill(database: Database, n: int = 6) -> None:
@@ -28,6 +28,13 @@ def test_intact_chain_verifies(database: Database) -> None:
     _fill(database)
     verdict = _verify(database)
     assert verdict.ok and verdict.records == 6 and verdict.first_bad is None
+
+
+def test_list_records_oldest_first_and_newest_limit(database: Database) -> None:
+    _fill(database)
+    with database.session() as s:
+        assert [r.seq for r in audit.list_records(s)] == [1, 2, 3, 4, 5, 6]
+        assert [r.seq for r in audit.list_records(s, limit=2)] == [5, 6]
 
 
 def test_empty_log_verifies(database: Database) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import phunt.cases.types
+import phunt.schema.types
 
 revision = "0003"
 down_revision = "0002"
@@ -32,8 +32,8 @@ def upgrade() -> None:
         sa.Column("source_size", sa.BigInteger(), nullable=True),
         sa.Column("manifest_sha256", sa.String(length=64), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("started_at", phunt.cases.types.UTCDateTime(), nullable=False),
-        sa.Column("finished_at", phunt.cases.types.UTCDateTime(), nullable=True),
+        sa.Column("started_at", phunt.schema.types.UTCDateTime(), nullable=False),
+        sa.Column("finished_at", phunt.schema.types.UTCDateTime(), nullable=True),
         sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("verification", sa.JSON(), nullable=False),
         sa.Column("files", sa.Integer(), nullable=False),
@@ -56,10 +56,10 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=True),
-        sa.Column("modified", phunt.cases.types.UTCDateTime(), nullable=True),
-        sa.Column("accessed", phunt.cases.types.UTCDateTime(), nullable=True),
-        sa.Column("changed", phunt.cases.types.UTCDateTime(), nullable=True),
-        sa.Column("created", phunt.cases.types.UTCDateTime(), nullable=True),
+        sa.Column("modified", phunt.schema.types.UTCDateTime(), nullable=True),
+        sa.Column("accessed", phunt.schema.types.UTCDateTime(), nullable=True),
+        sa.Column("changed", phunt.schema.types.UTCDateTime(), nullable=True),
+        sa.Column("created", phunt.schema.types.UTCDateTime(), nullable=True),
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("md5", sa.String(length=32), nullable=True),
         sa.Column("sha1", sa.String(length=40), nullable=True),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import phunt.cases.types
+import phunt.schema.types
 
 KERALA_DISTRICTS = (
     "Thiruvananthapuram",
@@ -49,7 +49,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_record",
         sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("action", sa.String(length=100), nullable=False),
         sa.Column("object_type", sa.String(length=100), nullable=False),
@@ -76,7 +76,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("created_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_operation")),
         sa.UniqueConstraint("name", name=op.f("uq_operation_name")),
     )
@@ -86,9 +86,9 @@ def upgrade() -> None:
         sa.Column("operation_id", sa.Integer(), nullable=False),
         sa.Column("district_id", sa.Integer(), nullable=False),
         sa.Column("location", sa.Text(), nullable=False),
-        sa.Column("raided_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("raided_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.Column("team_lead", sa.String(length=200), nullable=False),
-        sa.Column("created_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["district_id"], ["district.id"], name=op.f("fk_raid_district_id_district")
         ),
@@ -110,7 +110,7 @@ def upgrade() -> None:
         sa.Column("operation_id", sa.Integer(), nullable=True),
         sa.Column("raid_id", sa.Integer(), nullable=True),
         sa.Column("statutes", sa.JSON(), nullable=False),
-        sa.Column("opened_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("opened_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["district_id"], ["district.id"], name=op.f("fk_case_file_district_id_district")
         ),
@@ -136,8 +136,8 @@ def upgrade() -> None:
         sa.Column("aliases", sa.JSON(), nullable=False),
         sa.Column("phones", sa.JSON(), nullable=False),
         sa.Column("handles", sa.JSON(), nullable=False),
-        sa.Column("arrested_at", phunt.cases.types.UTCDateTime(), nullable=True),
-        sa.Column("created_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("arrested_at", phunt.schema.types.UTCDateTime(), nullable=True),
+        sa.Column("created_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case_file.id"], name=op.f("fk_suspect_case_id_case_file")
         ),
@@ -158,7 +158,7 @@ def upgrade() -> None:
         sa.Column("raid_id", sa.Integer(), nullable=True),
         sa.Column("suspect_id", sa.Integer(), nullable=True),
         sa.Column("case_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case_file.id"], name=op.f("fk_device_case_id_case_file")
         ),
@@ -179,7 +179,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("device_id", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
-        sa.Column("at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(

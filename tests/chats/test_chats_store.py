@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from phunt.audit.log import verify
-from phunt.cases import chat_store, hashset_store
+from phunt.audit.store import verify
 from phunt.cases.case_files import add_suspect, open_case
-from phunt.cases.chat_models import ChatImport, ChatMediaMatch, ChatMessage, ChatParticipant
-from phunt.cases.db import Database
 from phunt.cases.devices import add_device
-from phunt.cases.models import AuditRecord
+from phunt.chats import store as chat_store
 from phunt.chats.keywords import Watchlist
 from phunt.errors import CorruptInput, NotFoundError, UsageError
+from phunt.hashsets import store as hashset_store
+from phunt.schema.audit import AuditRecord
+from phunt.schema.chats import ChatImport, ChatMediaMatch, ChatMessage, ChatParticipant
+from phunt.schema.db import Database
 from test_lib import TEST_DATA
 
 DEVICES = TEST_DATA / "chats_devices"

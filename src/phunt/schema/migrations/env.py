@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from phunt.cases.schema import metadata
+from phunt.schema.metadata import metadata
 
 config = context.config
 engine = config.attributes["engine"]

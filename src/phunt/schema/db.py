@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as Session  # re-exported: the type services pass on
+from sqlalchemy.orm import sessionmaker
 
 from phunt.errors import StorageError
 

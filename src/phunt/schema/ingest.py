@@ -21,8 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from phunt.cases.models import Base
-from phunt.cases.types import utcnow
+from phunt.schema.base import Base
+from phunt.schema.types import utcnow
 
 
 class IngestJob(Base):

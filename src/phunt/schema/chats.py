@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from phunt.cases.models import Base
-from phunt.cases.types import utcnow
+from phunt.schema.base import Base
+from phunt.schema.types import utcnow
 
 
 class ChatImport(Base):

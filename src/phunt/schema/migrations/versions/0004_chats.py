@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import phunt.cases.types
+import phunt.schema.types
 
 revision = "0004"
 down_revision = "0003"
@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("platform", sa.String(length=20), nullable=False),
         sa.Column("format", sa.String(length=40), nullable=False),
         sa.Column("owner_phone", sa.String(length=20), nullable=True),
-        sa.Column("imported_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("imported_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.Column("imported_by", sa.String(length=200), nullable=False),
         sa.Column("chats", sa.Integer(), nullable=False),
         sa.Column("messages", sa.Integer(), nullable=False),
@@ -61,8 +61,8 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("raw_kind", sa.String(length=40), nullable=True),
         sa.Column("message_count", sa.Integer(), nullable=False),
-        sa.Column("first_time", phunt.cases.types.UTCDateTime(), nullable=True),
-        sa.Column("last_time", phunt.cases.types.UTCDateTime(), nullable=True),
+        sa.Column("first_time", phunt.schema.types.UTCDateTime(), nullable=True),
+        sa.Column("last_time", phunt.schema.types.UTCDateTime(), nullable=True),
         sa.Column("known_bad", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["device_id"], ["device.id"], name=op.f("fk_chat_device_id_device")
@@ -82,7 +82,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("chat_id", sa.Integer(), nullable=False),
         sa.Column("platform_message_id", sa.String(length=100), nullable=False),
-        sa.Column("sent_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.Column("utc_offset_minutes", sa.Integer(), nullable=True),
         sa.Column("offset_assumed", sa.Boolean(), nullable=False),
         sa.Column("sender_key", sa.String(length=200), nullable=True),
@@ -204,8 +204,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("first_seen", phunt.cases.types.UTCDateTime(), nullable=True),
-        sa.Column("last_seen", phunt.cases.types.UTCDateTime(), nullable=True),
+        sa.Column("first_seen", phunt.schema.types.UTCDateTime(), nullable=True),
+        sa.Column("last_seen", phunt.schema.types.UTCDateTime(), nullable=True),
         sa.Column("evidence", sa.Text(), nullable=False),
         sa.Column("inferred", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from phunt.audit.log import verify
-from phunt.cases import hashset_store as store
-from phunt.cases.db import Database
-from phunt.cases.models import AuditRecord
+from phunt.audit.store import verify
 from phunt.errors import NotFoundError, UsageError
+from phunt.hashsets import store
+from phunt.schema.audit import AuditRecord
+from phunt.schema.db import Database
 from test_lib import TEST_DATA
 
 H = [hashlib.md5(f"file {i}".encode()).hexdigest() for i in range(6)]

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from phunt.cases.models import Base
-from phunt.cases.types import utcnow
+from phunt.schema.base import Base
+from phunt.schema.types import utcnow
 
 HASHSET_KINDS = ("known-bad", "known-good", "alert")
 

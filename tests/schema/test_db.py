@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from phunt.cases.db import Database, current_revision, head_revision, make_engine, upgrade
-from phunt.cases.schema import metadata
+from phunt.schema.db import Database, current_revision, head_revision, make_engine, upgrade
+from phunt.schema.metadata import metadata
 
 
 def test_upgrade_from_empty_reaches_head(db_url: str) -> None:
@@ -39,7 +39,7 @@ def test_models_and_migrations_agree(db_url: str) -> None:
 def test_downgrade_to_base_and_back(db_url: str) -> None:
     from alembic import command
 
-    from phunt.cases.db import _alembic_config
+    from phunt.schema.db import _alembic_config
 
     engine = make_engine(db_url)
     try:
@@ -72,7 +72,7 @@ def test_sqlite_uses_wal(tmp_path: object) -> None:
 def test_head_revision_agrees_with_alembic() -> None:
     from alembic.script import ScriptDirectory
 
-    from phunt.cases.db import _alembic_config
+    from phunt.schema.db import _alembic_config
 
     script = ScriptDirectory.from_config(_alembic_config(make_engine("sqlite://")))
     assert head_revision() == script.get_current_head()

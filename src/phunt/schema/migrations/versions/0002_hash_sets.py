@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import phunt.cases.types
+import phunt.schema.types
 
 revision = "0002"
 down_revision = "0001"
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("source_agency", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("current_version", sa.Integer(), nullable=False),
-        sa.Column("created_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("created_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hash_set")),
         sa.UniqueConstraint("name", name=op.f("uq_hash_set_name")),
     )
@@ -68,7 +68,7 @@ def upgrade() -> None:
         sa.Column("disabled", sa.Boolean(), nullable=False),
         sa.Column("disabled_reason", sa.Text(), nullable=True),
         sa.Column("disabled_by", sa.String(length=200), nullable=True),
-        sa.Column("disabled_at", phunt.cases.types.UTCDateTime(), nullable=True),
+        sa.Column("disabled_at", phunt.schema.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["hash_set_id"], ["hash_set.id"], name=op.f("fk_hash_set_entry_hash_set_id_hash_set")
         ),
@@ -87,7 +87,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("hash_set_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("imported_at", phunt.cases.types.UTCDateTime(), nullable=False),
+        sa.Column("imported_at", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.Column("imported_by", sa.String(length=200), nullable=False),
         sa.Column("file_name", sa.Text(), nullable=False),
         sa.Column("file_sha256", sa.String(length=64), nullable=False),
