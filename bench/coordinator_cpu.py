@@ -31,10 +31,10 @@ def make_pictures(folder: Path, count: int) -> None:
 def run(source: Path, workers: int, home: Path) -> dict[str, Any]:
     import psutil  # type: ignore[import-untyped]
 
-    from phunt.cases.db import Database
     from phunt.cases.devices import add_device
     from phunt.ingest import pipeline
     from phunt.ingest.job import ingest
+    from phunt.schema.db import Database
 
     worker_cpu: list[float] = []
     close = pipeline.Runner.close

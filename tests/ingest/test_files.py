@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from phunt.cases.db import Database
 from phunt.cases.devices import add_device
-from phunt.cases.ingest_models import EvidenceFile
 from phunt.errors import NotFoundError
 from phunt.ingest.files import open_stored_file, stored_locator
 from phunt.ingest.job import ingest
+from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile
 from phunt.sources import expand
 from phunt.sources.locator import close_caches
 from test_lib import make_ext2_image

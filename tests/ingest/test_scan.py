@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from phunt.cases.db import Database
-from phunt.cases.hashset_store import disable_entry, import_hash_list
-from phunt.ingest.scan import load_hash_sets, load_list_file, scan_sources
+from phunt.hashsets.store import disable_entry, import_hash_list, load_hash_sets
+from phunt.ingest.scan import load_list_file, scan_sources
 from phunt.ingest.triage import Match, ScanSummary
 from phunt.matching.engine import MatchEngine
+from phunt.schema.db import Database
 
 
 def _scan(paths: list[str], engine: MatchEngine) -> tuple[list[Match], ScanSummary]:

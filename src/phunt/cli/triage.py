@@ -99,7 +99,8 @@ def scan_command(
 ) -> None:
     """Hash every file and report those on the given hash lists or hash sets."""
     from phunt.errors import UsageError
-    from phunt.ingest.scan import load_hash_sets, load_list_file, scan_sources
+    from phunt.hashsets.store import load_hash_sets
+    from phunt.ingest.scan import load_list_file, scan_sources
     from phunt.ingest.triage import Match, ScanSummary
     from phunt.matching.engine import MatchEngine
 

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from sqlalchemy.orm import Session
-
-from phunt.cases.db import Database
-from phunt.cases.ingest_models import EvidenceFile
 from phunt.errors import NotFoundError
+from phunt.ingest import store
+from phunt.schema.db import Database, Session
+from phunt.sources import expand  # noqa: F401 - registers the container sources locators open through
 from phunt.sources.locator import Locator, open_locator
 
 
 def stored_locator(session: Session, file_id: int) -> Locator:
     """The locator stored with file ``file_id``; ``NotFoundError`` when there is none."""
-    row = session.get(EvidenceFile, file_id)
-    if row is None:
-        raise NotFoundError(f"no stored file {file_id}")
-    if row.locator is None:
-        raise NotFoundError(f"stored file {file_id} ({row.path}) has no content to reopen")
-    return Locator.from_json(row.locator)
+    text = store.stored_locator(session, file_id)
+    if text is None:
+        raise NotFoundError(f"stored file {file_id} has no content to reopen")
+    return Locator.from_json(text)
 
 
 def open_stored_file(where: Session | Database, file_id: int) -> BinaryIO:

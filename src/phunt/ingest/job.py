@@ -15,19 +15,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
-
-from phunt.audit import log as audit
-from phunt.cases.db import Database
+from phunt.audit import store as audit
 from phunt.cases.devices import get_device
-from phunt.cases.ingest_models import EvidenceFile, FileMatch, IngestJob
-from phunt.cases.types import utcnow
-from phunt.errors import UsageError
+from phunt.chats.store import find_chat_sources, import_export
+from phunt.errors import InputError, UsageError
+from phunt.hashsets.store import load_hash_sets
+from phunt.ingest import store
 from phunt.ingest.hasher import FileResult
 from phunt.ingest.pipeline import Processed, Runner, process_batch
-from phunt.ingest.scan import load_hash_sets
 from phunt.matching.engine import Hit, MatchEngine
+from phunt.schema.db import Database
 from phunt.sources.base import Entry
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
 
@@ -55,49 +52,20 @@ class IngestSummary:
         return dict(self.__dict__)
 
 
-def _find_job(session: Session, device_id: int, source: str) -> IngestJob | None:
-    query = select(IngestJob).where(
-        IngestJob.device_id == device_id,
-        IngestJob.source_path == source,
-        IngestJob.status == "running",
-    )
-    return session.scalars(query.order_by(IngestJob.id.desc())).first()
-
-
 def _start(
     db: Database, source: str, device: str, resume: bool, options: dict[str, Any]
 ) -> tuple[int, bool, bool]:
     """The job to run: ``(id, resumed, facts still to record)``. The source's digests are
     recorded later (:func:`_record_facts`), once a worker has read the whole source."""
     with db.session() as s:
-        dev = get_device(s, device)
-        job = _find_job(s, dev.id, source)
-        if job is not None and not resume:
-            raise UsageError(
-                f"ingest {job.id} of {source} for device {dev.evidence_number} did not finish; "
-                "run again with --resume"
-            )
-        if job is not None:
-            audit.append(s, "ingest.resume", "ingest_job", job.id, {"source": source})
-            return job.id, True, job.source_kind == "file" and job.source_sha256 is None
-        if resume:
-            raise UsageError(f"nothing to resume for {source} on device {dev.evidence_number}")
+        job_id = store.resume_job(s, source, device, resume)
+        if job_id is not None:
+            return job_id, True, store.source_facts_missing(s, job_id)
     brief = describe_kind(source)
     with db.session() as s:
-        dev = get_device(s, device)
-        job = IngestJob(
-            device_id=dev.id,
-            source_path=source,
-            source_kind=brief.kind,
-            source_sha256=None,
-            source_size=brief.size,
-            status="running",
-            options=options,
-            verification={},
+        job_id = store.open_job(
+            s, source, device, kind=brief.kind, size=brief.size, options=options
         )
-        s.add(job)
-        s.flush()
-        job_id = job.id
     if brief.kind == "folder":
         _record_facts(db, job_id, brief)
         return job_id, False, False
@@ -105,29 +73,20 @@ def _start(
 
 
 def _record_facts(db: Database, job_id: int, facts: SourceFacts) -> None:
-    """Record the source's digests, segments and verification on the job, and the
-    ``ingest.start`` audit record that carries them."""
+    """Record the source's digests, segments and verification on the job, audited."""
     with db.session() as s:
-        job = s.get(IngestJob, job_id)
-        assert job is not None
-        segments = {"segments": facts.segments} if facts.segments else {}
-        job.source_sha256 = facts.sha256
-        job.options = dict(job.options) | segments
-        job.verification = dict(job.verification) | facts.verification
-        details: dict[str, Any] = {
-            "device": get_device(s, job.device_id).evidence_number,
-            "source": job.source_path,
-            "sha256": facts.sha256,
-            "segments": facts.segments or None,
-            "verification": facts.verification,
-        }
-        audit.append(s, "ingest.start", "ingest_job", job.id, details)
+        store.record_source_facts(
+            s,
+            job_id,
+            sha256=facts.sha256,
+            segments=facts.segments or None,
+            verification=facts.verification,
+        )
 
 
 def _done_seqs(db: Database, job_id: int) -> set[int]:
     with db.session() as s:
-        query = select(EvidenceFile.seq).where(EvidenceFile.job_id == job_id)
-        return set(s.scalars(query))
+        return store.done_seqs(s, job_id)
 
 
 def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) -> dict[str, Any]:
@@ -166,14 +125,11 @@ def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) ->
     }
 
 
-def _match_row(
-    file_id: int, job_id: int, hit: Hit, engine: MatchEngine, item: Processed
-) -> dict[str, Any]:
-    """The ``file_match`` row of one hit, as insert parameters."""
+def _match_row(job_id: int, hit: Hit, engine: MatchEngine, item: Processed) -> dict[str, Any]:
+    """The ``file_match`` row of one hit, as insert parameters (the store adds its file)."""
     cat = hit.listed.category
     pdq = item.result.pdq
     return {
-        "file_id": file_id,
         "job_id": job_id,
         "hash_set": hit.listed.list_name,
         "version": hit.listed.version,
@@ -202,7 +158,7 @@ def _store(
     db: Database, job_id: int, device_id: int, batch: list[Processed], engine: MatchEngine
 ) -> tuple[int, int, int, int]:
     files = size = errors = matched = 0
-    found: list[tuple[dict[str, Any], Processed, list[Hit]]] = []
+    found: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for item in batch:
         r = item.result
         digests = r.hashes()
@@ -210,43 +166,22 @@ def _store(
         frames = r.video.frames if r.video is not None else ()
         variants = r.pdq_variants() if quality_ok else []
         good, hits = engine.screen(digests, variants, frames)
-        found.append((_file_row(job_id, device_id, item, good), item, hits))
+        matches = [_match_row(job_id, hit, engine, item) for hit in hits]
+        found.append((_file_row(job_id, device_id, item, good), matches))
         errors += r.error is not None
         if r.md5 is not None:
             files += 1
             size += r.size or 0
         matched += bool(hits)
     with db.session() as s:
-        # Plain multi-row inserts: the ORM's unit of work cost more than hashing a small file.
-        # The ids come back in the order of the rows, which ties each match to its file.
-        if found:
-            query = insert(EvidenceFile).returning(EvidenceFile.id, sort_by_parameter_order=True)
-            ids = s.scalars(query, [row for row, _item, _hits in found]).all()
-            matches = [
-                _match_row(file_id, job_id, hit, engine, item)
-                for file_id, (_row, item, hits) in zip(ids, found, strict=True)
-                for hit in hits
-            ]
-            if matches:
-                s.execute(insert(FileMatch), matches)
-        job = s.get(IngestJob, job_id)
-        assert job is not None
-        job.files += files
-        job.bytes += size
-        job.errors += errors
-        job.matched_files += matched
+        store.add_files(s, job_id, found, (files, size, errors, matched))
     return files, size, errors, matched
 
 
 def _manifest(db: Database, job_id: int) -> str:
     digest = hashlib.sha256()
     with db.session() as s:
-        query = (
-            select(EvidenceFile.seq, EvidenceFile.sha256, EvidenceFile.path)
-            .where(EvidenceFile.job_id == job_id)
-            .order_by(EvidenceFile.seq)
-        )
-        for _seq, sha, path in s.execute(query):
+        for sha, path in store.file_digests(s, job_id):
             digest.update(f"{sha or '-'}  {path}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
@@ -256,14 +191,8 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
 
     One damaged export is recorded with its error and the others still import.
     """
-    from phunt.cases.chat_store import find_chat_sources, import_export
-    from phunt.errors import InputError, UsageError
-
     with db.session() as s:
-        query = select(EvidenceFile.path).where(
-            EvidenceFile.job_id == job_id, EvidenceFile.error.is_(None)
-        )
-        paths = [p for p in s.scalars(query) if "!/" not in p and os.path.isfile(p)]
+        paths = [p for p in store.readable_paths(s, job_id) if "!/" not in p and os.path.isfile(p)]
         folders = sorted({os.path.dirname(p) for p in paths})
     found = find_chat_sources([*paths, *folders])
     outcomes: list[dict[str, Any]] = []
@@ -276,9 +205,7 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
             outcomes.append({"export": export, "error": str(exc)})
     if outcomes:
         with db.session() as s:
-            job = s.get(IngestJob, job_id)
-            assert job is not None
-            job.verification = dict(job.verification) | {"chats": outcomes}
+            store.record_chats(s, job_id, outcomes)
     return outcomes
 
 
@@ -345,10 +272,7 @@ def ingest(
     chats = _import_chats(db, job_id, device) if import_chats else []
     manifest = _manifest(db, job_id)
     with db.session() as s:
-        job = s.get(IngestJob, job_id)
-        assert job is not None
-        job.status, job.finished_at, job.manifest_sha256 = "complete", utcnow(), manifest
-        count = s.scalar(select(func.count()).where(EvidenceFile.job_id == job_id))
+        job, count = store.finish_job(s, job_id, manifest)
         summary = IngestSummary(
             job=job.id,
             device=get_device(s, device).evidence_number,

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from phunt.ingest.scan import load_hash_sets
+from phunt.hashsets.store import load_hash_sets
 from phunt.matching.engine import MatchEngine
+
+if TYPE_CHECKING:
+    from phunt.schema.db import Session
 
 _HEX = re.compile(r"[0-9a-f]+")
 _LENGTHS = {32, 40, 64}

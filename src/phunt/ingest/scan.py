@@ -1,7 +1,8 @@
 """``phunt scan``: hash every file of some sources and match it against the lists in use.
 
 Lists come from files given for one run (``--hashlist``) or from governed hash sets in
-the database (``--hashset``); both load into one :class:`MatchEngine`.
+the database (``--hashset``, loaded by :func:`phunt.hashsets.store.load_hash_sets`); both
+load into one :class:`MatchEngine`.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-from sqlalchemy.orm import Session
 
 from phunt.ingest.hasher import FileResult
 from phunt.ingest.triage import Match, ScanSummary, hash_sources
@@ -36,20 +35,6 @@ def load_list_file(
     kind = str(reader.metadata().get("list_kind", reader.default_kind))
     entries = ((e.record, e) for e in itertools.chain([first], stream))
     return engine.add(Path(path).name, kind, entries)
-
-
-def load_hash_sets(engine: MatchEngine, session: Session, names: Iterable[str] | None) -> int:
-    """Load the current version of hash sets (all when ``names`` is None), enabled entries."""
-    from phunt.cases.hashset_store import get_hash_set, list_hash_sets, matchable_entries
-
-    sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
-    total = 0
-    for hs in sets:
-        if hs.current_version == 0:
-            continue
-        pairs = matchable_entries(session, hs.name)
-        total += engine.add(hs.name, hs.kind, pairs, version=hs.current_version)
-    return total
 
 
 def to_match(result: FileResult, hit: Hit, engine: MatchEngine) -> Match:

@@ -35,9 +35,8 @@ from phunt.sources.base import Entry, FileTimes, Source, display_path, name_prob
 from phunt.sources.base import join_container_path as _join
 from phunt.sources.base import utc_from_timestamp as _utc
 from phunt.sources.locator import Locator
+from phunt.sources.signatures import EWF_SIGNATURE
 
-#: First bytes of every EWF (E01) segment.
-EWF_SIGNATURE = b"EVF\x09\x0d\x0a\xff\x00"
 #: First bytes of formats that are certainly disk images: EWF, QCOW, VMDK sparse, VHDX and
 #: dynamic VHD (which starts with a copy of its ``conectix`` footer). A fixed VHD is a raw
 #: disk with a footer, so its MBR or file-system signature finds it.

@@ -33,7 +33,7 @@ from phunt.sources.disk_image import DiskImageSource, is_later_segment
 from phunt.sources.folder import FolderSource
 from phunt.sources.gzip import CompressedFileSource
 from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits
-from phunt.sources.locator import Locator
+from phunt.sources.locator import CONTAINERS, ContainerFactory, Locator
 from phunt.sources.sevenzip import SevenZipSource
 from phunt.sources.tar import TarSource
 from phunt.sources.zip import ZipSource
@@ -71,6 +71,18 @@ def detect_source(path: str, head: bytes | None = None) -> type[Source] | None:
         if source.probe(path, head or b""):
             return source
     return None
+
+
+def _factory(name: str) -> ContainerFactory:
+    def open_container(path: str, where: Locator, scratch: str) -> Source:
+        return make_source(name, path, where, scratch)
+
+    return open_container
+
+
+for _name, _ in SOURCES:
+    if _name != FolderSource.name:
+        CONTAINERS.register(_name, _factory(_name))
 
 
 def make_source(

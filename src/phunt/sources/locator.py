@@ -13,6 +13,10 @@ Opening is cached per process and thread: the last few opened containers stay op
 (bounded LRU), so reading 10,000 members of one zip opens the zip once. A nested
 container is copied into a private scratch folder of the cache and deleted when evicted
 or when the process ends.
+
+The sources create entries and entries open through the sources, so this module names
+no source: each container source is registered in :data:`CONTAINERS` by
+:mod:`phunt.sources.expand`, which every walk and every worker imports.
 """
 
 from __future__ import annotations
@@ -27,10 +31,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from multiprocessing import util as mp_util
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO, Protocol
 
-if TYPE_CHECKING:
-    from phunt.sources.base import Source
+from phunt.registry import Registry
+from phunt.sources.signatures import EWF_SIGNATURE
 
 #: Opened containers kept per thread: enough for a nested chain and its neighbours.
 CACHE_SIZE = 8
@@ -88,6 +92,25 @@ class Locator:
         return shown + "".join(f" -> {hop.source}:{hop.key}" for hop in self.hops)
 
 
+class Container(Protocol):
+    """An opened container, as the cache keeps it: a source over one local file."""
+
+    def open_member(self, key: str) -> BinaryIO: ...
+
+    def close(self) -> None: ...
+
+
+class ContainerFactory(Protocol):
+    """Opens the local file ``path``, which lives at ``where`` in the evidence; members
+    that must be decompressed to a file go to ``scratch``."""
+
+    def __call__(self, path: str, where: Locator, scratch: str) -> Container: ...
+
+
+#: How each container source (by its registered name) is opened from a local file.
+CONTAINERS: Registry[ContainerFactory] = Registry("container source")
+
+
 def open_locator(locator: Locator) -> BinaryIO:
     """Open the file at ``locator`` read-only; ``OSError`` when it cannot be read."""
     if not locator.hops:
@@ -106,21 +129,23 @@ class ContainerCache:
     def __init__(self, size: int = CACHE_SIZE, scratch_dir: str | None = None) -> None:
         self.size = max(1, size)
         self.scratch = tempfile.mkdtemp(prefix="phunt-open-", dir=scratch_dir)
-        self._open: OrderedDict[tuple[Locator, str], tuple[Source, str | None]] = OrderedDict()
+        self._open: OrderedDict[tuple[Locator, str], tuple[Container, str | None]] = OrderedDict()
         self._names = 0
 
-    def container(self, where: Locator, source: str) -> Source:
+    def container(self, where: Locator, source: str) -> Container:
         """The container at ``where`` opened as ``source``, from the cache when it can."""
         key = (where, source)
         found = self._open.get(key)
         if found is not None:
             self._open.move_to_end(key)
             return found[0]
-        from phunt.sources.expand import make_source  # expand imports every source
-
+        if source not in CONTAINERS:
+            raise OSError(
+                f"{where}: no container source {source!r} (is phunt.sources.expand imported?)"
+            )
         spool = self._spool(where) if where.hops else None
         try:
-            opened = make_source(source, spool or where.path, where, self.scratch)
+            opened = CONTAINERS.get(source)(spool or where.path, where, self.scratch)
         except BaseException:
             _remove(spool)
             raise
@@ -132,8 +157,6 @@ class ContainerCache:
     def _spool(self, where: Locator) -> str:
         """Copy the container at ``where`` here; an EWF copy is named ``.E01``, the one
         name libewf opens a set by (other formats are found by their content)."""
-        from phunt.sources.disk_image import EWF_SIGNATURE
-
         self._names += 1
         spool = os.path.join(self.scratch, f"{self._names:06d}")
         try:
