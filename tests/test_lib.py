@@ -41,7 +41,7 @@ def shared_folder(folder: str) -> Path:
         return path
     line = f"../shared/{folder} absent: {source}; see ../shared/README.md"
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{line} (required under CI=true)")
+        pytest.fail(f"{line} (required under CI=true)", pytrace=False)
     pytest.skip(line)
 
 
