@@ -12,11 +12,38 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
+import pytest
+
 from phunt.sources.base import Entry, Source
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 TEST_DATA = REPO / "test_data"
+
+#: Folders of ../shared the tests read, with the public source a clone can get them from.
+SHARED_SOURCES = {
+    "reference/pdq": "Meta ThreatExchange PDQ reference images and expected hashes"
+    " (github.com/facebook/ThreatExchange, BSD-3-Clause)",
+    "reference/vpdq": "Meta ThreatExchange vPDQ sample hashes and TMK sample videos"
+    " (github.com/facebook/ThreatExchange, BSD-2-Clause)",
+    "reference/disk-images": "dfVFS test images (github.com/log2timeline/dfvfs, Apache-2.0)",
+}
+
+
+def shared_folder(folder: str) -> Path:
+    """``../shared/<folder>`` for a test that reads it; every such test goes through here.
+
+    A clone on its own has no ../shared, so its tests skip with where to get the data;
+    CI guarantees the folder, so there a missing one fails instead of hiding tests.
+    """
+    source = SHARED_SOURCES[folder]  # a folder not listed there is a mistake in the test
+    path = SHARED / folder
+    if path.is_dir():
+        return path
+    line = f"../shared/{folder} absent: {source}; see ../shared/README.md"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{line} (required under CI=true)", pytrace=False)
+    pytest.skip(line)
 
 
 def postgres_url_for_schema(url: str, schema: str) -> str:

@@ -7,7 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from test_lib import SHARED, run_phunt
+from test_lib import run_phunt, shared_folder
 
 
 def _jsonl(text: str) -> list[dict[str, object]]:
@@ -55,7 +55,7 @@ def test_ingest_then_list_files_and_matches(db_url: str, tmp_path: Path) -> None
 def test_ingest_e01_reports_verification(tmp_path: Path) -> None:
     home = str(tmp_path / "home")
     run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
-    image = SHARED / "reference" / "disk-images" / "ext2.split.E01"
+    image = shared_folder("reference/disk-images") / "ext2.split.E01"
     result = run_phunt("ingest", str(image), "--device", "D1", "--home", home)
     assert result.returncode == 0, result.stderr
     assert "E01 acquisition hash: verified" in result.stdout

@@ -190,9 +190,9 @@ def test_hash_opens_containers_unless_told_not_to(tmp_path: Path) -> None:
 
 
 def test_hash_flags_deleted_files_of_a_disk_image() -> None:
-    from test_lib import SHARED
+    from test_lib import shared_folder
 
-    image = SHARED / "reference" / "disk-images" / "ímynd.dd"
+    image = shared_folder("reference/disk-images") / "ímynd.dd"
     result = run_phunt("hash", str(image), "--json")
     records = _jsonl(result.stdout)
     deleted = [r for r in records if r.get("deleted")]

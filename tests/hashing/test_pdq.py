@@ -19,26 +19,23 @@ from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_file
 
 from phunt.errors import InputError
 from phunt.hashing import pdq
+from test_lib import TEST_DATA, shared_folder
 
-ROOT = Path(__file__).resolve().parents[2]
-REF = ROOT.parent / "shared" / "reference" / "pdq"
-DATA = ROOT / "test_data" / "images"
+DATA = TEST_DATA / "images"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
-pytestmark = pytest.mark.skipif(not REF.is_dir(), reason="../shared/reference/pdq is missing")
 
-
-def ref_path(image_path: str) -> Path:
+def ref_path(image_path: str = "") -> Path:
     """Paths in the reference CSVs are relative to the reference folder."""
-    return REF / image_path
+    return shared_folder("reference/pdq") / image_path
 
 
 def reference_images() -> list[Path]:
-    return sorted(p for p in REF.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    return sorted(p for p in ref_path().rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def expected_rows(predicate: Callable[[dict[str, str]], bool]) -> list[dict[str, str]]:
-    with (REF / "expected-hashes.csv").open(newline="") as handle:
+    with ref_path("expected-hashes.csv").open(newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if predicate(r)]
     return [r for r in rows if ref_path(r["image_path"]).exists()]
 
@@ -73,7 +70,7 @@ def test_expectations_made_with_threatexchange_or_pdqhash_are_exact() -> None:
 
 @pytest.mark.slow
 def test_dihedral_variants_equal_pdqhash_dihedral() -> None:
-    with (REF / "derived-pdqhash-0.2.8-dihedral.csv").open(newline="") as handle:
+    with ref_path("derived-pdqhash-0.2.8-dihedral.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) >= 30
     for row in rows:
@@ -159,7 +156,7 @@ def test_too_small_images_hash_to_zero_with_quality_zero() -> None:
 
 
 def test_rotated_reference_files_match_through_dihedral_variants() -> None:
-    dih = REF / "pdq" / "data" / "reg-test-input" / "dih"
+    dih = ref_path("pdq/data/reg-test-input/dih")
     original = pdq.hash_image_file(dih / "bridge-1-original.jpg", dihedral=False)
     expected = {
         "bridge-2-rotate-90.jpg": "rot270",
@@ -310,14 +307,14 @@ def _robustness_photos() -> list[Image.Image]:
 
     The large photos keep 1100 px, so fast mode decodes them at half size.
     """
-    data = REF / "pdq" / "data"
+    data = ref_path("pdq/data")
     paths = [
         *_skimage_photos(),
         data / "reg-test-input" / "dih" / "bridge-1-original.jpg",
         data / "misc-images" / "c.png",
         data / "reg-test-input" / "pen-and-coaster.png",
         *sorted((data / "reg-test-input" / "labelme-subset").glob("q[0-9]*.jpg")),
-        REF / "python-threatexchange/threatexchange/tests/hashing/resources/rgb.jpeg",
+        ref_path("python-threatexchange/threatexchange/tests/hashing/resources/rgb.jpeg"),
         *sorted(DATA.glob("robust-scene-*.jpg")),
     ]
     photos: list[Image.Image] = []

@@ -121,6 +121,23 @@ def test_csv_export_and_audit(database: Database, tmp_path: Path) -> None:
     assert actions[-1] == "hashset.export"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "vics"])
+def test_export_audit_counts_the_entries_written(
+    database: Database, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"export.{fmt}"
+    with database.session() as s:
+        store.import_hash_list(s, _list(tmp_path / "a.txt", H[:2]), name="c")
+        store.disable_entry(s, "c", H[1], "reviewed")
+        details = store.export(s, "c", str(out), fmt=fmt)
+        record = s.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc())).first()
+    text = out.read_text().lower()
+    assert H[0] in text and H[1] not in text  # one entry written, the disabled one left out
+    assert record is not None and record.action == "hashset.export"
+    assert record.details["entries"] == details["entries"] == 1
+    assert record.details["disabled_left_out"] == details["disabled_left_out"] == 1
+
+
 def test_matchable_entries_are_enabled_entries_of_a_version(
     database: Database, tmp_path: Path
 ) -> None:

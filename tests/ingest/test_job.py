@@ -24,7 +24,7 @@ from phunt.ingest.job import ingest
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
-from test_lib import SHARED
+from test_lib import shared_folder
 
 
 def _extraction(root: Path) -> bytes:
@@ -96,7 +96,7 @@ def test_resume_rules(database: Database, device: str, tmp_path: Path) -> None:
 
 
 def test_e01_source_hash_and_acquisition_hash(database: Database, device: str) -> None:
-    image = SHARED / "reference" / "disk-images" / "ext2.E01"
+    image = shared_folder("reference/disk-images") / "ext2.E01"
     summary = ingest(database, str(image), device)
     assert summary.source_sha256 == hashlib.sha256(image.read_bytes()).hexdigest()
     assert summary.verification["ewf"]["ok"] is True

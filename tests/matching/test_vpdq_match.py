@@ -10,14 +10,14 @@ import pytest
 from phunt.hashing import vpdq
 from phunt.hashing.vpdq import VpdqFrame
 from phunt.matching.vpdq_match import VideoMatch, VpdqIndex, format_range, match_videos
-from test_lib import SHARED, TEST_DATA
+from test_lib import TEST_DATA, shared_folder
 
-SAMPLES = SHARED / "reference" / "vpdq" / "vpdq" / "sample-hashes"
 CLIPS = TEST_DATA / "video"
 
 
 def _sample(name: str) -> list[VpdqFrame]:
-    return vpdq.from_text((SAMPLES / f"{name}.txt").read_text())
+    samples = shared_folder("reference/vpdq") / "vpdq" / "sample-hashes"
+    return vpdq.from_text((samples / f"{name}.txt").read_text())
 
 
 def _every_nth(frames: Sequence[VpdqFrame], n: int) -> list[VpdqFrame]:

@@ -11,9 +11,7 @@ import pytest
 from phunt.errors import CorruptInput
 from phunt.sources.base import Entry
 from phunt.sources.disk_image import DiskImageSource, is_later_segment, segment_files, verify_ewf
-
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "disk-images"
-pytestmark = pytest.mark.skipif(not REF.is_dir(), reason=f"reference images missing at {REF}")
+from test_lib import shared_folder
 
 EXT2_MD5 = "196066add11fb71c4c49cf1bb50d6d24"
 EXT2_FAMILY = [
@@ -26,8 +24,12 @@ EXT2_FAMILY = [
 ]
 
 
+def _ref(name: str) -> Path:
+    return shared_folder("reference/disk-images") / name
+
+
 def _walk(name: str) -> tuple[dict[str, Entry], DiskImageSource]:
-    source = DiskImageSource(str(REF / name), display=name)
+    source = DiskImageSource(str(_ref(name)), display=name)
     with source:
         found = {entry.path: entry for entry in source.entries()}
     return found, source
@@ -141,26 +143,26 @@ def test_iso9660_raw() -> None:
     ],
 )
 def test_probe(name: str, magic_ok: bool) -> None:
-    path = REF / name
+    path = _ref(name)
     head = path.read_bytes()[: 64 * 1024]
     assert DiskImageSource.probe(str(path), head) is magic_ok
 
 
 def test_segment_files_finds_split_sets_from_first_segment() -> None:
-    assert segment_files(str(REF / "ext2.split.E01")) == [
-        str(REF / "ext2.split.E01"),
-        str(REF / "ext2.split.E02"),
+    assert segment_files(str(_ref("ext2.split.E01"))) == [
+        str(_ref("ext2.split.E01")),
+        str(_ref("ext2.split.E02")),
     ]
-    assert segment_files(str(REF / "ext2.splitraw.000")) == [
-        str(REF / "ext2.splitraw.000"),
-        str(REF / "ext2.splitraw.001"),
+    assert segment_files(str(_ref("ext2.splitraw.000"))) == [
+        str(_ref("ext2.splitraw.000")),
+        str(_ref("ext2.splitraw.001")),
     ]
-    assert segment_files(str(REF / "ímynd.dd")) == [str(REF / "ímynd.dd")]
+    assert segment_files(str(_ref("ímynd.dd"))) == [str(_ref("ímynd.dd"))]
 
 
 @pytest.mark.parametrize("name", ["ext2.E01", "ext2.split.E01"])
 def test_verify_ewf_matches_stored_md5(name: str) -> None:
-    result = verify_ewf(str(REF / name))
+    result = verify_ewf(str(_ref(name)))
     assert result.stored_md5 == EXT2_MD5
     assert result.computed_md5 == EXT2_MD5
     assert result.media_size == 4194304
@@ -169,7 +171,7 @@ def test_verify_ewf_matches_stored_md5(name: str) -> None:
 
 def test_verify_ewf_reports_altered_media(tmp_path: Path) -> None:
     for segment in ("ext2.split.E01", "ext2.split.E02"):
-        shutil.copy(REF / segment, tmp_path / segment)
+        shutil.copy(_ref(segment), tmp_path / segment)
     altered = tmp_path / "ext2.split.E01"
     data = bytearray(altered.read_bytes())
     at = data.find(b"place,user,password")  # passwords.txt, in an uncompressed chunk
@@ -184,7 +186,7 @@ def test_verify_ewf_reports_altered_media(tmp_path: Path) -> None:
 
 def test_verify_ewf_unopenable_set_raises_corrupt_input(tmp_path: Path) -> None:
     broken = tmp_path / "cut.E01"
-    broken.write_bytes((REF / "ext2.E01").read_bytes()[:100])
+    broken.write_bytes((_ref("ext2.E01")).read_bytes()[:100])
     with pytest.raises(CorruptInput, match=r"cut\.E01"):
         verify_ewf(str(broken))
 

@@ -16,10 +16,9 @@ from phunt.sources.base import Entry
 from phunt.sources.expand import SOURCES, ExpandLimits, detect_source, open_evidence
 from phunt.sources.sevenzip import SevenZipSource
 from phunt.sources.zip import ZipSource
+from test_lib import shared_folder
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "sources"
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "disk-images"
-needs_ref = pytest.mark.skipif(not REF.is_dir(), reason="reference images missing")
 
 
 def _consume(entries: Iterator[Entry]) -> dict[str, Entry]:
@@ -194,14 +193,14 @@ def test_hostile_folder_items_recorded(tmp_path: Path, monkeypatch: pytest.Monke
     assert odd.error is None and odd.name_problem is not None
 
 
-@needs_ref
 def test_disk_image_in_a_folder_and_inside_a_zip(tmp_path: Path) -> None:
+    images = shared_folder("reference/disk-images")
     folder = tmp_path / "seized"
     folder.mkdir()
-    shutil.copy(REF / "ext2.E01", folder / "ext2.E01")
+    shutil.copy(images / "ext2.E01", folder / "ext2.E01")
     with zipfile.ZipFile(folder / "bundle.zip", "w") as archive:
-        archive.write(REF / "ext2.E01", "images/ext2.E01")
-        archive.write(REF / "older-snapshot-99021eae" / "mbr.raw", "images/mbr.raw")
+        archive.write(images / "ext2.E01", "images/ext2.E01")
+        archive.write(images / "older-snapshot-99021eae" / "mbr.raw", "images/mbr.raw")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     found = _consume(open_evidence(str(folder), scratch_dir=str(scratch)))
@@ -215,10 +214,10 @@ def test_disk_image_in_a_folder_and_inside_a_zip(tmp_path: Path) -> None:
     assert list(scratch.iterdir()) == []
 
 
-@needs_ref
 def test_split_images_in_a_folder_open_once_from_first_segment(tmp_path: Path) -> None:
+    images = shared_folder("reference/disk-images")
     for name in ("ext2.split.E01", "ext2.split.E02", "ext2.splitraw.000", "ext2.splitraw.001"):
-        shutil.copy(REF / name, tmp_path / name)
+        shutil.copy(images / name, tmp_path / name)
     found = list(_consume(open_evidence(str(tmp_path))))
     inner = sorted(p.removeprefix(str(tmp_path) + "/") for p in found if "!/" in p)
     assert inner == sorted(

@@ -6,12 +6,8 @@ import hashlib
 import shutil
 from pathlib import Path
 
-import pytest
-
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
-from test_lib import SHARED, make_ext2_image
-
-REF = SHARED / "reference" / "disk-images"
+from test_lib import make_ext2_image, shared_folder
 
 
 def _sha(path: Path) -> str:
@@ -45,10 +41,10 @@ def test_a_split_raw_image_lists_each_segment_with_its_digest(tmp_path: Path) ->
     assert facts.verification == {}
 
 
-@pytest.mark.skipif(not REF.is_dir(), reason=f"reference images missing at {REF}")
 def test_an_e01_set_is_verified_against_its_acquisition_md5(tmp_path: Path) -> None:
+    ref = shared_folder("reference/disk-images")
     for name in ("ext2.split.E01", "ext2.split.E02"):
-        shutil.copy(REF / name, tmp_path / name)
+        shutil.copy(ref / name, tmp_path / name)
     facts = describe_source(str(tmp_path / "ext2.split.E01"))
     assert facts.sha256 == _sha(tmp_path / "ext2.split.E01")
     assert facts.segments == {
@@ -64,9 +60,8 @@ def test_an_e01_set_is_verified_against_its_acquisition_md5(tmp_path: Path) -> N
     }
 
 
-@pytest.mark.skipif(not REF.is_dir(), reason=f"reference images missing at {REF}")
 def test_a_damaged_e01_is_recorded_as_failed_verification(tmp_path: Path) -> None:
-    data = (REF / "ext2.E01").read_bytes()
+    data = (shared_folder("reference/disk-images") / "ext2.E01").read_bytes()
     (tmp_path / "cut.E01").write_bytes(data[: len(data) // 2])
     facts = describe_source(str(tmp_path / "cut.E01"))
     assert facts.verification["ewf"]["ok"] is False

@@ -11,17 +11,15 @@ import pytest
 from phunt.sources.base import Entry
 from phunt.sources.limits import ExpandLimits
 from phunt.sources.tar import TarSource, looks_like_tar_header
-from test_lib import snapshot_entries
+from test_lib import shared_folder, snapshot_entries
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "sources"
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "disk-images"
 
 
 def _entries(path: Path, **kwargs: object) -> list[Entry]:
     return snapshot_entries(TarSource(str(path), display=path.name, **kwargs))  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not REF.is_dir(), reason="reference images missing")
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -32,7 +30,7 @@ def _entries(path: Path, **kwargs: object) -> list[Entry]:
     ],
 )
 def test_reference_tars(name: str, expected: dict[str, int]) -> None:
-    path = REF / name
+    path = shared_folder("reference/disk-images") / name
     entries = _entries(path)
     assert {e.path: e.size for e in entries} == {
         f"{path.name}!/{k}": v for k, v in expected.items()

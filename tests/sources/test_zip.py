@@ -9,10 +9,9 @@ import pytest
 from phunt.sources.base import Entry
 from phunt.sources.limits import ExpandLimits
 from phunt.sources.zip import ZipSource
-from test_lib import snapshot_entries
+from test_lib import shared_folder, snapshot_entries
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "sources"
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "disk-images"
 
 
 def _entries(path: Path, **kwargs: object) -> list[Entry]:
@@ -24,7 +23,6 @@ def _read(entry: Entry) -> bytes:
         return stream.read()
 
 
-@pytest.mark.skipif(not REF.is_dir(), reason="reference images missing")
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -34,7 +32,7 @@ def _read(entry: Entry) -> bytes:
     ],
 )
 def test_reference_zips(name: str, expected: dict[str, int]) -> None:
-    entries = _entries(REF / "zip" / name)
+    entries = _entries(shared_folder("reference/disk-images") / "zip" / name)
     assert {e.path: e.size for e in entries} == {f"{name}!/{k}": v for k, v in expected.items()}
     syslog = next(e for e in entries if e.path.endswith("syslog"))
     assert _read(syslog)[167:].startswith(b"Jan 22 07:53:01 myhostname.myhost.com")

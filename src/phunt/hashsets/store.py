@@ -276,8 +276,11 @@ def _in_version(set_id: int, version: int) -> Any:
     )
 
 
-def _count_live(session: Session, set_id: int, version: int) -> int:
+def _count_live(session: Session, set_id: int, version: int, *, disabled: bool = False) -> int:
+    """Entries of a version; with ``disabled``, only those disabled."""
     query = select(func.count()).select_from(HashSetEntry).where(_in_version(set_id, version))
+    if disabled:
+        query = query.where(HashSetEntry.disabled.is_(True))
     return int(session.scalar(query) or 0)
 
 
@@ -424,7 +427,11 @@ def export(
     version: int | None = None,
     form: str = "hashset",
 ) -> dict[str, Any]:
-    """Write a version (without disabled entries) to ``out``; returns what the audit records."""
+    """Write a version (without disabled entries) to ``out``; returns what the audit records.
+
+    The record counts what the writer wrote, not the version's size, so it states what was
+    actually shared, and how many disabled entries were left out.
+    """
     from phunt.hashsets.writers import WRITERS
 
     writer = WRITERS.get(fmt)()
@@ -436,14 +443,15 @@ def export(
     portable = (entry for _row, entry in entries_of(session, name, v))
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8", newline="") as fh:
-        writer.write(portable, fh, form=form, metadata=meta)
+        written = writer.write(portable, fh, form=form, metadata=meta)
     details = {
         "hash_set": name,
         "version": v,
         "format": fmt,
         "file": os.path.abspath(out),
         "sha256": sha256_file(out),
-        "entries": _count_live(session, hash_set.id, v),
+        "entries": written,
+        "disabled_left_out": _count_live(session, hash_set.id, v, disabled=True),
     }
     audit.append(session, "hashset.export", "hash_set", hash_set.id, details)
     return details
