@@ -12,7 +12,7 @@ from typing import BinaryIO
 from phunt.errors import NotFoundError
 from phunt.ingest import store
 from phunt.schema.db import Database, Session
-from phunt.sources import expand  # noqa: F401 - registers the container sources locators open through
+from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.locator import Locator, open_locator
 
 

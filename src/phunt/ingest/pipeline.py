@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from phunt.content.exif import read_exif
 from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry
-from phunt.sources import expand  # noqa: F401 - registers the container sources entries open through
+from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.base import Entry
 from phunt.sources.locator import Locator, set_scratch_dir
 
