@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
@@ -74,31 +75,23 @@ def run_phunt(
 
 
 def snapshot_entries(source: Source) -> list[Entry]:
-    """List a source and read every readable member while it is open.
-
-    Each entry's opener is swapped for one over the bytes read (or the error raised), so
-    tests can check content after the source is closed.
-    """
+    """List a source; its entries reopen from their locators after it is closed, which is
+    what tests check their content through."""
     with source:
-        entries = list(source.entries())
-        for entry in entries:
-            if entry.opener is not None:
-                entry.opener = _snapshot(entry)
-    return entries
+        return list(source.entries())
 
 
-def _snapshot(entry: Entry) -> Callable[[], BinaryIO]:
-    try:
-        with entry.open() as stream:
-            data = stream.read()
-    except OSError as exc:
-        failure = exc
+@dataclass
+class StreamEntry(Entry):
+    """An entry whose content comes from ``stream`` (a test's in-memory reader) instead
+    of a locator: for tests of readers of entries, not of sources."""
 
-        def fail() -> BinaryIO:
-            raise failure
+    stream: Callable[[], BinaryIO] | None = None
 
-        return fail
-    return lambda: io.BytesIO(data)
+    def open(self) -> BinaryIO:
+        if self.stream is None:
+            return super().open()
+        return self.stream()
 
 
 class Trickle(io.BytesIO):
@@ -107,3 +100,27 @@ class Trickle(io.BytesIO):
 
     def read(self, size: int | None = -1) -> bytes:
         return super().read(1000 if size is None or size < 0 else min(size, 1000))
+
+
+def make_ext2_image(image: Path, files: dict[str, bytes], size_kib: int = 2048) -> Path:
+    """A raw ext2 image holding ``files`` (relative path -> bytes), made by ``mke2fs -d``
+    (no root, no mount); the test is skipped where e2fsprogs is not installed."""
+    import shutil
+
+    import pytest
+
+    mke2fs = shutil.which("mke2fs") or shutil.which("mke2fs", path="/usr/sbin:/sbin")
+    if mke2fs is None:
+        pytest.skip("mke2fs (e2fsprogs) not installed: cannot make an ext2 test image")
+    tree = image.parent / f"{image.name}.tree"
+    for name, data in files.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_bytes(data)
+    subprocess.run(
+        [mke2fs, "-q", "-F", "-t", "ext2", "-d", str(tree), str(image), f"{size_kib}k"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "E2FSPROGS_FAKE_TIME": "1700000000"},
+    )
+    shutil.rmtree(tree)
+    return image

@@ -7,13 +7,14 @@ from typing import BinaryIO
 
 from phunt.ingest.hasher import hash_entry
 from phunt.sources.base import Entry
-from test_lib import Trickle
+from phunt.sources.locator import Locator
+from test_lib import StreamEntry, Trickle
 
 
 def test_hashes_mime_and_mismatch(tmp_path: Path) -> None:
     p = tmp_path / "photo.txt"
     p.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\nrest")
-    r = hash_entry(Entry(path=str(p), local_path=str(p)))
+    r = hash_entry(Entry(path=str(p), locator=Locator(str(p))))
     assert r.mime == "application/pdf" and r.extension_mismatch
     assert r.sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
     assert r.as_json()["extension_mismatch"] is True
@@ -30,16 +31,16 @@ def test_read_error_becomes_the_error() -> None:
     def boom() -> BinaryIO:
         raise PermissionError(13, "Permission denied")
 
-    r = hash_entry(Entry(path="phone.zip!/a.jpg", opener=boom))
+    r = hash_entry(StreamEntry(path="phone.zip!/a.jpg", stream=boom))
     assert r.error == "cannot read: Permission denied" and r.md5 is None
 
 
 def test_opener_streams_and_flags_are_carried() -> None:
-    e = Entry(
+    e = StreamEntry(
         path="disk.E01!/p1/a.bin",
         deleted=True,
         warnings=["slack"],
-        opener=lambda: io.BytesIO(b"abc"),
+        stream=lambda: io.BytesIO(b"abc"),
     )
     r = hash_entry(e)
     out = r.as_json()
@@ -57,21 +58,21 @@ def _jpeg(path: Path) -> bytes:
 def test_pictures_get_pdq_in_the_requested_mode(tmp_path: Path) -> None:
     p = tmp_path / "g.jpg"
     _jpeg(p)
-    r = hash_entry(Entry(path=str(p), local_path=str(p)))
+    r = hash_entry(Entry(path=str(p), locator=Locator(str(p))))
     out = r.as_json()
     assert r.pdq is not None and len(out["pdq"]) == 64 and out["pdq_mode"] == "default"
     assert isinstance(out["pdq_quality"], int)
     assert len(r.pdq_variants()) >= 8
-    fast = hash_entry(Entry(path=str(p), local_path=str(p)), pdq_mode="fast")
+    fast = hash_entry(Entry(path=str(p), locator=Locator(str(p))), pdq_mode="fast")
     assert fast.pdq is not None and fast.as_json()["pdq_mode"] in ("fast", "default")
-    assert hash_entry(Entry(path=str(p), local_path=str(p)), pdq_mode=None).pdq is None
+    assert hash_entry(Entry(path=str(p), locator=Locator(str(p))), pdq_mode=None).pdq is None
 
 
 def test_truncated_picture_keeps_digests_and_reports_error(tmp_path: Path) -> None:
     data = _jpeg(tmp_path / "full.jpg")
     cut = tmp_path / "cut.jpg"
     cut.write_bytes(data[: len(data) // 2])
-    r = hash_entry(Entry(path=str(cut), local_path=str(cut)))
+    r = hash_entry(Entry(path=str(cut), locator=Locator(str(cut))))
     assert r.sha256 == hashlib.sha256(data[: len(data) // 2]).hexdigest()
     assert r.error is not None and r.error.startswith("corrupt image:")
     assert r.pdq is None
@@ -79,8 +80,10 @@ def test_truncated_picture_keeps_digests_and_reports_error(tmp_path: Path) -> No
 
 def test_picture_inside_a_container_is_hashed_from_its_stream(tmp_path: Path) -> None:
     data = _jpeg(tmp_path / "g.jpg")
-    r = hash_entry(Entry(path="phone.zip!/DCIM/g.jpg", opener=lambda: io.BytesIO(data)))
-    direct = hash_entry(Entry(path=str(tmp_path / "g.jpg"), local_path=str(tmp_path / "g.jpg")))
+    r = hash_entry(StreamEntry(path="phone.zip!/DCIM/g.jpg", stream=lambda: io.BytesIO(data)))
+    direct = hash_entry(
+        Entry(path=str(tmp_path / "g.jpg"), locator=Locator(str(tmp_path / "g.jpg")))
+    )
     assert r.pdq is not None and direct.pdq is not None
     assert r.pdq.hash.hex == direct.pdq.hash.hex
 
@@ -95,7 +98,7 @@ def test_whole_file_read_survives_short_reads_and_a_wrong_listed_size(tmp_path: 
     data = buffer.getvalue()
     expected = hashlib.sha256(data).hexdigest()
     for listed in (len(data), 10, None):
-        entry = Entry(path="x.zip!/a.jpg", size=listed, opener=lambda: Trickle(data))
+        entry = StreamEntry(path="x.zip!/a.jpg", size=listed, stream=lambda: Trickle(data))
         result = hash_entry(entry, pdq_mode="default")
         assert result.sha256 == expected and result.size == len(data), listed
         assert result.pdq is not None and result.error is None, listed
@@ -121,7 +124,7 @@ def test_whole_file_read_asks_for_the_listed_size_and_reads_on_past_it() -> None
     expected = hashlib.sha256(data).hexdigest()
     for listed in (len(data), len(data) * 10, 100, 0):
         stream = _Recording(data)
-        entry = Entry(path="x.zip!/a.bin", size=listed, opener=lambda s=stream: s)
+        entry = StreamEntry(path="x.zip!/a.bin", size=listed, stream=lambda s=stream: s)
         result = hash_entry(entry, pdq_mode="default")
         assert result.sha256 == expected and result.size == len(data), listed
         assert stream.asked[0] == listed + 1, (listed, stream.asked)

@@ -106,6 +106,37 @@ def test_e01_source_hash_and_acquisition_hash(database: Database, device: str) -
     assert paths["passwords.txt"] == 116 and paths["a_directory/another_file"] == 22
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_split_image_facts_are_recorded_on_the_job_and_in_the_audit(
+    database: Database, device: str, tmp_path: Path, workers: int
+) -> None:
+    """The source's digests come from a worker (or a thread with none), after the files
+    started flowing, and are recorded as before: on the job, its options and the
+    ``ingest.start`` audit record, which still comes before ``ingest.complete``."""
+    from test_lib import make_ext2_image
+
+    whole = make_ext2_image(tmp_path / "whole.raw", {"a.txt": b"a\n"}).read_bytes()
+    half = len(whole) // 2
+    (tmp_path / "disk.000").write_bytes(whole[:half])
+    (tmp_path / "disk.001").write_bytes(whole[half:])
+    digests = {
+        f"disk.00{n}": hashlib.sha256(part).hexdigest()
+        for n, part in enumerate((whole[:half], whole[half:]))
+    }
+    summary = ingest(database, str(tmp_path / "disk.000"), device, workers=workers)
+    assert summary.files == 1 and summary.source_sha256 == digests["disk.000"]
+    with database.session() as s:
+        job = s.scalars(select(IngestJob)).one()
+        assert job.source_sha256 == digests["disk.000"] and job.options["segments"] == digests
+        assert job.source_size == half and job.verification == {}
+        records = s.scalars(select(AuditRecord).order_by(AuditRecord.seq)).all()
+        assert [r.action for r in records][-2:] == ["ingest.start", "ingest.complete"]
+        start = records[-2].details
+        assert start["sha256"] == digests["disk.000"] and start["segments"] == digests
+        assert start["verification"] == {} and start["device"] == "EV-1"
+        assert verify(s).ok
+
+
 def _count(db_url: str) -> int:
     db = Database(db_url, migrate=False)
     try:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import pickle
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from phunt.ingest.pipeline import SHIP_LIMIT, Runner, Task, make_task, process
+from phunt.ingest.pipeline import Runner, process, process_batch
 from phunt.sources.base import Entry
+from phunt.sources.expand import open_evidence
 from phunt.sources.folder import FolderSource
-from test_lib import Trickle
+from phunt.sources.locator import Locator
+from test_lib import StreamEntry
 
 
 def _tree(root: Path) -> None:
@@ -34,76 +39,108 @@ def _summary(items: list[object]) -> list[tuple[object, ...]]:
     return out
 
 
-def test_make_task_ships_small_members_and_keeps_large_local() -> None:
-    small = Entry(path="a.zip!/x", size=3, opener=lambda: io.BytesIO(b"abc"))
-    task, local = make_task(4, small)
-    assert local is None and task.data == b"abc" and task.seq == 4
-    assert process(task).result.sha256 is not None
-    big = Entry(path="a.zip!/big", size=SHIP_LIMIT + 1, opener=lambda: io.BytesIO(b"x"))
-    task, local = make_task(5, big)
-    assert local is big and task.data is None
-
-    def broken() -> io.BytesIO:
-        raise OSError(5, "Input/output error")
-
-    task, local = make_task(6, Entry(path="a.zip!/bad", size=3, opener=broken))
-    assert local is None and task.error == "cannot read: Input/output error"
-
-
-def test_make_task_ships_every_byte_of_a_member_read_in_short_pieces() -> None:
-    """The member's bytes are read the way the hasher reads a whole file: on past short
-    reads, the first request sized by the listed size rather than by the 32 MB limit."""
-    data = bytes(range(256)) * 20
-    for listed in (len(data), 10):
-        entry = Entry(path="a.tar!/m", size=listed, opener=lambda: Trickle(data))
-        task, local = make_task(0, entry)
-        assert local is None and task.data == data, listed
-
-
 def test_pool_matches_in_process(tmp_path: Path) -> None:
     _tree(tmp_path / "ev")
     entries = list(FolderSource(str(tmp_path / "ev")).entries())
     with Runner(1) as one:
-        serial = list(one.run((make_task(i, e) for i, e in enumerate(entries)), "default"))
+        serial = list(one.run(enumerate(entries), process_batch, "default"))
     with Runner(2) as two:
-        pooled = list(two.run((make_task(i, e) for i, e in enumerate(entries)), "default"))
+        pooled = list(two.run(enumerate(entries), process_batch, "default"))
     assert _summary(serial) == _summary(pooled)
     assert [p.seq for p in pooled] == list(range(len(entries)))
+
+
+def _members_zip(path: Path) -> list[bytes]:
+    """A zip of members of growing size, one of them too big for any batch of others."""
+    blobs = [bytes([i]) * (150 * i) for i in range(9)]
+    blobs.insert(7, b"B" * 5000)
+    with zipfile.ZipFile(path, "w") as archive:
+        for i, blob in enumerate(blobs):
+            archive.writestr(f"m{i}.bin", blob)
+    return blobs
 
 
 def test_batches_and_window_keep_every_file_once_and_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Small batches and a small window force every boundary: batches closed by count and
-    by bytes, the window drained by count and by shipped bytes, and a member too large to
-    ship hashed by the coordinator between batches."""
+    by bytes, the window drained by count, and a member bigger than a batch on its own."""
     from phunt.ingest import pipeline
 
     monkeypatch.setattr(pipeline, "BATCH_FILES", 3)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 400)
     monkeypatch.setattr(pipeline, "WINDOW_PER_WORKER", 1)
-    monkeypatch.setattr(pipeline, "WINDOW_DATA_BYTES", 500)
-    monkeypatch.setattr(pipeline, "SHIP_LIMIT", 1000)
     _tree(tmp_path / "ev")
-    entries: list[Entry] = list(FolderSource(str(tmp_path / "ev")).entries())
-    for i in range(9):
-        blob = bytes([i]) * (150 * i)
-        entries.insert(
-            2 * i, Entry(path=f"a.zip!/m{i}", size=len(blob), opener=lambda b=blob: io.BytesIO(b))
-        )
-    big = b"B" * 5000
-    entries.insert(7, Entry(path="a.zip!/big", size=len(big), opener=lambda: io.BytesIO(big)))
-
-    def tasks() -> list[tuple[Task, Entry | None]]:
-        return [make_task(i, e) for i, e in enumerate(entries)]
-
+    blobs = _members_zip(tmp_path / "ev" / "members.zip")
+    entries = list(open_evidence(str(tmp_path / "ev")))
     with Runner(1) as one:
-        serial = list(one.run(tasks(), "default"))
+        serial = list(one.run(enumerate(entries), process_batch, "default"))
     with Runner(2) as two:
-        pooled = list(two.run(tasks(), "default"))
+        pooled = list(two.run(enumerate(entries), process_batch, "default"))
     assert [p.seq for p in pooled] == list(range(len(entries)))
     assert _summary(serial) == _summary(pooled)
-    assert pooled[7].result.sha256 == hashlib.sha256(big).hexdigest()
+    by_path = {p.result.path: p.result.sha256 for p in pooled}
+    for i, blob in enumerate(blobs):
+        assert by_path[f"{tmp_path}/ev/members.zip!/m{i}.bin"] == hashlib.sha256(blob).hexdigest()
+
+
+def test_batches_carry_locators_not_member_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a worker is sent for a zip of 1 MB members is a few hundred bytes a member:
+    the entry and its locator, never the member's data; the worker opens it itself."""
+    from phunt.ingest import pipeline
+
+    member = os.urandom(1 << 20)
+    with zipfile.ZipFile(tmp_path / "big.zip", "w") as archive:
+        for i in range(4):
+            archive.writestr(f"m{i}.bin", member[i:] + member[:i])
+    sent: list[int] = []
+    submit = pipeline.Runner.submit
+
+    def measure(self: Runner, fn: Callable[..., object], *args: object) -> object:
+        sent.append(len(pickle.dumps(args)))
+        return submit(self, fn, *args)
+
+    monkeypatch.setattr(pipeline.Runner, "submit", measure)
+    entries = list(open_evidence(str(tmp_path / "big.zip")))
+    assert len(entries) == 4 and all(e.locator is not None for e in entries)
+    with Runner(2) as two:
+        done = list(two.run(enumerate(entries), process_batch, None))
+    assert [p.result.sha256 for p in done] == [
+        hashlib.sha256(member[i:] + member[:i]).hexdigest() for i in range(4)
+    ]
+    assert sent and sum(sent) < 4 * 1024
+    assert [p.locator for p in done] == [e.locator for e in entries]
+
+
+def _batch_and_scratch(batch: list[tuple[int, Entry]], mode: str | None) -> list[object]:
+    from phunt.sources.locator import _cache
+
+    return [(done, _cache().scratch) for done in process_batch(batch, mode)]
+
+
+def test_workers_spool_nested_containers_into_the_scratch_folder(tmp_path: Path) -> None:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("deep.txt", b"deep")
+    with zipfile.ZipFile(tmp_path / "outer.zip", "w") as archive:
+        archive.writestr("inner.zip", inner.getvalue())
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    entries = list(open_evidence(str(tmp_path / "outer.zip")))
+    with Runner(2, scratch=str(scratch)) as two:
+        done = list(two.run(enumerate(entries), _batch_and_scratch, None))
+    assert [p.result.path.rsplit("!/", 1)[-1] for p, _ in done] == ["inner.zip", "deep.txt"]
+    used = {Path(where).parent for _, where in done}
+    assert used == {scratch}
+    assert list(scratch.iterdir()) == []  # each worker removed its own folder on exit
+
+
+def test_runner_submit_runs_one_call_in_process_and_in_the_pool() -> None:
+    for workers in (1, 2):
+        with Runner(workers) as runner:
+            assert runner.submit(sum, [1, 2, 3]).result() == 6
 
 
 @pytest.mark.slow
@@ -111,9 +148,9 @@ def test_dask_local_cluster_matches_in_process(tmp_path: Path) -> None:
     from distributed import LocalCluster
 
     _tree(tmp_path / "ev")
-    entries = list(FolderSource(str(tmp_path / "ev")).entries())
+    entries = list(open_evidence(str(tmp_path / "ev")))
     with Runner(1) as one:
-        serial = list(one.run((make_task(i, e) for i, e in enumerate(entries)), "default"))
+        serial = list(one.run(enumerate(entries), process_batch, "default"))
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -121,8 +158,9 @@ def test_dask_local_cluster_matches_in_process(tmp_path: Path) -> None:
         Runner(cluster=cluster.scheduler_address) as dask,
     ):
         assert dask.workers == 2
-        remote = list(dask.run((make_task(i, e) for i, e in enumerate(entries)), "default"))
+        remote = list(dask.run(enumerate(entries), process_batch, "default"))
     assert _summary(serial) == _summary(remote)
+    assert any("z.zip!/inner.txt" in p.result.path for p in remote)
 
 
 def _camera_jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
@@ -151,10 +189,12 @@ def test_exif_comes_with_the_pdq_decode(tmp_path: Path, mode: str) -> None:
     path = tmp_path / "IMG_0001.jpg"
     path.write_bytes(_camera_jpeg())
     for entry in (
-        Entry(path=str(path), size=path.stat().st_size, local_path=str(path)),
-        Entry(path="phone.zip!/IMG_0001.jpg", size=1, opener=lambda: io.BytesIO(_camera_jpeg())),
+        Entry(path=str(path), size=path.stat().st_size, locator=Locator(str(path))),
+        StreamEntry(
+            path="phone.zip!/IMG_0001.jpg", size=1, stream=lambda: io.BytesIO(_camera_jpeg())
+        ),
     ):
-        done = process(make_task(0, entry)[0], mode)
+        done = process(0, entry, mode)
         assert done.result.pdq is not None and done.result.exif == CAMERA_FACTS
         assert done.exif == CAMERA_FACTS
 
@@ -163,7 +203,7 @@ def test_exif_of_a_picture_whose_pixels_are_damaged_is_still_read(tmp_path: Path
     data = _camera_jpeg((640, 480))
     path = tmp_path / "cut.jpg"
     path.write_bytes(data[: len(data) // 2])  # the header and EXIF intact, the scan cut
-    done = process(make_task(0, Entry(path=str(path), local_path=str(path)))[0], "default")
+    done = process(0, Entry(path=str(path), locator=Locator(str(path))), "default")
     assert done.result.error is not None and "corrupt image" in done.result.error
     assert done.result.exif is None and done.exif == CAMERA_FACTS
 
@@ -171,5 +211,5 @@ def test_exif_of_a_picture_whose_pixels_are_damaged_is_still_read(tmp_path: Path
 def test_crypto_only_reads_no_exif(tmp_path: Path) -> None:
     path = tmp_path / "IMG_0001.jpg"
     path.write_bytes(_camera_jpeg())
-    done = process(make_task(0, Entry(path=str(path), local_path=str(path)))[0], None)
+    done = process(0, Entry(path=str(path), locator=Locator(str(path))), None)
     assert done.result.pdq is None and done.exif == {}

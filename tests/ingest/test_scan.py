@@ -103,15 +103,16 @@ def test_scan_matches_a_reencoded_video_with_its_time_range(tmp_path: Path) -> N
 def test_hash_json_carries_video_frames_and_facts() -> None:
     from phunt.ingest.hasher import hash_entry
     from phunt.sources.base import Entry
+    from phunt.sources.locator import Locator
     from test_lib import TEST_DATA
 
     clip = TEST_DATA / "video" / "original.mp4"
-    out = hash_entry(Entry(path=str(clip), local_path=str(clip))).as_json()
+    out = hash_entry(Entry(path=str(clip), locator=Locator(str(clip)))).as_json()
     assert out["error"] is None and out["mime"] == "video/mp4"
     assert out["video"]["codec"] == "h264" and out["video"]["width"] == 320
     frames = out["vpdq"]
     assert [f["timestamp"] for f in frames[:3]] == [0.0, 1.0, 2.0]
     assert all(len(f["pdq"]) == 64 for f in frames)
     cut = TEST_DATA / "video" / "truncated.mp4"
-    partial = hash_entry(Entry(path=str(cut), local_path=str(cut))).as_json()
+    partial = hash_entry(Entry(path=str(cut), locator=Locator(str(cut)))).as_json()
     assert partial["error"] is not None and "video" in partial["error"]

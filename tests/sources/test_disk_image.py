@@ -10,7 +10,7 @@ import pytest
 
 from phunt.errors import CorruptInput
 from phunt.sources.base import Entry
-from phunt.sources.disk_image import DiskImageSource, segment_files, verify_ewf
+from phunt.sources.disk_image import DiskImageSource, is_later_segment, segment_files, verify_ewf
 from test_lib import shared_folder
 
 EXT2_MD5 = "196066add11fb71c4c49cf1bb50d6d24"
@@ -77,7 +77,7 @@ def test_imynd_dd_flags_deleted_names_and_keeps_unicode_path() -> None:
     ]
     for entry in deleted.values():
         assert entry.error is not None and "only the name survives" in entry.error
-        assert entry.opener is None
+        assert entry.locator is None
 
 
 def test_windows_volume_qcow2_ntfs_syslog() -> None:
@@ -215,3 +215,18 @@ def test_file_systems_tsk_cannot_open_are_walked_through_dfvfs(
     assert found["ext2.qcow2!/a_link"].error is not None
     assert _read(found["ext2.qcow2!/passwords.txt"]).startswith(b"place,user,password")
     assert source.warnings == ["/: EXT file system read through dfvfs; deleted files not listed"]
+
+
+def test_later_segment_rule_needs_the_first_segment(tmp_path: Path) -> None:
+    (tmp_path / "mail.eml").write_bytes(b"x")
+    (tmp_path / "disk.E01").write_bytes(b"x")
+    (tmp_path / "disk.E02").write_bytes(b"x")
+    (tmp_path / "disk.EAA").write_bytes(b"x")
+    (tmp_path / "cut.001").write_bytes(b"x")
+    (tmp_path / "cut.002").write_bytes(b"x")
+    assert not is_later_segment(str(tmp_path / "mail.eml"))
+    assert is_later_segment(str(tmp_path / "disk.E02"))
+    assert is_later_segment(str(tmp_path / "disk.EAA"))
+    assert not is_later_segment(str(tmp_path / "disk.E01"))
+    assert not is_later_segment(str(tmp_path / "cut.001"))
+    assert is_later_segment(str(tmp_path / "cut.002"))

@@ -269,18 +269,3 @@ def test_damaged_ewf_is_recorded_not_dropped(tmp_path: Path) -> None:
     entries = list(open_evidence(str(cut)))
     assert [e.path for e in entries] == [f"{cut}!/"]
     assert entries[0].error is not None
-
-
-def test_later_segment_rule_needs_the_first_segment(tmp_path: Path) -> None:
-    (tmp_path / "mail.eml").write_bytes(b"x")
-    (tmp_path / "disk.E01").write_bytes(b"x")
-    (tmp_path / "disk.E02").write_bytes(b"x")
-    (tmp_path / "disk.EAA").write_bytes(b"x")
-    (tmp_path / "cut.001").write_bytes(b"x")
-    (tmp_path / "cut.002").write_bytes(b"x")
-    assert not expand._is_later_segment(str(tmp_path / "mail.eml"))
-    assert expand._is_later_segment(str(tmp_path / "disk.E02"))
-    assert expand._is_later_segment(str(tmp_path / "disk.EAA"))
-    assert not expand._is_later_segment(str(tmp_path / "disk.E01"))
-    assert not expand._is_later_segment(str(tmp_path / "cut.001"))
-    assert expand._is_later_segment(str(tmp_path / "cut.002"))

@@ -33,7 +33,7 @@ def test_truncated_stream_recorded() -> None:
     [entry] = _entries(DATA / "truncated.txt.gz")
     assert entry.path == "truncated.txt.gz!/truncated.txt"
     assert entry.error is not None and "damaged or truncated" in entry.error
-    assert entry.opener is None
+    assert entry.locator is None
 
 
 def test_bomb_stopped_by_ratio(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_bomb_member_refused_by_ratio() -> None:
     assert entry.path == "bomb.zip!/zeros.bin"
     assert entry.size == 10 << 20
     assert entry.error is not None and entry.error.startswith("expansion limit:")
-    assert entry.opener is None
+    assert entry.locator is None
 
 
 def test_member_count_limit_records_the_rest() -> None:

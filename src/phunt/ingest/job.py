@@ -19,14 +19,14 @@ from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.chats.store import find_chat_sources, import_export
 from phunt.errors import InputError, UsageError
-from phunt.hashing.crypto import sha256_file
 from phunt.hashsets.store import load_hash_sets
 from phunt.ingest import store
 from phunt.ingest.hasher import FileResult
-from phunt.ingest.pipeline import Processed, Runner, Task, make_task
+from phunt.ingest.pipeline import Processed, Runner, process_batch
 from phunt.matching.engine import Hit, MatchEngine
 from phunt.schema.db import Database
 from phunt.sources.base import Entry
+from phunt.sources.facts import SourceFacts, describe_kind, describe_source
 
 BATCH = 200
 
@@ -52,65 +52,36 @@ class IngestSummary:
         return dict(self.__dict__)
 
 
-def _source_facts(path: str) -> tuple[str, str | None, int | None, dict[str, Any]]:
-    """Kind, SHA-256 and size of the source, and the hash of each segment of a split image."""
-    if os.path.isdir(path):
-        return "folder", None, None, {}
-    from phunt.sources.disk_image import segment_files
-
-    segments = segment_files(path) if _looks_segmented(path) else [path]
-    hashes = {os.path.basename(s): sha256_file(s) for s in segments}
-    facts: dict[str, Any] = {"segments": hashes} if len(segments) > 1 else {}
-    return "file", hashes[os.path.basename(path)], os.path.getsize(path), facts
-
-
-def _looks_segmented(path: str) -> bool:
-    ext = os.path.splitext(path)[1].lower()
-    return ext in (".e01", ".000", ".001") or (len(ext) == 4 and ext[1:].isdigit())
-
-
-def _verify_ewf(path: str) -> dict[str, Any]:
-    from phunt.errors import CorruptInput
-    from phunt.sources.disk_image import verify_ewf
-
-    with open(path, "rb") as fh:
-        if fh.read(8) != b"EVF\x09\x0d\x0a\xff\x00":
-            return {}
-    try:
-        result = verify_ewf(path)
-    except CorruptInput as exc:
-        return {"ewf": {"ok": False, "error": str(exc)}}
-    return {
-        "ewf": {
-            "stored_md5": result.stored_md5,
-            "computed_md5": result.computed_md5,
-            "ok": result.ok,
-        }
-    }
-
-
 def _start(
     db: Database, source: str, device: str, resume: bool, options: dict[str, Any]
-) -> tuple[int, bool]:
+) -> tuple[int, bool, bool]:
+    """The job to run: ``(id, resumed, facts still to record)``. The source's digests are
+    recorded later (:func:`_record_facts`), once a worker has read the whole source."""
     with db.session() as s:
         job_id = store.resume_job(s, source, device, resume)
-    if job_id is not None:
-        return job_id, True
-    kind, sha, size, facts = _source_facts(source)
-    verification = _verify_ewf(source) if kind == "file" else {}
+        if job_id is not None:
+            return job_id, True, store.source_facts_missing(s, job_id)
+    brief = describe_kind(source)
     with db.session() as s:
-        job_id = store.start_job(
-            s,
-            source,
-            device,
-            kind=kind,
-            sha256=sha,
-            size=size,
-            options=options | facts,
-            segments=facts.get("segments"),
-            verification=verification,
+        job_id = store.open_job(
+            s, source, device, kind=brief.kind, size=brief.size, options=options
         )
-    return job_id, False
+    if brief.kind == "folder":
+        _record_facts(db, job_id, brief)
+        return job_id, False, False
+    return job_id, False, True
+
+
+def _record_facts(db: Database, job_id: int, facts: SourceFacts) -> None:
+    """Record the source's digests, segments and verification on the job, audited."""
+    with db.session() as s:
+        store.record_source_facts(
+            s,
+            job_id,
+            sha256=facts.sha256,
+            segments=facts.segments or None,
+            verification=facts.verification,
+        )
 
 
 def _done_seqs(db: Database, job_id: int) -> set[int]:
@@ -150,6 +121,7 @@ def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) ->
         "warnings": list(r.warnings),
         "vpdq": _vpdq_text(r),
         "video": r.video_facts(),
+        "locator": None if item.locator is None else item.locator.to_json(),
     }
 
 
@@ -263,7 +235,7 @@ def ingest(
     if not os.path.exists(source):
         raise UsageError(f"{source}: no such file or folder")
     options = {"pdq_mode": pdq_mode, "expand": expand}
-    job_id, resumed = _start(db, source, device, resume, options)
+    job_id, resumed, facts_pending = _start(db, source, device, resume, options)
     done = _done_seqs(db, job_id) if resumed else set()
     engine = MatchEngine()
     with db.session() as s:
@@ -271,15 +243,17 @@ def ingest(
         device_id = get_device(s, device).id
     engine.build()
 
-    def tasks() -> Iterator[tuple[Task, Entry | None]]:
+    def todo() -> Iterator[tuple[int, Entry]]:
         for seq, entry in enumerate(_entries(source, expand, scratch)):
             if seq not in done:
-                yield make_task(seq, entry)
+                yield seq, entry
 
     batch: list[Processed] = []
     seen_files = seen_bytes = 0
-    with Runner(workers, cluster) as runner:
-        for item in runner.run(tasks(), pdq_mode):
+    with Runner(workers, cluster, scratch) as runner:
+        # The source's SHA-256 reads all of it: a worker's job, started first.
+        facts = runner.submit(describe_source, source) if facts_pending else None
+        for item in runner.run(todo(), process_batch, pdq_mode):
             batch.append(item)
             seen_files += 1
             seen_bytes += item.result.size or 0
@@ -288,8 +262,13 @@ def ingest(
             if len(batch) >= batch_size:
                 _store(db, job_id, device_id, batch, engine)
                 batch = []
+                if facts is not None and facts.done():
+                    _record_facts(db, job_id, facts.result())
+                    facts = None
         if batch:
             _store(db, job_id, device_id, batch, engine)
+        if facts is not None:
+            _record_facts(db, job_id, facts.result())
     chats = _import_chats(db, job_id, device) if import_chats else []
     manifest = _manifest(db, job_id)
     with db.session() as s:

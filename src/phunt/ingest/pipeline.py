@@ -1,30 +1,34 @@
 """Running the per-file work: in this process, in a local process pool, or on Dask.
 
-Tasks are plain data (a path to read, or the bytes of a member of a container), so the
-same function runs on any worker. They travel in batches (``BATCH_FILES`` files or
-``BATCH_BYTES`` bytes, whichever comes first): sent one by one, the coordinator spent as
-much CPU handing files over as a worker spent hashing them. Results come back in the order
-the source listed its files, with a bounded number in flight, which keeps memory flat and
-lets the coordinator store files in sequence.
+Work travels as entries: each carries a locator (plain data), and the worker opens the
+file itself, from the evidence, through its own cache of open containers. Nothing is
+read or hashed by the coordinator, which only walks the source and stores results.
+Entries travel in batches (``BATCH_FILES`` files or ``BATCH_BYTES`` listed bytes,
+whichever comes first): sent one by one, the coordinator spent as much CPU handing files
+over as a worker spent hashing them. Results come back in the order the source listed its
+files, with a bounded number in flight, which keeps memory flat and lets the coordinator
+store files in sequence.
+
+The runner is generic over the work: ``run(items, work, *args)`` calls
+``work(batch, *args)`` on a worker, ``batch`` being a list of ``(seq, entry)``, and
+expects one result per item back, in order.
 """
 
 from __future__ import annotations
 
-import io
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from phunt.content.exif import read_exif
-from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry, read_up_to
-from phunt.sources.base import Entry, FileTimes
+from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry
+from phunt.sources import expand  # noqa: F401 - registers the container sources
+from phunt.sources.base import Entry
+from phunt.sources.locator import Locator, set_scratch_dir
 
-#: Container members up to this size are read by the coordinator and shipped to workers;
-#: larger ones are hashed by the coordinator itself, streaming, to bound memory.
-SHIP_LIMIT = 32 << 20
 #: A batch for a worker closes at this many files...
 BATCH_FILES = 32
 #: ...or once its files' listed sizes reach this, so a big file travels alone.
@@ -32,78 +36,25 @@ BATCH_BYTES = 8 << 20
 #: Batches in flight per worker. Generous, because results are kept in order: while one
 #: worker hashes a 100 MB file at the head, the others work through what follows it.
 WINDOW_PER_WORKER = 16
-#: Container members travel as bytes; at most this many bytes of them are in flight (plus
-#: the batch being sent), which keeps the memory of a disk-image ingest flat.
-WINDOW_DATA_BYTES = 64 << 20
 
-
-@dataclass(frozen=True)
-class Task:
-    """One file to process: ``local_path`` to read, or ``data`` already read."""
-
-    seq: int
-    path: str
-    size: int | None
-    times: FileTimes
-    deleted: bool
-    error: str | None
-    warnings: tuple[str, ...]
-    name_problem: str | None
-    local_path: str | None = None
-    data: bytes | None = None
-
-    def entry(self) -> Entry:
-        data = self.data
-        opener = None if data is None else (lambda: io.BytesIO(data))
-        return Entry(
-            path=self.path,
-            size=self.size,
-            times=self.times,
-            deleted=self.deleted,
-            error=self.error,
-            warnings=list(self.warnings),
-            name_problem=self.name_problem,
-            local_path=self.local_path,
-            opener=opener,
-        )
+R = TypeVar("R")
+T = TypeVar("T")
+#: The work a runner runs: ``work(batch, *args)`` with one result per ``(seq, entry)``.
+WorkFn = Callable[..., list[R]]
 
 
 @dataclass
 class Processed:
-    """A task's outcome: the triage result plus what ingest keeps beyond triage."""
+    """A file's outcome: the triage result plus what ingest keeps beyond triage, and
+    where the file is (stored, so later steps reopen it without walking the source)."""
 
     seq: int
     result: FileResult
     exif: dict[str, Any] = field(default_factory=dict)
+    locator: Locator | None = None
 
 
-def make_task(seq: int, entry: Entry) -> tuple[Task, Entry | None]:
-    """A shippable task for ``entry``; the entry is returned too when it must stay local."""
-    base = dict(
-        seq=seq,
-        path=entry.path,
-        size=entry.size,
-        times=entry.times,
-        deleted=entry.deleted,
-        error=entry.error,
-        warnings=tuple(entry.warnings),
-        name_problem=entry.name_problem,
-    )
-    if entry.error is not None or entry.local_path is not None:
-        return Task(**base, local_path=entry.local_path), None  # type: ignore[arg-type]
-    if entry.size is not None and entry.size <= SHIP_LIMIT:
-        try:
-            with entry.open() as fh:
-                data = read_up_to(fh, SHIP_LIMIT + 1, expected=entry.size)
-        except OSError as exc:
-            failed = dict(base, error=f"cannot read: {exc.strerror or exc}")
-            return Task(**failed), None  # type: ignore[arg-type]
-        if len(data) <= SHIP_LIMIT:
-            return Task(**base, data=data), None  # type: ignore[arg-type]
-    return Task(**base), entry  # type: ignore[arg-type]
-
-
-def process(task: Task, pdq_mode: str | None = "default", entry: Entry | None = None) -> Processed:
+def process(seq: int, entry: Entry, pdq_mode: str | None = "default") -> Processed:
     """Hash one file and read its EXIF; never raises for a bad file.
 
     The EXIF comes from the PDQ decode's open header; it is read on its own only when that
@@ -112,34 +63,40 @@ def process(task: Task, pdq_mode: str | None = "default", entry: Entry | None = 
     ``pdq_mode=None`` is the crypto-only triage: digests and type, no picture decoding of
     any kind (no PDQ, no vPDQ, no EXIF).
     """
-    target = entry if entry is not None else task.entry()
-    result = hash_entry(target, pdq_mode=pdq_mode)
+    result = hash_entry(entry, pdq_mode=pdq_mode)
     exif: dict[str, Any] = {} if result.exif is None else result.exif
     picture = result.mime in PDQ_MIME_TYPES and result.md5 is not None
     if result.exif is None and pdq_mode is not None and picture:
         try:
-            if target.local_path is not None:
-                exif = read_exif(target.local_path)
+            if entry.local_path is not None:
+                exif = read_exif(entry.local_path)
             else:
-                with target.open() as fh:
+                with entry.open() as fh:
                     exif = read_exif(fh)
         except OSError:
             exif = {}
-    return Processed(task.seq, result, exif)
+    return Processed(seq, result, exif, entry.locator)
 
 
-def process_batch(tasks: list[Task], pdq_mode: str | None) -> list[Processed]:
-    """``process`` each task of a batch, in order (what a worker runs)."""
-    return [process(task, pdq_mode) for task in tasks]
+def process_batch(batch: list[tuple[int, Entry]], pdq_mode: str | None) -> list[Processed]:
+    """``process`` each entry of a batch, in order (what a worker runs)."""
+    return [process(seq, entry, pdq_mode) for seq, entry in batch]
 
 
 class Runner:
-    """Submits tasks somewhere and hands back results in submission order."""
+    """Runs work on batches of entries somewhere and hands back results in order."""
 
-    def __init__(self, workers: int = 1, cluster: str | None = None) -> None:
+    def __init__(
+        self, workers: int = 1, cluster: str | None = None, scratch: str | None = None
+    ) -> None:
+        """``scratch`` is where local workers spool nested containers (Dask workers use
+        their own temporary folder: the path may not exist on their machines)."""
         self.workers = max(1, workers)
         self.cluster = cluster
+        # This process opens members too (probing for containers, or with no workers).
+        self._previous_scratch = set_scratch_dir(scratch)
         self._pool: ProcessPoolExecutor | None = None
+        self._threads: ThreadPoolExecutor | None = None
         self._client: Any = None
         if cluster is not None:
             from distributed import Client
@@ -147,66 +104,52 @@ class Runner:
             self._client = Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
             self.workers = max(1, sum(self._client.nthreads().values()))
         elif self.workers > 1:
-            self._pool = ProcessPoolExecutor(self.workers)
+            self._pool = ProcessPoolExecutor(
+                self.workers, initializer=set_scratch_dir, initargs=(scratch,)
+            )
 
-    def _submit(self, batch: list[Task], pdq_mode: str | None) -> Any:
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Run one call on a worker (or, with no workers, on a thread of this process) and
+        return its future: for long work such as hashing the source image, which must
+        not hold up the coordinator."""
         if self._client is not None:
-            return self._client.submit(process_batch, batch, pdq_mode, pure=False)
-        assert self._pool is not None
-        return self._pool.submit(process_batch, batch, pdq_mode)
+            future: Future[T] = self._client.submit(fn, *args, pure=False)
+            return future
+        if self._pool is not None:
+            return self._pool.submit(fn, *args)
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(1, thread_name_prefix="phunt-runner")
+        return self._threads.submit(fn, *args)
 
-    def run(
-        self, items: Iterable[tuple[Task, Entry | None]], pdq_mode: str | None
-    ) -> Iterator[Processed]:
-        """Process ``items`` and yield results in order, a bounded number in flight."""
+    def run(self, items: Iterable[tuple[int, Entry]], work: WorkFn[R], *args: Any) -> Iterator[R]:
+        """Run ``work(batch, *args)`` over ``items`` and yield its results in order, a
+        bounded number in flight. With no workers each item is its own batch, run here."""
         if self._pool is None and self._client is None:
-            for task, local_entry in items:
-                yield process(task, pdq_mode, local_entry)
+            for item in items:
+                yield from work([item], *args)
             return
-        window: deque[tuple[Any, int]] = deque()  # (future, bytes shipped with it)
-        data_in_flight = 0
-        batch: list[Task] = []
+        window: deque[Future[list[R]]] = deque()
+        batch: list[tuple[int, Entry]] = []
         batch_bytes = 0
-
-        def send() -> None:
-            nonlocal batch, batch_bytes, data_in_flight
-            shipped = sum(len(task.data) for task in batch if task.data is not None)
-            window.append((self._submit(batch, pdq_mode), shipped))
-            data_in_flight += shipped
-            batch, batch_bytes = [], 0
-
-        def oldest() -> list[Processed]:
-            nonlocal data_in_flight
-            future, shipped = window.popleft()
-            data_in_flight -= shipped
-            done: list[Processed] = future.result()
-            return done
-
-        for task, local_entry in items:
-            if local_entry is not None:  # too large to ship: hash it here, in order
-                if batch:
-                    send()
-                while window:
-                    yield from oldest()
-                yield process(task, pdq_mode, local_entry)
-                continue
-            batch.append(task)
-            batch_bytes += max(task.size or 0, len(task.data or b""))
+        for item in items:
+            batch.append(item)
+            batch_bytes += item[1].size or 0
             if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
-                send()
-                while window and (
-                    len(window) >= WINDOW_PER_WORKER * self.workers
-                    or data_in_flight > WINDOW_DATA_BYTES
-                ):
-                    yield from oldest()
+                window.append(self.submit(work, batch, *args))
+                batch, batch_bytes = [], 0
+                while len(window) >= WINDOW_PER_WORKER * self.workers:
+                    yield from window.popleft().result()
         if batch:
-            send()
+            window.append(self.submit(work, batch, *args))
         while window:
-            yield from oldest()
+            yield from window.popleft().result()
 
     def close(self) -> None:
+        set_scratch_dir(self._previous_scratch)
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+        if self._threads is not None:
+            self._threads.shutdown(cancel_futures=True)
         if self._client is not None:
             self._client.close()
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
-from phunt.errors import UsageError
+from phunt.errors import NotFoundError, UsageError
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 from phunt.schema.types import utcnow
 
@@ -128,23 +128,74 @@ def start_job(
     verification: dict[str, Any],
 ) -> int:
     """A new running job of ``source`` on the device, audited with its source facts."""
+    job_id = open_job(session, source, device, kind=kind, size=size, options=options)
+    record_source_facts(
+        session, job_id, sha256=sha256, segments=segments, verification=verification
+    )
+    return job_id
+
+
+def open_job(
+    session: Session,
+    source: str,
+    device: str,
+    *,
+    kind: str,
+    size: int | None,
+    options: dict[str, Any],
+) -> int:
+    """A new running job of ``source`` on the device, its source facts not known yet: a
+    worker reads them while the files flow, and :func:`record_source_facts` records them
+    (and audits the start).
+    """
     dev = get_device(session, device)
     job = IngestJob(
         device_id=dev.id,
         source_path=source,
         source_kind=kind,
-        source_sha256=sha256,
+        source_sha256=None,
         source_size=size,
         status="running",
         options=options,
-        verification=verification,
+        verification={},
     )
     session.add(job)
     session.flush()
-    details: dict[str, Any] = {"device": dev.evidence_number, "source": source, "sha256": sha256}
-    details |= {"segments": segments, "verification": verification}
-    audit.append(session, "ingest.start", "ingest_job", job.id, details)
     return job.id
+
+
+def record_source_facts(
+    session: Session,
+    job_id: int,
+    *,
+    sha256: str | None,
+    segments: dict[str, str] | None,
+    verification: dict[str, Any],
+) -> None:
+    """The source's digest, its segments' (in the options) and the E01 verification, with
+    the ``ingest.start`` audit record that carries them."""
+    job = get_job(session, job_id)
+    job.source_sha256 = sha256
+    job.options = dict(job.options) | ({"segments": segments} if segments else {})
+    job.verification = dict(job.verification) | verification
+    dev = get_device(session, job.device_id)
+    details: dict[str, Any] = {"device": dev.evidence_number, "source": job.source_path}
+    details |= {"sha256": sha256, "segments": segments, "verification": verification}
+    audit.append(session, "ingest.start", "ingest_job", job.id, details)
+
+
+def source_facts_missing(session: Session, job_id: int) -> bool:
+    """True when a job of a file source stopped before its source digest was recorded."""
+    job = get_job(session, job_id)
+    return job.source_kind == "file" and job.source_sha256 is None
+
+
+def stored_locator(session: Session, file_id: int) -> str | None:
+    """The locator JSON stored with file ``file_id``; ``NotFoundError`` for no such file."""
+    row = session.get(EvidenceFile, file_id)
+    if row is None:
+        raise NotFoundError(f"no stored file {file_id}")
+    return row.locator
 
 
 def done_seqs(session: Session, job_id: int) -> set[int]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     ForeignKey,
@@ -76,6 +77,11 @@ class EvidenceFile(Base):
     warnings: Mapped[list[str]] = mapped_column(default=list)
     vpdq: Mapped[str | None] = mapped_column(Text)
     video: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: Where the file is, as :meth:`phunt.sources.locator.Locator.to_json` wrote it: later
+    #: steps reopen the file from it without walking the source again.
+    locator: Mapped[str | None] = mapped_column(Text)
+    #: Digests beyond md5/sha1/sha256, keyed by kind.
+    digests: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class FileMatch(Base):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO, ClassVar
+
+from phunt.sources.locator import Locator, open_locator
 
 #: Separator between a container and a path inside it, as in ``disk.E01!/p1/a.jpg``.
 CONTAINER_SEP = "!"
@@ -74,8 +76,8 @@ class Entry:
     reason; ``warnings`` are problems that did not stop it being read (a damaged archive
     member header). ``name_problem`` says the name could not be shown exactly (not valid
     UTF-8): the content is still read, and the problem reported as an error of the name.
-    ``local_path`` is set when the content is a plain file on the local file system, so
-    workers can read it directly.
+    ``locator`` says where the content is (``None``: nothing to read); it is plain data,
+    so an entry pickles and any worker opens the content itself.
     """
 
     path: str
@@ -85,16 +87,21 @@ class Entry:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     name_problem: str | None = None
-    local_path: str | None = None
-    opener: Callable[[], BinaryIO] | None = None
+    locator: Locator | None = None
+
+    @property
+    def local_path(self) -> str | None:
+        """The file on the local file system when the content is one (a locator with no
+        hops), so readers that want a path (video decoding) need not go through a stream."""
+        if self.locator is None or self.locator.hops:
+            return None
+        return self.locator.path
 
     def open(self) -> BinaryIO:
         """Open the content read-only; raise ``OSError`` when it cannot be read."""
-        if self.local_path is not None:
-            return open(self.local_path, "rb")
-        if self.opener is None:
+        if self.locator is None:
             raise OSError(self.error or f"{self.path}: no content to read")
-        return self.opener()
+        return open_locator(self.locator)
 
 
 class Source(ABC):
@@ -103,14 +110,24 @@ class Source(ABC):
     ``probe`` answers "is this my format?" from the path and the first bytes; a source
     that turns out to be damaged yields entries with errors or warnings rather than
     raising, so one bad member never loses the rest of the device.
+
+    A container source also opens one member again by the key it put in that member's
+    locator (:meth:`open_member`): the walk yields ``self.locator.child(self.name, key)``
+    and any process later calls ``open_member(key)`` on the same container, opened anew.
+
+    ``path`` is the local file to read (for a nested container, a copy in scratch);
+    ``locator`` is where that file lives in the evidence (default: ``path`` itself).
     """
 
     #: Registry name, e.g. ``"folder"``, ``"zip"``, ``"disk-image"``.
     name: ClassVar[str]
 
-    def __init__(self, path: str, *, display: str | None = None) -> None:
+    def __init__(
+        self, path: str, *, display: str | None = None, locator: Locator | None = None
+    ) -> None:
         self.path = path
         self.display = display if display is not None else display_path(path)
+        self.locator = locator if locator is not None else Locator(path)
 
     @classmethod
     @abstractmethod
@@ -120,6 +137,18 @@ class Source(ABC):
     @abstractmethod
     def entries(self) -> Iterator[Entry]:
         """Yield every item of the source, readable or not, in a stable order."""
+
+    def open_member(self, key: str) -> BinaryIO:
+        """Open the member whose locator key is ``key``; ``OSError`` when it cannot be.
+
+        Only containers have members; a source whose entries are local files (a folder)
+        keeps this default.
+        """
+        raise OSError(f"{self.display}: a {self.name} source has no members to open")
+
+    def member_locator(self, key: str) -> Locator:
+        """The locator of this container's member ``key``."""
+        return self.locator.child(self.name, key)
 
     def close(self) -> None:  # noqa: B027 - most sources hold nothing open
         """Release open handles; sources that open nothing need not override it."""

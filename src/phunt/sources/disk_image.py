@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -26,17 +27,22 @@ from dfvfs.helpers import source_scanner
 from dfvfs.lib import definitions as dfvfs_definitions
 from dfvfs.lib import errors as dfvfs_errors
 from dfvfs.lib import tsk_image
+from dfvfs.path import factory as path_spec_factory
 from dfvfs.resolver import resolver
 
 from phunt.errors import CorruptInput
 from phunt.sources.base import Entry, FileTimes, Source, display_path, name_problem
 from phunt.sources.base import join_container_path as _join
 from phunt.sources.base import utc_from_timestamp as _utc
+from phunt.sources.locator import Locator
+from phunt.sources.signatures import EWF_SIGNATURE
 
 #: First bytes of formats that are certainly disk images: EWF, QCOW, VMDK sparse, VHDX and
 #: dynamic VHD (which starts with a copy of its ``conectix`` footer). A fixed VHD is a raw
 #: disk with a footer, so its MBR or file-system signature finds it.
-_IMAGE_MAGICS = (b"EVF\x09\x0d\x0a\xff\x00", b"QFI\xfb", b"KDMV", b"vhdxfile", b"conectix")
+_IMAGE_MAGICS = (EWF_SIGNATURE, b"QFI\xfb", b"KDMV", b"vhdxfile", b"conectix")
+#: Extensions of the second and later segments of an EWF set (E02..E99, then EAA...).
+_LATER_EWF = re.compile(r"\.(e(0[2-9]|[1-9]\d)|e[a-z][a-z])$", re.IGNORECASE)
 #: Text that starts a VMDK descriptor file.
 _VMDK_DESCRIPTOR = b"# Disk DescriptorFile"
 #: File-system signatures at fixed offsets (offset, magic), for raw images of one volume.
@@ -99,6 +105,23 @@ def segment_files(path: str) -> list[str]:
             number += 1
         return segments or [path]
     return [path]
+
+
+def is_later_segment(path: str) -> bool:
+    """E02..., or .002... of a split set whose earlier segment sits beside it: read as
+    part of the set through its first segment, never as an image of its own."""
+    stem, ext = os.path.splitext(path)
+    if _LATER_EWF.search(path):
+        return any(os.path.exists(stem + first) for first in (".E01", ".e01"))
+    if len(ext) == 4 and ext[1:].isdigit() and int(ext[1:]) > 0:
+        return os.path.exists(f"{stem}.{int(ext[1:]) - 1:03d}")
+    return False
+
+
+def is_ewf(path: str) -> bool:
+    """True when the file starts with the EWF signature."""
+    with open(path, "rb") as handle:
+        return handle.read(len(EWF_SIGNATURE)) == EWF_SIGNATURE
 
 
 @dataclass(frozen=True)
@@ -203,11 +226,14 @@ class DiskImageSource(Source):
 
     name = "disk-image"
 
-    def __init__(self, path: str, *, display: str | None = None) -> None:
-        super().__init__(path, display=display)
+    def __init__(
+        self, path: str, *, display: str | None = None, locator: Locator | None = None
+    ) -> None:
+        super().__init__(path, display=display, locator=locator)
         #: Problems with the image as a whole (unreadable partition, locked volume...).
         self.warnings: list[str] = []
         self._volumes: list[tuple[str, Any]] = []
+        self._fs_infos: dict[int, Any] = {}
         self._scanned = False
         self._strong = False
 
@@ -281,22 +307,68 @@ class DiskImageSource(Source):
 
     def entries(self) -> Iterator[Entry]:
         self.scan()
-        for label, fs_spec in self._volumes:
+        for index, (label, fs_spec) in enumerate(self._volumes):
+            fs_info = self._tsk(index)
+            prefix = f"{index}/{label}/"
+            if fs_info is not None:
+                locate = _prefixed(self, prefix + "inode/")
+                yield from _TskWalker(fs_info, self.display, label, locate).walk()
+            else:
+                yield from self._walk_dfvfs(fs_spec, label, _prefixed(self, prefix + "path/"))
+
+    def _tsk(self, index: int) -> Any:
+        """pytsk3's view of volume ``index``, opened once; ``None`` when pytsk3 cannot."""
+        if index not in self._fs_infos:
             try:
-                fs_info = self._open_tsk(fs_spec)
+                fs_info = self._open_tsk(self._volumes[index][1])
             except (OSError, *_DFVFS_ERRORS):
                 fs_info = None
-            if fs_info is not None:
-                yield from _TskWalker(fs_info, self.display, label).walk()
-            else:
-                yield from self._walk_dfvfs(fs_spec, label)
+            self._fs_infos[index] = fs_info
+        return self._fs_infos[index]
 
     @staticmethod
     def _open_tsk(fs_spec: Any) -> Any:
         file_object = resolver.Resolver.OpenFileObject(fs_spec.parent)
         return pytsk3.FS_Info(tsk_image.TSKFileSystemImage(file_object))
 
-    def _walk_dfvfs(self, fs_spec: Any, label: str) -> Iterator[Entry]:
+    def close(self) -> None:
+        self._fs_infos.clear()
+
+    def open_member(self, key: str) -> BinaryIO:
+        """``key`` is ``volume/label/inode/N`` (read with pytsk3) or
+        ``volume/label/path/location`` (a file system read through dfvfs)."""
+        self.scan()
+        try:
+            index_text, label, how, where = key.split("/", 3)
+            index = int(index_text)
+            found_label, fs_spec = self._volumes[index]
+        except (ValueError, IndexError) as exc:
+            raise OSError(f"{self.display}: no member {key!r}") from exc
+        if found_label != label:
+            raise OSError(f"{self.display}: volume {index} is {found_label!r}, not {label!r}")
+        if how == "inode":
+            fs_info = self._tsk(index)
+            if fs_info is None:
+                raise OSError(f"{self.display}: volume {label or '/'} cannot be opened")
+            inode = int(where)
+            try:
+                tsk_file = fs_info.open_meta(inode=inode)
+            except OSError as exc:
+                raise OSError(f"cannot open inode {inode}: {exc}") from exc
+            size = int(tsk_file.info.meta.size)
+            return io.BufferedReader(_TskFileReader(tsk_file, size), buffer_size=_READ_CHUNK)
+        spec = path_spec_factory.Factory.NewPathSpec(
+            fs_spec.type_indicator, location=where, parent=fs_spec.parent
+        )
+        try:
+            file_object = resolver.Resolver.OpenFileObject(spec)
+        except _DFVFS_ERRORS as exc:
+            raise OSError(f"{self.display}: {where}: {exc}") from exc
+        return io.BufferedReader(_DfvfsReader(file_object), _READ_CHUNK)
+
+    def _walk_dfvfs(
+        self, fs_spec: Any, label: str, locate: Callable[[str], Locator]
+    ) -> Iterator[Entry]:
         kind = fs_spec.type_indicator
         self.warnings.append(
             f"{label or '/'}: {kind} file system read through dfvfs; deleted files not listed"
@@ -321,10 +393,19 @@ class DiskImageSource(Source):
                     continue
                 inner = f"{label}/{child.path_spec.location.lstrip(chr(92) + '/')}"
                 inner = inner.replace("\\", "/")
-                yield _dfvfs_entry(child, _join(self.display, inner))
+                yield _dfvfs_entry(child, _join(self.display, inner), locate)
 
 
-def _dfvfs_entry(child: Any, path: str) -> Entry:
+def _prefixed(source: Source, prefix: str) -> Callable[[str], Locator]:
+    """Locators of ``source``'s members whose keys start with ``prefix``."""
+
+    def locate(rest: str) -> Locator:
+        return source.member_locator(prefix + rest)
+
+    return locate
+
+
+def _dfvfs_entry(child: Any, path: str, locate: Callable[[str], Locator]) -> Entry:
     if not child.IsFile():
         return Entry(path=path, error=f"skipped: {child.entry_type}, not a regular file")
 
@@ -338,13 +419,8 @@ def _dfvfs_entry(child: Any, path: str) -> Entry:
         timestamp(child.creation_time),
     )
 
-    def opener() -> BinaryIO:
-        try:
-            return io.BufferedReader(_DfvfsReader(child.GetFileObject()), _READ_CHUNK)
-        except _DFVFS_ERRORS as exc:
-            raise OSError(f"{path}: {exc}") from exc
-
-    return Entry(path=path, size=child.size, times=times, opener=opener)
+    locator = locate(child.path_spec.location)
+    return Entry(path=path, size=child.size, times=times, locator=locator)
 
 
 class _DfvfsReader(io.RawIOBase):
@@ -369,10 +445,13 @@ class _DfvfsReader(io.RawIOBase):
 class _TskWalker:
     """Depth-first, name-ordered walk of one pytsk3 file system, deleted names included."""
 
-    def __init__(self, fs_info: Any, display: str, label: str) -> None:
+    def __init__(
+        self, fs_info: Any, display: str, label: str, locate: Callable[[str], Locator]
+    ) -> None:
         self._fs = fs_info
         self._display = display
         self._label = label
+        self._locate = locate
         self._seen: set[int] = set()
 
     def walk(self) -> Iterator[Entry]:
@@ -457,7 +536,7 @@ class _TskWalker:
             times=times,
             deleted=deleted,
             warnings=warnings,
-            opener=_tsk_opener(self._fs, int(meta.addr), size),
+            locator=self._locate(str(int(meta.addr))),
         )
 
 
@@ -479,14 +558,3 @@ def _link_reason(item: Any, meta: Any) -> str:
         except OSError:
             target = "unreadable"
     return f"skipped: symbolic link, not followed (-> {target})"
-
-
-def _tsk_opener(fs_info: Any, inode: int, size: int) -> Callable[[], BinaryIO]:
-    def opener() -> BinaryIO:
-        try:
-            tsk_file = fs_info.open_meta(inode=inode)
-        except OSError as exc:
-            raise OSError(f"cannot open inode {inode}: {exc}") from exc
-        return io.BufferedReader(_TskFileReader(tsk_file, size), buffer_size=_READ_CHUNK)
-
-    return opener

@@ -11,9 +11,10 @@ as the source's); every nested container is yielded as a file first, then its me
 Problems with a container as a whole (damage, a limit, a partition with no file system)
 are yielded as entries named ``container!/`` with ``error`` set.
 
-Lifetime: an entry's content stays readable until the iterator moves past the container
-it came from, so read each entry as it comes (nested containers are spooled into the
-scratch folder and deleted once their members are listed).
+Every readable entry carries a :class:`~phunt.sources.locator.Locator`, so its content
+can be read at any time and in any process, walk or no walk. The walk itself spools
+nested containers into its scratch folder to list them, and deletes each spool once its
+members are listed.
 """
 
 from __future__ import annotations
@@ -23,21 +24,21 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import count
-from typing import BinaryIO
 
 from phunt.registry import Registry
 from phunt.sources.base import Entry, Source, display_path, join_container_path
-from phunt.sources.disk_image import DiskImageSource
+from phunt.sources.disk_image import DiskImageSource, is_later_segment
 from phunt.sources.folder import FolderSource
 from phunt.sources.gzip import CompressedFileSource
 from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits
+from phunt.sources.locator import CONTAINERS, ContainerFactory, Locator
 from phunt.sources.sevenzip import SevenZipSource
 from phunt.sources.tar import TarSource
 from phunt.sources.zip import ZipSource
 
-__all__ = ["SOURCES", "ExpandLimits", "detect_source", "open_evidence"]
+__all__ = ["SOURCES", "ExpandLimits", "detect_source", "make_source", "open_evidence"]
 
 #: Every evidence source, in detection order.
 SOURCES: Registry[type[Source]] = Registry("evidence source")
@@ -54,7 +55,6 @@ for _source in (
 #: Enough for every signature the sources look for (ISO 9660's sits at 32 KiB).
 HEAD_SIZE = 64 * 1024
 _COPY_CHUNK = 1 << 20
-_LATER_EWF = re.compile(r"\.(e(0[2-9]|[1-9]\d)|e[a-z][a-z])$", re.IGNORECASE)
 _SAFE_EXT = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 
 
@@ -73,14 +73,43 @@ def detect_source(path: str, head: bytes | None = None) -> type[Source] | None:
     return None
 
 
-def _is_later_segment(path: str) -> bool:
-    """E02..., or .002... of a split set whose earlier segment sits beside it."""
-    stem, ext = os.path.splitext(path)
-    if _LATER_EWF.search(path):
-        return any(os.path.exists(stem + first) for first in (".E01", ".e01"))
-    if len(ext) == 4 and ext[1:].isdigit() and int(ext[1:]) > 0:
-        return os.path.exists(f"{stem}.{int(ext[1:]) - 1:03d}")
-    return False
+def _factory(name: str) -> ContainerFactory:
+    def open_container(path: str, where: Locator, scratch: str) -> Source:
+        return make_source(name, path, where, scratch)
+
+    return open_container
+
+
+for _name, _ in SOURCES:
+    if _name != FolderSource.name:
+        CONTAINERS.register(_name, _factory(_name))
+
+
+def make_source(
+    name: str,
+    path: str,
+    locator: Locator,
+    scratch: str | None,
+    *,
+    display: str | None = None,
+    limits: ExpandLimits | None = None,
+    budget: Budget | None = None,
+) -> Source:
+    """The registered source ``name`` over the local file ``path``, which lives at
+    ``locator`` in the evidence; 7z spools the members it opens into ``scratch``."""
+    source = SOURCES.get(name)
+    if source is SevenZipSource:
+        return SevenZipSource(
+            path,
+            display=display,
+            locator=locator,
+            limits=limits,
+            budget=budget,
+            scratch_dir=scratch,
+        )
+    if issubclass(source, ArchiveSource):
+        return source(path, display=display, locator=locator, limits=limits, budget=budget)
+    return source(path, display=display, locator=locator)
 
 
 def open_evidence(
@@ -125,7 +154,7 @@ class _Expander:
             return
         opened = None
         if source is not None and source is not FolderSource and self.limits.max_depth >= 1:
-            opened = self._make(source, path, display_path(path))
+            opened = self._make(source, path, display_path(path), Locator(path))
             if isinstance(opened, DiskImageSource) and opened.found_nothing:
                 opened = None
         if opened is None:
@@ -133,18 +162,16 @@ class _Expander:
         else:
             yield from self._members(opened, depth=1)
 
-    def _make(self, source: type[Source], path: str, display: str) -> Source:
-        if source is SevenZipSource:
-            return SevenZipSource(
-                path,
-                display=display,
-                limits=self.limits,
-                budget=self.budget,
-                scratch_dir=self.scratch,
-            )
-        if issubclass(source, ArchiveSource):
-            return source(path, display=display, limits=self.limits, budget=self.budget)
-        return source(path, display=display)
+    def _make(self, source: type[Source], path: str, display: str, locator: Locator) -> Source:
+        return make_source(
+            source.name,
+            path,
+            locator,
+            self.scratch,
+            display=display,
+            limits=self.limits,
+            budget=self.budget,
+        )
 
     def _members(self, source: Source, depth: int) -> Iterator[Entry]:
         """``source``'s entries, each nested container followed by its own members."""
@@ -152,7 +179,7 @@ class _Expander:
             if isinstance(source, DiskImageSource) and source.found_nothing:
                 return
             for entry in source.entries():
-                if entry.error is None and (entry.local_path or entry.opener):
+                if entry.error is None and entry.locator is not None:
                     yield from self._maybe_expand(entry, depth)
                 else:
                     yield entry
@@ -164,7 +191,7 @@ class _Expander:
         local = entry.local_path
         try:
             if local is not None:
-                source = None if _is_later_segment(local) else detect_source(local)
+                source = None if is_later_segment(local) else detect_source(local)
             else:
                 source = self._candidate(entry)
         except OSError as exc:
@@ -196,12 +223,12 @@ class _Expander:
                 _remove(spool)
                 yield entry
                 return
-            entry.opener = _file_opener(spool)
         try:
             yield entry
             opened = spool or local
-            assert opened is not None
-            yield from self._members(self._make(source, opened, entry.path), depth + 1)
+            assert opened is not None and entry.locator is not None
+            nested = self._make(source, opened, entry.path, entry.locator)
+            yield from self._members(nested, depth + 1)
         finally:
             if spool is not None:
                 _remove(spool)
@@ -227,13 +254,6 @@ class _Expander:
         except OSError:
             _remove(spool)
             raise
-
-
-def _file_opener(path: str) -> Callable[[], BinaryIO]:
-    def opener() -> BinaryIO:
-        return open(path, "rb")
-
-    return opener
 
 
 def _remove(path: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from phunt.sources.base import Entry, FileTimes, Source, display_path, name_problem
 from phunt.sources.base import utc_from_timestamp as _utc
+from phunt.sources.locator import Locator
 
 _SPECIAL_KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -102,5 +103,5 @@ class FolderSource(Source):
             size=st.st_size,
             times=times,
             name_problem=problem,
-            local_path=path,
+            locator=Locator(path),
         )

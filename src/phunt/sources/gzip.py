@@ -100,10 +100,17 @@ class CompressedFileSource(ArchiveSource):
             yield Entry(path=path, size=size, times=times, error=budget_problem)
             return
 
-        def opener() -> BinaryIO:
-            return bounded(open_stream(self.path), size, path)
+        member = _member_name(self.display)
+        yield Entry(path=path, size=size, times=times, locator=self.member_locator(member))
 
-        yield Entry(path=path, size=size, times=times, opener=opener)
+    def open_member(self, key: str) -> BinaryIO:
+        """The one member (``key`` is its name); bounded by the ratio limit, since the
+        size counted during the walk is not kept in the key."""
+        found = self._format()
+        if found is None:
+            raise OSError(f"{self.display}: not a gzip, bzip2 or xz file")
+        limit = self._limit(os.path.getsize(self.path))
+        return bounded(found[1](self.path), limit, self.member_path(key))
 
     def _limit(self, compressed_size: int) -> int:
         """Decompressed bytes allowed: the ratio limit, never below the ratio floor."""

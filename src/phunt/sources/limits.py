@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
 from phunt.sources.base import Source, display_path, join_container_path
+from phunt.sources.locator import Locator
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,11 @@ class ArchiveSource(Source):
         path: str,
         *,
         display: str | None = None,
+        locator: Locator | None = None,
         limits: ExpandLimits | None = None,
         budget: Budget | None = None,
     ) -> None:
-        super().__init__(path, display=display)
+        super().__init__(path, display=display, locator=locator)
         self.limits = limits or ExpandLimits()
         self.budget = budget or Budget(self.limits)
         self._handles: list[Any] = []

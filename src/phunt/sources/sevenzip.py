@@ -10,7 +10,7 @@ unreadable item. In a solid archive each member opened decompresses the block up
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any, BinaryIO
 
@@ -20,6 +20,7 @@ from py7zr import exceptions as py7zr_errors
 
 from phunt.sources.base import Entry, FileTimes
 from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits, name_warnings
+from phunt.sources.locator import Locator
 
 _MAGIC = b"7z\xbc\xaf\x27\x1c"
 _ERRORS = (py7zr_errors.ArchiveError, OSError, EOFError, ValueError, KeyError, TypeError)
@@ -77,11 +78,12 @@ class SevenZipSource(ArchiveSource):
         path: str,
         *,
         display: str | None = None,
+        locator: Locator | None = None,
         limits: ExpandLimits | None = None,
         budget: Budget | None = None,
         scratch_dir: str | None = None,
     ) -> None:
-        super().__init__(path, display=display, limits=limits, budget=budget)
+        super().__init__(path, display=display, locator=locator, limits=limits, budget=budget)
         self.scratch_dir = scratch_dir
 
     @classmethod
@@ -126,19 +128,22 @@ class SevenZipSource(ArchiveSource):
                 entry.error = self.limits.ratio_problem(info.uncompressed, info.compressed)
             entry.error = entry.error or self.budget.take(info.uncompressed)
         if entry.error is None:
-            entry.opener = self._opener(info.filename, info.uncompressed)
+            entry.locator = self.member_locator(info.filename)
         return entry
 
-    def _opener(self, member: str, size: int) -> Callable[[], BinaryIO]:
-        def opener() -> BinaryIO:
-            spool = tempfile.TemporaryFile(dir=self.scratch_dir)  # noqa: SIM115 - returned
-            try:
-                with py7zr.SevenZipFile(self.path, "r") as archive:
-                    archive.extract(targets=[member], factory=_SpoolFactory(spool, size))
-            except (*_ERRORS, py7zr_errors.PasswordRequired) as exc:
-                spool.close()
-                raise OSError(f"{self.member_path(member)}: {exc}") from exc
-            spool.seek(0)
-            return spool
-
-        return opener
+    def open_member(self, key: str) -> BinaryIO:
+        """``key`` is the member's name; it is decompressed into an anonymous spool."""
+        spool = tempfile.TemporaryFile(dir=self.scratch_dir)  # noqa: SIM115 - returned
+        try:
+            with py7zr.SevenZipFile(self.path, "r") as archive:
+                found = [i for i in archive.list() if i.filename == key and not i.is_directory]
+                if not found:
+                    raise OSError(f"{self.display}: no member {key!r}")
+                size = found[0].uncompressed
+                archive.reset()
+                archive.extract(targets=[key], factory=_SpoolFactory(spool, size))
+        except (*_ERRORS, py7zr_errors.PasswordRequired) as exc:
+            spool.close()
+            raise OSError(f"{self.member_path(key)}: {exc}") from exc
+        spool.seek(0)
+        return spool

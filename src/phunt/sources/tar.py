@@ -87,17 +87,51 @@ class TarSource(ArchiveSource):
             return looks_like_tar_header(_decompressed_head(path, head))
         return False
 
+    _tar: tarfile.TarFile | None = None
+
+    def _archive(self) -> tarfile.TarFile:
+        """The open archive, opened on first use and kept until :meth:`close`."""
+        if self._tar is None:
+            self._tar = tarfile.open(self.path, "r:*")  # noqa: SIM115 - closed in close()
+            self.keep(self._tar)
+        return self._tar
+
+    def open_member(self, key: str) -> BinaryIO:
+        """``key`` is the offset of the member's header (for a hard link, its target's).
+
+        Going back in a compressed tar decompresses it again from the start, so members
+        are best opened in the order they were listed, as the walk and the workers do.
+        """
+        try:
+            archive = self._archive()
+            assert archive.fileobj is not None
+            archive.fileobj.seek(int(key))  # next() refuses to go back to offset 0 itself
+            archive.offset = int(key)
+            archive.firstmember = None  # type: ignore[attr-defined] # the first member read
+            info = archive.next()
+        except (*_DECODE_ERRORS, ValueError) as exc:
+            raise OSError(f"{self.display}: member at {key}: {exc}") from exc
+        if info is None or int(info.offset) != int(key) or not info.isfile():
+            raise OSError(f"{self.display}: no file member at offset {key}")
+        shown = self.member_path(info.name)
+        try:
+            stream = archive.extractfile(info)
+        except (*_DECODE_ERRORS, ValueError) as exc:
+            raise OSError(f"{shown}: {exc}") from exc
+        if stream is None:
+            raise OSError(f"{shown}: no content")
+        return bounded(stream, info.size, shown)
+
     def entries(self) -> Iterator[Entry]:
-        self._sizes: dict[str, int] = {}
+        self._sizes: dict[str, tuple[int, int]] = {}
         compressed_size = os.path.getsize(self.path)
         with open(self.path, "rb") as handle:
             compressed = handle.read(6).startswith(_COMPRESSED_MAGICS)
         try:
-            archive = tarfile.open(self.path, "r:*")  # noqa: SIM115 - closed in close()
+            archive = self._archive()
         except (*_DECODE_ERRORS, ValueError) as exc:
             yield Entry(path=self.archive_path(), error=f"cannot open tar: {exc}")
             return
-        self.keep(archive)
         last: tarfile.TarInfo | None = None
         count = 0
         while True:
@@ -121,7 +155,7 @@ class TarSource(ArchiveSource):
                 yield Entry(path=self.member_path(info.name), size=info.size, error=problem)
                 yield self._broken(info, "expansion stopped by the ratio limit")
                 return
-            yield self._entry(archive, info)
+            yield self._entry(info)
         if last is not None and not _data_complete(archive, last):
             yield self._broken(last, "truncated archive: data ends inside this member")
         else:
@@ -134,7 +168,7 @@ class TarSource(ArchiveSource):
         offset = 0 if after is None else after.offset_data + after.size
         return Entry(path=self.archive_path(), error=f"{reason} ({where}, offset {offset})")
 
-    def _entry(self, archive: tarfile.TarFile, info: tarfile.TarInfo) -> Entry:
+    def _entry(self, info: tarfile.TarInfo) -> Entry:
         entry = Entry(
             path=self.member_path(info.name),
             times=_times(info),
@@ -148,17 +182,19 @@ class TarSource(ArchiveSource):
         elif not (info.isfile() or info.islnk()):
             entry.error = f"skipped: tar member type {info.type!r}, not a regular file"
         else:
-            entry.size = info.size
+            size, offset = info.size, info.offset
             if info.islnk():
                 entry.warnings.append(f"hard link to {info.linkname!r}")
-                entry.size = self._sizes.get(info.linkname)
-                if entry.size is None:
+                target = self._sizes.get(info.linkname)
+                if target is None:
                     entry.error = f"hard link to a member not in the archive: {info.linkname!r}"
                     return entry
-            self._sizes[info.name] = entry.size
-            entry.error = self.budget.take(entry.size)
+                size, offset = target
+            entry.size = size
+            self._sizes[info.name] = (size, offset)
+            entry.error = self.budget.take(size)
             if entry.error is None:
-                entry.opener = _member_opener(archive, info, entry.size, entry.path)
+                entry.locator = self.member_locator(str(offset))
         return entry
 
 
@@ -194,18 +230,3 @@ def _tail_problem(archive: tarfile.TarFile) -> str | None:
     if any(rest):
         return "damaged or truncated member header"
     return None
-
-
-def _member_opener(
-    archive: tarfile.TarFile, info: tarfile.TarInfo, size: int, shown: str
-) -> Callable[[], BinaryIO]:
-    def opener() -> BinaryIO:
-        try:
-            stream = archive.extractfile(info)
-        except (*_DECODE_ERRORS, ValueError) as exc:
-            raise OSError(f"{shown}: {exc}") from exc
-        if stream is None:
-            raise OSError(f"{shown}: no content")
-        return bounded(stream, size, shown)
-
-    return opener

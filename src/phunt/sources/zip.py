@@ -14,7 +14,7 @@ import os
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -47,6 +47,7 @@ class ZipSource(ArchiveSource):
     """Every member of a zip archive."""
 
     name = "zip"
+    _zip: zipfile.ZipFile | None = None
 
     @classmethod
     def probe(cls, path: str, head: bytes) -> bool:
@@ -59,27 +60,66 @@ class ZipSource(ArchiveSource):
         except OSError:
             return False
 
+    def _archive(self) -> zipfile.ZipFile:
+        """The open archive, opened on first use and kept until :meth:`close`."""
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(self.path)
+            self.keep(self._zip)
+        return self._zip
+
     def entries(self) -> Iterator[Entry]:
         try:
-            archive = zipfile.ZipFile(self.path)
+            archive = self._archive()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
             yield from self._salvage(str(exc))
             return
         except OSError as exc:
             yield Entry(path=self.archive_path(), error=f"cannot open zip: {exc}")
             return
-        self.keep(archive)
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        total = sum(info.file_size for info in members)
+        members = [(i, info) for i, info in enumerate(archive.infolist()) if not info.is_dir()]
+        total = sum(info.file_size for _, info in members)
         whole = self.limits.ratio_problem(total, os.path.getsize(self.path))
-        for index, info in enumerate(members):
-            if index >= self.limits.max_members:
+        for count, (index, info) in enumerate(members):
+            if count >= self.limits.max_members:
                 reason = f"expansion limit: more than {self.limits.max_members} members"
                 yield Entry(path=self.archive_path(), error=f"{reason}; rest not listed")
                 return
-            yield self._entry(archive, info, whole)
+            yield self._entry(index, info, whole)
 
-    def _entry(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, whole: str | None) -> Entry:
+    def open_member(self, key: str) -> BinaryIO:
+        """``key`` is ``index:name`` in the central directory (names can repeat), or
+        ``local@offset`` for a member salvaged from its local header."""
+        where, _, name = key.partition(":")
+        if where.startswith("local@"):
+            return self._open_local(int(where[6:]))
+        try:
+            info = self._archive().infolist()[int(where)]
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+            raise OSError(f"{self.display}: cannot open zip: {exc}") from exc
+        except IndexError:
+            info = None
+        if info is None or info.filename != name:
+            raise OSError(f"{self.display}: no member {key!r}")
+        shown = self.member_path(info.filename)
+        try:
+            stream = self._archive().open(info)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise OSError(f"{shown}: {exc}") from exc
+        return bounded(stream, info.file_size, shown)
+
+    def _open_local(self, offset: int) -> BinaryIO:
+        with open(self.path, "rb") as handle:
+            handle.seek(offset)
+            raw = handle.read(_LOCAL_HEADER.size)
+            if len(raw) < _LOCAL_HEADER.size or not raw.startswith(b"PK\x03\x04"):
+                raise OSError(f"{self.display}: no local header at offset {offset}")
+            (_, _, _, method, _, _, _, csize, usize, nlen, xlen) = _LOCAL_HEADER.unpack(raw)
+        if method not in (0, 8):
+            raise OSError(f"{self.display}: compression method {method} at offset {offset}")
+        data_at = offset + _LOCAL_HEADER.size + nlen + xlen
+        return bounded(_InflateReader(self.path, data_at, csize, method), usize, self.display)
+
+    def _entry(self, index: int, info: zipfile.ZipInfo, whole: str | None) -> Entry:
         """One member; ``whole`` is the archive-wide ratio problem that refuses every member."""
         entry = Entry(
             path=self.member_path(info.filename),
@@ -98,7 +138,7 @@ class ZipSource(ArchiveSource):
             if entry.error is None:
                 entry.error = self.budget.take(info.file_size)
         if entry.error is None:
-            entry.opener = _member_opener(archive, info, entry.path)
+            entry.locator = self.member_locator(f"{index}:{info.filename}")
         return entry
 
     def _salvage(self, why: str) -> Iterator[Entry]:
@@ -137,22 +177,9 @@ class ZipSource(ArchiveSource):
                 else:
                     entry.error = self.limits.ratio_problem(usize, csize) or self.budget.take(usize)
                 if entry.error is None:
-                    entry.opener = _raw_opener(self.path, data_at, csize, usize, method)
+                    entry.locator = self.member_locator(f"local@{offset}")
                 yield entry
                 offset = data_at + csize
-
-
-def _member_opener(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str
-) -> Callable[[], BinaryIO]:
-    def opener() -> BinaryIO:
-        try:
-            stream = archive.open(info)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError) as exc:
-            raise OSError(f"{shown}: {exc}") from exc
-        return bounded(stream, info.file_size, shown)
-
-    return opener
 
 
 class _InflateReader:
@@ -184,13 +211,3 @@ class _InflateReader:
 
     def close(self) -> None:
         self._file.close()
-
-
-def _raw_opener(
-    path: str, start: int, csize: int, usize: int, method: int
-) -> Callable[[], BinaryIO]:
-    def opener() -> BinaryIO:
-        reader = _InflateReader(path, start, csize, method)
-        return bounded(reader, usize, path)
-
-    return opener
