@@ -30,3 +30,24 @@ def spooled(files: Mapping[str, BinaryIO], *, prefix: str = "phunt-") -> Iterato
             with (folder / name).open("wb") as out:
                 shutil.copyfileobj(stream, out, _CHUNK)
         yield folder
+
+
+#: A stream copied by :func:`seekable` stays in memory up to this size, then goes to disk.
+IN_MEMORY = 8 << 20
+
+
+def seekable(stream: BinaryIO) -> BinaryIO:
+    """``stream`` itself when it can seek, else a copy that can, positioned at 0.
+
+    Members of compressed containers are read forwards only (their reader bounds the bytes
+    they expand to); readers that go back (format probes, parsers) get a copy, in memory
+    when small and in a private temporary file (mode 0600, deleted on close) when not. The
+    original stream is closed once copied.
+    """
+    if stream.seekable():
+        return stream
+    copy = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY, prefix="phunt-")  # noqa: SIM115
+    with stream:
+        shutil.copyfileobj(stream, copy, _CHUNK)
+    copy.seek(0)
+    return copy  # type: ignore[return-value]

@@ -170,25 +170,3 @@ def test_corrupt_export_raises_and_stores_nothing(database: Database, tmp_path: 
             chat_store.import_export(s, tmp_path / "missing.db", "PH-A")
         with pytest.raises(NotFoundError):
             chat_store.list_members(s, 999)
-
-
-def test_find_chat_sources_picks_exports_by_name_and_content(tmp_path: Path) -> None:
-    stray = tmp_path / "result.json"
-    stray.write_text('{"not": "telegram"}')
-    chats = TEST_DATA / "chats"
-    paths = [
-        str(PHONE_A),
-        str(PHONE_A),
-        str(chats / "telegram" / "full_export" / "result.json"),
-        str(chats / "whatsapp" / "WhatsApp Chat - Market Traders.zip"),
-        str(chats / "whatsapp" / "ios_group" / "_chat.txt"),
-        str(chats / "whatsapp" / "corrupt" / "notes.txt"),
-        str(PICTURE),
-        str(stray),
-    ]
-    assert chat_store.find_chat_sources(paths) == [
-        str(PHONE_A),
-        str(chats / "telegram" / "full_export"),
-        str(chats / "whatsapp" / "WhatsApp Chat - Market Traders.zip"),
-        str(chats / "whatsapp" / "ios_group" / "_chat.txt"),
-    ]

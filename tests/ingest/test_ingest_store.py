@@ -70,7 +70,11 @@ def test_files_matches_totals_manifest_and_finish(database: Database) -> None:
             (None, "/evidence/phone/b.txt"),
             (f"{2:064x}", "/evidence/phone/c.jpg"),
         ]
-        assert store.readable_paths(s, job_id) == ["/evidence/phone/a.jpg", "/evidence/phone/c.jpg"]
+        stored = list(store.stored_files(s, job_id))
+        assert [(f.path, f.sha256) for f in stored] == [
+            ("/evidence/phone/a.jpg", f"{0:064x}"),
+            ("/evidence/phone/c.jpg", f"{2:064x}"),
+        ]
         store.record_chats(s, job_id, [{"export": "x", "error": "damaged"}])
         job, count = store.finish_job(s, job_id, "f" * 64)
         assert (job.status, job.manifest_sha256, count) == ("complete", "f" * 64, 3)

@@ -226,3 +226,97 @@ def test_ingest_finds_and_imports_chat_databases(
         assert len(s.scalars(select(ChatImport)).all()) == 1
         job = s.scalars(select(IngestJob)).one()
         assert len(job.verification["chats"]) == 2
+
+
+PHONE = "phone_extraction"
+#: The attachments the phone extraction holds, by the format that names them: the media
+#: file each must be tied to (its path inside the extraction).
+PHONE_MEDIA = {
+    "whatsapp-msgstore": [
+        "Android/media/com.whatsapp/WhatsApp/Media/WhatsApp Images/IMG-20260110-WA0001.jpg"
+    ],
+    "whatsapp-txt": ["Download/WhatsApp Chat with Ward 7 Residents/IMG-20260105-WA0001.jpg"],
+    "telegram-json": [
+        "Telegram Desktop/ChatExport_2026-01-05/photos/photo_1@05-01-2026_10-02-00.jpg",
+        "Telegram Desktop/ChatExport_2026-01-05/files/budget (1).txt",
+    ],
+}
+
+
+def _phone_source(layout: str, tmp_path: Path) -> str:
+    from test_lib import TEST_DATA
+
+    packed = TEST_DATA / PHONE / "phone.zip"
+    if layout == "folder":
+        with zipfile.ZipFile(packed) as zf:
+            zf.extractall(tmp_path / "phone")
+        return str(tmp_path / "phone")
+    return str(TEST_DATA / PHONE / f"phone.{layout}")
+
+
+@pytest.mark.parametrize("layout", ["folder", "zip", "raw"])
+def test_ingest_imports_every_chat_source_and_ties_media_to_stored_files(
+    database: Database, device: str, tmp_path: Path, layout: str
+) -> None:
+    from phunt.schema.chats import ChatAttachment, ChatImport, ChatMessage, ChatRecord
+    from test_lib import TEST_DATA
+
+    source = _phone_source(layout, tmp_path)
+    summary = ingest(database, source, device)
+    assert [c.get("error") for c in summary.chats] == [None, None, None]
+    with zipfile.ZipFile(TEST_DATA / PHONE / "phone.zip") as zf:
+        fixture = {name: hashlib.sha256(zf.read(name)).hexdigest() for name in zf.namelist()}
+    with database.session() as s:
+        imports = {i.format: i for i in s.scalars(select(ChatImport))}
+        assert sorted(imports) == sorted(PHONE_MEDIA)
+        for fmt, media in PHONE_MEDIA.items():
+            imp = imports[fmt]
+            assert imp.source_path.startswith(source)
+            linked = s.execute(
+                select(EvidenceFile.path, EvidenceFile.sha256, ChatAttachment)
+                .join(ChatRecord, ChatRecord.id == ChatAttachment.chat_id)
+                .join(EvidenceFile, EvidenceFile.id == ChatAttachment.file_id)
+                .where(ChatRecord.import_id == imp.id)
+            ).all()
+            tied = sorted(path[len(source) :].lstrip("!/") for path, _sha, _att in linked)
+            assert tied == sorted(media)
+            for path, sha, att in linked:
+                assert sha == fixture[path[len(source) :].lstrip("!/")] == att.sha256
+                assert (att.present, att.file_link) == (True, "path")
+            untied = s.scalars(
+                select(ChatAttachment)
+                .join(ChatRecord, ChatRecord.id == ChatAttachment.chat_id)
+                .where(ChatRecord.import_id == imp.id, ChatAttachment.file_id.is_(None))
+            ).all()
+            assert not any(a.present for a in untied)
+        wal_only = select(ChatMessage).where(
+            ChatMessage.text == "Reminder: bring your library cards."
+        )
+        assert len(s.scalars(wal_only).all()) == 1
+
+
+def test_ingest_passes_over_files_named_like_chats_that_are_not_and_finds_zipped_exports(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    from phunt.schema.chats import ChatAttachment
+    from test_lib import TEST_DATA
+
+    ext = tmp_path / "phone"
+    (ext / "Download").mkdir(parents=True)
+    (ext / "Download" / "result.json").write_text('{"not": "telegram"}')
+    zipped = TEST_DATA / "chats" / "whatsapp" / "WhatsApp Chat - Market Traders.zip"
+    shutil.copy(zipped, ext / "Download" / zipped.name)
+    summary = ingest(database, str(ext), device)
+    assert [c["export"] for c in summary.chats] == [f"{ext}/Download/{zipped.name}!/_chat.txt"]
+    imported = summary.chats[0]["imported"]
+    assert (imported["format"], imported["attachments"]) == ("whatsapp-txt", 3)
+    with database.session() as s:
+        tied = s.execute(
+            select(EvidenceFile.path, ChatAttachment.file_link).join(
+                EvidenceFile, EvidenceFile.id == ChatAttachment.file_id
+            )
+        ).all()
+    photo = f"{ext}/Download/{zipped.name}!/00000012-PHOTO-2026-01-04-12-06-00.jpg"
+    assert tied == [(photo, "path")]

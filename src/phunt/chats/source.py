@@ -13,8 +13,11 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from phunt.spool import seekable
 
 
 def normalise(name: str) -> str | None:
@@ -127,3 +130,31 @@ class NoCompanions(ChatSource):
 
     def describe(self, name: str) -> str:
         return name
+
+
+@dataclass(frozen=True)
+class ChatInput:
+    """One chat source to read: the main file ``name`` among ``source``'s files.
+
+    ``shown`` is how the examiner knows it (a path on disk, or a path inside a container):
+    what is recorded for the import and what errors cite.
+    """
+
+    name: str
+    source: ChatSource
+    shown: str
+
+    def open(self) -> BinaryIO:
+        """The main file, opened and seekable; ``OSError`` when it cannot be read."""
+        stream = self.source.open(self.name)
+        if stream is None:
+            raise OSError(f"{self.shown}: no such file")
+        return seekable(stream)
+
+
+@dataclass(frozen=True)
+class Link:
+    """An attachment tied to a stored file of the device: its id, and ``how`` (path, digest)."""
+
+    file_id: int
+    how: str

@@ -11,8 +11,8 @@ transaction, naming the export's SHA-256 and what it held.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
+from phunt.chats.source import ChatInput, Link
 from phunt.errors import NotFoundError, UsageError, WrongFormat
 from phunt.hashsets.store import load_hash_sets
 from phunt.matching.engine import MatchEngine
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
     from phunt.chats.keywords import Watchlist
     from phunt.chats.model import Attachment, Chat, ChatExport, Message, Participant
     from phunt.matching.engine import Hit
+
+    MediaLinker = Callable[[Attachment], tuple[Attachment, Link | None]]
+    """Ties an attachment to the stored file holding its bytes (ingest supplies one)."""
 
 BATCH = 2000
 GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
@@ -70,14 +74,6 @@ class ImportSummary:
         return asdict(self)
 
 
-def _source_sha256(path: Path) -> str | None:
-    """The hash the parser will record, computed first so a re-import is refused cheaply."""
-    from phunt.hashing.crypto import sha256_file
-
-    target = path / "result.json" if path.is_dir() else path
-    return sha256_file(str(target)) if target.is_file() else None
-
-
 def _owner_phone(session: Session, device: Device, given: str | None) -> str | None:
     """The owner's number: as given, else the suspect's only number, else unknown."""
     from phunt.phones import parse_phone
@@ -96,6 +92,20 @@ def _load_engine(session: Session) -> MatchEngine | None:
     return engine if load_hash_sets(engine, session, None) else None
 
 
+def chat_input(path: str | Path, fmt: str | None = None) -> ChatInput:
+    """The chat source at ``path`` on disk: a main file, or an export folder."""
+    from phunt.chats.base import PARSERS, detect
+
+    where = Path(path)
+    if not where.exists():
+        raise UsageError(f"{where}: no such chat export")
+    cls = PARSERS.get(fmt) if fmt is not None else detect(where)
+    source, main = cls.locate(where)
+    if main is None:
+        raise WrongFormat(f"no {cls.label} in folder", path=str(where))
+    return ChatInput(main, source, str(where))
+
+
 def import_export(
     session: Session,
     export_path: str | Path,
@@ -107,50 +117,74 @@ def import_export(
     tz: str | None = None,
     engine: MatchEngine | None = None,
 ) -> ImportSummary:
-    """Parse ``export_path`` (format auto-detected) and store it as evidence of a device.
+    """Parse the export at ``export_path`` on disk (format auto-detected) and store it."""
+    return import_chat(
+        session,
+        chat_input(export_path, fmt),
+        device_ref,
+        watchlist=watchlist,
+        owner_phone=owner_phone,
+        fmt=fmt,
+        tz=tz,
+        engine=engine,
+    )
+
+
+def import_chat(
+    session: Session,
+    chat: ChatInput,
+    device_ref: int | str,
+    *,
+    watchlist: Watchlist | None = None,
+    owner_phone: str | None = None,
+    fmt: str | None = None,
+    tz: str | None = None,
+    engine: MatchEngine | None = None,
+    media: MediaLinker | None = None,
+) -> ImportSummary:
+    """Parse ``chat`` and store it as evidence of a device.
 
     ``engine`` lets a caller importing many exports load the hash sets once; by default
-    every hash set in the database is used. The same export bytes cannot be imported
-    twice for one device. The import runs in a savepoint: when the export turns out to be
-    damaged (:class:`~phunt.errors.CorruptInput`) nothing of it stays in the session, so
-    an ingest can record the failure and go on.
+    every hash set in the database is used. ``media`` ties each attachment to a stored file
+    of the device before it is matched (ingest supplies one). The same export bytes cannot
+    be imported twice for one device. The import runs in a savepoint: when the export turns
+    out to be damaged (:class:`~phunt.errors.CorruptInput`) nothing of it stays in the
+    session, so an ingest can record the failure and go on.
     """
-    path = Path(export_path)
-    if not path.exists():
-        raise UsageError(f"{path}: no such chat export")
+    from phunt.hashing.crypto import sha256_stream
+
     device = get_device(session, device_ref)
-    digest = _source_sha256(path)
-    if digest is not None:
-        done = session.scalar(
-            select(ChatImport.id).where(
-                ChatImport.device_id == device.id, ChatImport.source_sha256 == digest
-            )
+    with chat.open() as stream:
+        digest = sha256_stream(stream)
+    done = session.scalar(
+        select(ChatImport.id).where(
+            ChatImport.device_id == device.id, ChatImport.source_sha256 == digest
         )
-        if done is not None:
-            raise UsageError(f"{path}: already imported for this device (import {done})")
+    )
+    if done is not None:
+        raise UsageError(f"{chat.shown}: already imported for this device (import {done})")
     owner = _owner_phone(session, device, owner_phone)
     loaded = engine if engine is not None else _load_engine(session)
+    writer = _Writer(session, watchlist, loaded, media)
     with session.begin_nested():  # a damaged export leaves nothing behind in the caller's work
-        return _import(session, path, device, digest, owner, watchlist, loaded, fmt, tz)
+        return _import(session, chat, device, digest, owner, writer, fmt, tz)
 
 
 def _import(
     session: Session,
-    path: Path,
+    chat: ChatInput,
     device: Device,
-    digest: str | None,
+    digest: str,
     owner: str | None,
-    watchlist: Watchlist | None,
-    engine: MatchEngine | None,
+    writer: _Writer,
     fmt: str | None,
     tz: str | None,
 ) -> ImportSummary:
-    from phunt.chats import parse_export
-    from phunt.chats.base import DEFAULT_TZ
+    from phunt.chats.base import DEFAULT_TZ, PARSERS, detect_stream
 
     imp = ChatImport(
         device_id=device.id,
-        source_path=str(path),
+        source_path=chat.shown,
         source_sha256=digest,
         platform="",
         format="",
@@ -159,10 +193,18 @@ def _import(
     )
     session.add(imp)
     session.flush()
-    writer = _Writer(session, imp, watchlist, engine)
-    export = parse_export(
-        path, format=fmt, tz=tz or DEFAULT_TZ, keep_messages=False, on_message=writer
-    )
+    writer.imp = imp
+    with chat.open() as stream:
+        cls = PARSERS.get(fmt) if fmt is not None else detect_stream(stream, chat.name)
+        export = cls().parse(
+            stream,
+            chat.name,
+            source=chat.source,
+            origin=chat.shown,
+            tz=tz or DEFAULT_TZ,
+            keep_messages=False,
+            on_message=writer,
+        )
     writer.flush()
     participants = writer.finish(export, owner)
     imp.platform, imp.format = export.platform, export.format
@@ -177,7 +219,7 @@ def _import(
     summary = ImportSummary(
         imp.id,
         device.evidence_number,
-        str(path),
+        chat.shown,
         imp.source_sha256,
         imp.platform,
         imp.format,
@@ -197,16 +239,19 @@ def _import(
 class _Writer:
     """The parser's message sink: buffers messages and stores them a batch at a time."""
 
+    imp: ChatImport
+
     def __init__(
         self,
         session: Session,
-        imp: ChatImport,
         watchlist: Watchlist | None,
         engine: MatchEngine | None,
+        media: MediaLinker | None,
     ) -> None:
-        self.session, self.imp, self.watchlist, self.engine = session, imp, watchlist, engine
+        self.session, self.watchlist, self.engine = session, watchlist, engine
+        self.media = media
         self.rows: dict[int, ChatRecord] = {}
-        self.pending: list[tuple[int, Message]] = []
+        self.pending: list[tuple[int, Message, tuple[Link | None, ...]]] = []
         self.bad_sent: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.messages = self.attachments = self.matched = self.keyword_hits = 0
 
@@ -228,7 +273,12 @@ class _Writer:
         return row
 
     def __call__(self, chat: Chat, message: Message) -> None:
-        self.pending.append((self.chat_row(chat).id, message))
+        links: tuple[Link | None, ...] = ()
+        if self.media is not None and message.attachments:
+            linked = [self.media(a) for a in message.attachments]
+            message = replace(message, attachments=tuple(a for a, _link in linked))
+            links = tuple(link for _a, link in linked)
+        self.pending.append((self.chat_row(chat).id, message, links))
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -236,15 +286,15 @@ class _Writer:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
-        hits = [[self.match(a) for a in m.attachments] for _c, m in batch]
-        words = [self.watchlist.flag(m) if self.watchlist else [] for _c, m in batch]
+        hits = [[self.match(a) for a in m.attachments] for _c, m, _l in batch]
+        words = [self.watchlist.flag(m) if self.watchlist else [] for _c, m, _l in batch]
         rows = [
             _message_row(chat_id, m, any(any(h) for h in mh), bool(kw))
-            for (chat_id, m), mh, kw in zip(batch, hits, words, strict=True)
+            for (chat_id, m, _l), mh, kw in zip(batch, hits, words, strict=True)
         ]
         # Only messages with attachments or hits need their new ids back: the rest go in
         # as a plain executemany, several times faster than INSERT ... RETURNING.
-        linked = [i for i, (_c, m) in enumerate(batch) if m.attachments or words[i]]
+        linked = [i for i, (_c, m, _l) in enumerate(batch) if m.attachments or words[i]]
         chosen = set(linked)
         plain = [row for i, row in enumerate(rows) if i not in chosen]
         if plain:
@@ -257,9 +307,10 @@ class _Writer:
         att_hits: list[list[tuple[Hit, str]]] = []
         kw_rows: list[dict[str, Any]] = []
         for mid, i in zip(ids, linked, strict=True):
-            (chat_id, msg), mhits, kws = batch[i], hits[i], words[i]
-            for att, ahits in zip(msg.attachments, mhits, strict=True):
-                att_rows.append(_attachment_row(mid, chat_id, att, bool(ahits)))
+            (chat_id, msg, links), mhits, kws = batch[i], hits[i], words[i]
+            for n, (att, ahits) in enumerate(zip(msg.attachments, mhits, strict=True)):
+                link = links[n] if links else None
+                att_rows.append(_attachment_row(mid, chat_id, att, bool(ahits), link))
                 att_hits.append(ahits)
                 if ahits and msg.sender_id is not None:
                     self.bad_sent[chat_id][msg.sender_id].add(_media_key(att))
@@ -372,7 +423,9 @@ def _message_row(chat_id: int, m: Message, known_bad: bool, flagged: bool) -> di
     }
 
 
-def _attachment_row(mid: int, chat_id: int, a: Attachment, known_bad: bool) -> dict[str, Any]:
+def _attachment_row(
+    mid: int, chat_id: int, a: Attachment, known_bad: bool, link: Link | None
+) -> dict[str, Any]:
     return {
         "message_id": mid,
         "chat_id": chat_id,
@@ -388,6 +441,8 @@ def _attachment_row(mid: int, chat_id: int, a: Attachment, known_bad: bool) -> d
         "platform_sha256": a.platform_sha256,
         "note": a.note,
         "known_bad": known_bad,
+        "file_id": None if link is None else link.file_id,
+        "file_link": None if link is None else link.how,
     }
 
 
@@ -424,48 +479,6 @@ def _participant_row(
         "message_count": p.message_count,
         "known_bad_sent": bad,
     }
-
-
-# -- finding exports inside an extraction -----------------------------------------------
-
-
-def _is_chat_file(name: str) -> bool:
-    if name.startswith("msgstore") and name.endswith(".db"):
-        return True
-    return name == "_chat.txt" or (
-        name.startswith("whatsapp chat") and name.endswith((".txt", ".zip"))
-    )
-
-
-def find_chat_sources(paths: Iterable[str]) -> list[str]:
-    """Chat exports among the files of an extraction, as paths :func:`import_export` takes.
-
-    Picks WhatsApp ``msgstore*.db`` databases, Telegram ``result.json`` export folders and
-    WhatsApp text exports (``WhatsApp Chat ...txt/zip``, iOS ``_chat.txt``); each candidate
-    is confirmed by the parsers' content probe, so a stray ``result.json`` is left out.
-    """
-    from phunt.chats import detect
-
-    found: list[str] = []
-    seen: set[str] = set()
-    for raw in paths:
-        path = Path(raw)
-        name = path.name.lower()
-        if name == "result.json":
-            candidate = path.parent
-        elif _is_chat_file(name):
-            candidate = path
-        else:
-            continue
-        if str(candidate) in seen:
-            continue
-        seen.add(str(candidate))
-        try:
-            detect(candidate)
-        except (WrongFormat, OSError):
-            continue
-        found.append(str(candidate))
-    return found
 
 
 # -- queries ------------------------------------------------------------------------------

@@ -11,22 +11,32 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
-from phunt.chats.store import find_chat_sources, import_export
-from phunt.errors import InputError, UsageError
+from phunt.chats.source import ChatInput
+from phunt.chats.store import import_chat
+from phunt.errors import InputError, UsageError, WrongFormat
 from phunt.hashsets.store import load_hash_sets
 from phunt.ingest import store
+from phunt.ingest.chat_sources import (
+    AttachmentLinker,
+    StoredChatSource,
+    StoredFile,
+    StoredTree,
+    find_candidates,
+)
 from phunt.ingest.hasher import FileResult
 from phunt.ingest.pipeline import Processed, Runner, process_batch
 from phunt.matching.engine import Hit, MatchEngine
 from phunt.schema.db import Database
 from phunt.sources.base import Entry
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
+from phunt.sources.locator import Locator, open_locator
 
 BATCH = 200
 
@@ -186,23 +196,42 @@ def _manifest(db: Database, job_id: int) -> str:
     return digest.hexdigest()
 
 
-def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]]:
-    """Find chat databases and exports among the job's plain files and import each.
+def _open_stored(file: StoredFile) -> BinaryIO:
+    """A stored file's bytes, reopened from its locator (its path, for older rows)."""
+    if file.locator is None:
+        return open(file.path, "rb")
+    return open_locator(Locator.from_json(file.locator))
 
-    One damaged export is recorded with its error and the others still import.
+
+def _import_chats(
+    db: Database, job_id: int, device: str, engine: MatchEngine
+) -> list[dict[str, Any]]:
+    """Import every chat database and export among the job's files, wherever it lies.
+
+    Each is read through its locator (inside zips, tars, disk images alike), and its
+    attachments are tied to the job's stored files. A file named like a chat source that
+    is something else is passed over; a damaged export is recorded with its error, and the
+    others still import.
     """
     with db.session() as s:
-        paths = [p for p in store.readable_paths(s, job_id) if "!/" not in p and os.path.isfile(p)]
-        folders = sorted({os.path.dirname(p) for p in paths})
-    found = find_chat_sources([*paths, *folders])
+        tree = StoredTree(store.stored_files(s, job_id))
     outcomes: list[dict[str, Any]] = []
-    for export in found:
+    for main in find_candidates(tree):
+        folder = posixpath.dirname(main.path)
+        source = StoredChatSource(tree, folder, _open_stored)
+        chat = ChatInput(posixpath.basename(main.path), source, main.path)
         try:
             with db.session() as s:
-                summary = import_export(s, export, device)
-            outcomes.append({"export": export, "imported": summary.as_dict()})
+                summary = import_chat(
+                    s, chat, device, engine=engine, media=AttachmentLinker(tree, folder)
+                )
+            outcomes.append({"export": main.path, "imported": summary.as_dict()})
+        except WrongFormat:
+            continue
         except (InputError, UsageError) as exc:
-            outcomes.append({"export": export, "error": str(exc)})
+            outcomes.append({"export": main.path, "error": str(exc)})
+        except OSError as exc:
+            outcomes.append({"export": main.path, "error": f"cannot read: {exc.strerror or exc}"})
     if outcomes:
         with db.session() as s:
             store.record_chats(s, job_id, outcomes)
@@ -269,7 +298,7 @@ def ingest(
             _store(db, job_id, device_id, batch, engine)
         if facts is not None:
             _record_facts(db, job_id, facts.result())
-    chats = _import_chats(db, job_id, device) if import_chats else []
+    chats = _import_chats(db, job_id, device, engine) if import_chats else []
     manifest = _manifest(db, job_id)
     with db.session() as s:
         job, count = store.finish_job(s, job_id, manifest)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError
+from phunt.ingest.chat_sources import StoredFile
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 from phunt.schema.types import utcnow
 
@@ -250,12 +251,23 @@ def file_digests(session: Session, job_id: int) -> Iterator[tuple[str | None, st
         yield sha, path
 
 
-def readable_paths(session: Session, job_id: int) -> list[str]:
-    """Paths of the job's files that were read without error."""
-    query = select(EvidenceFile.path).where(
-        EvidenceFile.job_id == job_id, EvidenceFile.error.is_(None)
+def stored_files(session: Session, job_id: int) -> Iterator[StoredFile]:
+    """The job's files whose content was read, in source order, with locators and digests."""
+    query = (
+        select(
+            EvidenceFile.id,
+            EvidenceFile.path,
+            EvidenceFile.locator,
+            EvidenceFile.size,
+            EvidenceFile.md5,
+            EvidenceFile.sha1,
+            EvidenceFile.sha256,
+        )
+        .where(EvidenceFile.job_id == job_id, EvidenceFile.sha256.is_not(None))
+        .order_by(EvidenceFile.seq)
     )
-    return list(session.scalars(query))
+    for row in session.execute(query):
+        yield StoredFile(*row)
 
 
 def record_chats(session: Session, job_id: int, outcomes: list[dict[str, Any]]) -> None:

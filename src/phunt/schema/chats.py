@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phunt.schema.base import Base
+from phunt.schema.ingest import EvidenceFile
 from phunt.schema.types import utcnow
 
 
@@ -142,6 +143,10 @@ class ChatAttachment(Base):
     platform_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     known_bad: Mapped[bool] = mapped_column(Boolean, default=False)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey(EvidenceFile.id), index=True)
+    """The stored file of the same device holding the bytes (ingest ties them)."""
+    file_link: Mapped[str | None] = mapped_column(String(10))
+    """How it was tied: ``path`` (at the path the export names) or ``digest``."""
 
 
 class ChatMediaMatch(Base):

@@ -1,0 +1,181 @@
+"""Chat databases and exports among an ingest job's files, read where they lie.
+
+A phone extraction is almost always a container (a zip, a tar, a disk image), so the chats
+are found among the job's stored files, not on the local disk: ``msgstore.db`` with its
+``-wal``/``-shm``, WhatsApp text exports and Telegram ``result.json`` exports, at any depth.
+A parser reads the main file and its companions (media, the WAL) through a
+:class:`StoredChatSource`, which opens stored files by their locators: nothing is walked
+again and nothing is extracted by phunt (SQLite's own spool aside). Each attachment is then
+tied to the stored file that holds its bytes: at the path it names inside the same
+container, or, where that file is gone, by its digest or the one the app recorded.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import BinaryIO
+
+from phunt.chats.model import Attachment
+from phunt.chats.source import ChatSource, Link, normalise
+
+#: The note every parser gives an attachment whose file is not at its path.
+MISSING = "file missing"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file an ingest job stored: where it lies (``path``, ``locator``) and its digests."""
+
+    id: int
+    path: str
+    locator: str | None
+    size: int | None
+    md5: str | None
+    sha1: str | None
+    sha256: str | None
+
+
+FileOpener = Callable[[StoredFile], BinaryIO]
+"""Opens a stored file's bytes (ingest reopens it from its locator)."""
+
+
+class StoredTree:
+    """The readable files of one job by path, by folder and by SHA-256: nothing is walked again.
+
+    Paths are the stored display paths (``phone.zip!/WhatsApp/...``); the ``!`` that ends a
+    container's name is just part of a folder name here.
+    """
+
+    def __init__(self, files: Iterable[StoredFile]) -> None:
+        self._by_path: dict[str, StoredFile] = {}
+        self._by_sha256: dict[str, StoredFile] = {}
+        self._children: dict[str, list[str]] = defaultdict(list)
+        for file in files:
+            if file.path in self._by_path:
+                continue
+            self._by_path[file.path] = file
+            self._children[posixpath.dirname(file.path)].append(posixpath.basename(file.path))
+            if file.sha256 is not None:
+                self._by_sha256.setdefault(file.sha256, file)
+
+    def get(self, path: str) -> StoredFile | None:
+        return self._by_path.get(path)
+
+    def children(self, folder: str) -> list[str]:
+        """Names of the files directly in ``folder``, sorted."""
+        return sorted(self._children.get(folder, ()))
+
+    def with_sha256(self, digest: str) -> StoredFile | None:
+        """The first stored file (in listing order) holding these bytes."""
+        return self._by_sha256.get(digest)
+
+    def __iter__(self) -> Iterator[StoredFile]:
+        return iter(self._by_path.values())
+
+
+class StoredChatSource(ChatSource):
+    """The companions of a chat source, read from the job's stored files by locator."""
+
+    def __init__(self, tree: StoredTree, folder: str, open_file: FileOpener) -> None:
+        self.tree, self.folder, self.open_file = tree, folder, open_file
+
+    def _file(self, name: str) -> StoredFile | None:
+        clean = normalise(name)
+        if clean is None:
+            return None
+        return self.tree.get(posixpath.normpath(posixpath.join(self.folder, clean)))
+
+    def open(self, name: str) -> BinaryIO | None:
+        file = self._file(name)
+        return None if file is None else self.open_file(file)
+
+    def exists(self, name: str) -> bool:
+        return self._file(name) is not None
+
+    def list(self) -> list[str]:
+        return self.tree.children(self.folder)
+
+    def describe(self, name: str) -> str:
+        clean = normalise(name)
+        return posixpath.join(self.folder, clean if clean is not None else name)
+
+
+def is_chat_source_name(name: str) -> bool:
+    """Whether a file name is one a chat database or export is written under.
+
+    Names only pick the candidates; the parsers' content probes confirm them.
+    """
+    lower = name.lower()
+    if lower.startswith("msgstore") and lower.endswith(".db"):
+        return True
+    if lower in ("result.json", "_chat.txt"):
+        return True
+    return lower.startswith("whatsapp chat") and lower.endswith(".txt")
+
+
+def find_candidates(tree: StoredTree) -> list[StoredFile]:
+    """The stored files named like a chat source's main file, in listing order."""
+    return [f for f in tree if is_chat_source_name(posixpath.basename(f.path))]
+
+
+def media_roots(folder: str) -> list[str]:
+    """Where an export's relative media paths may start: its folder, or the app's folder.
+
+    WhatsApp's database sits in ``WhatsApp/Databases`` and names media as
+    ``Media/WhatsApp Images/...`` under ``WhatsApp``; Telegram and text exports keep their
+    media under their own folder.
+    """
+    parent = posixpath.dirname(folder)
+    roots = [folder, parent, posixpath.join(parent, "WhatsApp")]
+    return list(dict.fromkeys(r for r in roots if r))
+
+
+class AttachmentLinker:
+    """Ties each attachment of one chat source to the stored file that holds its bytes.
+
+    By path first: the file the attachment names, under the export's media roots, whose
+    bytes are the ones the parser read. Then by digest: the parser's own hash of the bytes,
+    or the hash the app recorded (msgstore keeps it after the file is deleted), found
+    anywhere among the job's files. A tie by digest to an absent file fills in its digests
+    and says where the same bytes are.
+    """
+
+    def __init__(self, tree: StoredTree, folder: str) -> None:
+        self.tree = tree
+        self.roots = media_roots(folder)
+
+    def __call__(self, att: Attachment) -> tuple[Attachment, Link | None]:
+        name = None if att.path is None else normalise(att.path)
+        if name is not None:
+            for root in self.roots:
+                stored = self.tree.get(posixpath.normpath(posixpath.join(root, name)))
+                if stored is None or stored.sha256 is None:
+                    continue
+                if att.sha256 is not None and att.sha256 != stored.sha256:
+                    continue  # the parser read other bytes: not this file
+                note = None if att.note == MISSING else att.note
+                return _with_digests(att, stored, True, note), Link(stored.id, "path")
+        for digest in (att.sha256, att.platform_sha256):
+            stored = None if digest is None else self.tree.with_sha256(digest)
+            if stored is not None:
+                note = att.note if att.present else f"{att.note}; same bytes at {stored.path}"
+                return _with_digests(att, stored, att.present, note), Link(stored.id, "digest")
+        return att, None
+
+
+def _with_digests(
+    att: Attachment, stored: StoredFile, present: bool, note: str | None
+) -> Attachment:
+    """The attachment with the stored file's size and digests (the bytes the pipeline read)."""
+    return replace(
+        att,
+        present=present,
+        size=stored.size,
+        md5=stored.md5,
+        sha1=stored.sha1,
+        sha256=stored.sha256,
+        note=note,
+    )
