@@ -29,6 +29,13 @@ class Registry(Generic[T]):
         self._items[name] = item
         return item
 
+    def unregister(self, name: str) -> T:
+        """Remove and return the item named ``name`` (a test's temporary registration)."""
+        try:
+            return self._items.pop(name)
+        except KeyError:
+            raise ValueError(f"{self._what} {name!r} is not registered") from None
+
     def get(self, name: str) -> T:
         """Return the item named ``name`` or raise :class:`UsageError` listing the choices."""
         try:

@@ -90,11 +90,10 @@ def _owner_phone(session: Session, device: Device, given: str | None) -> str | N
 
 
 def _load_engine(session: Session) -> MatchEngine | None:
-    from phunt.ingest.scan import load_hash_sets
-    from phunt.matching.engine import MatchEngine
+    from phunt.ingest.engines import EngineSpec, engine_for
 
-    engine = MatchEngine()
-    return engine if load_hash_sets(engine, session, None) else None
+    engine = engine_for(EngineSpec.from_database(session), session)
+    return engine if engine.listed else None
 
 
 def import_export(
@@ -430,34 +429,23 @@ def _participant_row(
 # -- finding exports inside an extraction -----------------------------------------------
 
 
-def _is_chat_file(name: str) -> bool:
-    if name.startswith("msgstore") and name.endswith(".db"):
-        return True
-    return name == "_chat.txt" or (
-        name.startswith("whatsapp chat") and name.endswith((".txt", ".zip"))
-    )
-
-
 def find_chat_sources(paths: Iterable[str]) -> list[str]:
     """Chat exports among the files of an extraction, as paths :func:`import_export` takes.
 
-    Picks WhatsApp ``msgstore*.db`` databases, Telegram ``result.json`` export folders and
-    WhatsApp text exports (``WhatsApp Chat ...txt/zip``, iOS ``_chat.txt``); each candidate
-    is confirmed by the parsers' content probe, so a stray ``result.json`` is left out.
+    The names are judged by :func:`phunt.ingest.stages.chat_source` (WhatsApp databases and
+    text exports, Telegram export folders); each candidate is confirmed by the parsers'
+    content probe, so a stray ``result.json`` is left out.
     """
     from phunt.chats import detect
+    from phunt.ingest.stages import chat_source
 
     found: list[str] = []
     seen: set[str] = set()
     for raw in paths:
-        path = Path(raw)
-        name = path.name.lower()
-        if name == "result.json":
-            candidate = path.parent
-        elif _is_chat_file(name):
-            candidate = path
-        else:
+        source = chat_source(raw)
+        if source is None or not source.importable:
             continue
+        candidate = Path(source.root)
         if str(candidate) in seen:
             continue
         seen.add(str(candidate))

@@ -25,10 +25,10 @@ from phunt.cases.ingest_models import EvidenceFile, FileMatch, IngestJob
 from phunt.cases.types import utcnow
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
-from phunt.ingest.hasher import FileResult
-from phunt.ingest.pipeline import Processed, Runner, Task, make_task
-from phunt.ingest.scan import load_hash_sets
-from phunt.matching.engine import Hit, MatchEngine
+from phunt.ingest.engines import EngineSpec
+from phunt.ingest.pipeline import Runner, Task, make_task
+from phunt.ingest.stages import FileResult, Processed, Profile
+from phunt.matching.engine import Hit
 from phunt.sources.base import Entry
 
 BATCH = 200
@@ -145,13 +145,17 @@ def _done_seqs(db: Database, job_id: int) -> set[int]:
         return set(s.scalars(query))
 
 
-def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) -> dict[str, Any]:
+_HAS_DIGESTS = "digests" in EvidenceFile.__table__.columns
+"""Whether the schema stores digests of kinds beyond MD5, SHA-1 and SHA-256."""
+
+
+def _file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
     """The ``evidence_file`` row of one processed file, as insert parameters."""
     from phunt.sources.apps import app_for_path
 
     r = item.result
     pdq = None if r.pdq is None else r.pdq.hash
-    return {
+    row = {
         "job_id": job_id,
         "device_id": device_id,
         "seq": item.seq,
@@ -172,17 +176,18 @@ def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) ->
         "pdq_quality": None if pdq is None else pdq.quality,
         "pdq_mode": None if pdq is None else pdq.mode,
         "exif": item.exif,
-        "known_good": known_good,
+        "known_good": item.known_good,
         "error": r.error,
         "warnings": list(r.warnings),
         "vpdq": _vpdq_text(r),
         "video": r.video_facts(),
     }
+    if _HAS_DIGESTS:
+        row["digests"] = dict(r.digests)
+    return row
 
 
-def _match_row(
-    file_id: int, job_id: int, hit: Hit, engine: MatchEngine, item: Processed
-) -> dict[str, Any]:
+def _match_row(file_id: int, job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
     """The ``file_match`` row of one hit, as insert parameters."""
     cat = hit.listed.category
     pdq = item.result.pdq
@@ -195,7 +200,7 @@ def _match_row(
         "kind": hit.kind,
         "distance": hit.distance,
         "quality": None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
-        "threshold": engine.pdq_threshold if hit.kind == "pdq" else None,
+        "threshold": hit.threshold if hit.kind == "pdq" else None,
         "variant": hit.variant,
         "category_code": None if cat is None else cat.code,
         "category_scheme": None if cat is None else cat.scheme,
@@ -213,23 +218,19 @@ def _vpdq_text(result: FileResult) -> str | None:
 
 
 def _store(
-    db: Database, job_id: int, device_id: int, batch: list[Processed], engine: MatchEngine
+    db: Database, job_id: int, device_id: int, batch: list[Processed]
 ) -> tuple[int, int, int, int]:
+    """Store a batch of files the workers processed (and matched), with their matches."""
     files = size = errors = matched = 0
     found: list[tuple[dict[str, Any], Processed, list[Hit]]] = []
     for item in batch:
         r = item.result
-        digests = r.hashes()
-        quality_ok = r.pdq is not None and (r.pdq.hash.quality or 0) >= engine.pdq_quality_min
-        frames = r.video.frames if r.video is not None else ()
-        variants = r.pdq_variants() if quality_ok else []
-        good, hits = engine.screen(digests, variants, frames)
-        found.append((_file_row(job_id, device_id, item, good), item, hits))
+        found.append((_file_row(job_id, device_id, item), item, item.hits))
         errors += r.error is not None
         if r.md5 is not None:
             files += 1
             size += r.size or 0
-        matched += bool(hits)
+        matched += bool(item.hits)
     with db.session() as s:
         # Plain multi-row inserts: the ORM's unit of work cost more than hashing a small file.
         # The ids come back in the order of the rows, which ties each match to its file.
@@ -237,7 +238,7 @@ def _store(
             query = insert(EvidenceFile).returning(EvidenceFile.id, sort_by_parameter_order=True)
             ids = s.scalars(query, [row for row, _item, _hits in found]).all()
             matches = [
-                _match_row(file_id, job_id, hit, engine, item)
+                _match_row(file_id, job_id, hit, item)
                 for file_id, (_row, item, hits) in zip(ids, found, strict=True)
                 for hit in hits
             ]
@@ -324,11 +325,10 @@ def ingest(
     options = {"pdq_mode": pdq_mode, "expand": expand}
     job_id, resumed = _start(db, source, device, resume, options)
     done = _done_seqs(db, job_id) if resumed else set()
-    engine = MatchEngine()
     with db.session() as s:
-        load_hash_sets(engine, s, None)
+        spec = EngineSpec.from_database(s, None)
         device_id = get_device(s, device).id
-    engine.build()
+    profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
     def tasks() -> Iterator[tuple[Task, Entry | None]]:
         for seq, entry in enumerate(_entries(source, expand, scratch)):
@@ -338,17 +338,17 @@ def ingest(
     batch: list[Processed] = []
     seen_files = seen_bytes = 0
     with Runner(workers, cluster) as runner:
-        for item in runner.run(tasks(), pdq_mode):
+        for item in runner.run(tasks(), profile):
             batch.append(item)
             seen_files += 1
             seen_bytes += item.result.size or 0
             if progress is not None:
                 progress(seen_files, seen_bytes)
             if len(batch) >= batch_size:
-                _store(db, job_id, device_id, batch, engine)
+                _store(db, job_id, device_id, batch)
                 batch = []
         if batch:
-            _store(db, job_id, device_id, batch, engine)
+            _store(db, job_id, device_id, batch)
     chats = _import_chats(db, job_id, device) if import_chats else []
     manifest = _manifest(db, job_id)
     with db.session() as s:

@@ -1,11 +1,12 @@
 """Running the per-file work: in this process, in a local process pool, or on Dask.
 
-Tasks are plain data (a path to read, or the bytes of a member of a container), so the
-same function runs on any worker. They travel in batches (``BATCH_FILES`` files or
-``BATCH_BYTES`` bytes, whichever comes first): sent one by one, the coordinator spent as
-much CPU handing files over as a worker spent hashing them. Results come back in the order
-the source listed its files, with a bounded number in flight, which keeps memory flat and
-lets the coordinator store files in sequence.
+The work itself is :mod:`phunt.ingest.stages` (a profile's stages, matching included);
+this module only carries it. Tasks are plain data (a path to read, or the bytes of a
+member of a container), so the same function runs on any worker. They travel in batches
+(``BATCH_FILES`` files or ``BATCH_BYTES`` bytes, whichever comes first): sent one by one,
+the coordinator spent as much CPU handing files over as a worker spent hashing them.
+Results come back in the order the source listed its files, with a bounded number in
+flight, which keeps memory flat and lets the coordinator store files in sequence.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from phunt.content.exif import read_exif
-from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry, read_up_to
+from phunt.ingest.stages import Processed, Profile, process_batch, process_entry, read_up_to
 from phunt.sources.base import Entry, FileTimes
+
+__all__ = ["Processed", "Profile", "Runner", "Task", "default_workers", "make_task", "process"]
+
+ProfileLike = Profile | str | None
+"""A profile, or a bare PDQ mode standing for the ingest profile with no lists."""
 
 #: Container members up to this size are read by the coordinator and shipped to workers;
 #: larger ones are hashed by the coordinator itself, streaming, to bound memory.
@@ -68,18 +73,8 @@ class Task:
         )
 
 
-@dataclass
-class Processed:
-    """A task's outcome: the triage result plus what ingest keeps beyond triage."""
-
-    seq: int
-    result: FileResult
-    exif: dict[str, Any] = field(default_factory=dict)
-
-
-def make_task(seq: int, entry: Entry) -> tuple[Task, Entry | None]:
-    """A shippable task for ``entry``; the entry is returned too when it must stay local."""
-    base = dict(
+def _fields(seq: int, entry: Entry) -> dict[str, Any]:
+    return dict(
         seq=seq,
         path=entry.path,
         size=entry.size,
@@ -89,48 +84,45 @@ def make_task(seq: int, entry: Entry) -> tuple[Task, Entry | None]:
         warnings=tuple(entry.warnings),
         name_problem=entry.name_problem,
     )
+
+
+def local_task(seq: int, entry: Entry) -> tuple[Task, Entry]:
+    """A task whose entry stays in this process (a run with no workers reads it directly)."""
+    return Task(**_fields(seq, entry)), entry
+
+
+def make_task(seq: int, entry: Entry) -> tuple[Task, Entry | None]:
+    """A shippable task for ``entry``; the entry is returned too when it must stay local."""
+    base = _fields(seq, entry)
     if entry.error is not None or entry.local_path is not None:
-        return Task(**base, local_path=entry.local_path), None  # type: ignore[arg-type]
+        return Task(**base, local_path=entry.local_path), None
     if entry.size is not None and entry.size <= SHIP_LIMIT:
         try:
             with entry.open() as fh:
                 data = read_up_to(fh, SHIP_LIMIT + 1, expected=entry.size)
         except OSError as exc:
             failed = dict(base, error=f"cannot read: {exc.strerror or exc}")
-            return Task(**failed), None  # type: ignore[arg-type]
+            return Task(**failed), None
         if len(data) <= SHIP_LIMIT:
-            return Task(**base, data=data), None  # type: ignore[arg-type]
-    return Task(**base), entry  # type: ignore[arg-type]
+            return Task(**base, data=data), None
+    return Task(**base), entry
 
 
-def process(task: Task, pdq_mode: str | None = "default", entry: Entry | None = None) -> Processed:
-    """Hash one file and read its EXIF; never raises for a bad file.
+def as_profile(profile: ProfileLike) -> Profile:
+    """``profile`` itself, or the ingest profile (no lists) of a bare PDQ mode."""
+    return profile if isinstance(profile, Profile) else Profile.ingest(profile)
 
-    The EXIF comes from the PDQ decode's open header; it is read on its own only when that
-    decode did not get so far (a damaged picture can still have a readable header).
 
-    ``pdq_mode=None`` is the crypto-only triage: digests and type, no picture decoding of
-    any kind (no PDQ, no vPDQ, no EXIF).
-    """
+def process(task: Task, profile: ProfileLike = "default", entry: Entry | None = None) -> Processed:
+    """Run the profile's stages on one task (or on ``entry``, kept local); never raises for a
+    bad file. ``profile`` None is the crypto-only ingest: digests and type, no decoding."""
     target = entry if entry is not None else task.entry()
-    result = hash_entry(target, pdq_mode=pdq_mode)
-    exif: dict[str, Any] = {} if result.exif is None else result.exif
-    picture = result.mime in PDQ_MIME_TYPES and result.md5 is not None
-    if result.exif is None and pdq_mode is not None and picture:
-        try:
-            if target.local_path is not None:
-                exif = read_exif(target.local_path)
-            else:
-                with target.open() as fh:
-                    exif = read_exif(fh)
-        except OSError:
-            exif = {}
-    return Processed(task.seq, result, exif)
+    return process_entry(task.seq, target, as_profile(profile))
 
 
-def process_batch(tasks: list[Task], pdq_mode: str | None) -> list[Processed]:
-    """``process`` each task of a batch, in order (what a worker runs)."""
-    return [process(task, pdq_mode) for task in tasks]
+def run_tasks(tasks: list[Task], profile: Profile) -> list[Processed]:
+    """What a worker runs for one batch: the tasks' entries through the stages, in order."""
+    return process_batch([(task.seq, task.entry()) for task in tasks], profile)
 
 
 class Runner:
@@ -149,19 +141,25 @@ class Runner:
         elif self.workers > 1:
             self._pool = ProcessPoolExecutor(self.workers)
 
-    def _submit(self, batch: list[Task], pdq_mode: str | None) -> Any:
+    @property
+    def pooled(self) -> bool:
+        """Whether files go to other processes (else they are worked on here, in order)."""
+        return self._pool is not None or self._client is not None
+
+    def _submit(self, batch: list[Task], profile: Profile) -> Any:
         if self._client is not None:
-            return self._client.submit(process_batch, batch, pdq_mode, pure=False)
+            return self._client.submit(run_tasks, batch, profile, pure=False)
         assert self._pool is not None
-        return self._pool.submit(process_batch, batch, pdq_mode)
+        return self._pool.submit(run_tasks, batch, profile)
 
     def run(
-        self, items: Iterable[tuple[Task, Entry | None]], pdq_mode: str | None
+        self, items: Iterable[tuple[Task, Entry | None]], profile: ProfileLike
     ) -> Iterator[Processed]:
         """Process ``items`` and yield results in order, a bounded number in flight."""
-        if self._pool is None and self._client is None:
+        profile = as_profile(profile)
+        if not self.pooled:
             for task, local_entry in items:
-                yield process(task, pdq_mode, local_entry)
+                yield process(task, profile, local_entry)
             return
         window: deque[tuple[Any, int]] = deque()  # (future, bytes shipped with it)
         data_in_flight = 0
@@ -171,7 +169,7 @@ class Runner:
         def send() -> None:
             nonlocal batch, batch_bytes, data_in_flight
             shipped = sum(len(task.data) for task in batch if task.data is not None)
-            window.append((self._submit(batch, pdq_mode), shipped))
+            window.append((self._submit(batch, profile), shipped))
             data_in_flight += shipped
             batch, batch_bytes = [], 0
 
@@ -188,7 +186,7 @@ class Runner:
                     send()
                 while window:
                     yield from oldest()
-                yield process(task, pdq_mode, local_entry)
+                yield process(task, profile, local_entry)
                 continue
             batch.append(task)
             batch_bytes += max(task.size or 0, len(task.data or b""))
