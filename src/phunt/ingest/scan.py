@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from phunt.errors import UsageError
 from phunt.ingest.engines import EngineSpec, load_hash_sets, load_list_file
 from phunt.ingest.stages import FileResult, Profile
 from phunt.ingest.triage import Match, ScanSummary, run_triage
@@ -58,6 +59,8 @@ def scan_sources(
 
     ``engine`` is a spec (built once in each worker) or, with one worker, a loaded engine.
     """
+    if workers > 1 and isinstance(engine, MatchEngine):
+        raise UsageError("a loaded engine stays in this process; give workers an EngineSpec")
     profile = Profile.triage(pdq_mode, engine, dihedral=dihedral)
     for item in run_triage(paths, profile, expand=expand, workers=workers):
         result = item.result
