@@ -20,13 +20,20 @@ def _md5(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
 
 
-def test_a_spec_from_the_database_names_versions_and_builds_anywhere(
-    database: Database, tmp_path: Path
-) -> None:
+def _set_of_a_and_b(database: Database, tmp_path: Path) -> Path:
+    """Hash set ``unit-list`` version 1: the MD5 of b"a" and of b"b"; returns its file."""
     lst = tmp_path / "set.txt"
     lst.write_text(f"{_md5(b'a')}\n{_md5(b'b')}\n")
     with database.session() as s:
         import_hash_list(s, str(lst), name="unit-list")
+    return lst
+
+
+def test_a_spec_from_the_database_names_versions_and_builds_anywhere(
+    database: Database, tmp_path: Path
+) -> None:
+    _set_of_a_and_b(database, tmp_path)
+    with database.session() as s:
         spec = EngineSpec.from_database(s, ["unit-list"])
         in_session = spec.build(s)
     [ref] = spec.hash_sets
@@ -41,10 +48,8 @@ def test_a_spec_from_the_database_names_versions_and_builds_anywhere(
 def test_disabling_an_entry_or_a_new_version_makes_a_new_spec(
     database: Database, tmp_path: Path
 ) -> None:
-    lst = tmp_path / "set.txt"
-    lst.write_text(f"{_md5(b'a')}\n{_md5(b'b')}\n")
+    lst = _set_of_a_and_b(database, tmp_path)
     with database.session() as s:
-        import_hash_list(s, str(lst), name="unit-list")
         first = EngineSpec.from_database(s)
         assert EngineSpec.from_database(s) == first
         disable_entry(s, "unit-list", _md5(b"b"), "reviewed: a holiday photo")

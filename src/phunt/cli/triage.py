@@ -33,12 +33,10 @@ PdqOpt = Annotated[
 FastOpt = Annotated[
     bool, typer.Option("--fast", help="PDQ from reduced-size JPEG luminance (a few bits off).")
 ]
-WorkersOpt = Annotated[
-    int, typer.Option(help="Worker processes (default 1: all work in this process).")
-]
+WorkersOpt = Annotated[int, typer.Option(help="Worker processes (1: all work in this process).")]
 ThresholdOpt = Annotated[
     int | None,
-    typer.Option(help=f"PDQ match distance, inclusive [default: {kinds.pdq_threshold()}]."),
+    typer.Option(help=f"PDQ match distance, inclusive (default {kinds.pdq_threshold()})."),
 ]
 QualityOpt = Annotated[
     int | None,
@@ -46,7 +44,7 @@ QualityOpt = Annotated[
         "--pdq-quality-min",
         help=(
             "Pictures below this PDQ quality are not near-matched "
-            f"[default: {kinds.pdq_quality_min()}]."
+            f"(default {kinds.pdq_quality_min()})."
         ),
     ),
 ]
