@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from phunt.content.mime import HEAD_SIZE
-from phunt.hashing.kinds import DIGEST_LENGTHS, Hasher, digest_kinds
+from phunt.hashing.kinds import DIGEST_LENGTHS, KINDS, DigestKind, Hasher, digest_kinds
 
 CHUNK_SIZE = 1 << 20
 
@@ -44,9 +44,21 @@ class Digests:
         return {"md5": self.md5, "sha1": self.sha1, "sha256": self.sha256} | self.extra
 
 
-def _hashers(prefix: bytes) -> list[tuple[str, Hasher]]:
-    out: list[tuple[str, Hasher]] = []
-    for kind in digest_kinds():
+_extras: tuple[int, tuple[DigestKind, ...]] = (-1, ())
+
+
+def _extra_kinds() -> tuple[DigestKind, ...]:
+    """Registered digest kinds beyond the three hashlib computes directly (the fast path:
+    their kinds' hashers are the same hashlib objects, without a call per kind)."""
+    global _extras
+    if _extras[0] != KINDS.changes:
+        _extras = (KINDS.changes, tuple(k for k in digest_kinds() if k.name not in _CORE))
+    return _extras[1]
+
+
+def _extra_hashers(prefix: bytes) -> list[tuple[str, Hasher]]:
+    out = []
+    for kind in _extra_kinds():
         hasher = kind.new_hasher()
         if prefix:
             hasher.update(prefix)
@@ -54,16 +66,15 @@ def _hashers(prefix: bytes) -> list[tuple[str, Hasher]]:
     return out
 
 
-def _finish(size: int, hashers: list[tuple[str, Hasher]], head: bytes) -> Digests:
-    hexes = {name: hasher.hexdigest() for name, hasher in hashers}
-    core = [hexes.pop(name) for name in _CORE]
-    return Digests(size, core[0], core[1], core[2], head, hexes)
-
-
 def digest_bytes(data: bytes) -> Digests:
     """The digests of content already in memory (a small file read whole)."""
-    hashers = _hashers(data)
-    return _finish(len(data), hashers, data[:HEAD_SIZE])
+    md5 = hashlib.md5(data, usedforsecurity=False)
+    sha1 = hashlib.sha1(data, usedforsecurity=False)
+    sha256 = hashlib.sha256(data)
+    extra = {name: hasher.hexdigest() for name, hasher in _extra_hashers(data)}
+    return Digests(
+        len(data), md5.hexdigest(), sha1.hexdigest(), sha256.hexdigest(), data[:HEAD_SIZE], extra
+    )
 
 
 def digest_stream(
@@ -73,8 +84,11 @@ def digest_stream(
 
     Raises ``OSError`` from the underlying read; the caller turns it into a per-file error.
     """
-    hashers = _hashers(prefix)
-    updates = [hasher.update for _name, hasher in hashers]
+    md5 = hashlib.md5(prefix, usedforsecurity=False)
+    sha1 = hashlib.sha1(prefix, usedforsecurity=False)
+    sha256 = hashlib.sha256(prefix)
+    extras = _extra_hashers(prefix)
+    updates = [md5.update, sha1.update, sha256.update, *(h.update for _name, h in extras)]
     buf = bytearray(chunk_size)
     view = memoryview(buf)
     head = prefix[:HEAD_SIZE]
@@ -97,7 +111,8 @@ def digest_stream(
         for update in updates:
             update(chunk)
         size += n
-    return _finish(size, hashers, head)
+    extra = {name: hasher.hexdigest() for name, hasher in extras}
+    return Digests(size, md5.hexdigest(), sha1.hexdigest(), sha256.hexdigest(), head, extra)
 
 
 def digest_file(path: str, *, chunk_size: int = CHUNK_SIZE) -> Digests:

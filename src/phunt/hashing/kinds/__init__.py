@@ -75,9 +75,17 @@ class _LiveView(Mapping[K, V]):
         return repr(self._build())
 
 
-def digest_kinds() -> list[DigestKind]:
-    """Kinds the one read pass computes, in registration order."""
-    return [kind for _name, kind in KINDS if isinstance(kind, DigestKind)]
+_digests: tuple[int, tuple[DigestKind, ...]] = (-1, ())
+
+
+def digest_kinds() -> tuple[DigestKind, ...]:
+    """Kinds the one read pass computes, in registration order (recomputed on a change)."""
+    global _digests
+    changes, found = _digests
+    if changes != KINDS.changes:
+        found = tuple(kind for _name, kind in KINDS if isinstance(kind, DigestKind))
+        _digests = (KINDS.changes, found)
+    return found
 
 
 def hex_kinds() -> list[HashKind]:
