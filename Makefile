@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test lint typecheck unit bench bench-deps clean
+.PHONY: install demo test lint typecheck layers unit bench bench-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,14 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
+# The import-linter contracts in pyproject.toml: layers, pure stages, schema, no cycles.
+layers: install
+	$(VENV)/bin/lint-imports --no-cache
+
 unit: install
 	$(VENV)/bin/pytest
 
-test: lint typecheck unit
+test: lint typecheck layers unit
 
 bench: install
 	$(PY) bench/run_all.py

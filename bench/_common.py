@@ -119,6 +119,10 @@ class Measurement:
     returncode: int
     stdout: str
     stderr: str
+    #: Last sampled user + system CPU time of the command itself (the coordinator) and of
+    #: each process it started (the workers), from /proc, to within one sampling interval.
+    coordinator_cpu_s: float = 0.0
+    worker_cpu_s: tuple[float, ...] = ()
 
 
 def _tree_memory(proc: psutil.Process, with_pss: bool) -> tuple[int, int]:
@@ -169,6 +173,7 @@ def measure(
     popen = subprocess.Popen(full, stdout=stdout, stderr=stderr, env=env, cwd=cwd)
     peak = peak_pss = 0
     stop = threading.Event()
+    cpu_by_pid: dict[int, tuple[int, float]] = {}  # pid -> (depth under `time`, CPU s)
 
     def sample() -> None:
         nonlocal peak, peak_pss
@@ -180,6 +185,7 @@ def measure(
         while not stop.is_set():
             rss, pss = _tree_memory(proc, with_pss=tick % pss_every == 0)
             peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            _tree_cpu(proc, cpu_by_pid)
             tick += 1
             stop.wait(interval)
 
@@ -204,9 +210,37 @@ def measure(
     for path in (out_path, err_path, rss_path):
         if path:
             os.unlink(path)
+    coordinator = sum(c for depth, c in cpu_by_pid.values() if depth == 1)
+    workers = tuple(c for depth, c in cpu_by_pid.values() if depth == 2)
     return Measurement(
-        wall, peak / MB, peak_pss / MB, single_kb * 1024 / MB, cpu, popen.returncode, out, err
+        wall,
+        peak / MB,
+        peak_pss / MB,
+        single_kb * 1024 / MB,
+        cpu,
+        popen.returncode,
+        out,
+        err,
+        coordinator,
+        workers,
     )
+
+
+def _tree_cpu(proc: psutil.Process, seen: dict[int, tuple[int, float]]) -> None:
+    """Record the CPU time so far of the command under ``proc`` (depth 1) and its children."""
+    try:
+        level = [(child, 1) for child in proc.children()]
+    except psutil.Error:
+        return
+    while level:
+        member, depth = level.pop()
+        try:
+            times = member.cpu_times()
+            seen[member.pid] = (depth, times.user + times.system)
+            if depth < 2:
+                level.extend((child, depth + 1) for child in member.children())
+        except psutil.Error:
+            continue
 
 
 def folder_totals(path: str | Path) -> tuple[int, int]:

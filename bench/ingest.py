@@ -311,6 +311,14 @@ class Row:
         return (self.files - 1) / (self.best.cpu_s - self.startup_cpu_s)
 
 
+def _split_cpu(m: Measurement) -> str:
+    """``coordinator / worker, worker`` CPU seconds; empty where no worker was started."""
+    if not m.worker_cpu_s:
+        return ""
+    workers = ", ".join(f"{c:.2f}" for c in sorted(m.worker_cpu_s, reverse=True))
+    return f"{m.coordinator_cpu_s:.2f} / {workers}"
+
+
 def hashdeep(target: Path, cores: int) -> list[str]:
     """The peer command: all three digests, ``cores`` threads, output discarded by caller."""
     return ["hashdeep", "-c", "md5,sha1,sha256", "-j", str(cores), "-r", str(target)]
@@ -610,6 +618,7 @@ def report(
         "tree RSS MB",
         "tree PSS MB",
         "largest MB",
+        "coordinator / worker CPU s",
         "note",
     ]
     body = []
@@ -633,6 +642,7 @@ def report(
                 f"{b.tree_rss_mb:,.0f}",
                 f"{b.tree_pss_mb:,.0f}",
                 f"{b.single_rss_mb:,.0f}",
+                _split_cpu(b),
                 r.note,
             ]
         )
@@ -644,7 +654,9 @@ def report(
         "least disturbed by the other jobs sharing this machine. *After start-up* takes off "
         "the CPU time of the same command on a folder of one JPEG (median of 3: imports, "
         "database, numba's compiled-code cache, which workers each pay once) and so is the "
-        "rate a long ingest settles at.",
+        "rate a long ingest settles at. *Coordinator / worker CPU s*: the CPU time of the "
+        "`phunt` process itself, then of each worker process it started (phunt with 2 or more "
+        "workers), sampled from /proc every 0.05 s, so to within that.",
         "",
         "## Against the targets",
         "",
@@ -668,6 +680,15 @@ def report(
                 f"- {cores} core(s), full ingest of 2 MP {data}: {pdq_text} "
                 "(targets: 60 default, 150 --fast)."
             )
+    shared = [r for r in rows if r.name.startswith("phunt") and r.best.worker_cpu_s]
+    for r in shared:
+        b = r.best
+        most = max(b.worker_cpu_s)
+        lines.append(
+            f"- {r.cores} cores, {r.name} on {r.data}: the coordinator used "
+            f"{b.coordinator_cpu_s:.2f} CPU s, {b.coordinator_cpu_s / most:.2f} of the busiest "
+            f"worker's {most:.2f} (target <= 0.25)."
+        )
     for data, (full, eighth) in floors.items():
         lines.append(
             f"- Floor, {data}: Pillow (libjpeg-turbo) decoding alone takes {full * 1000:.2f} ms "

@@ -53,8 +53,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def database(db_url: str) -> Iterator[object]:
-    """An opened, migrated :class:`phunt.cases.db.Database`."""
-    from phunt.cases.db import Database
+    """An opened, migrated :class:`phunt.schema.db.Database`."""
+    from phunt.schema.db import Database
 
     db = Database(db_url)
     try:

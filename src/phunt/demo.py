@@ -20,18 +20,17 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 
-from phunt.audit.log import verify
+from phunt.audit.store import verify
 from phunt.cases.case_files import add_suspect, arrest_suspect, open_case
-from phunt.cases.db import Database
 from phunt.cases.devices import add_device, log_custody
-from phunt.cases.hashset_store import import_hash_list
-from phunt.cases.ingest_models import EvidenceFile, FileMatch
 from phunt.cases.operations import add_raid, create_operation
 from phunt.cases.stats import operation_stats, totals
+from phunt.hashsets.store import import_hash_list
 from phunt.ingest.job import ingest
 from phunt.ingest.pipeline import default_workers
+from phunt.ingest.store import list_matches
+from phunt.schema.db import Database
 
 RAIDS = [
     ("Ernakulam", "Kakkanad, flat 4B"),
@@ -145,15 +144,9 @@ def run(home: Path, console: Console) -> int:
         summary = ingest(db, str(folder), number, workers=default_workers())
         matched_total += summary.matched_files
         with db.session() as s:
-            query = (
-                select(FileMatch.kind, FileMatch.distance, EvidenceFile.path)
-                .join(EvidenceFile, EvidenceFile.id == FileMatch.file_id)
-                .where(FileMatch.job_id == summary.job)
-                .order_by(EvidenceFile.seq)
-            )
-            found = s.execute(query).all()
-        how = ", ".join(sorted({f"{k} d={d}" for k, d, _ in found}))
-        first = Path(found[0][2]).relative_to(folder).as_posix() if found else ""
+            found = [m for m in list_matches(s, number) if m["job"] == summary.job]
+        how = ", ".join(sorted({f"{m['kind']} d={m['distance']}" for m in found}))
+        first = Path(found[0]["path"]).relative_to(folder).as_posix() if found else ""
         table.add_row(number, str(summary.files), str(summary.matched_files), how, first)
     console.print(table)
 

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from phunt.analysis.graph import build_graph, export_graph
 from phunt.analysis.people import build_network
-from phunt.cases import chat_store, hashset_store
-from phunt.cases.db import Database
 from phunt.cases.devices import add_device
-from phunt.cases.models import AuditRecord
+from phunt.chats import store as chat_store
 from phunt.errors import UsageError
+from phunt.hashsets import store as hashset_store
+from phunt.schema.audit import AuditRecord
+from phunt.schema.db import Database
 from test_lib import TEST_DATA
 
 DEVICES = TEST_DATA / "chats_devices"

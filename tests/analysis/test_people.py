@@ -8,11 +8,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from phunt.analysis.people import WEIGHTS, build_network, rank_people
-from phunt.cases import chat_store, hashset_store
 from phunt.cases.case_files import open_case
-from phunt.cases.chat_models import ChatImport, ChatParticipant, ChatRecord
-from phunt.cases.db import Database
 from phunt.cases.devices import add_device
+from phunt.chats import store as chat_store
+from phunt.hashsets import store as hashset_store
+from phunt.schema.chats import ChatImport, ChatParticipant, ChatRecord
+from phunt.schema.db import Database
 from test_lib import TEST_DATA
 
 DEVICES = TEST_DATA / "chats_devices"

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from phunt.cases import case_files as cf
-from phunt.cases.db import Database
 from phunt.cases.operations import create_operation
 from phunt.errors import NotFoundError, UsageError
+from phunt.schema.db import Database
 
 
 def test_case_number_unique_per_station(database: Database) -> None:

@@ -6,8 +6,8 @@ import pytest
 
 from phunt.cases import devices as dv
 from phunt.cases.case_files import open_case
-from phunt.cases.db import Database
 from phunt.errors import NotFoundError, UsageError
+from phunt.schema.db import Database
 
 T0 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from phunt.cases import operations as ops
-from phunt.cases.db import Database
 from phunt.errors import NotFoundError, UsageError
+from phunt.schema.db import Database
 
 IST = ZoneInfo("Asia/Kolkata")
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from phunt.cases.case_files import add_suspect, arrest_suspect, open_case
-from phunt.cases.db import Database
 from phunt.cases.devices import add_device
 from phunt.cases.operations import add_raid, create_operation
 from phunt.cases.stats import operation_stats, totals
+from phunt.schema.db import Database
 
 T = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 

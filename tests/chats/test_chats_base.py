@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from phunt.chats import PARSERS, detect, parse_export
-from phunt.chats.base import FileDigest, guess_mime, sha256_file, zone
+from phunt.chats import PARSERS, detect, detect_stream, parse_export
+from phunt.chats.base import guess_mime, zone
+from phunt.chats.source import ZipChatSource
+from phunt.chats.telegram_json import TelegramJsonParser
+from phunt.chats.whatsapp_txt import WhatsAppTextParser
 from phunt.errors import InputError, UsageError, WrongFormat
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "chats"
@@ -62,17 +66,59 @@ def test_unrecognised_and_missing(tmp_path: Path) -> None:
 
 
 def test_helpers() -> None:
-    data = b"neutral bytes" * 100_000
-    digest = FileDigest(io.BytesIO(data))
-    assert (digest.size, digest.md5, digest.sha1, digest.sha256) == (
-        len(data),
-        hashlib.md5(data).hexdigest(),
-        hashlib.sha1(data).hexdigest(),
-        hashlib.sha256(data).hexdigest(),
-    )
     path = DATA / "telegram/single_chat/result.json"
-    assert sha256_file(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    export = parse_export(path.parent, keep_messages=False)
+    assert export.source_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert guess_mime("a.jpg") == "image/jpeg" and guess_mime(None) is None
     assert zone("Asia/Kolkata").key == "Asia/Kolkata"
     with pytest.raises(UsageError, match="unknown time zone"):
         zone("Mars/Olympus")
+
+
+def test_parse_a_zip_member_without_extracting(tmp_path: Path) -> None:
+    """A Telegram export inside a zip: the main file and its photos are read as members."""
+    folder = DATA / "telegram/single_chat"
+    archive_path = tmp_path / "phone.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                archive.write(file, f"Telegram/{file.relative_to(folder).as_posix()}")
+    expected = parse_export(folder)
+    with zipfile.ZipFile(archive_path) as archive, archive.open("Telegram/result.json") as member:
+        assert detect_stream(member, "result.json") is TelegramJsonParser
+        source = ZipChatSource(archive, "Telegram", str(archive_path))
+        export = TelegramJsonParser().parse(member, "result.json", source=source)
+    assert export.source == f"{archive_path}!/Telegram/result.json"
+    assert export.source_sha256 == expected.source_sha256
+    assert [c.attachments for c in export.chats] == [c.attachments for c in expected.chats]
+    assert any(a.present for c in export.chats for a in c.attachments)
+    assert not list(tmp_path.glob("**/*.jpg"))  # nothing was extracted
+
+
+def test_missing_companion_is_reported_not_fatal() -> None:
+    """Without a source, or with one lacking a photo, the attachment says "file missing"."""
+    folder = DATA / "telegram/single_chat"
+    with (folder / "result.json").open("rb") as stream:
+        export = TelegramJsonParser().parse(stream, "result.json")
+    attachments = [a for c in export.chats for a in c.attachments if a.included]
+    assert attachments and all(not a.present and a.note == "file missing" for a in attachments)
+    assert export.source == "result.json"
+
+
+def test_template_checks_format_and_zone_before_parsing(tmp_path: Path) -> None:
+    stream = io.BytesIO(b"not json at all")
+    with pytest.raises(WrongFormat, match="not a Telegram JSON export") as caught:
+        TelegramJsonParser().parse(stream, "result.json", origin="phone.zip!/result.json")
+    assert caught.value.path == "phone.zip!/result.json"
+    with pytest.raises(UsageError, match="unknown time zone"):
+        TelegramJsonParser().parse(stream, "result.json", tz="Mars/Olympus")
+    with pytest.raises(WrongFormat, match="not a recognised chat export"):
+        detect_stream(io.BytesIO(b"\x00" * 100), "blob.bin")
+    with pytest.raises(WrongFormat, match="no WhatsApp chat text export in folder"):
+        WhatsAppTextParser().parse_path(tmp_path)
+
+
+def test_every_parser_states_the_template_hooks() -> None:
+    for _name, cls in PARSERS:
+        assert cls.label and cls.platform in ("telegram", "whatsapp")
+        assert "_parse" in vars(cls) and "parse" not in vars(cls)

@@ -28,7 +28,7 @@ def roles_of(chat: Chat) -> dict[str, dict[str, tuple[str, bool]]]:
 
 
 def test_single_chat_export() -> None:
-    export = TelegramJsonParser().parse(DATA / "single_chat")
+    export = TelegramJsonParser().parse_path(DATA / "single_chat")
     assert export.platform == "telegram" and export.format == "telegram-json"
     assert export.warnings == []
     raw = (DATA / "single_chat" / "result.json").read_bytes()
@@ -57,7 +57,7 @@ def test_single_chat_export() -> None:
 
 
 def test_single_chat_messages_and_attachments() -> None:
-    [chat] = TelegramJsonParser().parse(DATA / "single_chat").chats
+    [chat] = TelegramJsonParser().parse_path(DATA / "single_chat").chats
     by_id = {m.id: m for m in chat.messages}
     assert sorted(by_id, key=int) == ["1", "2", "3", "4", "5", "6", "7", "8", "10"]
     reply = by_id["3"]
@@ -112,7 +112,7 @@ def test_single_chat_messages_and_attachments() -> None:
 
 
 def test_full_account_export() -> None:
-    export = TelegramJsonParser().parse(DATA / "full_export" / "result.json")
+    export = TelegramJsonParser().parse_path(DATA / "full_export" / "result.json")
     assert export.owner is not None
     assert (export.owner.id, export.owner.phone, export.owner.username) == (
         "user1001",
@@ -157,7 +157,9 @@ def test_stream_without_keeping_messages() -> None:
     def sink(chat: Chat, message: Message) -> None:
         seen.append((chat.platform_id, message.id))
 
-    export = TelegramJsonParser().parse(DATA / "full_export", keep_messages=False, on_message=sink)
+    export = TelegramJsonParser().parse_path(
+        DATA / "full_export", keep_messages=False, on_message=sink
+    )
     assert all(chat.messages == [] for chat in export.chats)
     assert len(seen) == 9 and seen[0] == ("user1002", "11")
     assert sum(c.message_count for c in export.chats) == 9
@@ -165,13 +167,13 @@ def test_stream_without_keeping_messages() -> None:
 
 def test_truncated_export_is_corrupt_with_location() -> None:
     with pytest.raises(CorruptInput) as caught:
-        TelegramJsonParser().parse(DATA / "corrupt_truncated")
+        TelegramJsonParser().parse_path(DATA / "corrupt_truncated")
     assert "message after id 2" in str(caught.value)
     assert caught.value.path is not None and caught.value.path.endswith("result.json")
 
 
 def test_bad_message_is_a_warning_and_the_rest_is_read() -> None:
-    export = TelegramJsonParser().parse(DATA / "bad_message")
+    export = TelegramJsonParser().parse_path(DATA / "bad_message")
     assert [str(w) for w in export.warnings] == [
         "chat chat4000000001, message id 4: unreadable message: "
         "ValueError(\"invalid literal for int() with base 10: 'not-a-number'\")"
@@ -181,9 +183,9 @@ def test_bad_message_is_a_warning_and_the_rest_is_read() -> None:
 
 def test_not_telegram(tmp_path: Path) -> None:
     (tmp_path / "result.json").write_text('{"hello": 1}', encoding="utf-8")
-    assert not TelegramJsonParser.probe(tmp_path)
+    assert not TelegramJsonParser.probe_path(tmp_path)
     with pytest.raises(WrongFormat):
-        TelegramJsonParser().parse(tmp_path)
+        TelegramJsonParser().parse_path(tmp_path)
 
 
 messages = st.lists(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from phunt.chats.model import Chat
+from phunt.chats.source import ZipChatSource
 from phunt.chats.whatsapp_msgstore import WhatsAppMsgstoreParser
 from phunt.errors import CorruptInput, WrongFormat
 
@@ -43,7 +45,7 @@ GROUP_ROLES = {
 
 
 def test_current_schema() -> None:
-    export = WhatsAppMsgstoreParser().parse(DATA / "msgstore.db")
+    export = WhatsAppMsgstoreParser().parse_path(DATA / "msgstore.db")
     assert export.warnings == []
     group, private = export.chats
     assert (group.platform_id, group.title, group.kind, group.message_count) == (
@@ -86,7 +88,7 @@ def test_current_schema() -> None:
 
 
 def test_legacy_schema() -> None:
-    export = WhatsAppMsgstoreParser().parse(DATA / "legacy" / "msgstore.db")
+    export = WhatsAppMsgstoreParser().parse_path(DATA / "legacy" / "msgstore.db")
     group, private = export.chats
     assert (group.platform_id, group.title, group.kind, group.message_count) == (
         "120363000000000002@g.us",
@@ -116,7 +118,7 @@ def test_legacy_schema() -> None:
 
 
 def test_bad_row_is_a_warning() -> None:
-    export = WhatsAppMsgstoreParser().parse(DATA / "corrupt" / "msgstore_badrow.db")
+    export = WhatsAppMsgstoreParser().parse_path(DATA / "corrupt" / "msgstore_badrow.db")
     assert [str(w) for w in export.warnings] == [
         "row 8 of message: message without a usable timestamp (None); skipped"
     ]
@@ -125,9 +127,9 @@ def test_bad_row_is_a_warning() -> None:
 
 def test_damaged_database_is_corrupt() -> None:
     path = DATA / "corrupt" / "msgstore.db"
-    assert WhatsAppMsgstoreParser.probe(path)
+    assert WhatsAppMsgstoreParser.probe_path(path)
     with pytest.raises(CorruptInput, match="malformed"):
-        WhatsAppMsgstoreParser().parse(path)
+        WhatsAppMsgstoreParser().parse_path(path)
 
 
 def test_evidence_untouched(tmp_path: Path) -> None:
@@ -135,27 +137,37 @@ def test_evidence_untouched(tmp_path: Path) -> None:
     source = tmp_path / "msgstore.db"
     shutil.copyfile(DATA / "msgstore.db", source)
     before = hashlib.sha256(source.read_bytes()).hexdigest()
-    export = WhatsAppMsgstoreParser().parse(source)
+    export = WhatsAppMsgstoreParser().parse_path(source)
     assert export.source_sha256 == before
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["msgstore.db"]
 
 
-def test_committed_wal_frames_are_read(tmp_path: Path) -> None:
-    source = tmp_path / "msgstore.db"
+def _late_note_in_wal(folder: Path) -> sqlite3.Connection:
+    """A copy of the fixture in ``folder`` with one committed message left in its -wal.
+
+    The writer stays open (closing it would checkpoint the WAL into the database).
+    """
+    source = folder / "msgstore.db"
     shutil.copyfile(DATA / "msgstore.db", source)
     writer = sqlite3.connect(source)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute(
+        "INSERT INTO message (_id, chat_row_id, from_me, key_id, sender_jid_row_id,"
+        " timestamp, message_type, text_data) VALUES (12, 1, 0, 'K12', 2, ?, 0, 'Late note')",
+        (1767588600000,),
+    )
+    writer.commit()
+    return writer
+
+
+def test_committed_wal_frames_are_read(tmp_path: Path) -> None:
+    source = tmp_path / "msgstore.db"
+    writer = _late_note_in_wal(tmp_path)
     try:
-        writer.execute("PRAGMA journal_mode=WAL")
-        writer.execute("PRAGMA wal_autocheckpoint=0")
-        writer.execute(
-            "INSERT INTO message (_id, chat_row_id, from_me, key_id, sender_jid_row_id,"
-            " timestamp, message_type, text_data) VALUES (12, 1, 0, 'K12', 2, ?, 0, 'Late note')",
-            (1767588600000,),
-        )
-        writer.commit()
         assert (tmp_path / "msgstore.db-wal").stat().st_size > 0
-        export = WhatsAppMsgstoreParser().parse(source)
+        export = WhatsAppMsgstoreParser().parse_path(source)
     finally:
         writer.close()
     assert export.chats[0].message_count == 10
@@ -167,18 +179,45 @@ def test_other_sqlite_is_not_msgstore(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE notes (body TEXT)")
     db.close()
-    assert not WhatsAppMsgstoreParser.probe(path)
+    assert not WhatsAppMsgstoreParser.probe_path(path)
     with pytest.raises(WrongFormat):
-        WhatsAppMsgstoreParser().parse(path)
+        WhatsAppMsgstoreParser().parse_path(path)
     text = tmp_path / "plain.txt"
     text.write_text("hello", encoding="utf-8")
     with pytest.raises(WrongFormat):
-        WhatsAppMsgstoreParser().parse(text)
+        WhatsAppMsgstoreParser().parse_path(text)
 
 
 def test_legacy_bad_row_is_a_warning() -> None:
-    export = WhatsAppMsgstoreParser().parse(DATA / "corrupt" / "legacy_badrow.db")
+    export = WhatsAppMsgstoreParser().parse_path(DATA / "corrupt" / "legacy_badrow.db")
     assert [str(w) for w in export.warnings] == [
         "row 3 of messages: message without a usable timestamp ('yesterday'); skipped"
     ]
     assert [c.message_count for c in export.chats] == [2, 1]
+
+
+def test_database_wal_and_media_from_zip_members(tmp_path: Path) -> None:
+    """A phone extraction zip: db, -wal and media are members; nothing is extracted."""
+    source = tmp_path / "msgstore.db"
+    writer = _late_note_in_wal(tmp_path)
+    try:
+        extraction = tmp_path / "extraction.zip"
+        with zipfile.ZipFile(extraction, "w") as archive:
+            archive.write(source, "WhatsApp/Databases/msgstore.db")
+            archive.write(tmp_path / "msgstore.db-wal", "WhatsApp/Databases/msgstore.db-wal")
+            image = DATA / "Media/WhatsApp Images/IMG-20260105-WA0001.jpg"
+            archive.write(image, "WhatsApp/Media/WhatsApp Images/IMG-20260105-WA0001.jpg")
+    finally:
+        writer.close()
+    with zipfile.ZipFile(extraction) as archive:
+        companions = ZipChatSource(archive, "WhatsApp/Databases", str(extraction))
+        stored = hashlib.sha256(archive.read("WhatsApp/Databases/msgstore.db")).hexdigest()
+        with archive.open("WhatsApp/Databases/msgstore.db") as member:
+            assert WhatsAppMsgstoreParser.probe(member, "msgstore.db")
+            member.seek(0)
+            export = WhatsAppMsgstoreParser().parse(member, "msgstore.db", source=companions)
+    group = export.chats[0]
+    assert group.message_count == 10 and group.messages[-1].text == "Late note"
+    assert group.attachments[0].present
+    assert export.source_sha256 == stored
+    assert export.source == f"{extraction}!/WhatsApp/Databases/msgstore.db"

@@ -39,7 +39,7 @@ ANDROID_ROLES = {
 
 @pytest.mark.parametrize("source", [DATA / "android_group", ANDROID_ZIP])
 def test_android_group_folder_and_zip(source: Path) -> None:
-    export = WhatsAppTextParser().parse(source)
+    export = WhatsAppTextParser().parse_path(source)
     [chat] = export.chats
     assert (chat.platform_id, chat.title, chat.kind, chat.message_count) == (
         "title:Ward 7 Residents",
@@ -77,7 +77,7 @@ def test_android_group_folder_and_zip(source: Path) -> None:
 
 
 def test_ios_zip_month_first_twelve_hour() -> None:
-    export = WhatsAppTextParser().parse(IOS_ZIP)
+    export = WhatsAppTextParser().parse_path(IOS_ZIP)
     [chat] = export.chats
     assert (chat.platform_id, chat.title, chat.kind, chat.message_count) == (
         "title:Market Traders",
@@ -116,13 +116,13 @@ def test_ios_zip_month_first_twelve_hour() -> None:
 
 
 def test_ios_folder_takes_title_from_subject() -> None:
-    [chat] = WhatsAppTextParser().parse(DATA / "ios_group").chats
+    [chat] = WhatsAppTextParser().parse_path(DATA / "ios_group").chats
     assert chat.title == "Market Traders" and chat.message_count == 9
 
 
 def test_private_chat_and_time_zone() -> None:
     path = DATA / "android_private" / "WhatsApp Chat with Meera Nair.txt"
-    [chat] = WhatsAppTextParser().parse(path, tz="UTC").chats
+    [chat] = WhatsAppTextParser().parse_path(path, tz="UTC").chats
     assert (chat.kind, chat.title) == ("private", "Meera Nair")
     assert set(chat.participants) == {"name:Meera Nair", "name:Asha Menon"}
     last = chat.messages[-1]
@@ -132,7 +132,9 @@ def test_private_chat_and_time_zone() -> None:
 
 
 def test_damaged_lines_are_warnings() -> None:
-    export = WhatsAppTextParser().parse(DATA / "corrupt" / "WhatsApp Chat with Broken Dates.txt")
+    export = WhatsAppTextParser().parse_path(
+        DATA / "corrupt" / "WhatsApp Chat with Broken Dates.txt"
+    )
     assert [str(w) for w in export.warnings] == [
         "line 3: header with an impossible date or time",
         "line 4: invalid UTF-8, undecodable bytes replaced",
@@ -145,16 +147,16 @@ def test_damaged_lines_are_warnings() -> None:
 
 def test_truncated_zip_is_corrupt() -> None:
     path = DATA / "corrupt" / "WhatsApp Chat - Truncated.zip"
-    assert WhatsAppTextParser.probe(path)
+    assert WhatsAppTextParser.probe_path(path)
     with pytest.raises(CorruptInput, match="unreadable zip"):
-        WhatsAppTextParser().parse(path)
+        WhatsAppTextParser().parse_path(path)
 
 
 def test_text_without_headers() -> None:
     path = DATA / "corrupt" / "notes.txt"
-    assert not WhatsAppTextParser.probe(path)
+    assert not WhatsAppTextParser.probe_path(path)
     with pytest.raises(CorruptInput) as caught:
-        WhatsAppTextParser().parse(path)
+        WhatsAppTextParser().parse_path(path)
     assert caught.value.location == "line 1"
 
 
@@ -192,14 +194,14 @@ def test_zip_with_chat_in_a_folder(tmp_path: Path) -> None:
     with zipfile.ZipFile(IOS_ZIP) as source, zipfile.ZipFile(archive, "w") as target:
         for name in source.namelist():
             target.writestr(f"WhatsApp Chat - Market Traders/{name}", source.read(name))
-    export = WhatsAppTextParser().parse(archive)
+    export = WhatsAppTextParser().parse_path(archive)
     assert [a.present for a in export.chats[0].attachments] == [True, False, False]
     assert export.source_sha256 == hashlib.sha256(archive.read_bytes()).hexdigest()
 
 
 def test_folder_source_hash_is_the_text_file() -> None:
     text = DATA / "android_group" / "WhatsApp Chat with Ward 7 Residents.txt"
-    export = WhatsAppTextParser().parse(DATA / "android_group")
+    export = WhatsAppTextParser().parse_path(DATA / "android_group")
     assert export.source == str(text)
     assert export.source_sha256 == hashlib.sha256(text.read_bytes()).hexdigest()
 
@@ -211,7 +213,7 @@ def test_parenthesis_after_a_file_name_in_text_is_not_an_attachment(tmp_path: Pa
         "05/01/2026, 10:01 - Ravi: <Media weggelaten>\n",
         encoding="utf-8",
     )
-    [chat] = WhatsAppTextParser().parse(path).chats
+    [chat] = WhatsAppTextParser().parse_path(path).chats
     assert chat.messages[0].attachments == ()
     assert chat.messages[0].text == "report.pdf (see page 2)"
     assert [a.note for a in chat.attachments] == ["<Media weggelaten>"]
@@ -224,7 +226,7 @@ def test_ios_damaged_line_keeps_the_rest(tmp_path: Path) -> None:
         "[1/4/26, 13:61:00\u202fPM] Ravi Kumar: broken time\r\n"
         "[1/14/26, 9:15:00\u202fAM] Ravi Kumar: Market closed on Friday\r\n".encode()
     )
-    export = WhatsAppTextParser().parse(path)
+    export = WhatsAppTextParser().parse_path(path)
     assert [str(w) for w in export.warnings] == ["line 2: header with an impossible date or time"]
     assert [m.id for m in export.chats[0].messages] == ["1", "3"]
     assert export.chats[0].messages[0].text.endswith("broken time")
@@ -233,4 +235,33 @@ def test_ios_damaged_line_keeps_the_rest(tmp_path: Path) -> None:
 def test_probe_rejects_a_large_binary_without_newlines(tmp_path: Path) -> None:
     blob = tmp_path / "blob.bin"
     blob.write_bytes(b"\x00" * 5_000_000)
-    assert not WhatsAppTextParser.probe(blob)
+    assert not WhatsAppTextParser.probe_path(blob)
+
+
+def test_export_zip_read_as_a_member_of_another_zip(tmp_path: Path) -> None:
+    """WhatsApp's own zip inside an extraction zip: parsed from the member, media included."""
+    outer = tmp_path / "extraction.zip"
+    with zipfile.ZipFile(outer, "w") as archive:
+        archive.write(ANDROID_ZIP, f"Download/{ANDROID_ZIP.name}")
+    expected = WhatsAppTextParser().parse_path(ANDROID_ZIP)
+    with zipfile.ZipFile(outer) as archive, archive.open(f"Download/{ANDROID_ZIP.name}") as member:
+        assert WhatsAppTextParser.probe(member, "export.zip")  # by content, not by name
+        export = WhatsAppTextParser().parse(member, ANDROID_ZIP.name)
+    assert export.source_sha256 == hashlib.sha256(ANDROID_ZIP.read_bytes()).hexdigest()
+    assert export.chats[0].attachments == expected.chats[0].attachments
+    assert export.chats[0].title == expected.chats[0].title
+    assert [str(w) for w in export.warnings] == [str(w) for w in expected.warnings]
+
+
+def test_text_from_a_stream_with_missing_media() -> None:
+    """A lone text (no companion source): named media are "file missing", the rest parses."""
+    text = DATA / "android_group" / "WhatsApp Chat with Ward 7 Residents.txt"
+    with text.open("rb") as stream:
+        export = WhatsAppTextParser().parse(stream, text.name)
+    [chat] = export.chats
+    assert chat.title == "Ward 7 Residents Association" and chat.message_count == 15
+    assert [(a.message_id, a.present, a.note) for a in chat.attachments] == [
+        ("5", False, "file missing"),
+        ("7", False, "<Media omitted>"),
+        ("18", False, "file missing"),
+    ]

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import text
 
-from phunt.cases.db import Database
+from phunt.schema.db import Database
 from test_lib import run_phunt
 
 

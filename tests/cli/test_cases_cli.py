@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
-from phunt.cases.db import head_revision
 from phunt.cli.main import app
+from phunt.schema.db import head_revision
 
 
 def _run(db_url: str, *args: str) -> str:

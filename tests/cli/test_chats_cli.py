@@ -78,10 +78,10 @@ def test_corrupt_export_is_one_line_and_exit_2() -> None:
 
 @pytest.mark.slow
 def test_import_groups_members_messages_people_graph(db_url: str, tmp_path: Path) -> None:
-    from phunt.cases.chat_store import import_export
-    from phunt.cases.db import Database
     from phunt.cases.devices import add_device
-    from phunt.cases.hashset_store import import_hash_list
+    from phunt.chats.store import import_export
+    from phunt.hashsets.store import import_hash_list
+    from phunt.schema.db import Database
 
     known = tmp_path / "known.txt"
     known.write_text(hashlib.sha256(PICTURE.read_bytes()).hexdigest() + "\n")

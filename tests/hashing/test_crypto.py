@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phunt.content.mime import HEAD_SIZE
-from phunt.hashing.crypto import digest_bytes, digest_file, digest_stream, sha256_file
+from phunt.hashing.crypto import (
+    digest_bytes,
+    digest_file,
+    digest_stream,
+    sha256_file,
+    sha256_stream,
+)
 
 
 @given(st.binary(max_size=5000), st.integers(min_value=1, max_value=700))
@@ -59,3 +65,11 @@ def test_bytes_and_a_read_prefix_give_the_same_digests(data: bytes, split: int) 
     assert digest_bytes(data) == whole
     rest = io.BytesIO(data[split:])
     assert digest_stream(rest, chunk_size=5, prefix=data[:split]) == whole
+
+
+def test_sha256_stream_reads_from_the_position_to_the_end() -> None:
+    stream = io.BytesIO(b"head" + b"evidence" * 300_000)
+    stream.seek(4)
+    assert (
+        sha256_stream(stream, chunk_size=4096) == hashlib.sha256(b"evidence" * 300_000).hexdigest()
+    )

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+import io
 import random
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -97,3 +100,35 @@ def test_open_hash_list_detects_or_obeys_format(data: Path) -> None:
         open_hash_list(data / "plain.txt", format="vics3")
     with pytest.raises(NotFoundError):
         open_hash_list(data / "missing.txt", format="plain")
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"), [("plain.txt", "plain"), ("vics2_case.json", "vics"), ("list.csv", "csv")]
+)
+def test_a_list_read_from_a_zip_member(data: Path, tmp_path: Path, name: str, reader: str) -> None:
+    """Detection and reading work on a member stream: nothing is extracted."""
+    archive_path = tmp_path / "lists.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        archive.write(data / name, f"lists/{name}")
+    expected = open_hash_list(data / name, category_scheme="dhs-legacy")
+    with zipfile.ZipFile(archive_path) as archive, archive.open(f"lists/{name}") as member:
+        found = open_hash_list(
+            member, name=f"lists.zip!/lists/{name}", category_scheme="dhs-legacy"
+        )
+        assert found.name == reader and found.display == f"lists.zip!/lists/{name}"
+        assert list(found.entries()) == list(expected.entries())
+        assert list(found.entries()) == list(expected.entries())  # the stream is rewound
+        assert found.metadata() == expected.metadata()
+        assert found.sha256() == hashlib.sha256((data / name).read_bytes()).hexdigest()
+        assert not member.closed  # the caller's stream stays the caller's
+        assert expected.sha256() == found.sha256()
+
+
+def test_stream_errors_name_the_stream() -> None:
+    stream = io.BytesIO(b"# list\n" + b"a" * 31 + b"\n")
+    reader = open_hash_list(stream, name="phone.zip!/bad.txt", format="plain")
+    with pytest.raises(CorruptInput) as caught:
+        list(reader.entries())
+    assert (caught.value.path, caught.value.location) == ("phone.zip!/bad.txt", "line 2")
+    with pytest.raises(WrongFormat, match="the file is empty"):
+        open_hash_list(io.BytesIO(b""), name="empty.txt")

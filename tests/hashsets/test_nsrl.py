@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import io
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,3 +132,20 @@ def test_v2_checks_header_crc_and_size(tmp_path: Path, digest: Digest) -> None:
     path.write_text(f'{header}\n{hashes},"0000ABCD","a",big,1,"1",""\n')
     with pytest.raises(CorruptInput, match="line 2: FileSize is not a whole number"):
         list(NsrlRds2Reader(path).entries())
+
+
+def test_v3_from_a_stream_is_spooled_and_removed(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite opens only files: a stream is copied into a private folder, gone afterwards."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    path = data / "RDS_2024.12.1_minimal.db"
+    expected = list(NsrlRds3Reader(path).entries())
+    reader = NsrlRds3Reader(io.BytesIO(path.read_bytes()), name="set.zip!/rds.db")
+    assert list(reader.entries()) == expected
+    assert reader.metadata()["layout"] == "minimal"
+    assert list(tmp_path.iterdir()) == []
+    not_nsrl = NsrlRds3Reader(io.BytesIO((data / "not_nsrl.db").read_bytes()), name="x.db")
+    with pytest.raises(WrongFormat) as caught:
+        list(not_nsrl.entries())
+    assert caught.value.path == "x.db"

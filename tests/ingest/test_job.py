@@ -16,14 +16,14 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from phunt.audit.log import verify
-from phunt.cases.db import Database
+from phunt.audit.store import verify
 from phunt.cases.devices import add_device
-from phunt.cases.hashset_store import import_hash_list
-from phunt.cases.ingest_models import EvidenceFile, FileMatch, IngestJob
-from phunt.cases.models import AuditRecord
 from phunt.errors import UsageError
+from phunt.hashsets.store import import_hash_list
 from phunt.ingest.job import ingest
+from phunt.schema.audit import AuditRecord
+from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 from test_lib import SHARED
 
 
@@ -177,7 +177,7 @@ def test_ingest_finds_and_imports_chat_databases(
 ) -> None:
     import shutil
 
-    from phunt.cases.chat_models import ChatImport
+    from phunt.schema.chats import ChatImport
     from test_lib import TEST_DATA
 
     ext = tmp_path / "phone" / "Android" / "media" / "com.whatsapp" / "WhatsApp" / "Databases"

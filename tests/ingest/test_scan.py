@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from phunt.cases.db import Database
-from phunt.cases.hashset_store import disable_entry, import_hash_list
-from phunt.ingest.scan import load_hash_sets, load_list_file, scan_sources
+from phunt.hashsets.store import disable_entry, import_hash_list, load_hash_sets
+from phunt.ingest.scan import load_list_file, scan_sources
 from phunt.ingest.triage import Match, ScanSummary
 from phunt.matching.engine import MatchEngine
+from phunt.schema.db import Database
 
 
 def _scan(paths: list[str], engine: MatchEngine) -> tuple[list[Match], ScanSummary]:
@@ -121,7 +121,7 @@ def test_scan_in_worker_processes_reports_as_in_one(tmp_path: Path) -> None:
     import pytest
 
     from phunt.errors import UsageError
-    from phunt.ingest.engines import EngineSpec, ListFile
+    from phunt.matching.spec import EngineSpec, ListFile
 
     for i in range(40):
         (tmp_path / f"f{i:02}.bin").write_bytes(f"file {i}".encode())

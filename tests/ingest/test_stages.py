@@ -17,11 +17,11 @@ from PIL import Image
 
 from phunt.hashing.pdq import hash_image_file
 from phunt.hashsets.base import HashEntry
-from phunt.ingest.engines import EngineSpec, ListFile, load_list_file
 from phunt.ingest.hasher import hash_entry
 from phunt.ingest.pipeline import Runner, make_task
 from phunt.ingest.stages import Profile, process_batch, process_entry
 from phunt.matching.engine import Hit, MatchEngine
+from phunt.matching.spec import EngineSpec, ListFile, load_list_file
 from phunt.sources.base import Entry
 from phunt.sources.folder import FolderSource
 
@@ -143,21 +143,22 @@ def test_the_chat_source_stage_flags_by_name_inside_containers() -> None:
         path="phone.zip!/WhatsApp/Databases/msgstore.db", size=3, opener=lambda: io.BytesIO(b"abc")
     )
     item = process_entry(7, entry, Profile.ingest(None))
-    assert item.seq == 7 and item.chat_source is not None
-    assert item.chat_source.root == entry.path and item.chat_source.form == "msgstore"
-    assert process_entry(0, entry, Profile.triage(None)).chat_source is None
+    assert item.seq == 7 and item.chat_candidate is not None
+    assert item.chat_candidate.root == entry.path and item.chat_candidate.form == "msgstore"
+    assert process_entry(0, entry, Profile.triage(None)).chat_candidate is None
     unreadable = Entry(path="x/msgstore.db", error="skipped: a socket, not a regular file")
-    assert process_entry(0, unreadable, Profile.ingest(None)).chat_source is None
+    assert process_entry(0, unreadable, Profile.ingest(None)).chat_candidate is None
 
 
 def test_the_engine_is_built_once_per_process_for_many_files_and_chat_exports(
     database: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from phunt.cases import chat_store
-    from phunt.cases.db import Database
     from phunt.cases.devices import add_device
-    from phunt.cases.hashset_store import import_hash_list
-    from phunt.ingest import engines
+    from phunt.chats import store as chat_store
+    from phunt.hashset_spec import engine_spec
+    from phunt.hashsets.store import import_hash_list
+    from phunt.matching import spec as engines
+    from phunt.schema.db import Database
     from test_lib import TEST_DATA
 
     assert isinstance(database, Database)
@@ -180,7 +181,7 @@ def test_the_engine_is_built_once_per_process_for_many_files_and_chat_exports(
     with database.session() as s:
         import_hash_list(s, str(known), name="unit-list")
         add_device(s, "PH-A", "mobile phone")
-        spec = EngineSpec.from_database(s)
+        spec = engine_spec(s)
     entries = list(FolderSource(str(tmp_path)).entries())
     for start in range(0, len(entries), 8):
         batch = list(enumerate(entries))[start : start + 8]

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
-from sqlalchemy.orm import Session
 
 from phunt.analysis.people import ADMIN_ROLES, Network, build_network
-from phunt.audit import log as audit
+from phunt.audit import store as audit
 from phunt.errors import UsageError
+
+if TYPE_CHECKING:
+    from phunt.schema.db import Session
 
 GraphFormat = Literal["graphml", "gexf"]
 FORMATS: tuple[GraphFormat, ...] = ("graphml", "gexf")

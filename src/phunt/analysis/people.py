@@ -19,19 +19,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from phunt.analysis import store
+from phunt.schema.chats import ChatParticipant, ChatRecord
 
-from phunt.cases.chat_models import (
-    ChatAttachment,
-    ChatMessage,
-    ChatParticipant,
-    ChatRecord,
-    ChatRole,
-)
-from phunt.cases.models import Case, Device
+if TYPE_CHECKING:
+    from phunt.schema.db import Session
 
 GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
 ADMIN_ROLES = ("creator", "admin")
@@ -202,19 +196,10 @@ def _add(values: list[str], value: str | None) -> None:
 
 def build_network(session: Session) -> Network:
     """Merge every participant and group row in the database and rank the people."""
-    devices: dict[int, str] = {}
-    case_of: dict[int, str | None] = {}
-    device_rows = select(Device.id, Device.evidence_number, Case.station, Case.number).outerjoin(
-        Case, Case.id == Device.case_id
-    )
-    for device_id, evidence, station, number in session.execute(device_rows):
-        devices[device_id] = evidence
-        case_of[device_id] = f"{number} ({station})" if number else None
-    chats = {c.id: c for c in session.scalars(select(ChatRecord).order_by(ChatRecord.id))}
-    rows = list(session.scalars(select(ChatParticipant).order_by(ChatParticipant.id)))
-    roles: dict[int, set[str]] = defaultdict(set)
-    for pid, role in session.execute(select(ChatRole.participant_id, ChatRole.role)):
-        roles[pid].add(role)
+    devices, case_of = store.device_labels(session)
+    chats = store.chats_by_id(session)
+    rows = store.participants(session)
+    roles = store.roles_by_participant(session)
 
     groups: dict[str, Group] = {}
     group_of: dict[int, str] = {}
@@ -311,15 +296,8 @@ def _media(
 ) -> dict[str, Media]:
     """Every attachment with a SHA-256 (its bytes' or the app's), by sender and group."""
     participant = {(p.chat_id, p.key): p.id for p in rows}
-    query = select(
-        ChatAttachment.sha256,
-        ChatAttachment.platform_sha256,
-        ChatAttachment.known_bad,
-        ChatAttachment.chat_id,
-        ChatMessage.sender_key,
-    ).join(ChatMessage, ChatMessage.id == ChatAttachment.message_id)
     media: dict[str, Media] = {}
-    for sha, platform_sha, bad, chat_id, sender in session.execute(query):
+    for sha, platform_sha, bad, chat_id, sender in store.attachment_senders(session):
         key: str | None = sha or platform_sha
         if key is None or chat_id not in chats:
             continue

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
-from phunt.cases.models import Case, Suspect
+from phunt.audit import store as audit
 from phunt.cases.operations import get_district, get_operation, get_raid
 from phunt.errors import NotFoundError, UsageError
 from phunt.phones import parse_phone
+from phunt.schema.cases import Case, Suspect
 
 
 def open_case(

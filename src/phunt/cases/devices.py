@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
+from phunt.audit import store as audit
 from phunt.cases.case_files import get_case, get_suspect
-from phunt.cases.models import CUSTODY_ACTIONS, DEVICE_KINDS, CustodyEvent, Device
 from phunt.cases.operations import get_raid
 from phunt.errors import NotFoundError, UsageError
+from phunt.schema.cases import CUSTODY_ACTIONS, DEVICE_KINDS, CustodyEvent, Device
 
 
 def add_device(

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from phunt.audit import log as audit
-from phunt.cases.models import District, Operation, Raid
+from phunt.audit import store as audit
 from phunt.errors import NotFoundError, UsageError
+from phunt.schema.cases import District, Operation, Raid
 
 
 def create_operation(session: Session, name: str, description: str = "") -> Operation:

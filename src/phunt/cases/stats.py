@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from phunt.cases.models import Case, Device, District, Raid, Suspect
 from phunt.cases.operations import get_operation
+from phunt.schema.cases import Case, Device, District, Raid, Suspect
 
 
 @dataclass

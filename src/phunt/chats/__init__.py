@@ -4,7 +4,15 @@ Importing this package registers every parser; :func:`parse_export` auto-detects
 """
 
 from phunt.chats import telegram_html, telegram_json, whatsapp_msgstore, whatsapp_txt
-from phunt.chats.base import PARSERS, ChatParser, MessageSink, detect, parse_export
+from phunt.chats.base import (
+    PARSERS,
+    ChatParser,
+    MessageSink,
+    ParseContext,
+    detect,
+    detect_stream,
+    parse_export,
+)
 from phunt.chats.keywords import KeywordHit, Watchlist
 from phunt.chats.model import (
     Attachment,
@@ -15,6 +23,7 @@ from phunt.chats.model import (
     Participant,
     Role,
 )
+from phunt.chats.source import ChatSource, FolderChatSource, NoCompanions, ZipChatSource
 from phunt.chats.summary import summarise
 
 __all__ = [
@@ -23,14 +32,20 @@ __all__ = [
     "Chat",
     "ChatExport",
     "ChatParser",
+    "ChatSource",
+    "FolderChatSource",
     "KeywordHit",
     "Message",
     "MessageSink",
+    "NoCompanions",
+    "ParseContext",
     "ParseWarning",
     "Participant",
     "Role",
     "Watchlist",
+    "ZipChatSource",
     "detect",
+    "detect_stream",
     "parse_export",
     "summarise",
     "telegram_html",

@@ -1,60 +1,179 @@
 """The chat-parser contract, the registry of parsers and format auto-detection.
 
 Each export format is one :class:`ChatParser` subclass in one file, registered in
-:data:`PARSERS`. ``probe`` looks at content (not just the file name) and must be cheap;
-``parse`` raises :class:`~phunt.errors.WrongFormat` for input that is not its format and
-:class:`~phunt.errors.CorruptInput` (with a line, message or row) for input that is its
-format but cannot be read at all. Damage confined to one line or message becomes a
-:class:`~phunt.chats.model.ParseWarning` and parsing goes on.
+:data:`PARSERS`. A parser reads FILE OBJECTS, never paths, so it works the same on a file
+on disk and on a member of a zip or disk image:
+
+- ``probe(stream, name)`` says from content (plus the file name) whether the main file
+  is this format; it reads little and may seek.
+- :meth:`ChatParser.parse` is the template every format shares: it resolves the time
+  zone, checks the format (:meth:`ChatParser.accepts`, else
+  :class:`~phunt.errors.WrongFormat`), records the main file's SHA-256 through
+  :mod:`phunt.hashing.crypto`, creates the :class:`~phunt.chats.model.ChatExport` and
+  hands a :class:`ParseContext` to the format's ``_parse(stream, context)``.
+- What a format needs beyond the main file (media, ``photos/``, ``-wal``) it asks of
+  ``context.source``, a :class:`~phunt.chats.source.ChatSource` with names relative to
+  the main file's folder: that is the only thing a container-backed caller replaces.
+- ``main_file(source)`` names the main file when an examiner points at a whole folder.
+
+``_parse`` raises :class:`~phunt.errors.CorruptInput` (with a line, message or row) for
+input that is its format but cannot be read at all; damage confined to one line or
+message becomes a :class:`~phunt.chats.model.ParseWarning` and parsing goes on.
+The main stream must be seekable (``zipfile`` members are when the zip's file is).
 """
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, ClassVar
+from typing import BinaryIO, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from phunt.chats.model import Chat, ChatExport, Message, Platform
+from phunt.chats.source import ChatSource, FolderChatSource, NoCompanions
 from phunt.errors import UsageError, WrongFormat
+from phunt.hashing.crypto import sha256_stream
 from phunt.registry import Registry
 
 DEFAULT_TZ = "Asia/Kolkata"
 MessageSink = Callable[[Chat, Message], None]
 """Called once per message as it is parsed; lets a caller store messages in bounded memory."""
 
-_CHUNK = 1 << 20
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What the template hands a format's ``_parse``: where to put results, and from where.
+
+    ``name`` is the main file's name, ``origin`` what the examiner named (a path or a
+    locator: errors cite it), ``source`` the companions, ``tz`` the zone for local times
+    without an offset, ``keep`` whether messages stay in memory, ``sink`` the per-message
+    callback.
+    """
+
+    export: ChatExport
+    name: str
+    origin: str
+    source: ChatSource
+    tz: ZoneInfo
+    keep: bool
+    sink: MessageSink | None
 
 
 class ChatParser(ABC):
-    """One export format. Subclasses set ``name`` and ``platform`` and register themselves."""
+    """One export format. Subclasses set ``name``, ``platform`` and ``label`` and register."""
 
     name: ClassVar[str]
     platform: ClassVar[Platform]
+    label: ClassVar[str]
+    """What the format is called in "not a ..." messages."""
+    main_names: ClassVar[tuple[str, ...]] = ()
+    """Names of the main file in an export folder, in order of preference."""
+    yields_to: ClassVar[tuple[str, ...]] = ()
+    """Files whose presence in the folder marks another format's export."""
 
     @classmethod
     @abstractmethod
-    def probe(cls, path: Path) -> bool:
-        """True when ``path`` looks like this format by its content."""
+    def probe(cls, stream: BinaryIO, name: str) -> bool:
+        """True when the file ``name`` (``stream``, at its start) looks like this format."""
+
+    @classmethod
+    def accepts(cls, stream: BinaryIO, name: str) -> bool:
+        """Whether :meth:`parse` tries the file; the probe, unless damage is better reported."""
+        return cls.probe(stream, name)
+
+    @classmethod
+    def main_file(cls, source: ChatSource) -> str | None:
+        """The main file of an export folder, when the examiner names the folder."""
+        if any(source.exists(other) for other in cls.yields_to):
+            return None
+        return next((n for n in cls.main_names if source.exists(n)), None)
 
     @abstractmethod
+    def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
+        """Read ``stream`` (the main file, at its start) into ``context.export``."""
+
     def parse(
         self,
-        path: Path,
+        stream: BinaryIO,
+        name: str,
+        *,
+        source: ChatSource | None = None,
+        origin: str | None = None,
+        tz: str = DEFAULT_TZ,
+        keep_messages: bool = True,
+        on_message: MessageSink | None = None,
+    ) -> ChatExport:
+        """Parse the main file ``name`` read from ``stream`` (binary, seekable).
+
+        ``source`` gives the companion files (none when omitted); ``origin`` is what errors
+        cite (default: how ``source`` shows ``name``). ``tz`` is the zone assumed for local
+        times that carry no offset. With ``keep_messages=False`` only aggregates
+        (participants, roles, counts, attachments) stay in memory; ``on_message`` still
+        sees every message.
+        """
+        companions = source if source is not None else NoCompanions()
+        shown = companions.describe(name)
+        where = origin if origin is not None else shown
+        tzinfo = zone(tz)
+        stream.seek(0)
+        if not self.accepts(stream, name):
+            raise WrongFormat(f"not a {self.label}", path=where)
+        stream.seek(0)
+        export = ChatExport(self.platform, self.name, shown, sha256_stream(stream))
+        stream.seek(0)
+        context = ParseContext(export, name, where, companions, tzinfo, keep_messages, on_message)
+        self._parse(stream, context)
+        return export
+
+    def parse_path(
+        self,
+        path: Path | str,
         *,
         tz: str = DEFAULT_TZ,
         keep_messages: bool = True,
         on_message: MessageSink | None = None,
     ) -> ChatExport:
-        """Parse the export at ``path``.
+        """:meth:`parse` for a file or export folder on disk."""
+        path = Path(path)
+        source, main = self.locate(path)
+        stream = None if main is None else source.open(main)
+        if stream is None or main is None:
+            what = f"no {self.label} in folder" if path.is_dir() else f"not a {self.label}"
+            raise WrongFormat(what, path=str(path))
+        with stream:
+            return self.parse(
+                stream,
+                main,
+                source=source,
+                origin=str(path),
+                tz=tz,
+                keep_messages=keep_messages,
+                on_message=on_message,
+            )
 
-        ``tz`` is the zone assumed for local times that carry no offset. With
-        ``keep_messages=False`` only aggregates (participants, roles, counts, attachments)
-        stay in memory; ``on_message`` still sees every message.
-        """
+    @classmethod
+    def locate(cls, path: Path) -> tuple[FolderChatSource, str | None]:
+        """The folder source and main file name for a path (a file, or an export folder)."""
+        if path.is_dir():
+            source = FolderChatSource(path)
+            return source, cls.main_file(source)
+        return FolderChatSource(path.parent), path.name if path.is_file() else None
+
+    @classmethod
+    def probe_path(cls, path: Path) -> bool:
+        """:meth:`probe` for a file or export folder on disk."""
+        source, main = cls.locate(path)
+        try:
+            stream = None if main is None else source.open(main)
+            if stream is None or main is None:
+                return False
+            with stream:
+                return cls.probe(stream, main)
+        except OSError:
+            return False
 
 
 PARSERS: Registry[type[ChatParser]] = Registry("chat format")
@@ -71,10 +190,24 @@ def detect(path: Path) -> type[ChatParser]:
     if not path.exists():
         raise WrongFormat("no such file or directory", path=str(path))
     for _name, cls in PARSERS:
-        if cls.probe(path):
+        if cls.probe_path(path):
             return cls
     raise WrongFormat(
         f"not a recognised chat export (tried: {', '.join(PARSERS.names())})", path=str(path)
+    )
+
+
+def detect_stream(stream: BinaryIO, name: str) -> type[ChatParser]:
+    """The registered parser whose probe accepts the main file ``name`` read from ``stream``."""
+    for _name, cls in PARSERS:
+        stream.seek(0)
+        try:
+            if cls.probe(stream, name):
+                return cls
+        except OSError:
+            continue
+    raise WrongFormat(
+        f"not a recognised chat export (tried: {', '.join(PARSERS.names())})", path=name
     )
 
 
@@ -89,7 +222,7 @@ def parse_export(
     """Parse ``path`` with the named parser, or the auto-detected one when ``format`` is None."""
     path = Path(path)
     cls = PARSERS.get(format) if format is not None else detect(path)
-    return cls().parse(path, tz=tz, keep_messages=keep_messages, on_message=on_message)
+    return cls().parse_path(path, tz=tz, keep_messages=keep_messages, on_message=on_message)
 
 
 def zone(tz: str) -> ZoneInfo:
@@ -98,29 +231,6 @@ def zone(tz: str) -> ZoneInfo:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"unknown time zone {tz!r}") from None
-
-
-class FileDigest:
-    """Size and MD5/SHA-1/SHA-256 of a byte stream, read in chunks (bounded memory)."""
-
-    __slots__ = ("md5", "sha1", "sha256", "size")
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        md5, sha1, sha256 = hashlib.md5(), hashlib.sha1(), hashlib.sha256()
-        size = 0
-        while chunk := stream.read(_CHUNK):
-            md5.update(chunk)
-            sha1.update(chunk)
-            sha256.update(chunk)
-            size += len(chunk)
-        self.size = size
-        self.md5, self.sha1, self.sha256 = md5.hexdigest(), sha1.hexdigest(), sha256.hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a source file, recorded so the parse is traceable to exact bytes."""
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def guess_mime(name: str | None) -> str | None:

@@ -8,11 +8,10 @@ parser refuses with instructions instead of a silent "unknown format".
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import BinaryIO
 
-from phunt.chats.base import DEFAULT_TZ, ChatParser, MessageSink, register
-from phunt.chats.model import ChatExport
-from phunt.errors import InputError, WrongFormat
+from phunt.chats.base import ChatParser, ParseContext, register
+from phunt.errors import InputError
 
 _MARKERS = ('class="page_wrap"', "Exported Data", 'class="history"')
 ADVICE = (
@@ -22,45 +21,22 @@ ADVICE = (
 )
 
 
-def _page(path: Path) -> Path | None:
-    if path.is_dir():
-        if (path / "result.json").exists():
-            return None
-        candidate = path / "messages.html"
-        if candidate.is_file():
-            return candidate
-        candidate = path / "export_results.html"
-        return candidate if candidate.is_file() else None
-    return path if path.suffix.lower() in (".html", ".htm") else None
-
-
 @register
 class TelegramHtmlParser(ChatParser):
     """Detects a Telegram HTML export and raises an InputError that says what to do."""
 
     name = "telegram-html"
     platform = "telegram"
+    label = "Telegram HTML export"
+    main_names = ("messages.html", "export_results.html")
+    yields_to = ("result.json",)  # a JSON export that also has pages: the JSON parser's
 
     @classmethod
-    def probe(cls, path: Path) -> bool:
-        page = _page(path)
-        if page is None:
+    def probe(cls, stream: BinaryIO, name: str) -> bool:
+        if not name.lower().endswith((".html", ".htm")):
             return False
-        try:
-            with page.open("r", encoding="utf-8", errors="replace") as fh:
-                head = fh.read(8192)
-        except OSError:
-            return False
+        head = stream.read(8192).decode("utf-8", errors="replace")
         return any(marker in head for marker in _MARKERS)
 
-    def parse(
-        self,
-        path: Path,
-        *,
-        tz: str = DEFAULT_TZ,
-        keep_messages: bool = True,
-        on_message: MessageSink | None = None,
-    ) -> ChatExport:
-        if not self.probe(path):
-            raise WrongFormat("not a Telegram HTML export", path=str(path))
-        raise InputError(ADVICE, path=str(path))
+    def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
+        raise InputError(ADVICE, path=context.origin)

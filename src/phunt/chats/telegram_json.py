@@ -9,26 +9,18 @@ Field meanings follow ../shared/formats/telegram-desktop-export.md.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from phunt.chats import roles
-from phunt.chats.base import (
-    DEFAULT_TZ,
-    ChatParser,
-    FileDigest,
-    MessageSink,
-    guess_mime,
-    register,
-    sha256_file,
-    zone,
-)
-from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant
-from phunt.errors import CorruptInput, WrongFormat
+from phunt.chats.attachments import hash_companion, present
+from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
+from phunt.chats.model import Attachment, Chat, ChatKind, Message, Participant
+from phunt.errors import CorruptInput
 from phunt.phones import to_e164
 
 _KINDS: dict[str | None, ChatKind] = {
@@ -177,52 +169,31 @@ class TelegramJsonParser(ChatParser):
 
     name = "telegram-json"
     platform = "telegram"
+    label = "Telegram JSON export (result.json)"
+    main_names = ("result.json",)
 
     @classmethod
-    def probe(cls, path: Path) -> bool:
-        target = path / "result.json" if path.is_dir() else path
-        if not target.is_file():
-            return False
-        try:
-            with target.open("r", encoding="utf-8-sig", errors="replace") as fh:
-                head = fh.read(4096).lstrip()
-        except OSError:
-            return False
+    def probe(cls, stream: BinaryIO, name: str) -> bool:
+        head = stream.read(4096).decode("utf-8-sig", errors="replace").lstrip()
         if not head.startswith("{"):
             return False
         key = head[1:].lstrip().split(":", 1)[0].strip().strip('"')
         return key in _TOP_KEYS
 
-    def parse(
-        self,
-        path: Path,
-        *,
-        tz: str = DEFAULT_TZ,
-        keep_messages: bool = True,
-        on_message: MessageSink | None = None,
-    ) -> ChatExport:
-        target = path / "result.json" if path.is_dir() else path
-        if not self.probe(path):
-            raise WrongFormat("not a Telegram JSON export (result.json)", path=str(path))
-        export = ChatExport("telegram", self.name, str(target), sha256_file(target))
-        run = _Run(export, target.parent, zone(tz), keep_messages, on_message)
-        with target.open("r", encoding="utf-8-sig", newline="") as fh:
-            run.walk(_JsonStream(fh, str(target)))
-        return export
+    def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        try:
+            _Run(context).walk(_JsonStream(text, context.export.source))
+        finally:
+            text.detach()  # the caller owns and closes the binary stream
 
 
 class _Run:
     """State of one parse: identities from the account sections, then chat by chat."""
 
-    def __init__(
-        self,
-        export: ChatExport,
-        root: Path,
-        tz: Any,
-        keep: bool,
-        sink: MessageSink | None,
-    ) -> None:
-        self.export, self.root, self.tz, self.keep, self.sink = export, root, tz, keep, sink
+    def __init__(self, context: ParseContext) -> None:
+        self.export, self.source, self.tz = context.export, context.source, context.tz
+        self.keep, self.sink = context.keep, context.sink
         self.phones: dict[str, tuple[str | None, str]] = {}
         self.offsets: dict[int, timedelta] = {}
 
@@ -442,26 +413,10 @@ class _Run:
             )
         name = name or ref.rsplit("/", 1)[-1]
         mime = raw.get("mime_type") or guess_mime(name)
-        file = self.root / ref
-        try:
-            with file.open("rb") as fh:
-                digest = FileDigest(fh)
-        except OSError:
+        digest = hash_companion(self.source, ref)
+        if digest is None:
             return (Attachment(mid, name, ref, True, size=size, mime=mime, note="file missing"),)
-        return (
-            Attachment(
-                mid,
-                name,
-                ref,
-                True,
-                present=True,
-                size=digest.size,
-                mime=mime,
-                md5=digest.md5,
-                sha1=digest.sha1,
-                sha256=digest.sha256,
-            ),
-        )
+        return (present(mid, name, ref, mime, digest),)
 
     def finish(self, chat: Chat) -> None:
         roles.resolve_names(chat)

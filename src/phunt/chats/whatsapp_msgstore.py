@@ -1,40 +1,40 @@
 """WhatsApp Android ``msgstore.db`` (decrypted), legacy and current schemas.
 
-The evidence file is never opened: it is copied with any ``-wal``/``-shm`` into a temporary
-folder and the copy is opened read-only, so committed WAL frames are seen and nothing is
-written beside the evidence. The schema generation is chosen by table presence (see
-../shared/formats/whatsapp-android-msgstore.md): ``message`` (current, preferred when a
-transitional database has both) or ``messages`` (legacy). Every role names its row.
+The evidence file is never opened by SQLite: the main stream and any ``-wal``/``-shm``
+companion are spooled into a private temporary folder (:func:`phunt.spool.spooled`) and
+the copy is opened read-only, so committed WAL frames are seen and nothing is written
+beside the evidence. Spooling, not ``sqlite3`` ``deserialize``, because a msgstore.db
+runs to gigabytes (deserialize holds it all in memory) and deserialize cannot replay a
+WAL, which SQLite reads only from a file beside the database. The probe reads just the
+schema pages from the stream (:mod:`phunt.chats.sqlite_schema`). The schema generation is
+chosen by table presence (see ../shared/formats/whatsapp-android-msgstore.md): ``message``
+(current, preferred when a transitional database has both) or ``messages`` (legacy).
+Every role names its row.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import shutil
 import sqlite3
-import tempfile
-from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from phunt.chats import roles
-from phunt.chats.base import (
-    DEFAULT_TZ,
-    ChatParser,
-    FileDigest,
-    MessageSink,
-    guess_mime,
-    register,
-    sha256_file,
-)
+from phunt.chats.attachments import hash_companion, present
+from phunt.chats.base import ChatParser, MessageSink, ParseContext, guess_mime, register
 from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant, RoleName
+from phunt.chats.source import ChatSource
+from phunt.chats.sqlite_schema import MAGIC, table_names
 from phunt.errors import CorruptInput, WrongFormat
 from phunt.phones import from_jid_user
+from phunt.spool import spooled
 
 OWNER_ID = "owner"
-_MAGIC = b"SQLite format 3\x00"
+_COMPANIONS = ("-wal", "-shm")
+_MEDIA_ROOTS = ("", "../", "../WhatsApp/")
+"""Where media paths may be relative to: beside the db, or the app folder above."""
 _SYSTEM_TYPE = 7
 _DELETED_TYPES = (15, 64)
 # action_type codes where two tools agree (format notes, section 6); others kept raw.
@@ -102,48 +102,34 @@ class WhatsAppMsgstoreParser(ChatParser):
 
     name = "whatsapp-msgstore"
     platform = "whatsapp"
+    label = "WhatsApp msgstore.db (SQLite database)"
 
     @classmethod
-    def probe(cls, path: Path) -> bool:
-        if not path.is_file():
+    def probe(cls, stream: BinaryIO, name: str) -> bool:
+        if stream.read(16) != MAGIC:
             return False
         try:
-            with path.open("rb") as fh:
-                if fh.read(16) != _MAGIC:
-                    return False
-            uri = f"file:{path.as_posix()}?mode=ro&immutable=1"
-            with sqlite3.connect(uri, uri=True) as conn:
-                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        except (OSError, sqlite3.Error):
-            return path.name.startswith("msgstore")  # ours by name, damaged: parse explains
+            tables = table_names(stream)
+        except (ValueError, IndexError, OSError):
+            return name.startswith("msgstore")  # ours by name, damaged: parse explains
         return ("message" in tables and "chat" in tables) or (
             "messages" in tables and ("chat_list" in tables or "group_participants" in tables)
         )
 
-    def parse(
-        self,
-        path: Path,
-        *,
-        tz: str = DEFAULT_TZ,
-        keep_messages: bool = True,
-        on_message: MessageSink | None = None,
-    ) -> ChatExport:
-        if not path.is_file():
-            raise WrongFormat("not a file", path=str(path))
-        with path.open("rb") as fh:
-            if fh.read(16) != _MAGIC:
-                raise WrongFormat("not an SQLite database", path=str(path))
-        export = ChatExport("whatsapp", self.name, str(path), sha256_file(path))
-        with tempfile.TemporaryDirectory(prefix="phunt-msgstore-") as work:
-            copy = Path(work) / path.name
-            for suffix in ("", "-wal", "-shm"):
-                original = path.with_name(path.name + suffix)
-                if original.exists():
-                    shutil.copyfile(original, copy.with_name(copy.name + suffix))
-            run = _Run(export, path.parent, keep_messages, on_message)
-            location = "schema"
+    def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
+        run = _Run(context.export, context.source, context.keep, context.sink)
+        location = "schema"
+        with ExitStack() as stack:
+            files = {"msgstore.db": stream}
+            for suffix in _COMPANIONS:
+                companion = context.source.open(context.name + suffix)
+                if companion is not None:
+                    files["msgstore.db" + suffix] = stack.enter_context(companion)
+            work = stack.enter_context(spooled(files, prefix="phunt-msgstore-"))
             try:
-                conn = sqlite3.connect(f"file:{copy.as_posix()}?mode=ro", uri=True)
+                conn = sqlite3.connect(
+                    f"file:{(work / 'msgstore.db').as_posix()}?mode=ro", uri=True
+                )
                 try:
                     db = _Db(conn)
                     location = "table message"
@@ -153,25 +139,24 @@ class WhatsAppMsgstoreParser(ChatParser):
                         location = "table messages"
                         run.legacy(db)
                     else:
-                        raise WrongFormat("no message or messages table", path=str(path))
+                        raise WrongFormat("no message or messages table", path=context.origin)
                 finally:
                     conn.close()
             except sqlite3.DatabaseError as exc:
                 where = run.last_row or location
                 raise CorruptInput(
-                    f"unreadable database: {exc}", path=str(path), location=where
+                    f"unreadable database: {exc}", path=context.origin, location=where
                 ) from None
-        export.chats.extend(run.chats.values())
-        return export
+        context.export.chats.extend(run.chats.values())
 
 
 class _Run:
     """One parse: chats keyed by row id (current) or JID (legacy), messages streamed."""
 
     def __init__(
-        self, export: ChatExport, folder: Path, keep: bool, sink: MessageSink | None
+        self, export: ChatExport, source: ChatSource, keep: bool, sink: MessageSink | None
     ) -> None:
-        self.export, self.folder, self.keep, self.sink = export, folder, keep, sink
+        self.export, self.source, self.keep, self.sink = export, source, keep, sink
         self.chats: dict[Any, Chat] = {}
         self.last_row: str | None = None
 
@@ -388,24 +373,10 @@ class _Run:
                 platform_sha256=platform_sha256,
                 note="no file path in database (not downloaded, deleted, or legacy schema)",
             )
-        for root in self.media_roots():
-            candidate = root / path
-            if candidate.is_file():
-                with candidate.open("rb") as fh:
-                    digest = FileDigest(fh)
-                return Attachment(
-                    mid,
-                    file_name,
-                    path,
-                    True,
-                    present=True,
-                    size=digest.size,
-                    mime=mime,
-                    md5=digest.md5,
-                    sha1=digest.sha1,
-                    sha256=digest.sha256,
-                    platform_sha256=platform_sha256,
-                )
+        for root in _MEDIA_ROOTS:
+            digest = hash_companion(self.source, root + path)
+            if digest is not None:
+                return present(mid, file_name, path, mime, digest, platform_sha256)
         return Attachment(
             mid,
             file_name,
@@ -416,12 +387,6 @@ class _Run:
             platform_sha256=platform_sha256,
             note="file missing",
         )
-
-    def media_roots(self) -> Iterator[Path]:
-        """Where media paths may be relative to: beside the db, or the app folder above."""
-        yield self.folder
-        yield self.folder.parent
-        yield self.folder.parent / "WhatsApp"
 
     def emit(
         self,

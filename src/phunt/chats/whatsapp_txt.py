@@ -12,24 +12,17 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
-from pathlib import Path
-from typing import IO
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import IO, BinaryIO
 
 from phunt.chats import roles
-from phunt.chats.base import (
-    DEFAULT_TZ,
-    ChatParser,
-    FileDigest,
-    MessageSink,
-    guess_mime,
-    register,
-    sha256_file,
-    zone,
-)
-from phunt.chats.model import Attachment, Chat, ChatExport, Message, Participant
+from phunt.chats.attachments import hash_companion, present
+from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
+from phunt.chats.model import Attachment, Chat, Message, Participant
+from phunt.chats.source import ChatSource, ZipChatSource
 from phunt.errors import CorruptInput, WrongFormat
 from phunt.phones import clean, looks_like_phone, to_e164
 
@@ -82,29 +75,20 @@ _PROBE_LINE_BYTES = 4096
 
 
 @dataclass
-class _Source:
-    """Where the text and the media live: a plain folder or a zip opened once."""
+class _Text:
+    """The chat text (the main file, or a member of the zip that is) and where media live."""
 
-    text_name: str
+    name: str
     title: str | None
-    folder: Path | None = None
+    media: ChatSource
+    stream: BinaryIO
     archive: zipfile.ZipFile | None = None
-    members: set[str] = field(default_factory=set)
 
-    def open_text(self) -> IO[bytes]:
+    def open_text(self) -> AbstractContextManager[IO[bytes]]:
         if self.archive is not None:
-            return self.archive.open(self.text_name)
-        assert self.folder is not None
-        return (self.folder / self.text_name).open("rb")
-
-    def open_media(self, name: str) -> AbstractContextManager[IO[bytes]] | None:
-        if self.archive is not None:
-            folder = self.text_name.rpartition("/")[0]
-            member = f"{folder}/{name}" if folder else name
-            return self.archive.open(member) if member in self.members else None
-        assert self.folder is not None
-        path = self.folder / name
-        return path.open("rb") if "/" not in name and path.is_file() else None
+            return self.archive.open(self.name)
+        self.stream.seek(0)
+        return nullcontext(self.stream)  # read twice (date order, then records); not closed
 
 
 def _text_member(names: list[str]) -> str | None:
@@ -127,28 +111,6 @@ def _first_lines_match(stream: IO[bytes]) -> bool:
     return False
 
 
-def _open_source(path: Path) -> _Source:
-    """Locate the chat text; WrongFormat if there is none, CorruptInput for a broken zip."""
-    if path.is_dir():
-        name = _text_member(sorted(p.name for p in path.iterdir() if p.is_file()))
-        if name is None:
-            raise WrongFormat("no WhatsApp chat text in folder", path=str(path))
-        return _Source(name, _title(name) or _title(path.name), folder=path)
-    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-        try:
-            archive = zipfile.ZipFile(path)
-            names = archive.namelist()
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise CorruptInput(f"unreadable zip: {exc}", path=str(path)) from None
-        name = _text_member(names)
-        if name is None:
-            archive.close()
-            raise WrongFormat("zip holds no WhatsApp chat text", path=str(path))
-        title = _title(path.name) or _title(name)
-        return _Source(name, title, archive=archive, members=set(names))
-    return _Source(path.name, _title(path.name), folder=path.parent)
-
-
 def _title(name: str) -> str | None:
     match = _CHAT_NAME.match(name.rsplit("/", 1)[-1])
     return match["name"] if match else None
@@ -160,47 +122,60 @@ class WhatsAppTextParser(ChatParser):
 
     name = "whatsapp-txt"
     platform = "whatsapp"
+    label = "WhatsApp chat text export"
 
     @classmethod
-    def probe(cls, path: Path) -> bool:
-        if path.is_file() and path.suffix.lower() == ".zip" and _title(path.name):
+    def main_file(cls, source: ChatSource) -> str | None:
+        return _text_member(source.list())
+
+    @classmethod
+    def probe(cls, stream: BinaryIO, name: str) -> bool:
+        if name.lower().endswith(".zip") and _title(name):
             return True  # named like WhatsApp's own export: a damaged one is still ours
         try:
-            source = _open_source(path)
-        except (WrongFormat, CorruptInput, OSError):
+            if zipfile.is_zipfile(stream):
+                stream.seek(0)
+                with zipfile.ZipFile(stream) as archive:
+                    member = _text_member(archive.namelist())
+                    if member is None:
+                        return False
+                    with archive.open(member) as text:
+                        return _first_lines_match(text)
+        except (OSError, EOFError, zipfile.BadZipFile):
             return False
-        try:
-            with source.open_text() as stream:
-                return _first_lines_match(stream)
-        except (OSError, KeyError, zipfile.BadZipFile):
-            return False
-        finally:
-            if source.archive is not None:
-                source.archive.close()
+        stream.seek(0)
+        return _first_lines_match(stream)
 
-    def parse(
-        self,
-        path: Path,
-        *,
-        tz: str = DEFAULT_TZ,
-        keep_messages: bool = True,
-        on_message: MessageSink | None = None,
-    ) -> ChatExport:
-        zone_info = zone(tz)
-        source = _open_source(path)
+    @classmethod
+    def accepts(cls, stream: BinaryIO, name: str) -> bool:
+        """Any file: a text without one message header is damage (CorruptInput), not WrongFormat."""
+        return True
+
+    def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
+        if not (name := context.name).lower().endswith(".zip") and not zipfile.is_zipfile(stream):
+            title = _title(name) or _title(PurePath(context.origin).name)
+            self._read(_Text(name, title, context.source, stream), context)
+            return
+        stream.seek(0)
         try:
-            # The hash recorded is the file parsed: the .zip, or the .txt itself.
-            source_file = path if path.is_file() else path / source.text_name
-            export = ChatExport("whatsapp", self.name, str(source_file), sha256_file(source_file))
-            run = _Run(export, source, zone_info, keep_messages, on_message)
-            try:
-                run.parse()
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
-                raise CorruptInput(f"cannot read chat text: {exc}", path=str(path)) from None
-            return export
-        finally:
-            if source.archive is not None:
-                source.archive.close()
+            archive = zipfile.ZipFile(stream)
+            names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise CorruptInput(f"unreadable zip: {exc}", path=context.origin) from None
+        with archive:
+            member = _text_member(names)
+            if member is None:
+                raise WrongFormat("zip holds no WhatsApp chat text", path=context.origin)
+            media = ZipChatSource(archive, member.rpartition("/")[0], context.export.source)
+            text = _Text(member, _title(name) or _title(member), media, stream, archive)
+            self._read(text, context)
+
+    @staticmethod
+    def _read(text: _Text, context: ParseContext) -> None:
+        try:
+            _Run(text, context).parse()
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise CorruptInput(f"cannot read chat text: {exc}", path=context.origin) from None
 
 
 def _lines(stream: IO[bytes], warn: Callable[[str, str], None]) -> Iterator[tuple[int, str]]:
@@ -216,17 +191,11 @@ def _lines(stream: IO[bytes], warn: Callable[[str, str], None]) -> Iterator[tupl
 class _Run:
     """One parse: date order first, then records (header line plus continuation lines)."""
 
-    def __init__(
-        self,
-        export: ChatExport,
-        source: _Source,
-        tz: tzinfo,
-        keep: bool,
-        sink: MessageSink | None,
-    ) -> None:
-        self.export, self.source, self.tz, self.keep, self.sink = export, source, tz, keep, sink
+    def __init__(self, source: _Text, context: ParseContext) -> None:
+        self.export, self.source, self.tz = context.export, source, context.tz
+        self.keep, self.sink = context.keep, context.sink
         title = source.title
-        self.chat = Chat("whatsapp", f"title:{title or source.text_name}", title, "private")
+        self.chat = Chat("whatsapp", f"title:{title or source.name}", title, "private")
         self.day_first = True
         self.authors: set[str] = set()
         self.is_group = False
@@ -255,7 +224,7 @@ class _Run:
                     self.record(record[0], record[1], body)
                 record, body = (number, match), []
         if record is None:
-            inside = f"{self.source.text_name} " if self.source.archive is not None else ""
+            inside = f"{self.source.name} " if self.source.archive is not None else ""
             raise CorruptInput(
                 "no WhatsApp message header found",
                 path=self.export.source,
@@ -424,23 +393,11 @@ class _Run:
 
     def attachment(self, mid: str, name: str) -> Attachment:
         mime = guess_mime(name)
-        opened = self.source.open_media(name)
-        if opened is None:
+        # Media sit beside the text: a name with a folder in it is not one of them.
+        digest = None if "/" in name else hash_companion(self.source.media, name)
+        if digest is None:
             return Attachment(mid, name, name, True, mime=mime, note="file missing")
-        with opened as stream:
-            digest = FileDigest(stream)
-        return Attachment(
-            mid,
-            name,
-            name,
-            True,
-            present=True,
-            size=digest.size,
-            mime=mime,
-            md5=digest.md5,
-            sha1=digest.sha1,
-            sha256=digest.sha256,
-        )
+        return present(mid, name, name, mime, digest)
 
     def system(
         self, body: str, time: datetime, evidence: str, number: int

@@ -22,7 +22,7 @@ app = typer.Typer(help="Read and verify the tamper-evident audit log.", no_args_
 @app.command("verify")
 def verify(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Check the whole chain; exit 1 and name the first bad record if it was tampered with."""
-    from phunt.audit.log import verify as verify_chain
+    from phunt.audit.store import verify as verify_chain
 
     with session_for(home, db) as (session, _cfg):
         verdict = verify_chain(session)
@@ -47,18 +47,11 @@ def show_log(
     limit: int = typer.Option(0, help="Show only the newest N records (0: all)."),
 ) -> None:
     """List audit records, oldest first."""
-    from sqlalchemy import select
-
-    from phunt.cases.models import AuditRecord
-    from phunt.cases.records import as_dict
+    from phunt.audit.store import list_records
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
-        query = select(AuditRecord).order_by(AuditRecord.seq.desc() if limit else AuditRecord.seq)
-        if limit:
-            query = query.limit(limit)
-        records = list(session.scalars(query))
-        if limit:
-            records.reverse()
+        records = list_records(session, limit)
         if as_json:
             print_json_lines(as_dict(r) for r in records)
             return

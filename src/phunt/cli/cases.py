@@ -38,7 +38,7 @@ def case_open(
 ) -> None:
     """Open a case."""
     from phunt.cases.case_files import open_case
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         case = open_case(
@@ -64,7 +64,7 @@ def case_list(
 ) -> None:
     """List cases."""
     from phunt.cases.case_files import list_cases
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = [
@@ -99,7 +99,7 @@ def suspect_add(
 ) -> None:
     """Name a suspect in a case."""
     from phunt.cases.case_files import add_suspect
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         suspect = add_suspect(
@@ -124,7 +124,7 @@ def suspect_arrest(
 ) -> None:
     """Record the arrest of a suspect."""
     from phunt.cases.case_files import arrest_suspect
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         out = as_dict(arrest_suspect(session, suspect, parse_time(at, cfg)), cfg.timezone)
@@ -140,7 +140,7 @@ def suspect_list(
 ) -> None:
     """List suspects."""
     from phunt.cases.case_files import list_suspects
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(s, cfg.timezone) for s in list_suspects(session, case)]

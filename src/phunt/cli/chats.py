@@ -120,8 +120,8 @@ def import_command(
     """Store an export as evidence of a device, matching its media against the hash sets."""
     from pathlib import Path
 
-    from phunt.cases.chat_store import import_export
     from phunt.chats.keywords import Watchlist
+    from phunt.chats.store import import_export
 
     words = Watchlist.from_file(Path(watchlist)) if watchlist else None
     with session_for(home, db) as (session, _cfg):
@@ -154,7 +154,7 @@ def groups_command(
 ) -> None:
     """Groups as each device holds them, or merged across devices and cases."""
     from phunt.analysis.people import build_network
-    from phunt.cases.chat_store import list_chats
+    from phunt.chats.store import list_chats
 
     with session_for(home, db) as (session, cfg):
         if merged:
@@ -201,7 +201,7 @@ def members_command(
     as_json: JsonOpt = False,
 ) -> None:
     """A chat's participants with their roles and the record proving each."""
-    from phunt.cases.chat_store import list_members
+    from phunt.chats.store import list_members
 
     with session_for(home, db) as (session, cfg):
         rows = list_members(session, chat)
@@ -238,7 +238,7 @@ def messages_command(
     as_json: JsonOpt = False,
 ) -> None:
     """A chat's messages in time order, with attachments, matches and keyword hits."""
-    from phunt.cases.chat_store import list_messages
+    from phunt.chats.store import list_messages
 
     with session_for(home, db) as (session, cfg):
         rows = list_messages(session, chat, flagged_only=flagged, limit=limit)

@@ -18,9 +18,8 @@ import typer
 from phunt.errors import UsageError
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from phunt.config import Settings
+    from phunt.schema.db import Session
 
 HomeOpt = Annotated[
     str | None,
@@ -46,7 +45,7 @@ def settings(home: str | None, db: str | None) -> Settings:
 @contextmanager
 def session_for(home: str | None, db: str | None) -> Iterator[tuple[Session, Settings]]:
     """Open the database (migrating it if needed) and yield a committing session."""
-    from phunt.cases.db import Database
+    from phunt.schema.db import Database
 
     cfg = settings(home, db)
     database = Database(cfg.database_url)
@@ -59,7 +58,7 @@ def session_for(home: str | None, db: str | None) -> Iterator[tuple[Session, Set
 
 def parse_time(text: str | None, cfg: Settings) -> datetime:
     """An ISO 8601 time; without a zone it is read in the unit's time zone. None means now."""
-    from phunt.cases.types import utcnow
+    from phunt.schema.types import utcnow
 
     if text is None:
         return utcnow()

@@ -40,7 +40,7 @@ def device_add(
 ) -> None:
     """Register a seized device."""
     from phunt.cases.devices import add_device
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         device = add_device(
@@ -68,7 +68,7 @@ def device_list(
 ) -> None:
     """List devices."""
     from phunt.cases.devices import list_devices
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(d, cfg.timezone) for d in list_devices(session, case)]
@@ -103,7 +103,7 @@ def custody_log(
 ) -> None:
     """Append a custody event."""
     from phunt.cases.devices import log_custody
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         event = log_custody(session, device, action, by, parse_time(at, cfg), note)
@@ -120,7 +120,7 @@ def custody_show(
 ) -> None:
     """Show a device's chain of custody."""
     from phunt.cases.devices import custody_history
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(e, cfg.timezone) for e in custody_history(session, device)]

@@ -28,8 +28,8 @@ def files_command(
     as_json: JsonOpt = False,
 ) -> None:
     """List the files ingested for a device, in the order the source listed them."""
-    from phunt.cases.evidence import list_files
-    from phunt.cases.records import as_dict
+    from phunt.ingest.store import list_files
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = [
@@ -58,7 +58,7 @@ def matches_command(
     device: DeviceOpt, home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False
 ) -> None:
     """List every match on a device's files, with list, version, entry and distance."""
-    from phunt.cases.evidence import list_matches
+    from phunt.ingest.store import list_matches
 
     with session_for(home, db) as (session, _cfg):
         rows = list_matches(session, device)

@@ -17,6 +17,8 @@ from phunt.cli.common import (
     print_table,
     session_for,
 )
+from phunt.hashsets.vics_writer import VicsWriter
+from phunt.hashsets.writers import WRITERS
 
 app = typer.Typer(
     help="Hash sets: import versions, diff, disable, export, lookup.", no_args_is_help=True
@@ -43,7 +45,7 @@ def import_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a list file as the next version of a hash set."""
-    from phunt.cases.hashset_store import import_hash_list
+    from phunt.hashsets.store import import_hash_list
 
     with session_for(home, db) as (session, _cfg):
         result = import_hash_list(
@@ -68,8 +70,8 @@ def import_command(
 @app.command("list")
 def list_command(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """List hash sets with their current version."""
-    from phunt.cases.hashset_store import list_hash_sets, versions
-    from phunt.cases.records import as_dict
+    from phunt.hashsets.store import list_hash_sets, versions
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = []
@@ -96,8 +98,8 @@ def show_command(
     name: str, home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Show a hash set and the history of its versions."""
-    from phunt.cases.hashset_store import get_hash_set, versions
-    from phunt.cases.records import as_dict
+    from phunt.hashsets.store import get_hash_set, versions
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         hs = get_hash_set(session, name)
@@ -141,7 +143,7 @@ def diff_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Entries added and removed between two versions."""
-    from phunt.cases.hashset_store import diff, get_hash_set
+    from phunt.hashsets.store import diff, get_hash_set
 
     with session_for(home, db) as (session, _cfg):
         current = get_hash_set(session, name).current_version
@@ -167,8 +169,8 @@ def disable_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Disable an entry as a false positive (kept, audited, no longer matched)."""
-    from phunt.cases.hashset_store import disable_entry
-    from phunt.cases.records import as_dict
+    from phunt.hashsets.store import disable_entry
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         out = as_dict(disable_entry(session, name, entry, reason), cfg.timezone)
@@ -179,7 +181,9 @@ def disable_command(
 def export_command(
     name: str,
     out: Annotated[str, typer.Option("--out", help="File to write.")],
-    export_format: Annotated[str, typer.Option("--format", help="vics or csv.")] = "vics",
+    export_format: Annotated[
+        str, typer.Option("--format", help=f"One of: {', '.join(WRITERS.names())}.")
+    ] = VicsWriter.name,
     version: Annotated[int | None, typer.Option(help="Default: current.")] = None,
     form: Annotated[str, typer.Option(help="VICS form: hashset or case.")] = "hashset",
     home: HomeOpt = None,
@@ -187,7 +191,7 @@ def export_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Export a version (without disabled entries) to share with another agency."""
-    from phunt.cases.hashset_store import export
+    from phunt.hashsets.store import export
 
     with session_for(home, db) as (session, _cfg):
         details = export(session, name, out, fmt=export_format, version=version, form=form)

@@ -43,9 +43,9 @@ def ingest_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Hash, type, PDQ and match every file of SOURCE and store it for the device."""
-    from phunt.cases.db import Database
     from phunt.ingest.job import ingest
     from phunt.ingest.pipeline import default_workers
+    from phunt.schema.db import Database
 
     cfg = settings(home, db)
     database = Database(cfg.database_url)

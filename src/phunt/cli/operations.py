@@ -24,7 +24,7 @@ raid_app = typer.Typer(help="Raids of an operation.", no_args_is_help=True)
 
 def init(home: HomeOpt = None, db: DbOpt = None) -> None:
     """Create the data folder and the database (later commands do this on first use too)."""
-    from phunt.cases.db import current_revision
+    from phunt.schema.db import current_revision
 
     with session_for(home, db) as (session, cfg):
         revision = current_revision(session.get_bind().engine)
@@ -41,7 +41,7 @@ def operation_create(
 ) -> None:
     """Create an operation."""
     from phunt.cases.operations import create_operation
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         op = create_operation(session, name, description)
@@ -53,7 +53,7 @@ def operation_create(
 def operation_list(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """List operations."""
     from phunt.cases.operations import list_operations
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(o, cfg.timezone) for o in list_operations(session)]
@@ -66,7 +66,7 @@ def operation_list(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = Fa
 def district_list(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """List districts."""
     from phunt.cases.operations import list_districts
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, _cfg):
         rows = [as_dict(d) for d in list_districts(session)]
@@ -83,7 +83,7 @@ def district_add(
 ) -> None:
     """Add a district."""
     from phunt.cases.operations import add_district
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, _cfg):
         out = as_dict(add_district(session, name, state))
@@ -103,7 +103,7 @@ def raid_add(
 ) -> None:
     """Record a raid."""
     from phunt.cases.operations import add_raid
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         raid = add_raid(session, operation, district, location, parse_time(at, cfg), team_lead)
@@ -120,7 +120,7 @@ def raid_list(
 ) -> None:
     """List raids."""
     from phunt.cases.operations import list_raids
-    from phunt.cases.records import as_dict
+    from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         raids = list_raids(session, operation)

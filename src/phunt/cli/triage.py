@@ -112,9 +112,9 @@ def scan_command(
 ) -> None:
     """Hash every file and report those on the given hash lists or hash sets."""
     from phunt.errors import UsageError
-    from phunt.ingest.engines import EngineSpec, ListFile, engine_for
     from phunt.ingest.scan import scan_sources
     from phunt.ingest.triage import Match, ScanSummary
+    from phunt.matching.spec import EngineSpec, ListFile, engine_for
 
     if not hashlist and not hashset:
         raise UsageError("give at least one --hashlist FILE or --hashset NAME")
@@ -128,9 +128,10 @@ def scan_command(
     )
     if hashset:
         from phunt.cli.common import session_for
+        from phunt.hashset_spec import engine_spec
 
         with session_for(home, db) as (session, _cfg):
-            spec = EngineSpec.from_database(
+            spec = engine_spec(
                 session, hashset, files=files, pdq_threshold=threshold, pdq_quality_min=quality
             )
             if workers <= 1:  # the engine this process will use; a bad list stops here

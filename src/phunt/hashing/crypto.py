@@ -121,10 +121,15 @@ def digest_file(path: str, *, chunk_size: int = CHUNK_SIZE) -> Digests:
         return digest_stream(fh, chunk_size=chunk_size)
 
 
+def sha256_stream(stream: BinaryIO, *, chunk_size: int = CHUNK_SIZE) -> str:
+    """SHA-256 of ``stream`` from its position to its end (a parsed file's fingerprint)."""
+    digest = hashlib.sha256()
+    while chunk := stream.read(chunk_size):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def sha256_file(path: str) -> str:
     """SHA-256 of a file: the fingerprint recorded for every source and every report."""
-    digest = hashlib.sha256()
     with open(path, "rb", buffering=0) as fh:
-        while chunk := fh.read(CHUNK_SIZE):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return sha256_stream(fh)

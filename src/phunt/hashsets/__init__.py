@@ -2,7 +2,9 @@
 
 Public surface: :func:`open_hash_list` (detects the format, streams :class:`HashEntry`),
 the :data:`READERS` registry, :class:`Category` with :mod:`.categories` for meaning and
-mapping, :func:`normalise_hash`, and the writers :func:`write_vics` and :func:`write_csv`.
+mapping, :func:`normalise_hash`, and the :data:`WRITERS` registry of export formats
+(:func:`write_vics` and :func:`write_csv` are the functions behind them). Importing this
+package registers every writer.
 """
 
 from phunt.hashsets.base import (
@@ -15,26 +17,33 @@ from phunt.hashsets.base import (
     normalise_hash,
 )
 from phunt.hashsets.categories import convert, is_known_bad, label
-from phunt.hashsets.csv_list import write_csv
-from phunt.hashsets.detect import READERS, detect_format, open_hash_list
+from phunt.hashsets.csv_writer import CsvWriter, write_csv
+from phunt.hashsets.detect import READERS, detect_format, detect_head, open_hash_list
 from phunt.hashsets.vics import CASE_KEY
-from phunt.hashsets.vics_writer import write_vics
+from phunt.hashsets.vics_writer import VicsWriter, write_vics
+from phunt.hashsets.writers import WRITERS, HashListWriter, register_writer
 
 __all__ = [
     "CASE_KEY",
     "HASH_KINDS",
     "READERS",
     "SCHEMES",
+    "WRITERS",
     "Category",
+    "CsvWriter",
     "HashEntry",
     "HashKind",
     "HashListReader",
+    "HashListWriter",
+    "VicsWriter",
     "convert",
     "detect_format",
+    "detect_head",
     "is_known_bad",
     "label",
     "normalise_hash",
     "open_hash_list",
+    "register_writer",
     "write_csv",
     "write_vics",
 ]

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, BinaryIO, ClassVar, Literal
 
 from phunt.errors import CorruptInput, UsageError
+from phunt.hashing.crypto import sha256_stream
 from phunt.hashing.kinds import (
     HASH_KINDS,
     KIND_BY_HEX_LENGTH,
@@ -131,23 +133,41 @@ ListKind = Literal["known-bad", "known-good"]
 
 
 class HashListReader(ABC):
-    """Streams the entries of one hash list file.
+    """Streams the entries of one hash list, read from a file or a binary file object.
 
-    Subclasses are registered by ``name`` in :data:`phunt.hashsets.detect.READERS`;
-    ``probe`` recognises the format from content so files are never judged by extension.
-    ``entries`` yields lazily with bounded memory and raises ``CorruptInput`` (naming the
-    line or record) on damage, or ``UsageError`` when categories need a scheme nobody gave.
+    The template: :meth:`entries` opens the source (a path is opened anew on every call,
+    a stream is rewound) and hands the binary stream to the format's ``_entries``, which
+    yields lazily with bounded memory and raises ``CorruptInput`` (naming the line or
+    record) on damage, or ``UsageError`` when categories need a scheme nobody gave.
+    :meth:`probe` recognises the format from the first :data:`HEAD_SIZE` bytes (never by
+    extension): text formats implement ``_probe_lines`` on the head's complete lines,
+    binary ones override ``probe``. :meth:`sha256` fingerprints the source through
+    :mod:`phunt.hashing.crypto`. Subclasses are registered by ``name`` in
+    :data:`phunt.hashsets.detect.READERS`.
     """
 
     name: ClassVar[str]
     default_kind: ClassVar[ListKind]
     accepts_kind: ClassVar[bool] = False
     """Whether the ``kind`` option (which kind an ambiguous bare hash is) applies."""
+    probe_lines: ClassVar[int] = 50
+    """How many complete lines of the head a text format's probe judges."""
 
     def __init__(
-        self, path: str | Path, *, category_scheme: str | None = None, kind: str | None = None
+        self,
+        source: str | Path | BinaryIO,
+        *,
+        name: str | None = None,
+        category_scheme: str | None = None,
+        kind: str | None = None,
     ) -> None:
-        self.path = Path(path)
+        if isinstance(source, (str, Path)):
+            self.path: Path | None = Path(source)
+            self._stream: BinaryIO | None = None
+            self.display = str(self.path)
+        else:
+            self.path, self._stream = None, source
+            self.display = name or str(getattr(source, "name", "") or "hash list")
         self.category_scheme = check_scheme(category_scheme)
         if kind is not None:
             if not self.accepts_kind:
@@ -156,15 +176,44 @@ class HashListReader(ABC):
                 raise UsageError(f"unknown hash kind {kind!r}")
         self.kind = kind
         self._metadata: dict[str, Any] = {"format": self.name, "list_kind": self.default_kind}
+        self._metadata.update(self._initial_metadata())
+
+    def _initial_metadata(self) -> dict[str, Any]:
+        """Header facts a format states before reading (None until its header is read)."""
+        return {}
 
     @classmethod
-    @abstractmethod
-    def probe(cls, path: Path, head: bytes) -> bool:
-        """Whether ``head`` (the first bytes of ``path``) looks like this format."""
+    def probe(cls, path: str | Path, head: bytes) -> bool:
+        """Whether ``head`` (the first bytes of the file ``path``) looks like this format."""
+        lines = head_lines(head, limit=cls.probe_lines)
+        return lines is not None and cls._probe_lines(lines)
 
-    @abstractmethod
+    @classmethod
+    def _probe_lines(cls, lines: list[str]) -> bool:
+        """A text format's probe: the head's first complete lines (BOM dropped)."""
+        return False
+
     def entries(self) -> Iterator[HashEntry]:
         """Yield the list's entries in file order."""
+        with self.open() as stream:
+            yield from self._entries(stream)
+
+    @abstractmethod
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        """The format's reading of ``stream`` (binary, at its start)."""
+
+    def open(self) -> AbstractContextManager[BinaryIO]:
+        """The source as a binary stream at its start; a caller's stream is not closed."""
+        if self._stream is not None:
+            self._stream.seek(0)
+            return nullcontext(self._stream)
+        assert self.path is not None
+        return self.path.open("rb")
+
+    def sha256(self) -> str:
+        """SHA-256 of the whole source: the fingerprint an import records."""
+        with self.open() as stream:
+            return sha256_stream(stream)
 
     def metadata(self) -> dict[str, Any]:
         """Header facts (version, profile, scheme ...); complete once iteration has ended.
@@ -175,36 +224,35 @@ class HashListReader(ABC):
         return self._metadata
 
     def text_lines(
-        self, encoding: str = "utf-8", *, keep_ends: bool = False
+        self, stream: BinaryIO, encoding: str = "utf-8", *, keep_ends: bool = False
     ) -> Iterator[tuple[int, str]]:
         """``(line number, line)`` pairs (ending stripped unless ``keep_ends``), decoded per line.
 
         Decoding per line keeps the number of a badly encoded line exact; a BOM on the first
         line is dropped. ``encoding="latin-1"`` never fails (for lists of vendor names).
         """
-        with self.path.open("rb") as stream:
-            for number, raw in enumerate(stream, 1):
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                try:
-                    line = raw.decode(encoding)
-                except UnicodeDecodeError as error:
-                    raise self.corrupt(
-                        f"not {encoding} text (byte {error.start + 1} of the line)",
-                        f"line {number}",
-                    ) from None
-                yield number, line if keep_ends else line.rstrip("\r\n")
+        for number, raw in enumerate(stream, 1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise self.corrupt(
+                    f"not {encoding} text (byte {error.start + 1} of the line)",
+                    f"line {number}",
+                ) from None
+            yield number, line if keep_ends else line.rstrip("\r\n")
 
     def corrupt(self, message: str, location: str | None) -> CorruptInput:
         """A ``CorruptInput`` for this file at ``location`` (e.g. ``"line 12"``)."""
-        return CorruptInput(message, path=str(self.path), location=location)
+        return CorruptInput(message, path=self.display, location=location)
 
     def category(self, code: int, location: str) -> Category:
         """``code`` under the scheme of this import; stops when no scheme is known."""
         if self.category_scheme is None:
             raise UsageError(
-                f"{self.path}:{location}: the list has category codes but its category scheme"
-                " is not stated; give --category-scheme vics-us-2.0, dhs-legacy or uk-caid"
+                f"{self.display}:{location}: the list has category codes but its category"
+                " scheme is not stated; give --category-scheme vics-us-2.0, dhs-legacy or uk-caid"
             )
         return Category(code, self.category_scheme)
 

@@ -1,9 +1,9 @@
-"""CSV hash lists with a header naming the hash columns, and the CSV writer.
+"""CSV hash lists with a header naming the hash columns (written by :mod:`.csv_writer`).
 
 Columns are recognised by name, ignoring case, spaces, ``-`` and ``_``: ``md5``, ``sha1``,
 ``sha256``, ``pdq``, ``vpdq``, ``photodna``; ``hash`` (kind by length as in plain lists,
 or the ``kind`` option); ``name``/``filename``/``file``; ``category``/``cat``; and
-``category_scheme`` (the scheme of each row, as :func:`write_csv` writes it). Other
+``category_scheme`` (the scheme of each row, as the CSV writer writes it). Other
 columns are kept verbatim in ``extra``. The delimiter (``,`` ``;`` tab ``|``) is taken
 from the header line; lines starting with ``#`` before the header are comments.
 """
@@ -11,10 +11,8 @@ from the header line; lines starting with ``#`` before the header are comments.
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from phunt.errors import UsageError
 from phunt.hashsets.base import (
@@ -23,7 +21,6 @@ from phunt.hashsets.base import (
     HashEntry,
     HashListReader,
     check_scheme,
-    head_lines,
     is_whole_number,
     kind_of_hex,
     normalise_hash,
@@ -70,16 +67,13 @@ class CsvReader(HashListReader):
     accepts_kind = True
 
     @classmethod
-    def probe(cls, path: Path, head: bytes) -> bool:
-        lines = head_lines(head)
-        if lines is None:
-            return False
+    def _probe_lines(cls, lines: list[str]) -> bool:
         data = (line for line in lines if line.strip() and not line.startswith("#"))
         first = next(data, None)
         return first is not None and _split_header(first) is not None
 
-    def entries(self) -> Iterator[HashEntry]:
-        lines = self.text_lines(keep_ends=True)
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        lines = self.text_lines(stream, keep_ends=True)
         header: tuple[str, list[str]] | None = None
         for number, line in lines:
             if line.strip() and not line.startswith("#"):
@@ -150,43 +144,3 @@ class CsvReader(HashListReader):
             except UsageError as error:
                 raise self.corrupt(str(error), where) from None
         return self.category(int(code), where)
-
-
-def write_csv(
-    entries: Iterable[HashEntry],
-    out: TextIO,
-    *,
-    kinds: Sequence[str] = ("md5", "sha1", "sha256", "pdq", "vpdq", "photodna"),
-    extra_fields: Sequence[str] = (),
-) -> int:
-    """Write ``entries`` as CSV readable by :class:`CsvReader`; return how many.
-
-    Columns: ``kinds``, ``name``, ``category``, ``category_scheme``, then ``extra_fields``
-    (non-text extras as JSON). A hash of a kind without a column stops the export rather
-    than being dropped. Open ``out`` with ``newline=""``.
-    """
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*kinds, "name", "category", "category_scheme", *extra_fields])
-    count = 0
-    for entry in entries:
-        count += 1
-        missing = set(entry.hashes) - set(kinds)
-        if missing:
-            raise UsageError(f"record {entry.record}: no column for {sorted(missing)}")
-        category = entry.category
-        writer.writerow(
-            [
-                *(entry.hashes.get(kind, "").replace("\n", ";") for kind in kinds),
-                entry.name or "",
-                "" if category is None else category.code,
-                "" if category is None else category.scheme,
-                *(_cell(entry.extra.get(field)) for field in extra_fields),
-            ]
-        )
-    return count
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

@@ -12,6 +12,7 @@ others.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from phunt.errors import NotFoundError, UsageError, WrongFormat
 from phunt.hashsets.base import HEAD_SIZE, HashListReader
@@ -36,6 +37,20 @@ for _reader in (
     READERS.register(_reader.name, _reader)
 
 
+def detect_head(head: bytes, name: str = "") -> type[HashListReader]:
+    """The reader class whose probe accepts ``head``, the first bytes of the list ``name``."""
+    if not head:
+        raise WrongFormat("the file is empty", path=name)
+    for _name, reader in READERS:
+        if reader.probe(name, head):
+            return reader
+    raise WrongFormat(
+        f"not a hash list phunt can read (tried {', '.join(READERS.names())}); "
+        "give --format if it is one of them",
+        path=name,
+    )
+
+
 def detect_format(path: str | Path) -> type[HashListReader]:
     """The reader class for ``path`` by content; ``WrongFormat`` if none recognises it."""
     file = Path(path)
@@ -44,36 +59,31 @@ def detect_format(path: str | Path) -> type[HashListReader]:
     if not file.is_file():
         raise UsageError(f"not a file: {file}")
     with file.open("rb") as stream:
-        head = stream.read(HEAD_SIZE)
-    if not head:
-        raise WrongFormat("the file is empty", path=str(file))
-    for _name, reader in READERS:
-        if reader.probe(file, head):
-            return reader
-    raise WrongFormat(
-        f"not a hash list phunt can read (tried {', '.join(READERS.names())}); "
-        "give --format if it is one of them",
-        path=str(file),
-    )
+        return detect_head(stream.read(HEAD_SIZE), str(file))
 
 
 def open_hash_list(
-    path: str | Path,
+    source: str | Path | BinaryIO,
     *,
+    name: str | None = None,
     format: str | None = None,
     category_scheme: str | None = None,
     kind: str | None = None,
 ) -> HashListReader:
-    """A reader for ``path``: the named ``format`` or the detected one.
+    """A reader for ``source`` (a path, or a seekable binary stream named ``name``).
 
-    ``category_scheme`` states how category codes are to be read (else the file's header
-    must say, or the import stops at the first code); ``kind`` says what an ambiguous bare
-    hash is (``pdq`` for 64-digit PDQ lists) for the plain and CSV formats.
+    ``format`` names the reader, else it is detected. ``category_scheme`` states how
+    category codes are to be read (else the file's header must say, or the import stops at
+    the first code); ``kind`` says what an ambiguous bare hash is (``pdq`` for 64-digit PDQ
+    lists) for the plain and CSV formats.
     """
-    if format is None:
-        reader = detect_format(path)
+    if not isinstance(source, (str, Path)):
+        source.seek(0)
+        reader = READERS.get(format) if format else detect_head(source.read(HEAD_SIZE), name or "")
+    elif format is None:
+        reader = detect_format(source)
     else:
         reader = READERS.get(format)
-        if not Path(path).is_file():
-            raise NotFoundError(f"no such hash list: {path}")
-    return reader(path, category_scheme=category_scheme, kind=kind)
+        if not Path(source).is_file():
+            raise NotFoundError(f"no such hash list: {source}")
+    return reader(source, name=name, category_scheme=category_scheme, kind=kind)

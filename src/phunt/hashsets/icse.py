@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from pathlib import Path
+from typing import BinaryIO
 
-from phunt.hashsets.base import HashEntry, HashListReader, head_lines, normalise_hash
+from phunt.hashsets.base import HashEntry, HashListReader, normalise_hash
 
 COLUMNS = (
     "MD5", "SHA1", "PhotoDNA", "Image ID", "Is distributed", "Victim identified",
@@ -43,17 +43,17 @@ class IcseReader(HashListReader):
 
     name = "icse"
     default_kind = "known-bad"
+    probe_lines = 1
 
     @classmethod
-    def probe(cls, path: Path, head: bytes) -> bool:
-        lines = head_lines(head, limit=1)
+    def _probe_lines(cls, lines: list[str]) -> bool:
         if not lines:
             return False
         columns = [c.strip().lower() for c in lines[0].split(";")]
         return columns[:3] == ["md5", "sha1", "photodna"] and "image id" in columns
 
-    def entries(self) -> Iterator[HashEntry]:
-        lines = self.text_lines(keep_ends=True)
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        lines = self.text_lines(stream, keep_ends=True)
         first = next(lines, None)
         if first is None:
             raise self.corrupt("empty file", None)

@@ -5,7 +5,9 @@ tools are in it), so each row's remaining columns are kept in ``extra`` for the 
 surface. Rows repeat per product; they are streamed as they are, not de-duplicated, so a
 40 GB set imports with bounded memory.
 
-RDS v3 is opened read-only and immutable (evidence is never written). Both layouts are
+RDS v3 is opened read-only and immutable (evidence is never written); SQLite opens only
+files, so a set read from a stream that is not a local file is spooled to a private
+temporary copy first (:func:`phunt.spool.spooled`). Both layouts are
 read: the minimal set, where ``FILE`` is a table, and the full set, where it is a view;
 columns are read by name because NIST's layouts differ (``crc32`` comes and goes).
 """
@@ -16,17 +18,13 @@ import csv
 import re
 import sqlite3
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from phunt.errors import WrongFormat
-from phunt.hashsets.base import (
-    HashEntry,
-    HashListReader,
-    head_lines,
-    is_whole_number,
-    normalise_hash,
-)
+from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
+from phunt.spool import spooled
 
 SQLITE_MAGIC = b"SQLite format 3\0"
 RDS2_HEADER = [
@@ -44,12 +42,22 @@ class NsrlRds3Reader(HashListReader):
     default_kind = "known-good"
 
     @classmethod
-    def probe(cls, path: Path, head: bytes) -> bool:
+    def probe(cls, path: str | Path, head: bytes) -> bool:
         # Any SQLite file: if it lacks NSRL's tables, entries() says so plainly.
         return head.startswith(SQLITE_MAGIC)
 
-    def entries(self) -> Iterator[HashEntry]:
-        uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+    def _database(self, stream: BinaryIO) -> AbstractContextManager[Path]:
+        """A file SQLite can open: the list itself when it is one, else a private copy."""
+        if self.path is not None:
+            return nullcontext(self.path)
+        return _spooled_db(stream)
+
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        with self._database(stream) as database:
+            yield from self._rows(database)
+
+    def _rows(self, database: Path) -> Iterator[HashEntry]:
+        uri = f"{database.resolve().as_uri()}?mode=ro&immutable=1"
         where = "sqlite_master"
         try:
             connection = sqlite3.connect(uri, uri=True)
@@ -79,7 +87,7 @@ class NsrlRds3Reader(HashListReader):
             raise WrongFormat(
                 f"SQLite database but not an NSRL RDS v3 set: no FILE table or view "
                 f"(tables and views: {found})",
-                path=str(self.path),
+                path=self.display,
                 location="sqlite_master",
             )
         columns = [row[1].lower() for row in connection.execute('PRAGMA table_info("FILE")')]
@@ -87,7 +95,7 @@ class NsrlRds3Reader(HashListReader):
             raise WrongFormat(
                 f"SQLite database but not an NSRL RDS v3 set: FILE has no sha256, sha1 or md5 "
                 f"column (columns: {', '.join(columns)})",
-                path=str(self.path),
+                path=self.display,
                 location="sqlite_master",
             )
         self._metadata.update(
@@ -129,14 +137,14 @@ class NsrlRds2Reader(HashListReader):
 
     name = "nsrl-rds2"
     default_kind = "known-good"
+    probe_lines = 1
 
     @classmethod
-    def probe(cls, path: Path, head: bytes) -> bool:
-        lines = head_lines(head, limit=1)
-        return lines is not None and next(csv.reader(lines[:1]), None) == RDS2_HEADER
+    def _probe_lines(cls, lines: list[str]) -> bool:
+        return next(csv.reader(lines[:1]), None) == RDS2_HEADER
 
-    def entries(self) -> Iterator[HashEntry]:
-        lines = self._lines()
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        lines = _lines(stream)
         first = next(lines, "")
         if next(csv.reader([first])) != RDS2_HEADER:
             raise self.corrupt(f"header is not NSRLFile.txt's: {first[:120]!r}", "line 1")
@@ -150,15 +158,6 @@ class NsrlRds2Reader(HashListReader):
         except csv.Error as error:
             raise self.corrupt(f"bad CSV: {error}", f"line {1 + reader.line_num}") from None
         self._metadata["records"] = count
-
-    def _lines(self) -> Iterator[str]:
-        """Lines as text; a name that is not UTF-8 is read as Latin-1 rather than lost."""
-        with self.path.open("rb") as stream:
-            for raw in stream:
-                try:
-                    yield raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    yield raw.decode("latin-1")
 
     def _entry(self, row: list[str], number: int) -> HashEntry:
         where = f"line {number}"
@@ -180,3 +179,18 @@ class NsrlRds2Reader(HashListReader):
         }
         extra["FileSize"] = int(fields["FileSize"])
         return HashEntry(hashes, None, number, fields["FileName"], extra)
+
+
+def _lines(stream: BinaryIO) -> Iterator[str]:
+    """Lines as text; a name that is not UTF-8 is read as Latin-1 rather than lost."""
+    for raw in stream:
+        try:
+            yield raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            yield raw.decode("latin-1")
+
+
+@contextmanager
+def _spooled_db(stream: BinaryIO) -> Iterator[Path]:
+    with spooled({"rds.db": stream}, prefix="phunt-nsrl-") as folder:
+        yield folder / "rds.db"

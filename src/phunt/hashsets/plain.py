@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
+from typing import BinaryIO
 
-from phunt.hashsets.base import HashEntry, HashListReader, head_lines, kind_of_hex, normalise_hash
+from phunt.hashsets.base import HashEntry, HashListReader, kind_of_hex, normalise_hash
 
 _DIRECTIVE = re.compile(r"#\s*kind\s*:\s*([a-z0-9_]+)\s*$", re.IGNORECASE)
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -29,10 +29,7 @@ class PlainReader(HashListReader):
     accepts_kind = True
 
     @classmethod
-    def probe(cls, path: Path, head: bytes) -> bool:
-        lines = head_lines(head)
-        if lines is None:
-            return False
+    def _probe_lines(cls, lines: list[str]) -> bool:
         data = [
             line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")
         ]
@@ -42,9 +39,9 @@ class PlainReader(HashListReader):
         # then names the line instead of detection failing without saying why.
         return 2 * sum(_is_hash_line(line) for line in data) >= len(data)
 
-    def entries(self) -> Iterator[HashEntry]:
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
         directive: str | None = None
-        for number, raw in self.text_lines():
+        for number, raw in self.text_lines(stream):
             line = raw.strip()
             if not line:
                 continue

@@ -21,16 +21,9 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from phunt.hashsets.base import (
-    HashEntry,
-    HashListReader,
-    head_lines,
-    is_whole_number,
-    normalise_hash,
-)
+from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
 
 SIGNAL_KINDS = {
     "pdq": "pdq",
@@ -66,13 +59,13 @@ class ThreatExchangeReader(HashListReader):
     default_kind = "known-bad"
 
     @classmethod
-    def probe(cls, path: Path, head: bytes) -> bool:
-        lines = head_lines(head)
-        first = next((x.strip() for x in lines or [] if x.strip() and x[0] != "#"), None)
+    def _probe_lines(cls, lines: list[str]) -> bool:
+        first = next((x.strip() for x in lines if x.strip() and x[0] != "#"), None)
         return first is not None and _dialect(first) is not None
 
-    def entries(self) -> Iterator[HashEntry]:
-        lines = ((n, x.strip()) for n, x in self.text_lines() if x.strip() and x[0] != "#")
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        text = self.text_lines(stream)
+        lines = ((n, x.strip()) for n, x in text if x.strip() and x[0] != "#")
         first = next(lines, None)
         if first is None:
             return

@@ -15,10 +15,11 @@ Files can be gigabytes, so the envelope and arrays are walked with
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
 from phunt.hashsets.categories import scheme_for_vics_profile
@@ -48,41 +49,40 @@ class VicsReader(HashListReader):
     default_kind = "known-bad"
 
     @classmethod
-    def probe(cls, path: Path, head: bytes) -> bool:
+    def probe(cls, path: str | Path, head: bytes) -> bool:
         # Not by lines: minified VICS is one line of gigabytes.
         text = head[:4096].decode("utf-8-sig", errors="replace").lstrip()
         return text.startswith("{") and _PROBE.search(text) is not None
 
-    def __init__(
-        self, path: str | Path, *, category_scheme: str | None = None, kind: str | None = None
-    ) -> None:
-        super().__init__(path, category_scheme=category_scheme, kind=kind)
-        self._form: str | None = None
-        self._where = "start of file"
-        self._metadata.update(
-            envelope={},
-            version=None,
-            profile=None,
-            form=None,
-            cases=[],
-            category_scheme=self.category_scheme,
-            category_scheme_source="stated" if self.category_scheme else None,
-        )
+    _form: str | None = None
+    _where = "start of file"
 
-    def entries(self) -> Iterator[HashEntry]:
+    def _initial_metadata(self) -> dict[str, Any]:
+        return {
+            "envelope": {},
+            "version": None,
+            "profile": None,
+            "form": None,
+            "cases": [],
+            "category_scheme": self.category_scheme,
+            "category_scheme_source": "stated" if self.category_scheme else None,
+        }
+
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
         # Cleared, not replaced: a writer may hold these while entries are consumed.
         self._metadata["envelope"].clear()
         self._metadata["cases"].clear()
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:
-            with self.path.open(encoding="utf-8-sig", newline="") as text:
-                stream = JsonStream(text)
-                yield from self._walk(stream)
+            yield from self._walk(JsonStream(text))
         except JsonSyntaxError as error:
             raise self.corrupt(error.reason, f"{self._where} (line {error.line})") from None
         except UnicodeDecodeError as error:
             # Text is decoded a buffer ahead of parsing, so the record is a lower bound.
             where = f"{self._where} or later"
             raise self.corrupt(f"not UTF-8 text ({error.reason})", where) from None
+        finally:
+            text.detach()  # the stream belongs to the template, which closes it
 
     def _walk(self, stream: JsonStream) -> Iterator[HashEntry]:
         if stream.peek() != "{":

@@ -19,12 +19,27 @@ from phunt.errors import UsageError
 from phunt.hashsets.base import HashEntry
 from phunt.hashsets.categories import convert, scheme_for_vics_profile
 from phunt.hashsets.vics import CASE_KEY, CONTEXT_KEYS, HASH_FIELDS, alternative_kind
+from phunt.hashsets.writers import HashListWriter, register_writer
 
 CONTEXT_URL = (
     "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/{profile}/$metadata#{form}"
 )
 _FIELD_OF_KIND = {kind: field for field, kind in HASH_FIELDS.items()}
 _UPPER = {"md5", "sha1", "sha256"}
+
+
+@register_writer
+class VicsWriter(HashListWriter):
+    """VICS 2.0 JSON, as a hash set (``form="hashset"``) or a case (``form="case"``)."""
+
+    name = "vics"
+    suffix = ".json"
+    forms = ("hashset", "case")
+
+    def _write(
+        self, entries: Iterable[HashEntry], out: TextIO, form: str, meta: Mapping[str, Any]
+    ) -> int:
+        return write_vics(entries, out, form="case" if form == "case" else "hashset", metadata=meta)
 
 
 def write_vics(

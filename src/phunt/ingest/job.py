@@ -15,20 +15,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
-
-from phunt.audit import log as audit
-from phunt.cases.db import Database
+from phunt.audit import store as audit
 from phunt.cases.devices import get_device
-from phunt.cases.ingest_models import EvidenceFile, FileMatch, IngestJob
-from phunt.cases.types import utcnow
-from phunt.errors import UsageError
+from phunt.chats.store import find_chat_sources, import_export
+from phunt.errors import InputError, UsageError
 from phunt.hashing.crypto import sha256_file
-from phunt.ingest.engines import EngineSpec
+from phunt.hashset_spec import engine_spec
+from phunt.ingest import store
 from phunt.ingest.pipeline import Runner, Task, make_task
 from phunt.ingest.stages import FileResult, Processed, Profile
 from phunt.matching.engine import Hit
+from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile
 from phunt.sources.base import Entry
 
 BATCH = 200
@@ -92,57 +90,33 @@ def _verify_ewf(path: str) -> dict[str, Any]:
     }
 
 
-def _find_job(session: Session, device_id: int, source: str) -> IngestJob | None:
-    query = select(IngestJob).where(
-        IngestJob.device_id == device_id,
-        IngestJob.source_path == source,
-        IngestJob.status == "running",
-    )
-    return session.scalars(query.order_by(IngestJob.id.desc())).first()
-
-
 def _start(
     db: Database, source: str, device: str, resume: bool, options: dict[str, Any]
 ) -> tuple[int, bool]:
     with db.session() as s:
-        dev = get_device(s, device)
-        job = _find_job(s, dev.id, source)
-        if job is not None and not resume:
-            raise UsageError(
-                f"ingest {job.id} of {source} for device {dev.evidence_number} did not finish; "
-                "run again with --resume"
-            )
-        if job is not None:
-            audit.append(s, "ingest.resume", "ingest_job", job.id, {"source": source})
-            return job.id, True
-        if resume:
-            raise UsageError(f"nothing to resume for {source} on device {dev.evidence_number}")
+        job_id = store.resume_job(s, source, device, resume)
+    if job_id is not None:
+        return job_id, True
     kind, sha, size, facts = _source_facts(source)
     verification = _verify_ewf(source) if kind == "file" else {}
     with db.session() as s:
-        dev = get_device(s, device)
-        job = IngestJob(
-            device_id=dev.id,
-            source_path=source,
-            source_kind=kind,
-            source_sha256=sha,
-            source_size=size,
-            status="running",
+        job_id = store.start_job(
+            s,
+            source,
+            device,
+            kind=kind,
+            sha256=sha,
+            size=size,
             options=options | facts,
+            segments=facts.get("segments"),
             verification=verification,
         )
-        s.add(job)
-        s.flush()
-        details: dict[str, Any] = {"device": dev.evidence_number, "source": source, "sha256": sha}
-        details |= {"segments": facts.get("segments"), "verification": verification}
-        audit.append(s, "ingest.start", "ingest_job", job.id, details)
-        return job.id, False
+    return job_id, False
 
 
 def _done_seqs(db: Database, job_id: int) -> set[int]:
     with db.session() as s:
-        query = select(EvidenceFile.seq).where(EvidenceFile.job_id == job_id)
-        return set(s.scalars(query))
+        return store.done_seqs(s, job_id)
 
 
 _HAS_DIGESTS = "digests" in EvidenceFile.__table__.columns
@@ -187,12 +161,11 @@ def _file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
     return row
 
 
-def _match_row(file_id: int, job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
-    """The ``file_match`` row of one hit, as insert parameters."""
+def _match_row(job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
+    """The ``file_match`` row of one hit, as insert parameters (the store adds its file)."""
     cat = hit.listed.category
     pdq = item.result.pdq
     return {
-        "file_id": file_id,
         "job_id": job_id,
         "hash_set": hit.listed.list_name,
         "version": hit.listed.version,
@@ -222,46 +195,25 @@ def _store(
 ) -> tuple[int, int, int, int]:
     """Store a batch of files the workers processed (and matched), with their matches."""
     files = size = errors = matched = 0
-    found: list[tuple[dict[str, Any], Processed, list[Hit]]] = []
+    found: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for item in batch:
         r = item.result
-        found.append((_file_row(job_id, device_id, item), item, item.hits))
+        matches = [_match_row(job_id, hit, item) for hit in item.hits]
+        found.append((_file_row(job_id, device_id, item), matches))
         errors += r.error is not None
         if r.md5 is not None:
             files += 1
             size += r.size or 0
         matched += bool(item.hits)
     with db.session() as s:
-        # Plain multi-row inserts: the ORM's unit of work cost more than hashing a small file.
-        # The ids come back in the order of the rows, which ties each match to its file.
-        if found:
-            query = insert(EvidenceFile).returning(EvidenceFile.id, sort_by_parameter_order=True)
-            ids = s.scalars(query, [row for row, _item, _hits in found]).all()
-            matches = [
-                _match_row(file_id, job_id, hit, item)
-                for file_id, (_row, item, hits) in zip(ids, found, strict=True)
-                for hit in hits
-            ]
-            if matches:
-                s.execute(insert(FileMatch), matches)
-        job = s.get(IngestJob, job_id)
-        assert job is not None
-        job.files += files
-        job.bytes += size
-        job.errors += errors
-        job.matched_files += matched
+        store.add_files(s, job_id, found, (files, size, errors, matched))
     return files, size, errors, matched
 
 
 def _manifest(db: Database, job_id: int) -> str:
     digest = hashlib.sha256()
     with db.session() as s:
-        query = (
-            select(EvidenceFile.seq, EvidenceFile.sha256, EvidenceFile.path)
-            .where(EvidenceFile.job_id == job_id)
-            .order_by(EvidenceFile.seq)
-        )
-        for _seq, sha, path in s.execute(query):
+        for sha, path in store.file_digests(s, job_id):
             digest.update(f"{sha or '-'}  {path}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
@@ -271,14 +223,8 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
 
     One damaged export is recorded with its error and the others still import.
     """
-    from phunt.cases.chat_store import find_chat_sources, import_export
-    from phunt.errors import InputError, UsageError
-
     with db.session() as s:
-        query = select(EvidenceFile.path).where(
-            EvidenceFile.job_id == job_id, EvidenceFile.error.is_(None)
-        )
-        paths = [p for p in s.scalars(query) if "!/" not in p and os.path.isfile(p)]
+        paths = [p for p in store.readable_paths(s, job_id) if "!/" not in p and os.path.isfile(p)]
         folders = sorted({os.path.dirname(p) for p in paths})
     found = find_chat_sources([*paths, *folders])
     outcomes: list[dict[str, Any]] = []
@@ -291,9 +237,7 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
             outcomes.append({"export": export, "error": str(exc)})
     if outcomes:
         with db.session() as s:
-            job = s.get(IngestJob, job_id)
-            assert job is not None
-            job.verification = dict(job.verification) | {"chats": outcomes}
+            store.record_chats(s, job_id, outcomes)
     return outcomes
 
 
@@ -326,7 +270,7 @@ def ingest(
     job_id, resumed = _start(db, source, device, resume, options)
     done = _done_seqs(db, job_id) if resumed else set()
     with db.session() as s:
-        spec = EngineSpec.from_database(s, None)
+        spec = engine_spec(s)
         device_id = get_device(s, device).id
     profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
@@ -352,10 +296,7 @@ def ingest(
     chats = _import_chats(db, job_id, device) if import_chats else []
     manifest = _manifest(db, job_id)
     with db.session() as s:
-        job = s.get(IngestJob, job_id)
-        assert job is not None
-        job.status, job.finished_at, job.manifest_sha256 = "complete", utcnow(), manifest
-        count = s.scalar(select(func.count()).where(EvidenceFile.job_id == job_id))
+        job, count = store.finish_job(s, job_id, manifest)
         summary = IngestSummary(
             job=job.id,
             device=get_device(s, device).evidence_number,

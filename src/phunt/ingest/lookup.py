@@ -6,13 +6,14 @@ The engine is built once and kept in memory for the whole stream of queries.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from phunt.hashing.kinds import hex_kinds, hex_titles, is_hex
-from phunt.ingest.scan import load_hash_sets
+from phunt.hashsets.store import load_hash_sets
 from phunt.matching.engine import MatchEngine
+
+if TYPE_CHECKING:
+    from phunt.schema.db import Session
 
 
 def _lengths() -> set[int]:

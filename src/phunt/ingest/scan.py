@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from phunt.errors import UsageError
-from phunt.ingest.engines import EngineSpec, load_hash_sets, load_list_file
 from phunt.ingest.stages import FileResult, Profile
 from phunt.ingest.triage import Match, ScanSummary, run_triage
 from phunt.matching.engine import Hit, MatchEngine
+from phunt.matching.spec import EngineSpec, load_list_file
 
-__all__ = ["load_hash_sets", "load_list_file", "scan_sources", "to_match"]
+__all__ = ["load_list_file", "scan_sources", "to_match"]
 
 
 def to_match(result: FileResult, hit: Hit) -> Match:

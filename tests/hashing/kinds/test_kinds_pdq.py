@@ -31,9 +31,9 @@ def test_every_default_follows_the_pdq_kind(
 
     from phunt.hashing import pdq as pdq_hash
     from phunt.hashing.kinds.pdq import PdqKind
-    from phunt.ingest.engines import EngineSpec
     from phunt.matching.engine import MatchEngine
     from phunt.matching.pdq_index import PdqIndex, hex_to_array
+    from phunt.matching.spec import EngineSpec
 
     index = PdqIndex.build(hex_to_array(["0" * 64]))
     six_bits = "3f" + "0" * 62

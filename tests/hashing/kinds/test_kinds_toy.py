@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
-from phunt.cases.db import Database
 from phunt.cases.devices import add_device
-from phunt.cases.ingest_models import EvidenceFile, FileMatch
 from phunt.cli.main import app
 from phunt.errors import CorruptInput
 from phunt.hashing.crypto import digest_bytes
 from phunt.hashing.kinds import EXACT_WIDTHS, HASH_KINDS, KINDS
 from phunt.hashsets.base import kind_of_hex, normalise_hash
+from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile, FileMatch
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
+from phunt.chats.candidate import ChatCandidate, chat_candidate
 from phunt.ingest.stages.base import FileResult, Processed, Stage, Work, run_stages
-from phunt.ingest.stages.chat_source import ChatSource, ChatSourceStage, chat_source
+from phunt.ingest.stages.chat_source import ChatSourceStage
 from phunt.ingest.stages.filetype import TypeStage
 from phunt.ingest.stages.match import EngineSource, MatchStage
 from phunt.ingest.stages.picture import PDQ_MIME_TYPES, ExifStage, PdqStage
@@ -30,14 +31,14 @@ __all__ = [
     "PDQ_MIME_TYPES",
     "VIDEO_MIME_TYPES",
     "WHOLE_READ",
-    "ChatSource",
+    "ChatCandidate",
     "EngineSource",
     "FileResult",
     "Processed",
     "Profile",
     "Stage",
     "Work",
-    "chat_source",
+    "chat_candidate",
     "hashing_stages",
     "process_batch",
     "process_entry",

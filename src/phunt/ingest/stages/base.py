@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from phunt.sources.base import Entry, FileTimes
 
 if TYPE_CHECKING:
+    from phunt.chats.candidate import ChatCandidate
     from phunt.hashing.pdq import PdqResult
     from phunt.hashing.vpdq import VpdqResult
-    from phunt.ingest.stages.chat_source import ChatSource
     from phunt.matching.engine import Hit
 
 
@@ -123,7 +123,7 @@ class Processed:
     hits: list[Hit] = field(default_factory=list)
     known_good: bool = False
     pdq_low_quality: bool = False
-    chat_source: ChatSource | None = None
+    chat_candidate: ChatCandidate | None = None
 
 
 @dataclass
@@ -139,7 +139,7 @@ class Work:
     hits: list[Hit] = field(default_factory=list)
     known_good: bool = False
     pdq_low_quality: bool = False
-    chat_source: ChatSource | None = None
+    chat_candidate: ChatCandidate | None = None
 
     @property
     def read(self) -> bool:
@@ -155,7 +155,7 @@ class Work:
             self.hits,
             self.known_good,
             self.pdq_low_quality,
-            self.chat_source,
+            self.chat_candidate,
         )
 
 

@@ -1,6 +1,6 @@
 """Match a file against the lists in use, in the worker that hashed it.
 
-The engine comes from the process's cache (:func:`phunt.ingest.engines.engine_for`): built
+The engine comes from the process's cache (:func:`phunt.matching.spec.engine_for`): built
 once per worker process from the run's spec, never per file. A run in this process may hand
 a loaded engine instead (an API caller that built one).
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from phunt.ingest.engines import EngineSpec, engine_for
 from phunt.ingest.stages.base import Stage, Work
 from phunt.matching.engine import MatchEngine
+from phunt.matching.spec import EngineSpec, engine_for
 
 EngineSource = EngineSpec | MatchEngine
 """A spec (picklable: what travels to workers) or, in this process only, a loaded engine."""

@@ -1,0 +1,129 @@
+"""Where a chat export's files live: the companions a parser needs beside its main file.
+
+A parser reads its main file (``result.json``, the ``.txt`` or ``.zip``, ``msgstore.db``)
+from a file object. What else the format needs (media beside a WhatsApp text, Telegram's
+``photos/`` and ``files/``, the ``-wal`` of a database) comes through a :class:`ChatSource`,
+so the same parser works on a folder on disk, a zip, or a member of a disk image: only the
+source differs. :class:`FolderChatSource` is the one over a local folder; a source over
+container members (addressed by locator) implements the same four methods.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import BinaryIO
+
+
+def normalise(name: str) -> str | None:
+    """``name`` as a clean relative ``/`` path (``a/../b`` -> ``b``); None if absolute or empty.
+
+    ``..`` segments are kept where they lead above the export's folder: a msgstore.db in
+    ``Databases/`` finds its media in ``../Media``. Absolute names come from the evidence
+    (paths on the phone) and must never reach the examiner's own file system.
+    """
+    if not name or name.startswith("/") or "\\" in name or "\0" in name:
+        return None
+    clean = posixpath.normpath(name)
+    return None if clean in (".", "") else clean
+
+
+class ChatSource(ABC):
+    """The files of one export, by name relative to the folder that holds its main file.
+
+    Names use ``/``; ``../x`` reaches the parent folder. Implementations must be read-only
+    and must not extract anything to disk. ``open`` returns a fresh binary file object
+    positioned at 0 (seekable where the medium allows) that the caller closes, or None
+    when there is no such file.
+    """
+
+    @abstractmethod
+    def open(self, name: str) -> BinaryIO | None:
+        """The file ``name`` opened for reading, or None when it is absent."""
+
+    @abstractmethod
+    def exists(self, name: str) -> bool:
+        """Whether ``name`` is a regular file of this source."""
+
+    @abstractmethod
+    def list(self) -> list[str]:
+        """Names of the regular files directly in the export's folder, sorted."""
+
+    @abstractmethod
+    def describe(self, name: str) -> str:
+        """How ``name`` is shown to an examiner (a full path, or container and member)."""
+
+
+class FolderChatSource(ChatSource):
+    """An export folder on the local file system (what the path-based API uses)."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, name: str) -> Path | None:
+        clean = normalise(name)
+        return None if clean is None else self.folder / clean
+
+    def open(self, name: str) -> BinaryIO | None:
+        path = self._path(name)
+        if path is None or not path.is_file():
+            return None
+        return path.open("rb")
+
+    def exists(self, name: str) -> bool:
+        path = self._path(name)
+        return path is not None and path.is_file()
+
+    def list(self) -> list[str]:
+        try:
+            return sorted(p.name for p in self.folder.iterdir() if p.is_file())
+        except OSError:
+            return []
+
+    def describe(self, name: str) -> str:
+        return str(self.folder / name)
+
+
+class ZipChatSource(ChatSource):
+    """The members of an open zip, relative to ``folder`` inside it (read, never extracted)."""
+
+    def __init__(self, archive: zipfile.ZipFile, folder: str, label: str) -> None:
+        self.archive, self.folder, self.label = archive, folder.strip("/"), label
+        self._members = {i.filename for i in archive.infolist() if not i.is_dir()}
+
+    def _member(self, name: str) -> str | None:
+        clean = normalise(posixpath.join(self.folder, name) if self.folder else name)
+        return clean if clean is not None and clean in self._members else None
+
+    def open(self, name: str) -> BinaryIO | None:
+        member = self._member(name)
+        return None if member is None else self.archive.open(member)  # type: ignore[return-value]
+
+    def exists(self, name: str) -> bool:
+        return self._member(name) is not None
+
+    def list(self) -> list[str]:
+        prefix = f"{self.folder}/" if self.folder else ""
+        names = (m[len(prefix) :] for m in self._members if m.startswith(prefix))
+        return sorted(n for n in names if "/" not in n)
+
+    def describe(self, name: str) -> str:
+        return f"{self.label}!/{posixpath.join(self.folder, name) if self.folder else name}"
+
+
+class NoCompanions(ChatSource):
+    """A main file handed over alone: every companion is reported missing."""
+
+    def open(self, name: str) -> BinaryIO | None:
+        return None
+
+    def exists(self, name: str) -> bool:
+        return False
+
+    def list(self) -> list[str]:
+        return []
+
+    def describe(self, name: str) -> str:
+        return name

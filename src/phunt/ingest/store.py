@@ -1,0 +1,221 @@
+"""The ingest store: jobs, their stored files and matches, written by ``ingest/job.py``
+and read back for ``phunt evidence``.
+
+A job is found or started here, its files and their matches are inserted in batches, and
+its totals, chat outcomes and manifest are recorded; the coordination stays in the job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from phunt.audit import store as audit
+from phunt.cases.devices import get_device
+from phunt.errors import UsageError
+from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
+from phunt.schema.types import utcnow
+
+
+def list_jobs(session: Session, device: str | None = None) -> list[IngestJob]:
+    query = select(IngestJob).order_by(IngestJob.id)
+    if device is not None:
+        query = query.where(IngestJob.device_id == get_device(session, device).id)
+    return list(session.scalars(query))
+
+
+def list_files(
+    session: Session,
+    device: str,
+    *,
+    matched: bool = False,
+    deleted: bool = False,
+    errors: bool = False,
+    limit: int = 0,
+) -> list[EvidenceFile]:
+    """Files of a device in source order, optionally only matched, deleted or unreadable ones."""
+    query = select(EvidenceFile).where(EvidenceFile.device_id == get_device(session, device).id)
+    if matched:
+        query = query.where(EvidenceFile.id.in_(select(FileMatch.file_id)))
+    if deleted:
+        query = query.where(EvidenceFile.deleted.is_(True))
+    if errors:
+        query = query.where(EvidenceFile.error.is_not(None))
+    query = query.order_by(EvidenceFile.job_id, EvidenceFile.seq)
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def list_matches(session: Session, device: str) -> list[dict[str, Any]]:
+    """Every match on a device's files, with the file it is about."""
+    dev = get_device(session, device)
+    query = (
+        select(FileMatch, EvidenceFile)
+        .join(EvidenceFile, EvidenceFile.id == FileMatch.file_id)
+        .where(EvidenceFile.device_id == dev.id)
+        .order_by(EvidenceFile.job_id, EvidenceFile.seq, FileMatch.id)
+    )
+    out = []
+    for match, file in session.execute(query):
+        out.append(
+            {
+                "device": dev.evidence_number,
+                "job": file.job_id,
+                "path": file.path,
+                "sha256": file.sha256,
+                "app": file.app,
+                "deleted": file.deleted,
+                "hash_set": match.hash_set,
+                "version": match.version,
+                "entry": match.entry,
+                "kind": match.kind,
+                "distance": match.distance,
+                "quality": match.quality,
+                "threshold": match.threshold,
+                "variant": match.variant,
+                "category": match.category_code,
+                "category_scheme": match.category_scheme,
+                **match.detail,
+            }
+        )
+    return out
+
+
+def find_job(session: Session, device_id: int, source: str) -> IngestJob | None:
+    """The newest unfinished job of ``source`` on the device, if any."""
+    query = select(IngestJob).where(
+        IngestJob.device_id == device_id,
+        IngestJob.source_path == source,
+        IngestJob.status == "running",
+    )
+    return session.scalars(query.order_by(IngestJob.id.desc())).first()
+
+
+def resume_job(session: Session, source: str, device: str, resume: bool) -> int | None:
+    """The unfinished job to resume (audited), or None when a new one is to start.
+
+    An unfinished job without ``resume``, or ``resume`` with nothing to resume, is refused.
+    """
+    dev = get_device(session, device)
+    job = find_job(session, dev.id, source)
+    if job is not None and not resume:
+        raise UsageError(
+            f"ingest {job.id} of {source} for device {dev.evidence_number} did not finish; "
+            "run again with --resume"
+        )
+    if job is not None:
+        audit.append(session, "ingest.resume", "ingest_job", job.id, {"source": source})
+        return job.id
+    if resume:
+        raise UsageError(f"nothing to resume for {source} on device {dev.evidence_number}")
+    return None
+
+
+def start_job(
+    session: Session,
+    source: str,
+    device: str,
+    *,
+    kind: str,
+    sha256: str | None,
+    size: int | None,
+    options: dict[str, Any],
+    segments: dict[str, str] | None,
+    verification: dict[str, Any],
+) -> int:
+    """A new running job of ``source`` on the device, audited with its source facts."""
+    dev = get_device(session, device)
+    job = IngestJob(
+        device_id=dev.id,
+        source_path=source,
+        source_kind=kind,
+        source_sha256=sha256,
+        source_size=size,
+        status="running",
+        options=options,
+        verification=verification,
+    )
+    session.add(job)
+    session.flush()
+    details: dict[str, Any] = {"device": dev.evidence_number, "source": source, "sha256": sha256}
+    details |= {"segments": segments, "verification": verification}
+    audit.append(session, "ingest.start", "ingest_job", job.id, details)
+    return job.id
+
+
+def done_seqs(session: Session, job_id: int) -> set[int]:
+    """Sequence numbers of the files a job has stored already (skipped on resume)."""
+    query = select(EvidenceFile.seq).where(EvidenceFile.job_id == job_id)
+    return set(session.scalars(query))
+
+
+def add_files(
+    session: Session,
+    job_id: int,
+    found: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    totals: tuple[int, int, int, int],
+) -> None:
+    """Insert file rows, each with its match rows, and add ``(files, bytes, errors, matched)``
+    to the job's totals.
+    """
+    # Plain multi-row inserts: the ORM's unit of work cost more than hashing a small file.
+    # The ids come back in the order of the rows, which ties each match to its file.
+    if found:
+        query = insert(EvidenceFile).returning(EvidenceFile.id, sort_by_parameter_order=True)
+        ids = session.scalars(query, [row for row, _matches in found]).all()
+        matches = [
+            match | {"file_id": file_id}
+            for file_id, (_row, rows) in zip(ids, found, strict=True)
+            for match in rows
+        ]
+        if matches:
+            session.execute(insert(FileMatch), matches)
+    files, size, errors, matched = totals
+    job = get_job(session, job_id)
+    job.files += files
+    job.bytes += size
+    job.errors += errors
+    job.matched_files += matched
+
+
+def get_job(session: Session, job_id: int) -> IngestJob:
+    job = session.get(IngestJob, job_id)
+    assert job is not None
+    return job
+
+
+def file_digests(session: Session, job_id: int) -> Iterator[tuple[str | None, str]]:
+    """``(sha256, path)`` of every stored file of a job in source order, for its manifest."""
+    query = (
+        select(EvidenceFile.seq, EvidenceFile.sha256, EvidenceFile.path)
+        .where(EvidenceFile.job_id == job_id)
+        .order_by(EvidenceFile.seq)
+    )
+    for _seq, sha, path in session.execute(query):
+        yield sha, path
+
+
+def readable_paths(session: Session, job_id: int) -> list[str]:
+    """Paths of the job's files that were read without error."""
+    query = select(EvidenceFile.path).where(
+        EvidenceFile.job_id == job_id, EvidenceFile.error.is_(None)
+    )
+    return list(session.scalars(query))
+
+
+def record_chats(session: Session, job_id: int, outcomes: list[dict[str, Any]]) -> None:
+    """Keep what the chat import of a job found with its verification facts."""
+    job = get_job(session, job_id)
+    job.verification = dict(job.verification) | {"chats": outcomes}
+
+
+def finish_job(session: Session, job_id: int, manifest: str) -> tuple[IngestJob, int]:
+    """Mark the job complete with its manifest hash; the job and its number of stored files."""
+    job = get_job(session, job_id)
+    job.status, job.finished_at, job.manifest_sha256 = "complete", utcnow(), manifest
+    count = session.scalar(select(func.count()).where(EvidenceFile.job_id == job_id))
+    return job, count or 0

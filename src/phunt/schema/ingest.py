@@ -1,0 +1,102 @@
+"""Tables of ingest: one job per source per device, every file found, every match.
+
+Files are stored in the order the source lists them (``seq``); a job killed mid-way is
+resumed by skipping the sequence numbers already stored, so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from phunt.schema.base import Base
+from phunt.schema.types import utcnow
+
+
+class IngestJob(Base):
+    __tablename__ = "ingest_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    source_kind: Mapped[str] = mapped_column(String(40))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    source_size: Mapped[int | None] = mapped_column(BigInteger)
+    manifest_sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    verification: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    files: Mapped[int] = mapped_column(Integer, default=0)
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    matched_files: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EvidenceFile(Base):
+    __tablename__ = "evidence_file"
+    __table_args__ = (UniqueConstraint("job_id", "seq", name="uq_evidence_file_job_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("ingest_job.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    modified: Mapped[datetime | None]
+    accessed: Mapped[datetime | None]
+    changed: Mapped[datetime | None]
+    created: Mapped[datetime | None]
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    md5: Mapped[str | None] = mapped_column(String(32))
+    sha1: Mapped[str | None] = mapped_column(String(40), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    mime: Mapped[str | None] = mapped_column(String(100))
+    extension_mismatch: Mapped[bool] = mapped_column(Boolean, default=False)
+    app: Mapped[str | None] = mapped_column(String(40))
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    pdq_mode: Mapped[str | None] = mapped_column(String(10))
+    exif: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    known_good: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str | None] = mapped_column(Text)
+    warnings: Mapped[list[str]] = mapped_column(default=list)
+    vpdq: Mapped[str | None] = mapped_column(Text)
+    video: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class FileMatch(Base):
+    """A file found on a list, with everything a court asks about the match."""
+
+    __tablename__ = "file_match"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("evidence_file.id"), index=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("ingest_job.id"), index=True)
+    hash_set: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int | None] = mapped_column(Integer)
+    entry: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    distance: Mapped[int] = mapped_column(Integer)
+    quality: Mapped[int | None] = mapped_column(Integer)
+    threshold: Mapped[int | None] = mapped_column(Integer)
+    variant: Mapped[str | None] = mapped_column(String(40))
+    category_code: Mapped[int | None] = mapped_column(Integer)
+    category_scheme: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+Index("ix_evidence_file_md5", EvidenceFile.md5)

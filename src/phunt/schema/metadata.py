@@ -1,0 +1,12 @@
+"""The complete schema: every model module, gathered for Alembic and the schema test."""
+
+from __future__ import annotations
+
+from phunt.schema import audit as audit
+from phunt.schema import cases as cases
+from phunt.schema import chats as chats
+from phunt.schema import hashsets as hashsets
+from phunt.schema import ingest as ingest
+from phunt.schema.base import Base
+
+metadata = Base.metadata

@@ -1,0 +1,138 @@
+"""Governed hash sets on both databases: versions, diff, disable, export, audit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from phunt.audit.store import verify
+from phunt.errors import NotFoundError, UsageError
+from phunt.hashsets import store
+from phunt.schema.audit import AuditRecord
+from phunt.schema.db import Database
+from test_lib import TEST_DATA
+
+H = [hashlib.md5(f"file {i}".encode()).hexdigest() for i in range(6)]
+
+
+def _list(path: Path, hashes: list[str]) -> str:
+    path.write_text("# unit list\n" + "\n".join(hashes) + "\n")
+    return str(path)
+
+
+def test_versions_record_added_and_removed(database: Database, tmp_path: Path) -> None:
+    v1 = _list(tmp_path / "v1.txt", H[:4])
+    v2 = _list(tmp_path / "v2.txt", [H[0], H[1], H[4], H[5], H[5]])
+    with database.session() as s:
+        r1 = store.import_hash_list(s, v1, name="unit", source_agency="State CCU")
+        assert (r1.version, r1.entries, r1.added, r1.removed, r1.kind) == (1, 4, 4, 0, "known-bad")
+        assert r1.file_sha256 == hashlib.sha256(Path(v1).read_bytes()).hexdigest()
+    with database.session() as s:
+        r2 = store.import_hash_list(s, v2, name="unit")
+        assert (r2.version, r2.entries, r2.added, r2.removed) == (2, 4, 2, 2)
+    with database.session() as s:
+        in_v1 = sorted(e.hashes["md5"] for _r, e in store.entries_of(s, "unit", 1))
+        in_v2 = sorted(e.hashes["md5"] for _r, e in store.entries_of(s, "unit"))
+        assert in_v1 == sorted(H[:4]) and in_v2 == sorted([H[0], H[1], H[4], H[5]])
+        d = store.diff(s, "unit", 1, 2)
+        assert (len(d.added), len(d.removed)) == (2, 2)
+        versions = store.versions(s, store.get_hash_set(s, "unit"))
+        assert [(v.version, v.added, v.removed, v.format) for v in versions] == [
+            (1, 4, 0, "plain"),
+            (2, 2, 2, "plain"),
+        ]
+        with pytest.raises(UsageError, match=r"versions 1\.\.2"):
+            store.diff(s, "unit", 1, 3)
+        actions = [r.action for r in s.scalars(select(AuditRecord).order_by(AuditRecord.seq))]
+        assert actions == ["hashset.import", "hashset.import"]
+        assert verify(s).ok
+
+
+def test_reimport_same_file_changes_nothing(database: Database, tmp_path: Path) -> None:
+    v = _list(tmp_path / "v.txt", H[:3])
+    with database.session() as s:
+        store.import_hash_list(s, v, name="same")
+        r = store.import_hash_list(s, v, name="same")
+    assert (r.version, r.entries, r.added, r.removed) == (2, 3, 0, 0)
+
+
+def test_disable_is_kept_across_versions_and_audited(database: Database, tmp_path: Path) -> None:
+    with database.session() as s:
+        store.import_hash_list(s, _list(tmp_path / "a.txt", H[:3]), name="fp")
+        entry = store.disable_entry(s, "fp", H[1].upper(), "reviewed: a stock photo")
+        assert entry.disabled and entry.disabled_reason == "reviewed: a stock photo"
+        with pytest.raises(UsageError, match="already disabled"):
+            store.disable_entry(s, "fp", str(entry.id), "again")
+        with pytest.raises(UsageError, match="--reason"):
+            store.disable_entry(s, "fp", H[0], " ")
+        with pytest.raises(NotFoundError):
+            store.disable_entry(s, "fp", "0" * 32, "x")
+        store.import_hash_list(s, _list(tmp_path / "b.txt", H[:4]), name="fp")
+    with database.session() as s:
+        live = [e.hashes["md5"] for _r, e in store.entries_of(s, "fp")]
+        assert H[1] not in live and len(live) == 3
+        everything = list(store.entries_of(s, "fp", include_disabled=True))
+        assert len(everything) == 4
+        last = s.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc())).first()
+        assert last is not None and last.action == "hashset.import"
+
+
+def test_unknown_kind_and_wrong_file(database: Database, tmp_path: Path) -> None:
+    with database.session() as s:
+        with pytest.raises(UsageError, match="hash-set kind"):
+            store.import_hash_list(s, _list(tmp_path / "a.txt", H[:1]), name="x", kind="maybe")
+        with pytest.raises(UsageError, match="no such hash-list file"):
+            store.import_hash_list(s, str(tmp_path / "missing.txt"), name="x")
+        store.import_hash_list(s, _list(tmp_path / "g.txt", H[:1]), name="good", kind="known-good")
+        with pytest.raises(UsageError, match="is known-good, not known-bad"):
+            store.import_hash_list(
+                s, _list(tmp_path / "g.txt", H[:1]), name="good", kind="known-bad"
+            )
+
+
+def test_vics_round_trip_through_the_database(database: Database, tmp_path: Path) -> None:
+    source = TEST_DATA / "hashsets" / "vics2_hashset.json"
+    out = tmp_path / "export.json"
+    with database.session() as s:
+        r = store.import_hash_list(s, str(source), name="vics")
+        details = store.export(s, "vics", str(out))
+    assert details["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert details["entries"] == r.entries
+    original = json.loads(source.read_text())
+    exported = json.loads(out.read_text())
+    key = lambda m: m["MediaID"]  # noqa: E731
+    assert sorted(exported["value"], key=key) == sorted(original["value"], key=key)
+
+
+def test_csv_export_and_audit(database: Database, tmp_path: Path) -> None:
+    out = tmp_path / "x" / "export.csv"
+    with database.session() as s:
+        store.import_hash_list(s, _list(tmp_path / "a.txt", H[:2]), name="c")
+        store.export(s, "c", str(out), fmt="csv")
+        with pytest.raises(UsageError, match="export format"):
+            store.export(s, "c", str(out), fmt="xml")
+        actions = [r.action for r in s.scalars(select(AuditRecord).order_by(AuditRecord.seq))]
+    text = out.read_text()
+    assert H[0] in text.lower() and H[1] in text.lower()
+    assert actions[-1] == "hashset.export"
+
+
+def test_matchable_entries_are_enabled_entries_of_a_version(
+    database: Database, tmp_path: Path
+) -> None:
+    source = TEST_DATA / "hashsets" / "vics2_hashset.json"
+    with database.session() as s:
+        store.import_hash_list(s, str(source), name="v")
+        full = {row.id: entry for row, entry in store.entries_of(s, "v")}
+        first = min(full)
+        store.disable_entry(s, "v", str(first), "reviewed")
+    with database.session() as s:
+        fast = dict(store.matchable_entries(s, "v"))
+    assert set(fast) == set(full) - {first}
+    for entry_id, entry in fast.items():
+        assert entry.hashes == full[entry_id].hashes
+        assert entry.category == full[entry_id].category

@@ -1,0 +1,36 @@
+"""Spooled copies are private, complete, and gone afterwards whatever happens."""
+
+from __future__ import annotations
+
+import io
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from phunt.spool import spooled
+
+
+def test_copies_then_removes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    data = bytes(range(256)) * 10_000
+    with spooled({"db": io.BytesIO(data), "db-wal": io.BytesIO(b"wal")}) as folder:
+        assert (folder / "db").read_bytes() == data
+        assert (folder / "db-wal").read_bytes() == b"wal"
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_removed_on_error_and_names_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(RuntimeError), spooled({"db": io.BytesIO(b"x")}):
+        raise RuntimeError("parse failed")
+    with (
+        pytest.raises(ValueError, match="not a plain file name"),
+        spooled({"../db": io.BytesIO(b"x")}),
+    ):
+        pass
+    assert list(tmp_path.iterdir()) == []
