@@ -31,3 +31,15 @@ def test_unknown_name_lists_choices() -> None:
     reg.register("csv", 2)
     with pytest.raises(UsageError, match=r"unknown format 'xml' \(choose from: csv, vics\)"):
         reg.get("xml")
+
+
+def test_unregister_frees_the_name() -> None:
+    reg: Registry[int] = Registry("kind")
+    reg.register("toy", 1)
+    assert reg.changes == 1
+    assert reg.unregister("toy") == 1
+    assert "toy" not in reg and reg.changes == 2
+    reg.register("toy", 2)
+    assert reg.get("toy") == 2
+    with pytest.raises(ValueError, match="kind 'gone' is not registered"):
+        reg.unregister("gone")

@@ -21,12 +21,28 @@ class Registry(Generic[T]):
     def __init__(self, what: str) -> None:
         self._what = what
         self._items: dict[str, T] = {}
+        self._changes = 0
+
+    @property
+    def changes(self) -> int:
+        """How many times an item was added or removed: a cheap key for derived caches."""
+        return self._changes
 
     def register(self, name: str, item: T) -> T:
         """Add ``item`` under ``name``; raise ``ValueError`` if the name is taken."""
         if name in self._items:
             raise ValueError(f"{self._what} {name!r} is already registered")
         self._items[name] = item
+        self._changes += 1
+        return item
+
+    def unregister(self, name: str) -> T:
+        """Remove and return the item named ``name`` (a test's temporary registration)."""
+        try:
+            item = self._items.pop(name)
+        except KeyError:
+            raise ValueError(f"{self._what} {name!r} is not registered") from None
+        self._changes += 1
         return item
 
     def get(self, name: str) -> T:

@@ -198,3 +198,21 @@ def test_hash_flags_deleted_files_of_a_disk_image() -> None:
     deleted = [r for r in records if r.get("deleted")]
     assert deleted, records
     assert all(r["path"].startswith(f"{image}!/") for r in records)
+
+
+def test_hash_and_scan_with_workers_print_what_one_process_prints(tmp_path: Path) -> None:
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    for i in range(30):
+        (ev / f"f{i:02}.txt").write_text(f"line {i}\n")
+    lst = tmp_path / "list.txt"
+    lst.write_text(hashlib.sha1(b"line 7\n").hexdigest() + "\n")
+    for command in (["hash"], ["scan", "--hashlist", str(lst)]):
+        one = run_phunt(*command, str(ev), "--json")
+        two = run_phunt(*command, str(ev), "--json", "--workers", "2")
+        assert one.returncode == two.returncode == (0 if command == ["hash"] else 1)
+        strip = [{k: v for k, v in r.items() if k != "elapsed_s"} for r in _jsonl(one.stdout)]
+        assert strip == [
+            {k: v for k, v in r.items() if k != "elapsed_s"} for r in _jsonl(two.stdout)
+        ]
+    assert any(r.get("type") == "match" for r in _jsonl(two.stdout))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from phunt.ingest.pipeline import Runner, process, process_batch
+from phunt.ingest.pipeline import Runner
+from phunt.ingest.stages import Profile, process_batch, process_entry
 from phunt.sources.base import Entry
 from phunt.sources.expand import open_evidence
 from phunt.sources.folder import FolderSource
@@ -43,9 +44,9 @@ def test_pool_matches_in_process(tmp_path: Path) -> None:
     _tree(tmp_path / "ev")
     entries = list(FolderSource(str(tmp_path / "ev")).entries())
     with Runner(1) as one:
-        serial = list(one.run(enumerate(entries), process_batch, "default"))
+        serial = list(one.run(enumerate(entries), process_batch, Profile.ingest("default")))
     with Runner(2) as two:
-        pooled = list(two.run(enumerate(entries), process_batch, "default"))
+        pooled = list(two.run(enumerate(entries), process_batch, Profile.ingest("default")))
     assert _summary(serial) == _summary(pooled)
     assert [p.seq for p in pooled] == list(range(len(entries)))
 
@@ -74,9 +75,9 @@ def test_batches_and_window_keep_every_file_once_and_in_order(
     blobs = _members_zip(tmp_path / "ev" / "members.zip")
     entries = list(open_evidence(str(tmp_path / "ev")))
     with Runner(1) as one:
-        serial = list(one.run(enumerate(entries), process_batch, "default"))
+        serial = list(one.run(enumerate(entries), process_batch, Profile.ingest("default")))
     with Runner(2) as two:
-        pooled = list(two.run(enumerate(entries), process_batch, "default"))
+        pooled = list(two.run(enumerate(entries), process_batch, Profile.ingest("default")))
     assert [p.seq for p in pooled] == list(range(len(entries)))
     assert _summary(serial) == _summary(pooled)
     by_path = {p.result.path: p.result.sha256 for p in pooled}
@@ -106,7 +107,7 @@ def test_batches_carry_locators_not_member_bytes(
     entries = list(open_evidence(str(tmp_path / "big.zip")))
     assert len(entries) == 4 and all(e.locator is not None for e in entries)
     with Runner(2) as two:
-        done = list(two.run(enumerate(entries), process_batch, None))
+        done = list(two.run(enumerate(entries), process_batch, Profile.ingest(None)))
     assert [p.result.sha256 for p in done] == [
         hashlib.sha256(member[i:] + member[:i]).hexdigest() for i in range(4)
     ]
@@ -117,7 +118,7 @@ def test_batches_carry_locators_not_member_bytes(
 def _batch_and_scratch(batch: list[tuple[int, Entry]], mode: str | None) -> list[object]:
     from phunt.sources.locator import _cache
 
-    return [(done, _cache().scratch) for done in process_batch(batch, mode)]
+    return [(done, _cache().scratch) for done in process_batch(batch, Profile.ingest(mode))]
 
 
 def test_workers_spool_nested_containers_into_the_scratch_folder(tmp_path: Path) -> None:
@@ -150,7 +151,7 @@ def test_dask_local_cluster_matches_in_process(tmp_path: Path) -> None:
     _tree(tmp_path / "ev")
     entries = list(open_evidence(str(tmp_path / "ev")))
     with Runner(1) as one:
-        serial = list(one.run(enumerate(entries), process_batch, "default"))
+        serial = list(one.run(enumerate(entries), process_batch, Profile.ingest("default")))
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -158,7 +159,7 @@ def test_dask_local_cluster_matches_in_process(tmp_path: Path) -> None:
         Runner(cluster=cluster.scheduler_address) as dask,
     ):
         assert dask.workers == 2
-        remote = list(dask.run(enumerate(entries), process_batch, "default"))
+        remote = list(dask.run(enumerate(entries), process_batch, Profile.ingest("default")))
     assert _summary(serial) == _summary(remote)
     assert any("z.zip!/inner.txt" in p.result.path for p in remote)
 
@@ -194,7 +195,7 @@ def test_exif_comes_with_the_pdq_decode(tmp_path: Path, mode: str) -> None:
             path="phone.zip!/IMG_0001.jpg", size=1, stream=lambda: io.BytesIO(_camera_jpeg())
         ),
     ):
-        done = process(0, entry, mode)
+        done = process_entry(0, entry, Profile.ingest(mode))
         assert done.result.pdq is not None and done.result.exif == CAMERA_FACTS
         assert done.exif == CAMERA_FACTS
 
@@ -203,7 +204,9 @@ def test_exif_of_a_picture_whose_pixels_are_damaged_is_still_read(tmp_path: Path
     data = _camera_jpeg((640, 480))
     path = tmp_path / "cut.jpg"
     path.write_bytes(data[: len(data) // 2])  # the header and EXIF intact, the scan cut
-    done = process(0, Entry(path=str(path), locator=Locator(str(path))), "default")
+    done = process_entry(
+        0, Entry(path=str(path), locator=Locator(str(path))), Profile.ingest("default")
+    )
     assert done.result.error is not None and "corrupt image" in done.result.error
     assert done.result.exif is None and done.exif == CAMERA_FACTS
 
@@ -211,5 +214,5 @@ def test_exif_of_a_picture_whose_pixels_are_damaged_is_still_read(tmp_path: Path
 def test_crypto_only_reads_no_exif(tmp_path: Path) -> None:
     path = tmp_path / "IMG_0001.jpg"
     path.write_bytes(_camera_jpeg())
-    done = process(0, Entry(path=str(path), locator=Locator(str(path))), None)
+    done = process_entry(0, Entry(path=str(path), locator=Locator(str(path))), Profile.ingest(None))
     assert done.result.pdq is None and done.exif == {}

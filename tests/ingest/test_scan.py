@@ -116,3 +116,29 @@ def test_hash_json_carries_video_frames_and_facts() -> None:
     cut = TEST_DATA / "video" / "truncated.mp4"
     partial = hash_entry(Entry(path=str(cut), locator=Locator(str(cut)))).as_json()
     assert partial["error"] is not None and "video" in partial["error"]
+
+
+def test_scan_in_worker_processes_reports_as_in_one(tmp_path: Path) -> None:
+    import pytest
+
+    from phunt.errors import UsageError
+    from phunt.matching.spec import EngineSpec, ListFile
+
+    for i in range(40):
+        (tmp_path / f"f{i:02}.bin").write_bytes(f"file {i}".encode())
+    lst = tmp_path / "list.txt"
+    lst.write_text("".join(hashlib.md5(f"file {i}".encode()).hexdigest() + "\n" for i in (3, 31)))
+    spec = EngineSpec((ListFile.of(str(lst)),))
+    paths = sorted(str(p) for p in tmp_path.glob("*.bin"))
+    one, two = ScanSummary(), ScanSummary()
+    serial = [m.as_json() for m in scan_sources(paths, spec, one) if isinstance(m, Match)]
+    pooled = [
+        m.as_json() for m in scan_sources(paths, spec, two, workers=2) if isinstance(m, Match)
+    ]
+    assert serial == pooled and [Path(str(m["path"])).name for m in serial] == [
+        "f03.bin",
+        "f31.bin",
+    ]
+    assert (one.files, one.matched_files) == (two.files, two.matched_files) == (40, 2)
+    with pytest.raises(UsageError, match="EngineSpec"):
+        list(scan_sources(paths, MatchEngine(), ScanSummary(), workers=2))

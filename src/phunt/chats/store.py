@@ -23,8 +23,9 @@ from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.chats.source import ChatInput, Link
 from phunt.errors import NotFoundError, UsageError, WrongFormat
-from phunt.hashsets.store import load_hash_sets
+from phunt.hashset_spec import engine_spec
 from phunt.matching.engine import MatchEngine
+from phunt.matching.spec import engine_for
 from phunt.schema.cases import Device, Suspect
 from phunt.schema.chats import (
     ChatAttachment,
@@ -88,8 +89,8 @@ def _owner_phone(session: Session, device: Device, given: str | None) -> str | N
 
 
 def _load_engine(session: Session) -> MatchEngine | None:
-    engine = MatchEngine()
-    return engine if load_hash_sets(engine, session, None) else None
+    engine = engine_for(engine_spec(session), session)
+    return engine if engine.listed else None
 
 
 def chat_input(path: str | Path, fmt: str | None = None) -> ChatInput:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json_lines
+from phunt.hashing import kinds
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or containers to read.")]
 ExpandOpt = Annotated[
@@ -32,6 +33,21 @@ PdqOpt = Annotated[
 FastOpt = Annotated[
     bool, typer.Option("--fast", help="PDQ from reduced-size JPEG luminance (a few bits off).")
 ]
+WorkersOpt = Annotated[int, typer.Option(help="Worker processes (1: all work in this process).")]
+ThresholdOpt = Annotated[
+    int | None,
+    typer.Option(help=f"PDQ match distance, inclusive (default {kinds.pdq_threshold()})."),
+]
+QualityOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--pdq-quality-min",
+        help=(
+            "Pictures below this PDQ quality are not near-matched "
+            f"(default {kinds.pdq_quality_min()})."
+        ),
+    ),
+]
 
 
 def hash_command(
@@ -39,6 +55,7 @@ def hash_command(
     fast: FastOpt = False,
     pdq: PdqOpt = True,
     expand: ExpandOpt = True,
+    workers: WorkersOpt = 1,
     as_json: JsonOpt = False,
 ) -> None:
     """Hash every file (MD5, SHA-1, SHA-256, PDQ for pictures) and type it by content."""
@@ -46,7 +63,7 @@ def hash_command(
 
     errors = 0
     mode = None if not pdq else ("fast" if fast else "default")
-    for result in hash_sources(paths, pdq_mode=mode, expand=expand):
+    for result in hash_sources(paths, pdq_mode=mode, expand=expand, workers=workers):
         if result.error is not None:
             errors += 1
             if not as_json:
@@ -80,46 +97,54 @@ def scan_command(
     hash_kind: Annotated[
         str | None, typer.Option(help="Kind of 64-hex lines in plain --hashlist files (pdq).")
     ] = None,
-    pdq_threshold: Annotated[int, typer.Option(help="PDQ match distance, inclusive.")] = 31,
-    pdq_quality: Annotated[
-        int,
-        typer.Option(
-            "--pdq-quality-min", help="Pictures below this PDQ quality are not near-matched."
-        ),
-    ] = 50,
+    pdq_threshold: ThresholdOpt = None,
+    pdq_quality: QualityOpt = None,
     dihedral: Annotated[
         bool, typer.Option("--dihedral/--no-dihedral", help="Match rotated and mirrored copies.")
     ] = True,
     fast: FastOpt = False,
     pdq: PdqOpt = True,
     expand: ExpandOpt = True,
+    workers: WorkersOpt = 1,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Hash every file and report those on the given hash lists or hash sets."""
     from phunt.errors import UsageError
-    from phunt.hashsets.store import load_hash_sets
-    from phunt.ingest.scan import load_list_file, scan_sources
+    from phunt.ingest.scan import scan_sources
     from phunt.ingest.triage import Match, ScanSummary
-    from phunt.matching.engine import MatchEngine
+    from phunt.matching.spec import EngineSpec, ListFile, engine_for
 
     if not hashlist and not hashset:
         raise UsageError("give at least one --hashlist FILE or --hashset NAME")
-    if not 0 <= pdq_threshold <= 256:
+    threshold = pdq_threshold if pdq_threshold is not None else kinds.pdq_threshold()
+    quality = pdq_quality if pdq_quality is not None else kinds.pdq_quality_min()
+    if not 0 <= threshold <= 256:
         raise UsageError("--pdq-threshold must be within 0..256")
-    engine = MatchEngine(pdq_threshold=pdq_threshold, pdq_quality_min=pdq_quality)
-    for path in hashlist or []:
-        load_list_file(engine, path, fmt=list_format, scheme=category_scheme, hash_kind=hash_kind)
+    files = tuple(
+        ListFile.of(path, fmt=list_format, scheme=category_scheme, hash_kind=hash_kind)
+        for path in hashlist or []
+    )
     if hashset:
         from phunt.cli.common import session_for
+        from phunt.hashset_spec import engine_spec
 
         with session_for(home, db) as (session, _cfg):
-            load_hash_sets(engine, session, hashset)
-    engine.build()
+            spec = engine_spec(
+                session, hashset, files=files, pdq_threshold=threshold, pdq_quality_min=quality
+            )
+            if workers <= 1:  # the engine this process will use; a bad list stops here
+                engine_for(spec, session)
+    else:
+        spec = EngineSpec(files, pdq_threshold=threshold, pdq_quality_min=quality)
+        if workers <= 1:
+            engine_for(spec)
     summary = ScanSummary()
     mode = None if not pdq else ("fast" if fast else "default")
-    items = scan_sources(paths, engine, summary, pdq_mode=mode, dihedral=dihedral, expand=expand)
+    items = scan_sources(
+        paths, spec, summary, pdq_mode=mode, dihedral=dihedral, expand=expand, workers=workers
+    )
     for item in items:
         if isinstance(item, Match):
             if as_json:

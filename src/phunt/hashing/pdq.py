@@ -37,12 +37,17 @@ from numba.extending import intrinsic
 
 from phunt.errors import InputError
 from phunt.hashing import image_decode
+from phunt.hashing.kinds import pdq_quality_min, pdq_threshold
+from phunt.hashing.kinds.pdq import PdqKind
 
-PDQ_MATCH_THRESHOLD: Final = 31
-"""Largest Hamming distance that counts as a match (inclusive), as in python-threatexchange."""
+PDQ_MATCH_THRESHOLD: Final = PdqKind.threshold
+"""Largest Hamming distance that counts as a match (inclusive), as in python-threatexchange.
+A name for the PDQ hash kind's default (:mod:`phunt.hashing.kinds.pdq`), read at import;
+code that must follow a changed default calls :func:`phunt.hashing.kinds.pdq_threshold`."""
 
-PDQ_QUALITY_THRESHOLD: Final = 50
-"""Hashes with a lower quality are too flat to match on; they are reported as low quality."""
+PDQ_QUALITY_THRESHOLD: Final = PdqKind.quality_min
+"""Hashes with a lower quality are too flat to match on; they are reported as low quality.
+The PDQ hash kind's quality minimum, named here for the hashing code."""
 
 MODES: Final = ("default", "fast")
 """``default`` is bit-identical to the reference; ``fast`` hashes a colour JPEG's own luma
@@ -655,8 +660,8 @@ class PdqHash:
 
     @property
     def low_quality(self) -> bool:
-        """True when the quality is known and below ``PDQ_QUALITY_THRESHOLD``."""
-        return self.quality is not None and self.quality < PDQ_QUALITY_THRESHOLD
+        """True when the quality is known and below the PDQ kind's quality minimum."""
+        return self.quality is not None and self.quality < pdq_quality_min()
 
     @classmethod
     def from_hex(cls, text: str, *, quality: int | None = None, mode: str = "default") -> PdqHash:
@@ -820,9 +825,9 @@ def hamming(a: PdqHash | str | int, b: PdqHash | str | int) -> int:
     return (_as_int(a) ^ _as_int(b)).bit_count()
 
 
-def is_match(distance: int, threshold: int = PDQ_MATCH_THRESHOLD) -> bool:
-    """A match is a distance at or below the threshold (31 by default, inclusive)."""
-    return distance <= threshold
+def is_match(distance: int, threshold: int | None = None) -> bool:
+    """A match is a distance at or below the threshold (the PDQ kind's by default, inclusive)."""
+    return distance <= (pdq_threshold() if threshold is None else threshold)
 
 
 def best_dihedral_distance(

@@ -1,4 +1,4 @@
-"""The contract every hash-list reader keeps, and the hash kinds phunt knows.
+"""The contract every hash-list reader keeps, and where list values meet the hash kinds.
 
 A hash list enters phunt here, so its values are validated here: a reader turns each
 record into a :class:`HashEntry` whose hashes are already normalised, and a damaged record
@@ -7,9 +7,6 @@ becomes a :class:`~phunt.errors.CorruptInput` naming the line or record.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -20,43 +17,37 @@ from typing import Any, BinaryIO, ClassVar, Literal
 
 from phunt.errors import CorruptInput, UsageError
 from phunt.hashing.crypto import sha256_stream
+from phunt.hashing.kinds import (
+    HASH_KINDS,
+    KIND_BY_HEX_LENGTH,
+    KINDS,
+    HashKind,
+    either,
+    hex_kinds,
+    hex_titles,
+    is_hex,
+)
+from phunt.hashing.kinds.base import shorten
 
-
-@dataclass(frozen=True)
-class HashKind:
-    """One kind of hash: how its text looks and whether phunt matches files against it."""
-
-    name: str
-    hex_length: int | None
-    matched: bool
-    description: str
-
-
-HASH_KINDS: dict[str, HashKind] = {
-    kind.name: kind
-    for kind in (
-        HashKind("md5", 32, True, "MD5, 32 hex digits"),
-        HashKind("sha1", 40, True, "SHA-1, 40 hex digits"),
-        HashKind("sha256", 64, True, "SHA-256, 64 hex digits"),
-        HashKind("pdq", 64, True, "PDQ perceptual hash of a picture, 256 bits as 64 hex"),
-        HashKind("vpdq", None, True, "vPDQ of a video: frame,quality,pdq,seconds lines"),
-        HashKind("photodna", None, False, "PhotoDNA, 144 bytes as Base64; kept, not matched"),
-    )
-}
-"""Kinds phunt knows. Any other lower-case name is kept as opaque data and never matched."""
-
-KIND_BY_HEX_LENGTH: dict[int, str] = {32: "md5", 40: "sha1", 64: "sha256"}
-"""Kind of a bare hex hash by its length; 64 is ambiguous (SHA-256 or PDQ), SHA-256 wins."""
+__all__ = [
+    "HASH_KINDS",
+    "HEAD_SIZE",
+    "KIND_BY_HEX_LENGTH",
+    "Category",
+    "HashEntry",
+    "HashKind",
+    "HashListReader",
+    "check_scheme",
+    "head_lines",
+    "is_whole_number",
+    "kind_of_hex",
+    "normalise_hash",
+]
 
 HEAD_SIZE = 64 * 1024
 """How many leading bytes format detection reads."""
 
-_HEX = re.compile(r"[0-9a-fA-F]+")
 _KIND_NAME = re.compile(r"[a-z][a-z0-9_]*")
-_VPDQ_FRAME = re.compile(
-    r"([0-9]+),([0-9]+),([0-9a-fA-F]{64}),([0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)"
-)
-_PHOTODNA_BYTES = 144
 
 
 def is_whole_number(text: str) -> bool:
@@ -67,99 +58,35 @@ def is_whole_number(text: str) -> bool:
 def normalise_hash(kind: str, value: str) -> str:
     """Validate ``value`` as a hash of ``kind`` and return its canonical text.
 
-    Hex kinds are lower-cased; PhotoDNA in its 288-digit hex form becomes Base64 so both
-    spellings of one value compare equal; opaque kinds are kept as given (stripped).
+    A registered kind validates its own values (:mod:`phunt.hashing.kinds`): hex kinds are
+    lower-cased, PhotoDNA in its 288-digit hex form becomes Base64 so both spellings of one
+    value compare equal; other kinds are kept as given (stripped) and never matched.
     Raises ``ValueError`` saying what is wrong; readers add the line or record number.
     """
     text = value.strip()
     if not text:
         raise ValueError(f"empty {kind} value")
-    known = HASH_KINDS.get(kind)
-    if known is not None and known.hex_length is not None:
-        if len(text) != known.hex_length:
-            raise ValueError(
-                f"{kind} must be {known.hex_length} hex digits, got {len(text)} characters"
-                f" ({_shorten(text)!r})"
-            )
-        if not _HEX.fullmatch(text):
-            raise ValueError(f"{kind} is not hexadecimal: {_shorten(text)!r}")
-        return text.lower()
-    if kind == "vpdq":
-        return _normalise_vpdq(text)
-    if kind == "photodna":
-        return _normalise_photodna(text)
+    if kind in KINDS:
+        return KINDS.get(kind).normalise(text)
     if not _KIND_NAME.fullmatch(kind):
         raise ValueError(f"hash kind {kind!r} is not a lower-case name")
     return text
 
 
 def kind_of_hex(value: str, *, wide: str = "sha256") -> str:
-    """Guess the kind of a bare hex hash from its length; ``wide`` names the 64-digit kind."""
+    """Guess the kind of a bare hex digest from its length; ``wide`` names the 64-digit kind."""
     text = value.strip()
     kind = KIND_BY_HEX_LENGTH.get(len(text))
     if kind is None:
+        lengths = sorted({k.hex_length for k in hex_kinds() if k.hex_length is not None})
         raise ValueError(
-            f"not an MD5, SHA-1, SHA-256 or PDQ hash (32, 40 or 64 hex digits): "
-            f"{_shorten(text)!r} ({len(text)} characters)"
+            f"not an {hex_titles()} hash ({either([str(n) for n in lengths])} hex digits): "
+            f"{shorten(text)!r} ({len(text)} characters)"
         )
     kind = wide if kind == "sha256" else kind
-    if not _HEX.fullmatch(text):
-        raise ValueError(f"{kind} is not hexadecimal: {_shorten(text)!r}")
+    if not is_hex(text):
+        raise ValueError(f"{kind} is not hexadecimal: {shorten(text)!r}")
     return kind
-
-
-def _normalise_vpdq(text: str) -> str:
-    """Reference text form, one ``frame,quality,pdq,seconds`` per line.
-
-    Also accepted: frames separated by ``;`` (a one-line CSV cell) and python-threatexchange's
-    signal string, a JSON list of ``"pdq,quality,seconds"`` that has no frame numbers, so the
-    frames are numbered in order.
-    """
-    if text.startswith("["):
-        text = _vpdq_from_threatexchange(text)
-    frames = [line.strip() for line in re.split(r"[\n;]", text) if line.strip()]
-    out = []
-    for number, frame in enumerate(frames, 1):
-        match = _VPDQ_FRAME.fullmatch(frame)
-        if match is None:
-            raise ValueError(
-                f"vpdq frame {number} is not 'frame,quality,<64 hex pdq>,seconds': "
-                f"{_shorten(frame)!r}"
-            )
-        out.append(f"{match[1]},{match[2]},{match[3].lower()},{match[4]}")
-    return "\n".join(out)
-
-
-def _vpdq_from_threatexchange(text: str) -> str:
-    try:
-        features = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"vpdq JSON list is malformed: {error.msg}") from None
-    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
-        raise ValueError("vpdq JSON must be a list of 'pdq,quality,seconds' strings")
-    lines = []
-    for number, feature in enumerate(features):
-        pdq, _, rest = feature.partition(",")
-        lines.append(f"{number},{rest.partition(',')[0]},{pdq},{rest.partition(',')[2]}")
-    return "\n".join(lines)
-
-
-def _normalise_photodna(text: str) -> str:
-    if len(text) == 2 * _PHOTODNA_BYTES and _HEX.fullmatch(text):
-        return base64.b64encode(bytes.fromhex(text)).decode("ascii")
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except binascii.Error:
-        raise ValueError(
-            f"photodna is neither Base64 nor 288 hex digits: {_shorten(text)!r}"
-        ) from None
-    if len(raw) != _PHOTODNA_BYTES:
-        raise ValueError(f"photodna must hold {_PHOTODNA_BYTES} bytes, got {len(raw)}")
-    return text
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 SCHEMES: tuple[str, ...] = ("vics-us-2.0", "dhs-legacy", "uk-caid")

@@ -459,11 +459,37 @@ def export(
 
 def load_hash_sets(engine: EntrySink, session: Session, names: Iterable[str] | None) -> int:
     """Load the current version of hash sets (all when ``names`` is None), enabled entries."""
+    return load_versions(
+        engine, session, [(n, k, v) for n, k, v, _ in current_sets(session, names)]
+    )
+
+
+def current_sets(session: Session, names: Iterable[str] | None) -> list[tuple[str, str, int, str]]:
+    """``(name, list kind, current version, stamp)`` of each set ever imported; the stamp
+    changes with anything that changes what the set matches (a version, a disabled entry)."""
     sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
-    total = 0
+    out = []
     for hs in sets:
         if hs.current_version == 0:
             continue
-        pairs = matchable_entries(session, hs.name)
-        total += engine.add(hs.name, hs.kind, pairs, version=hs.current_version)
+        file_sha = session.scalar(
+            select(HashSetVersion.file_sha256).where(
+                HashSetVersion.hash_set_id == hs.id, HashSetVersion.version == hs.current_version
+            )
+        )
+        disabled = session.scalar(
+            select(func.count()).where(
+                HashSetEntry.hash_set_id == hs.id, HashSetEntry.disabled.is_(True)
+            )
+        )
+        out.append((hs.name, hs.kind, hs.current_version, f"{hs.id}:{file_sha}:{disabled}"))
+    return out
+
+
+def load_versions(engine: EntrySink, session: Session, sets: Iterable[tuple[str, str, int]]) -> int:
+    """Load ``(name, list kind, version)`` sets into ``engine``: enabled entries of each."""
+    total = 0
+    for name, list_kind, version in sets:
+        pairs = matchable_entries(session, name, version)
+        total += engine.add(name, list_kind, pairs, version=version)
     return total

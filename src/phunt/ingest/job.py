@@ -21,7 +21,7 @@ from phunt.cases.devices import get_device
 from phunt.chats.source import ChatInput
 from phunt.chats.store import import_chat
 from phunt.errors import InputError, UsageError, WrongFormat
-from phunt.hashsets.store import load_hash_sets
+from phunt.hashset_spec import engine_spec
 from phunt.ingest import store
 from phunt.ingest.chat_sources import (
     AttachmentLinker,
@@ -30,10 +30,11 @@ from phunt.ingest.chat_sources import (
     StoredTree,
     find_candidates,
 )
-from phunt.ingest.hasher import FileResult
-from phunt.ingest.pipeline import Processed, Runner, process_batch
-from phunt.matching.engine import Hit, MatchEngine
+from phunt.ingest.pipeline import Runner
+from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
+from phunt.matching.engine import Hit
 from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile
 from phunt.sources.base import Entry
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
 from phunt.sources.locator import Locator, open_locator
@@ -99,13 +100,17 @@ def _done_seqs(db: Database, job_id: int) -> set[int]:
         return store.done_seqs(s, job_id)
 
 
-def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) -> dict[str, Any]:
+_HAS_DIGESTS = "digests" in EvidenceFile.__table__.columns
+"""Whether the schema stores digests of kinds beyond MD5, SHA-1 and SHA-256."""
+
+
+def _file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
     """The ``evidence_file`` row of one processed file, as insert parameters."""
     from phunt.sources.apps import app_for_path
 
     r = item.result
     pdq = None if r.pdq is None else r.pdq.hash
-    return {
+    row = {
         "job_id": job_id,
         "device_id": device_id,
         "seq": item.seq,
@@ -126,16 +131,19 @@ def _file_row(job_id: int, device_id: int, item: Processed, known_good: bool) ->
         "pdq_quality": None if pdq is None else pdq.quality,
         "pdq_mode": None if pdq is None else pdq.mode,
         "exif": item.exif,
-        "known_good": known_good,
+        "known_good": item.known_good,
         "error": r.error,
         "warnings": list(r.warnings),
         "vpdq": _vpdq_text(r),
         "video": r.video_facts(),
         "locator": None if item.locator is None else item.locator.to_json(),
     }
+    if _HAS_DIGESTS:
+        row["digests"] = dict(r.digests)
+    return row
 
 
-def _match_row(job_id: int, hit: Hit, engine: MatchEngine, item: Processed) -> dict[str, Any]:
+def _match_row(job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
     """The ``file_match`` row of one hit, as insert parameters (the store adds its file)."""
     cat = hit.listed.category
     pdq = item.result.pdq
@@ -147,7 +155,7 @@ def _match_row(job_id: int, hit: Hit, engine: MatchEngine, item: Processed) -> d
         "kind": hit.kind,
         "distance": hit.distance,
         "quality": None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
-        "threshold": engine.pdq_threshold if hit.kind == "pdq" else None,
+        "threshold": hit.threshold if hit.kind == "pdq" else None,
         "variant": hit.variant,
         "category_code": None if cat is None else cat.code,
         "category_scheme": None if cat is None else cat.scheme,
@@ -165,24 +173,20 @@ def _vpdq_text(result: FileResult) -> str | None:
 
 
 def _store(
-    db: Database, job_id: int, device_id: int, batch: list[Processed], engine: MatchEngine
+    db: Database, job_id: int, device_id: int, batch: list[Processed]
 ) -> tuple[int, int, int, int]:
+    """Store a batch of files the workers processed (and matched), with their matches."""
     files = size = errors = matched = 0
     found: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for item in batch:
         r = item.result
-        digests = r.hashes()
-        quality_ok = r.pdq is not None and (r.pdq.hash.quality or 0) >= engine.pdq_quality_min
-        frames = r.video.frames if r.video is not None else ()
-        variants = r.pdq_variants() if quality_ok else []
-        good, hits = engine.screen(digests, variants, frames)
-        matches = [_match_row(job_id, hit, engine, item) for hit in hits]
-        found.append((_file_row(job_id, device_id, item, good), matches))
+        matches = [_match_row(job_id, hit, item) for hit in item.hits]
+        found.append((_file_row(job_id, device_id, item), matches))
         errors += r.error is not None
         if r.md5 is not None:
             files += 1
             size += r.size or 0
-        matched += bool(hits)
+        matched += bool(item.hits)
     with db.session() as s:
         store.add_files(s, job_id, found, (files, size, errors, matched))
     return files, size, errors, matched
@@ -203,9 +207,7 @@ def _open_stored(file: StoredFile) -> BinaryIO:
     return open_locator(Locator.from_json(file.locator))
 
 
-def _import_chats(
-    db: Database, job_id: int, device: str, engine: MatchEngine
-) -> list[dict[str, Any]]:
+def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]]:
     """Import every chat database and export among the job's files, wherever it lies.
 
     Each is read through its locator (inside zips, tars, disk images alike), and its
@@ -222,9 +224,7 @@ def _import_chats(
         chat = ChatInput(posixpath.basename(main.path), source, main.path)
         try:
             with db.session() as s:
-                summary = import_chat(
-                    s, chat, device, engine=engine, media=AttachmentLinker(tree, folder)
-                )
+                summary = import_chat(s, chat, device, media=AttachmentLinker(tree, folder))
             outcomes.append({"export": main.path, "imported": summary.as_dict()})
         except WrongFormat:
             continue
@@ -266,11 +266,10 @@ def ingest(
     options = {"pdq_mode": pdq_mode, "expand": expand}
     job_id, resumed, facts_pending = _start(db, source, device, resume, options)
     done = _done_seqs(db, job_id) if resumed else set()
-    engine = MatchEngine()
     with db.session() as s:
-        load_hash_sets(engine, s, None)
+        spec = engine_spec(s)
         device_id = get_device(s, device).id
-    engine.build()
+    profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
     def todo() -> Iterator[tuple[int, Entry]]:
         for seq, entry in enumerate(_entries(source, expand, scratch)):
@@ -282,23 +281,23 @@ def ingest(
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
-        for item in runner.run(todo(), process_batch, pdq_mode):
+        for item in runner.run(todo(), process_batch, profile):
             batch.append(item)
             seen_files += 1
             seen_bytes += item.result.size or 0
             if progress is not None:
                 progress(seen_files, seen_bytes)
             if len(batch) >= batch_size:
-                _store(db, job_id, device_id, batch, engine)
+                _store(db, job_id, device_id, batch)
                 batch = []
                 if facts is not None and facts.done():
                     _record_facts(db, job_id, facts.result())
                     facts = None
         if batch:
-            _store(db, job_id, device_id, batch, engine)
+            _store(db, job_id, device_id, batch)
         if facts is not None:
             _record_facts(db, job_id, facts.result())
-    chats = _import_chats(db, job_id, device, engine) if import_chats else []
+    chats = _import_chats(db, job_id, device) if import_chats else []
     manifest = _manifest(db, job_id)
     with db.session() as s:
         job, count = store.finish_job(s, job_id, manifest)

@@ -11,7 +11,8 @@ store files in sequence.
 
 The runner is generic over the work: ``run(items, work, *args)`` calls
 ``work(batch, *args)`` on a worker, ``batch`` being a list of ``(seq, entry)``, and
-expects one result per item back, in order.
+expects one result per item back, in order. The per-file work itself is
+:func:`phunt.ingest.stages.process_batch` (a profile's stages, matching included).
 """
 
 from __future__ import annotations
@@ -20,14 +21,11 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from phunt.content.exif import read_exif
-from phunt.ingest.hasher import PDQ_MIME_TYPES, FileResult, hash_entry
 from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.base import Entry
-from phunt.sources.locator import Locator, set_scratch_dir
+from phunt.sources.locator import set_scratch_dir
 
 #: A batch for a worker closes at this many files...
 BATCH_FILES = 32
@@ -41,46 +39,6 @@ R = TypeVar("R")
 T = TypeVar("T")
 #: The work a runner runs: ``work(batch, *args)`` with one result per ``(seq, entry)``.
 WorkFn = Callable[..., list[R]]
-
-
-@dataclass
-class Processed:
-    """A file's outcome: the triage result plus what ingest keeps beyond triage, and
-    where the file is (stored, so later steps reopen it without walking the source)."""
-
-    seq: int
-    result: FileResult
-    exif: dict[str, Any] = field(default_factory=dict)
-    locator: Locator | None = None
-
-
-def process(seq: int, entry: Entry, pdq_mode: str | None = "default") -> Processed:
-    """Hash one file and read its EXIF; never raises for a bad file.
-
-    The EXIF comes from the PDQ decode's open header; it is read on its own only when that
-    decode did not get so far (a damaged picture can still have a readable header).
-
-    ``pdq_mode=None`` is the crypto-only triage: digests and type, no picture decoding of
-    any kind (no PDQ, no vPDQ, no EXIF).
-    """
-    result = hash_entry(entry, pdq_mode=pdq_mode)
-    exif: dict[str, Any] = {} if result.exif is None else result.exif
-    picture = result.mime in PDQ_MIME_TYPES and result.md5 is not None
-    if result.exif is None and pdq_mode is not None and picture:
-        try:
-            if entry.local_path is not None:
-                exif = read_exif(entry.local_path)
-            else:
-                with entry.open() as fh:
-                    exif = read_exif(fh)
-        except OSError:
-            exif = {}
-    return Processed(seq, result, exif, entry.locator)
-
-
-def process_batch(batch: list[tuple[int, Entry]], pdq_mode: str | None) -> list[Processed]:
-    """``process`` each entry of a batch, in order (what a worker runs)."""
-    return [process(seq, entry, pdq_mode) for seq, entry in batch]
 
 
 class Runner:
@@ -107,6 +65,11 @@ class Runner:
             self._pool = ProcessPoolExecutor(
                 self.workers, initializer=set_scratch_dir, initargs=(scratch,)
             )
+
+    @property
+    def pooled(self) -> bool:
+        """Whether files go to other processes (else they are worked on here, in order)."""
+        return self._pool is not None or self._client is not None
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run one call on a worker (or, with no workers, on a thread of this process) and

@@ -1,43 +1,25 @@
 """``phunt scan``: hash every file of some sources and match it against the lists in use.
 
 Lists come from files given for one run (``--hashlist``) or from governed hash sets in
-the database (``--hashset``, loaded by :func:`phunt.hashsets.store.load_hash_sets`); both
-load into one :class:`MatchEngine`.
+the database (``--hashset``); both are named in one :class:`EngineSpec`, from which each
+worker builds the engine once. Matching runs in the worker with the hashing; this module
+turns the hits into scan lines and keeps the totals.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
-from phunt.ingest.hasher import FileResult
-from phunt.ingest.triage import Match, ScanSummary, hash_sources
+from phunt.errors import UsageError
+from phunt.ingest.stages import FileResult, Profile
+from phunt.ingest.triage import Match, ScanSummary, run_triage
 from phunt.matching.engine import Hit, MatchEngine
+from phunt.matching.spec import EngineSpec, load_list_file
+
+__all__ = ["load_list_file", "scan_sources", "to_match"]
 
 
-def load_list_file(
-    engine: MatchEngine,
-    path: str,
-    *,
-    fmt: str | None = None,
-    scheme: str | None = None,
-    hash_kind: str | None = None,
-) -> int:
-    """Load a hash-list file into ``engine``, its entries numbered by record."""
-    from phunt.hashsets.detect import open_hash_list
-
-    reader = open_hash_list(path, format=fmt, category_scheme=scheme, kind=hash_kind)
-    stream = reader.entries()
-    first = next(stream, None)  # the list's kind is known once its header has been read
-    if first is None:
-        return 0
-    kind = str(reader.metadata().get("list_kind", reader.default_kind))
-    entries = ((e.record, e) for e in itertools.chain([first], stream))
-    return engine.add(Path(path).name, kind, entries)
-
-
-def to_match(result: FileResult, hit: Hit, engine: MatchEngine) -> Match:
+def to_match(result: FileResult, hit: Hit) -> Match:
     """A scan match line from an engine hit."""
     detail: dict[str, object] = {"version": hit.listed.version}
     cat = hit.listed.category
@@ -48,7 +30,7 @@ def to_match(result: FileResult, hit: Hit, engine: MatchEngine) -> Match:
         detail.update(
             variant=hit.variant,
             quality=result.pdq.hash.quality,
-            threshold=engine.pdq_threshold,
+            threshold=hit.threshold,
             pdq_mode=result.pdq.hash.mode,
         )
     return Match(
@@ -65,15 +47,23 @@ def to_match(result: FileResult, hit: Hit, engine: MatchEngine) -> Match:
 
 def scan_sources(
     paths: Iterable[str],
-    engine: MatchEngine,
+    engine: MatchEngine | EngineSpec,
     summary: ScanSummary,
     *,
     pdq_mode: str | None = "default",
     dihedral: bool = True,
     expand: bool = True,
+    workers: int = 1,
 ) -> Iterator[FileResult | Match]:
-    """Hash every file and yield each result followed by its matches; updates ``summary``."""
-    for result in hash_sources(paths, pdq_mode=pdq_mode, expand=expand):
+    """Hash every file and yield each result followed by its matches; updates ``summary``.
+
+    ``engine`` is a spec (built once in each worker) or, with one worker, a loaded engine.
+    """
+    if workers > 1 and isinstance(engine, MatchEngine):
+        raise UsageError("a loaded engine stays in this process; give workers an EngineSpec")
+    profile = Profile.triage(pdq_mode, engine, dihedral=dihedral)
+    for item in run_triage(paths, profile, expand=expand, workers=workers):
+        result = item.result
         yield result
         if result.error is not None:
             summary.errors += 1
@@ -81,13 +71,8 @@ def scan_sources(
             continue
         summary.files += 1
         summary.bytes += result.size or 0
-        variants = result.pdq_variants() if dihedral else result.pdq_variants()[:1]
-        if result.pdq is not None and (result.pdq.hash.quality or 0) < engine.pdq_quality_min:
-            summary.pdq_low_quality += 1
-            variants = []
-        frames = result.video.frames if result.video is not None else ()
-        hits = engine.match_file(result.hashes(), variants, frames)
-        if hits:
+        summary.pdq_low_quality += item.pdq_low_quality
+        if item.hits:
             summary.matched_files += 1
-        for hit in hits:
-            yield to_match(result, hit, engine)
+        for hit in item.hits:
+            yield to_match(result, hit)

@@ -1,7 +1,9 @@
 """On-scene triage without a case: hash every file of some sources, match against lists.
 
 ``phunt hash`` and ``phunt scan`` are thin wrappers over :func:`hash_sources` and
-:func:`scan_sources`; the web app and ingest use the same functions.
+:func:`~phunt.ingest.scan.scan_sources`, which run the triage profile of
+:mod:`phunt.ingest.stages` through the same :class:`~phunt.ingest.pipeline.Runner` as
+ingest: in this process, or in ``workers`` processes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from phunt.ingest.hasher import FileResult, hash_entry
+from phunt.ingest.pipeline import Runner
+from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
 from phunt.sources.base import Entry, display_path
 from phunt.sources.folder import FolderSource
 
@@ -43,13 +46,25 @@ def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
     yield from open_evidence(path, expand=expand)
 
 
+def run_triage(
+    paths: Iterable[str], profile: Profile, *, expand: bool = True, workers: int = 1
+) -> Iterator[Processed]:
+    """Every entry under ``paths`` through ``profile``'s stages, in a stable order."""
+    with Runner(workers) as runner:
+        numbered = enumerate(entry for path in paths for entry in iter_entries(path, expand=expand))
+        yield from runner.run(numbered, process_batch, profile)
+
+
 def hash_sources(
-    paths: Iterable[str], *, pdq_mode: str | None = "default", expand: bool = True
+    paths: Iterable[str],
+    *,
+    pdq_mode: str | None = "default",
+    expand: bool = True,
+    workers: int = 1,
 ) -> Iterator[FileResult]:
     """Hash every file under ``paths`` in a stable order, one result per entry."""
-    for path in paths:
-        for entry in iter_entries(path, expand=expand):
-            yield hash_entry(entry, pdq_mode=pdq_mode)
+    for item in run_triage(paths, Profile.triage(pdq_mode), expand=expand, workers=workers):
+        yield item.result
 
 
 @dataclass(frozen=True)

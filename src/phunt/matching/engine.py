@@ -15,18 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from phunt.hashing.kinds import KINDS, hex_kinds
+from phunt.hashing.kinds import pdq_quality_min as pdq_quality_min_
+from phunt.hashing.kinds import pdq_threshold as pdq_threshold_
 from phunt.hashsets.base import Category, HashEntry
 from phunt.hashsets.categories import is_known_bad
-from phunt.matching.exact import KINDS as EXACT_KINDS
 from phunt.matching.exact import ExactIndex
 
 if TYPE_CHECKING:
     from phunt.hashing.vpdq import VpdqFrame
     from phunt.matching.pdq_index import PdqIndex
     from phunt.matching.vpdq_match import VideoMatch, VpdqIndex
-
-PDQ_THRESHOLD = 31
-PDQ_QUALITY_MIN = 50
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,8 @@ class Hit:
     distance: int
     variant: str | None = None
     video: VideoMatch | None = None
+    threshold: int | None = None
+    """The distance a near match had to be within (None for an exact match)."""
 
     def video_detail(self) -> dict[str, Any]:
         """For a video match: both shares and the matched time ranges of the seized video."""
@@ -94,13 +95,19 @@ class _Staged:
 
 
 class MatchEngine:
-    """Lists loaded for one run; call :meth:`add` for each list, then query."""
+    """Lists loaded for one run; call :meth:`add` for each list, then query.
+
+    The PDQ threshold and quality minimum default to the PDQ hash kind's; each value is
+    routed to the index its kind names (:mod:`phunt.hashing.kinds`).
+    """
 
     def __init__(
-        self, *, pdq_threshold: int = PDQ_THRESHOLD, pdq_quality_min: int = PDQ_QUALITY_MIN
+        self, *, pdq_threshold: int | None = None, pdq_quality_min: int | None = None
     ) -> None:
-        self.pdq_threshold = pdq_threshold
-        self.pdq_quality_min = pdq_quality_min
+        self.pdq_threshold = pdq_threshold if pdq_threshold is not None else pdq_threshold_()
+        self.pdq_quality_min = (
+            pdq_quality_min if pdq_quality_min is not None else pdq_quality_min_()
+        )
         self.listed: list[Listed] = []
         self._staged: _Staged | None = _Staged()
         self._exact: ExactIndex | None = None
@@ -125,14 +132,15 @@ class MatchEngine:
             internal = len(self.listed)
             self.listed.append(Listed(list_name, list_kind, version, number, entry.category))
             for kind, value in entry.hashes.items():
-                if kind in EXACT_KINDS:
+                index = KINDS.get(kind).index if kind in KINDS else "none"
+                if index == "exact":
                     hexes, ids = self._staged.exact.setdefault(kind, ([], []))
                     hexes.append(value)
                     ids.append(internal)
-                elif kind == "pdq":
+                elif index == "pdq":
                     self._staged.pdq[0].append(value)
                     self._staged.pdq[1].append(internal)
-                elif kind == "vpdq":
+                elif index == "vpdq":
                     self._staged.videos.append((internal, value))
             count += 1
         return count
@@ -171,7 +179,7 @@ class MatchEngine:
         """Entries whose ``kind`` digest is ``digest``."""
         self.build()
         assert self._exact is not None
-        if kind not in EXACT_KINDS:
+        if kind not in KINDS or KINDS.get(kind).index != "exact":
             return []
         return [
             Hit(self.listed[i], kind, self._exact_hex[i][kind], 0)
@@ -193,7 +201,16 @@ class MatchEngine:
         hits = []
         for _group, query, row, distance in found.rows():
             listed = self.listed[self._pdq_ids[row]]
-            hits.append(Hit(listed, "pdq", self._pdq_hex[row], distance, variants[query][0]))
+            hits.append(
+                Hit(
+                    listed,
+                    "pdq",
+                    self._pdq_hex[row],
+                    distance,
+                    variants[query][0],
+                    threshold=self.pdq_threshold,
+                )
+            )
         return sorted(hits, key=lambda h: (h.distance, h.listed.list_name, h.listed.entry))
 
     def video(self, frames: Sequence[VpdqFrame]) -> list[Hit]:
@@ -239,8 +256,8 @@ class MatchEngine:
             return False, []
         exact = [
             hit
-            for kind in ("md5", "sha1", "sha256")
-            if kind in digests
+            for kind, known in KINDS
+            if known.index == "exact" and kind in digests
             for hit in self.exact(kind, digests[kind])
         ]
         if any(hit.listed.list_kind == "known-good" for hit in exact):
@@ -255,11 +272,13 @@ class MatchEngine:
         """Every hit (known-good included) for one hash given as text, kind by length."""
         text = query.strip().lower()
         hits: list[Hit] = []
-        for kind, width in EXACT_KINDS.items():
-            if len(text) == 2 * width:
-                hits.extend(self.exact(kind, text))
-        if len(text) == 64:
-            hits.extend(self.pdq([("orig", text)]))
+        for kind in hex_kinds():
+            if len(text) != kind.hex_length:
+                continue
+            if kind.index == "exact":
+                hits.extend(self.exact(kind.name, text))
+            elif kind.index == "pdq":
+                hits.extend(self.pdq([("orig", text)]))
         return hits
 
     def _new(self, hits: list[Hit], seen: set[int]) -> list[Hit]:

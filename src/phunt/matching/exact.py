@@ -1,4 +1,4 @@
-"""Exact cryptographic-hash index (MD5, SHA-1, SHA-256) for hash-list lookups.
+"""Exact digest index (MD5, SHA-1, SHA-256 and any other digest kind) for hash-list lookups.
 
 Digests are held as fixed-width byte rows sorted by their first eight bytes, so 10M SHA-1
 entries take 36 bytes each (digest, id, sort key) instead of the ~150 a Python dict of
@@ -10,7 +10,6 @@ several ids (the same file in several lists); every id is returned.
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,9 +20,10 @@ import numpy as np
 import numpy.typing as npt
 
 from phunt.errors import CorruptInput, InputError, UsageError
+from phunt.hashing.kinds import EXACT_WIDTHS, check_hex
 
-KINDS: dict[str, int] = {"md5": 16, "sha1": 20, "sha256": 32}
-"""Supported digest kinds and their width in bytes."""
+KINDS: Mapping[str, int] = EXACT_WIDTHS
+"""Digest kinds the index holds and their width in bytes (live from the hash-kind registry)."""
 
 _FORMAT = "phunt-exact-index-1"
 
@@ -46,16 +46,23 @@ def digests_to_array(kind: str, hexes: Sequence[str]) -> Digests:
     except (TypeError, ValueError):
         raw = b""
     if len(raw) != len(hexes) * width:  # a bad character, a wrong length or embedded spaces
-        pattern = re.compile(f"[0-9a-fA-F]{{{2 * width}}}")
         for i, h in enumerate(hexes):
-            if not isinstance(h, str) or pattern.fullmatch(h) is None:
-                raise InputError(f"not a {kind} digest: {h!r}", location=f"digest {i}")
+            try:
+                check_hex(kind, h, 2 * width)
+            except (TypeError, ValueError):
+                raise InputError(f"not a {kind} digest: {h!r}", location=f"digest {i}") from None
     return np.frombuffer(raw, dtype=np.uint8).reshape(len(hexes), width).copy()
 
 
 def _prefixes(digests: Digests) -> npt.NDArray[np.uint64]:
-    """First eight bytes of each digest as a big-endian integer: the sort and search key."""
-    return np.ascontiguousarray(digests[:, :8]).view(">u8").ravel().astype(np.uint64)
+    """First eight bytes of each digest as a big-endian integer: the sort and search key.
+
+    A digest narrower than eight bytes (a CRC) is padded with zeros on the right.
+    """
+    head = digests[:, :8]
+    if head.shape[1] < 8:
+        head = np.pad(head, ((0, 0), (0, 8 - head.shape[1])))
+    return np.ascontiguousarray(head).view(">u8").ravel().astype(np.uint64)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ checking that a stored copy is consistent.
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -33,15 +32,14 @@ from numba import types
 from numba.extending import intrinsic
 
 from phunt.errors import CorruptInput, InputError, UsageError
+from phunt.hashing.kinds import check_hex, pdq_threshold
 
 BITS = 256
-DEFAULT_THRESHOLD = 31
 _CHUNKS = 16
 _BUCKETS = 1 << 16
 _PROBES_PER_PASS = 1 << 21  # bounds the probe list of one pass to 16 MiB
 _SCAN_FROM_RADIUS = 4  # beyond 3 flipped bits per chunk the probes outnumber a plain scan
 _FORMAT = "phunt-pdq-index-1"
-_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 Words = npt.NDArray[np.uint64]
 
@@ -54,8 +52,10 @@ def hex_to_array(hexes: Sequence[str]) -> npt.NDArray[np.uint8]:
         raw = b""
     if len(raw) != 32 * len(hexes):  # a bad character, a wrong length or embedded spaces
         for i, h in enumerate(hexes):
-            if not isinstance(h, str) or _HEX.fullmatch(h) is None:
-                raise InputError(f"not a 64-hex PDQ hash: {h!r}", location=f"hash {i}")
+            try:
+                check_hex("pdq", h, 64)
+            except (TypeError, ValueError):
+                raise InputError(f"not a 64-hex PDQ hash: {h!r}", location=f"hash {i}") from None
     return np.frombuffer(raw, dtype=np.uint8).reshape(len(hexes), 32).copy()
 
 
@@ -450,14 +450,18 @@ class PdqIndex:
     def query(
         self,
         queries: npt.NDArray[np.uint8] | Words,
-        threshold: int = DEFAULT_THRESHOLD,
+        threshold: int | None = None,
         groups: npt.ArrayLike | None = None,
     ) -> PdqMatches:
         """Every indexed hash within ``threshold`` bits (inclusive) of each query.
 
+        ``threshold`` defaults to the PDQ hash kind's.
+
         ``groups`` (one int per query row) gathers the dihedral variants of one picture:
         each indexed entry is then reported once per group, at its smallest distance.
         """
+        if threshold is None:
+            threshold = pdq_threshold()
         if not 0 <= threshold <= BITS:
             raise UsageError(f"PDQ threshold must be within 0..{BITS}, got {threshold}")
         q = _to_words(queries)

@@ -1,8 +1,9 @@
 """vPDQ video matching: how much of two videos match, and where in the seized one.
 
 The rule is python-threatexchange's (what Meta's HMA runs; ``vpdq_brute_matcher.py``):
-both frame lists are reduced to distinct hashes of quality >= 50; a frame matches when any
-frame of the other video is within 31 bits (inclusive); the query matches when at least
+both frame lists are reduced to distinct hashes of at least the PDQ kind's quality minimum
+(50); a frame matches when any frame of the other video is within the PDQ kind's threshold
+(31 bits, inclusive; both read from :mod:`phunt.hashing.kinds.pdq`); the query matches when at least
 80 % of its frames match and at least 0 % of the indexed video's do. Meta's C++
 ``matchTwoHashBrute`` uses a strict ``< 31`` and the vPDQ README puts the 80 % on the
 indexed side; pass ``distance=30`` or swap the percentages to reproduce those.
@@ -21,11 +22,10 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from phunt.hashing.kinds import pdq_quality_min, pdq_threshold
 from phunt.hashing.vpdq import VpdqFrame
 from phunt.matching.pdq_index import PdqIndex, hex_to_array
 
-DISTANCE_THRESHOLD: Final = 31
-QUALITY_THRESHOLD: Final = 50
 QUERY_MATCH_PCT: Final = 80.0
 INDEX_MATCH_PCT: Final = 0.0
 RANGE_GAP_SECONDS: Final = 2.0
@@ -68,15 +68,18 @@ def match_videos(
     query: Sequence[VpdqFrame],
     indexed: Sequence[VpdqFrame],
     *,
-    distance: int = DISTANCE_THRESHOLD,
-    quality: int = QUALITY_THRESHOLD,
+    distance: int | None = None,
+    quality: int | None = None,
     query_pct: float = QUERY_MATCH_PCT,
     index_pct: float = INDEX_MATCH_PCT,
 ) -> VideoMatch:
     """Compare two videos' vPDQ frames; ``query`` is the seized video, ``indexed`` the listed one.
 
     With no frame of good quality on either side nothing can match: both percentages are 0.
+    ``distance`` and ``quality`` default to the PDQ hash kind's rules.
     """
+    distance = pdq_threshold() if distance is None else distance
+    quality = pdq_quality_min() if quality is None else quality
     good_query = [f for f in query if f.quality >= quality]
     good_index = [f for f in indexed if f.quality >= quality]
     if not good_query or not good_index:
@@ -159,12 +162,14 @@ class VpdqIndex:
         cls,
         videos: Sequence[tuple[int, Sequence[VpdqFrame]]],
         *,
-        distance: int = DISTANCE_THRESHOLD,
-        quality: int = QUALITY_THRESHOLD,
+        distance: int | None = None,
+        quality: int | None = None,
         query_pct: float = QUERY_MATCH_PCT,
         index_pct: float = INDEX_MATCH_PCT,
     ) -> VpdqIndex:
         """Index ``(video id, frames)`` pairs with the matching rule every query will use."""
+        distance = pdq_threshold() if distance is None else distance
+        quality = pdq_quality_min() if quality is None else quality
         stored: dict[int, tuple[VpdqFrame, ...]] = {}
         hexes: list[str] = []
         owners: list[int] = []
