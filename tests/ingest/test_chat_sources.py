@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from typing import BinaryIO
 
-import pytest
-
 from phunt.chats.model import Attachment
 from phunt.chats.source import Link
 from phunt.ingest.chat_sources import (
@@ -15,7 +13,6 @@ from phunt.ingest.chat_sources import (
     StoredFile,
     StoredTree,
     find_candidates,
-    is_chat_source_name,
     media_roots,
 )
 
@@ -27,35 +24,25 @@ def _file(fid: int, path: str, sha: str | None = None) -> StoredFile:
     return StoredFile(fid, path, None, 10 * fid, f"{fid:032x}", f"{fid:040x}", digest)
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("msgstore.db", True),
-        ("msgstore-2026-01-01.1.db", True),
-        ("msgstore.db-wal", False),
-        ("result.json", True),
-        ("Result.JSON", True),
-        ("_chat.txt", True),
-        ("WhatsApp Chat with Ward 7 Residents.txt", True),
-        ("WhatsApp Chat with Ward 7 Residents.zip", False),
-        ("notes.txt", False),
-        ("wa.db", False),
-    ],
-)
-def test_chat_source_names(name: str, expected: bool) -> None:
-    assert is_chat_source_name(name) is expected
-
-
-def test_candidates_are_main_files_in_listing_order() -> None:
+def test_candidates_are_main_files_once_per_source_in_listing_order() -> None:
+    zipped = "phone.zip!/Download/WhatsApp Chat with Ward 7.zip"
     tree = StoredTree(
         [
             _file(1, f"{ROOT}/Databases/msgstore.db"),
             _file(2, f"{ROOT}/Databases/msgstore.db-wal"),
             _file(3, "phone.zip!/Telegram/result.json"),
-            _file(4, "phone.zip!/Telegram/photos/a.jpg"),
+            _file(4, "phone.zip!/Telegram/messages.html"),
+            _file(5, "phone.zip!/Telegram/photos/a.jpg"),
+            _file(6, "phone.zip!/TelegramHtml/messages.html"),
+            _file(7, "phone.zip!/TelegramHtml/messages2.html"),
+            _file(8, zipped),
+            _file(9, f"{zipped}!/WhatsApp Chat with Ward 7.txt"),
+            _file(10, "phone.zip!/Backup/WhatsApp Chat with Market.zip"),
+            _file(11, "phone.zip!/Documents/notes.txt"),
+            _file(12, "phone.zip!/_chat.txt"),
         ]
     )
-    assert [c.id for c in find_candidates(tree)] == [1, 3]
+    assert [c.id for c in find_candidates(tree)] == [1, 3, 6, 9, 10, 12]
 
 
 def test_stored_source_opens_companions_relative_to_the_main_file() -> None:

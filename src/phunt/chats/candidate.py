@@ -1,7 +1,7 @@
 """Which files are chat sources, by name: the one copy of these rules.
 
-Ingest's chat-source stage flags each file with them; :func:`phunt.chats.store.find_chat_sources`
-picks exports with them.
+Ingest's chat-source stage flags each file with them, and ingest picks the chat sources
+among a job's stored files with them (:func:`phunt.ingest.chat_sources.find_candidates`).
 
 A WhatsApp ``msgstore*.db`` (its ``-wal`` and ``-shm`` journal files belong to it), a
 WhatsApp text export (``WhatsApp Chat with ....txt`` or ``.zip``, iOS ``_chat.txt``), a

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
+from phunt.chats.candidate import chat_candidate
 from phunt.chats.model import Attachment
 from phunt.chats.source import ChatSource, Link, normalise
 
@@ -103,22 +104,28 @@ class StoredChatSource(ChatSource):
         return posixpath.join(self.folder, clean if clean is not None else name)
 
 
-def is_chat_source_name(name: str) -> bool:
-    """Whether a file name is one a chat database or export is written under.
-
-    Names only pick the candidates; the parsers' content probes confirm them.
-    """
-    lower = name.lower()
-    if lower.startswith("msgstore") and lower.endswith(".db"):
-        return True
-    if lower in ("result.json", "_chat.txt"):
-        return True
-    return lower.startswith("whatsapp chat") and lower.endswith(".txt")
-
-
 def find_candidates(tree: StoredTree) -> list[StoredFile]:
-    """The stored files named like a chat source's main file, in listing order."""
-    return [f for f in tree if is_chat_source_name(posixpath.basename(f.path))]
+    """The main file of every chat source among the stored files, in listing order.
+
+    Names are judged by :func:`~phunt.chats.candidate.chat_candidate`, the one copy of the
+    rules: a ``-wal`` belongs to its database, an export folder is read once (from its
+    ``result.json`` where it has one, as the parsers prefer), and a zipped text export
+    whose members were stored is read from those members, not a second time as a zip.
+    """
+    found: list[StoredFile] = []
+    roots: set[str] = set()
+    for file in tree:
+        candidate = chat_candidate(file.path)
+        if candidate is None or not candidate.importable or candidate.root in roots:
+            continue
+        if tree.children(file.path + "!"):
+            continue  # an opened container: its members are candidates in their own right
+        json_export = posixpath.join(candidate.root, "result.json")
+        if candidate.form == "html-export" and tree.get(json_export) is not None:
+            continue
+        roots.add(candidate.root)
+        found.append(file)
+    return found
 
 
 def media_roots(folder: str) -> list[str]:

@@ -10,17 +10,15 @@ several ids (the same file in several lists); every id is returned.
 from __future__ import annotations
 
 import os
-import zipfile
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from phunt.errors import CorruptInput, InputError, UsageError
 from phunt.hashing.kinds import EXACT_WIDTHS, check_hex
+from phunt.matching.arrays import Arrays, read_arrays, write_arrays
 
 KINDS: Mapping[str, int] = EXACT_WIDTHS
 """Digest kinds the index holds and their width in bytes (live from the hash-kind registry)."""
@@ -174,24 +172,17 @@ class ExactIndex:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write every kind's sorted digests and ids to an ``.npz`` file (no pickle)."""
-        arrays: dict[str, npt.NDArray[np.generic]] = {"format": np.array(_FORMAT)}
+        arrays: Arrays = {}
         for kind, table in self._tables.items():
             arrays[f"{kind}_digests"] = table.digests
             arrays[f"{kind}_ids"] = table.ids
-        with Path(path).open("wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]
+        write_arrays(path, _FORMAT, arrays)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ExactIndex:
         """Read a file written by :meth:`save`, checking shapes, types and sort order."""
         where = os.fspath(path)
-        try:
-            with Path(where).open("rb") as fh, np.load(fh, allow_pickle=False) as data:
-                fields = {name: data[name] for name in data.files}
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-            raise CorruptInput(f"not a readable exact index file: {exc}", path=where) from exc
-        if str(fields.pop("format", "")) != _FORMAT:
-            raise CorruptInput(f"not a {_FORMAT} file", path=where)
+        fields = read_arrays(where, _FORMAT, "exact index")
         tables = {}
         for kind, width in KINDS.items():
             digests = fields.pop(f"{kind}_digests", None)

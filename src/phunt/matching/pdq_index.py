@@ -16,13 +16,10 @@ checking that a stored copy is consistent.
 from __future__ import annotations
 
 import os
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
@@ -33,6 +30,7 @@ from numba.extending import intrinsic
 
 from phunt.errors import CorruptInput, InputError, UsageError
 from phunt.hashing.kinds import check_hex, pdq_threshold
+from phunt.matching.arrays import read_arrays, write_arrays
 
 BITS = 256
 _CHUNKS = 16
@@ -504,19 +502,14 @@ class PdqIndex:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the hashes and ids to an ``.npz`` file (no pickle)."""
-        with Path(path).open("wb") as fh:
-            np.savez(fh, format=np.array(_FORMAT), words=self.words, ids=self.ids)
+        write_arrays(path, _FORMAT, {"words": self.words, "ids": self.ids})
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> PdqIndex:
         """Read a file written by :meth:`save`, refusing anything else, and rebuild the tables."""
         where = os.fspath(path)
-        try:
-            with Path(where).open("rb") as fh, np.load(fh, allow_pickle=False) as data:
-                fields = {name: data[name] for name in data.files}
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-            raise CorruptInput(f"not a readable PDQ index file: {exc}", path=where) from exc
-        if set(fields) != {"format", "words", "ids"} or str(fields["format"]) != _FORMAT:
+        fields = read_arrays(where, _FORMAT, "PDQ index")
+        if set(fields) != {"words", "ids"}:
             raise CorruptInput(f"not a {_FORMAT} file", path=where)
         words, ids = fields["words"], fields["ids"]
         if words.dtype != np.uint64 or words.ndim != 2 or words.shape[1] != 4:
