@@ -90,3 +90,22 @@ def test_a_file_with_nothing_to_reopen_says_so(
         open_stored_file(database, file_id)
     with pytest.raises(NotFoundError, match="no stored file"):
         open_stored_file(database, file_id + 1000)
+
+
+def test_open_stored_reads_a_member_by_locator_and_an_old_row_by_path(tmp_path: Path) -> None:
+    from phunt.ingest.chat_sources import StoredFile
+    from phunt.ingest.files import open_stored
+    from phunt.sources.locator import Locator
+
+    archive = tmp_path / "phone.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("notes.txt", FILES["notes.txt"])
+    member = Locator(str(archive)).child("zip", "0:notes.txt")
+    stored = StoredFile(1, f"{archive}!/notes.txt", member.to_json(), 11, None, None, None)
+    with open_stored(stored) as stream:
+        assert stream.read() == FILES["notes.txt"]
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(b"older row")
+    with open_stored(StoredFile(2, str(plain), None, 9, None, None, None)) as stream:
+        assert stream.read() == b"older row"
+    close_caches()

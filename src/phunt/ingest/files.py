@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from phunt.errors import NotFoundError
 from phunt.ingest import store
+from phunt.ingest.chat_sources import StoredFile
 from phunt.schema.db import Database, Session
 from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.locator import Locator, open_locator
@@ -32,3 +33,10 @@ def open_stored_file(where: Session | Database, file_id: int) -> BinaryIO:
     else:
         locator = stored_locator(where, file_id)
     return open_locator(locator)
+
+
+def open_stored(file: StoredFile) -> BinaryIO:
+    """A stored file's bytes, from its locator (its path, for rows older than locators)."""
+    if file.locator is None:
+        return open(file.path, "rb")
+    return open_locator(Locator.from_json(file.locator))

@@ -14,7 +14,7 @@ import os
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
@@ -26,10 +26,10 @@ from phunt.ingest import store
 from phunt.ingest.chat_sources import (
     AttachmentLinker,
     StoredChatSource,
-    StoredFile,
     StoredTree,
     find_candidates,
 )
+from phunt.ingest.files import open_stored
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
 from phunt.matching.engine import Hit
@@ -37,7 +37,6 @@ from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile
 from phunt.sources.base import Entry
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
-from phunt.sources.locator import Locator, open_locator
 
 BATCH = 200
 
@@ -200,13 +199,6 @@ def _manifest(db: Database, job_id: int) -> str:
     return digest.hexdigest()
 
 
-def _open_stored(file: StoredFile) -> BinaryIO:
-    """A stored file's bytes, reopened from its locator (its path, for older rows)."""
-    if file.locator is None:
-        return open(file.path, "rb")
-    return open_locator(Locator.from_json(file.locator))
-
-
 def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]]:
     """Import every chat database and export among the job's files, wherever it lies.
 
@@ -220,7 +212,7 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
     outcomes: list[dict[str, Any]] = []
     for main in find_candidates(tree):
         folder = posixpath.dirname(main.path)
-        source = StoredChatSource(tree, folder, _open_stored)
+        source = StoredChatSource(tree, folder, open_stored)
         chat = ChatInput(posixpath.basename(main.path), source, main.path)
         try:
             with db.session() as s:

@@ -84,7 +84,7 @@ class EngineSpec:
     pdq_threshold: int = field(default_factory=pdq_threshold)
     pdq_quality_min: int = field(default_factory=pdq_quality_min)
     loader: SetLoader | None = None
-    """How ``hash_sets`` are read (:func:`phunt.hashsets.store.engine_spec` sets it)."""
+    """How ``hash_sets`` are read (:func:`phunt.hashset_spec.engine_spec` sets it)."""
 
     def build(self, session: Any | None = None) -> MatchEngine:
         """A new engine with every list loaded; ``session`` reads the database if given."""

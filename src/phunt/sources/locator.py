@@ -217,7 +217,7 @@ def _cache() -> ContainerCache:
 
 def set_scratch_dir(scratch_dir: str | None) -> str | None:
     """Make the caches opened from now on in this process spool into a private folder
-    inside ``scratch_dir`` (``None``: the system temporary folder). Ingest's ``--scratch``
+    inside ``scratch_dir`` (``None``: the system temporary folder). The ``scratch`` of ``ingest()``
     reaches pool workers through this, as their initializer. Returns the previous one."""
     global _scratch_dir
     previous, _scratch_dir = _scratch_dir, scratch_dir
