@@ -42,7 +42,15 @@ def test_candidates_are_main_files_once_per_source_in_listing_order() -> None:
             _file(12, "phone.zip!/_chat.txt"),
         ]
     )
-    assert [c.id for c in find_candidates(tree)] == [1, 3, 6, 9, 10, 12]
+    assert [c.id for c in find_candidates(tree)] == [1, 3, 6, 9, 12]
+
+
+def test_two_files_at_one_path_are_both_candidates_and_the_first_is_found_by_path() -> None:
+    live, deleted = _file(1, "img.raw!/db/msgstore.db"), _file(2, "img.raw!/db/msgstore.db")
+    tree = StoredTree([live, deleted])
+    assert find_candidates(tree) == [live, deleted]
+    assert tree.get("img.raw!/db/msgstore.db") == live
+    assert tree.children("img.raw!/db") == ["msgstore.db"]
 
 
 def test_stored_source_opens_companions_relative_to_the_main_file() -> None:

@@ -320,3 +320,25 @@ def test_ingest_passes_over_files_named_like_chats_that_are_not_and_finds_zipped
         ).all()
     photo = f"{ext}/Download/{zipped.name}!/00000012-PHOTO-2026-01-04-12-06-00.jpg"
     assert tied == [(photo, "path")]
+
+
+def test_two_chat_exports_at_one_path_are_both_imported(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    from test_lib import TEST_DATA
+
+    name = "WhatsApp Chat with Ward 7 Residents.txt"
+    text = (TEST_DATA / "chats" / "whatsapp" / "android_group" / name).read_bytes()
+    later = text + b"06/01/2026, 09:15 - +91 98470 00002: See you all on Sunday.\n"
+    (tmp_path / "ev").mkdir()
+    with zipfile.ZipFile(tmp_path / "ev" / "backup.zip", "w") as zf:
+        zf.writestr(name, text)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr(name, later)
+    summary = ingest(database, str(tmp_path / "ev"), device)
+    imported = [c["imported"] for c in summary.chats]
+    assert [i["messages"] for i in imported] == [15, 16]
+    assert [i["source_sha256"] for i in imported] == [
+        hashlib.sha256(text).hexdigest(),
+        hashlib.sha256(later).hexdigest(),
+    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -137,16 +138,19 @@ class ChatInput:
     """One chat source to read: the main file ``name`` among ``source``'s files.
 
     ``shown`` is how the examiner knows it (a path on disk, or a path inside a container):
-    what is recorded for the import and what errors cite.
+    what is recorded for the import and what errors cite. ``main`` opens the main file
+    itself where its name alone does not say which file it is (two files at one path: a
+    deleted database beside the live one).
     """
 
     name: str
     source: ChatSource
     shown: str
+    main: Callable[[], BinaryIO] | None = None
 
     def open(self) -> BinaryIO:
         """The main file, opened and seekable; ``OSError`` when it cannot be read."""
-        stream = self.source.open(self.name)
+        stream = self.main() if self.main is not None else self.source.open(self.name)
         if stream is None:
             raise OSError(f"{self.shown}: no such file")
         return seekable(stream)

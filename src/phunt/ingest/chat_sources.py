@@ -5,7 +5,8 @@ are found among the job's stored files, not on the local disk: ``msgstore.db`` w
 ``-wal``/``-shm``, WhatsApp text exports and Telegram ``result.json`` exports, at any depth.
 A parser reads the main file and its companions (media, the WAL) through a
 :class:`StoredChatSource`, which opens stored files by their locators: nothing is walked
-again and nothing is extracted by phunt (SQLite's own spool aside). Each attachment is then
+again, and only what a reader cannot take as a stream is copied, into private temporary
+files (a member that cannot seek, a database for SQLite). Each attachment is then
 tied to the stored file that holds its bytes: at the path it names inside the same
 container, or, where that file is gone, by its digest or the one the app recorded.
 """
@@ -51,18 +52,21 @@ class StoredTree:
     """
 
     def __init__(self, files: Iterable[StoredFile]) -> None:
+        self._files: list[StoredFile] = []
         self._by_path: dict[str, StoredFile] = {}
         self._by_sha256: dict[str, StoredFile] = {}
         self._children: dict[str, list[str]] = defaultdict(list)
         for file in files:
+            self._files.append(file)
             if file.path in self._by_path:
-                continue
+                continue  # a second file at one path (a deleted one, a repeated member)
             self._by_path[file.path] = file
             self._children[posixpath.dirname(file.path)].append(posixpath.basename(file.path))
             if file.sha256 is not None:
                 self._by_sha256.setdefault(file.sha256, file)
 
     def get(self, path: str) -> StoredFile | None:
+        """The first stored file at ``path`` (companions and media are found by path)."""
         return self._by_path.get(path)
 
     def children(self, folder: str) -> list[str]:
@@ -74,7 +78,8 @@ class StoredTree:
         return self._by_sha256.get(digest)
 
     def __iter__(self) -> Iterator[StoredFile]:
-        return iter(self._by_path.values())
+        """Every stored file in listing order, several at one path included."""
+        return iter(self._files)
 
 
 class StoredChatSource(ChatSource):
@@ -108,22 +113,27 @@ def find_candidates(tree: StoredTree) -> list[StoredFile]:
     """The main file of every chat source among the stored files, in listing order.
 
     Names are judged by :func:`~phunt.chats.candidate.chat_candidate`, the one copy of the
-    rules: a ``-wal`` belongs to its database, an export folder is read once (from its
-    ``result.json`` where it has one, as the parsers prefer), and a zipped text export
-    whose members were stored is read from those members, not a second time as a zip.
+    rules: a ``-wal`` belongs to its database, and an export folder is read once (from its
+    ``result.json`` where it has one, as the parsers prefer). A zipped text export is never
+    opened here: the walk opened it, within its limits, and its text is a candidate among
+    its members; a zip the walk refused (a bomb, too deep) stays refused. Every file is a
+    candidate, several at one path too (a deleted database beside the live one).
     """
     found: list[StoredFile] = []
-    roots: set[str] = set()
+    folders: set[str] = set()
     for file in tree:
         candidate = chat_candidate(file.path)
-        if candidate is None or not candidate.importable or candidate.root in roots:
+        if candidate is None or not candidate.importable:
             continue
-        if tree.children(file.path + "!"):
-            continue  # an opened container: its members are candidates in their own right
-        json_export = posixpath.join(candidate.root, "result.json")
-        if candidate.form == "html-export" and tree.get(json_export) is not None:
+        if file.path.lower().endswith(".zip"):
             continue
-        roots.add(candidate.root)
+        if candidate.form in ("json-export", "html-export"):
+            json_export = posixpath.join(candidate.root, "result.json")
+            if candidate.root in folders or (
+                candidate.form == "html-export" and tree.get(json_export) is not None
+            ):
+                continue
+            folders.add(candidate.root)
         found.append(file)
     return found
 

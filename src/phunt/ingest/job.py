@@ -9,6 +9,7 @@ manifest hash over every stored file's SHA-256 and path seals what was found.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import posixpath
@@ -213,7 +214,8 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
     for main in find_candidates(tree):
         folder = posixpath.dirname(main.path)
         source = StoredChatSource(tree, folder, open_stored)
-        chat = ChatInput(posixpath.basename(main.path), source, main.path)
+        opener = functools.partial(open_stored, main)
+        chat = ChatInput(posixpath.basename(main.path), source, main.path, opener)
         try:
             with db.session() as s:
                 summary = import_chat(s, chat, device, media=AttachmentLinker(tree, folder))
