@@ -100,6 +100,15 @@ def _repeated_names(path: Path) -> dict[str, bytes]:
     return {}
 
 
+def _repeated_names_7z(path: Path) -> dict[str, bytes]:
+    """A 7z holding one name twice around an empty member: keys tell the three apart."""
+    with py7zr.SevenZipFile(path, "w") as archive:
+        archive.writestr(b"first\n", "same.txt")
+        archive.writestr(b"", "empty.txt")
+        archive.writestr(b"second\n", "same.txt")
+    return {}
+
+
 def _raw_image(path: Path) -> dict[str, bytes]:
     make_ext2_image(path, MEMBERS)
     return dict(MEMBERS)
@@ -125,6 +134,7 @@ FIXTURES: dict[str, tuple[str, Callable[[Path], dict[str, bytes]]]] = {
     "zip in zip": ("outer.zip", _zip_in_zip),
     "zip in tar": ("outer.tar", _zip_in_tar),
     "repeated names": ("twice.zip", _repeated_names),
+    "repeated names 7z": ("twice.7z", _repeated_names_7z),
     "raw disk image": ("disk.raw", _raw_image),
     "disk image in zip": ("images.zip", _image_in_zip),
 }
@@ -159,6 +169,13 @@ def test_every_member_reopens_from_its_locator(tmp_path: Path, kind: str) -> Non
     if kind == "repeated names":
         assert during == [(f"{prefix}same.txt", b"first\n"), (f"{prefix}same.txt", b"second\n")]
         assert len(set(locators)) == 2
+    elif kind == "repeated names 7z":
+        assert during == [
+            (f"{prefix}same.txt", b"first\n"),
+            (f"{prefix}empty.txt", b""),
+            (f"{prefix}same.txt", b"second\n"),
+        ]
+        assert len(set(locators)) == 3
     else:
         assert {path.removeprefix(prefix): data for path, data in during} == expected
 

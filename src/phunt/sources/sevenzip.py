@@ -61,11 +61,22 @@ class _SpoolWriter(py7zr.io.Py7zIO):
 
 
 class _SpoolFactory(py7zr.io.WriterFactory):
-    def __init__(self, spool: IO[bytes], limit: int) -> None:
+    """Hands py7zr the spool for the ``occurrence``-th member of a name, a sink for others.
+
+    py7zr extracts every member that bears a target's name, in archive order (renaming
+    the later ones); only the member the key names is kept.
+    """
+
+    def __init__(self, spool: IO[bytes], limit: int, occurrence: int) -> None:
         self._writer = _SpoolWriter(spool, limit)
+        self._occurrence = occurrence
+        self._created = 0
 
     def create(self, filename: str) -> py7zr.io.Py7zIO:
-        return self._writer
+        self._created += 1
+        if self._created - 1 == self._occurrence:
+            return self._writer
+        return py7zr.io.NullIO()  # type: ignore[no-untyped-call]
 
 
 class SevenZipSource(ArchiveSource):
@@ -104,14 +115,17 @@ class SevenZipSource(ArchiveSource):
         except _ERRORS as exc:
             yield Entry(path=self.archive_path(), error=f"damaged or truncated 7z: {exc}")
             return
+        seen: dict[str, int] = {}
         for index, info in enumerate(members):
             if index >= self.limits.max_members:
                 reason = f"expansion limit: more than {self.limits.max_members} members"
                 yield Entry(path=self.archive_path(), error=f"{reason}; rest not listed")
                 return
-            yield self._entry(info, encrypted)
+            occurrence = seen.get(info.filename, 0)
+            seen[info.filename] = occurrence + 1
+            yield self._entry(info, encrypted, occurrence)
 
-    def _entry(self, info: Any, encrypted: bool) -> Entry:
+    def _entry(self, info: Any, encrypted: bool, occurrence: int) -> Entry:
         entry = Entry(
             path=self.member_path(info.filename),
             size=info.uncompressed,
@@ -128,22 +142,28 @@ class SevenZipSource(ArchiveSource):
                 entry.error = self.limits.ratio_problem(info.uncompressed, info.compressed)
             entry.error = entry.error or self.budget.take(info.uncompressed)
         if entry.error is None:
-            entry.locator = self.member_locator(info.filename)
+            entry.locator = self.member_locator(f"{occurrence}:{info.filename}")
         return entry
 
     def open_member(self, key: str) -> BinaryIO:
-        """``key`` is the member's name; it is decompressed into an anonymous spool."""
+        """``key`` is ``occurrence:name`` (names can repeat: the n-th member of that name);
+        the member is decompressed into an anonymous spool."""
+        number, _, name = key.partition(":")
+        if not number.isdigit():
+            raise OSError(f"{self.display}: no member {key!r}")
+        occurrence = int(number)
         spool = tempfile.TemporaryFile(dir=self.scratch_dir)  # noqa: SIM115 - returned
         try:
             with py7zr.SevenZipFile(self.path, "r") as archive:
-                found = [i for i in archive.list() if i.filename == key and not i.is_directory]
-                if not found:
+                found = [i for i in archive.list() if i.filename == name and not i.is_directory]
+                if len(found) <= occurrence:
                     raise OSError(f"{self.display}: no member {key!r}")
-                size = found[0].uncompressed
+                size = found[occurrence].uncompressed
                 archive.reset()
-                archive.extract(targets=[key], factory=_SpoolFactory(spool, size))
+                factory = _SpoolFactory(spool, size, occurrence)
+                archive.extract(targets=[name], factory=factory)
         except (*_ERRORS, py7zr_errors.PasswordRequired) as exc:
             spool.close()
-            raise OSError(f"{self.member_path(key)}: {exc}") from exc
+            raise OSError(f"{self.member_path(name)}: {exc}") from exc
         spool.seek(0)
         return spool
