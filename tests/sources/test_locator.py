@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 from phunt.sources import locator as locator_module
 from phunt.sources.base import Entry
 from phunt.sources.expand import open_evidence
-from phunt.sources.locator import ContainerCache, Hop, Locator, close_caches, open_locator
+from phunt.sources.locator import (
+    ContainerCache,
+    Hop,
+    Locator,
+    close_caches,
+    close_thread_cache,
+    open_locator,
+)
 from test_lib import make_ext2_image
 
 MEMBERS = {
@@ -236,6 +243,30 @@ def test_evicted_and_closed_caches_remove_their_spools(tmp_path: Path) -> None:
     assert len(os.listdir(cache.scratch)) == 1  # the first spool went with its container
     cache.close()
     assert not os.path.exists(cache.scratch)
+
+
+def test_a_threads_cache_closes_after_a_run_and_a_closed_cache_is_replaced(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    (tmp_path / "a.zip").write_bytes(_zip({"in.zip": _zip({"x.txt": b"x"})}))
+    nested = Locator(str(tmp_path / "a.zip")).child("zip", "0:in.zip").child("zip", "0:x.txt")
+    with open_locator(nested) as stream:
+        assert stream.read() == b"x"
+    scratch = locator_module._cache().scratch
+    assert os.listdir(scratch)  # the nested zip's copy
+    close_thread_cache()
+    assert not os.path.exists(scratch)
+    with open_locator(nested) as stream:  # a new cache for this thread
+        assert stream.read() == b"x"
+    # Caches closed from another thread are replaced, not reused with their folder gone.
+    closer = threading.Thread(target=close_caches)
+    closer.start()
+    closer.join()
+    with open_locator(nested) as stream:
+        assert stream.read() == b"x"
+    close_thread_cache()
 
 
 def test_a_wrong_key_is_an_oserror(tmp_path: Path) -> None:

@@ -131,6 +131,7 @@ class ContainerCache:
         self.scratch = tempfile.mkdtemp(prefix="phunt-open-", dir=scratch_dir)
         self._open: OrderedDict[tuple[Locator, str], tuple[Container, str | None]] = OrderedDict()
         self._names = 0
+        self.closed = False
 
     def container(self, where: Locator, source: str) -> Container:
         """The container at ``where`` opened as ``source``, from the cache when it can."""
@@ -178,6 +179,7 @@ class ContainerCache:
 
     def close(self) -> None:
         """Close every container and remove the scratch folder (safe to call twice)."""
+        self.closed = True
         while self._open:
             self._evict()
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -202,10 +204,11 @@ _all_pid = os.getpid()
 
 
 def _cache() -> ContainerCache:
-    """This thread's cache; a forked child starts its own and leaves the parent's alone."""
+    """This thread's cache; a forked child starts its own and leaves the parent's alone,
+    and a thread whose cache was closed (by :func:`close_caches`) gets a new one."""
     global _all, _all_pid
     pid = os.getpid()
-    if _local.cache is None or _local.pid != pid:
+    if _local.cache is None or _local.pid != pid or _local.cache.closed:
         with _all_lock:
             if _all_pid != pid:  # inherited from the parent through fork: not ours
                 _all, _all_pid = [], pid
@@ -222,6 +225,18 @@ def set_scratch_dir(scratch_dir: str | None) -> str | None:
     global _scratch_dir
     previous, _scratch_dir = _scratch_dir, scratch_dir
     return previous
+
+
+def close_thread_cache() -> None:
+    """Close this thread's cache: its containers, and its spooled copies (after a run)."""
+    cache = _local.cache
+    if cache is None or _local.pid != os.getpid():
+        return
+    with _all_lock:
+        if cache in _all:
+            _all.remove(cache)
+    cache.close()
+    _local.cache = None
 
 
 def close_caches() -> None:
