@@ -88,7 +88,7 @@ def test_media_roots_are_the_folder_then_the_app_folder() -> None:
         ROOT,
         f"{ROOT}/WhatsApp",
     ]
-    assert media_roots("x.zip!") == ["x.zip!", "WhatsApp"]
+    assert media_roots("/ev/x.zip!") == ["/ev/x.zip!", "/ev", "/ev/WhatsApp"]
 
 
 def test_attachment_missing_beside_a_copy_is_tied_by_path_and_takes_the_stored_digests() -> None:

@@ -33,7 +33,7 @@ from phunt.spool import spooled
 
 OWNER_ID = "owner"
 _COMPANIONS = ("-wal", "-shm")
-_MEDIA_ROOTS = ("", "../", "../WhatsApp/")
+MEDIA_ROOTS = ("", "../", "../WhatsApp/")
 """Where media paths may be relative to: beside the db, or the app folder above."""
 _SYSTEM_TYPE = 7
 _DELETED_TYPES = (15, 64)
@@ -373,7 +373,7 @@ class _Run:
                 platform_sha256=platform_sha256,
                 note="no file path in database (not downloaded, deleted, or legacy schema)",
             )
-        for root in _MEDIA_ROOTS:
+        for root in MEDIA_ROOTS:
             digest = hash_companion(self.source, root + path)
             if digest is not None:
                 return present(mid, file_name, path, mime, digest, platform_sha256)

@@ -22,6 +22,7 @@ from typing import BinaryIO
 from phunt.chats.candidate import chat_candidate
 from phunt.chats.model import Attachment
 from phunt.chats.source import ChatSource, Link, normalise
+from phunt.chats.whatsapp_msgstore import MEDIA_ROOTS
 
 #: The note every parser gives an attachment whose file is not at its path.
 MISSING = "file missing"
@@ -139,15 +140,14 @@ def find_candidates(tree: StoredTree) -> list[StoredFile]:
 
 
 def media_roots(folder: str) -> list[str]:
-    """Where an export's relative media paths may start: its folder, or the app's folder.
+    """Where an export's relative media paths may start, as stored paths.
 
-    WhatsApp's database sits in ``WhatsApp/Databases`` and names media as
-    ``Media/WhatsApp Images/...`` under ``WhatsApp``; Telegram and text exports keep their
-    media under their own folder.
+    The roots the msgstore parser looks in (beside the database, the app's folder above
+    it, its ``WhatsApp`` folder), applied to ``folder``; Telegram and text exports keep
+    their media under their own folder, the first root.
     """
-    parent = posixpath.dirname(folder)
-    roots = [folder, parent, posixpath.join(parent, "WhatsApp")]
-    return list(dict.fromkeys(r for r in roots if r))
+    roots = (posixpath.normpath(posixpath.join(folder, root)) for root in MEDIA_ROOTS)
+    return list(dict.fromkeys(roots))
 
 
 class AttachmentLinker:
