@@ -7,7 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from test_lib import run_phunt, shared_folder
+from test_lib import ewf_subset, run_phunt, shared_folder
 
 
 def _jsonl(text: str) -> list[dict[str, object]]:
@@ -61,3 +61,17 @@ def test_ingest_e01_reports_verification(tmp_path: Path) -> None:
     assert "E01 acquisition hash: verified" in result.stdout
     deleted = run_phunt("files", "--device", "D1", "--deleted", "--json", "--home", home)
     assert deleted.returncode == 0
+
+
+def test_ingest_of_an_e01_set_missing_a_segment_names_it(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
+    first = ewf_subset(tmp_path / "ev", 1, 3)
+    result = run_phunt("ingest", str(first), "--device", "D1", "--workers", "1", "--home", home)
+    assert result.returncode == 0, result.stderr
+    assert "1 errors" in result.stdout
+    assert "NOT verified" in result.stdout and "segment notes.E02 is missing" in result.stdout
+    stored = _jsonl(run_phunt("files", "--device", "D1", "--json", "--home", home).stdout)
+    assert [(f["path"], f["error"]) for f in stored] == [
+        (f"{first}!/", "EWF set incomplete: segment notes.E02 is missing (found notes.E01)")
+    ]

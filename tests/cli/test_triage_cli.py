@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_lib import run_phunt
+from test_lib import ewf_subset, run_phunt
 
 
 def _jsonl(text: str) -> list[dict[str, object]]:
@@ -216,3 +216,27 @@ def test_hash_and_scan_with_workers_print_what_one_process_prints(tmp_path: Path
             {k: v for k, v in r.items() if k != "elapsed_s"} for r in _jsonl(two.stdout)
         ]
     assert any(r.get("type") == "match" for r in _jsonl(two.stdout))
+
+
+@pytest.mark.parametrize(("kept", "missing"), [((1, 3), "notes.E02"), ((1, 2), "notes.E03")])
+def test_e01_set_missing_a_segment_is_one_error_line(
+    tmp_path: Path, kept: tuple[int, ...], missing: str
+) -> None:
+    first = ewf_subset(tmp_path / "ev", *kept)
+    lst = tmp_path / "list.txt"
+    lst.write_text("d41d8cd98f00b204e9800998ecf8427e\n")
+    line = f"{first}!/: EWF set incomplete: segment {missing} is missing"
+    for command in (["hash"], ["scan", "--hashlist", str(lst)]):
+        result = run_phunt(*command, str(first))
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.splitlines()[0].startswith(line), result.stderr
+    records = _jsonl(run_phunt("scan", str(first), "--hashlist", str(lst), "--json").stdout)
+    assert [r for r in records if r["type"] == "error"] == [
+        {
+            "type": "error",
+            "path": f"{first}!/",
+            "error": f"EWF set incomplete: segment {missing} is missing "
+            f"(found {', '.join(f'notes.E{n:02d}' for n in range(1, int(missing[-1])))})",
+        }
+    ]

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
-from test_lib import make_ext2_image, shared_folder
+from test_lib import ewf_subset, make_ext2_image, shared_folder
 
 
 def _sha(path: Path) -> str:
@@ -66,3 +66,11 @@ def test_a_damaged_e01_is_recorded_as_failed_verification(tmp_path: Path) -> Non
     facts = describe_source(str(tmp_path / "cut.E01"))
     assert facts.verification["ewf"]["ok"] is False
     assert facts.verification["ewf"]["error"]
+
+
+def test_an_e01_set_missing_a_segment_says_which(tmp_path: Path) -> None:
+    first = ewf_subset(tmp_path, 1, 3)  # E02 of three removed
+    facts = describe_source(str(first))
+    assert facts.sha256 == _sha(first)
+    assert facts.verification["ewf"]["ok"] is False
+    assert "segment notes.E02 is missing" in facts.verification["ewf"]["error"]
