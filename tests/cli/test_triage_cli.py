@@ -240,3 +240,15 @@ def test_e01_set_missing_a_segment_is_one_error_line(
             f"(found {', '.join(f'notes.E{n:02d}' for n in range(1, int(missing[-1])))})",
         }
     ]
+
+
+def test_scan_reads_a_utf16_hash_list(tmp_path: Path) -> None:
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    (ev / "a.txt").write_bytes(b"listed text")
+    lst = tmp_path / "list.txt"  # as Windows Notepad saves "Unicode" text
+    text = f"# saved as UTF-16\r\n{hashlib.md5(b'listed text').hexdigest()}\r\n"
+    lst.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    result = run_phunt("scan", str(ev), "--hashlist", str(lst), "--json")
+    assert result.returncode == 1, result.stderr
+    assert [r["path"] for r in _jsonl(result.stdout) if r["type"] == "match"] == [str(ev / "a.txt")]
