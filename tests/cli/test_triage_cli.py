@@ -252,3 +252,14 @@ def test_scan_reads_a_utf16_hash_list(tmp_path: Path) -> None:
     result = run_phunt("scan", str(ev), "--hashlist", str(lst), "--json")
     assert result.returncode == 1, result.stderr
     assert [r["path"] for r in _jsonl(result.stdout) if r["type"] == "match"] == [str(ev / "a.txt")]
+
+
+def test_a_file_starting_like_gzip_is_hashed_as_a_plain_file() -> None:
+    sources = Path(__file__).resolve().parents[2] / "test_data" / "sources"
+    for name in ("starts_1f8b.bin", "gzip_header_then_noise.gz"):
+        path = sources / name
+        result = run_phunt("hash", str(path), "--json", "--no-pdq")
+        assert result.returncode == 0, result.stderr
+        [record] = _jsonl(result.stdout)
+        assert record["path"] == str(path) and record["error"] is None
+        assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
