@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -75,3 +76,19 @@ def test_ingest_of_an_e01_set_missing_a_segment_names_it(tmp_path: Path) -> None
     assert [(f["path"], f["error"]) for f in stored] == [
         (f"{first}!/", "EWF set incomplete: segment notes.E02 is missing (found notes.E01)")
     ]
+
+
+def test_ingest_refuses_a_symlink_named_as_the_source(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("a")
+    os.symlink("real", tmp_path / "link")
+    result = run_phunt("ingest", str(tmp_path / "link"), "--device", "D1", "--home", home)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"phunt: error: {tmp_path / 'link'}: a symbolic link, not followed (-> real): "
+        "name the folder or file it points to"
+    )
+    jobs = run_phunt("files", "--device", "D1", "--json", "--home", home)
+    assert jobs.returncode == 0 and jobs.stdout.strip() in ("", "[]")

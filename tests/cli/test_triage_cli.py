@@ -263,3 +263,17 @@ def test_a_file_starting_like_gzip_is_hashed_as_a_plain_file() -> None:
         [record] = _jsonl(result.stdout)
         assert record["path"] == str(path) and record["error"] is None
         assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_fifo_named_as_the_root_does_not_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    for command in (["hash"], ["scan", "--hashlist", str(tmp_path / "l.txt")]):
+        (tmp_path / "l.txt").write_text("d41d8cd98f00b204e9800998ecf8427e\n")
+        result = subprocess.run(
+            [sys.executable, "-m", "phunt", *command, str(tmp_path / "pipe")],
+            capture_output=True,
+            text=True,
+            timeout=60,  # the old code blocked reading the FIFO for ever
+        )
+        assert result.returncode == 2
+        assert "a FIFO (named pipe): not a file, folder or disk to read" in result.stderr

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
+import pytest
+
+from phunt.errors import UsageError
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
 from test_lib import ewf_subset, make_ext2_image, shared_folder
 
@@ -74,3 +78,13 @@ def test_an_e01_set_missing_a_segment_says_which(tmp_path: Path) -> None:
     assert facts.sha256 == _sha(first)
     assert facts.verification["ewf"]["ok"] is False
     assert "segment notes.E02 is missing" in facts.verification["ewf"]["error"]
+
+
+def test_a_root_that_is_a_link_or_a_fifo_is_refused_before_a_job_opens(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    os.symlink("real", tmp_path / "link")
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(UsageError, match=r"link: a symbolic link, not followed \(-> real\)"):
+        describe_kind(str(tmp_path / "link"))
+    with pytest.raises(UsageError, match=r"pipe: a FIFO \(named pipe\)"):
+        describe_kind(str(tmp_path / "pipe"))
