@@ -92,3 +92,20 @@ def test_ingest_refuses_a_symlink_named_as_the_source(tmp_path: Path) -> None:
     )
     jobs = run_phunt("files", "--device", "D1", "--json", "--home", home)
     assert jobs.returncode == 0 and jobs.stdout.strip() in ("", "[]")
+
+
+def test_ingest_refuses_bad_workers_and_batch(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
+    (tmp_path / "ev").mkdir()
+    (tmp_path / "ev" / "a.txt").write_text("a")
+    for option, value, line in (
+        ("--workers", "-3", "--workers must be within 0.."),
+        ("--workers", "5000", "--workers must be within 0.."),
+        ("--batch", "0", "--batch must be 1 or more, not 0"),
+    ):
+        args = ("ingest", str(tmp_path / "ev"), "--device", "D1", option, value, "--home", home)
+        result = run_phunt(*args)
+        assert result.returncode == 2 and result.stderr.startswith(f"phunt: error: {line}")
+    stored = run_phunt("files", "--device", "D1", "--json", "--home", home)
+    assert stored.stdout.strip() in ("", "[]")  # refused before any job opened

@@ -277,3 +277,14 @@ def test_a_fifo_named_as_the_root_does_not_hang(tmp_path: Path) -> None:
         )
         assert result.returncode == 2
         assert "a FIFO (named pipe): not a file, folder or disk to read" in result.stderr
+
+
+@pytest.mark.parametrize("workers", ["-3", "0", "5000"])
+def test_workers_out_of_range_is_refused(tmp_path: Path, workers: str) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "l.txt").write_text("d41d8cd98f00b204e9800998ecf8427e\n")
+    for command in (["hash"], ["scan", "--hashlist", str(tmp_path / "l.txt")]):
+        result = run_phunt(*command, str(tmp_path / "a.txt"), "--workers", workers)
+        assert result.returncode == 2
+        assert result.stderr.startswith("phunt: error: --workers must be within 1..")
+        assert f"not {workers}" in result.stderr and result.stdout == ""
