@@ -288,3 +288,18 @@ def test_workers_out_of_range_is_refused(tmp_path: Path, workers: str) -> None:
         assert result.returncode == 2
         assert result.stderr.startswith("phunt: error: --workers must be within 1..")
         assert f"not {workers}" in result.stderr and result.stdout == ""
+
+
+def test_e01_segment_alone_in_a_zip_names_its_missing_partner(tmp_path: Path) -> None:
+    import zipfile
+
+    first = ewf_subset(tmp_path / "set", 1)
+    archive = tmp_path / "seized.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(first, "disk/notes.E01")
+    result = run_phunt("hash", str(archive), "--no-pdq")
+    assert result.returncode == 2
+    assert (
+        f"{archive}!/disk/notes.E01!/: EWF set incomplete: segment notes.E02 is missing "
+        "(found notes.E01)"
+    ) in result.stderr

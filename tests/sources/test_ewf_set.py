@@ -59,3 +59,11 @@ def test_misnumbered_or_damaged_segments_are_left_to_libewf(tmp_path: Path) -> N
     assert missing_segment(segments) is None
     assert missing_segment([str(tmp_path / "gone.E01")]) is None
     assert missing_segment([]) is None
+
+
+def test_names_follow_the_segment_as_the_examiner_knows_it(tmp_path: Path) -> None:
+    scratch_copy = tmp_path / "000001.E01"  # how a member of an archive is read
+    scratch_copy.write_bytes(ewf_subset(tmp_path / "set", 1).read_bytes())
+    assert incomplete_message([str(scratch_copy)], "phone.zip!/disk/notes.E01") == (
+        "EWF set incomplete: segment notes.E02 is missing (found notes.E01)"
+    )

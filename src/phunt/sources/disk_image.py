@@ -292,7 +292,7 @@ class DiskImageSource(Source):
         """True (with the missing segment named in :attr:`warnings`) when the E01 set lacks
         a segment: libewf would open it and fail only at the first read of the gap."""
         try:
-            message = incomplete_message(segment_files(self.path))
+            message = incomplete_message(segment_files(self.path), self.display)
         except CorruptInput as exc:
             message = str(exc)
         if message is not None:

@@ -66,12 +66,13 @@ def _last_section(path: str) -> bytes | None:
     return None
 
 
-def missing_segment(segments: list[str]) -> str | None:
+def missing_segment(segments: list[str], shown: str | None = None) -> str | None:
     """Name of the first segment missing from ``segments`` (as ``pyewf.glob`` lists them,
-    first one first), or ``None`` when the set looks complete or cannot be judged."""
+    first one first), or ``None`` when the set looks complete or cannot be judged. Names
+    follow ``shown``, the first segment as the examiner knows it (a member of an archive
+    is read from a scratch copy), else the first segment's own name."""
     if not segments:
         return None
-    first = segments[0]
     try:
         for expected, segment in enumerate(segments, start=1):
             if _segment_number(segment) != expected:
@@ -80,14 +81,19 @@ def missing_segment(segments: list[str]) -> str | None:
     except OSError:
         return None
     if last == b"next":
-        return segment_name(first, len(segments) + 1)
+        return segment_name(shown or segments[0], len(segments) + 1)
     return None
 
 
-def incomplete_message(segments: list[str]) -> str | None:
-    """The error line for a set with a missing segment, or ``None`` when none is missing."""
-    missing = missing_segment(segments)
+def incomplete_message(segments: list[str], shown: str | None = None) -> str | None:
+    """The error line for a set with a missing segment, or ``None`` when none is missing;
+    ``shown`` as in :func:`missing_segment`."""
+    missing = missing_segment(segments, shown)
     if missing is None:
         return None
-    found = ", ".join(os.path.basename(s) for s in segments)
-    return f"EWF set incomplete: segment {missing} is missing (found {found})"
+    if shown is None:
+        found = [os.path.basename(s) for s in segments]
+    else:
+        found = [os.path.basename(shown)]
+        found += [segment_name(shown, n) for n in range(2, len(segments) + 1)]
+    return f"EWF set incomplete: segment {missing} is missing (found {', '.join(found)})"
