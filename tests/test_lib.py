@@ -124,3 +124,13 @@ def make_ext2_image(image: Path, files: dict[str, bytes], size_kib: int = 2048) 
     )
     shutil.rmtree(tree)
     return image
+
+
+def ewf_subset(folder: Path, *numbers: int) -> Path:
+    """Copy segments ``numbers`` of the generated three-segment set test_data/ewf/notes.E0N
+    into ``folder`` (a set with a segment missing, when one is left out); its first one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in numbers:
+        name = f"notes.E{number:02d}"
+        (folder / name).write_bytes((TEST_DATA / "ewf" / name).read_bytes())
+    return folder / "notes.E01"

@@ -8,6 +8,7 @@ text is invented; nothing comes from a real hash set. Run from anywhere:
 from __future__ import annotations
 
 import base64
+import codecs
 import hashlib
 import json
 import sqlite3
@@ -398,10 +399,30 @@ def threatexchange() -> None:
     )
 
 
+def unicode_lists() -> None:
+    """Windows tools save lists as UTF-16 with a byte-order mark: the same lists that way."""
+    for name, target, encoding in (
+        ("plain.txt", "plain_utf16le.txt", "utf-16-le"),
+        ("list.csv", "list_utf16le.csv", "utf-16-le"),
+        ("list.csv", "list_utf16be.csv", "utf-16-be"),
+        ("vics2_case.json", "vics2_case_utf16le.json", "utf-16-le"),
+        ("list.csv", "list_utf32le.csv", "utf-32-le"),
+    ):
+        text = (HERE / name).read_bytes().decode("utf-8-sig")
+        write(target, "\ufeff".encode(encoding) + text.encode(encoding))
+    csv = (HERE / "list.csv").read_bytes().decode("utf-8")
+    write("list_utf16_no_bom.csv", csv.encode("utf-16-le"))
+    # A lone surrogate on line 6, after five good lines: not UTF-16 although the mark says so.
+    good = "md5\n" + "".join(f"{digest('md5', n)}\n" for n in range(1, 6))
+    bad = "\ud800".encode("utf-16-le", "surrogatepass") + "a\n".encode("utf-16-le")
+    write("list_utf16_broken.csv", codecs.BOM_UTF16_LE + good.encode("utf-16-le") + bad)
+
+
 def main() -> None:
     plain()
     csv_lists()
     vics()
+    unicode_lists()
     icse()
     nsrl_v2()
     nsrl_v3()

@@ -12,6 +12,7 @@ import gzip
 import io
 import lzma
 import os
+import random
 import struct
 import tarfile
 import zipfile
@@ -147,7 +148,17 @@ def _seven_zip(members: dict[str, bytes], password: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def not_compressed() -> None:
+    """Files that merely start like a gzip or bzip2 file: plain files, not damaged ones."""
+    noise = random.Random(7).randbytes(4096)
+    _write("starts_1f8b.bin", b"\x1f\x8b" + noise)
+    # A valid gzip header (CM 8, no flags) in front of bytes that are not deflate data.
+    _write("gzip_header_then_noise.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + noise)
+    _write("starts_bzh.txt", b"BZh9 is the name of a made-up band.\n")
+
+
 def main() -> None:
+    not_compressed()
     inner_zip = _zip_bytes({"inner/note.txt": NOTE})
     inner_tgz = _tar_bytes({"logs/day1.txt": b"Day one.\n", "logs/day2.txt": b"Day two.\n"}, "w:gz")
     phone = {

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zipfile
 from pathlib import Path
 
-from test_lib import run_phunt, shared_folder
+from test_lib import ewf_subset, run_phunt, shared_folder
 
 
 def _jsonl(text: str) -> list[dict[str, object]]:
@@ -61,3 +62,50 @@ def test_ingest_e01_reports_verification(tmp_path: Path) -> None:
     assert "E01 acquisition hash: verified" in result.stdout
     deleted = run_phunt("files", "--device", "D1", "--deleted", "--json", "--home", home)
     assert deleted.returncode == 0
+
+
+def test_ingest_of_an_e01_set_missing_a_segment_names_it(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
+    first = ewf_subset(tmp_path / "ev", 1, 3)
+    result = run_phunt("ingest", str(first), "--device", "D1", "--workers", "1", "--home", home)
+    assert result.returncode == 0, result.stderr
+    assert "1 errors" in result.stdout
+    assert "NOT verified" in result.stdout and "segment notes.E02 is missing" in result.stdout
+    stored = _jsonl(run_phunt("files", "--device", "D1", "--json", "--home", home).stdout)
+    assert [(f["path"], f["error"]) for f in stored] == [
+        (f"{first}!/", "EWF set incomplete: segment notes.E02 is missing (found notes.E01)")
+    ]
+
+
+def test_ingest_refuses_a_symlink_named_as_the_source(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("a")
+    os.symlink("real", tmp_path / "link")
+    result = run_phunt("ingest", str(tmp_path / "link"), "--device", "D1", "--home", home)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"phunt: error: {tmp_path / 'link'}: a symbolic link, not followed (-> real): "
+        "name the folder or file it points to"
+    )
+    jobs = run_phunt("files", "--device", "D1", "--json", "--home", home)
+    assert jobs.returncode == 0 and jobs.stdout.strip() in ("", "[]")
+
+
+def test_ingest_refuses_bad_workers_and_batch(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
+    (tmp_path / "ev").mkdir()
+    (tmp_path / "ev" / "a.txt").write_text("a")
+    for option, value, line in (
+        ("--workers", "-3", "--workers must be within 0.."),
+        ("--workers", "5000", "--workers must be within 0.."),
+        ("--batch", "0", "--batch must be 1 or more, not 0"),
+    ):
+        args = ("ingest", str(tmp_path / "ev"), "--device", "D1", option, value, "--home", home)
+        result = run_phunt(*args)
+        assert result.returncode == 2 and result.stderr.startswith(f"phunt: error: {line}")
+    stored = run_phunt("files", "--device", "D1", "--json", "--home", home)
+    assert stored.stdout.strip() in ("", "[]")  # refused before any job opened

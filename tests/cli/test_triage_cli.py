@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_lib import run_phunt
+from test_lib import ewf_subset, run_phunt
 
 
 def _jsonl(text: str) -> list[dict[str, object]]:
@@ -216,3 +216,90 @@ def test_hash_and_scan_with_workers_print_what_one_process_prints(tmp_path: Path
             {k: v for k, v in r.items() if k != "elapsed_s"} for r in _jsonl(two.stdout)
         ]
     assert any(r.get("type") == "match" for r in _jsonl(two.stdout))
+
+
+@pytest.mark.parametrize(("kept", "missing"), [((1, 3), "notes.E02"), ((1, 2), "notes.E03")])
+def test_e01_set_missing_a_segment_is_one_error_line(
+    tmp_path: Path, kept: tuple[int, ...], missing: str
+) -> None:
+    first = ewf_subset(tmp_path / "ev", *kept)
+    lst = tmp_path / "list.txt"
+    lst.write_text("d41d8cd98f00b204e9800998ecf8427e\n")
+    line = f"{first}!/: EWF set incomplete: segment {missing} is missing"
+    for command in (["hash"], ["scan", "--hashlist", str(lst)]):
+        result = run_phunt(*command, str(first))
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.splitlines()[0].startswith(line), result.stderr
+    records = _jsonl(run_phunt("scan", str(first), "--hashlist", str(lst), "--json").stdout)
+    assert [r for r in records if r["type"] == "error"] == [
+        {
+            "type": "error",
+            "path": f"{first}!/",
+            "error": f"EWF set incomplete: segment {missing} is missing "
+            f"(found {', '.join(f'notes.E{n:02d}' for n in range(1, int(missing[-1])))})",
+        }
+    ]
+
+
+def test_scan_reads_a_utf16_hash_list(tmp_path: Path) -> None:
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    (ev / "a.txt").write_bytes(b"listed text")
+    lst = tmp_path / "list.txt"  # as Windows Notepad saves "Unicode" text
+    text = f"# saved as UTF-16\r\n{hashlib.md5(b'listed text').hexdigest()}\r\n"
+    lst.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    result = run_phunt("scan", str(ev), "--hashlist", str(lst), "--json")
+    assert result.returncode == 1, result.stderr
+    assert [r["path"] for r in _jsonl(result.stdout) if r["type"] == "match"] == [str(ev / "a.txt")]
+
+
+def test_a_file_starting_like_gzip_is_hashed_as_a_plain_file() -> None:
+    sources = Path(__file__).resolve().parents[2] / "test_data" / "sources"
+    for name in ("starts_1f8b.bin", "gzip_header_then_noise.gz"):
+        path = sources / name
+        result = run_phunt("hash", str(path), "--json", "--no-pdq")
+        assert result.returncode == 0, result.stderr
+        [record] = _jsonl(result.stdout)
+        assert record["path"] == str(path) and record["error"] is None
+        assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_fifo_named_as_the_root_does_not_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    for command in (["hash"], ["scan", "--hashlist", str(tmp_path / "l.txt")]):
+        (tmp_path / "l.txt").write_text("d41d8cd98f00b204e9800998ecf8427e\n")
+        result = subprocess.run(
+            [sys.executable, "-m", "phunt", *command, str(tmp_path / "pipe")],
+            capture_output=True,
+            text=True,
+            timeout=60,  # the old code blocked reading the FIFO for ever
+        )
+        assert result.returncode == 2
+        assert "a FIFO (named pipe): not a file, folder or disk to read" in result.stderr
+
+
+@pytest.mark.parametrize("workers", ["-3", "0", "5000"])
+def test_workers_out_of_range_is_refused(tmp_path: Path, workers: str) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "l.txt").write_text("d41d8cd98f00b204e9800998ecf8427e\n")
+    for command in (["hash"], ["scan", "--hashlist", str(tmp_path / "l.txt")]):
+        result = run_phunt(*command, str(tmp_path / "a.txt"), "--workers", workers)
+        assert result.returncode == 2
+        assert result.stderr.startswith("phunt: error: --workers must be within 1..")
+        assert f"not {workers}" in result.stderr and result.stdout == ""
+
+
+def test_e01_segment_alone_in_a_zip_names_its_missing_partner(tmp_path: Path) -> None:
+    import zipfile
+
+    first = ewf_subset(tmp_path / "set", 1)
+    archive = tmp_path / "seized.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(first, "disk/notes.E01")
+    result = run_phunt("hash", str(archive), "--no-pdq")
+    assert result.returncode == 2
+    assert (
+        f"{archive}!/disk/notes.E01!/: EWF set incomplete: segment notes.E02 is missing "
+        "(found notes.E01)"
+    ) in result.stderr

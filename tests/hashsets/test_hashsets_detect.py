@@ -47,12 +47,55 @@ EXPECTED = {
     "te_hasher.txt": "threatexchange",
     "te_bad_length.txt": "threatexchange",
     "te_dataset_wrong_columns.csv": "threatexchange",
+    "plain_utf16le.txt": "plain",
+    "list_utf16le.csv": "csv",
+    "list_utf16be.csv": "csv",
+    "list_utf32le.csv": "csv",
+    "list_utf16_broken.csv": "csv",
+    "vics2_case_utf16le.json": "vics",
+}
+#: Fixtures no reader may claim.
+REFUSED = {"list_utf16_no_bom.csv"}
+#: The lists saved with a UTF-16/32 byte-order mark, and the UTF-8 list each one copies.
+TRANSCODED = {
+    "plain_utf16le.txt": "plain.txt",
+    "list_utf16le.csv": "list.csv",
+    "list_utf16be.csv": "list.csv",
+    "list_utf32le.csv": "list.csv",
+    "vics2_case_utf16le.json": "vics2_case.json",
 }
 
 
 def test_every_fixture_is_listed(data: Path) -> None:
     fixtures = {p.name for p in data.iterdir() if p.suffix != ".py"}
-    assert fixtures == set(EXPECTED)
+    assert fixtures == set(EXPECTED) | REFUSED
+
+
+@pytest.mark.parametrize(("name", "original"), sorted(TRANSCODED.items()))
+def test_utf16_and_utf32_lists_read_as_their_utf8_originals(
+    data: Path, name: str, original: str
+) -> None:
+    found = open_hash_list(data / name, category_scheme="dhs-legacy")
+    expected = open_hash_list(data / original, category_scheme="dhs-legacy")
+    assert found.name == expected.name
+    assert list(found.entries()) == list(expected.entries())
+    assert found.metadata() == expected.metadata()
+    # The fingerprint is of the file as given, not of its transcoding.
+    assert found.sha256() == hashlib.sha256((data / name).read_bytes()).hexdigest()
+    with (data / name).open("rb") as stream:
+        streamed = open_hash_list(stream, name=name, category_scheme="dhs-legacy")
+        assert list(streamed.entries()) == list(expected.entries())
+
+
+def test_utf16_without_a_byte_order_mark_is_refused_naming_the_encoding(data: Path) -> None:
+    with pytest.raises(WrongFormat, match="UTF-16 text without a byte-order mark"):
+        detect_format(data / "list_utf16_no_bom.csv")
+
+
+def test_bad_utf16_after_its_byte_order_mark_is_corrupt_input(data: Path) -> None:
+    reader = open_hash_list(data / "list_utf16_broken.csv")
+    with pytest.raises(CorruptInput, match="not UTF-16-LE text although it starts with"):
+        list(reader.entries())
 
 
 @pytest.mark.parametrize(("name", "reader"), sorted(EXPECTED.items()))

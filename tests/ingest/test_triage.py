@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from phunt.ingest.triage import Match, ScanSummary, hash_sources
@@ -29,3 +30,17 @@ def test_match_and_summary_json() -> None:
     s = ScanSummary(files=3, bytes=10, matched_files=1, errors=0)
     out = s.as_json()
     assert out["type"] == "summary" and out["files"] == 3 and out["elapsed_s"] >= 0
+
+
+def test_a_root_that_is_a_link_is_one_clear_error(tmp_path: Path) -> None:
+    # (A FIFO root is tested through the CLI, under a timeout: the old code blocked on it.)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("a")
+    os.symlink("real", tmp_path / "link")
+    results = list(hash_sources([str(tmp_path / "link")]))
+    assert [(r.path, r.error) for r in results] == [
+        (
+            str(tmp_path / "link"),
+            "a symbolic link, not followed (-> real): name the folder or file it points to",
+        )
+    ]

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+import phunt.sources.expand  # noqa: F401  (registers the container sources entries reopen by)
 from phunt.errors import CorruptInput
 from phunt.sources.base import Entry
 from phunt.sources.disk_image import DiskImageSource, is_later_segment, segment_files, verify_ewf
-from test_lib import shared_folder
+from test_lib import ewf_subset, shared_folder
 
 EXT2_MD5 = "196066add11fb71c4c49cf1bb50d6d24"
 EXT2_FAMILY = [
@@ -230,3 +231,31 @@ def test_later_segment_rule_needs_the_first_segment(tmp_path: Path) -> None:
     assert not is_later_segment(str(tmp_path / "disk.E01"))
     assert not is_later_segment(str(tmp_path / "cut.001"))
     assert is_later_segment(str(tmp_path / "cut.002"))
+
+
+@pytest.mark.parametrize(("kept", "missing"), [((1, 3), "notes.E02"), ((1, 2), "notes.E03")])
+def test_e01_set_missing_a_segment_is_one_error_naming_it(
+    tmp_path: Path, kept: tuple[int, ...], missing: str
+) -> None:
+    first = ewf_subset(tmp_path, *kept)
+    source = DiskImageSource(str(first), display="notes.E01")
+    with source:
+        entries = list(source.entries())
+    assert entries == []
+    assert source.warnings == [
+        f"EWF set incomplete: segment {missing} is missing "
+        f"(found {', '.join(f'notes.E{n:02d}' for n in range(1, int(missing[-1])))})"
+    ]
+    assert not source.found_nothing
+    with pytest.raises(CorruptInput, match=f"segment {missing} is missing"):
+        verify_ewf(str(first))
+
+
+def test_complete_generated_e01_set_lists_its_files(tmp_path: Path) -> None:
+    first = ewf_subset(tmp_path, 1, 2, 3)
+    source = DiskImageSource(str(first), display="notes.E01")
+    with source:
+        found = {entry.path: _read(entry) for entry in source.entries() if entry.error is None}
+    assert found["notes.E01!/note.txt"] == b"Meeting moved to Thursday.\n"
+    assert found["notes.E01!/lunch.txt"] == b"Lunch at noon.\n"
+    assert verify_ewf(str(first)).ok is True

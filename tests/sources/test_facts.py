@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
+import pytest
+
+from phunt.errors import UsageError
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
-from test_lib import make_ext2_image, shared_folder
+from test_lib import ewf_subset, make_ext2_image, shared_folder
 
 
 def _sha(path: Path) -> str:
@@ -66,3 +70,21 @@ def test_a_damaged_e01_is_recorded_as_failed_verification(tmp_path: Path) -> Non
     facts = describe_source(str(tmp_path / "cut.E01"))
     assert facts.verification["ewf"]["ok"] is False
     assert facts.verification["ewf"]["error"]
+
+
+def test_an_e01_set_missing_a_segment_says_which(tmp_path: Path) -> None:
+    first = ewf_subset(tmp_path, 1, 3)  # E02 of three removed
+    facts = describe_source(str(first))
+    assert facts.sha256 == _sha(first)
+    assert facts.verification["ewf"]["ok"] is False
+    assert "segment notes.E02 is missing" in facts.verification["ewf"]["error"]
+
+
+def test_a_root_that_is_a_link_or_a_fifo_is_refused_before_a_job_opens(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    os.symlink("real", tmp_path / "link")
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(UsageError, match=r"link: a symbolic link, not followed \(-> real\)"):
+        describe_kind(str(tmp_path / "link"))
+    with pytest.raises(UsageError, match=r"pipe: a FIFO \(named pipe\)"):
+        describe_kind(str(tmp_path / "pipe"))

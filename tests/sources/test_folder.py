@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from phunt.sources.folder import FolderSource
+from phunt.sources.folder import FolderSource, root_problem
 
 
 def _tree(root: Path) -> None:
@@ -58,3 +58,35 @@ def test_probe_is_for_folders(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     assert FolderSource.probe(str(tmp_path), b"")
     assert not FolderSource.probe(str(tmp_path / "f"), b"x")
+
+
+def test_a_symlink_loop_is_called_a_loop_not_broken(tmp_path: Path) -> None:
+    os.symlink("second", tmp_path / "first")
+    os.symlink("first", tmp_path / "second")
+    os.symlink("itself", tmp_path / "itself")
+    errors = {Path(e.path).name: e.error for e in FolderSource(str(tmp_path)).entries()}
+    assert errors == {
+        "first": "skipped: symbolic link loop (-> second)",
+        "second": "skipped: symbolic link loop (-> first)",
+        "itself": "skipped: symbolic link loop (-> itself)",
+    }
+
+
+def test_root_problem_refuses_links_and_endless_files(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    os.symlink("b", tmp_path / "folder_link")
+    os.symlink("folder_link_loop", tmp_path / "folder_link_loop")
+    assert root_problem(str(tmp_path)) is None
+    assert root_problem(str(tmp_path / "a.txt")) is None
+    assert root_problem(str(tmp_path / "nope")) is None  # the walk says it is missing
+    assert root_problem(str(tmp_path / "folder_link")) == (
+        "a symbolic link, not followed (-> b): name the folder or file it points to"
+    )
+    assert root_problem(str(tmp_path / "dangling")) == "a broken symbolic link (-> missing)"
+    assert root_problem(str(tmp_path / "folder_link_loop")) == (
+        "a symbolic link loop (-> folder_link_loop)"
+    )
+    assert root_problem(str(tmp_path / "pipe")) == (
+        "a FIFO (named pipe): not a file, folder or disk to read"
+    )
+    assert root_problem("/dev/null") == ("a character device: not a file, folder or disk to read")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 from pathlib import Path
 
 import pytest
 
 from phunt.sources.base import Entry
+from phunt.sources.expand import detect_source
 from phunt.sources.gzip import CompressedFileSource
 from phunt.sources.limits import ExpandLimits
 
@@ -67,3 +69,20 @@ def test_probe() -> None:
     assert CompressedFileSource.probe("", b"BZh9")
     assert CompressedFileSource.probe("", b"\xfd7zXZ\x00")
     assert not CompressedFileSource.probe("", b"PK\x03\x04")
+
+
+@pytest.mark.parametrize("name", ["starts_1f8b.bin", "gzip_header_then_noise.gz", "starts_bzh.txt"])
+def test_a_file_that_only_starts_like_one_is_not_claimed(name: str) -> None:
+    head = (DATA / name).read_bytes()
+    assert not CompressedFileSource.probe(str(DATA / name), head)
+    assert detect_source(str(DATA / name)) is None  # a plain file, hashed as it is
+
+
+def test_probe_judges_the_gzip_header_fields() -> None:
+    good = gzip.compress(b"Meeting moved to Thursday.\n", mtime=0)
+    assert CompressedFileSource.probe("", good)
+    assert not CompressedFileSource.probe("", good[:2] + b"\x07" + good[3:])  # CM not 8
+    assert not CompressedFileSource.probe("", good[:3] + b"\x20" + good[4:])  # reserved flag
+    assert CompressedFileSource.probe("", good[:8])  # cut inside the header: truncated gzip
+    assert not CompressedFileSource.probe("", b"BZh0")
+    assert CompressedFileSource.probe("", bz2.compress(b"x"))

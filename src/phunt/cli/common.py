@@ -56,6 +56,34 @@ def session_for(home: str | None, db: str | None) -> Iterator[tuple[Session, Set
         database.close()
 
 
+#: Worker processes allowed per core, and in all: more only thrash (and thousands of
+#: processes exhaust the machine long before they help).
+WORKERS_PER_CORE = 4
+MAX_WORKERS = 256
+
+
+def check_workers(workers: int, *, zero_means_default: bool = False) -> int:
+    """``workers`` when it is 1 to the maximum (0 too when it means "one per core");
+    otherwise a :class:`UsageError` stating the range."""
+    from phunt.ingest.pipeline import default_workers
+
+    most = min(MAX_WORKERS, WORKERS_PER_CORE * default_workers())
+    least = 0 if zero_means_default else 1
+    if not least <= workers <= most:
+        raise UsageError(
+            f"--workers must be within {least}..{most} ({WORKERS_PER_CORE} per core, "
+            f"at most {MAX_WORKERS}), not {workers}"
+        )
+    return workers
+
+
+def check_at_least_one(option: str, value: int) -> int:
+    """``value`` when it is 1 or more; otherwise a :class:`UsageError` naming ``option``."""
+    if value < 1:
+        raise UsageError(f"{option} must be 1 or more, not {value}")
+    return value
+
+
 def parse_time(text: str | None, cfg: Settings) -> datetime:
     """An ISO 8601 time; without a zone it is read in the unit's time zone. None means now."""
     from phunt.schema.types import utcnow

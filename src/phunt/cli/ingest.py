@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, settings
+from phunt.cli.common import (
+    DbOpt,
+    HomeOpt,
+    JsonOpt,
+    check_at_least_one,
+    check_workers,
+    print_json,
+    settings,
+)
 
 if TYPE_CHECKING:
     from phunt.ingest.job import IngestSummary
@@ -47,6 +55,8 @@ def ingest_command(
     from phunt.ingest.pipeline import default_workers
     from phunt.schema.db import Database
 
+    check_workers(workers, zero_means_default=True)
+    check_at_least_one("--batch", batch)
     cfg = settings(home, db)
     database = Database(cfg.database_url)
     n = workers or (1 if cluster else default_workers())

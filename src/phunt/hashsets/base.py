@@ -28,6 +28,7 @@ from phunt.hashing.kinds import (
     is_hex,
 )
 from phunt.hashing.kinds.base import shorten
+from phunt.hashsets.unicode_text import utf8_stream
 
 __all__ = [
     "HASH_KINDS",
@@ -139,6 +140,7 @@ class HashListReader(ABC):
     a stream is rewound) and hands the binary stream to the format's ``_entries``, which
     yields lazily with bounded memory and raises ``CorruptInput`` (naming the line or
     record) on damage, or ``UsageError`` when categories need a scheme nobody gave.
+    A list with a UTF-16/32 byte-order mark reaches ``_entries`` and ``probe`` as UTF-8.
     :meth:`probe` recognises the format from the first :data:`HEAD_SIZE` bytes (never by
     extension): text formats implement ``_probe_lines`` on the head's complete lines,
     binary ones override ``probe``. :meth:`sha256` fingerprints the source through
@@ -194,9 +196,9 @@ class HashListReader(ABC):
         return False
 
     def entries(self) -> Iterator[HashEntry]:
-        """Yield the list's entries in file order."""
+        """Yield the list's entries in file order (a UTF-16/32 list read as UTF-8)."""
         with self.open() as stream:
-            yield from self._entries(stream)
+            yield from self._entries(utf8_stream(stream, self.display))
 
     @abstractmethod
     def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:

@@ -6,7 +6,7 @@ bytes: ``nsrl-rds3`` (SQLite), ``vics`` (JSON with an OData envelope), ``nsrl-rd
 (NIST's exact header), ``icse`` (``MD5;SHA1;PhotoDNA;...``), ``threatexchange`` (typed
 signal lines, dataset CSV, pdq-hasher output), ``csv`` (a header naming hash columns) and
 last ``plain`` (bare hashes), which would otherwise claim single-column lists of the
-others.
+others. A head with a UTF-16/32 byte-order mark is judged as UTF-8.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from phunt.hashsets.icse import IcseReader
 from phunt.hashsets.nsrl import NsrlRds2Reader, NsrlRds3Reader
 from phunt.hashsets.plain import PlainReader
 from phunt.hashsets.threatexchange import ThreatExchangeReader
+from phunt.hashsets.unicode_text import bom_encoding, looks_like_bomless_utf16, utf8_head
 from phunt.hashsets.vics import VicsReader
 from phunt.registry import Registry
 
@@ -41,12 +42,19 @@ def detect_head(head: bytes, name: str = "") -> type[HashListReader]:
     """The reader class whose probe accepts ``head``, the first bytes of the list ``name``."""
     if not head:
         raise WrongFormat("the file is empty", path=name)
+    text = utf8_head(head, whole=len(head) < HEAD_SIZE)
     for _name, reader in READERS:
-        if reader.probe(name, head):
+        if reader.probe(name, text):
             return reader
+    hint = ""
+    if bom_encoding(head) is None and looks_like_bomless_utf16(head):
+        hint = (
+            "; it looks like UTF-16 text without a byte-order mark: save it as UTF-8, "
+            "or as UTF-16 with a byte-order mark"
+        )
     raise WrongFormat(
         f"not a hash list phunt can read (tried {', '.join(READERS.names())}); "
-        "give --format if it is one of them",
+        f"give --format if it is one of them{hint}",
         path=name,
     )
 

@@ -17,7 +17,7 @@ from typing import Any
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
 from phunt.sources.base import Entry, display_path
-from phunt.sources.folder import FolderSource
+from phunt.sources.folder import FolderSource, root_problem
 
 #: Source kinds whose container file is itself listed before its members.
 ARCHIVE_KINDS = frozenset({"zip", "tar", "7z", "compressed"})
@@ -33,6 +33,10 @@ def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
 
     if not os.path.lexists(path):
         yield Entry(path=display_path(path), error="no such file or folder")
+        return
+    problem = root_problem(path)
+    if problem is not None:
+        yield Entry(path=display_path(path), error=problem)
         return
     if expand and os.path.isfile(path) and not os.path.islink(path):
         try:

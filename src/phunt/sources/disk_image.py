@@ -34,6 +34,7 @@ from phunt.errors import CorruptInput
 from phunt.sources.base import Entry, FileTimes, Source, display_path, name_problem
 from phunt.sources.base import join_container_path as _join
 from phunt.sources.base import utc_from_timestamp as _utc
+from phunt.sources.ewf_set import incomplete_message
 from phunt.sources.locator import Locator
 from phunt.sources.signatures import EWF_SIGNATURE
 
@@ -143,12 +144,17 @@ class EwfVerification:
 def verify_ewf(path: str, *, chunk_size: int = _READ_CHUNK) -> EwfVerification:
     """Read the whole media of an E01 set and compare its MD5 to the stored one.
 
-    Raises :class:`CorruptInput` when the set cannot be opened or read to the end.
+    Raises :class:`CorruptInput` when the set cannot be opened or read to the end, or
+    misses a segment (named in the message).
     """
     shown = display_path(path)
     handle = pyewf.handle()
     try:
-        handle.open(pyewf.glob(path))
+        segments = pyewf.glob(path)
+        incomplete = incomplete_message(segments)
+        if incomplete is not None:
+            raise CorruptInput(incomplete, path=shown)
+        handle.open(segments)
     except OSError as exc:
         raise CorruptInput(f"cannot open EWF image: {exc}", path=shown) from exc
     try:
@@ -266,6 +272,8 @@ class DiskImageSource(Source):
             head = b""
         self._strong = head.startswith((*_IMAGE_MAGICS, _VMDK_DESCRIPTOR))
         self._strong = self._strong or _has_vhd_footer(self.path)
+        if head.startswith(EWF_SIGNATURE) and self._ewf_incomplete():
+            return
         scanner = source_scanner.SourceScanner()
         context = source_scanner.SourceScannerContext()
         try:
@@ -279,6 +287,17 @@ class DiskImageSource(Source):
             self._collect(root, context, "")
         if not self._volumes and not self.warnings:
             self.warnings.append(_NOTHING)
+
+    def _ewf_incomplete(self) -> bool:
+        """True (with the missing segment named in :attr:`warnings`) when the E01 set lacks
+        a segment: libewf would open it and fail only at the first read of the gap."""
+        try:
+            message = incomplete_message(segment_files(self.path), self.display)
+        except CorruptInput as exc:
+            message = str(exc)
+        if message is not None:
+            self.warnings.append(message)
+        return message is not None
 
     def _collect(self, node: Any, context: Any, label: str) -> None:
         kind = node.type_indicator

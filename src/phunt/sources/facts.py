@@ -11,9 +11,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from phunt.errors import CorruptInput
+from phunt.errors import CorruptInput, UsageError
 from phunt.hashing.crypto import sha256_file
+from phunt.sources.base import display_path
 from phunt.sources.disk_image import is_ewf, segment_files, verify_ewf
+from phunt.sources.folder import root_problem
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,11 @@ class SourceFacts:
 
 
 def describe_kind(path: str) -> SourceFacts:
-    """Kind and size only: what is known without reading the source."""
+    """Kind and size only: what is known without reading the source. Raises
+    :class:`UsageError` for a root that is no evidence (a symbolic link, a FIFO...)."""
+    problem = root_problem(path)
+    if problem is not None:
+        raise UsageError(f"{display_path(path)}: {problem}")
     if os.path.isdir(path):
         return SourceFacts("folder")
     return SourceFacts("file", size=os.path.getsize(path))

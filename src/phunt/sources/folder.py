@@ -7,6 +7,7 @@ device nodes and folders that cannot be listed.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -41,14 +42,43 @@ def _special_reason(mode: int) -> str | None:
     return None
 
 
-def _symlink_entry(path: str) -> Entry:
+def _symlink_reason(path: str) -> str:
     try:
         target = display_path(os.readlink(path))
     except OSError as exc:
         target = f"unreadable ({exc.strerror})"
-    broken = not os.path.exists(path)
-    what = "broken symbolic link" if broken else "symbolic link, not followed"
-    return Entry(path=display_path(path), error=f"skipped: {what} (-> {target})")
+    try:
+        os.stat(path)
+        what = "symbolic link, not followed"
+    except OSError as exc:
+        what = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+    return f"{what} (-> {target})"
+
+
+def _symlink_entry(path: str) -> Entry:
+    return Entry(path=display_path(path), error=f"skipped: {_symlink_reason(path)}")
+
+
+def root_problem(path: str) -> str | None:
+    """Why ``path``, named as the evidence itself, cannot be read as evidence, or ``None``.
+
+    A symbolic link is not followed even there (say the folder or file it points to); a
+    FIFO, socket or character device would block or never end, so it is refused before
+    anything opens it. A block device (a seized disk attached read-only) is evidence.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None  # the walk reports what it cannot read
+    if stat.S_ISLNK(mode):
+        reason = f"a {_symlink_reason(path)}"
+        if os.path.exists(path):
+            reason += ": name the folder or file it points to"
+        return reason
+    for test, what in _SPECIAL_KINDS:
+        if test(mode) and not stat.S_ISBLK(mode):
+            return f"{what}: not a file, folder or disk to read"
+    return None
 
 
 class FolderSource(Source):

@@ -52,6 +52,52 @@ def _member_name(display: str) -> str:
     return base + ".decompressed"
 
 
+#: gzip header (RFC 1952): ID1 ID2, CM (8: deflate), FLG, MTIME, XFL, OS.
+_GZIP_HEADER = 10
+_GZIP_RESERVED_FLAGS = 0xE0
+#: bzip2: ``BZh`` and a block size digit, then a block's or the end-of-stream's magic.
+_BZIP2_MAGICS = (b"\x31\x41\x59\x26\x53\x59", b"\x17\x72\x45\x38\x50\x90")
+#: How much of the head a probe inflates to see that deflate data follows the header.
+_PROBE_OUTPUT = 4096
+
+
+def looks_like_gzip(head: bytes) -> bool:
+    """The gzip magic alone (two bytes: one file in 65,536 by chance) is not enough: CM
+    must be 8 (deflate), the reserved FLG bits zero, and the header and the start of the
+    deflate data must decode. XFL and OS are not judged: decoders ignore them and writers
+    vary. A head cut inside the header counts when what is there is valid (a truncated
+    gzip)."""
+    if not head.startswith(b"\x1f\x8b"):
+        return False
+    if len(head) > 2 and head[2] != 8:
+        return False
+    if len(head) > 3 and head[3] & _GZIP_RESERVED_FLAGS:
+        return False
+    if len(head) <= _GZIP_HEADER:
+        return True
+    try:
+        zlib.decompressobj(wbits=31).decompress(head, _PROBE_OUTPUT)
+    except zlib.error:
+        return False
+    return True
+
+
+def looks_like_bzip2(head: bytes) -> bool:
+    """``BZh``, a block size 1-9, then a block (or an empty stream's end) magic."""
+    if not head.startswith(b"BZh"):
+        return False
+    if len(head) > 3 and head[3:4] not in b"123456789":
+        return False
+    return len(head) < 10 or head[4:10] in _BZIP2_MAGICS
+
+
+_PROBES: dict[bytes, Callable[[bytes], bool]] = {
+    b"\x1f\x8b": looks_like_gzip,
+    b"BZh": looks_like_bzip2,
+    b"\xfd7zXZ\x00": lambda head: True,
+}
+
+
 class CompressedFileSource(ArchiveSource):
     """The single decompressed member of a gzip, bzip2 or xz file."""
 
@@ -59,7 +105,7 @@ class CompressedFileSource(ArchiveSource):
 
     @classmethod
     def probe(cls, path: str, head: bytes) -> bool:
-        return head.startswith(tuple(_FORMATS))
+        return any(head.startswith(magic) and looks(head) for magic, looks in _PROBES.items())
 
     def _format(self) -> tuple[str, Callable[[str], Readable]] | None:
         with open(self.path, "rb") as handle:
