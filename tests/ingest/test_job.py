@@ -320,3 +320,27 @@ def test_ingest_passes_over_files_named_like_chats_that_are_not_and_finds_zipped
         ).all()
     photo = f"{ext}/Download/{zipped.name}!/00000012-PHOTO-2026-01-04-12-06-00.jpg"
     assert tied == [(photo, "path")]
+
+
+def test_ingest_of_a_108_mp_photo_and_a_bomb_header_completes(
+    database: Database, device: str, big_pictures: Path
+) -> None:
+    summary = ingest(database, str(big_pictures), device, workers=1)
+    assert (summary.files, summary.errors) == (3, 1)
+    with database.session() as s:
+        files = {Path(f.path).name: f for f in s.scalars(select(EvidenceFile))}
+        photo = files["IMG_20260504_101112.jpg"]
+        assert photo.error is None and photo.pdq is not None and photo.pdq_quality
+        assert photo.pdq_mode == "fast"  # decoded at half scale: not the reference's pixels
+        assert photo.exif == {
+            "make": "Examplecam",
+            "model": "Model 108",
+            "datetime": "2026:05:04 10:11:12",
+        }
+        bomb = files["bomb.png"]
+        data = (big_pictures / "bomb.png").read_bytes()
+        assert bomb.sha256 == hashlib.sha256(data).hexdigest() and bomb.pdq is None
+        assert bomb.error is not None and "30000 x 30000 (900.0 MP)" in bomb.error
+        assert "cap of 89.5 MP" in bomb.error
+        assert files["notes.txt"].error is None
+        assert s.scalars(select(IngestJob)).one().status == "complete"
