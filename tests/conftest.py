@@ -69,3 +69,25 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for name in ("PHUNT_HOME", "PHUNT_DATABASE_URL", "PHUNT_TIMEZONE", "PHUNT_ACTOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PHUNT_HOME", str(tmp_path / "phunt-home"))
+
+
+@pytest.fixture(scope="session")
+def big_pictures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with a 108 MP phone photo (made once per run: too big to commit), the
+    900 MP bomb header from test_data and a small text file."""
+    import importlib.util
+    import shutil
+
+    from test_lib import TEST_DATA
+
+    spec = importlib.util.spec_from_file_location(
+        "image_fixtures", TEST_DATA / "images" / "make_fixtures.py"
+    )
+    assert spec is not None and spec.loader is not None
+    fixtures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixtures)
+    folder = tmp_path_factory.mktemp("big-pictures")
+    fixtures.big_photo(folder / "IMG_20260504_101112.jpg")
+    shutil.copy(TEST_DATA / "images" / "bomb-30000x30000.png", folder / "bomb.png")
+    (folder / "notes.txt").write_text("bring the blue folder\n")
+    return folder

@@ -44,6 +44,15 @@ def telegram() -> None:
     out.mkdir(exist_ok=True)
     bad = good.replace('"date_unixtime": "1767587580"', '"date_unixtime": "not-a-number"')
     (out / "result.json").write_text(bad, encoding="utf-8")
+    out = TG / "integer_from_id"  # an id as a number where Telegram writes "user1001"
+    out.mkdir(exist_ok=True)
+    odd = good.replace('"from_id": "user1002"', '"from_id": 1002')
+    (out / "result.json").write_text(odd, encoding="utf-8")
+    out = TG / "deep_nesting"  # one message's text nested 5,000 arrays deep
+    out.mkdir(exist_ok=True)
+    deep = "[" * 5_000 + "]" * 5_000
+    cut = good.index('"Thanks! See "')
+    (out / "result.json").write_text(good[:cut] + deep + good[cut + 14 :], encoding="utf-8")
     html = TG / "html_export"
     html.mkdir(exist_ok=True)
     (html / "messages.html").write_text(

@@ -206,6 +206,8 @@ def vics() -> None:
     bad["value"][2]["Category"] = "high"
     write("vics_bad_category.json", json.dumps(bad, indent=1) + "\n")
     write("vics_syntax.json", text.replace('"MediaID": 3,', '"MediaID": 3,,', 1))
+    deep = "[" * 5000 + "]" * 5000  # nesting that made the decoder raise RecursionError
+    write("vics_deep.json", text.replace('"MediaID": 2,', f'"MediaID": 2, "Comments": {deep},', 1))
 
 
 def icse() -> None:

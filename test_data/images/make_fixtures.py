@@ -7,6 +7,8 @@ deterministic except for the HEIF encoder's bytes, which tests never compare as 
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +94,36 @@ def make_damaged() -> None:
     (HERE / "not-an-image.jpg").write_bytes(b"Meeting notes: bring the blue folder.\n")
 
 
+def png_claiming(width: int, height: int) -> bytes:
+    """A valid PNG signature and header claiming ``width`` x ``height`` RGB, with one tiny
+    IDAT: a decompression bomb's header, which a decoder must refuse before allocating."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 16)
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+def big_photo(path: Path, size: tuple[int, int] = (12000, 9000)) -> None:
+    """A phone-sized JPEG (108 MP by default) with camera EXIF: a small scene scaled up,
+    so it is smooth, compresses to a few MB and is made in seconds at test time."""
+    image = scene(20, (size[0] // 40, size[1] // 40)).resize(size, Image.Resampling.BILINEAR)
+    exif = Image.Exif()
+    exif[0x010F] = "Examplecam"
+    exif[0x0110] = "Model 108"
+    exif[0x0132] = "2026:05:04 10:11:12"
+    image.save(path, quality=85, exif=exif)
+
+
+def make_bomb() -> None:
+    """A PNG header claiming 30000 x 30000 (900 MP) in under 100 bytes."""
+    (HERE / "bomb-30000x30000.png").write_bytes(png_claiming(30000, 30000))
+
+
 def make_robustness_scenes() -> None:
     """Extra distinct pictures for the matching robustness test (beside the reference)."""
     for seed in range(10, 14):
@@ -104,6 +136,7 @@ def main() -> None:
     make_heif()
     make_damaged()
     make_robustness_scenes()
+    make_bomb()
 
 
 if __name__ == "__main__":

@@ -220,3 +220,36 @@ def test_stream_matches_json_loads_across_chunk_boundaries(
     finally:
         telegram_json._CHUNK = original
     assert got == json.loads(text)
+
+
+def test_an_integer_from_id_is_kept_as_text_with_a_warning() -> None:
+    export = TelegramJsonParser().parse_path(DATA / "integer_from_id")
+    assert [str(w) for w in export.warnings] == [
+        f"chat chat4000000001, message {mid}: from_id is 1002, not text as Telegram writes"
+        " it: read as '1002'"
+        for mid in (3, 10)
+    ]
+    chat = export.chats[0]
+    assert chat.message_count == 10
+    assert [m.sender_id for m in chat.messages if m.id in ("3", "10")] == ["1002", "1002"]
+    assert chat.participants["1002"].message_count == 2
+
+
+def test_a_from_id_that_is_an_object_makes_the_message_unreadable(tmp_path: Path) -> None:
+    text = (DATA / "single_chat" / "result.json").read_text(encoding="utf-8")
+    odd = text.replace('"from_id": "user1003"', '"from_id": {"id": 1003}')
+    (tmp_path / "result.json").write_text(odd, encoding="utf-8")
+    export = TelegramJsonParser().parse_path(tmp_path)
+    assert [str(w) for w in export.warnings] == [
+        "chat chat4000000001, message id 5: unreadable message: "
+        "TypeError('from_id is a JSON dict, not text')"
+    ]
+    assert export.chats[0].message_count == 9  # of 10: the unreadable one is not counted
+
+
+def test_deep_nesting_is_corrupt_input_naming_the_file_and_depth() -> None:
+    with pytest.raises(CorruptInput, match="nested at least 5002 levels deep") as caught:
+        TelegramJsonParser().parse_path(DATA / "deep_nesting")
+    assert caught.value.path is not None
+    assert caught.value.path.endswith("deep_nesting/result.json")
+    assert "message after id 2" in str(caught.value)

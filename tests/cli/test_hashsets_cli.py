@@ -92,3 +92,17 @@ def test_import_errors_are_one_line(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
     missing = run_phunt("hashset", "show", "nope", "--home", str(tmp_path))
     assert missing.returncode == 2 and "no hash set 'nope'" in missing.stderr
+
+
+def test_import_and_scan_of_a_deeply_nested_vics_file_are_one_clear_line(tmp_path: Path) -> None:
+    from test_lib import TEST_DATA
+
+    deep = TEST_DATA / "hashsets" / "vics_deep.json"
+    result = run_phunt("hashset", "import", str(deep), "--name", "x", "--home", str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "vics_deep.json" in result.stderr and "nested at least 5001 levels" in result.stderr
+    scan = run_phunt("scan", str(tmp_path), "--hashlist", str(deep))
+    assert scan.returncode == 2, scan.stderr
+    assert scan.stderr.startswith("phunt: error:") and "nested at least 5001" in scan.stderr
+    assert "Traceback" not in scan.stderr + result.stderr

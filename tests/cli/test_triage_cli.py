@@ -303,3 +303,31 @@ def test_e01_segment_alone_in_a_zip_names_its_missing_partner(tmp_path: Path) ->
         f"{archive}!/disk/notes.E01!/: EWF set incomplete: segment notes.E02 is missing "
         "(found notes.E01)"
     ) in result.stderr
+
+
+def test_hash_and_scan_give_a_108_mp_photo_its_pdq_within_the_memory_cap(
+    big_pictures: Path, tmp_path: Path
+) -> None:
+    lines, peak_kib = _peak_kib_of_hash(str(big_pictures))
+    records = {Path(r["path"]).name: r for r in map(json.loads, lines)}
+    photo, bomb = records["IMG_20260504_101112.jpg"], records["bomb.png"]
+    assert photo["error"] is None and photo["pdq"] and photo["pdq_quality"]
+    data = (big_pictures / "bomb.png").read_bytes()
+    assert bomb["sha256"] == hashlib.sha256(data).hexdigest() and bomb["pdq"] is None
+    assert "no PDQ: refused as a decompression bomb" in str(bomb["error"])
+    assert "30000 x 30000 (900.0 MP)" in str(bomb["error"])
+    # Decoded whole, the photo's pixels alone would take 432 MB; at half scale, 108 MB.
+    assert peak_kib < 400 * 1024, f"peak RSS {peak_kib} KiB"
+
+    hl = tmp_path / "list.csv"
+    hl.write_text(f"pdq\n{photo['pdq']}\n")
+    found = run_phunt("scan", str(big_pictures), "--hashlist", str(hl), "--json")
+    assert found.returncode == 1, found.stderr
+    out = _jsonl(found.stdout)
+    matches = [r for r in out if r["type"] == "match"]
+    assert [(Path(str(m["path"])).name, m["kind"]) for m in matches] == [
+        ("IMG_20260504_101112.jpg", "pdq")
+    ]
+    errors = [r for r in out if r["type"] == "error"]
+    assert [Path(str(e["path"])).name for e in errors] == ["bomb.png"]
+    assert (out[-1]["files"], out[-1]["matched_files"], out[-1]["errors"]) == (3, 1, 1)

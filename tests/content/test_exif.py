@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from phunt.content.exif import read_exif
@@ -45,3 +47,17 @@ def test_png_exif_is_read_without_decoding_the_picture(tmp_path: Path) -> None:
     p = tmp_path / "with-exif.png"
     Image.new("RGB", (8, 8)).save(p, exif=exif)
     assert read_exif(str(p)) == {"make": "PngCam"}
+
+
+def test_pillow_bomb_check_gives_no_exif_never_an_exception(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_lib import TEST_DATA
+
+    bomb = TEST_DATA / "images" / "bomb-30000x30000.png"
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 89_478_485)  # Pillow's default
+    assert read_exif(str(bomb)) == {}
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 500_000_000)  # the warning zone
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        assert read_exif(str(bomb)) == {}

@@ -105,12 +105,59 @@ def test_file_object_source() -> None:
 
 
 def test_decompression_bomb_is_an_error_not_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 96 * 72 - 1)  # warning zone
+    monkeypatch.setattr(image_decode, "MAX_DECODE_PIXELS", 96 * 72 - 1)
+    with pytest.raises(image_decode.PictureTooLarge, match="decompression bomb") as caught:
+        pdq.hash_image_file(DATA / "scene-rgb.png")
+    assert isinstance(caught.value, CorruptInput)
+    assert "96 x 72" in caught.value.message
+    monkeypatch.setattr(image_decode, "MAX_DECODE_PIXELS", 96 * 72 // 3)
     with pytest.raises(CorruptInput, match="decompression bomb"):
         pdq.hash_image_file(DATA / "scene-rgb.png")
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 96 * 72 // 3)  # error zone
-    with pytest.raises(CorruptInput, match="decompression bomb"):
-        pdq.hash_image_file(DATA / "scene-rgb.png")
+
+
+def test_pillow_check_does_not_refuse_what_phunt_can_decode() -> None:
+    image_decode.decode(DATA / "scene-rgb.png")  # initialises the decoder
+    assert Image.MAX_IMAGE_PIXELS is None
+
+
+def test_bomb_header_is_refused_before_decoding_with_its_exif_read() -> None:
+    path = DATA / "bomb-30000x30000.png"
+    assert path.stat().st_size < 100
+    with pytest.raises(image_decode.PictureTooLarge) as caught:
+        image_decode.decode(path, exif=True)
+    assert "30000 x 30000 (900.0 MP)" in caught.value.message
+    assert caught.value.path == str(path)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_jpeg_over_the_cap_is_decoded_at_reduced_scale(
+    monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    path = DATA / "robust-scene-10.jpg"
+    full = pdq.hash_image_file(path)
+    with Image.open(path) as img:
+        width, height = img.size
+    monkeypatch.setattr(image_decode, "MAX_DECODE_PIXELS", width * height // 3)
+    decoded = image_decode.decode(path, fast=fast)
+    assert decoded.scale == 2
+    assert decoded.fast_path
+    assert decoded.pixels.shape[:2] == (-(-height // 2), -(-width // 2))
+    assert (decoded.width, decoded.height) == (width, height)
+    reduced = pdq.hash_image_file(path, mode="fast" if fast else "default")
+    assert reduced.hash.mode == "fast"
+    assert pdq.is_match(pdq.hamming(reduced.hash, full.hash))
+
+
+def test_cmyk_jpeg_over_the_cap_is_decoded_at_reduced_scale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = DATA / "scene-cmyk.jpg"
+    with Image.open(path) as img:
+        width, height = img.size
+    monkeypatch.setattr(image_decode, "MAX_DECODE_PIXELS", width * height // 10)
+    decoded = image_decode.decode(path)
+    assert decoded.scale == 4
+    assert decoded.pixels.shape[:2] == (-(-height // 4), -(-width // 4))
 
 
 def test_missing_file_is_not_disguised_as_damage(tmp_path: Path) -> None:

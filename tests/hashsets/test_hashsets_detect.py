@@ -30,6 +30,7 @@ EXPECTED = {
     "vics_bad_hash.json": "vics",
     "vics_bad_category.json": "vics",
     "vics_syntax.json": "vics",
+    "vics_deep.json": "vics",
     "icse.csv": "icse",
     "icse_wrong_columns.csv": "icse",
     "icse_bad_flag.csv": "icse",

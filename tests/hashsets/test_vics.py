@@ -142,6 +142,7 @@ def test_stated_scheme_wins_over_the_header(data: Path) -> None:
         ("vics_bad_hash.json", r"record 2: MD5: md5 must be 32 hex digits, got 31"),
         ("vics_bad_category.json", r"record 3: Category is not an integer: 'high'"),
         ("vics_syntax.json", r"record 3 \(line 41\): Expecting property name"),
+        ("vics_deep.json", r"record 2 \(line 21\): JSON nested at least 5001 levels deep"),
     ],
 )
 def test_corrupt_files_name_the_record(data: Path, name: str, message: str) -> None:
@@ -249,3 +250,14 @@ def test_entries_can_be_read_twice(data: Path) -> None:
     first = list(reader.entries())
     assert list(reader.entries()) == first
     assert len(reader.metadata()["cases"]) == 3
+
+
+def test_nesting_deeper_than_the_limit_anywhere_is_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text('{"odata.metadata": "http://x/1.3.xml#Media", "x": ' + deep + ', "value": []}')
+    with pytest.raises(CorruptInput, match=r"\(line 1\): JSON nested at least \d+ lev") as caught:
+        list(VicsReader(path).entries())
+    assert caught.value.path == str(path)
+    # What the 64 KiB read buffer holds is measured: a lower bound, far over the limit.
+    assert caught.value.message.startswith("JSON nested at least 6")

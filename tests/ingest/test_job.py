@@ -342,3 +342,52 @@ def test_two_chat_exports_at_one_path_are_both_imported(
         hashlib.sha256(text).hexdigest(),
         hashlib.sha256(later).hexdigest(),
     ]
+
+
+def test_ingest_of_a_108_mp_photo_and_a_bomb_header_completes(
+    database: Database, device: str, big_pictures: Path
+) -> None:
+    summary = ingest(database, str(big_pictures), device, workers=1)
+    assert (summary.files, summary.errors) == (3, 1)
+    with database.session() as s:
+        files = {Path(f.path).name: f for f in s.scalars(select(EvidenceFile))}
+        photo = files["IMG_20260504_101112.jpg"]
+        assert photo.error is None and photo.pdq is not None and photo.pdq_quality
+        assert photo.pdq_mode == "fast"  # decoded at half scale: not the reference's pixels
+        assert photo.exif == {
+            "make": "Examplecam",
+            "model": "Model 108",
+            "datetime": "2026:05:04 10:11:12",
+        }
+        bomb = files["bomb.png"]
+        data = (big_pictures / "bomb.png").read_bytes()
+        assert bomb.sha256 == hashlib.sha256(data).hexdigest() and bomb.pdq is None
+        assert bomb.error is not None and "30000 x 30000 (900.0 MP)" in bomb.error
+        assert "cap of 89.5 MP" in bomb.error
+        assert files["notes.txt"].error is None
+        assert s.scalars(select(IngestJob)).one().status == "complete"
+
+
+def test_telegram_exports_that_fail_or_bend_do_not_abort_the_device(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    from phunt.schema.chats import ChatImport, ChatMessage
+    from test_lib import TEST_DATA
+
+    phone = tmp_path / "phone" / "Telegram Desktop"
+    for name in ("deep_nesting", "integer_from_id"):
+        shutil.copytree(TEST_DATA / "chats" / "telegram" / name, phone / name)
+    (tmp_path / "phone" / "notes.txt").write_text("groceries\n")
+    summary = ingest(database, str(tmp_path / "phone"), device)
+    assert (summary.files, summary.errors) == (3, 0)
+    outcomes = {Path(c["export"]).parent.name: c for c in summary.chats}
+    assert "nested at least 5002 levels deep" in outcomes["deep_nesting"]["error"]
+    assert "deep_nesting/result.json" in outcomes["deep_nesting"]["error"]
+    assert "imported" in outcomes["integer_from_id"]
+    with database.session() as s:
+        assert s.scalars(select(IngestJob)).one().status == "complete"
+        assert len(s.scalars(select(ChatImport)).all()) == 1
+        senders = s.scalars(select(ChatMessage.sender_key)).all()
+        assert len([k for k in senders if k and "1002" in k]) == 2, senders

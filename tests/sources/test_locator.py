@@ -54,7 +54,11 @@ def test_str_reads_as_the_chain_of_hops() -> None:
         _ = Locator("/ev/a.jpg").parent
 
 
-@pytest.mark.parametrize("text", ["", "[]", '{"path": 3, "hops": []}', '{"hops": []}'])
+@pytest.mark.parametrize(
+    "text",
+    ["", "[]", '{"path": 3, "hops": []}', '{"hops": []}', "[" * 100_000 + "]" * 100_000],
+    ids=["empty", "list", "path-not-text", "no-path", "100000-deep"],
+)
 def test_from_json_refuses_what_is_not_a_locator(text: str) -> None:
     with pytest.raises(ValueError, match="not a locator"):
         Locator.from_json(text)

@@ -21,6 +21,7 @@ from phunt.chats.attachments import hash_companion, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
 from phunt.chats.model import Attachment, Chat, ChatKind, Message, Participant
 from phunt.errors import CorruptInput
+from phunt.json_limits import JsonTooDeep, decode_value
 from phunt.phones import to_e164
 
 _KINDS: dict[str | None, ChatKind] = {
@@ -114,7 +115,9 @@ class _JsonStream:
         self.peek()
         while True:
             try:
-                value, end = self._decoder.raw_decode(self._buf, self._pos)
+                value, end = decode_value(self._decoder, self._buf, self._pos)
+            except JsonTooDeep as exc:
+                raise self.corrupt(str(exc), where) from None
             except json.JSONDecodeError as exc:
                 truncated = exc.msg.startswith("Unterminated") or exc.pos >= len(self._buf) - 8
                 if truncated and len(self._buf) - self._pos < _MAX_VALUE and self._fill():
@@ -319,14 +322,14 @@ class _Run:
         mid = str(raw["id"])
         time, offset, assumed = self.when(raw)
         evidence = f"message {mid}"
+        service = kind == "service"
+        sender_id = self.text_field(raw, "actor_id" if service else "from_id", evidence, chat)
+        sender_name = self.text_field(raw, "actor" if service else "from", evidence, chat)
         chat.message_count += 1
         if chat.first_time is None or time < chat.first_time:
             chat.first_time = time
         if chat.last_time is None or time > chat.last_time:
             chat.last_time = time
-        service = kind == "service"
-        sender_id = raw.get("actor_id" if service else "from_id")
-        sender_name = raw.get("actor" if service else "from")
         sender: Participant | None = None
         if sender_id and (sender_id != chat.platform_id or chat.kind == "private"):
             sender = chat.participant(sender_id)
@@ -363,6 +366,24 @@ class _Run:
             action_targets=targets,
             attachments=attachments,
         )
+
+    def text_field(self, raw: dict[str, Any], key: str, evidence: str, chat: Chat) -> str | None:
+        """A field Telegram writes as a string (``from_id`` "user1001", ``from``), as text.
+
+        A number or other scalar is kept as its text, with a warning, so a hand-edited or
+        foreign export still attributes the message; a list or object is not an id at all.
+        """
+        value = raw.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, (list, dict)):
+            raise TypeError(f"{key} is a JSON {type(value).__name__}, not text")
+        text = json.dumps(value)
+        self.export.warn(
+            f"chat {chat.platform_id}, {evidence}",
+            f"{key} is {text}, not text as Telegram writes it: read as {text!r}",
+        )
+        return text
 
     def service(
         self,

@@ -45,6 +45,10 @@ def read_exif(source: str | IO[bytes]) -> dict[str, Any]:
             return exif_from_image(img)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, KeyError, TypeError):
         return {}
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own bomb check on open (phunt's picture decoder replaces it with its
+        # cap on decoded pixels): EXIF is a clue, never a reason to stop a device.
+        return {}
 
 
 def exif_from_image(img: PILImage) -> dict[str, Any]:

@@ -14,7 +14,11 @@ hashed, and keeps those decisions in one place:
   images (it would hash the palette *indices*), CMYK (it would read C, M, Y as R, G, B),
   32-bit and float modes;
 * Pillow errors become ``WrongFormat`` (not an image) or ``CorruptInput`` (an image, but
-  damaged or truncated), and a decompression bomb is an error, never a warning.
+  damaged or truncated);
+* memory is capped by phunt, not by Pillow's bomb check (which refused real 108 MP phone
+  photos): no picture is decoded to more than ``MAX_DECODE_PIXELS``. A larger JPEG is
+  decoded at 1/2, 1/4 or 1/8 scale by libjpeg's scaled IDCT (PDQ blurs far more than that
+  anyway); any other picture whose header claims more is ``PictureTooLarge``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-import warnings
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
@@ -46,6 +49,13 @@ TURBO_MAX_BYTES: Final = 64 << 20
 """JPEG files up to this size are read whole and decoded by simplejpeg; larger ones by
 Pillow, which reads them in pieces."""
 
+MAX_DECODE_PIXELS: Final = 89_478_485
+"""The most pixels phunt decodes for one picture: Pillow's own default bomb limit, so every
+picture that hashed before hashes the same. At Pillow's 4 bytes a pixel that is 341 MiB
+(plus a copy for modes that need converting); a JPEG over it is decoded at reduced scale,
+anything else over it is refused unread."""
+
+_JPEG_SCALES: Final = (2, 4, 8)
 _KEEP_AS_IS: Final = frozenset({"RGB", "RGBA", "L"})
 _init_lock = threading.Lock()
 _initialised = False
@@ -76,11 +86,16 @@ class DecodedImage:
     exif: dict[str, Any] | None = None
 
 
-def _initialise() -> None:
-    """Register HEIF and make decompression bombs errors, once per process.
+class PictureTooLarge(CorruptInput):
+    """A picture whose header claims more pixels than phunt decodes (``MAX_DECODE_PIXELS``)."""
 
-    The warning filter is process-wide on purpose: a temporary ``catch_warnings`` is not
-    thread-safe, and phunt never wants a bomb decoded, in any thread.
+
+def _initialise() -> None:
+    """Register HEIF and hand the decompression-bomb check to phunt, once per process.
+
+    Pillow's check runs on ``Image.open``, before phunt knows whether a JPEG can be decoded
+    at reduced scale, and its warning zone starts at 89.5 MP, below real phone cameras;
+    ``check_size`` applies phunt's cap instead, on what is actually decoded.
     """
     global _initialised
     with _init_lock:
@@ -89,8 +104,29 @@ def _initialise() -> None:
         import pillow_heif
 
         pillow_heif.register_heif_opener()
-        warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+        Image.MAX_IMAGE_PIXELS = None
         _initialised = True
+
+
+def reduce_scale(width: int, height: int, fmt: str, *, path: str | None = None) -> int:
+    """The scale (1, 2, 4 or 8) a picture must be decoded at to stay within the cap.
+
+    Raises ``PictureTooLarge`` when no scale will do: any format but JPEG over the cap,
+    or a JPEG over it even at 1/8.
+    """
+    pixels = width * height
+    if pixels <= MAX_DECODE_PIXELS:
+        return 1
+    if fmt == "JPEG":
+        for scale in _JPEG_SCALES:
+            if -(-width // scale) * -(-height // scale) <= MAX_DECODE_PIXELS:
+                return scale
+    raise PictureTooLarge(
+        f"refused as a decompression bomb: the {fmt} header claims {width} x {height}"
+        f" ({pixels / 1e6:.1f} MP), over phunt's cap of {MAX_DECODE_PIXELS / 1e6:.1f} MP"
+        f" ({MAX_DECODE_PIXELS * 4 >> 20} MiB of pixels)",
+        path=path,
+    )
 
 
 def _name(source: Source) -> str | None:
@@ -108,8 +144,6 @@ def open_image(source: Source) -> Image.Image:
         return Image.open(source)
     except UnidentifiedImageError as exc:
         raise WrongFormat("not an image Pillow or pillow-heif can read", path=path) from exc
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise CorruptInput(f"refused as a decompression bomb: {exc}", path=path) from exc
     except (OSError, SyntaxError, ValueError, EOFError, RuntimeError) as exc:
         if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
             raise
@@ -184,8 +218,10 @@ def decode(source: Source, *, fast: bool = False, exif: bool = False) -> Decoded
 
     With ``fast``, a JPEG is decoded as luminance only (its own Y plane: no chroma
     upsampling or colour conversion), at half size when large enough; other images decode
-    as usual (``fast_path`` False, ``scale`` 1). With ``exif``, the EXIF facts are read
-    from the header while it is open (see ``phunt.content.exif``).
+    as usual (``fast_path`` False, ``scale`` 1). In either mode a JPEG over
+    ``MAX_DECODE_PIXELS`` is decoded at reduced scale (``fast_path`` True), and any other
+    picture over it raises ``PictureTooLarge``, after its EXIF was read. With ``exif``, the
+    EXIF facts are read from the header while it is open (see ``phunt.content.exif``).
     """
     path = _name(source)
     with open_image(source) as image:
@@ -193,23 +229,25 @@ def decode(source: Source, *, fast: bool = False, exif: bool = False) -> Decoded
         width, height = image.size
         fmt = image.format or "unknown"
         source_mode = image.mode
-        scale = 1
-        fast_path = False
+        scale = reduce_scale(width, height, fmt, path=path)
+        fast_path = scale > 1
         try:
             pixels = None
             if fmt == "JPEG" and image.mode in ("RGB", "L"):
                 if fast:
-                    scale = _draft_scale(width, height)
+                    scale = max(scale, _draft_scale(width, height))
                     fast_path = image.mode == "RGB" or scale > 1
-                pixels = _turbo_jpeg(image, grey=fast or image.mode == "L", scale=scale)
+                grey = fast or image.mode == "L"
+                pixels = _turbo_jpeg(image, grey=grey, scale=scale)
                 if pixels is None and fast_path:
-                    image.draft("L", (width // scale, height // scale))
+                    image.draft("L" if grey else "RGB", (width // scale, height // scale))
                     scale = round(width / image.size[0])
+            elif scale > 1:  # a CMYK or YCCK JPEG: Pillow's scaled decode, then converted
+                image.draft(image.mode, (width // scale, height // scale))
+                scale = round(width / image.size[0])
             if pixels is None:
                 image.load()
                 pixels = _to_array(image)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise CorruptInput(f"refused as a decompression bomb: {exc}", path=path) from exc
         except (OSError, SyntaxError, ValueError, EOFError, RuntimeError, MemoryError) as exc:
             if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
                 raise

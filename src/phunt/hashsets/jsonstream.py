@@ -3,7 +3,8 @@
 VICS files run to gigabytes, and the standard library parses a document only whole. This
 walker steps through the containers the caller names (the envelope object, its ``value``
 array, a case's ``Media`` array) and hands every element to ``json.JSONDecoder.raw_decode``
-on its own, so memory is bounded by the read buffer plus the largest single record.
+on its own, so memory is bounded by the read buffer plus the largest single record, and
+nesting by ``phunt.json_limits``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any, TextIO
+
+from phunt.json_limits import JsonTooDeep, decode_value
 
 _WHITESPACE = " \t\n\r"
 _EDGE = 32
@@ -87,7 +90,10 @@ class JsonStream:
             raise self.error("unexpected end of file (truncated?)")
         while True:
             try:
-                result, end = self._decoder.raw_decode(self._buf, self._pos)
+                result, end = decode_value(self._decoder, self._buf, self._pos)
+            except JsonTooDeep as error:
+                line = self._lines_dropped + self._buf.count("\n", 0, error.pos) + 1
+                raise JsonSyntaxError(str(error), line) from None
             except json.JSONDecodeError as error:
                 # Incomplete rather than malformed if the failure is at the buffer's end
                 # (an unterminated string reports its start): read more and try again.

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from multiprocessing import util as mp_util
 from typing import BinaryIO, Protocol
 
+from phunt import json_limits
 from phunt.registry import Registry
 from phunt.sources.signatures import EWF_SIGNATURE
 
@@ -78,7 +79,7 @@ class Locator:
     def from_json(cls, text: str) -> Locator:
         """The locator :meth:`to_json` wrote; ``ValueError`` for anything else."""
         try:
-            data = json.loads(text)
+            data = json_limits.loads(text)
             hops = tuple(Hop(str(source), str(key)) for source, key in data["hops"])
             path = data["path"]
         except (KeyError, TypeError, ValueError) as exc:

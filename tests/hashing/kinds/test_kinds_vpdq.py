@@ -21,3 +21,9 @@ def test_vpdq_spellings_become_reference_lines() -> None:
     with pytest.raises(ValueError, match="malformed"):
         vpdq.normalise("[1,")
     assert (vpdq.index, vpdq.source, vpdq.new_hasher()) == ("vpdq", "video", None)
+
+
+def test_a_deeply_nested_json_value_is_malformed_not_a_recursion_error() -> None:
+    vpdq = KINDS.get("vpdq")
+    with pytest.raises(ValueError, match="malformed: JSON nested at least 100000 levels"):
+        vpdq.normalise("[" * 100_000 + "]" * 100_000)

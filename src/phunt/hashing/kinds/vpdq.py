@@ -10,6 +10,7 @@ import json
 import re
 from typing import ClassVar
 
+from phunt import json_limits
 from phunt.hashing.kinds.base import KINDS, HashKind, Index, Source, register, shorten
 
 _FRAME = re.compile(
@@ -62,9 +63,11 @@ class VpdqKind(HashKind):
 
 def _from_threatexchange(text: str) -> str:
     try:
-        features = json.loads(text)
+        features = json_limits.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"vpdq JSON list is malformed: {error.msg}") from None
+    except json_limits.JsonTooDeep as error:
+        raise ValueError(f"vpdq JSON list is malformed: {error}") from None
     if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
         raise ValueError("vpdq JSON must be a list of 'pdq,quality,seconds' strings")
     lines = []

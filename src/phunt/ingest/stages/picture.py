@@ -32,7 +32,7 @@ PDQ_MIME_TYPES = frozenset(
 
 class PdqStage(Stage):
     """PDQ of a picture (``mode`` "default" or "fast"); a picture the decoder refuses is a
-    warning, a damaged one an error of the file."""
+    warning, a damaged one or one too large to decode an error of the file."""
 
     name: ClassVar[str] = "pdq"
 
@@ -42,7 +42,7 @@ class PdqStage(Stage):
     def run(self, work: Work) -> None:
         if not work.read or work.result.mime not in PDQ_MIME_TYPES:
             return
-        from phunt.hashing.image_decode import decode
+        from phunt.hashing.image_decode import PictureTooLarge, decode
         from phunt.hashing.pdq import check_mode, hash_decoded
 
         check_mode(self.mode)
@@ -57,6 +57,8 @@ class PdqStage(Stage):
                     decoded = decode(stream, fast=fast, exif=True)
             result.exif = decoded.exif
             result.pdq = hash_decoded(decoded)
+        except PictureTooLarge as exc:
+            result.error = f"no PDQ: {exc.message}"
         except CorruptInput as exc:
             result.error = f"corrupt image: {exc.message}"
         except WrongFormat as exc:
