@@ -18,8 +18,6 @@ from typing import Any
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
-from phunt.chats.source import ChatInput
-from phunt.chats.store import import_chat
 from phunt.errors import InputError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
 from phunt.ingest import store
@@ -209,8 +207,15 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
     """
     with db.session() as s:
         tree = StoredTree(store.stored_files(s, job_id))
+    candidates = find_candidates(tree)
+    if not candidates:
+        return []
+    # The chat parsers and their store, imported only when there is a chat to import.
+    from phunt.chats.source import ChatInput
+    from phunt.chats.store import import_chat
+
     outcomes: list[dict[str, Any]] = []
-    for main in find_candidates(tree):
+    for main in candidates:
         folder = posixpath.dirname(main.path)
         source = StoredChatSource(tree, folder, open_stored)
         chat = ChatInput(posixpath.basename(main.path), source, main.path)
