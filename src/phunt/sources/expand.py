@@ -101,6 +101,15 @@ def detect_source(path: str, head: bytes | None = None) -> type[Source] | None:
     return None
 
 
+def _container(path: str, head: bytes) -> type[Source] | None:
+    """The first container source whose probe accepts a file (never a folder: what a
+    walk yields as a file needs no second look at the disk to say so)."""
+    for name, source in SOURCES:
+        if name != FolderSource.name and source.probe(path, head):
+            return source
+    return None
+
+
 def _factory(name: str) -> ContainerFactory:
     def open_container(path: str, where: Locator, scratch: str) -> Source:
         return make_source(name, path, where, scratch)
@@ -219,7 +228,7 @@ class _Expander:
         local = entry.local_path
         try:
             if local is not None:
-                source = None if is_later_segment(local) else detect_source(local)
+                source = None if is_later_segment(local) else _container(local, _read_head(local))
             else:
                 source = self._candidate(entry)
         except OSError as exc:
@@ -264,11 +273,7 @@ class _Expander:
     def _candidate(self, entry: Entry) -> type[Source] | None:
         """A container class when the member's first bytes carry a container signature."""
         with entry.open() as stream:
-            head = read_head(stream)
-        for name, source in SOURCES:
-            if name != FolderSource.name and source.probe("", head):
-                return source
-        return None
+            return _container("", read_head(stream))
 
     def _spool(self, entry: Entry) -> tuple[str, type[Source] | None]:
         """Copy a member into scratch under a generated name (keeping only a safe suffix)."""
