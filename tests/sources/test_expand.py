@@ -18,7 +18,7 @@ from phunt.sources.expand import SOURCES, ExpandLimits, detect_source, open_evid
 from phunt.sources.limits import Budget
 from phunt.sources.sevenzip import SevenZipSource
 from phunt.sources.zip import ZipSource
-from test_lib import shared_folder
+from test_lib import Forwards, shared_folder
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "sources"
 
@@ -273,30 +273,15 @@ def test_damaged_ewf_is_recorded_not_dropped(tmp_path: Path) -> None:
     assert entries[0].error is not None
 
 
-class _Unseekable(io.RawIOBase):
-    """A stream that only reads forward, as container members do."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        chunk = self._data.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
 def test_the_head_holds_the_first_bytes_and_the_iso_signature_at_its_offset() -> None:
     data = bytes(range(256)) * 16 + b"\x01" * (expand.ISO_AT - 4096) + b"\x01CD001\x01\x00" + b"x"
-    for stream in (io.BytesIO(data), io.BufferedReader(_Unseekable(data))):
+    for stream in (io.BytesIO(data), io.BufferedReader(Forwards(data))):
         head = expand.read_head(stream)
         assert head[: expand.HEAD_SIZE] == data[: expand.HEAD_SIZE]
         assert head[expand.ISO_AT + 1 : expand.ISO_AT + 6] == b"CD001"
         assert len(head) == expand.ISO_AT + 8
     short = b"PK\x03\x04" + b"z" * 5000
-    assert expand.read_head(io.BufferedReader(_Unseekable(short))) == short[: expand.HEAD_SIZE]
+    assert expand.read_head(io.BufferedReader(Forwards(short))) == short[: expand.HEAD_SIZE]
     assert expand.read_head(io.BytesIO(b"tiny")) == b"tiny"
 
 
