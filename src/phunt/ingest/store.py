@@ -3,11 +3,15 @@ and read back for ``phunt evidence``.
 
 A job is found or started here, its files and their matches are inserted in batches, and
 its totals, chat outcomes and manifest are recorded; the coordination stays in the job.
+The rows themselves are built by the worker that processed the file
+(:func:`process_for_store`): the coordinator then only inserts, and plain dicts travel
+back rather than results holding every PDQ variant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
@@ -17,8 +21,15 @@ from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError
 from phunt.ingest.chat_sources import StoredFile
+from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
+from phunt.matching.engine import Hit
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 from phunt.schema.types import utcnow
+from phunt.sources.apps import app_for_path
+from phunt.sources.base import Entry
+
+_HAS_DIGESTS = "digests" in EvidenceFile.__table__.columns
+"""Whether the schema stores digests of kinds beyond MD5, SHA-1 and SHA-256."""
 
 
 def list_jobs(session: Session, device: str | None = None) -> list[IngestJob]:
@@ -203,6 +214,99 @@ def done_seqs(session: Session, job_id: int) -> set[int]:
     """Sequence numbers of the files a job has stored already (skipped on resume)."""
     query = select(EvidenceFile.seq).where(EvidenceFile.job_id == job_id)
     return set(session.scalars(query))
+
+
+@dataclass
+class StoredRows:
+    """One processed file as the store takes it: its file row and its match rows."""
+
+    file: dict[str, Any]
+    matches: list[dict[str, Any]]
+
+    @property
+    def read(self) -> bool:
+        """Whether the content was read (counted in the job's files and bytes)."""
+        return self.file["md5"] is not None
+
+
+def file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
+    """The ``evidence_file`` row of one processed file, as insert parameters."""
+    r = item.result
+    pdq = None if r.pdq is None else r.pdq.hash
+    row = {
+        "job_id": job_id,
+        "device_id": device_id,
+        "seq": item.seq,
+        "path": r.path,
+        "size": r.size,
+        "modified": r.times.modified,
+        "accessed": r.times.accessed,
+        "changed": r.times.changed,
+        "created": r.times.created,
+        "deleted": r.deleted,
+        "md5": r.md5,
+        "sha1": r.sha1,
+        "sha256": r.sha256,
+        "mime": r.mime,
+        "extension_mismatch": r.extension_mismatch,
+        "app": app_for_path(r.path),
+        "pdq": None if pdq is None else pdq.hex,
+        "pdq_quality": None if pdq is None else pdq.quality,
+        "pdq_mode": None if pdq is None else pdq.mode,
+        "exif": item.exif,
+        "known_good": item.known_good,
+        "error": r.error,
+        "warnings": list(r.warnings),
+        "vpdq": _vpdq_text(r),
+        "video": r.video_facts(),
+        "locator": None if item.locator is None else item.locator.to_json(),
+    }
+    if _HAS_DIGESTS:
+        row["digests"] = dict(r.digests)
+    return row
+
+
+def match_row(job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
+    """The ``file_match`` row of one hit, as insert parameters (the store adds its file)."""
+    cat = hit.listed.category
+    pdq = item.result.pdq
+    return {
+        "job_id": job_id,
+        "hash_set": hit.listed.list_name,
+        "version": hit.listed.version,
+        "entry": hit.listed.entry,
+        "kind": hit.kind,
+        "distance": hit.distance,
+        "quality": None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
+        "threshold": hit.threshold if hit.kind == "pdq" else None,
+        "variant": hit.variant,
+        "category_code": None if cat is None else cat.code,
+        "category_scheme": None if cat is None else cat.scheme,
+        "detail": hit.video_detail(),
+    }
+
+
+def _vpdq_text(result: FileResult) -> str | None:
+    """The stored vPDQ text; the video module (PyAV, numba) is imported only for videos."""
+    if result.video is None:
+        return None
+    from phunt.hashing.vpdq import to_text
+
+    return to_text(result.video)
+
+
+def stored_rows(job_id: int, device_id: int, item: Processed) -> StoredRows:
+    """The rows one processed file is stored as."""
+    matches = [match_row(job_id, hit, item) for hit in item.hits]
+    return StoredRows(file_row(job_id, device_id, item), matches)
+
+
+def process_for_store(
+    batch: list[tuple[int, Entry]], profile: Profile, job_id: int, device_id: int
+) -> list[StoredRows]:
+    """What an ingest worker runs: the profile's stages on each entry of a batch, handed
+    back as the rows to store, in order."""
+    return [stored_rows(job_id, device_id, item) for item in process_batch(batch, profile)]
 
 
 def add_files(
