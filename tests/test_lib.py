@@ -102,6 +102,21 @@ class Trickle(io.BytesIO):
         return super().read(1000 if size is None or size < 0 else min(size, 1000))
 
 
+class Forwards(io.RawIOBase):
+    """A stream that reads forwards only, as a compressed member's reader does."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
 def make_ext2_image(image: Path, files: dict[str, bytes], size_kib: int = 2048) -> Path:
     """A raw ext2 image holding ``files`` (relative path -> bytes), made by ``mke2fs -d``
     (no root, no mount); the test is skipped where e2fsprogs is not installed."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from phunt.spool import seekable, spooled
+from test_lib import Forwards
 
 
 def test_copies_then_removes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,21 +37,6 @@ def test_removed_on_error_and_names_checked(
     assert list(tmp_path.iterdir()) == []
 
 
-class _Forwards(io.RawIOBase):
-    """A stream that reads forwards only, as a compressed member's reader does."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
-        chunk = self._data.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
 def test_seekable_keeps_a_seekable_stream() -> None:
     stream = io.BytesIO(b"abc")
     assert seekable(stream) is stream
@@ -60,7 +46,7 @@ def test_seekable_keeps_a_seekable_stream() -> None:
 def test_seekable_copies_a_forward_only_stream(size: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("phunt.spool.IN_MEMORY", 1000)
     data = bytes(range(256)) * (size // 256 + 1)
-    original = io.BufferedReader(_Forwards(data))
+    original = io.BufferedReader(Forwards(data))
     copy = seekable(original)  # type: ignore[arg-type]
     assert original.closed and copy.seekable()
     assert copy.read() == data

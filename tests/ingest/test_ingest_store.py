@@ -1,16 +1,27 @@
-"""The ingest store on both databases: jobs found and refused, files tied to their matches."""
+"""The ingest store on both databases: jobs found and refused, files tied to their matches;
+and the rows a worker builds for it."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from phunt.audit.store import list_records
 from phunt.cases.devices import add_device
 from phunt.errors import UsageError
 from phunt.ingest import store
+from phunt.ingest.pipeline import Runner
+from phunt.ingest.stages import Profile
+from phunt.matching.spec import EngineSpec, ListFile
 from phunt.schema.db import Database
+from phunt.sources.base import Entry
+from phunt.sources.folder import FolderSource
+from phunt.sources.locator import Locator
 
 
 def _start(database: Database, source: str = "/evidence/phone") -> int:
@@ -87,3 +98,54 @@ def test_files_matches_totals_manifest_and_finish(database: Database) -> None:
         ("/evidence/phone/a.jpg", 8),
         ("/evidence/phone/c.jpg", 9),
     ]
+
+
+def _rows_evidence(root: Path) -> Path:
+    """A WhatsApp picture, a listed file and a note; the list names the listed file."""
+    media = root / "WhatsApp" / "Media" / "WhatsApp Images"
+    media.mkdir(parents=True)
+    Image.linear_gradient("L").convert("RGB").resize((120, 90)).save(media / "IMG-1.jpg")
+    (root / "listed.bin").write_bytes(b"listed bytes")
+    (root / "note.txt").write_text("a note\n")
+    listed = root.parent / "list.txt"
+    listed.write_text(hashlib.sha256(b"listed bytes").hexdigest() + "\n")
+    return listed
+
+
+def test_rows_carry_the_file_its_app_locator_and_matches(tmp_path: Path) -> None:
+    listed = _rows_evidence(tmp_path / "ev")
+    entries = list(FolderSource(str(tmp_path / "ev")).entries())
+    profile = Profile.ingest("default", EngineSpec((ListFile.of(str(listed)),)))
+    rows = store.process_for_store(list(enumerate(entries)), profile, 7, 3)
+    by_name = {Path(r.file["path"]).name: r for r in rows}
+    assert [r.file["seq"] for r in rows] == list(range(len(entries)))
+    picture = by_name["IMG-1.jpg"]
+    assert picture.file["app"] == "whatsapp" and picture.file["pdq"] is not None
+    assert (picture.file["job_id"], picture.file["device_id"]) == (7, 3)
+    path = str(tmp_path / "ev" / "WhatsApp" / "Media" / "WhatsApp Images" / "IMG-1.jpg")
+    assert picture.file["locator"] == Locator(path).to_json()
+    assert picture.read and picture.matches == []
+    match = by_name["listed.bin"].matches
+    assert [(m["kind"], m["entry"], m["job_id"], m["distance"]) for m in match] == [
+        ("sha256", 1, 7, 0)
+    ]
+    assert by_name["note.txt"].file["sha256"] == hashlib.sha256(b"a note\n").hexdigest()
+
+
+def test_an_unreadable_entry_is_a_row_not_counted_as_read() -> None:
+    rows = store.process_for_store(
+        [(0, Entry(path="gone", error="cannot read"))], Profile.ingest(), 1, 1
+    )
+    assert rows[0].file["error"] == "cannot read" and not rows[0].read
+
+
+def test_rows_travel_back_from_workers_in_order(tmp_path: Path) -> None:
+    _rows_evidence(tmp_path / "ev")
+    entries = list(FolderSource(str(tmp_path / "ev")).entries())
+    serial = store.process_for_store(list(enumerate(entries)), Profile.ingest(None), 1, 1)
+    with Runner(2) as pool:
+        pooled: list[store.StoredRows] = list(
+            pool.run(enumerate(entries), store.process_for_store, Profile.ingest(None), 1, 1)
+        )
+    assert [r.file for r in pooled] == [r.file for r in serial]
+    assert pickle.loads(pickle.dumps(serial[0])) == serial[0]

@@ -13,10 +13,12 @@ import pytest
 
 from phunt.sources import expand
 from phunt.sources.base import Entry
+from phunt.sources.disk_image import DiskImageSource
 from phunt.sources.expand import SOURCES, ExpandLimits, detect_source, open_evidence
+from phunt.sources.limits import Budget
 from phunt.sources.sevenzip import SevenZipSource
 from phunt.sources.zip import ZipSource
-from test_lib import shared_folder
+from test_lib import Forwards, shared_folder
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "sources"
 
@@ -269,3 +271,27 @@ def test_damaged_ewf_is_recorded_not_dropped(tmp_path: Path) -> None:
     entries = list(open_evidence(str(cut)))
     assert [e.path for e in entries] == [f"{cut}!/"]
     assert entries[0].error is not None
+
+
+def test_the_head_holds_the_first_bytes_and_the_iso_signature_at_its_offset() -> None:
+    data = bytes(range(256)) * 16 + b"\x01" * (expand.ISO_AT - 4096) + b"\x01CD001\x01\x00" + b"x"
+    for stream in (io.BytesIO(data), io.BufferedReader(Forwards(data))):
+        head = expand.read_head(stream)
+        assert head[: expand.HEAD_SIZE] == data[: expand.HEAD_SIZE]
+        assert head[expand.ISO_AT + 1 : expand.ISO_AT + 6] == b"CD001"
+        assert len(head) == expand.ISO_AT + 8
+    short = b"PK\x03\x04" + b"z" * 5000
+    assert expand.read_head(io.BufferedReader(Forwards(short))) == short[: expand.HEAD_SIZE]
+    assert expand.read_head(io.BytesIO(b"tiny")) == b"tiny"
+
+
+def test_an_iso_image_is_found_as_a_file_and_as_a_zip_member(tmp_path: Path) -> None:
+    iso = bytes(expand.ISO_AT) + b"\x01CD001\x01" + bytes(2040)
+    (tmp_path / "disc.bin").write_bytes(iso)
+    assert detect_source(str(tmp_path / "disc.bin")) is DiskImageSource
+    with zipfile.ZipFile(tmp_path / "holder.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("disc.bin", iso)
+    expander = expand._Expander(ExpandLimits(), Budget(ExpandLimits()), str(tmp_path))
+    with ZipSource(str(tmp_path / "holder.zip")) as source:
+        (member,) = list(source.entries())
+        assert expander._candidate(member) is DiskImageSource

@@ -19,8 +19,6 @@ from typing import Any
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
-from phunt.chats.source import ChatInput
-from phunt.chats.store import import_chat
 from phunt.errors import InputError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
 from phunt.ingest import store
@@ -32,10 +30,8 @@ from phunt.ingest.chat_sources import (
 )
 from phunt.ingest.files import open_stored
 from phunt.ingest.pipeline import Runner
-from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
-from phunt.matching.engine import Hit
+from phunt.ingest.stages import Profile
 from phunt.schema.db import Database
-from phunt.schema.ingest import EvidenceFile
 from phunt.sources.base import Entry
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
 
@@ -100,96 +96,18 @@ def _done_seqs(db: Database, job_id: int) -> set[int]:
         return store.done_seqs(s, job_id)
 
 
-_HAS_DIGESTS = "digests" in EvidenceFile.__table__.columns
-"""Whether the schema stores digests of kinds beyond MD5, SHA-1 and SHA-256."""
-
-
-def _file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
-    """The ``evidence_file`` row of one processed file, as insert parameters."""
-    from phunt.sources.apps import app_for_path
-
-    r = item.result
-    pdq = None if r.pdq is None else r.pdq.hash
-    row = {
-        "job_id": job_id,
-        "device_id": device_id,
-        "seq": item.seq,
-        "path": r.path,
-        "size": r.size,
-        "modified": r.times.modified,
-        "accessed": r.times.accessed,
-        "changed": r.times.changed,
-        "created": r.times.created,
-        "deleted": r.deleted,
-        "md5": r.md5,
-        "sha1": r.sha1,
-        "sha256": r.sha256,
-        "mime": r.mime,
-        "extension_mismatch": r.extension_mismatch,
-        "app": app_for_path(r.path),
-        "pdq": None if pdq is None else pdq.hex,
-        "pdq_quality": None if pdq is None else pdq.quality,
-        "pdq_mode": None if pdq is None else pdq.mode,
-        "exif": item.exif,
-        "known_good": item.known_good,
-        "error": r.error,
-        "warnings": list(r.warnings),
-        "vpdq": _vpdq_text(r),
-        "video": r.video_facts(),
-        "locator": None if item.locator is None else item.locator.to_json(),
-    }
-    if _HAS_DIGESTS:
-        row["digests"] = dict(r.digests)
-    return row
-
-
-def _match_row(job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
-    """The ``file_match`` row of one hit, as insert parameters (the store adds its file)."""
-    cat = hit.listed.category
-    pdq = item.result.pdq
-    return {
-        "job_id": job_id,
-        "hash_set": hit.listed.list_name,
-        "version": hit.listed.version,
-        "entry": hit.listed.entry,
-        "kind": hit.kind,
-        "distance": hit.distance,
-        "quality": None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
-        "threshold": hit.threshold if hit.kind == "pdq" else None,
-        "variant": hit.variant,
-        "category_code": None if cat is None else cat.code,
-        "category_scheme": None if cat is None else cat.scheme,
-        "detail": hit.video_detail(),
-    }
-
-
-def _vpdq_text(result: FileResult) -> str | None:
-    """The stored vPDQ text; the video module (PyAV, numba) is imported only for videos."""
-    if result.video is None:
-        return None
-    from phunt.hashing.vpdq import to_text
-
-    return to_text(result.video)
-
-
-def _store(
-    db: Database, job_id: int, device_id: int, batch: list[Processed]
-) -> tuple[int, int, int, int]:
+def _store(db: Database, job_id: int, batch: list[store.StoredRows]) -> None:
     """Store a batch of files the workers processed (and matched), with their matches."""
     files = size = errors = matched = 0
-    found: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for item in batch:
-        r = item.result
-        matches = [_match_row(job_id, hit, item) for hit in item.hits]
-        found.append((_file_row(job_id, device_id, item), matches))
-        errors += r.error is not None
-        if r.md5 is not None:
+        errors += item.file["error"] is not None
+        if item.read:
             files += 1
-            size += r.size or 0
-        matched += bool(item.hits)
+            size += item.file["size"] or 0
+        matched += bool(item.matches)
+    found = [(item.file, item.matches) for item in batch]
     with db.session() as s:
         store.add_files(s, job_id, found, (files, size, errors, matched))
-    return files, size, errors, matched
 
 
 def _manifest(db: Database, job_id: int) -> str:
@@ -210,8 +128,15 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
     """
     with db.session() as s:
         tree = StoredTree(store.stored_files(s, job_id))
+    candidates = find_candidates(tree)
+    if not candidates:
+        return []
+    # The chat parsers and their store, imported only when there is a chat to import.
+    from phunt.chats.source import ChatInput
+    from phunt.chats.store import import_chat
+
     outcomes: list[dict[str, Any]] = []
-    for main in find_candidates(tree):
+    for main in candidates:
         folder = posixpath.dirname(main.path)
         source = StoredChatSource(tree, folder, open_stored)
         opener = functools.partial(open_stored, main)
@@ -270,25 +195,25 @@ def ingest(
             if seq not in done:
                 yield seq, entry
 
-    batch: list[Processed] = []
+    batch: list[store.StoredRows] = []
     seen_files = seen_bytes = 0
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
-        for item in runner.run(todo(), process_batch, profile):
+        for item in runner.run(todo(), store.process_for_store, profile, job_id, device_id):
             batch.append(item)
             seen_files += 1
-            seen_bytes += item.result.size or 0
+            seen_bytes += item.file["size"] or 0
             if progress is not None:
                 progress(seen_files, seen_bytes)
             if len(batch) >= batch_size:
-                _store(db, job_id, device_id, batch)
+                _store(db, job_id, batch)
                 batch = []
                 if facts is not None and facts.done():
                     _record_facts(db, job_id, facts.result())
                     facts = None
         if batch:
-            _store(db, job_id, device_id, batch)
+            _store(db, job_id, batch)
         if facts is not None:
             _record_facts(db, job_id, facts.result())
     chats = _import_chats(db, job_id, device) if import_chats else []

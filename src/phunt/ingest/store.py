@@ -3,22 +3,33 @@ and read back for ``phunt evidence``.
 
 A job is found or started here, its files and their matches are inserted in batches, and
 its totals, chat outcomes and manifest are recorded; the coordination stays in the job.
+The rows themselves are built by the worker that processed the file
+(:func:`process_for_store`): the coordinator then only inserts, and plain dicts travel
+back rather than results holding every PDQ variant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError
 from phunt.ingest.chat_sources import StoredFile
+from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
+from phunt.matching.engine import Hit
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 from phunt.schema.types import utcnow
+from phunt.sources.apps import app_for_path
+from phunt.sources.base import Entry
+
+_HAS_DIGESTS = "digests" in EvidenceFile.__table__.columns
+"""Whether the schema stores digests of kinds beyond MD5, SHA-1 and SHA-256."""
 
 
 def list_jobs(session: Session, device: str | None = None) -> list[IngestJob]:
@@ -205,6 +216,99 @@ def done_seqs(session: Session, job_id: int) -> set[int]:
     return set(session.scalars(query))
 
 
+@dataclass
+class StoredRows:
+    """One processed file as the store takes it: its file row and its match rows."""
+
+    file: dict[str, Any]
+    matches: list[dict[str, Any]]
+
+    @property
+    def read(self) -> bool:
+        """Whether the content was read (counted in the job's files and bytes)."""
+        return self.file["md5"] is not None
+
+
+def file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
+    """The ``evidence_file`` row of one processed file, as insert parameters."""
+    r = item.result
+    pdq = None if r.pdq is None else r.pdq.hash
+    row = {
+        "job_id": job_id,
+        "device_id": device_id,
+        "seq": item.seq,
+        "path": r.path,
+        "size": r.size,
+        "modified": r.times.modified,
+        "accessed": r.times.accessed,
+        "changed": r.times.changed,
+        "created": r.times.created,
+        "deleted": r.deleted,
+        "md5": r.md5,
+        "sha1": r.sha1,
+        "sha256": r.sha256,
+        "mime": r.mime,
+        "extension_mismatch": r.extension_mismatch,
+        "app": app_for_path(r.path),
+        "pdq": None if pdq is None else pdq.hex,
+        "pdq_quality": None if pdq is None else pdq.quality,
+        "pdq_mode": None if pdq is None else pdq.mode,
+        "exif": item.exif,
+        "known_good": item.known_good,
+        "error": r.error,
+        "warnings": list(r.warnings),
+        "vpdq": _vpdq_text(r),
+        "video": r.video_facts(),
+        "locator": None if item.locator is None else item.locator.to_json(),
+    }
+    if _HAS_DIGESTS:
+        row["digests"] = dict(r.digests)
+    return row
+
+
+def match_row(job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
+    """The ``file_match`` row of one hit, as insert parameters (the store adds its file)."""
+    cat = hit.listed.category
+    pdq = item.result.pdq
+    return {
+        "job_id": job_id,
+        "hash_set": hit.listed.list_name,
+        "version": hit.listed.version,
+        "entry": hit.listed.entry,
+        "kind": hit.kind,
+        "distance": hit.distance,
+        "quality": None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
+        "threshold": hit.threshold if hit.kind == "pdq" else None,
+        "variant": hit.variant,
+        "category_code": None if cat is None else cat.code,
+        "category_scheme": None if cat is None else cat.scheme,
+        "detail": hit.video_detail(),
+    }
+
+
+def _vpdq_text(result: FileResult) -> str | None:
+    """The stored vPDQ text; the video module (PyAV, numba) is imported only for videos."""
+    if result.video is None:
+        return None
+    from phunt.hashing.vpdq import to_text
+
+    return to_text(result.video)
+
+
+def stored_rows(job_id: int, device_id: int, item: Processed) -> StoredRows:
+    """The rows one processed file is stored as."""
+    matches = [match_row(job_id, hit, item) for hit in item.hits]
+    return StoredRows(file_row(job_id, device_id, item), matches)
+
+
+def process_for_store(
+    batch: list[tuple[int, Entry]], profile: Profile, job_id: int, device_id: int
+) -> list[StoredRows]:
+    """What an ingest worker runs: the profile's stages on each entry of a batch, handed
+    back as the rows to store, in order."""
+    return [stored_rows(job_id, device_id, item) for item in process_batch(batch, profile)]
+
+
 def add_files(
     session: Session,
     job_id: int,
@@ -214,18 +318,24 @@ def add_files(
     """Insert file rows, each with its match rows, and add ``(files, bytes, errors, matched)``
     to the job's totals.
     """
-    # Plain multi-row inserts: the ORM's unit of work cost more than hashing a small file.
-    # The ids come back in the order of the rows, which ties each match to its file.
-    if found:
-        query = insert(EvidenceFile).returning(EvidenceFile.id, sort_by_parameter_order=True)
-        ids = session.scalars(query, [row for row, _matches in found]).all()
+    # Core multi-row inserts on the tables: the ORM's unit of work cost more than hashing
+    # a small file, and its bulk path a third more than Core's. The ids, asked for only
+    # when there are matches to tie to their files, come back in the order of the rows.
+    files_table = cast(Table, EvidenceFile.__table__)
+    matches_table = cast(Table, FileMatch.__table__)
+    rows = [row for row, _matches in found]
+    if not any(matches for _row, matches in found):
+        if rows:
+            session.execute(insert(files_table), rows)
+    else:
+        query = insert(files_table).returning(files_table.c.id, sort_by_parameter_order=True)
+        ids = session.execute(query, rows).scalars().all()
         matches = [
             match | {"file_id": file_id}
-            for file_id, (_row, rows) in zip(ids, found, strict=True)
-            for match in rows
+            for file_id, (_row, found_matches) in zip(ids, found, strict=True)
+            for match in found_matches
         ]
-        if matches:
-            session.execute(insert(FileMatch), matches)
+        session.execute(insert(matches_table), matches)
     files, size, errors, matched = totals
     job = get_job(session, job_id)
     job.files += files

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session as Session  # re-exported: the type services 
 from sqlalchemy.orm import sessionmaker
 
 from phunt.errors import StorageError
+from phunt.schema.types import json_text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -38,7 +39,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url, **({"json_serializer": json_text} | kwargs))
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StorageError(f"cannot use database {url!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
