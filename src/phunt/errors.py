@@ -6,7 +6,8 @@ third-party libraries are translated into this tree where phunt calls them, so c
 
     PhuntError
     ├── UsageError            the user asked for something impossible (CLI exit 2)
-    │   └── NotFoundError     a named operation, case, device, hash set ... does not exist
+    │   ├── NotFoundError     a named operation, case, device, hash set ... does not exist
+    │   └── AlreadyImported   these bytes were imported for this device before (``import_id``)
     ├── InputError            evidence or a list could not be read (``path``, ``location``: where)
     │   ├── WrongFormat       "not my format": a reader declines, the registry tries the next one
     │   └── CorruptInput      "my format, but damaged": recorded as a warning, processing goes on
@@ -30,6 +31,18 @@ class UsageError(PhuntError):
 
 class NotFoundError(UsageError):
     """A named object does not exist."""
+
+
+class AlreadyImported(UsageError):
+    """The same source bytes were imported for the device before, as ``import_id``.
+
+    A resumed ingest meets the chat sources it imported before it stopped: that is a
+    fact to record, not an error.
+    """
+
+    def __init__(self, message: str, *, import_id: int) -> None:
+        self.import_id = import_id
+        super().__init__(message)
 
 
 class InputError(PhuntError):

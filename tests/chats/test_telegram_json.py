@@ -253,3 +253,10 @@ def test_deep_nesting_is_corrupt_input_naming_the_file_and_depth() -> None:
     assert caught.value.path is not None
     assert caught.value.path.endswith("deep_nesting/result.json")
     assert "message after id 2" in str(caught.value)
+
+
+def test_bytes_that_are_not_utf8_are_corrupt_input_naming_the_file(tmp_path: Path) -> None:
+    export = tmp_path / "result.json"
+    export.write_bytes(b'{"name": "Group \xff", "type": "private_group", "id": 1, "messages": []}')
+    with pytest.raises(CorruptInput, match=r"result\.json:after character 0: not UTF-8 text"):
+        TelegramJsonParser().parse_path(export)

@@ -391,3 +391,76 @@ def test_telegram_exports_that_fail_or_bend_do_not_abort_the_device(
         assert len(s.scalars(select(ChatImport)).all()) == 1
         senders = s.scalars(select(ChatMessage.sender_key)).all()
         assert len([k for k in senders if k and "1002" in k]) == 2, senders
+
+
+def test_a_source_that_cannot_be_hashed_still_completes_unverified(
+    database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phunt.ingest import job as job_module
+
+    archive = tmp_path / "card.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("notes.txt", b"groceries\n")
+
+    def failing_disk(path: str) -> object:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(job_module, "describe_source", failing_disk)
+    summary = ingest(database, str(archive), device)
+    assert summary.files == 1 and summary.source_sha256 is None
+    assert summary.verification["source"] == {
+        "ok": False,
+        "error": f"{archive}: source not hashed: Input/output error",
+    }
+    with database.session() as s:
+        job = s.scalars(select(IngestJob)).one()
+        assert (job.status, job.source_sha256) == ("complete", None)
+
+
+def test_one_chat_export_that_breaks_its_parser_is_recorded_and_the_rest_import(
+    database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phunt.chats import store as chat_store
+
+    real = chat_store.import_chat
+
+    def flaky(session: object, chat: object, *args: object, **kwargs: object) -> object:
+        if str(getattr(chat, "shown", "")).endswith("result.json"):
+            raise RuntimeError("a parser bug")
+        return real(session, chat, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chat_store, "import_chat", flaky)
+    summary = ingest(database, _phone_source("folder", tmp_path), device)
+    outcome = {c["export"].rsplit("/", 1)[-1]: c for c in summary.chats}
+    assert outcome["result.json"]["error"] == "parser failed: RuntimeError: a parser bug"
+    assert "imported" in outcome["msgstore.db"]
+    assert "imported" in outcome["WhatsApp Chat with Ward 7 Residents.txt"]
+    with database.session() as s:
+        assert s.scalars(select(IngestJob)).one().status == "complete"
+
+
+def test_chats_imported_before_are_recorded_as_such_not_as_errors(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    from phunt.ingest.job import _import_chats
+
+    summary = ingest(database, _phone_source("zip", tmp_path), device)
+    first = {c["export"]: c["imported"]["import_id"] for c in summary.chats}
+    again = _import_chats(database, summary.job, device)
+    assert again == [{"export": e, "already_imported": i} for e, i in first.items()]
+
+
+def test_containers_opened_for_an_ingest_are_closed_and_their_copies_removed(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("a.txt", b"a\n")
+    (tmp_path / "ev").mkdir()
+    with zipfile.ZipFile(tmp_path / "ev" / "outer.zip", "w") as zf:
+        zf.write(inner, "backup/inner.zip")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    summary = ingest(database, str(tmp_path / "ev"), device, scratch=str(scratch))
+    assert summary.files == 3 and summary.errors == 0
+    assert list(scratch.iterdir()) == []

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.chats.source import ChatInput, Link
-from phunt.errors import NotFoundError, UsageError, WrongFormat
+from phunt.errors import AlreadyImported, NotFoundError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
 from phunt.matching.engine import MatchEngine
 from phunt.matching.spec import engine_for
@@ -163,7 +163,8 @@ def import_chat(
         )
     )
     if done is not None:
-        raise UsageError(f"{chat.shown}: already imported for this device (import {done})")
+        message = f"{chat.shown}: already imported for this device (import {done})"
+        raise AlreadyImported(message, import_id=done)
     owner = _owner_phone(session, device, owner_phone)
     loaded = engine if engine is not None else _load_engine(session)
     writer = _Writer(session, watchlist, loaded, media)

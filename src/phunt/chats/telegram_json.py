@@ -84,7 +84,12 @@ class _JsonStream:
     def _fill(self) -> bool:
         if self._eof:
             return False
-        chunk = self._fh.read(max(_CHUNK, len(self._buf) - self._pos))
+        try:
+            chunk = self._fh.read(max(_CHUNK, len(self._buf) - self._pos))
+        except UnicodeDecodeError as exc:
+            where = f"after character {self._base + len(self._buf)}"
+            message = f"not UTF-8 text ({exc.reason})"
+            raise CorruptInput(message, path=self._path, location=where) from None
         if not chunk:
             self._eof = True
             return False

@@ -14,12 +14,13 @@ import hashlib
 import os
 import posixpath
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
-from phunt.errors import InputError, UsageError, WrongFormat
+from phunt.errors import AlreadyImported, InputError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
 from phunt.ingest import store
 from phunt.ingest.chat_sources import (
@@ -34,6 +35,7 @@ from phunt.ingest.stages import Profile
 from phunt.schema.db import Database
 from phunt.sources.base import Entry
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
+from phunt.sources.locator import close_thread_cache
 
 BATCH = 200
 
@@ -77,6 +79,18 @@ def _start(
         _record_facts(db, job_id, brief)
         return job_id, False, False
     return job_id, False, True
+
+
+def _facts_of(future: Future[SourceFacts], source: str) -> SourceFacts:
+    """The source's facts a worker read, or, when it could not read the whole source, a
+    record of why: the files are stored already and the job still completes, unverified,
+    its source digest left empty for a resume to try again."""
+    try:
+        return future.result()
+    except (OSError, InputError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        error = {"ok": False, "error": f"{source}: source not hashed: {reason}"}
+        return SourceFacts("file", verification={"source": error})
 
 
 def _record_facts(db: Database, job_id: int, facts: SourceFacts) -> None:
@@ -147,10 +161,15 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
             outcomes.append({"export": main.path, "imported": summary.as_dict()})
         except WrongFormat:
             continue
+        except AlreadyImported as exc:
+            outcomes.append({"export": main.path, "already_imported": exc.import_id})
         except (InputError, UsageError) as exc:
             outcomes.append({"export": main.path, "error": str(exc)})
         except OSError as exc:
             outcomes.append({"export": main.path, "error": f"cannot read: {exc.strerror or exc}"})
+        except Exception as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+            outcomes.append({"export": main.path, "error": f"parser failed: {failure}"})
     if outcomes:
         with db.session() as s:
             store.record_chats(s, job_id, outcomes)
@@ -210,13 +229,14 @@ def ingest(
                 _store(db, job_id, batch)
                 batch = []
                 if facts is not None and facts.done():
-                    _record_facts(db, job_id, facts.result())
+                    _record_facts(db, job_id, _facts_of(facts, source))
                     facts = None
         if batch:
             _store(db, job_id, batch)
         if facts is not None:
-            _record_facts(db, job_id, facts.result())
+            _record_facts(db, job_id, _facts_of(facts, source))
     chats = _import_chats(db, job_id, device) if import_chats else []
+    close_thread_cache()  # the containers the chat import opened, and their copies
     manifest = _manifest(db, job_id)
     with db.session() as s:
         job, count = store.finish_job(s, job_id, manifest)

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.base import Entry
-from phunt.sources.locator import set_scratch_dir
+from phunt.sources.locator import close_thread_cache, set_scratch_dir
 
 #: A batch for a worker closes at this many files...
 BATCH_FILES = 32
@@ -108,6 +108,7 @@ class Runner:
             yield from window.popleft().result()
 
     def close(self) -> None:
+        """Stop the workers, then close the containers this thread opened for the run."""
         set_scratch_dir(self._previous_scratch)
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
@@ -115,6 +116,7 @@ class Runner:
             self._threads.shutdown(cancel_futures=True)
         if self._client is not None:
             self._client.close()
+        close_thread_cache()
 
     def __enter__(self) -> Runner:
         return self
