@@ -14,10 +14,11 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from phunt.hashing.kinds import KIND_BY_HEX_LENGTH
+from phunt.hashing.kinds.base import is_hex
 from phunt.hashsets.base import HashEntry, HashListReader, kind_of_hex, normalise_hash
 
 _DIRECTIVE = re.compile(r"#\s*kind\s*:\s*([a-z0-9_]+)\s*$", re.IGNORECASE)
-_HEX = re.compile(r"[0-9a-fA-F]+")
 _LINE = re.compile(r"(\S+)(?:[ \t]+\*?(.*))?")
 
 
@@ -71,6 +72,4 @@ class PlainReader(HashListReader):
 
 def _is_hash_line(line: str) -> bool:
     match = _LINE.fullmatch(line)
-    return (
-        match is not None and len(match[1]) in (32, 40, 64) and _HEX.fullmatch(match[1]) is not None
-    )
+    return match is not None and len(match[1]) in KIND_BY_HEX_LENGTH and is_hex(match[1])

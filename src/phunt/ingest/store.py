@@ -28,16 +28,6 @@ from phunt.schema.types import utcnow
 from phunt.sources.apps import app_for_path
 from phunt.sources.base import Entry
 
-_HAS_DIGESTS = "digests" in EvidenceFile.__table__.columns
-"""Whether the schema stores digests of kinds beyond MD5, SHA-1 and SHA-256."""
-
-
-def list_jobs(session: Session, device: str | None = None) -> list[IngestJob]:
-    query = select(IngestJob).order_by(IngestJob.id)
-    if device is not None:
-        query = query.where(IngestJob.device_id == get_device(session, device).id)
-    return list(session.scalars(query))
-
 
 def list_files(
     session: Session,
@@ -233,7 +223,7 @@ def file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
     """The ``evidence_file`` row of one processed file, as insert parameters."""
     r = item.result
     pdq = None if r.pdq is None else r.pdq.hash
-    row = {
+    return {
         "job_id": job_id,
         "device_id": device_id,
         "seq": item.seq,
@@ -260,10 +250,8 @@ def file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
         "vpdq": _vpdq_text(r),
         "video": r.video_facts(),
         "locator": None if item.locator is None else item.locator.to_json(),
+        "digests": dict(r.digests),
     }
-    if _HAS_DIGESTS:
-        row["digests"] = dict(r.digests)
-    return row
 
 
 def match_row(job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
