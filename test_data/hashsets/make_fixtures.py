@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import codecs
 import hashlib
+import io
 import json
 import sqlite3
+import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -233,6 +235,39 @@ def icse() -> None:
     )
 
 
+RDS15_HEADER = (
+    '"SHA-1","FileName","FileSize","ProductCode","OpSystemCode","MD4","MD5","CRC32","SpecialCode"'
+)
+
+
+def stored_zip(members: dict[str, bytes]) -> bytes:
+    """A deterministic zip of ``members`` (fixed dates, deflated)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, (2024, 12, 1, 0, 0, 0)), data)
+    return out.getvalue()
+
+
+def nsrl_v15_and_zip() -> None:
+    """RDS 1.5's column order (MD4 of zeros), and RDS 2.x as NIST zips it."""
+    rows = [
+        f'"{up("sha1", n)}","{name}",{size},{product},"{os_code}",'
+        f'"{"0" * 32}","{up("md5", n)}","{digest("crc32", n)}",""'
+        for n, name, size, product, os_code in [
+            (51, "INFODESK.ICO", 503, 1, "WIN"),
+            (52, "liveupdt.hlp", 300, 1, "WIN"),
+        ]
+    ]
+    write("NSRLFile_rds15.txt", "\r\n".join([RDS15_HEADER, *rows]) + "\r\n")
+    text = (HERE / "NSRLFile.txt").read_bytes()
+    version = b'"RDS Version 2.99 - phunt fixture"\r\n'
+    product = b'"ProductCode","ProductName"\r\n1234,"Invented Suite"\r\n'
+    members = {"NSRLFile.txt": text, "NSRLProd.txt": product, "version.txt": version}
+    write("RDS_sample.zip", stored_zip(members))
+    write("NSRLFile_no_member.zip", stored_zip({"readme.txt": b"no hashes here\r\n"}))
+
+
 def nsrl_v2() -> None:
     def row(n: int, name: str, size: int, product: int, os_code: str, special: str) -> str:
         return (
@@ -427,6 +462,7 @@ def main() -> None:
     unicode_lists()
     icse()
     nsrl_v2()
+    nsrl_v15_and_zip()
     nsrl_v3()
     threatexchange()
 

@@ -38,6 +38,8 @@ EXPECTED = {
     "NSRLFile.txt": "nsrl-rds2",
     "NSRLFile_wrong_columns.txt": "nsrl-rds2",
     "NSRLFile_bad_hash.txt": "nsrl-rds2",
+    "NSRLFile_rds15.txt": "nsrl-rds2",
+    "RDS_sample.zip": "nsrl-rds2",
     "RDS_2024.12.1_minimal.db": "nsrl-rds3",
     "RDS_2024.12.1_full.db": "nsrl-rds3",
     "RDS_bad_hash.db": "nsrl-rds3",
@@ -56,7 +58,7 @@ EXPECTED = {
     "vics2_case_utf16le.json": "vics",
 }
 #: Fixtures no reader may claim.
-REFUSED = {"list_utf16_no_bom.csv"}
+REFUSED = {"list_utf16_no_bom.csv", "NSRLFile_no_member.zip"}
 #: The lists saved with a UTF-16/32 byte-order mark, and the UTF-8 list each one copies.
 TRANSCODED = {
     "plain_utf16le.txt": "plain.txt",

@@ -153,3 +153,22 @@ def test_matchable_entries_are_enabled_entries_of_a_version(
     for entry_id, entry in fast.items():
         assert entry.hashes == full[entry_id].hashes
         assert entry.category == full[entry_id].category
+
+
+@pytest.mark.parametrize("fixture", ["NSRLFile_rds15.txt", "RDS_sample.zip"])
+def test_a_list_that_states_known_good_never_becomes_known_bad(
+    database: Database, fixture: str
+) -> None:
+    """NSRL's known files stay known-good unless --kind known-bad is given, even as a
+    new version of a known-bad set or forced through the generic CSV reader."""
+    source = str(TEST_DATA / "hashsets" / fixture)
+    with database.session() as s:
+        assert store.import_hash_list(s, source, name="nsrl").kind == "known-good"
+        if fixture.endswith(".txt"):
+            forced = store.import_hash_list(s, source, name="as-csv", fmt="csv")
+            assert forced.kind == "known-good"
+        store.import_hash_list(s, str(TEST_DATA / "hashsets" / "plain.txt"), name="bad")
+        with pytest.raises(UsageError, match=r"states a known-good list, but hash set 'bad' is"):
+            store.import_hash_list(s, source, name="bad")
+        said = store.import_hash_list(s, source, name="bad", kind="known-bad")
+        assert (said.kind, said.version) == ("known-bad", 2)

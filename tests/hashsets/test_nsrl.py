@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from phunt.errors import CorruptInput, WrongFormat
-from phunt.hashsets.base import HashEntry
+from phunt.errors import CorruptInput, UsageError, WrongFormat
+from phunt.hashsets.base import HEAD_SIZE, HashEntry
+from phunt.hashsets.detect import READERS, detect_format, detect_head, open_hash_list
 from phunt.hashsets.nsrl import NsrlRds2Reader, NsrlRds3Reader
 
 Digest = Callable[[str, int], str]
@@ -149,3 +150,53 @@ def test_v3_from_a_stream_is_spooled_and_removed(
     with pytest.raises(WrongFormat) as caught:
         list(not_nsrl.entries())
     assert caught.value.path == "x.db"
+
+
+def test_rds15_column_order_is_read_by_header(data: Path, digest: Digest) -> None:
+    """RDS 1.5 puts FileName second and adds MD4: the columns are found by name."""
+    path = data / "NSRLFile_rds15.txt"
+    assert detect_format(path) is NsrlRds2Reader
+    entries = list(NsrlRds2Reader(path).entries())
+    assert [(e.hashes, e.name, e.extra["FileSize"], e.extra["MD4"]) for e in entries] == [
+        ({"sha1": digest("sha1", 51), "md5": digest("md5", 51)}, "INFODESK.ICO", 503, "0" * 32),
+        ({"sha1": digest("sha1", 52), "md5": digest("md5", 52)}, "liveupdt.hlp", 300, "0" * 32),
+    ]
+
+
+def test_nist_zip_is_read_through_its_nsrlfile_member(data: Path) -> None:
+    path = data / "RDS_sample.zip"
+    assert detect_format(path) is NsrlRds2Reader
+    reader = NsrlRds2Reader(path)
+    zipped = list(reader.entries())
+    assert zipped == list(NsrlRds2Reader(data / "NSRLFile.txt").entries())
+    meta = reader.metadata()
+    assert meta["member"] == "NSRLFile.txt"
+    assert meta["version_txt"] == '"RDS Version 2.99 - phunt fixture"'
+    assert meta["list_kind"] == "known-good"
+    # The same zip as a stream: the probe reads the first local header's member name.
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_SIZE)
+        assert detect_head(head, "upload") is NsrlRds2Reader
+        assert list(NsrlRds2Reader(io.BytesIO(path.read_bytes())).entries()) == zipped
+
+
+def test_zip_without_nsrlfile_is_not_nsrl(data: Path) -> None:
+    path = data / "NSRLFile_no_member.zip"
+    with pytest.raises(WrongFormat):
+        detect_format(path)
+    with pytest.raises(CorruptInput, match=r"zip without NSRLFile\.txt \(members: readme\.txt\)"):
+        list(NsrlRds2Reader(path).entries())
+
+
+@pytest.mark.parametrize("fixture", ["NSRLFile.txt", "NSRLFile_rds15.txt", "RDS_sample.zip"])
+def test_no_reader_takes_an_nsrl_file_for_known_bad(data: Path, fixture: str) -> None:
+    """Under any --format, an NSRL file is read as known files or refused, never known-bad."""
+    for name, _reader in READERS:
+        try:
+            reader = open_hash_list(data / fixture, format=name)
+            entries = list(reader.entries())
+        except (CorruptInput, WrongFormat, UsageError):
+            continue
+        assert entries, (name, fixture)
+        assert reader.metadata()["list_kind"] == "known-good", (name, fixture)
+        assert reader.metadata()["kind_stated"], (name, fixture)

@@ -5,7 +5,9 @@ Columns are recognised by name, ignoring case, spaces, ``-`` and ``_``: ``md5``,
 or the ``kind`` option); ``name``/``filename``/``file``; ``category``/``cat``; and
 ``category_scheme`` (the scheme of each row, as the CSV writer writes it). Other
 columns are kept verbatim in ``extra``. The delimiter (``,`` ``;`` tab ``|``) is taken
-from the header line; lines starting with ``#`` before the header are comments.
+from the header line; lines starting with ``#`` before the header are comments. A header
+with NSRL's own columns makes the list known files (``known-good``), as :mod:`.nsrl`
+reads it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from phunt.hashsets.base import (
     kind_of_hex,
     normalise_hash,
 )
+from phunt.hashsets.nsrl import is_rds2_header
 
 GENERIC = "hash"
 _ROLES = {
@@ -88,6 +91,9 @@ class CsvReader(HashListReader):
         delimiter, columns = header
         roles = self._roles(columns, number)
         self._metadata.update(columns=columns, delimiter=delimiter)
+        if is_rds2_header(columns):
+            # NIST's known files read as a generic CSV are still known files.
+            self._metadata.update(list_kind="known-good", kind_stated=True)
         reader = csv.reader((text for _, text in lines), delimiter=delimiter, strict=True)
         try:
             for row in reader:

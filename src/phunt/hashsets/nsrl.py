@@ -1,4 +1,4 @@
-"""NIST NSRL Reference Data Set: RDS v3 (SQLite) and legacy RDS 2.x ``NSRLFile.txt``.
+"""NIST NSRL Reference Data Set: RDS v3 (SQLite) and legacy ``NSRLFile.txt`` (RDS 1.x/2.x).
 
 Both are known-file lists ("known", not "known good": SpecialCode ``M`` rows and hacking
 tools are in it), so each row's remaining columns are kept in ``extra`` for the matcher to
@@ -17,19 +17,23 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
+import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from phunt.errors import WrongFormat
 from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
 from phunt.spool import spooled
 
 SQLITE_MAGIC = b"SQLite format 3\0"
-RDS2_HEADER = [
-    "SHA-1", "MD5", "CRC32", "FileName", "FileSize", "ProductCode", "OpSystemCode", "SpecialCode",
-]  # fmt: skip
+ZIP_MAGIC = b"PK\x03\x04"
+#: The columns every RDS 1.x/2.x ``NSRLFile.txt`` has; CRC32 and MD4 come and go.
+RDS2_COLUMNS = frozenset(
+    ["SHA-1", "MD5", "FileName", "FileSize", "ProductCode", "OpSystemCode", "SpecialCode"]
+)
 _V3_HASHES = {"sha256": "sha256", "sha1": "sha1", "md5": "md5"}
 _V2_HASHES = {"SHA-1": "sha1", "MD5": "md5"}
 _CRC32 = re.compile(r"[0-9A-Fa-f]{8}")
@@ -45,6 +49,9 @@ class NsrlRds3Reader(HashListReader):
     def probe(cls, path: str | Path, head: bytes) -> bool:
         # Any SQLite file: if it lacks NSRL's tables, entries() says so plainly.
         return head.startswith(SQLITE_MAGIC)
+
+    def _initial_metadata(self) -> dict[str, Any]:
+        return {"kind_stated": True}
 
     def _database(self, stream: BinaryIO) -> AbstractContextManager[Path]:
         """A file SQLite can open: the list itself when it is one, else a private copy."""
@@ -133,45 +140,83 @@ class NsrlRds3Reader(HashListReader):
 
 
 class NsrlRds2Reader(HashListReader):
-    """Legacy RDS 2.x ``NSRLFile.txt``: quoted CSV with NIST's exact header."""
+    """Legacy ``NSRLFile.txt`` (RDS 1.x and 2.x), as a text file or inside NIST's zip.
+
+    The header is read by column name, in any order: RDS 2.x writes
+    ``SHA-1,MD5,CRC32,FileName,...`` and RDS 1.5 ``SHA-1,FileName,FileSize,ProductCode,
+    OpSystemCode,MD4,MD5,CRC32,SpecialCode``. Any header with NSRL's own columns is an
+    NSRL file whatever else it holds, so it is read as known files, never as a list of
+    known-bad ones. A zip (``RDS_*.zip``, ``NSRLFile.txt.zip``) is read through its
+    ``NSRLFile.txt`` member, streamed, with ``version.txt`` kept in the metadata.
+    """
 
     name = "nsrl-rds2"
     default_kind = "known-good"
     probe_lines = 1
 
     @classmethod
+    def probe(cls, path: str | Path, head: bytes) -> bool:
+        if head.startswith(ZIP_MAGIC):
+            return _zip_member(path, head) is not None
+        return super().probe(path, head)
+
+    @classmethod
     def _probe_lines(cls, lines: list[str]) -> bool:
-        return next(csv.reader(lines[:1]), None) == RDS2_HEADER
+        return bool(lines) and is_rds2_header(next(csv.reader(lines[:1]), []))
+
+    def _initial_metadata(self) -> dict[str, Any]:
+        return {"kind_stated": True}
 
     def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        head = stream.read(len(ZIP_MAGIC))
+        stream.seek(0)
+        if head != ZIP_MAGIC:
+            yield from self._text(stream)
+            return
+        try:
+            archive = zipfile.ZipFile(stream)
+            member = _nsrl_member(archive.namelist())
+            if member is None:
+                names = ", ".join(archive.namelist()[:10]) or "none"
+                raise self.corrupt(f"zip without NSRLFile.txt (members: {names})", None)
+            self._metadata.update(member=member, **_version_facts(archive))
+            with archive.open(member) as text:
+                yield from self._text(cast(BinaryIO, text))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise self.corrupt(f"damaged zip: {error}", None) from None
+
+    def _text(self, stream: BinaryIO) -> Iterator[HashEntry]:
         lines = _lines(stream)
         first = next(lines, "")
-        if next(csv.reader([first])) != RDS2_HEADER:
+        header = next(csv.reader([first]), [])
+        if not is_rds2_header(header):
             raise self.corrupt(f"header is not NSRLFile.txt's: {first[:120]!r}", "line 1")
+        self._metadata["columns"] = header
         reader = csv.reader(lines, strict=True)
         count = 0
         try:
             for row in reader:
                 if row:
                     count += 1
-                    yield self._entry(row, 1 + reader.line_num)
+                    yield self._entry(header, row, 1 + reader.line_num)
         except csv.Error as error:
             raise self.corrupt(f"bad CSV: {error}", f"line {1 + reader.line_num}") from None
         self._metadata["records"] = count
 
-    def _entry(self, row: list[str], number: int) -> HashEntry:
+    def _entry(self, header: list[str], row: list[str], number: int) -> HashEntry:
         where = f"line {number}"
-        if len(row) != len(RDS2_HEADER):
-            raise self.corrupt(f"row has {len(row)} fields, header has 8", where)
-        fields = dict(zip(RDS2_HEADER, row, strict=True))
+        if len(row) != len(header):
+            raise self.corrupt(f"row has {len(row)} fields, header has {len(header)}", where)
+        fields = dict(zip(header, row, strict=True))
         hashes: dict[str, str] = {}
         try:
             for column, kind in _V2_HASHES.items():
                 hashes[kind] = normalise_hash(kind, fields[column])
         except ValueError as error:
             raise self.corrupt(f"{column}: {error}", where) from None
-        if not _CRC32.fullmatch(fields["CRC32"]):
-            raise self.corrupt(f"CRC32 is not 8 hex digits: {fields['CRC32']!r}", where)
+        crc = fields.get("CRC32")
+        if crc is not None and not _CRC32.fullmatch(crc):
+            raise self.corrupt(f"CRC32 is not 8 hex digits: {crc!r}", where)
         if not is_whole_number(fields["FileSize"]):
             raise self.corrupt(f"FileSize is not a whole number: {fields['FileSize']!r}", where)
         extra: dict[str, Any] = {
@@ -179,6 +224,38 @@ class NsrlRds2Reader(HashListReader):
         }
         extra["FileSize"] = int(fields["FileSize"])
         return HashEntry(hashes, None, number, fields["FileName"], extra)
+
+
+def is_rds2_header(columns: list[str]) -> bool:
+    """Whether ``columns`` are the header of an ``NSRLFile.txt`` (any RDS 1.x/2.x order)."""
+    return set(columns) >= RDS2_COLUMNS
+
+
+def _nsrl_member(names: list[str]) -> str | None:
+    """The ``NSRLFile.txt`` member of a zip's ``names`` (any folder, any case)."""
+    return next((n for n in names if n.rsplit("/", 1)[-1].lower() == "nsrlfile.txt"), None)
+
+
+def _zip_member(path: str | Path, head: bytes) -> str | None:
+    """The NSRL member of the zip ``path`` (or of its first local header when not a file)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _nsrl_member(archive.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        pass
+    # A stream or a cut file: the first local header names its member at byte 30.
+    if len(head) < 30:
+        return None
+    length = int.from_bytes(head[26:28], "little")
+    return _nsrl_member([head[30 : 30 + length].decode("latin-1")])
+
+
+def _version_facts(archive: zipfile.ZipFile) -> dict[str, Any]:
+    """NIST's ``version.txt`` beside ``NSRLFile.txt``, kept verbatim (small, text)."""
+    name = next((n for n in archive.namelist() if n.lower().endswith("version.txt")), None)
+    if name is None or archive.getinfo(name).file_size > 64 * 1024:
+        return {}
+    return {"version_txt": archive.read(name).decode("latin-1").strip()}
 
 
 def _lines(stream: BinaryIO) -> Iterator[str]:

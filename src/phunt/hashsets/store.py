@@ -129,6 +129,12 @@ def import_hash_list(
         session.flush()
     elif kind is not None and kind != hash_set.kind:
         raise UsageError(f"hash set {name!r} is {hash_set.kind}, not {kind}")
+    elif list_kind != hash_set.kind and reader.metadata().get("kind_stated"):
+        raise UsageError(
+            f"{path}: the {reader.name} format states a {list_kind} list, but hash set "
+            f"{name!r} is {hash_set.kind}; import it into another set, or give "
+            f"--kind {hash_set.kind} if this list really is {hash_set.kind}"
+        )
     version = hash_set.current_version + 1
     added = _add_new(session, hash_set.id, key, version)
     removed = _mark_removed(session, hash_set.id, key, version)

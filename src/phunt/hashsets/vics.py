@@ -111,7 +111,7 @@ class VicsReader(HashListReader):
         self._metadata.update(version=version, profile=profile, form=form)
         if (version, form) == ("1.2", "Media"):
             # IPED reads this as NIST's "CAID" set of known (non-pertinent) files.
-            self._metadata["list_kind"] = "known-good"
+            self._metadata.update(list_kind="known-good", kind_stated=True)
         self._form = form
         implied = scheme_for_vics_profile(profile)
         if self.category_scheme is None and implied is not None:
