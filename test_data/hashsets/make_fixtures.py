@@ -455,6 +455,38 @@ def unicode_lists() -> None:
     write("list_utf16_broken.csv", codecs.BOM_UTF16_LE + good.encode("utf-16-le") + bad)
 
 
+def checksum_tools() -> None:
+    """hashdeep's own format, BSD tag lines and md5deep -z, with one damaged copy each."""
+    rows = [
+        f"{size},{digest('md5', n)},{digest('sha256', n)},{name}"
+        for n, size, name in [
+            (61, 1024, "/cases/a.txt"),
+            (62, 0, "/cases/b, with a comma.txt"),
+        ]
+    ]
+    head = [
+        "%%%% HASHDEEP-1.0",
+        "%%%% size,md5,sha256,filename",
+        "## Invoked from: /home/examiner",
+        "## $ hashdeep -r /cases",
+        "##",
+    ]
+    write("hashdeep.txt", "\n".join([*head, *rows]) + "\n")
+    write("hashdeep_bad_size.txt", "\n".join([*head, rows[0].replace("1024", "1k")]) + "\n")
+    bsd = [
+        f"MD5 (a.txt) = {digest('md5', 71)}",
+        f"SHA256 (a.txt) = {digest('sha256', 71)}",
+        f"SHA1 (photo (1).jpg) = {up('sha1', 72)}",
+    ]
+    write("bsd_tag.txt", "\n".join(bsd) + "\n")
+    write("bsd_tag_bad_hex.txt", bsd[0] + "\n" + bsd[1][:-1] + "g\n")
+    deep = [
+        f"{1024:>10}  {digest('md5', 81)}  /cases/c.txt",
+        f"{7:>10}  {digest('md5', 82)}  /cases/d  e.txt",
+    ]
+    write("md5deep_z.txt", "\n".join(deep) + "\n")
+
+
 def main() -> None:
     plain()
     csv_lists()
@@ -465,6 +497,7 @@ def main() -> None:
     nsrl_v15_and_zip()
     nsrl_v3()
     threatexchange()
+    checksum_tools()
 
 
 if __name__ == "__main__":

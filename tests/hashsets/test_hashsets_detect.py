@@ -40,6 +40,11 @@ EXPECTED = {
     "NSRLFile_bad_hash.txt": "nsrl-rds2",
     "NSRLFile_rds15.txt": "nsrl-rds2",
     "RDS_sample.zip": "nsrl-rds2",
+    "hashdeep.txt": "hashdeep",
+    "hashdeep_bad_size.txt": "hashdeep",
+    "bsd_tag.txt": "bsd-tag",
+    "bsd_tag_bad_hex.txt": "bsd-tag",
+    "md5deep_z.txt": "md5deep-z",
     "RDS_2024.12.1_minimal.db": "nsrl-rds3",
     "RDS_2024.12.1_full.db": "nsrl-rds3",
     "RDS_bad_hash.db": "nsrl-rds3",
@@ -108,7 +113,8 @@ def test_detection_picks_the_right_reader(data: Path, name: str, reader: str) ->
 
 def test_registry_order_is_most_specific_first() -> None:
     assert READERS.names() == [
-        "nsrl-rds3", "vics", "nsrl-rds2", "icse", "threatexchange", "csv", "plain",
+        "nsrl-rds3", "vics", "nsrl-rds2", "icse", "hashdeep", "bsd-tag", "md5deep-z",
+        "threatexchange", "csv", "plain",
     ]  # fmt: skip
     with pytest.raises(ValueError, match="already registered"):
         READERS.register("plain", PlainReader)

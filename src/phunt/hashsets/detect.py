@@ -3,7 +3,9 @@
 Detection tries the readers in registration order, most specific first, and takes the
 first whose ``probe`` accepts the file's first :data:`~phunt.hashsets.base.HEAD_SIZE`
 bytes: ``nsrl-rds3`` (SQLite), ``vics`` (JSON with an OData envelope), ``nsrl-rds2``
-(NIST's exact header), ``icse`` (``MD5;SHA1;PhotoDNA;...``), ``threatexchange`` (typed
+(``NSRLFile.txt`` by its columns, or NIST's zip of it), ``icse`` (``MD5;SHA1;PhotoDNA;...``),
+``hashdeep`` (``%%%% HASHDEEP-1.0``), ``bsd-tag`` (``MD5 (name) = hash``), ``md5deep-z``
+(``size  hash  path``), ``threatexchange`` (typed
 signal lines, dataset CSV, pdq-hasher output), ``csv`` (a header naming hash columns) and
 last ``plain`` (bare hashes), which would otherwise claim single-column lists of the
 others. A head with a UTF-16/32 byte-order mark is judged as UTF-8.
@@ -16,8 +18,11 @@ from typing import BinaryIO
 
 from phunt.errors import NotFoundError, UsageError, WrongFormat
 from phunt.hashsets.base import HEAD_SIZE, HashListReader
+from phunt.hashsets.bsd_tag import BsdTagReader
 from phunt.hashsets.csv_list import CsvReader
+from phunt.hashsets.hashdeep import HashdeepReader
 from phunt.hashsets.icse import IcseReader
+from phunt.hashsets.md5deep_size import Md5deepSizeReader
 from phunt.hashsets.nsrl import NsrlRds2Reader, NsrlRds3Reader
 from phunt.hashsets.plain import PlainReader
 from phunt.hashsets.threatexchange import ThreatExchangeReader
@@ -31,6 +36,9 @@ for _reader in (
     VicsReader,
     NsrlRds2Reader,
     IcseReader,
+    HashdeepReader,
+    BsdTagReader,
+    Md5deepSizeReader,
     ThreatExchangeReader,
     CsvReader,
     PlainReader,
