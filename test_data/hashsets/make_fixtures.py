@@ -485,6 +485,12 @@ def checksum_tools() -> None:
         f"{7:>10}  {digest('md5', 82)}  /cases/d  e.txt",
     ]
     write("md5deep_z.txt", "\n".join(deep) + "\n")
+    ilook = [
+        "V4Hash,HashSHA1,FileName,FilePath,FileSize,HashSHA256,HashSHA384,HashSHA512,ModTime",
+        f"{up('md5', 91)},{up('sha1', 91)},a.doc,D:\\cases\\,10429,,,,16.4.2008 10:24:28",
+        f"{up('md5', 92)},{up('sha1', 92)},b.doc,D:\\cases\\,9559,{up('sha256', 92)},,,",
+    ]
+    write("ilook_v4.csv", "\r\n".join(ilook) + "\r\n")
 
 
 def main() -> None:

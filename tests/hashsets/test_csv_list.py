@@ -85,3 +85,15 @@ def test_column_roles() -> None:
     assert [column_role(c) for c in ("SHA-256", "sha_1", "File Name", "Cat", "Notes")] == [
         "sha256", "sha1", "name", "category", None,
     ]  # fmt: skip
+
+
+def test_ilook_columns_are_named_hashes(data: Path, digest: Digest) -> None:
+    """iLook writes MD5 as V3Hash/V4Hash and the others as HashSHA1, HashSHA256 ..."""
+    entries = list(CsvReader(data / "ilook_v4.csv").entries())
+    assert [e.hashes for e in entries] == [
+        {"md5": digest("md5", 91), "sha1": digest("sha1", 91)},
+        {"md5": digest("md5", 92), "sha1": digest("sha1", 92), "sha256": digest("sha256", 92)},
+    ]
+    assert [e.name for e in entries] == ["a.doc", "b.doc"]
+    assert entries[0].extra["FileSize"] == "10429"
+    assert entries[0].extra["HashSHA384"] == ""

@@ -45,6 +45,7 @@ EXPECTED = {
     "bsd_tag.txt": "bsd-tag",
     "bsd_tag_bad_hex.txt": "bsd-tag",
     "md5deep_z.txt": "md5deep-z",
+    "ilook_v4.csv": "csv",
     "RDS_2024.12.1_minimal.db": "nsrl-rds3",
     "RDS_2024.12.1_full.db": "nsrl-rds3",
     "RDS_bad_hash.db": "nsrl-rds3",

@@ -1,7 +1,8 @@
 """CSV hash lists with a header naming the hash columns (written by :mod:`.csv_writer`).
 
 Columns are recognised by name, ignoring case, spaces, ``-`` and ``_``: ``md5``, ``sha1``,
-``sha256``, ``pdq``, ``vpdq``, ``photodna``; ``hash`` (kind by length as in plain lists,
+``sha256``, ``pdq``, ``vpdq``, ``photodna`` (also as ``MD5 Hash`` or iLook's ``HashSHA1``,
+and iLook's ``V3Hash``/``V4Hash`` for MD5); ``hash`` (kind by length as in plain lists,
 or the ``kind`` option); ``name``/``filename``/``file``; ``category``/``cat``; and
 ``category_scheme`` (the scheme of each row, as the CSV writer writes it). Other
 columns are kept verbatim in ``extra``. The delimiter (``,`` ``;`` tab ``|``) is taken
@@ -40,6 +41,9 @@ _ROLES = {
     "category": "category",
     "cat": "category",
     "categoryscheme": "scheme",
+    # iLook's MD5 columns, by the iLook version that wrote the list.
+    "v3hash": "md5",
+    "v4hash": "md5",
 }
 _DELIMITERS = ",;\t|"
 
@@ -49,6 +53,8 @@ def column_role(header: str) -> str | None:
     key = "".join(ch for ch in header.lower() if ch not in " -_")
     if key.endswith("hash") and key[:-4] in HASH_KINDS:  # "MD5 Hash", "sha256_hash"
         key = key[:-4]
+    elif key.startswith("hash") and key[4:] in HASH_KINDS:  # iLook's "HashSHA1"
+        key = key[4:]
     return _ROLES.get(key)
 
 
