@@ -106,3 +106,17 @@ def test_import_and_scan_of_a_deeply_nested_vics_file_are_one_clear_line(tmp_pat
     assert scan.returncode == 2, scan.stderr
     assert scan.stderr.startswith("phunt: error:") and "nested at least 5001" in scan.stderr
     assert "Traceback" not in scan.stderr + result.stderr
+
+
+def test_format_list_names_every_reader(tmp_path: Path) -> None:
+    from phunt.hashsets.detect import READERS
+
+    result = run_phunt("hashset", "import", "--format", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = _jsonl(result.stdout)
+    assert [r["format"] for r in rows] == READERS.names()
+    assert all(r["reads"] and r["list_kind"] in ("known-bad", "known-good") for r in rows)
+    assert {r["format"]: r["list_kind"] for r in rows}["nsrl-rds2"] == "known-good"
+    missing = run_phunt("hashset", "import", str(tmp_path / "x.txt"), "--home", str(tmp_path))
+    assert missing.returncode == 2
+    assert "give the hash-list file and --name" in missing.stderr

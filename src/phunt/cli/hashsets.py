@@ -17,6 +17,7 @@ from phunt.cli.common import (
     print_table,
     session_for,
 )
+from phunt.errors import UsageError
 from phunt.hashsets.vics_writer import VicsWriter
 from phunt.hashsets.writers import WRITERS
 
@@ -27,10 +28,13 @@ app = typer.Typer(
 
 @app.command("import")
 def import_command(
-    file: Annotated[str, typer.Argument(help="The hash-list file.")],
-    name: Annotated[str, typer.Option(help="Hash-set name; re-importing makes a new version.")],
+    file: Annotated[str | None, typer.Argument(help="The hash-list file.")] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Hash-set name; re-importing makes a new version.")
+    ] = None,
     list_format: Annotated[
-        str | None, typer.Option("--format", help="Reader (default: detect).")
+        str | None,
+        typer.Option("--format", help="Reader (default: detect); 'list' names every reader."),
     ] = None,
     kind: Annotated[str | None, typer.Option(help="known-bad, known-good or alert.")] = None,
     category_scheme: Annotated[
@@ -45,8 +49,15 @@ def import_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a list file as the next version of a hash set."""
+    from phunt.hashsets.detect import reader_summaries
     from phunt.hashsets.store import import_hash_list
 
+    if list_format == "list":
+        columns = [("format", "format"), ("list kind", "list_kind"), ("reads", "reads")]
+        print_rows("Hash-list readers", reader_summaries(), columns, as_json)
+        return
+    if file is None or name is None:
+        raise UsageError("give the hash-list file and --name (or --format list to see the readers)")
     with session_for(home, db) as (session, _cfg):
         result = import_hash_list(
             session,

@@ -46,6 +46,18 @@ for _reader in (
     READERS.register(_reader.name, _reader)
 
 
+def reader_summaries() -> list[dict[str, str]]:
+    """Each reader in detection order: name, the list kind its format implies, what it reads."""
+    return [
+        {
+            "format": name,
+            "list_kind": reader.default_kind,
+            "reads": (reader.__doc__ or "").strip().splitlines()[0].replace("``", ""),
+        }
+        for name, reader in READERS
+    ]
+
+
 def detect_head(head: bytes, name: str = "") -> type[HashListReader]:
     """The reader class whose probe accepts ``head``, the first bytes of the list ``name``."""
     if not head:
