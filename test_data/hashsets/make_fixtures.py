@@ -430,6 +430,23 @@ def threatexchange() -> None:
     )
     write("te_bad_length.txt", f"pdq {digest('pdq', 71)}\npdq {digest('pdq', 72)[:-1]}\n")
     write(
+        "te_dataset_reordered.csv",
+        "collab,signal_type,signal_str,category,tags\n"
+        f"Example Collab,pdq,{digest('pdq', 75)},WORTH_INVESTIGATING,\n",
+    )
+    time = "2020-07-31T18:47:52+0000"
+    write(
+        "hma_pdq.csv",
+        f"{digest('pdq', 101)},2880742865368386,{time},sample_tag media_type_photo\n"
+        f"{digest('md5', 102)},3085044528211555,{time},media_type_video\n",
+    )
+    write("hma_holidays.csv", f"{digest('pdq', 103)},99244958314735,00000000000000,{time},a b\n")
+    write("te_hasher_bad_quality.txt", f"{digest('pdq', 77)},2880742865368386,x.png\n")
+    frames = [f"{n},100,{digest('pdq', 110 + n)},{n / 30:.3f}" for n in range(52)]
+    write("vpdq_video.txt", "\n".join(frames[:4]) + "\n")
+    # Past the probe's 50 lines, frame 52 is damaged: detected as vPDQ, refused on reading.
+    write("vpdq_bad_frame.txt", "\n".join([*frames[:51], frames[51][:-8]]) + "\n")
+    write(
         "te_dataset_wrong_columns.csv",
         "signal_type,signal_str,collab,category,tags\n"
         f"pdq,{digest('pdq', 75)},Example Collab,INVESTIGATION_SEED\n",

@@ -46,6 +46,12 @@ EXPECTED = {
     "bsd_tag_bad_hex.txt": "bsd-tag",
     "md5deep_z.txt": "md5deep-z",
     "ilook_v4.csv": "csv",
+    "vpdq_video.txt": "vpdq-file",
+    "vpdq_bad_frame.txt": "vpdq-file",
+    "te_dataset_reordered.csv": "threatexchange",
+    "hma_pdq.csv": "threatexchange",
+    "hma_holidays.csv": "threatexchange",
+    "te_hasher_bad_quality.txt": "threatexchange",
     "RDS_2024.12.1_minimal.db": "nsrl-rds3",
     "RDS_2024.12.1_full.db": "nsrl-rds3",
     "RDS_bad_hash.db": "nsrl-rds3",
@@ -115,7 +121,7 @@ def test_detection_picks_the_right_reader(data: Path, name: str, reader: str) ->
 def test_registry_order_is_most_specific_first() -> None:
     assert READERS.names() == [
         "nsrl-rds3", "vics", "nsrl-rds2", "icse", "hashdeep", "bsd-tag", "md5deep-z",
-        "threatexchange", "csv", "plain",
+        "vpdq-file", "threatexchange", "csv", "plain",
     ]  # fmt: skip
     with pytest.raises(ValueError, match="already registered"):
         READERS.register("plain", PlainReader)

@@ -41,9 +41,14 @@ def test_kind_option_wins_over_comments(data: Path) -> None:
     assert [list(e.hashes) for e in entries] == [["pdq"], ["pdq"], ["pdq"]]
 
 
-def test_kind_option_checks_length(data: Path) -> None:
-    with pytest.raises(CorruptInput, match=r"plain.txt:line 2: sha256 must be 64 hex digits"):
-        list(PlainReader(data / "plain.txt", kind="sha256").entries())
+def test_kind_option_applies_to_values_of_its_width(data: Path, tmp_path: Path) -> None:
+    """--hash-kind pdq names the 64-digit values; an MD5 line among them stays MD5."""
+    kinds = [list(e.hashes) for e in PlainReader(data / "plain.txt", kind="pdq").entries()]
+    assert kinds == [["md5"], ["sha1"], ["pdq"], ["md5"]]
+    cut = tmp_path / "cut.txt"
+    cut.write_text("a" * 63 + "\n")
+    with pytest.raises(CorruptInput, match=r"cut.txt:line 1: not an MD5, SHA-1, SHA-256 or PDQ"):
+        list(PlainReader(cut, kind="pdq").entries())
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,37 @@ def test_mixed_or_unknown_lines(tmp_path: Path) -> None:
         list(ThreatExchangeReader(path).entries())
     path.write_text("# nothing\n")
     assert list(ThreatExchangeReader(path).entries()) == []
+
+
+def test_dataset_columns_in_any_order(data: Path, digest: Digest) -> None:
+    reader = ThreatExchangeReader(data / "te_dataset_reordered.csv")
+    (entry,) = reader.entries()
+    assert entry.hashes == {"pdq": digest("pdq", 75)}
+    assert entry.extra["collab"] == "Example Collab"
+    assert reader.metadata()["dialect"] == "dataset-csv"
+
+
+def test_hma_sample_csv_keeps_the_indicator_id_out_of_quality(data: Path, digest: Digest) -> None:
+    """HMA 1.x: <hash>,<indicator id>,[<n>,]<time>,<tags>; 64 digits PDQ, 32 video MD5."""
+    reader = ThreatExchangeReader(data / "hma_pdq.csv")
+    pdq, md5 = reader.entries()
+    assert reader.metadata()["dialect"] == "hma-csv"
+    assert (pdq.hashes, md5.hashes) == ({"pdq": digest("pdq", 101)}, {"md5": digest("md5", 102)})
+    assert pdq.extra == {
+        "indicator_id": "2880742865368386",
+        "time": "2020-07-31T18:47:52+0000",
+        "tags": ["sample_tag", "media_type_photo"],
+    }
+    assert "quality" not in pdq.extra
+    (holiday,) = ThreatExchangeReader(data / "hma_holidays.csv").entries()
+    assert holiday.extra["field_3"] == "00000000000000"
+    assert holiday.extra["tags"] == ["a", "b"]
+
+
+def test_pdq_quality_outside_0_to_100_is_damage(data: Path, tmp_path: Path) -> None:
+    with pytest.raises(CorruptInput, match=r"line 1: PDQ quality 2880742865368386 is not within"):
+        list(ThreatExchangeReader(data / "te_hasher_bad_quality.txt").entries())
+    details = tmp_path / "details.txt"
+    details.write_text(f"hash={'a' * 64},quality=101,filename=x.png\n")
+    with pytest.raises(CorruptInput, match=r"line 1: PDQ quality 101 is not within 0-100"):
+        list(ThreatExchangeReader(details).entries())

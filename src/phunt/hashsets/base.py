@@ -43,6 +43,7 @@ __all__ = [
     "is_whole_number",
     "kind_of_hex",
     "normalise_hash",
+    "requested_kind",
 ]
 
 HEAD_SIZE = 64 * 1024
@@ -72,6 +73,18 @@ def normalise_hash(kind: str, value: str) -> str:
     if not _KIND_NAME.fullmatch(kind):
         raise ValueError(f"hash kind {kind!r} is not a lower-case name")
     return text
+
+
+def requested_kind(value: str, requested: str | None) -> str:
+    """The kind a user asked for (``--hash-kind``) when ``value`` has its width, else the
+    kind of ``value``'s length: ``pdq`` asked of a column that mixes PDQ and MD5 leaves the
+    32-digit values MD5."""
+    if requested is None:
+        return kind_of_hex(value)
+    width = KINDS.get(requested).hex_length if requested in KINDS else None
+    if width is not None and len(value.strip()) != width:
+        return kind_of_hex(value)
+    return requested
 
 
 def kind_of_hex(value: str, *, wide: str = "sha256") -> str:

@@ -25,8 +25,8 @@ from phunt.hashsets.base import (
     HashListReader,
     check_scheme,
     is_whole_number,
-    kind_of_hex,
     normalise_hash,
+    requested_kind,
 )
 from phunt.hashsets.nsrl import is_rds2_header
 
@@ -137,7 +137,7 @@ class CsvReader(HashListReader):
                 scheme = value or None
             elif value:
                 try:
-                    kind = role if role != GENERIC else self.kind or kind_of_hex(value)
+                    kind = role if role != GENERIC else requested_kind(value, self.kind)
                     hashes[kind] = normalise_hash(kind, value)
                 except ValueError as error:
                     raise self.corrupt(f"column {column!r}: {error}", where) from None

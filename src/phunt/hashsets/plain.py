@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from phunt.hashing.kinds import KIND_BY_HEX_LENGTH
 from phunt.hashing.kinds.base import is_hex
-from phunt.hashsets.base import HashEntry, HashListReader, kind_of_hex, normalise_hash
+from phunt.hashsets.base import HashEntry, HashListReader, normalise_hash, requested_kind
 
 _DIRECTIVE = re.compile(r"#\s*kind\s*:\s*([a-z0-9_]+)\s*$", re.IGNORECASE)
 _LINE = re.compile(r"(\S+)(?:[ \t]+\*?(.*))?")
@@ -62,7 +62,7 @@ class PlainReader(HashListReader):
         if match is None:
             raise self.corrupt(f"not a hash: {line[:80]!r}", location)
         try:
-            found = kind or kind_of_hex(match[1])
+            found = requested_kind(match[1], kind)
             value = normalise_hash(found, match[1])
         except ValueError as error:
             raise self.corrupt(str(error), location) from None

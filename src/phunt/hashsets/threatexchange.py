@@ -5,11 +5,16 @@ Dialects, chosen from the first data line and stated in ``metadata()["dialect"]`
 - ``typed``: ``<signal type> <signal>`` per line, split at the first space, as the
   ``local_file`` exchange reads and ``threatexchange hash photo`` prints (``pdq <hex>``).
   Lines starting with ``#`` are taken as comments (upstream would read a type ``#``).
-- ``dataset-csv``: ``threatexchange dataset --csv``, header
-  ``signal_type,signal_str,collab,category,tags``; the opinion category is kept in
-  ``extra`` (it is not a VICS/DHS code).
+- ``dataset-csv``: ``threatexchange dataset --csv``, a header naming ``signal_type`` and
+  ``signal_str`` in any order (``signal_type,signal_str,collab,category,tags`` today,
+  ``collab,signal_type,signal_str,category,tags`` in older releases); the opinion category
+  is kept in ``extra`` (it is not a VICS/DHS code).
+- ``hma-csv``: HMA 1.x sample data, no header: ``<hash>,<indicator id>,[<n>,]<time>,<tags>``
+  (64 digits are PDQ, 32 are video MD5); the id, time and space-separated tags go to
+  ``extra``, never into a quality.
 - ``pdq-hasher``: the C++ ``pdq-photo-hasher`` output ``<hash>,<quality>[,<file>]`` or its
-  ``--details`` form ``hash=<hex>,quality=<n>,...,filename=<path>``.
+  ``--details`` form ``hash=<hex>,quality=<n>,...,filename=<path>``; a quality outside
+  0-100 is damage.
 
 (A bare hash per line is a plain list, read by :mod:`phunt.hashsets.plain`.) Signal types
 map to phunt kinds (``video_md5`` -> ``md5`` ...); other types (``url``, ``raw_text`` ...)
@@ -35,15 +40,22 @@ SIGNAL_KINDS = {
 """python-threatexchange signal type -> phunt hash kind, where they are the same thing."""
 KNOWN_SIGNAL_TYPES = frozenset({*SIGNAL_KINDS, "url", "url_md5", "raw_text", "trend_query"})
 DATASET_HEADER = ["signal_type", "signal_str", "collab", "category", "tags"]
+HMA_KINDS = {64: "pdq", 32: "md5"}
 
 _TYPED = re.compile(r"([a-z][a-z0-9_]*) (\S.*)")
 _HASHER = re.compile(r"([0-9a-fA-F]{64}),(-?[0-9]+)(?:,(.*))?")
 _DETAILS = re.compile(r"hash=([0-9a-fA-F]{64}),(.*)")
+_HMA = re.compile(
+    r"(?P<hash>[0-9a-fA-F]{64}|[0-9a-fA-F]{32}),(?P<id>[0-9]+),(?:(?P<extra>[0-9]+),)?"
+    r"(?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+(?:[+-][0-9]{4}|Z)?),(?P<tags>.*)"
+)
 
 
 def _dialect(line: str) -> str | None:
-    if next(csv.reader([line]))[:2] == DATASET_HEADER[:2]:
+    if set(DATASET_HEADER[:2]) <= set(next(csv.reader([line]))):
         return "dataset-csv"
+    if _HMA.fullmatch(line):
+        return "hma-csv"
     typed = _TYPED.fullmatch(line)
     if typed is not None and typed[1] in KNOWN_SIGNAL_TYPES:
         return "typed"
@@ -90,16 +102,29 @@ class ThreatExchangeReader(HashListReader):
                 raise self.corrupt(f"not '<signal type> <signal>': {line[:80]!r}", where)
             kind = SIGNAL_KINDS.get(signal_type, signal_type)
             extra["signal_type"] = signal_type
+        elif dialect == "hma-csv":
+            hma = _HMA.fullmatch(line)
+            if hma is None:
+                raise self.corrupt(f"not '<hash>,<id>,<time>,<tags>': {line[:80]!r}", where)
+            signal, kind = hma["hash"], HMA_KINDS[len(hma["hash"])]
+            extra.update(indicator_id=hma["id"], time=hma["time"], tags=hma["tags"].split())
+            if hma["extra"] is not None:
+                extra["field_3"] = hma["extra"]
         else:
             kind = "pdq"
             match = _HASHER.fullmatch(line)
             details = _DETAILS.fullmatch(line)
             if match is not None:
                 signal, extra["quality"], name = match[1], int(match[2]), match[3]
+                if not 0 <= extra["quality"] <= 100:
+                    raise self.corrupt(f"PDQ quality {match[2]} is not within 0-100", where)
             elif details is not None:
                 signal = details[1]
                 extra.update(_key_values(details[2]))
                 name = extra.pop("filename", None)
+                quality = extra.get("quality")
+                if not isinstance(quality, int) or not 0 <= quality <= 100:
+                    raise self.corrupt(f"PDQ quality {quality!r} is not within 0-100", where)
             else:
                 raise self.corrupt(f"not '<pdq hex>,<quality>[,<file>]': {line[:80]!r}", where)
         return HashEntry({kind: self._hash(kind, signal, where)}, None, number, name, extra)
