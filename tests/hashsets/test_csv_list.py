@@ -100,3 +100,16 @@ def test_ilook_columns_are_named_hashes(data: Path, digest: Digest) -> None:
     assert [e.name for e in entries] == ["a.doc", "b.doc"]
     assert entries[0].extra["FileSize"] == "10429"
     assert entries[0].extra["HashSHA384"] == ""
+
+
+def test_a_code_outside_the_rows_scheme_is_refused(tmp_path: Path, digest: Digest) -> None:
+    """NSRL-CAID's code 8 is neither a DHS nor a VICS 2.0 code: named, never stored."""
+    path = tmp_path / "caid.csv"
+    path.write_text(f"md5,category,category_scheme\n{digest('md5', 1)},8,dhs-legacy\n")
+    with pytest.raises(CorruptInput, match=r"line 2: category 8 is not a code of the dhs-legacy"):
+        list(CsvReader(path).entries())
+    path.write_text(f"md5,category\n{digest('md5', 1)},8\n")
+    with pytest.raises(CorruptInput, match=r"line 2: category 8 is not a code of the vics-us-2.0"):
+        list(CsvReader(path, category_scheme="vics-us-2.0").entries())
+    uk = list(CsvReader(path, category_scheme="uk-caid").entries())
+    assert uk[0].category == Category(8, "uk-caid")  # unverified numbering: kept as given

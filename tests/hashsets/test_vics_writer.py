@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import pytest
 
-from phunt.errors import UsageError
+from phunt.errors import CorruptInput, UsageError
 from phunt.hashsets.base import Category, HashEntry
 from phunt.hashsets.vics import CASE_KEY, VicsReader
 from phunt.hashsets.vics_writer import write_vics
@@ -37,9 +37,18 @@ def test_round_trip_keeps_every_field(
 
 def test_vics_13_becomes_20_with_every_media_field_kept(data: Path) -> None:
     original = json.loads((data / "vics13_hashset.json").read_text())
-    written, _ = export(data / "vics13_hashset.json", "hashset", category_scheme="vics-us-2.0")
+    written, _ = export(data / "vics13_hashset.json", "hashset", category_scheme="dhs-legacy")
     assert written["@odata.context"].endswith("/2.0.xml/Default/$metadata#Media")
-    assert written["value"] == original["value"]
+    # The list's DHS codes are written as VICS 2.0 codes (5 -> 0); every other field as read.
+    dhs_to_vics = {5: 0, 1: 1}
+    expected = [m | {"Category": dhs_to_vics[m["Category"]]} for m in original["value"]]
+    assert written["value"] == expected
+
+
+def test_a_code_the_stated_scheme_lacks_is_refused(data: Path) -> None:
+    """DHS code 5 read as VICS 2.0 (which has no 5) names the code and the scheme."""
+    with pytest.raises(CorruptInput, match=r"record 1: category 5 is not a code of the vics-us"):
+        export(data / "vics13_hashset.json", "hashset", category_scheme="vics-us-2.0")
 
 
 def test_dhs_categories_are_converted_explicitly_on_export(data: Path) -> None:

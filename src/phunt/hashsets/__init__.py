@@ -9,14 +9,12 @@ package registers every writer.
 
 from phunt.hashsets.base import (
     HASH_KINDS,
-    SCHEMES,
-    Category,
     HashEntry,
     HashKind,
     HashListReader,
     normalise_hash,
 )
-from phunt.hashsets.categories import convert, is_known_bad, label
+from phunt.hashsets.categories import SCHEMES, Category, convert, is_known_bad, label
 from phunt.hashsets.csv_writer import CsvWriter, write_csv
 from phunt.hashsets.detect import READERS, detect_format, detect_head, open_hash_list
 from phunt.hashsets.vics import CASE_KEY

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, Literal
+from typing import Any, BinaryIO, ClassVar
 
 from phunt.errors import CorruptInput, UsageError
 from phunt.hashing.crypto import sha256_stream
@@ -28,6 +28,7 @@ from phunt.hashing.kinds import (
     is_hex,
 )
 from phunt.hashing.kinds.base import shorten
+from phunt.hashsets.categories import Category, ListKind, check_scheme, code_problem
 from phunt.hashsets.unicode_text import utf8_stream
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "HashEntry",
     "HashKind",
     "HashListReader",
+    "ListKind",
     "check_scheme",
     "head_lines",
     "is_whole_number",
@@ -103,30 +105,6 @@ def kind_of_hex(value: str, *, wide: str = "sha256") -> str:
     return kind
 
 
-SCHEMES: tuple[str, ...] = ("vics-us-2.0", "dhs-legacy", "uk-caid")
-"""Category schemes a code can be read in; meanings and mappings are in ``categories``."""
-
-
-def check_scheme(name: str | None) -> str | None:
-    """Return ``name`` if it is a known scheme (or None); otherwise stop with the choices."""
-    if name is not None and name not in SCHEMES:
-        raise UsageError(f"unknown category scheme {name!r} (choose from: {', '.join(SCHEMES)})")
-    return name
-
-
-@dataclass(frozen=True)
-class Category:
-    """A category code exactly as a list gave it, with the scheme that gives it meaning.
-
-    The same integer means different things in different schemes (0 is "uncategorised"
-    under DHS but "non-pertinent" under VICS 2.0), so a code never travels without its
-    scheme; :mod:`phunt.hashsets.categories` maps between schemes explicitly.
-    """
-
-    code: int
-    scheme: str
-
-
 @dataclass(frozen=True)
 class HashEntry:
     """One item of a hash list: a file or media item and every hash the list gives for it.
@@ -141,9 +119,6 @@ class HashEntry:
     record: int = 0
     name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-ListKind = Literal["known-bad", "known-good"]
 
 
 class HashListReader(ABC):
@@ -269,6 +244,9 @@ class HashListReader(ABC):
                 f"{self.display}:{location}: the list has category codes but its category"
                 " scheme is not stated; give --category-scheme vics-us-2.0, dhs-legacy or uk-caid"
             )
+        problem = code_problem(code, self.category_scheme)
+        if problem is not None:
+            raise self.corrupt(problem, location)
         return Category(code, self.category_scheme)
 
 

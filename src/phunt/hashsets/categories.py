@@ -13,11 +13,35 @@ labelled as such, treated as known-bad (an examiner sees them) and not mapped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from phunt.errors import UsageError
-from phunt.hashsets.base import SCHEMES, Category, ListKind, check_scheme
 
+ListKind = Literal["known-bad", "known-good"]
+
+SCHEMES: tuple[str, ...] = ("vics-us-2.0", "dhs-legacy", "uk-caid")
+"""Category schemes a code can be read in."""
 VICS_US, DHS_LEGACY, UK_CAID = SCHEMES
+
+
+def check_scheme(name: str | None) -> str | None:
+    """Return ``name`` if it is a known scheme (or None); otherwise stop with the choices."""
+    if name is not None and name not in SCHEMES:
+        raise UsageError(f"unknown category scheme {name!r} (choose from: {', '.join(SCHEMES)})")
+    return name
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category code exactly as a list gave it, with the scheme that gives it meaning.
+
+    The same integer means different things in different schemes (0 is "uncategorised"
+    under DHS but "non-pertinent" under VICS 2.0), so a code never travels without its
+    scheme; :func:`convert` maps between schemes explicitly.
+    """
+
+    code: int
+    scheme: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,24 @@ MEANINGS: dict[str, dict[int, Meaning]] = {
 }
 """Known codes per scheme. Comparison/exemplar images are reference material, not hits;
 uncategorised entries of a known-bad list stay known-bad so an examiner reviews them."""
+
+
+def code_problem(code: int, scheme: str) -> str | None:
+    """Why ``code`` cannot be read under ``scheme`` (None when it can).
+
+    VICS 2.0 and DHS define every code they have, so any other code (NSRL-CAID's 8, say)
+    is a list written under another scheme and is refused rather than stored with no
+    meaning. The UK/CAID numbering is unverified, so its codes are all kept.
+    """
+    defined = MEANINGS[scheme]
+    if scheme == UK_CAID or code in defined:
+        return None
+    return (
+        f"category {code} is not a code of the {scheme} scheme (its codes: "
+        f"{', '.join(map(str, sorted(defined)))}); state the list's own scheme with "
+        "--category-scheme, or ask its supplier which scheme it uses"
+    )
+
 
 # DHS code -> VICS 2.0 code; None = "not categorised" (no Category in VICS).
 _DHS_TO_VICS: dict[int, int | None] = {0: None, 1: 1, 2: 2, 3: 3, 4: 4, 5: 0}

@@ -28,6 +28,7 @@ from phunt.hashsets.base import (
     normalise_hash,
     requested_kind,
 )
+from phunt.hashsets.categories import code_problem
 from phunt.hashsets.nsrl import is_rds2_header
 
 GENERIC = "hash"
@@ -152,7 +153,11 @@ class CsvReader(HashListReader):
             raise self.corrupt(f"category is not a whole number: {code!r}", where)
         if scheme is not None and self.category_scheme is None:
             try:
-                return Category(int(code), str(check_scheme(scheme)))
+                stated = str(check_scheme(scheme))
+                problem = code_problem(int(code), stated)
+                if problem is not None:
+                    raise self.corrupt(problem, where)
+                return Category(int(code), stated)
             except UsageError as error:
                 raise self.corrupt(str(error), where) from None
         return self.category(int(code), where)
