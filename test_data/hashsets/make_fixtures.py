@@ -508,6 +508,13 @@ def checksum_tools() -> None:
         f"{up('md5', 92)},{up('sha1', 92)},b.doc,D:\\cases\\,9559,{up('sha256', 92)},,,",
     ]
     write("ilook_v4.csv", "\r\n".join(ilook) + "\r\n")
+    for name, kind, numbers in [
+        ("NSRLFile.txt", "nsrl-md5", (121, 122)),
+        ("notable.txt", "md5sum", (123, 124)),
+    ]:
+        header = [f"{'0' * 41}|{kind}", f"{'0' * 40}1|{name}"]
+        rows = sorted(f"{up('md5', n)}|{n * 45:016d}" for n in numbers)
+        write(f"{name}-md5.idx", "\n".join([*header, *rows]) + "\n")
 
 
 def main() -> None:

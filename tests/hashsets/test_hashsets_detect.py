@@ -46,6 +46,8 @@ EXPECTED = {
     "bsd_tag_bad_hex.txt": "bsd-tag",
     "md5deep_z.txt": "md5deep-z",
     "ilook_v4.csv": "csv",
+    "NSRLFile.txt-md5.idx": "tsk-idx",
+    "notable.txt-md5.idx": "tsk-idx",
     "vpdq_video.txt": "vpdq-file",
     "vpdq_bad_frame.txt": "vpdq-file",
     "te_dataset_reordered.csv": "threatexchange",
@@ -121,7 +123,7 @@ def test_detection_picks_the_right_reader(data: Path, name: str, reader: str) ->
 def test_registry_order_is_most_specific_first() -> None:
     assert READERS.names() == [
         "nsrl-rds3", "vics", "nsrl-rds2", "icse", "hashdeep", "bsd-tag", "md5deep-z",
-        "vpdq-file", "threatexchange", "csv", "plain",
+        "tsk-idx", "vpdq-file", "threatexchange", "csv", "plain",
     ]  # fmt: skip
     with pytest.raises(ValueError, match="already registered"):
         READERS.register("plain", PlainReader)

@@ -188,7 +188,9 @@ def test_zip_without_nsrlfile_is_not_nsrl(data: Path) -> None:
         list(NsrlRds2Reader(path).entries())
 
 
-@pytest.mark.parametrize("fixture", ["NSRLFile.txt", "NSRLFile_rds15.txt", "RDS_sample.zip"])
+@pytest.mark.parametrize(
+    "fixture", ["NSRLFile.txt", "NSRLFile_rds15.txt", "RDS_sample.zip", "NSRLFile.txt-md5.idx"]
+)
 def test_no_reader_takes_an_nsrl_file_for_known_bad(data: Path, fixture: str) -> None:
     """Under any --format, an NSRL file is read as known files or refused, never known-bad."""
     for name, _reader in READERS:

@@ -5,8 +5,9 @@ first whose ``probe`` accepts the file's first :data:`~phunt.hashsets.base.HEAD_
 bytes: ``nsrl-rds3`` (SQLite), ``vics`` (JSON with an OData envelope), ``nsrl-rds2``
 (``NSRLFile.txt`` by its columns, or NIST's zip of it), ``icse`` (``MD5;SHA1;PhotoDNA;...``),
 ``hashdeep`` (``%%%% HASHDEEP-1.0``), ``bsd-tag`` (``MD5 (name) = hash``), ``md5deep-z``
-(``size  hash  path``), ``vpdq-file`` (one video's frames), ``threatexchange`` (typed
-signal lines, dataset CSV, pdq-hasher output), ``csv`` (a header naming hash columns) and
+(``size  hash  path``), ``tsk-idx`` (The Sleuth Kit's index), ``vpdq-file`` (one video's
+frames), ``threatexchange`` (typed signal lines, dataset CSV, pdq-hasher output, HMA
+samples), ``csv`` (a header naming hash columns) and
 last ``plain`` (bare hashes), which would otherwise claim single-column lists of the
 others. A head with a UTF-16/32 byte-order mark is judged as UTF-8.
 """
@@ -26,6 +27,7 @@ from phunt.hashsets.md5deep_size import Md5deepSizeReader
 from phunt.hashsets.nsrl import NsrlRds2Reader, NsrlRds3Reader
 from phunt.hashsets.plain import PlainReader
 from phunt.hashsets.threatexchange import ThreatExchangeReader
+from phunt.hashsets.tsk_idx import TskIdxReader
 from phunt.hashsets.unicode_text import bom_encoding, looks_like_bomless_utf16, utf8_head
 from phunt.hashsets.vics import VicsReader
 from phunt.hashsets.vpdq_file import VpdqFileReader
@@ -40,6 +42,7 @@ for _reader in (
     HashdeepReader,
     BsdTagReader,
     Md5deepSizeReader,
+    TskIdxReader,
     VpdqFileReader,
     ThreatExchangeReader,
     CsvReader,
