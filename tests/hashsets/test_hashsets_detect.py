@@ -193,3 +193,20 @@ def test_stream_errors_name_the_stream() -> None:
     assert (caught.value.path, caught.value.location) == ("phone.zip!/bad.txt", "line 2")
     with pytest.raises(WrongFormat, match="the file is empty"):
         open_hash_list(io.BytesIO(b""), name="empty.txt")
+
+
+def test_an_unrecognised_list_names_the_closest_reader(tmp_path: Path) -> None:
+    """Two hashes then junk: plain read two records, and its reason is in the error."""
+    path = tmp_path / "almost.txt"
+    good = [hashlib.md5(str(n).encode()).hexdigest() for n in range(2)]
+    path.write_text("\n".join([*good, "hello world!", "more junk", "and more"]) + "\n")
+    with pytest.raises(WrongFormat) as caught:
+        detect_format(path)
+    assert "closest: plain, which read 2 record(s) and then stopped at line 3: not an MD5" in str(
+        caught.value
+    )
+    nothing = tmp_path / "prose.txt"
+    nothing.write_text("dear examiner,\nthis is not a list\n")
+    with pytest.raises(WrongFormat) as caught:
+        detect_format(nothing)
+    assert "closest" not in str(caught.value)

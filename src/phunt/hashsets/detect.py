@@ -14,10 +14,11 @@ others. A head with a UTF-16/32 byte-order mark is judged as UTF-8.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import BinaryIO
 
-from phunt.errors import NotFoundError, UsageError, WrongFormat
+from phunt.errors import NotFoundError, PhuntError, UsageError, WrongFormat
 from phunt.hashsets.base import HEAD_SIZE, HashListReader
 from phunt.hashsets.bsd_tag import BsdTagReader
 from phunt.hashsets.csv_list import CsvReader
@@ -79,9 +80,39 @@ def detect_head(head: bytes, name: str = "") -> type[HashListReader]:
         )
     raise WrongFormat(
         f"not a hash list phunt can read (tried {', '.join(READERS.names())}); "
-        f"give --format if it is one of them{hint}",
+        f"give --format if it is one of them{hint}{closest_reader(head)}",
         path=name,
     )
+
+
+def closest_reader(head: bytes, *, records: int = 20) -> str:
+    """Which reader came nearest to reading ``head``, and where it stopped, as a clause.
+
+    Each reader reads the head as if it were the whole list; the one that read the most
+    records before stopping (the first, on a tie) is named with its own reason, so a list
+    that is almost a known shape says what is wrong with it.
+    """
+    if len(head) >= HEAD_SIZE and b"\n" in head:
+        head = head[: head.rfind(b"\n") + 1]  # never judge a line cut at the buffer's edge
+    best: tuple[int, str, str] | None = None
+    for name, reader_class in READERS:
+        read = 0
+        reason = f"nothing, but its probe did not take the file (give --format {name})"
+        try:
+            for _entry in reader_class(io.BytesIO(head), name="head").entries():
+                read += 1
+                if read >= records:
+                    break
+        except PhuntError as error:
+            reason = str(error).removeprefix("head:")
+        except Exception:  # a reader that crashes on a foreign file gives no hint
+            continue
+        if read and (best is None or read > best[0]):
+            best = (read, name, reason)
+    if best is None:
+        return ""
+    read, name, reason = best
+    return f"; closest: {name}, which read {read} record(s) and then stopped at {reason}"
 
 
 def detect_format(path: str | Path) -> type[HashListReader]:
