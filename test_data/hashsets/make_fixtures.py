@@ -508,6 +508,13 @@ def checksum_tools() -> None:
         f"{up('md5', 92)},{up('sha1', 92)},b.doc,D:\\cases\\,9559,{up('sha256', 92)},,,",
     ]
     write("ilook_v4.csv", "\r\n".join(ilook) + "\r\n")
+    keeper = [
+        '"file_id","hashset_id","file_name","directory","hash","file_size","date_modified",'
+        '"time_modified","time_zone","comments","date_accessed","time_accessed"',
+        f'4151044,671,"setup.pdb",,"{up("md5", 131)}",91136,,,,,,',
+        f'4151045,671,"readme, first.txt","C:\\docs","{up("md5", 132)}",4268,,,,,,',
+    ]
+    write("hashkeeper.hsh", "\r\n".join(keeper) + "\r\n")
     for name, kind, numbers in [
         ("NSRLFile.txt", "nsrl-md5", (121, 122)),
         ("notable.txt", "md5sum", (123, 124)),

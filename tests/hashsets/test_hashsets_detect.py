@@ -46,6 +46,7 @@ EXPECTED = {
     "bsd_tag_bad_hex.txt": "bsd-tag",
     "md5deep_z.txt": "md5deep-z",
     "ilook_v4.csv": "csv",
+    "hashkeeper.hsh": "hashkeeper",
     "NSRLFile.txt-md5.idx": "tsk-idx",
     "notable.txt-md5.idx": "tsk-idx",
     "vpdq_video.txt": "vpdq-file",
@@ -122,7 +123,7 @@ def test_detection_picks_the_right_reader(data: Path, name: str, reader: str) ->
 
 def test_registry_order_is_most_specific_first() -> None:
     assert READERS.names() == [
-        "nsrl-rds3", "vics", "nsrl-rds2", "icse", "hashdeep", "bsd-tag", "md5deep-z",
+        "nsrl-rds3", "vics", "nsrl-rds2", "icse", "hashdeep", "hashkeeper", "bsd-tag", "md5deep-z",
         "tsk-idx", "vpdq-file", "threatexchange", "csv", "plain",
     ]  # fmt: skip
     with pytest.raises(ValueError, match="already registered"):

@@ -3,13 +3,14 @@
 Detection tries the readers in registration order, most specific first, and takes the
 first whose ``probe`` accepts the file's first :data:`~phunt.hashsets.base.HEAD_SIZE`
 bytes: ``nsrl-rds3`` (SQLite), ``vics`` (JSON with an OData envelope), ``nsrl-rds2``
-(``NSRLFile.txt`` by its columns, or NIST's zip of it), ``icse`` (``MD5;SHA1;PhotoDNA;...``),
-``hashdeep`` (``%%%% HASHDEEP-1.0``), ``bsd-tag`` (``MD5 (name) = hash``), ``md5deep-z``
-(``size  hash  path``), ``tsk-idx`` (The Sleuth Kit's index), ``vpdq-file`` (one video's
-frames), ``threatexchange`` (typed signal lines, dataset CSV, pdq-hasher output, HMA
-samples), ``csv`` (a header naming hash columns) and
-last ``plain`` (bare hashes), which would otherwise claim single-column lists of the
-others. A head with a UTF-16/32 byte-order mark is judged as UTF-8.
+(``NSRLFile.txt`` by its columns, or NIST's zip of it), ``icse``
+(``MD5;SHA1;PhotoDNA;...``), ``hashdeep`` (``%%%% HASHDEEP-1.0``), ``hashkeeper``
+(``.hsh``), ``bsd-tag`` (``MD5 (name) = hash``), ``md5deep-z`` (``size  hash  path``),
+``tsk-idx`` (The Sleuth Kit's index), ``vpdq-file`` (one video's frames),
+``threatexchange`` (typed signal lines, dataset CSV, pdq-hasher output, HMA samples),
+``csv`` (a header naming hash columns) and last ``plain`` (bare hashes), which would
+otherwise claim single-column lists of the others. A head with a UTF-16/32 byte-order
+mark is judged as UTF-8. :func:`reader_summaries` lists them for ``--format list``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from phunt.hashsets.base import HEAD_SIZE, HashListReader
 from phunt.hashsets.bsd_tag import BsdTagReader
 from phunt.hashsets.csv_list import CsvReader
 from phunt.hashsets.hashdeep import HashdeepReader
+from phunt.hashsets.hashkeeper import HashKeeperReader
 from phunt.hashsets.icse import IcseReader
 from phunt.hashsets.md5deep_size import Md5deepSizeReader
 from phunt.hashsets.nsrl import NsrlRds2Reader, NsrlRds3Reader
@@ -41,6 +43,7 @@ for _reader in (
     NsrlRds2Reader,
     IcseReader,
     HashdeepReader,
+    HashKeeperReader,
     BsdTagReader,
     Md5deepSizeReader,
     TskIdxReader,

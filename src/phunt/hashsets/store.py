@@ -120,6 +120,12 @@ def import_hash_list(
     reader = open_hash_list(path, format=fmt, category_scheme=category_scheme, kind=hash_kind)
     key = uuid.uuid4().hex
     staged = _stage(session, key, reader.entries())
+    unknown = reader.metadata().get("kind_unknown")
+    if kind is None and unknown:
+        raise UsageError(
+            f"{path}: a {reader.name} list does not say whether it is known-good or known-bad "
+            f"({unknown}); give --kind known-good or --kind known-bad"
+        )
     list_kind = kind or str(reader.metadata().get("list_kind", reader.default_kind))
     hash_set = session.scalar(select(HashSet).where(HashSet.name == name))
     if hash_set is None:
