@@ -132,3 +132,24 @@ def test_a_missing_segment_is_left_to_the_walk_which_names_it(tmp_path: Path) ->
 
     first = str(ewf_subset(tmp_path, 1, 3))
     assert list(ewf_problems(first, _done(describe_source(first)))) == []
+
+
+def test_ntfs_data_in_its_mft_entry_is_placed_at_the_mft() -> None:
+    """A small file's ``$DATA`` lives in its MFT entry: it is damaged with the ``$MFT``."""
+    from test_lib import shared_folder
+
+    image = shared_folder("reference/disk-images") / "windows_volume.qcow2"
+    source = DiskImageSource(str(image))
+    try:
+        keys = {
+            e.path.rsplit("!", 1)[1]: e.locator.hops[-1].key
+            for e in source.entries()
+            if e.locator is not None
+        }
+        assert source.volume_offset(0) == 0
+        mft = member_extents(source, keys["/$MFT"])
+        resident = member_extents(source, keys["/$Volume"])
+        assert mft and resident and set(mft) <= set(resident)
+        assert member_extents(source, keys["/Windows/System32/config/syslog"]) == [(20054016, 4096)]
+    finally:
+        source.close()

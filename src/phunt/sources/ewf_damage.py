@@ -31,6 +31,12 @@ Extent = tuple[int, int]
 
 _SKIPPED_RUNS = int(pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE) | int(pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER)
 _MFT = 0
+#: Attribute types holding a file's content (TSK's default, NTFS ``$DATA``, HFS+ data fork).
+_DATA_TYPES = {
+    int(pytsk3.TSK_FS_ATTR_TYPE_DEFAULT),
+    int(pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA),
+    int(pytsk3.TSK_FS_ATTR_TYPE_HFS_DATA),
+}
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,8 @@ def _extents(fs_info: Any, inode: int, offset: int) -> Iterator[Extent]:
     block = int(fs_info.info.block_size)
     for attribute in fs_info.open_meta(inode=inode):
         if int(attribute.info.flags) & int(pytsk3.TSK_FS_ATTR_RES):
+            if int(attribute.info.type) not in _DATA_TYPES:
+                continue  # names and times kept in the entry: not the file's content
             if int(fs_info.info.ftype) & int(pytsk3.TSK_FS_TYPE_NTFS_DETECT) and inode != _MFT:
                 yield from _extents(fs_info, _MFT, offset)
                 continue
