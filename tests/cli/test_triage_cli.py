@@ -337,3 +337,16 @@ def test_hash_and_scan_give_a_108_mp_photo_its_pdq_within_the_memory_cap(
     errors = [r for r in out if r["type"] == "error"]
     assert [Path(str(e["path"])).name for e in errors] == ["bomb.png"]
     assert (out[-1]["files"], out[-1]["matched_files"], out[-1]["errors"]) == (3, 1, 1)
+
+
+def test_hash_and_scan_of_an_e01_with_a_bad_chunk_of_zeros_exit_2(tmp_path: Path) -> None:
+    """The acquisition MD5 matches (the chunk held zeros); the chunk check still fails."""
+    image = str(Path(__file__).resolve().parents[2] / "test_data" / "ewf" / "damaged-zeros.E01")
+    result = run_phunt("hash", image)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"{image}: E01 not verified: bad sector(s): 2048 - 2111")
+    lst = tmp_path / "list.txt"
+    lst.write_text("d41d8cd98f00b204e9800998ecf8427e\n")
+    scan = run_phunt("scan", image, "--hashlist", str(lst), "--json")
+    errors = [r for r in _jsonl(scan.stdout) if r["type"] == "error"]
+    assert scan.returncode == 2 and [r["path"] for r in errors] == [image]

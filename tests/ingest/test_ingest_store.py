@@ -149,3 +149,33 @@ def test_rows_travel_back_from_workers_in_order(tmp_path: Path) -> None:
         )
     assert [r.file for r in pooled] == [r.file for r in serial]
     assert pickle.loads(pickle.dumps(serial[0])) == serial[0]
+
+
+def test_files_of_damaged_members_are_flagged_once_nested_ones_too(database: Database) -> None:
+    job_id = _start(database, "/evidence/disk.E01")
+    image = Locator("/evidence/disk.E01")
+    rows = [
+        _file(job_id, 1, 0, "disk.E01!/p1/a.txt"),
+        _file(job_id, 1, 1, "disk.E01!/p1/b.zip"),
+        _file(job_id, 1, 2, "disk.E01!/p1/b.zip!/c.txt"),
+        _file(job_id, 1, 3, "disk.E01!/p1/d.txt", error="cannot read"),
+    ]
+    keys = [["0/p1/inode/12"], ["0/p1/inode/13"], ["0/p1/inode/13", "0:c.txt"], ["0/p1/inode/14"]]
+    for row, key in zip(rows, keys, strict=True):
+        locator = image.child("disk-image", key[0])
+        locator = locator.child("zip", key[1]) if len(key) > 1 else locator
+        row["locator"] = locator.to_json()
+    damaged = {"0/p1/inode/13": "bad sectors", "0/p1/inode/14": "bad sectors"}
+    with database.session() as s:
+        store.add_files(s, job_id, [(row, []) for row in rows], (3, 0, 1, 0))
+        assert store.flag_damaged(s, job_id, damaged) == 3
+        assert store.flag_damaged(s, job_id, damaged) == 0
+        job = store.get_job(s, job_id)
+        assert job.errors == 3 and job.verification["ewf"]["damaged_files"] == 3
+        files = list(store.list_files(s, "EV-1"))
+        assert [(f.error, f.warnings) for f in files] == [
+            (None, []),
+            ("bad sectors", []),
+            ("inside a damaged file: bad sectors", []),
+            ("cannot read", ["bad sectors"]),
+        ]

@@ -464,3 +464,40 @@ def test_containers_opened_for_an_ingest_are_closed_and_their_copies_removed(
     summary = ingest(database, str(tmp_path / "ev"), device, scratch=str(scratch))
     assert summary.files == 3 and summary.errors == 0
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_files_in_bad_sectors_of_an_e01_are_flagged_and_the_job_unverified(
+    database: Database, device: str, workers: int
+) -> None:
+    from phunt.ingest import store
+    from test_lib import TEST_DATA
+
+    image = TEST_DATA / "ewf" / "damaged-plain.E01"
+    summary = ingest(database, str(image), device, workers=workers, pdq_mode=None)
+    ewf = summary.verification["ewf"]
+    assert ewf["ok"] is False and ewf["damaged_files"] == 1
+    assert [(b["first_sector"], b["count"]) for b in ewf["bad_sectors"]] == [(192, 64)]
+    assert summary.errors == 1 and summary.files == 2
+    with database.session() as s:
+        files = {f.path.rsplit("/", 1)[1]: f for f in s.scalars(select(EvidenceFile))}
+        assert files["note.txt"].error is None
+        report = files["report.txt"]
+        assert report.error is not None and "sector(s): 192 - 255 (number: 64)" in report.error
+        assert report.sha256 is not None  # what was read is kept, flagged
+        job_id = report.job_id
+    with database.session() as s:  # a resumed job flags again: nothing is added twice
+        assert store.flag_damaged(s, job_id, {"0/p1/inode/13": report.error}) == 0
+        assert store.get_job(s, job_id).errors == 1
+
+
+def test_a_bad_chunk_of_zeros_leaves_the_job_unverified_though_the_md5_matches(
+    database: Database, device: str
+) -> None:
+    from test_lib import TEST_DATA
+
+    summary = ingest(database, str(TEST_DATA / "ewf" / "damaged-zeros.E01"), device)
+    ewf = summary.verification["ewf"]
+    assert ewf["stored_md5"] == ewf["computed_md5"] and ewf["ok"] is False
+    assert ewf["bad_sectors"][0]["first_sector"] == 2048 and ewf["damaged_files"] == 0
+    assert summary.errors == 0

@@ -44,3 +44,20 @@ def test_a_root_that_is_a_link_is_one_clear_error(tmp_path: Path) -> None:
             "a symbolic link, not followed (-> real): name the folder or file it points to",
         )
     ]
+
+
+def test_hash_of_a_damaged_e01_ends_with_its_errors_and_the_damaged_files() -> None:
+    from test_lib import TEST_DATA
+
+    image = str(TEST_DATA / "ewf" / "damaged-deflate.E01")
+    results = list(hash_sources([image], pdq_mode=None))
+    assert [(r.path.rsplit("!/", 1)[-1], r.error is None) for r in results] == [
+        ("p1/note.txt", True),
+        ("p1/report.txt", True),
+        (image, False),
+        ("p1/report.txt", False),
+    ]
+    assert results[2].error is not None and "bad sector(s): 192 - 255" in results[2].error
+    assert results[3].error is not None and "sector(s): 192 - 255" in results[3].error
+    sound = list(hash_sources([str(TEST_DATA / "ewf" / "sound.E01")], pdq_mode=None, workers=2))
+    assert len(sound) == 2 and all(r.error is None for r in sound)

@@ -11,7 +11,7 @@ import pytest
 
 from phunt.errors import UsageError
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
-from test_lib import ewf_subset, make_ext2_image, shared_folder
+from test_lib import TEST_DATA, ewf_subset, make_ext2_image, shared_folder
 
 
 def _sha(path: Path) -> str:
@@ -60,6 +60,9 @@ def test_an_e01_set_is_verified_against_its_acquisition_md5(tmp_path: Path) -> N
             "stored_md5": "196066add11fb71c4c49cf1bb50d6d24",
             "computed_md5": "196066add11fb71c4c49cf1bb50d6d24",
             "ok": True,
+            "chunks": 128,
+            "bytes_per_sector": 512,
+            "bad_sectors": [],
         }
     }
 
@@ -88,3 +91,21 @@ def test_a_root_that_is_a_link_or_a_fifo_is_refused_before_a_job_opens(tmp_path:
         describe_kind(str(tmp_path / "link"))
     with pytest.raises(UsageError, match=r"pipe: a FIFO \(named pipe\)"):
         describe_kind(str(tmp_path / "pipe"))
+
+
+def test_a_damaged_chunk_of_zeros_fails_verification_though_the_md5_matches() -> None:
+    """libewf reads the damaged chunk as zeros, which it held: only the chunk check sees."""
+    ewf = describe_source(str(TEST_DATA / "ewf" / "damaged-zeros.E01")).verification["ewf"]
+    assert ewf["stored_md5"] == ewf["computed_md5"] and ewf["ok"] is False
+    assert ewf["chunks"] == 33 and ewf["bytes_per_sector"] == 512
+    [bad] = ewf["bad_sectors"]
+    assert (bad["first_sector"], bad["last_sector"], bad["count"]) == (2048, 2111, 64)
+    assert bad["segments"] == ["damaged-zeros.E01"]
+
+
+def test_a_damaged_chunk_of_file_data_fails_with_its_sectors() -> None:
+    ewf = describe_source(str(TEST_DATA / "ewf" / "damaged-plain.E01")).verification["ewf"]
+    assert ewf["ok"] is False and ewf["stored_md5"] != ewf["computed_md5"]
+    assert [(b["first_sector"], b["reason"]) for b in ewf["bad_sectors"]] == [
+        (192, "checksum mismatch")
+    ]

@@ -34,6 +34,8 @@ from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import Profile
 from phunt.schema.db import Database
 from phunt.sources.base import Entry
+from phunt.sources.ewf_chunks import BadRange
+from phunt.sources.ewf_damage import damaged_files
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
 from phunt.sources.locator import close_thread_cache
 
@@ -103,6 +105,19 @@ def _record_facts(db: Database, job_id: int, facts: SourceFacts) -> None:
             segments=facts.segments or None,
             verification=facts.verification,
         )
+
+
+def _flag_damage(db: Database, job_id: int, source: str) -> None:
+    """Flag the stored files whose data lies in bad sectors of the E01 (the source's facts
+    name them, from every chunk's check): they were stored before those facts were known."""
+    with db.session() as s:
+        ewf = store.get_job(s, job_id).verification.get("ewf") or {}
+    ranges = [BadRange.from_dict(bad) for bad in ewf.get("bad_sectors", [])]
+    if not ranges:
+        return
+    found = damaged_files(source, ranges, int(ewf["bytes_per_sector"]))
+    with db.session() as s:
+        store.flag_damaged(s, job_id, {item.key: item.message for item in found})
 
 
 def _done_seqs(db: Database, job_id: int) -> set[int]:
@@ -235,6 +250,7 @@ def ingest(
             _store(db, job_id, batch)
         if facts is not None:
             _record_facts(db, job_id, _facts_of(facts, source))
+    _flag_damage(db, job_id, source)
     chats = _import_chats(db, job_id, device) if import_chats else []
     close_thread_cache()  # the containers the chat import opened, and their copies
     manifest = _manifest(db, job_id)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
@@ -27,6 +27,7 @@ from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 from phunt.schema.types import utcnow
 from phunt.sources.apps import app_for_path
 from phunt.sources.base import Entry
+from phunt.sources.locator import Locator
 
 
 def list_files(
@@ -366,6 +367,38 @@ def stored_files(session: Session, job_id: int) -> Iterator[StoredFile]:
     )
     for row in session.execute(query):
         yield StoredFile(*row)
+
+
+def flag_damaged(session: Session, job_id: int, damaged: dict[str, str]) -> int:
+    """Flag the job's files read from damaged members of its disk image: ``damaged`` maps
+    a member's key (the first hop of a stored locator) to why. The file's error says it
+    (its digests are kept: they are what was read) unless it has one, then a warning
+    does; files inside a damaged member are flagged too. Flagging twice (a resumed job)
+    adds nothing. Counts the newly flagged files in the job's errors and verification."""
+    job = get_job(session, job_id)
+    query = select(
+        EvidenceFile.id, EvidenceFile.locator, EvidenceFile.error, EvidenceFile.warnings
+    ).where(EvidenceFile.job_id == job_id, EvidenceFile.locator.is_not(None))
+    flagged = errors = 0
+    for file_id, locator, error, warnings in session.execute(query).all():
+        hops = Locator.from_json(locator).hops if locator is not None else ()
+        reason = damaged.get(hops[0].key) if hops and hops[0].source == "disk-image" else None
+        if reason is None:
+            continue
+        reason = reason if len(hops) == 1 else f"inside a damaged file: {reason}"
+        if reason in (error, *warnings):
+            continue
+        values: dict[str, Any] = {"warnings": [*warnings, reason]}
+        if error is None:
+            values = {"error": reason}
+            errors += 1
+        session.execute(update(EvidenceFile).where(EvidenceFile.id == file_id).values(values))
+        flagged += 1
+    job.errors += errors
+    ewf = dict(job.verification.get("ewf") or {})
+    ewf["damaged_files"] = ewf.get("damaged_files", 0) + flagged
+    job.verification = dict(job.verification) | {"ewf": ewf}
+    return flagged
 
 
 def record_chats(session: Session, job_id: int, outcomes: list[dict[str, Any]]) -> None:

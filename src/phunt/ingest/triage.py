@@ -17,6 +17,8 @@ from typing import Any
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
 from phunt.sources.base import Entry, display_path
+from phunt.sources.ewf_damage import ewf_problems, is_first_ewf
+from phunt.sources.facts import describe_source
 from phunt.sources.folder import FolderSource, root_problem
 
 #: Source kinds whose container file is itself listed before its members.
@@ -53,10 +55,19 @@ def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
 def run_triage(
     paths: Iterable[str], profile: Profile, *, expand: bool = True, workers: int = 1
 ) -> Iterator[Processed]:
-    """Every entry under ``paths`` through ``profile``'s stages, in a stable order."""
+    """Every entry under ``paths`` through ``profile``'s stages, in a stable order; then,
+    for an E01 that fails its check, an error for it and for each file in its bad sectors."""
+    paths = list(paths)
     with Runner(workers) as runner:
+        checks = [(p, runner.submit(describe_source, p)) for p in paths if is_first_ewf(p)]
         numbered = enumerate(entry for path in paths for entry in iter_entries(path, expand=expand))
-        yield from runner.run(numbered, process_batch, profile)
+        count = 0
+        for item in runner.run(numbered, process_batch, profile):
+            count += 1
+            yield item
+        found = (problem for path, facts in checks for problem in ewf_problems(path, facts))
+        for seq, (shown, error) in enumerate(found, start=count):
+            yield Processed(seq, FileResult(path=shown, error=error))
 
 
 def hash_sources(

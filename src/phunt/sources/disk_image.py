@@ -345,6 +345,27 @@ class DiskImageSource(Source):
             self._fs_infos[index] = fs_info
         return self._fs_infos[index]
 
+    def tsk_volume(self, index: int) -> Any:
+        """pytsk3's ``FS_Info`` of volume ``index``; ``None`` when pytsk3 cannot open it."""
+        self.scan()
+        return self._tsk(index) if 0 <= index < len(self._volumes) else None
+
+    def volume_offset(self, index: int) -> int | None:
+        """Where volume ``index`` starts in the media, in bytes: 0 for a bare file system,
+        the partition's start for one in a partition of the media; ``None`` when it lies
+        deeper (a logical volume, an encrypted one) and cannot be placed."""
+        self.scan()
+        parent = self._volumes[index][1].parent
+        if parent.type_indicator in dfvfs_definitions.STORAGE_MEDIA_IMAGE_TYPE_INDICATORS:
+            return 0
+        start = getattr(parent, "start_offset", None)
+        media = getattr(parent, "parent", None)
+        if start is None or media is None:
+            return None
+        if media.type_indicator not in dfvfs_definitions.STORAGE_MEDIA_IMAGE_TYPE_INDICATORS:
+            return None
+        return int(start)
+
     @staticmethod
     def _open_tsk(fs_spec: Any) -> Any:
         file_object = resolver.Resolver.OpenFileObject(fs_spec.parent)

@@ -19,6 +19,8 @@ from phunt.sources.signatures import EWF_SIGNATURE
 _HEADER = struct.Struct("<8sBHH")
 #: Section descriptor: type, offset of the next section, size (then padding, checksum).
 _SECTION = struct.Struct("<16sQQ")
+#: How the error of a set with a segment missing starts.
+INCOMPLETE = "EWF set incomplete"
 #: A corrupt chain must not send the walk round for ever.
 _MAX_SECTIONS = 1 << 16
 
@@ -96,4 +98,4 @@ def incomplete_message(segments: list[str], shown: str | None = None) -> str | N
     else:
         found = [os.path.basename(shown)]
         found += [segment_name(shown, n) for n in range(2, len(segments) + 1)]
-    return f"EWF set incomplete: segment {missing} is missing (found {', '.join(found)})"
+    return f"{INCOMPLETE}: segment {missing} is missing (found {', '.join(found)})"

@@ -7,6 +7,7 @@ a worker, never in the coordinator's thread.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from phunt.errors import CorruptInput, UsageError
 from phunt.hashing.crypto import sha256_file
 from phunt.sources.base import display_path
 from phunt.sources.disk_image import is_ewf, segment_files, verify_ewf
+from phunt.sources.ewf_chunks import ChunkCheck
 from phunt.sources.folder import root_problem
 
 
@@ -47,33 +49,75 @@ def describe_kind(path: str) -> SourceFacts:
 
 
 def describe_source(path: str) -> SourceFacts:
-    """Every fact of the source at ``path``; reads all of it (each segment once, and the
-    media of an E01 set once more to verify its stored MD5)."""
+    """Every fact of the source at ``path``; reads all of it (each segment once, its E01
+    chunks checked on the way, and the media of an E01 set once more to verify its
+    stored MD5)."""
     brief = describe_kind(path)
     if brief.kind == "folder":
         return brief
     segments = segment_files(path)
-    hashes = {os.path.basename(segment): sha256_file(segment) for segment in segments}
+    chunks = _ChunkPass() if is_ewf(path) else None
+    hashes = {}
+    for segment in segments:
+        name = os.path.basename(segment)
+        hashes[name] = sha256_file(segment) if chunks is None else chunks.read(segment, name)
     return SourceFacts(
         kind=brief.kind,
         size=brief.size,
         sha256=hashes[os.path.basename(path)],
         segments=hashes if len(segments) > 1 else {},
-        verification=_verify_ewf(path),
+        verification=_verify_ewf(path, chunks),
     )
 
 
-def _verify_ewf(path: str) -> dict[str, Any]:
+class _ChunkPass:
+    """Each segment's SHA-256 with its chunks checked in the same read; a segment whose
+    sections cannot be followed stops the check (recorded) but is still hashed."""
+
+    def __init__(self) -> None:
+        self.check = ChunkCheck()
+        self.error: str | None = None
+
+    def read(self, segment: str, name: str) -> str:
+        if self.error is not None:
+            return sha256_file(segment)
+        digest = hashlib.sha256()
+        try:
+            self.check.read_segment(segment, name, digest.update)
+        except CorruptInput as exc:
+            self.error = f"chunks not checked: {exc}"
+            return sha256_file(segment)
+        return digest.hexdigest()
+
+    def facts(self) -> dict[str, Any]:
+        """What the chunk check adds to ``verification["ewf"]``."""
+        out: dict[str, Any] = {
+            "chunks": self.check.chunks,
+            "bytes_per_sector": self.check.bytes_per_sector,
+            "bad_sectors": [bad.as_dict() for bad in self.check.bad],
+        }
+        return out | ({"chunk_error": self.error} if self.error else {})
+
+    @property
+    def sound(self) -> bool:
+        return self.error is None and not self.check.bad
+
+
+def _verify_ewf(path: str, chunks: _ChunkPass | None) -> dict[str, Any]:
     if not is_ewf(path):
         return {}
+    checked = {} if chunks is None else chunks.facts()
+    sound = chunks is None or chunks.sound
     try:
         result = verify_ewf(path)
     except CorruptInput as exc:
-        return {"ewf": {"ok": False, "error": str(exc)}}
+        return {"ewf": {"ok": False, "error": str(exc)} | checked}
+    ok = result.ok if sound else False
     return {
         "ewf": {
             "stored_md5": result.stored_md5,
             "computed_md5": result.computed_md5,
-            "ok": result.ok,
+            "ok": ok,
         }
+        | checked
     }
