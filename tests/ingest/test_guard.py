@@ -196,3 +196,32 @@ def test_list_jobs_says_how_an_unfinished_job_stands(database: Database, device:
         assert [job.state for job in guard.list_jobs(s)][3] == "running on lab-7"
         s.execute(guard.update(DeviceLock).values(host=guard.this_host(), pid=guard.os.getpid()))
         assert [job.state for job in guard.list_jobs(s)][3] == "running"
+
+
+def test_a_live_pid_that_is_another_process_now_is_not_the_holder(
+    database: Database, device: str
+) -> None:
+    """After a reboot the holder's pid may name some other process: its boot and start
+    time tell them apart."""
+    import os
+
+    if guard.process_identity(os.getpid()) is None:
+        pytest.skip("no /proc to read a process's start time from")
+    with database.session() as s:
+        s.add(
+            DeviceLock(
+                device_id=1,
+                host=guard.this_host(),
+                pid=os.getpid(),
+                process="another-boot/12345",
+                token="t0",
+            )
+        )
+    said: list[str] = []
+    guard.acquire(database, device, take_over=False, notice=said.append).release()
+    assert len(said) == 1 and said[0].endswith(", which is no longer running")
+    with guard.held(database, device, take_over=False, notice=print) as lease:
+        with database.session() as s:
+            holder = guard.lock_holder(s, lease.device_id)
+        assert holder is not None and holder.process == guard.process_identity(os.getpid())
+        assert not holder.gone

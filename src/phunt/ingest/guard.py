@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, or_, select, update
@@ -43,6 +44,18 @@ NoticeFn = Callable[[str], None]
 
 def this_host() -> str:
     return socket.gethostname()
+
+
+def process_identity(pid: int) -> str | None:
+    """The boot and start time of process ``pid`` (Linux), so that a pid reused after a
+    reboot or a wrap-around is not taken for the holder; None where /proc cannot say."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    return f"{boot}/{fields[19]}" if len(fields) > 19 else None
 
 
 def pid_alive(pid: int) -> bool:
@@ -70,11 +83,18 @@ class Holder:
     since: datetime
     job_id: int | None
     token: str
+    process: str | None = None
 
     @property
     def gone(self) -> bool:
-        """True when the holder ran on this host and its process no longer exists."""
-        return self.host == this_host() and not pid_alive(self.pid)
+        """True when the holder ran on this host and its process no longer exists: its
+        pid is dead, or now names another process (another boot or start time)."""
+        if self.host != this_host():
+            return False
+        if not pid_alive(self.pid):
+            return True
+        now = process_identity(self.pid)
+        return self.process is not None and now is not None and now != self.process
 
     def describe(self) -> str:
         job = f" (job {self.job_id})" if self.job_id is not None else ""
@@ -85,7 +105,15 @@ def insert_lock(session: Session, device_id: int, pid: int, token: str) -> bool:
     """Insert the device's lock row for this process; False when another row holds it."""
     try:
         with session.begin_nested():
-            session.add(DeviceLock(device_id=device_id, host=this_host(), pid=pid, token=token))
+            session.add(
+                DeviceLock(
+                    device_id=device_id,
+                    host=this_host(),
+                    pid=pid,
+                    process=process_identity(pid),
+                    token=token,
+                )
+            )
     except IntegrityError:
         return False
     return True
@@ -95,7 +123,7 @@ def lock_holder(session: Session, device_id: int) -> Holder | None:
     row = session.get(DeviceLock, device_id)
     if row is None:
         return None
-    return Holder(row.host, row.pid, row.since, row.job_id, row.token)
+    return _holder(row)
 
 
 def remove_lock(session: Session, device_id: int, token: str) -> bool:
@@ -114,7 +142,11 @@ def lock_job(session: Session, device_id: int, token: str, job_id: int | None) -
 def locks(session: Session) -> dict[int, Holder]:
     """Every lock held, by device id."""
     rows = session.scalars(select(DeviceLock))
-    return {r.device_id: Holder(r.host, r.pid, r.since, r.job_id, r.token) for r in rows}
+    return {row.device_id: _holder(row) for row in rows}
+
+
+def _holder(row: DeviceLock) -> Holder:
+    return Holder(row.host, row.pid, row.since, row.job_id, row.token, row.process)
 
 
 @dataclass

@@ -117,6 +117,8 @@ class DeviceLock(Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), primary_key=True)
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
+    #: Boot id and start time of the pid (Linux), so a reused pid is not the holder.
+    process: Mapped[str | None] = mapped_column(String(80))
     since: Mapped[datetime] = mapped_column(default=utcnow)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_job.id"))
     token: Mapped[str] = mapped_column(String(32))

@@ -4,9 +4,10 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-06
 
-One row per device while an ingest writes it: who holds it (host, pid, since), for which
-job, and a token so that a holder releases only its own row. The primary key makes a
-second ingest's insert fail, which decides a race on SQLite and PostgreSQL alike.
+One row per device while an ingest writes it: who holds it (host, pid, the boot and start
+time of that pid, since), for which job, and a token so that a holder releases only its
+own row. The primary key makes a second ingest's insert fail, which decides a race on
+SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def upgrade() -> None:
         sa.Column("device_id", sa.Integer(), nullable=False),
         sa.Column("host", sa.String(length=255), nullable=False),
         sa.Column("pid", sa.Integer(), nullable=False),
+        sa.Column("process", sa.String(length=80), nullable=True),
         sa.Column("since", phunt.schema.types.UTCDateTime(), nullable=False),
         sa.Column("job_id", sa.Integer(), nullable=True),
         sa.Column("token", sa.String(length=32), nullable=False),
