@@ -503,7 +503,7 @@ def test_the_same_source_again_is_refused_before_work_unless_a_reason_is_given(
 
     monkeypatch.setattr(job_module, "_entries", no_work)
     with pytest.raises(UsageError) as refused:
-        ingest(database, str(src), device)
+        ingest(database, str(src), "1")  # the device by id: named by evidence number
     with database.session() as s:
         started = s.get(IngestJob, first.job).started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     assert str(refused.value) == (

@@ -107,10 +107,10 @@ def _same_source(
     """The earlier job of the device with this source's path, size and kind, found before
     any work; refused unless ``again`` gives a reason."""
     with db.session() as s:
-        device_id = get_device(s, device).id
-        earlier = guard.same_source(s, device_id, path=source, kind=brief.kind, size=brief.size)
+        dev = get_device(s, device)
+        earlier = guard.same_source(s, dev.id, path=source, kind=brief.kind, size=brief.size)
     if earlier is not None and again is None:
-        raise UsageError(_seen_message(device, source, earlier))
+        raise UsageError(_seen_message(dev.evidence_number, source, earlier))
     return earlier
 
 
