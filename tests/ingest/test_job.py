@@ -186,8 +186,17 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(db_url: str, tmp_path:
     stored = _count(db_url)
     assert 200 <= stored < total, stored
 
+    # Killed, the job still says "running"; its lock shows the holder is gone.
+    listed = subprocess.run([*base, "jobs", "--json", "--db", db_url], capture_output=True)
+    job = json.loads(listed.stdout)
+    assert (job["status"], job["state"]) == ("running", "stopped (its process is gone: resume it)")
+    assert job["holder"].startswith(f"pid {proc.pid} on host ")
     again = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert again.returncode == 2 and "--resume" in again.stderr
+    taken, refused = again.stderr.splitlines()
+    assert taken.startswith(f"phunt: taking over the lock on device EV-K held by pid {proc.pid} ")
+    assert taken.endswith(" (job 1), which is no longer running")
+    assert refused.startswith("phunt: error: ingest 1 of ")
     done = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
@@ -501,3 +510,182 @@ def test_a_bad_chunk_of_zeros_leaves_the_job_unverified_though_the_md5_matches(
     assert ewf["stored_md5"] == ewf["computed_md5"] and ewf["ok"] is False
     assert ewf["bad_sectors"][0]["first_sector"] == 2048 and ewf["damaged_files"] == 0
     assert summary.errors == 0
+
+
+def _audit_count(db: Database) -> int:
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(AuditRecord)) or 0)
+
+
+def _jobs_and_files(db: Database) -> tuple[int, int]:
+    with db.session() as s:
+        jobs = s.scalar(select(func.count()).select_from(IngestJob)) or 0
+        files = s.scalar(select(func.count()).select_from(EvidenceFile)) or 0
+    return int(jobs), int(files)
+
+
+def test_the_same_source_again_is_refused_before_work_unless_a_reason_is_given(
+    database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phunt.ingest import job as job_module
+
+    src = tmp_path / "card"
+    src.mkdir()
+    (src / "a.txt").write_text("a")
+    first = ingest(database, str(src), device)
+    before = _audit_count(database), _jobs_and_files(database)
+
+    def no_work(*_args: object) -> None:
+        raise AssertionError("the source was opened before the refusal")
+
+    monkeypatch.setattr(job_module, "_entries", no_work)
+    with pytest.raises(UsageError) as refused:
+        ingest(database, str(src), "1")  # the device by id: named by evidence number
+    with database.session() as s:
+        started = s.get(IngestJob, first.job).started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    assert str(refused.value) == (
+        f"{src} was ingested for device EV-1 before: job {first.job} of {started} "
+        '(complete, same path and kind); to ingest it again, say why with --again "REASON"'
+    )
+    assert (_audit_count(database), _jobs_and_files(database)) == before
+    with pytest.raises(UsageError, match="--again needs the reason"):
+        ingest(database, str(src), device, again="  ")
+    monkeypatch.undo()
+
+    again = ingest(database, str(src), device, again="re-examined at the court's request")
+    assert again.files == 1 and again.job != first.job
+    with database.session() as s:
+        job = s.get(IngestJob, again.job)
+        assert job.options["again"] == "re-examined at the court's request"
+        assert job.options["again_of"] == first.job
+        records = s.scalars(select(AuditRecord).order_by(AuditRecord.seq)).all()
+        assert [r.action for r in records][-3:] == [
+            "ingest.again",
+            "ingest.start",
+            "ingest.complete",
+        ]
+        assert records[-3].details == {
+            "reason": "re-examined at the court's request",
+            "earlier_job": first.job,
+            "same": "same path and kind",
+        }
+        assert verify(s).ok
+
+
+def test_a_copy_of_a_file_source_elsewhere_is_refused_by_its_sha256(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    _extraction(tmp_path / "ext")
+    packed = tmp_path / "ext" / "backup.zip"
+    (tmp_path / "copy").mkdir()
+    copy = Path(shutil.copy(packed, tmp_path / "copy" / "backup.zip"))
+    first = ingest(database, str(packed), device, batch_size=1)
+    before = _audit_count(database), _jobs_and_files(database)
+    with pytest.raises(UsageError) as refused:
+        ingest(database, str(copy), device, batch_size=1)
+    sha = hashlib.sha256(packed.read_bytes()).hexdigest()
+    assert f"{copy} was ingested for device EV-1 before: job {first.job} of " in str(refused.value)
+    assert f"(complete, same SHA-256 {sha}); to ingest it again" in str(refused.value)
+    # The refused job, not audited yet, is gone with what it stored: nothing is doubled.
+    assert (_audit_count(database), _jobs_and_files(database)) == before
+    again = ingest(database, str(copy), device, again="second copy from the lab")
+    with database.session() as s:
+        records = s.scalars(select(AuditRecord).order_by(AuditRecord.seq)).all()
+        assert [r.action for r in records][-3:] == [
+            "ingest.again",
+            "ingest.start",
+            "ingest.complete",
+        ]
+        assert records[-3].details["earlier_job"] == first.job
+        assert records[-3].details["same"] == f"same SHA-256 {sha}"
+        assert s.get(IngestJob, again.job).source_sha256 == sha
+        assert verify(s).ok
+
+
+def test_a_second_ingest_while_the_first_runs_is_refused_naming_the_holder(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    """Before the lock, ``--resume`` while the first ran inserted the same sequence
+    numbers (IntegrityError) after writing an ``ingest.resume`` audit record."""
+    import threading
+
+    from phunt.ingest.guard import this_host
+
+    src = tmp_path / "card"
+    src.mkdir()
+    for i in range(30):
+        (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
+    stored_some, go_on = threading.Event(), threading.Event()
+
+    def hold(files: int, _size: int) -> None:
+        if files == 10:
+            stored_some.set()
+            assert go_on.wait(60)
+
+    first_db = Database(database.url)
+    outcome: list[object] = []
+    runner = threading.Thread(
+        target=lambda: outcome.append(
+            ingest(first_db, str(src), device, batch_size=5, progress=hold)
+        )
+    )
+    runner.start()
+    try:
+        assert stored_some.wait(60)
+        audited = _audit_count(database)
+        for resume in (True, False):
+            with pytest.raises(UsageError) as refused:
+                ingest(database, str(src), device, resume=resume)
+            assert str(refused.value).startswith(
+                f"device EV-1 is being ingested by pid {os.getpid()} on host {this_host()} since "
+            )
+            assert str(refused.value).endswith(" (job 1); wait for it to finish or stop it")
+        assert _audit_count(database) == audited
+    finally:
+        go_on.set()
+        runner.join()
+        first_db.close()
+    assert len(outcome) == 1
+    with database.session() as s:
+        assert sorted(s.scalars(select(EvidenceFile.seq))) == list(range(30))
+        assert s.scalars(select(IngestJob.status)).all() == ["complete"]
+        assert verify(s).ok
+
+
+def test_ctrl_c_leaves_the_job_interrupted_and_resume_finishes_it(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    from phunt.ingest.guard import list_jobs
+    from phunt.ingest.job import IngestInterrupted
+    from phunt.schema.ingest import DeviceLock
+
+    src = tmp_path / "card"
+    src.mkdir()
+    for i in range(40):
+        (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
+
+    def ctrl_c(files: int, _size: int) -> None:
+        if files == 17:
+            raise KeyboardInterrupt
+
+    with pytest.raises(IngestInterrupted) as stopped:
+        ingest(database, str(src), device, batch_size=5, progress=ctrl_c)
+    assert (stopped.value.job, stopped.value.source, stopped.value.files) == (1, str(src), 15)
+    with database.session() as s:
+        assert s.scalars(select(DeviceLock)).all() == []
+        assert [(j.status, j.state) for j in list_jobs(s)] == [("interrupted", "interrupted")]
+        last = s.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc())).first()
+        assert last is not None and last.action == "ingest.interrupt"
+        assert last.details == {"source": str(src), "stored": 15}
+    with pytest.raises(UsageError, match="did not finish; run again with --resume"):
+        ingest(database, str(src), device)
+    summary = ingest(database, str(src), device, resume=True, batch_size=5)
+    assert summary.resumed and summary.job == 1 and summary.files == 40
+    with database.session() as s:
+        rows = s.execute(select(EvidenceFile.seq, EvidenceFile.path)).all()
+        assert sorted(seq for seq, _ in rows) == list(range(40))
+        assert len({path for _, path in rows}) == 40
+        assert s.scalars(select(IngestJob.status)).all() == ["complete"]
+        assert verify(s).ok

@@ -66,12 +66,20 @@ def device_list(
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List devices."""
+    """List devices, each with its last ingest job and how it stands."""
     from phunt.cases.devices import list_devices
+    from phunt.ingest.guard import list_jobs
     from phunt.schema.records import as_dict
 
     with session_for(home, db) as (session, cfg):
         rows = [as_dict(d, cfg.timezone) for d in list_devices(session, case)]
+        last = {job.device: job for job in list_jobs(session)}
+    for row in rows:
+        job = last.get(row["evidence_number"])
+        if as_json:
+            row["last_ingest"] = None if job is None else {"job": job.id, "status": job.state}
+        else:
+            row["ingest"] = "" if job is None else f"job {job.id}: {job.state}"
     print_rows(
         "Devices",
         rows,
@@ -83,6 +91,7 @@ def device_list(
             ("model", "model"),
             ("case", "case_id"),
             ("raid", "raid_id"),
+            ("last ingest", "ingest"),
         ],
         as_json,
     )

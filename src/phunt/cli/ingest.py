@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shlex
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
@@ -16,11 +17,16 @@ from phunt.cli.common import (
     check_at_least_one,
     check_workers,
     print_json,
+    print_rows,
+    session_for,
     settings,
 )
 
 if TYPE_CHECKING:
-    from phunt.ingest.job import IngestSummary
+    from phunt.ingest.job import IngestInterrupted, IngestSummary
+
+#: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
+EXIT_INTERRUPTED = 130
 
 
 def ingest_command(
@@ -46,12 +52,27 @@ def ingest_command(
         bool, typer.Option("--expand/--no-expand", help="Open archives and images found inside.")
     ] = True,
     batch: Annotated[int, typer.Option(help="Files stored per transaction.")] = 200,
+    again: Annotated[
+        str | None,
+        typer.Option(
+            metavar="REASON",
+            help="Ingest a source the device already holds again, and record why.",
+        ),
+    ] = None,
+    take_over: Annotated[
+        bool,
+        typer.Option("--take-over", help="Take the device's lock from an ingest on another host."),
+    ] = False,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Hash, type, PDQ and match every file of SOURCE and store it for the device."""
-    from phunt.ingest.job import ingest
+    """Hash, type, PDQ and match every file of SOURCE and store it for the device.
+
+    One ingest at a time writes a device. Ctrl-C leaves the job interrupted and prints
+    the command that resumes it.
+    """
+    from phunt.ingest.job import IngestInterrupted, ingest
     from phunt.ingest.pipeline import default_workers
     from phunt.schema.db import Database
 
@@ -73,9 +94,15 @@ def ingest_command(
         pdq_mode=mode,
         expand=expand,
         batch_size=batch,
+        again=again,
+        take_over=take_over,
     )
     try:
         summary = _with_progress(run, source) if show_progress else run()
+    except IngestInterrupted as stop:
+        resume_cmd = _resume_command(source, device, workers, cluster, fast, pdq, expand, batch)
+        sys.stderr.write(_interrupted_message(stop, device, resume_cmd, home, db))
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     finally:
         database.close()
     if as_json:
@@ -90,6 +117,82 @@ def ingest_command(
         ewf = summary.verification.get("ewf")
         if ewf:
             print(f"E01 acquisition hash: {'verified' if ewf.get('ok') else 'NOT verified'} {ewf}")
+
+
+def _resume_command(
+    source: str,
+    device: str,
+    workers: int,
+    cluster: str | None,
+    fast: bool,
+    pdq: bool,
+    expand: bool,
+    batch: int,
+) -> list[str]:
+    """The command line that resumes this ingest with the options it ran with."""
+    import os
+
+    cmd = ["phunt", "ingest", os.path.abspath(source), "--device", device, "--resume"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    if cluster:
+        cmd += ["--cluster", cluster]
+    cmd += ["--fast"] if fast else []
+    cmd += [] if pdq else ["--no-pdq"]
+    cmd += [] if expand else ["--no-expand"]
+    if batch != 200:
+        cmd += ["--batch", str(batch)]
+    return cmd
+
+
+def _interrupted_message(
+    stop: IngestInterrupted, device: str, cmd: list[str], home: str | None, db: str | None
+) -> str:
+    """What Ctrl-C leaves behind and the exact command that finishes it."""
+    where = (["--home", home] if home else []) + (["--db", db] if db else [])
+    return (
+        f"phunt: ingest job {stop.job} of {stop.source} for device {device} interrupted "
+        f"with {stop.files} files stored; it is left resumable.\n"
+        f"phunt: resume it with: {shlex.join(cmd + where)}\n"
+    )
+
+
+def jobs_command(
+    device: Annotated[
+        str | None, typer.Option(help="Only this device (id or evidence number).")
+    ] = None,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List ingest jobs: complete, interrupted, running, or stopped with no process left."""
+    from dataclasses import asdict
+
+    from phunt.ingest.guard import list_jobs
+
+    with session_for(home, db) as (session, cfg):
+        rows = []
+        for job in list_jobs(session, device):
+            row = asdict(job)
+            for key in ("started_at", "finished_at"):
+                if row[key] is not None:
+                    row[key] = row[key].astimezone(cfg.timezone).isoformat()
+            rows.append(row)
+    print_rows(
+        "Ingest jobs",
+        rows,
+        [
+            ("job", "id"),
+            ("device", "device"),
+            ("source", "source"),
+            ("status", "state"),
+            ("started", "started_at"),
+            ("finished", "finished_at"),
+            ("files", "files"),
+            ("held by", "holder"),
+        ],
+        as_json,
+    )
 
 
 def _estimate_bytes(source: str) -> int | None:
@@ -140,3 +243,4 @@ def _with_progress(run: Callable[..., IngestSummary], source: str) -> IngestSumm
 
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_command)
+    app.command("jobs")(jobs_command)

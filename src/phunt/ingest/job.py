@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import posixpath
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import AlreadyImported, InputError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
-from phunt.ingest import store
+from phunt.ingest import guard, store
 from phunt.ingest.chat_sources import (
     AttachmentLinker,
     StoredChatSource,
@@ -32,7 +33,7 @@ from phunt.ingest.chat_sources import (
 from phunt.ingest.files import open_stored
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import Profile
-from phunt.schema.db import Database
+from phunt.schema.db import Database, Session
 from phunt.sources.base import Entry
 from phunt.sources.ewf_chunks import BadRange
 from phunt.sources.ewf_damage import damaged_files
@@ -71,16 +72,99 @@ def _start(
     with db.session() as s:
         job_id = store.resume_job(s, source, device, resume)
         if job_id is not None:
+            guard.set_status(s, job_id, "running")
             return job_id, True, store.source_facts_missing(s, job_id)
     brief = describe_kind(source)
+    earlier = _same_source(db, device, source, brief, options.get("again"))
+    if earlier is not None:
+        options = options | {"again_of": earlier.id}
     with db.session() as s:
         job_id = store.open_job(
             s, source, device, kind=brief.kind, size=brief.size, options=options
         )
+        if earlier is not None:
+            _audit_again(s, job_id, earlier, options["again"])
     if brief.kind == "folder":
         _record_facts(db, job_id, brief)
         return job_id, False, False
     return job_id, False, True
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped job ``job`` of ``source``; it is left ``interrupted`` with ``files``
+    stored, for ``--resume`` to finish."""
+
+    def __init__(self, job: int, source: str, files: int) -> None:
+        self.job, self.source, self.files = job, source, files
+        super().__init__(f"ingest {job} of {source} interrupted with {files} files stored")
+
+
+def _warn(text: str) -> None:
+    sys.stderr.write(f"phunt: {text}\n")
+
+
+def _same_source(
+    db: Database, device: str, source: str, brief: SourceFacts, again: str | None
+) -> guard.EarlierJob | None:
+    """The earlier job of the device with this source's path, size and kind, found before
+    any work; refused unless ``again`` gives a reason."""
+    with db.session() as s:
+        dev = get_device(s, device)
+        earlier = guard.same_source(s, dev.id, path=source, kind=brief.kind, size=brief.size)
+    if earlier is not None and again is None:
+        raise UsageError(_seen_message(dev.evidence_number, source, earlier))
+    return earlier
+
+
+def _seen_message(device: str, source: str, earlier: guard.EarlierJob) -> str:
+    return (
+        f"{source} was ingested for device {device} before: {earlier.describe()}; "
+        'to ingest it again, say why with --again "REASON"'
+    )
+
+
+def _audit_again(session: Session, job_id: int, earlier: guard.EarlierJob, reason: str) -> None:
+    details = {"reason": reason, "earlier_job": earlier.id, "same": earlier.same}
+    audit.append(session, "ingest.again", "ingest_job", job_id, details)
+
+
+def _record_unless_seen(db: Database, job_id: int, facts: SourceFacts, resumed: bool) -> None:
+    """Record the source's facts, unless its SHA-256 shows the device holds it already
+    from another job: then this job, not yet audited, is deleted with what it stored and
+    the ingest refused. With ``--again`` the earlier job is audited instead."""
+    earlier = None
+    with db.session() as s:
+        job = store.get_job(s, job_id)
+        if facts.sha256 is not None and not resumed:
+            earlier = guard.same_source(
+                s,
+                job.device_id,
+                path=job.source_path,
+                kind=job.source_kind,
+                size=job.source_size,
+                sha256=facts.sha256,
+                exclude=job_id,
+            )
+        device, source, again = job.device_id, job.source_path, job.options.get("again")
+        if earlier is not None and again is not None and earlier.id != job.options.get("again_of"):
+            _audit_again(s, job_id, earlier, again)
+    if earlier is not None and again is None:
+        with db.session() as s:
+            evidence = get_device(s, device).evidence_number
+            guard.discard_job(s, job_id)
+        raise UsageError(_seen_message(evidence, source, earlier))
+    _record_facts(db, job_id, facts)
+
+
+def _interrupted(db: Database, job_id: int) -> IngestInterrupted:
+    """Leave the job ``interrupted`` (audited) and say what it stored."""
+    with db.session() as s:
+        guard.set_status(s, job_id, guard.INTERRUPTED)
+        job = store.get_job(s, job_id)
+        stored = len(store.done_seqs(s, job_id))
+        details = {"source": job.source_path, "stored": stored}
+        audit.append(s, "ingest.interrupt", "ingest_job", job_id, details)
+        return IngestInterrupted(job_id, job.source_path, stored)
 
 
 def _facts_of(future: Future[SourceFacts], source: str) -> SourceFacts:
@@ -211,13 +295,66 @@ def ingest(
     progress: ProgressFn | None = None,
     batch_size: int = BATCH,
     import_chats: bool = True,
+    again: str | None = None,
+    take_over: bool = False,
+    notice: guard.NoticeFn | None = None,
 ) -> IngestSummary:
-    """Ingest ``source`` for ``device`` (id or evidence number) and return the totals."""
+    """Ingest ``source`` for ``device`` (id or evidence number) and return the totals.
+
+    The device is locked for the length of the run (see :mod:`phunt.ingest.guard`); a
+    source the device already holds is refused unless ``again`` gives the reason. Ctrl-C
+    leaves the job ``interrupted``, to be resumed, and raises :class:`IngestInterrupted`.
+    """
     source = os.path.abspath(source)
     if not os.path.exists(source):
         raise UsageError(f"{source}: no such file or folder")
-    options = {"pdq_mode": pdq_mode, "expand": expand}
+    if again is not None and not again.strip():
+        raise UsageError("--again needs the reason to ingest this source again")
+    options: dict[str, Any] = {"pdq_mode": pdq_mode, "expand": expand}
+    if again is not None:
+        options["again"] = again.strip()
+    say = notice or _warn
+    with guard.held(db, device, take_over=take_over, notice=say) as lease:
+        try:
+            return _ingest(
+                db,
+                source,
+                device,
+                lease,
+                options,
+                workers=workers,
+                cluster=cluster,
+                resume=resume,
+                scratch=scratch,
+                progress=progress,
+                batch_size=batch_size,
+                import_chats=import_chats,
+            )
+        except KeyboardInterrupt:
+            if lease.job_id is None:
+                raise
+            raise _interrupted(db, lease.job_id) from None
+
+
+def _ingest(
+    db: Database,
+    source: str,
+    device: str,
+    lease: guard.Lease,
+    options: dict[str, Any],
+    *,
+    workers: int,
+    cluster: str | None,
+    resume: bool,
+    scratch: str | None,
+    progress: ProgressFn | None,
+    batch_size: int,
+    import_chats: bool,
+) -> IngestSummary:
+    """The run itself, under the device's lock ``lease``."""
+    pdq_mode, expand = options["pdq_mode"], options["expand"]
     job_id, resumed, facts_pending = _start(db, source, device, resume, options)
+    lease.attach(job_id)
     done = _done_seqs(db, job_id) if resumed else set()
     with db.session() as s:
         spec = engine_spec(s)
@@ -244,12 +381,12 @@ def ingest(
                 _store(db, job_id, batch)
                 batch = []
                 if facts is not None and facts.done():
-                    _record_facts(db, job_id, _facts_of(facts, source))
+                    _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
                     facts = None
         if batch:
             _store(db, job_id, batch)
         if facts is not None:
-            _record_facts(db, job_id, _facts_of(facts, source))
+            _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
     _flag_damage(db, job_id, source)
     chats = _import_chats(db, job_id, device) if import_chats else []
     close_thread_cache()  # the containers the chat import opened, and their copies

@@ -93,7 +93,7 @@ def find_job(session: Session, device_id: int, source: str) -> IngestJob | None:
     query = select(IngestJob).where(
         IngestJob.device_id == device_id,
         IngestJob.source_path == source,
-        IngestJob.status == "running",
+        IngestJob.status.in_(("running", "interrupted")),
     )
     return session.scalars(query.order_by(IngestJob.id.desc())).first()
 

@@ -2,6 +2,7 @@
 
 Files are stored in the order the source lists them (``seq``); a job killed mid-way is
 resumed by skipping the sequence numbers already stored, so nothing is lost or doubled.
+One ingest at a time writes a device: it holds the device's row in ``device_lock``.
 """
 
 from __future__ import annotations
@@ -103,6 +104,24 @@ class FileMatch(Base):
     category_code: Mapped[int | None] = mapped_column(Integer)
     category_scheme: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class DeviceLock(Base):
+    """The ingest writing a device now: one row per device, so the primary key decides
+    a race between two ingests on SQLite and PostgreSQL alike. ``host`` and ``pid`` name
+    the holder (a dead pid on the same host is a stale lock); ``token`` lets a holder
+    release only its own row, never one that replaced it."""
+
+    __tablename__ = "device_lock"
+
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    #: Boot id and start time of the pid (Linux), so a reused pid is not the holder.
+    process: Mapped[str | None] = mapped_column(String(80))
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_job.id"))
+    token: Mapped[str] = mapped_column(String(32))
 
 
 Index("ix_evidence_file_md5", EvidenceFile.md5)
