@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from itertools import count
 from typing import BinaryIO
 
+from phunt import scratch as scratch_area
 from phunt.registry import Registry
 from phunt.sources.base import Entry, Source, display_path, join_container_path
 from phunt.sources.disk_image import DiskImageSource, is_later_segment
@@ -159,13 +160,13 @@ def open_evidence(
     """Yield every file of the evidence at ``path``, descending into nested containers.
 
     ``expand=False`` lists a folder's files or the named file itself, opening nothing.
-    Spooled copies go to a private folder made inside ``scratch_dir`` (the system temp
-    folder when ``None``) and removed when the iteration ends.
+    Spooled copies go to a private folder made inside ``scratch_dir`` (this process's
+    folder of :mod:`phunt.scratch` when ``None``) and removed when the iteration ends.
     """
     if not expand:
         yield from FolderSource(path).entries()
         return
-    private = tempfile.mkdtemp(prefix="phunt-expand-", dir=scratch_dir)
+    private = tempfile.mkdtemp(prefix="phunt-expand-", dir=scratch_dir or scratch_area.folder())
     try:
         limits = limits or ExpandLimits()
         expander = _Expander(limits, Budget(limits), private)

@@ -11,8 +11,8 @@ source again. A locator with no hops is a plain local file.
 
 Opening is cached per process and thread: the last few opened containers stay open
 (bounded LRU), so reading 10,000 members of one zip opens the zip once. A nested
-container is copied into a private scratch folder of the cache and deleted when evicted
-or when the process ends.
+container is copied into a private scratch folder of the cache (inside this process's
+folder of :mod:`phunt.scratch`) and deleted when evicted or when the process ends.
 
 The sources create entries and entries open through the sources, so this module names
 no source: each container source is registered in :data:`CONTAINERS` by
@@ -34,6 +34,7 @@ from multiprocessing import util as mp_util
 from typing import BinaryIO, Protocol
 
 from phunt import json_limits
+from phunt import scratch as scratch_area
 from phunt.registry import Registry
 from phunt.sources.signatures import EWF_SIGNATURE
 
@@ -129,7 +130,8 @@ class ContainerCache:
 
     def __init__(self, size: int = CACHE_SIZE, scratch_dir: str | None = None) -> None:
         self.size = max(1, size)
-        self.scratch = tempfile.mkdtemp(prefix="phunt-open-", dir=scratch_dir)
+        where = scratch_dir or scratch_area.folder()
+        self.scratch = tempfile.mkdtemp(prefix="phunt-open-", dir=where)
         self._open: OrderedDict[tuple[Locator, str], tuple[Container, str | None]] = OrderedDict()
         self._names = 0
         self.closed = False
@@ -221,8 +223,9 @@ def _cache() -> ContainerCache:
 
 def set_scratch_dir(scratch_dir: str | None) -> str | None:
     """Make the caches opened from now on in this process spool into a private folder
-    inside ``scratch_dir`` (``None``: the system temporary folder). The ``scratch`` of ``ingest()``
-    reaches pool workers through this, as their initializer. Returns the previous one."""
+    inside ``scratch_dir`` (``None``: this process's folder of :mod:`phunt.scratch`). The
+    ``scratch`` of ``ingest()`` reaches pool workers through this, as their initializer.
+    Returns the previous one."""
     global _scratch_dir
     previous, _scratch_dir = _scratch_dir, scratch_dir
     return previous
