@@ -14,6 +14,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cfg.home == Path("phunt-data")
     assert cfg.database_url == "sqlite:///phunt-data/phunt.db"
     assert cfg.timezone.key == "Asia/Kolkata"
+    assert cfg.scratch == Path("phunt-data") / "scratch"
 
 
 def test_options_beat_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 import io
+import os
 import stat
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from phunt import scratch
 from phunt.spool import seekable, spooled
 from test_lib import Forwards
 
 
 def test_copies_then_removes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    """The copy lives in this process's scratch folder, never the shared temp folder."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "system-temp"))
     data = bytes(range(256)) * 10_000
+    before = set(os.listdir(scratch.folder()))
     with spooled({"db": io.BytesIO(data), "db-wal": io.BytesIO(b"wal")}) as folder:
         assert (folder / "db").read_bytes() == data
         assert (folder / "db-wal").read_bytes() == b"wal"
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert list(tmp_path.iterdir()) == []
+        assert folder.parent == Path(scratch.folder())
+    assert set(os.listdir(scratch.folder())) == before
+    assert not (tmp_path / "system-temp").exists()
 
 
-def test_removed_on_error_and_names_checked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+def test_removed_on_error_and_names_checked() -> None:
+    before = set(os.listdir(scratch.folder()))
     with pytest.raises(RuntimeError), spooled({"db": io.BytesIO(b"x")}):
         raise RuntimeError("parse failed")
     with (
@@ -34,7 +38,7 @@ def test_removed_on_error_and_names_checked(
         spooled({"../db": io.BytesIO(b"x")}),
     ):
         pass
-    assert list(tmp_path.iterdir()) == []
+    assert set(os.listdir(scratch.folder())) == before
 
 
 def test_seekable_keeps_a_seekable_stream() -> None:

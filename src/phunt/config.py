@@ -2,8 +2,9 @@
 
 The embedded default needs no set-up: SQLite at ``$PHUNT_HOME/phunt.db`` with
 ``PHUNT_HOME`` defaulting to ``./phunt-data``. A lab points ``PHUNT_DATABASE_URL`` (or
-``--db``) at PostgreSQL. The unit's time zone (``PHUNT_TIMEZONE``, default Asia/Kolkata)
-is used only for display; everything is stored in UTC.
+``--db``) at PostgreSQL. Temporary copies of evidence go to the data folder's
+``scratch`` area (:mod:`phunt.scratch`). The unit's time zone (``PHUNT_TIMEZONE``,
+default Asia/Kolkata) is used only for display; everything is stored in UTC.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from phunt.errors import UsageError
 
 DEFAULT_HOME = "phunt-data"
 DEFAULT_TIMEZONE = "Asia/Kolkata"
+SCRATCH_NAME = "scratch"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,11 @@ class Settings:
     home: Path
     database_url: str
     timezone: ZoneInfo
+
+    @property
+    def scratch(self) -> Path:
+        """The scratch area: private copies of evidence made while reading it."""
+        return self.home / SCRATCH_NAME
 
 
 def resolve(home: str | None = None, db: str | None = None) -> Settings:

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
-from phunt.cli.common import MAX_WORKERS, WORKERS_PER_CORE, check_at_least_one, check_workers
+from phunt import scratch
+from phunt.cli.common import (
+    MAX_WORKERS,
+    WORKERS_PER_CORE,
+    check_at_least_one,
+    check_workers,
+    settings,
+    use_triage_scratch,
+)
 from phunt.errors import UsageError
 from phunt.ingest.pipeline import default_workers
 
@@ -22,3 +36,41 @@ def test_at_least_one() -> None:
     assert check_at_least_one("--batch", 1) == 1
     with pytest.raises(UsageError, match="--batch must be 1 or more, not 0"):
         check_at_least_one("--batch", 0)
+
+
+@pytest.fixture
+def restore_scratch() -> Iterator[None]:
+    previous = scratch._area
+    yield
+    scratch._area = previous
+
+
+@pytest.mark.usefixtures("restore_scratch")
+def test_triage_scratch_is_the_data_folder_when_there_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``phunt hash`` and ``scan`` need no data folder: they use one named or existing,
+    else the user's cache, and never make ./phunt-data themselves."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    use_triage_scratch(str(tmp_path / "given"))
+    assert scratch.current_area() == str(tmp_path / "given" / "scratch")
+    use_triage_scratch()  # PHUNT_HOME, as the test environment sets it
+    assert scratch.current_area() == os.path.join(os.environ["PHUNT_HOME"], "scratch")
+    monkeypatch.delenv("PHUNT_HOME")
+    use_triage_scratch()
+    assert scratch.current_area() == str(tmp_path / "cache" / "phunt" / "scratch")
+    assert not (tmp_path / "phunt-data").exists()
+    (tmp_path / "phunt-data").mkdir()
+    use_triage_scratch()
+    assert scratch.current_area() == str(tmp_path / "phunt-data" / "scratch")
+
+
+@pytest.mark.usefixtures("restore_scratch")
+def test_every_data_folder_command_clears_stale_scratch(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / "home" / "scratch" / f"{scratch.host_name()}-{dead.pid}-1"
+    stale.mkdir(parents=True)
+    cfg = settings(str(tmp_path / "home"), None)
+    assert scratch.current_area() == str(cfg.scratch) and not stale.exists()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from phunt import scratch
 from phunt.errors import CorruptInput, UsageError, WrongFormat
 from phunt.hashsets.base import HEAD_SIZE, HashEntry
 from phunt.hashsets.detect import READERS, detect_format, detect_head, open_hash_list
@@ -140,12 +142,14 @@ def test_v3_from_a_stream_is_spooled_and_removed(
 ) -> None:
     """SQLite opens only files: a stream is copied into a private folder, gone afterwards."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = set(os.listdir(scratch.folder()))
     path = data / "RDS_2024.12.1_minimal.db"
     expected = list(NsrlRds3Reader(path).entries())
     reader = NsrlRds3Reader(io.BytesIO(path.read_bytes()), name="set.zip!/rds.db")
     assert list(reader.entries()) == expected
     assert reader.metadata()["layout"] == "minimal"
     assert list(tmp_path.iterdir()) == []
+    assert set(os.listdir(scratch.folder())) == before  # copies went to phunt's scratch
     not_nsrl = NsrlRds3Reader(io.BytesIO((data / "not_nsrl.db").read_bytes()), name="x.db")
     with pytest.raises(WrongFormat) as caught:
         list(not_nsrl.entries())

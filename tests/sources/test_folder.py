@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from phunt.sources import locator as locator_module
 from phunt.sources.folder import FolderSource, root_problem
 
 
@@ -90,3 +94,61 @@ def test_root_problem_refuses_links_and_endless_files(tmp_path: Path) -> None:
         "a FIFO (named pipe): not a file, folder or disk to read"
     )
     assert root_problem("/dev/null") == ("a character device: not a file, folder or disk to read")
+
+
+def _past(path: Path) -> float:
+    """Set ``path``'s access time ten days back (before its modification time, so even a
+    relatime mount moves it on the next read) and return it."""
+    st = path.stat()
+    atime = st.st_mtime - 10 * 86400
+    os.utime(path, (atime, st.st_mtime))
+    return path.stat().st_atime
+
+
+def _read_moves_atime(path: Path) -> bool:
+    before = _past(path)
+    with open(path, "rb") as fh:
+        fh.read()
+    moved = path.stat().st_atime != before
+    _past(path)
+    return moved
+
+
+def test_hard_links_keep_the_times_their_first_name_had(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the file under its first name moves the access time its second name shows
+    (a plain open where O_NOATIME is refused): the times recorded are from before."""
+    monkeypatch.setattr(locator_module, "_NOATIME", 0)
+    first = tmp_path / "a.txt"
+    first.write_bytes(b"alpha" * 100)
+    os.link(first, tmp_path / "b.txt")
+    if not _read_moves_atime(first):
+        pytest.skip("this file system does not update access times")
+    before = datetime.fromtimestamp(_past(first), UTC)
+    entries = []
+    for entry in FolderSource(str(tmp_path)).entries():
+        with entry.open() as fh:  # what a stage does, in the walk's order
+            fh.read()
+        entries.append(entry)
+    assert [e.times.accessed for e in entries] == [before, before]
+
+
+def test_a_named_file_keeps_the_times_taken_before_it_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evidence named itself is probed (and hashed as the source) before the walk:
+    ``open_evidence`` stats it first."""
+    from phunt.sources.expand import open_evidence
+
+    monkeypatch.setattr(locator_module, "_NOATIME", 0)
+    named = tmp_path / "notes.txt"
+    named.write_bytes(b"not a container\n" * 100)
+    if not _read_moves_atime(named):
+        pytest.skip("this file system does not update access times")
+    before = datetime.fromtimestamp(_past(named), UTC)
+    walk = open_evidence(str(named))
+    with open(named, "rb") as fh:  # the source hash, started before the walk's first step
+        fh.read()
+    (entry,) = list(walk)
+    assert entry.times.accessed == before

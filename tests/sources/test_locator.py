@@ -26,6 +26,7 @@ from phunt.sources.locator import (
     close_caches,
     close_thread_cache,
     open_locator,
+    open_read_only,
 )
 from test_lib import make_ext2_image
 
@@ -296,3 +297,55 @@ def test_a_forked_child_gets_its_own_cache() -> None:
     os.waitpid(pid, 0)
     assert os.read(read, 1) == b"1"
     assert os.path.isdir(parent.scratch)
+
+
+def _past(path: Path) -> float:
+    st = path.stat()
+    os.utime(path, (st.st_mtime - 10 * 86400, st.st_mtime))
+    return path.stat().st_atime
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOATIME"), reason="no O_NOATIME on this system")
+def test_evidence_is_read_without_moving_its_access_time(tmp_path: Path) -> None:
+    path = tmp_path / "owned.bin"
+    path.write_bytes(b"evidence" * 1000)
+    before = _past(path)
+    with open(path, "rb") as fh:
+        fh.read()
+    if path.stat().st_atime == before:
+        pytest.skip("this file system does not update access times")
+    before = _past(path)
+    with open_read_only(str(path)) as fh:
+        assert fh.read() == b"evidence" * 1000
+    with open_locator(Locator(str(path))) as fh:
+        fh.read()
+    assert path.stat().st_atime == before
+
+
+def test_a_refused_o_noatime_falls_back_to_a_plain_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """O_NOATIME needs the owner or CAP_FOWNER: EPERM means open normally; EACCES (not
+    readable at all) is the caller's error."""
+    import errno
+
+    path = tmp_path / "theirs.bin"
+    path.write_bytes(b"x")
+    real_open = os.open
+    flags_seen: list[int] = []
+    refusal = errno.EPERM
+
+    def fake_open(name: str, flags: int, *args: int) -> int:
+        flags_seen.append(flags)
+        if flags & 0o1000000:
+            raise PermissionError(refusal, os.strerror(refusal), name)
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(locator_module, "_NOATIME", 0o1000000)
+    monkeypatch.setattr(os, "open", fake_open)
+    with open_read_only(str(path)) as fh:
+        assert fh.read() == b"x"
+    assert [bool(f & 0o1000000) for f in flags_seen] == [True, False]
+    refusal = errno.EACCES
+    with pytest.raises(PermissionError):
+        open_read_only(str(path))

@@ -7,6 +7,7 @@ image libraries are imported inside the commands that use them.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,9 +38,28 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 
 def settings(home: str | None, db: str | None) -> Settings:
+    """The run's settings; every command with a data folder comes through here, so its
+    scratch area is chosen and cleared of dead processes' copies here."""
+    from phunt import scratch
     from phunt.config import resolve
 
-    return resolve(home, db)
+    cfg = resolve(home, db)
+    scratch.use(str(cfg.scratch))
+    return cfg
+
+
+def use_triage_scratch(home: str | None = None) -> None:
+    """Choose the scratch area of ``phunt hash`` and ``phunt scan``, which need no data
+    folder: the data folder's when one is named (``--home``, ``PHUNT_HOME``) or the
+    default one exists, else the user's cache folder (nothing made in the working folder)."""
+    from phunt import scratch
+    from phunt.config import DEFAULT_HOME, SCRATCH_NAME
+
+    named = home or os.environ.get("PHUNT_HOME")
+    if named or os.path.isdir(DEFAULT_HOME):
+        scratch.use(os.path.join(named or DEFAULT_HOME, SCRATCH_NAME))
+    else:
+        scratch.use(scratch.user_area())
 
 
 @contextmanager

@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, check_workers, print_json_lines
+from phunt.cli.common import (
+    DbOpt,
+    HomeOpt,
+    JsonOpt,
+    check_workers,
+    print_json_lines,
+    use_triage_scratch,
+)
 from phunt.hashing import kinds
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or containers to read.")]
@@ -64,6 +71,7 @@ def hash_command(
     errors = 0
     mode = None if not pdq else ("fast" if fast else "default")
     check_workers(workers)
+    use_triage_scratch()
     for result in hash_sources(paths, pdq_mode=mode, expand=expand, workers=workers):
         if result.error is not None:
             errors += 1
@@ -118,6 +126,7 @@ def scan_command(
     from phunt.matching.spec import EngineSpec, ListFile, engine_for
 
     check_workers(workers)
+    use_triage_scratch(home)
     if not hashlist and not hashset:
         raise UsageError("give at least one --hashlist FILE or --hashset NAME")
     threshold = pdq_threshold if pdq_threshold is not None else kinds.pdq_threshold()

@@ -361,8 +361,10 @@ def _ingest(
         device_id = get_device(s, device).id
     profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
+    entries = _entries(source, expand, scratch)  # takes the source's times: before facts
+
     def todo() -> Iterator[tuple[int, Entry]]:
-        for seq, entry in enumerate(_entries(source, expand, scratch)):
+        for seq, entry in enumerate(entries):
             if seq not in done:
                 yield seq, entry
 

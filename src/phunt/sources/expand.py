@@ -28,13 +28,14 @@ from collections.abc import Iterator
 from itertools import count
 from typing import BinaryIO
 
+from phunt import scratch as scratch_area
 from phunt.registry import Registry
 from phunt.sources.base import Entry, Source, display_path, join_container_path
 from phunt.sources.disk_image import DiskImageSource, is_later_segment
 from phunt.sources.folder import FolderSource
 from phunt.sources.gzip import CompressedFileSource
 from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits
-from phunt.sources.locator import CONTAINERS, ContainerFactory, Locator
+from phunt.sources.locator import CONTAINERS, ContainerFactory, Locator, open_read_only
 from phunt.sources.sevenzip import SevenZipSource
 from phunt.sources.tar import TarSource
 from phunt.sources.zip import ZipSource
@@ -73,7 +74,7 @@ _SAFE_EXT = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 
 
 def _read_head(path: str) -> bytes:
-    with open(path, "rb") as handle:
+    with open_read_only(path) as handle:
         return read_head(handle)
 
 
@@ -159,17 +160,33 @@ def open_evidence(
     """Yield every file of the evidence at ``path``, descending into nested containers.
 
     ``expand=False`` lists a folder's files or the named file itself, opening nothing.
-    Spooled copies go to a private folder made inside ``scratch_dir`` (the system temp
-    folder when ``None``) and removed when the iteration ends.
+    Spooled copies go to a private folder made inside ``scratch_dir`` (this process's
+    folder of :mod:`phunt.scratch` when ``None``) and removed when the iteration ends.
+    ``path``'s own times are taken now, before anything (the probe, the source's hash)
+    reads it.
     """
+    try:
+        root: os.stat_result | None = os.lstat(path)
+    except OSError:
+        root = None  # the walk reports what it cannot read
+    return _walk(path, expand, limits, scratch_dir, root)
+
+
+def _walk(
+    path: str,
+    expand: bool,
+    limits: ExpandLimits | None,
+    scratch_dir: str | None,
+    root: os.stat_result | None,
+) -> Iterator[Entry]:
     if not expand:
-        yield from FolderSource(path).entries()
+        yield from FolderSource(path, root_stat=root).entries()
         return
-    private = tempfile.mkdtemp(prefix="phunt-expand-", dir=scratch_dir)
+    private = tempfile.mkdtemp(prefix="phunt-expand-", dir=scratch_dir or scratch_area.folder())
     try:
         limits = limits or ExpandLimits()
         expander = _Expander(limits, Budget(limits), private)
-        yield from expander.top(path)
+        yield from expander.top(path, root)
     finally:
         shutil.rmtree(private, ignore_errors=True)
 
@@ -183,7 +200,7 @@ class _Expander:
         self.scratch = scratch
         self._names = count(1)
 
-    def top(self, path: str) -> Iterator[Entry]:
+    def top(self, path: str, root: os.stat_result | None = None) -> Iterator[Entry]:
         try:
             source = detect_source(path)
         except OSError as exc:
@@ -195,7 +212,7 @@ class _Expander:
             if isinstance(opened, DiskImageSource) and opened.found_nothing:
                 opened = None
         if opened is None:
-            yield from self._members(FolderSource(path), depth=0)
+            yield from self._members(FolderSource(path, root_stat=root), depth=0)
         else:
             yield from self._members(opened, depth=1)
 

@@ -3,6 +3,13 @@
 Walked depth-first in name order; symbolic links are never followed (they could lead
 out of the evidence or into a loop) and are recorded as skipped, as are FIFOs, sockets,
 device nodes and folders that cannot be listed.
+
+The times recorded are the file's before phunt read it. Each file is stat'ed before it is
+yielded, so before any stage opens it; a file named as the evidence itself can be given
+the stat taken before the probe and the source hash read it (``root_stat``); and a file
+with several hard links keeps the times its first name had, since reading it under that
+name may have moved the access time the second name shows. (Reads use ``O_NOATIME``
+where allowed, :func:`~phunt.sources.locator.open_read_only`; this covers the rest.)
 """
 
 from __future__ import annotations
@@ -86,13 +93,26 @@ class FolderSource(Source):
 
     name = "folder"
 
+    def __init__(
+        self,
+        path: str,
+        *,
+        display: str | None = None,
+        locator: Locator | None = None,
+        root_stat: os.stat_result | None = None,
+    ) -> None:
+        """``root_stat``: ``os.lstat(path)`` taken before anything read ``path``."""
+        super().__init__(path, display=display, locator=locator)
+        self.root_stat = root_stat
+        self._linked: dict[tuple[int, int], tuple[FileTimes, int]] = {}
+
     @classmethod
     def probe(cls, path: str, head: bytes) -> bool:
         return os.path.isdir(path)
 
     def entries(self) -> Iterator[Entry]:
         try:
-            st = os.lstat(self.path)
+            st = self.root_stat or os.lstat(self.path)
         except OSError as exc:
             yield Entry(path=self.display, error=f"cannot read: {exc.strerror}")
             return
@@ -120,11 +140,24 @@ class FolderSource(Source):
             else:
                 yield self._entry(child.path, st)
 
+    def _times(self, st: os.stat_result) -> FileTimes:
+        """The file's times; for a hard-linked file, those its first name showed (kept
+        until its other names are seen, so memory follows the links still to come)."""
+        if st.st_nlink <= 1 or stat.S_ISDIR(st.st_mode):
+            return times_from_stat(st)
+        key = (st.st_dev, st.st_ino)
+        times, unseen = self._linked.get(key, (times_from_stat(st), st.st_nlink))
+        if unseen > 1:
+            self._linked[key] = (times, unseen - 1)
+        else:
+            self._linked.pop(key, None)
+        return times
+
     def _entry(self, path: str, st: os.stat_result) -> Entry:
         if stat.S_ISLNK(st.st_mode):
             return _symlink_entry(path)
         reason = _special_reason(st.st_mode)
-        times = times_from_stat(st)
+        times = self._times(st)
         problem = name_problem(path)
         if reason is not None:
             return Entry(path=display_path(path), times=times, error=reason, name_problem=problem)

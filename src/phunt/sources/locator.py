@@ -11,8 +11,11 @@ source again. A locator with no hops is a plain local file.
 
 Opening is cached per process and thread: the last few opened containers stay open
 (bounded LRU), so reading 10,000 members of one zip opens the zip once. A nested
-container is copied into a private scratch folder of the cache and deleted when evicted
-or when the process ends.
+container is copied into a private scratch folder of the cache (inside this process's
+folder of :mod:`phunt.scratch`) and deleted when evicted or when the process ends.
+
+Evidence files are opened with :func:`open_read_only`: ``O_NOATIME`` where the system
+allows it, so reading a file on a read-write mount does not move its access time.
 
 The sources create entries and entries open through the sources, so this module names
 no source: each container source is registered in :data:`CONTAINERS` by
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -34,6 +38,7 @@ from multiprocessing import util as mp_util
 from typing import BinaryIO, Protocol
 
 from phunt import json_limits
+from phunt import scratch as scratch_area
 from phunt.registry import Registry
 from phunt.sources.signatures import EWF_SIGNATURE
 
@@ -112,10 +117,37 @@ class ContainerFactory(Protocol):
 CONTAINERS: Registry[ContainerFactory] = Registry("container source")
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_NOATIME = getattr(os, "O_NOATIME", 0)
+
+
+def open_read_only(path: str) -> BinaryIO:
+    """Open the local evidence file ``path`` for reading without moving its access time.
+
+    ``O_NOATIME`` (Linux) needs the file's owner or CAP_FOWNER; otherwise the open fails
+    with EPERM and the file is opened normally: the time may then move (a read-only
+    mount keeps it), which is why the walk records times before anything reads.
+    """
+    fd = -1
+    if _NOATIME:
+        try:
+            fd = os.open(path, _READ_FLAGS | _NOATIME)
+        except PermissionError as exc:
+            if exc.errno != errno.EPERM:
+                raise
+    if fd < 0:
+        fd = os.open(path, _READ_FLAGS)
+    try:
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def open_locator(locator: Locator) -> BinaryIO:
     """Open the file at ``locator`` read-only; ``OSError`` when it cannot be read."""
     if not locator.hops:
-        return open(locator.path, "rb")
+        return open_read_only(locator.path)
     container = _cache().container(locator.parent, locator.hops[-1].source)
     return container.open_member(locator.hops[-1].key)
 
@@ -129,7 +161,8 @@ class ContainerCache:
 
     def __init__(self, size: int = CACHE_SIZE, scratch_dir: str | None = None) -> None:
         self.size = max(1, size)
-        self.scratch = tempfile.mkdtemp(prefix="phunt-open-", dir=scratch_dir)
+        where = scratch_dir or scratch_area.folder()
+        self.scratch = tempfile.mkdtemp(prefix="phunt-open-", dir=where)
         self._open: OrderedDict[tuple[Locator, str], tuple[Container, str | None]] = OrderedDict()
         self._names = 0
         self.closed = False
@@ -221,8 +254,9 @@ def _cache() -> ContainerCache:
 
 def set_scratch_dir(scratch_dir: str | None) -> str | None:
     """Make the caches opened from now on in this process spool into a private folder
-    inside ``scratch_dir`` (``None``: the system temporary folder). The ``scratch`` of ``ingest()``
-    reaches pool workers through this, as their initializer. Returns the previous one."""
+    inside ``scratch_dir`` (``None``: this process's folder of :mod:`phunt.scratch`). The
+    ``scratch`` of ``ingest()`` reaches pool workers through this, as their initializer.
+    Returns the previous one."""
     global _scratch_dir
     previous, _scratch_dir = _scratch_dir, scratch_dir
     return previous

@@ -18,6 +18,7 @@ import py7zr
 import py7zr.io
 from py7zr import exceptions as py7zr_errors
 
+from phunt import scratch as scratch_area
 from phunt.sources.base import Entry, FileTimes
 from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits, name_warnings
 from phunt.sources.locator import Locator
@@ -152,7 +153,8 @@ class SevenZipSource(ArchiveSource):
         if not number.isdigit():
             raise OSError(f"{self.display}: no member {key!r}")
         occurrence = int(number)
-        spool = tempfile.TemporaryFile(dir=self.scratch_dir)  # noqa: SIM115 - returned
+        where = self.scratch_dir or scratch_area.folder()
+        spool = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 - returned
         try:
             with py7zr.SevenZipFile(self.path, "r") as archive:
                 found = [i for i in archive.list() if i.filename == name and not i.is_directory]
