@@ -461,6 +461,7 @@ def unicode_lists() -> None:
         ("list.csv", "list_utf16be.csv", "utf-16-be"),
         ("vics2_case.json", "vics2_case_utf16le.json", "utf-16-le"),
         ("list.csv", "list_utf32le.csv", "utf-32-le"),
+        ("NSRLFile_rds15.txt", "NSRLFile_utf16le.txt", "utf-16-le"),
     ):
         text = (HERE / name).read_bytes().decode("utf-8-sig")
         write(target, "\ufeff".encode(encoding) + text.encode(encoding))
@@ -508,6 +509,11 @@ def checksum_tools() -> None:
         f"{up('md5', 92)},{up('sha1', 92)},b.doc,D:\\cases\\,9559,{up('sha256', 92)},,,",
     ]
     write("ilook_v4.csv", "\r\n".join(ilook) + "\r\n")
+    ilook3 = [
+        "V3Hash,HashSHA1,FileName,FilePath,FileSize,HashSHA256,HashSHA384,HashSHA512",
+        f"{up('md5', 93)},{up('sha1', 93)},c.doc,\\,10429,,,",
+    ]
+    write("ilook_v3.csv", "\r\n".join(ilook3) + "\r\n")
     keeper = [
         '"file_id","hashset_id","file_name","directory","hash","file_size","date_modified",'
         '"time_modified","time_zone","comments","date_accessed","time_accessed"',
@@ -528,13 +534,13 @@ def main() -> None:
     plain()
     csv_lists()
     vics()
-    unicode_lists()
     icse()
     nsrl_v2()
     nsrl_v15_and_zip()
     nsrl_v3()
     threatexchange()
     checksum_tools()
+    unicode_lists()  # last: it copies fixtures the others write
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ EXPECTED = {
     "bsd_tag_bad_hex.txt": "bsd-tag",
     "md5deep_z.txt": "md5deep-z",
     "ilook_v4.csv": "csv",
+    "ilook_v3.csv": "csv",
+    "NSRLFile_utf16le.txt": "nsrl-rds2",
     "hashkeeper.hsh": "hashkeeper",
     "NSRLFile.txt-md5.idx": "tsk-idx",
     "notable.txt-md5.idx": "tsk-idx",
@@ -81,6 +83,7 @@ TRANSCODED = {
     "list_utf16be.csv": "list.csv",
     "list_utf32le.csv": "list.csv",
     "vics2_case_utf16le.json": "vics2_case.json",
+    "NSRLFile_utf16le.txt": "NSRLFile_rds15.txt",
 }
 
 

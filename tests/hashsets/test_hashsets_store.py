@@ -172,3 +172,40 @@ def test_a_list_that_states_known_good_never_becomes_known_bad(
             store.import_hash_list(s, source, name="bad")
         said = store.import_hash_list(s, source, name="bad", kind="known-bad")
         assert (said.kind, said.version) == ("known-bad", 2)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "fmt"),
+    [("NSRLFile.txt-md5.idx", None), ("vics13_hashset.json", None), ("hashkeeper.hsh", "csv")],
+)
+def test_kind_rules_of_other_shapes(
+    database: Database, tmp_path: Path, fixture: str, fmt: str | None
+) -> None:
+    """An NSRL index and a VICS 1.2 #Media set state known-good; HashKeeper asks, even as CSV."""
+    source = tmp_path / fixture
+    text = (TEST_DATA / "hashsets" / fixture).read_text()
+    if fixture.startswith("vics13"):
+        text = text.replace("1.3.xml#Media", "1.2.xml#Media")  # NIST's CAID known-file set
+    source.write_text(text)
+    with database.session() as s:
+        store.import_hash_list(s, str(TEST_DATA / "hashsets" / "plain.txt"), name="bad")
+        if fixture.endswith(".hsh"):
+            with pytest.raises(UsageError, match="does not say whether it is known-good"):
+                store.import_hash_list(s, str(source), name="hk", fmt=fmt)
+            return
+        scheme = "dhs-legacy" if fixture.startswith("vics") else None
+        with pytest.raises(UsageError, match="states a known-good list"):
+            store.import_hash_list(s, str(source), name="bad", category_scheme=scheme)
+
+
+def test_a_stated_kind_is_refused_before_the_list_is_read_through(
+    database: Database, tmp_path: Path
+) -> None:
+    """The refusal comes from the header: damage further on is never reached."""
+    lines = (TEST_DATA / "hashsets" / "NSRLFile_rds15.txt").read_text().splitlines()
+    source = tmp_path / "NSRLFile.txt"
+    source.write_text("\n".join([*lines, '"broken row"']) + "\n")
+    with database.session() as s:
+        store.import_hash_list(s, str(TEST_DATA / "hashsets" / "plain.txt"), name="bad")
+        with pytest.raises(UsageError, match="states a known-good list"):
+            store.import_hash_list(s, str(source), name="bad")

@@ -197,11 +197,14 @@ def test_zip_without_nsrlfile_is_not_nsrl(data: Path) -> None:
 )
 def test_no_reader_takes_an_nsrl_file_for_known_bad(data: Path, fixture: str) -> None:
     """Under any --format, an NSRL file is read as known files or refused, never known-bad."""
+    native = detect_format(data / fixture)
+    assert list(native(data / fixture).entries())  # its own reader reads it
     for name, _reader in READERS:
         try:
             reader = open_hash_list(data / fixture, format=name)
             entries = list(reader.entries())
         except (CorruptInput, WrongFormat, UsageError):
+            assert name != native.name
             continue
         assert entries, (name, fixture)
         assert reader.metadata()["list_kind"] == "known-good", (name, fixture)

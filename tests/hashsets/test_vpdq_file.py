@@ -26,5 +26,7 @@ def test_one_video_is_one_vpdq_entry(data: Path, digest: Digest) -> None:
 def test_a_damaged_frame_names_it(data: Path) -> None:
     path = data / "vpdq_bad_frame.txt"
     assert detect_format(path) is VpdqFileReader
-    with pytest.raises(CorruptInput, match=r"vpdq frame 52 is not 'frame,quality,<64 hex pdq>"):
+    with pytest.raises(
+        CorruptInput, match=r"vpdq_bad_frame.txt:line 52: not 'frame,quality,<64 hex"
+    ):
         list(VpdqFileReader(path).entries())

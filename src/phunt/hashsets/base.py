@@ -55,8 +55,9 @@ _KIND_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def is_whole_number(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` also accepts "²", which ``int`` refuses."""
-    return text.isascii() and text.isdigit()
+    """ASCII digits only, at most 18 of them (``str.isdigit`` also accepts "²", which
+    ``int`` refuses; a longer number fits no 64-bit column and ``int`` refuses 4,300)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def normalise_hash(kind: str, value: str) -> str:
@@ -78,13 +79,17 @@ def normalise_hash(kind: str, value: str) -> str:
 
 
 def requested_kind(value: str, requested: str | None) -> str:
-    """The kind a user asked for (``--hash-kind``) when ``value`` has its width, else the
-    kind of ``value``'s length: ``pdq`` asked of a column that mixes PDQ and MD5 leaves the
-    32-digit values MD5."""
-    if requested is None:
-        return kind_of_hex(value)
-    width = KINDS.get(requested).hex_length if requested in KINDS else None
-    if width is not None and len(value.strip()) != width:
+    """The kind a user asked for (``--hash-kind``), which says what an ambiguous width is.
+
+    A kind whose width another kind shares (PDQ and SHA-256 are both 64 digits) names the
+    values of that width only: ``pdq`` asked of a column that mixes PDQ and MD5 leaves the
+    32-digit values MD5. Any other kind holds every value to its width.
+    """
+    if requested is None or requested not in KINDS:
+        return requested or kind_of_hex(value)
+    width = KINDS.get(requested).hex_length
+    shared = sum(1 for k in hex_kinds() if k.hex_length == width) > 1
+    if shared and len(value.strip()) != width:
         return kind_of_hex(value)
     return requested
 
@@ -140,6 +145,8 @@ class HashListReader(ABC):
     default_kind: ClassVar[ListKind]
     accepts_kind: ClassVar[bool] = False
     """Whether the ``kind`` option (which kind an ambiguous bare hash is) applies."""
+    kind_rule: ClassVar[str | None] = None
+    """How the list kind follows from the file, where ``default_kind`` is not the whole story."""
     probe_lines: ClassVar[int] = 50
     """How many complete lines of the head a text format's probe judges."""
 
@@ -231,7 +238,14 @@ class HashListReader(ABC):
                     f"not {encoding} text (byte {error.start + 1} of the line)",
                     f"line {number}",
                 ) from None
-            yield number, line if keep_ends else line.rstrip("\r\n")
+            body = line.rstrip("\r\n")
+            if "\r" in body:
+                raise self.corrupt(
+                    "a carriage return inside the line: the file ends its lines with CR "
+                    "alone (classic Mac OS); convert it to LF or CRLF line ends",
+                    f"line {number}",
+                )
+            yield number, line if keep_ends else body
 
     def corrupt(self, message: str, location: str | None) -> CorruptInput:
         """A ``CorruptInput`` for this file at ``location`` (e.g. ``"line 12"``)."""
@@ -263,4 +277,8 @@ def head_lines(head: bytes, *, limit: int = 50) -> list[str] | None:
     text = complete.decode("utf-8-sig", errors="replace")
     if text.count("\ufffd") > len(text) // 100:
         return None
-    return text.splitlines()[:limit]
+    # Split as the readers do (on LF only), so a probe judges the lines a reader will read.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines[:limit]

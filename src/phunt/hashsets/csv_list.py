@@ -29,7 +29,8 @@ from phunt.hashsets.base import (
     requested_kind,
 )
 from phunt.hashsets.categories import code_problem
-from phunt.hashsets.nsrl import is_rds2_header
+from phunt.hashsets.hashkeeper import COLUMNS as HASHKEEPER_COLUMNS
+from phunt.hashsets.nsrl import rds2_columns
 
 GENERIC = "hash"
 _ROLES = {
@@ -62,7 +63,10 @@ def column_role(header: str) -> str | None:
 def _split_header(line: str) -> tuple[str, list[str]] | None:
     best: tuple[int, str, list[str]] | None = None
     for delimiter in _DELIMITERS:
-        fields = next(csv.reader([line], delimiter=delimiter))
+        try:
+            fields = next(csv.reader([line], delimiter=delimiter))
+        except csv.Error:
+            continue
         hashes = sum(1 for f in fields if column_role(f) in (*HASH_KINDS, GENERIC))
         if hashes and (best is None or hashes > best[0]):
             best = (hashes, delimiter, fields)
@@ -98,9 +102,11 @@ class CsvReader(HashListReader):
         delimiter, columns = header
         roles = self._roles(columns, number)
         self._metadata.update(columns=columns, delimiter=delimiter)
-        if is_rds2_header(columns):
+        if rds2_columns(columns) is not None:
             # NIST's known files read as a generic CSV are still known files.
             self._metadata.update(list_kind="known-good", kind_stated=True)
+        if tuple(c.strip() for c in columns) == HASHKEEPER_COLUMNS:
+            self._metadata["kind_unknown"] = "HashKeeper keeps it in the set's .hke description"
         reader = csv.reader((text for _, text in lines), delimiter=delimiter, strict=True)
         try:
             for row in reader:

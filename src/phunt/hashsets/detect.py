@@ -60,7 +60,7 @@ def reader_summaries() -> list[dict[str, str]]:
     return [
         {
             "format": name,
-            "list_kind": reader.default_kind,
+            "list_kind": reader.kind_rule or reader.default_kind,
             "reads": (reader.__doc__ or "").strip().splitlines()[0].replace("``", ""),
         }
         for name, reader in READERS

@@ -26,11 +26,15 @@ class HashKeeperReader(HashListReader):
 
     name = "hashkeeper"
     default_kind = "known-bad"
+    kind_rule = "needs --kind (the .hke says, which phunt cannot read)"
     probe_lines = 1
 
     @classmethod
     def _probe_lines(cls, lines: list[str]) -> bool:
-        return bool(lines) and tuple(next(csv.reader(lines[:1]), [])) == COLUMNS
+        try:
+            return bool(lines) and tuple(next(csv.reader(lines[:1]), [])) == COLUMNS
+        except csv.Error:
+            return False
 
     def _initial_metadata(self) -> dict[str, Any]:
         # Known-good or known-bad lives in the .hke, which phunt cannot read: ask the user.

@@ -39,7 +39,7 @@ def flag(value: str) -> bool | None:
 
 
 class IcseReader(HashListReader):
-    """Interpol ICSE export: ``MD5;SHA1;PhotoDNA;Image ID;...``."""
+    """Interpol ICSE export: semicolon-separated, header ``MD5;SHA1;PhotoDNA;Image ID``."""
 
     name = "icse"
     default_kind = "known-bad"
@@ -57,7 +57,10 @@ class IcseReader(HashListReader):
         first = next(lines, None)
         if first is None:
             raise self.corrupt("empty file", None)
-        columns = [c.strip() for c in next(csv.reader([first[1]], delimiter=";"))]
+        try:
+            columns = [c.strip() for c in next(csv.reader([first[1]], delimiter=";"))]
+        except csv.Error as error:
+            raise self.corrupt(f"bad CSV header: {error}", "line 1") from None
         lower = {c.lower() for c in columns}
         missing = [c for c in COLUMNS[:3] if c.lower() not in lower]
         if missing:

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from phunt.hashsets.base import HashEntry, HashListReader, kind_of_hex, normalise_hash
 
-_LINE = re.compile(r"\s*(?P<size>\d+)  (?P<hash>[0-9A-Fa-f]+)  (?P<name>.+)")
+_LINE = re.compile(r"\s*(?P<size>\d{1,18})  (?P<hash>[0-9A-Fa-f]+)  (?P<name>.+)")
 
 
 class Md5deepSizeReader(HashListReader):

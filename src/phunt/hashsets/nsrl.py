@@ -15,6 +15,7 @@ columns are read by name because NIST's layouts differ (``crc32`` comes and goes
 from __future__ import annotations
 
 import csv
+import lzma
 import re
 import sqlite3
 import zipfile
@@ -36,6 +37,7 @@ RDS2_COLUMNS = frozenset(
 )
 _V3_HASHES = {"sha256": "sha256", "sha1": "sha1", "md5": "md5"}
 _V2_HASHES = {"SHA-1": "sha1", "MD5": "md5"}
+_ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
 _CRC32 = re.compile(r"[0-9A-Fa-f]{8}")
 
 
@@ -162,17 +164,21 @@ class NsrlRds2Reader(HashListReader):
 
     @classmethod
     def _probe_lines(cls, lines: list[str]) -> bool:
-        return bool(lines) and is_rds2_header(next(csv.reader(lines[:1]), []))
+        return bool(lines) and rds2_header(lines[0]) is not None
 
     def _initial_metadata(self) -> dict[str, Any]:
         return {"kind_stated": True}
 
-    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
-        head = stream.read(len(ZIP_MAGIC))
-        stream.seek(0)
-        if head != ZIP_MAGIC:
-            yield from self._text(stream)
-            return
+    def entries(self) -> Iterator[HashEntry]:
+        """A zip is told from text by its raw bytes, before any UTF-16 transcoding."""
+        with self.open() as raw:
+            if raw.read(len(ZIP_MAGIC)) == ZIP_MAGIC:
+                raw.seek(0)
+                yield from self._zip(raw)
+                return
+        yield from super().entries()
+
+    def _zip(self, stream: BinaryIO) -> Iterator[HashEntry]:
         try:
             archive = zipfile.ZipFile(stream)
             member = _nsrl_member(archive.namelist())
@@ -181,15 +187,28 @@ class NsrlRds2Reader(HashListReader):
                 raise self.corrupt(f"zip without NSRLFile.txt (members: {names})", None)
             self._metadata.update(member=member, **_version_facts(archive))
             with archive.open(member) as text:
-                yield from self._text(cast(BinaryIO, text))
-        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                yield from self._entries(cast(BinaryIO, text))
+        except NotImplementedError as error:
+            raise self.corrupt(
+                f"zip member uses a method phunt cannot read: {error}", None
+            ) from None
+        except RuntimeError as error:  # zipfile's word for an encrypted member
+            raise self.corrupt(f"zip member cannot be read: {error}", None) from None
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            lzma.LZMAError,
+            EOFError,
+            OSError,
+            ValueError,
+        ) as error:
             raise self.corrupt(f"damaged zip: {error}", None) from None
 
-    def _text(self, stream: BinaryIO) -> Iterator[HashEntry]:
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
         lines = _lines(stream)
         first = next(lines, "")
-        header = next(csv.reader([first]), [])
-        if not is_rds2_header(header):
+        header = rds2_header(first)
+        if header is None:
             raise self.corrupt(f"header is not NSRLFile.txt's: {first[:120]!r}", "line 1")
         self._metadata["columns"] = header
         reader = csv.reader(lines, strict=True)
@@ -226,8 +245,34 @@ class NsrlRds2Reader(HashListReader):
         return HashEntry(hashes, None, number, fields["FileName"], extra)
 
 
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch not in " -_")
+
+
+_CANONICAL = {_key(name): name for name in (*RDS2_COLUMNS, "CRC32", "MD4")}
+
+
+def rds2_header(line: str) -> list[str] | None:
+    """The columns of an ``NSRLFile.txt`` header line under NIST's own names, or ``None``.
+
+    Names are matched ignoring case, spaces, ``-`` and ``_`` (``sha1``, ``"SHA-1", "MD5"``
+    after a space), in any order (RDS 1.x and 2.x differ); other columns keep their names.
+    """
+    try:
+        fields = next(csv.reader([line.rstrip("\r\n")], skipinitialspace=True), [])
+    except csv.Error:
+        return None
+    return rds2_columns(fields)
+
+
+def rds2_columns(fields: list[str]) -> list[str] | None:
+    """``fields`` under NIST's names when they are an ``NSRLFile.txt`` header, else ``None``."""
+    columns = [_CANONICAL.get(_key(field), field.strip()) for field in fields]
+    return columns if is_rds2_header(columns) else None
+
+
 def is_rds2_header(columns: list[str]) -> bool:
-    """Whether ``columns`` are the header of an ``NSRLFile.txt`` (any RDS 1.x/2.x order)."""
+    """Whether ``columns`` (NIST's names) are an ``NSRLFile.txt`` header, in any order."""
     return set(columns) >= RDS2_COLUMNS
 
 
@@ -239,9 +284,12 @@ def _nsrl_member(names: list[str]) -> str | None:
 def _zip_member(path: str | Path, head: bytes) -> str | None:
     """The NSRL member of the zip ``path`` (or of its first local header when not a file)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            return _nsrl_member(archive.namelist())
-    except (OSError, zipfile.BadZipFile, ValueError):
+        with open(path, "rb") as file:
+            same = file.read(len(head)) == head  # the file itself, not a name that clashes
+        if same:
+            with zipfile.ZipFile(path) as archive:
+                return _nsrl_member(archive.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError, NotImplementedError, RuntimeError):
         pass
     # A stream or a cut file: the first local header names its member at byte 30.
     if len(head) < 30:

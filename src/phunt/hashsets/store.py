@@ -7,6 +7,7 @@ every import, disable and export is written to the audit log in the same transac
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import uuid
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from phunt.audit import store as audit
 from phunt.errors import NotFoundError, UsageError
 from phunt.hashing.crypto import sha256_file
-from phunt.hashsets.base import Category, HashEntry
+from phunt.hashsets.base import Category, HashEntry, HashListReader
 from phunt.schema.hashsets import (
     HASHSET_KINDS,
     HashSet,
@@ -119,28 +120,16 @@ def import_hash_list(
         )
     reader = open_hash_list(path, format=fmt, category_scheme=category_scheme, kind=hash_kind)
     key = uuid.uuid4().hex
-    staged = _stage(session, key, reader.entries())
-    unknown = reader.metadata().get("kind_unknown")
-    if kind is None and unknown:
-        raise UsageError(
-            f"{path}: a {reader.name} list does not say whether it is known-good or known-bad "
-            f"({unknown}); give --kind known-good or --kind known-bad"
-        )
-    list_kind = kind or str(reader.metadata().get("list_kind", reader.default_kind))
-    hash_set = session.scalar(select(HashSet).where(HashSet.name == name))
-    if hash_set is None:
-        hash_set = HashSet(name=name, kind=list_kind, current_version=0)
+    entries = reader.entries()
+    # The header is read with the first entry: what the list states about its kind is known
+    # before the rest of a list of millions is staged.
+    first = next(entries, None)
+    hash_set = _set_for_import(session, reader, path, name, kind)
+    if hash_set.id is None:
         hash_set.source_agency, hash_set.description = source_agency, description
         session.add(hash_set)
         session.flush()
-    elif kind is not None and kind != hash_set.kind:
-        raise UsageError(f"hash set {name!r} is {hash_set.kind}, not {kind}")
-    elif list_kind != hash_set.kind and reader.metadata().get("kind_stated"):
-        raise UsageError(
-            f"{path}: the {reader.name} format states a {list_kind} list, but hash set "
-            f"{name!r} is {hash_set.kind}; import it into another set, or give "
-            f"--kind {hash_set.kind} if this list really is {hash_set.kind}"
-        )
+    staged = _stage(session, key, itertools.chain([] if first is None else [first], entries))
     version = hash_set.current_version + 1
     added = _add_new(session, hash_set.id, key, version)
     removed = _mark_removed(session, hash_set.id, key, version)
@@ -171,7 +160,38 @@ def import_hash_list(
     return result
 
 
-def _stage(session: Session, key: str, entries: Iterator[HashEntry]) -> int:
+def _set_for_import(
+    session: Session, reader: HashListReader, path: str, name: str, kind: str | None
+) -> HashSet:
+    """The set a list goes into (a new, unsaved one if ``name`` is new), once its kind agrees.
+
+    A list whose format states its kind (NSRL is known files) never joins a set of the
+    other kind unless ``kind`` says so; a list that cannot say (HashKeeper, an index) needs
+    ``kind``.
+    """
+    meta = reader.metadata()
+    unknown = meta.get("kind_unknown")
+    if kind is None and unknown:
+        raise UsageError(
+            f"{path}: a {reader.name} list does not say whether it is known-good or known-bad "
+            f"({unknown}); give --kind known-good or --kind known-bad"
+        )
+    list_kind = kind or str(meta.get("list_kind", reader.default_kind))
+    hash_set = session.scalar(select(HashSet).where(HashSet.name == name))
+    if hash_set is None:
+        return HashSet(name=name, kind=list_kind, current_version=0)
+    if kind is not None and kind != hash_set.kind:
+        raise UsageError(f"hash set {name!r} is {hash_set.kind}, not {kind}")
+    if list_kind != hash_set.kind and meta.get("kind_stated"):
+        raise UsageError(
+            f"{path}: the {reader.name} format states a {list_kind} list, but hash set "
+            f"{name!r} is {hash_set.kind}; import it into another set, or give "
+            f"--kind {hash_set.kind} if this list really is {hash_set.kind}"
+        )
+    return hash_set
+
+
+def _stage(session: Session, key: str, entries: Iterable[HashEntry]) -> int:
     batch: list[dict[str, Any]] = []
     count = 0
     for entry in entries:

@@ -43,7 +43,7 @@ DATASET_HEADER = ["signal_type", "signal_str", "collab", "category", "tags"]
 HMA_KINDS = {64: "pdq", 32: "md5"}
 
 _TYPED = re.compile(r"([a-z][a-z0-9_]*) (\S.*)")
-_HASHER = re.compile(r"([0-9a-fA-F]{64}),(-?[0-9]+)(?:,(.*))?")
+_HASHER = re.compile(r"([0-9a-fA-F]{64}),(-?[0-9]{1,18})(?:,(.*))?")
 _DETAILS = re.compile(r"hash=([0-9a-fA-F]{64}),(.*)")
 _HMA = re.compile(
     r"(?P<hash>[0-9a-fA-F]{64}|[0-9a-fA-F]{32}),(?P<id>[0-9]+),(?:(?P<extra>[0-9]+),)?"
@@ -51,8 +51,16 @@ _HMA = re.compile(
 )
 
 
+def _fields(line: str) -> list[str] | None:
+    """One CSV line's fields, or ``None`` when the csv module refuses it."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return None
+
+
 def _dialect(line: str) -> str | None:
-    if set(DATASET_HEADER[:2]) <= set(next(csv.reader([line]))):
+    if set(DATASET_HEADER[:2]) <= set(_fields(line) or []):
         return "dataset-csv"
     if _HMA.fullmatch(line):
         return "hma-csv"
@@ -132,10 +140,12 @@ class ThreatExchangeReader(HashListReader):
     def _dataset(
         self, header: tuple[int, str], lines: Iterator[tuple[int, str]]
     ) -> Iterator[HashEntry]:
-        columns = next(csv.reader([header[1]]))
+        columns = _fields(header[1]) or []
         for number, line in lines:
             where = f"line {number}"
-            row = next(csv.reader([line]))
+            row = _fields(line)
+            if row is None:
+                raise self.corrupt("not a CSV line (a field too long or a stray quote)", where)
             if len(row) != len(columns):
                 raise self.corrupt(f"row has {len(row)} fields, header has {len(columns)}", where)
             fields = dict(zip(columns, row, strict=True))

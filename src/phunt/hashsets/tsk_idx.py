@@ -10,7 +10,8 @@ in sorted order::
 The first header names the indexed list's type (``md5sum``, ``nsrl-md5``, ``nsrl-sha1``,
 ``hk`` ...), the second its file name; the offset points into that list. The index holds
 the hashes but no names, sizes or categories: import the list it indexes when you have it.
-An index of an NSRL list (by its type or its list's name) holds known files: known-good.
+An index of an NSRL list (by its type or its list's name) holds known files: known-good;
+any other index may be of a known-good or a known-bad list, so its import needs ``--kind``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import BinaryIO
 from phunt.hashsets.base import HashEntry, HashListReader, kind_of_hex, normalise_hash
 
 _HEADER = re.compile(r"0{31,40}[01]\|(?P<value>.+)")
-_LINE = re.compile(r"(?P<hash>[0-9A-Fa-f]{32,64})\|(?P<offset>[0-9]+)")
+_LINE = re.compile(r"(?P<hash>[0-9A-Fa-f]{32,64})\|(?P<offset>[0-9]{1,18})")
 
 
 class TskIdxReader(HashListReader):
@@ -30,6 +31,7 @@ class TskIdxReader(HashListReader):
 
     name = "tsk-idx"
     default_kind = "known-bad"
+    kind_rule = "known-good for an index of NSRL; any other needs --kind"
     probe_lines = 2
 
     @classmethod
@@ -65,3 +67,7 @@ class TskIdxReader(HashListReader):
         self._metadata[key] = value
         if value.lower().startswith("nsrl"):
             self._metadata.update(list_kind="known-good", kind_stated=True)
+            self._metadata.pop("kind_unknown", None)
+        elif number == 2 and not self._metadata.get("kind_stated"):
+            # Autopsy indexes known-good lists and notable ones alike; only the user knows.
+            self._metadata["kind_unknown"] = "an index does not say what its list holds"

@@ -47,6 +47,7 @@ class VicsReader(HashListReader):
 
     name = "vics"
     default_kind = "known-bad"
+    kind_rule = "known-bad; a VICS 1.2 #Media set (NIST's CAID) is known-good"
 
     @classmethod
     def probe(cls, path: str | Path, head: bytes) -> bool:

@@ -14,7 +14,10 @@ from typing import BinaryIO
 
 from phunt.hashsets.base import HashEntry, HashListReader, normalise_hash
 
-_FRAME = re.compile(r"[0-9]+,[0-9]+,[0-9a-fA-F]{64},[0-9]+(?:\.[0-9]+)?")
+_FRAME = re.compile(r"([0-9]{1,18}),[0-9]{1,3},[0-9a-fA-F]{64},[0-9]{1,18}(?:\.[0-9]{1,18})?")
+#: One video's frames at one a second for a day are 6 MB of text; a file far past that is
+#: not one video's hash file, and reading it whole into one entry would not be bounded.
+MAX_BYTES = 64 << 20
 
 
 class VpdqFileReader(HashListReader):
@@ -29,7 +32,30 @@ class VpdqFileReader(HashListReader):
         return bool(data) and all(_FRAME.fullmatch(line) for line in data)
 
     def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
-        frames = [line for _, line in self.text_lines(stream) if line.strip()]
+        frames: list[str] = []
+        size, previous = 0, -1
+        for number, raw in self.text_lines(stream):
+            line = raw.strip()
+            if not line:
+                continue
+            where = f"line {number}"
+            size += len(line) + 1
+            if size > MAX_BYTES:
+                raise self.corrupt(f"over {MAX_BYTES >> 20} MB: not one video's frames", where)
+            match = _FRAME.fullmatch(line)
+            if match is None:
+                raise self.corrupt(
+                    f"not 'frame,quality,<64 hex pdq>,seconds': {line[:80]!r}", where
+                )
+            frame = int(match[1])
+            if frame <= previous:
+                raise self.corrupt(
+                    f"frame {frame} after frame {previous}: frames must increase "
+                    "(two videos' files joined?)",
+                    where,
+                )
+            previous = frame
+            frames.append(line)
         if not frames:
             raise self.corrupt("no frames", None)
         try:
