@@ -18,6 +18,13 @@ from phunt.cli.common import (
     print_json,
     settings,
 )
+from phunt.cli.limits import (
+    MaxDepthOpt,
+    MaxExpandedOpt,
+    MaxHighRatioOpt,
+    MaxScratchOpt,
+    expand_limits,
+)
 
 if TYPE_CHECKING:
     from phunt.ingest.job import IngestSummary
@@ -46,6 +53,10 @@ def ingest_command(
         bool, typer.Option("--expand/--no-expand", help="Open archives and images found inside.")
     ] = True,
     batch: Annotated[int, typer.Option(help="Files stored per transaction.")] = 200,
+    max_depth: MaxDepthOpt = None,
+    max_expanded: MaxExpandedOpt = None,
+    max_high_ratio: MaxHighRatioOpt = None,
+    max_scratch: MaxScratchOpt = None,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -73,6 +84,7 @@ def ingest_command(
         pdq_mode=mode,
         expand=expand,
         batch_size=batch,
+        limits=expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch),
     )
     try:
         summary = _with_progress(run, source) if show_progress else run()

@@ -35,6 +35,7 @@ from phunt.ingest.stages import Profile
 from phunt.schema.db import Database
 from phunt.sources.base import Entry
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
+from phunt.sources.limits import ExpandLimits
 from phunt.sources.locator import close_thread_cache
 
 BATCH = 200
@@ -176,10 +177,12 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
     return outcomes
 
 
-def _entries(source: str, expand: bool, scratch: str | None) -> Iterator[Entry]:
+def _entries(
+    source: str, expand: bool, scratch: str | None, limits: ExpandLimits | None = None
+) -> Iterator[Entry]:
     from phunt.sources.expand import open_evidence
 
-    return open_evidence(source, expand=expand, scratch_dir=scratch)
+    return open_evidence(source, expand=expand, scratch_dir=scratch, limits=limits)
 
 
 def ingest(
@@ -196,6 +199,7 @@ def ingest(
     progress: ProgressFn | None = None,
     batch_size: int = BATCH,
     import_chats: bool = True,
+    limits: ExpandLimits | None = None,
 ) -> IngestSummary:
     """Ingest ``source`` for ``device`` (id or evidence number) and return the totals."""
     source = os.path.abspath(source)
@@ -210,7 +214,7 @@ def ingest(
     profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
     def todo() -> Iterator[tuple[int, Entry]]:
-        for seq, entry in enumerate(_entries(source, expand, scratch)):
+        for seq, entry in enumerate(_entries(source, expand, scratch, limits)):
             if seq not in done:
                 yield seq, entry
 

@@ -12,22 +12,28 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
 from phunt.sources.base import Entry, display_path
 from phunt.sources.folder import FolderSource, root_problem
 
+if TYPE_CHECKING:
+    from phunt.sources.limits import ExpandLimits
+
 #: Source kinds whose container file is itself listed before its members.
 ARCHIVE_KINDS = frozenset({"zip", "tar", "7z", "compressed"})
 
 
-def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
+def iter_entries(
+    path: str, *, expand: bool = True, limits: ExpandLimits | None = None
+) -> Iterator[Entry]:
     """Every entry of the evidence at ``path``: a container named here is opened too.
 
     With ``expand`` a container named on the command line is listed under its container
-    paths, and so are containers inside it; without, files are hashed as they are.
+    paths, and so are containers inside it, within ``limits`` (each path its own budget);
+    without, files are hashed as they are.
     """
     from phunt.sources.expand import detect_source, open_evidence
 
@@ -47,15 +53,21 @@ def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
             # An archive is a file of the device too: its own digests come first. (A disk
             # image is not listed as a file: its digest is the source's, recorded by ingest.)
             yield from FolderSource(path).entries()
-    yield from open_evidence(path, expand=expand)
+    yield from open_evidence(path, expand=expand, limits=limits)
 
 
 def run_triage(
-    paths: Iterable[str], profile: Profile, *, expand: bool = True, workers: int = 1
+    paths: Iterable[str],
+    profile: Profile,
+    *,
+    expand: bool = True,
+    workers: int = 1,
+    limits: ExpandLimits | None = None,
 ) -> Iterator[Processed]:
     """Every entry under ``paths`` through ``profile``'s stages, in a stable order."""
     with Runner(workers) as runner:
-        numbered = enumerate(entry for path in paths for entry in iter_entries(path, expand=expand))
+        entries = (e for path in paths for e in iter_entries(path, expand=expand, limits=limits))
+        numbered = enumerate(entries)
         yield from runner.run(numbered, process_batch, profile)
 
 
@@ -65,9 +77,11 @@ def hash_sources(
     pdq_mode: str | None = "default",
     expand: bool = True,
     workers: int = 1,
+    limits: ExpandLimits | None = None,
 ) -> Iterator[FileResult]:
     """Hash every file under ``paths`` in a stable order, one result per entry."""
-    for item in run_triage(paths, Profile.triage(pdq_mode), expand=expand, workers=workers):
+    profile = Profile.triage(pdq_mode)
+    for item in run_triage(paths, profile, expand=expand, workers=workers, limits=limits):
         yield item.result
 
 

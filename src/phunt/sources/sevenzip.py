@@ -138,9 +138,7 @@ class SevenZipSource(ArchiveSource):
         elif encrypted:
             entry.error = _ENCRYPTED
         else:
-            if info.compressed is not None:
-                entry.error = self.limits.ratio_problem(info.uncompressed, info.compressed)
-            entry.error = entry.error or self.budget.take(info.uncompressed)
+            entry.error = self.budget.take(info.uncompressed, info.compressed)
         if entry.error is None:
             entry.locator = self.member_locator(f"{occurrence}:{info.filename}")
         return entry
