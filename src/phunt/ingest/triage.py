@@ -44,7 +44,8 @@ def iter_entries(
     if problem is not None:
         yield Entry(path=display_path(path), error=problem)
         return
-    if expand and os.path.isfile(path) and not os.path.islink(path):
+    opens = limits is None or limits.max_depth >= 1  # at depth 0 the walk lists it, once
+    if expand and opens and os.path.isfile(path) and not os.path.islink(path):
         try:
             kind = detect_source(path)
         except OSError:
