@@ -336,3 +336,14 @@ def test_a_gzipped_raw_disk_image_is_walked_into() -> None:
     inside = [p for p in found if "phone.raw!/" in p]
     assert f"{DATA / 'phone.raw.gz'}!/phone.raw!/DCIM/Camera/IMG_20260101_090000.jpg" in inside
     assert not [p for p, e in found.items() if e.error]
+
+
+def test_a_zipped_raw_disk_image_is_walked_into(tmp_path: Path) -> None:
+    """phone.raw deflates 300-fold: within the budget, so opened as a disk image."""
+    raw = DATA.parent / "phone_extraction" / "phone.raw"
+    archive = tmp_path / "image.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(raw, "phone.raw")
+    found = _consume(open_evidence(str(archive), scratch_dir=str(tmp_path)))
+    assert f"{archive}!/phone.raw!/DCIM/Camera/IMG_20260101_090000.jpg" in found
+    assert not [p for p, e in found.items() if e.error]
