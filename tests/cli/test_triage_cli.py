@@ -337,3 +337,18 @@ def test_hash_and_scan_give_a_108_mp_photo_its_pdq_within_the_memory_cap(
     errors = [r for r in out if r["type"] == "error"]
     assert [Path(str(e["path"])).name for e in errors] == ["bomb.png"]
     assert (out[-1]["files"], out[-1]["matched_files"], out[-1]["errors"]) == (3, 1, 1)
+
+
+def test_tar_times_out_of_range_are_warnings_naming_the_raw_value() -> None:
+    tar = Path(__file__).resolve().parents[2] / "test_data" / "sources" / "far_times.tar"
+    result = run_phunt("hash", str(tar), "--no-pdq", "--json")
+    assert result.returncode == 0, result.stdout
+    records = {str(r["path"]).rsplit("!/", 1)[-1]: r for r in _jsonl(result.stdout)}
+    assert records["future.txt"]["error"] is None and records["future.txt"]["md5"]
+    assert records["future.txt"]["warning"] == (
+        "tar member mtime out of range, not kept: '10000000000000'"
+    )
+    assert records["past.txt"]["warning"] == (
+        "tar member mtime out of range, not kept: '-10000000000000'"
+    )
+    assert "warning" not in records["normal.txt"]
