@@ -60,6 +60,28 @@ def _zip64_bytes() -> bytes:
         _set_zip_limits(*saved)
 
 
+def _bomb_zip() -> bytes:
+    """10 MiB of zeros (10 KiB deflated) whose zip64 headers declare 1 TiB: past the
+    default budget of bytes expanded at a high ratio, so refused from its header alone.
+    A note beside it must still be read."""
+    saved = zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT
+    _set_zip_limits(8, 1)
+    try:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            info = zipfile.ZipInfo("zeros.bin", WHEN)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as member:
+                member.write(bytes(10 << 20))
+            archive.writestr(zipfile.ZipInfo("note.txt", WHEN), NOTE, zipfile.ZIP_DEFLATED)
+        data = buffer.getvalue()
+    finally:
+        _set_zip_limits(*saved)
+    declared, claimed = struct.pack("<Q", 10 << 20), struct.pack("<Q", 1 << 40)
+    assert data.count(declared) == 2  # the zip64 extras of the local and central headers
+    return data.replace(declared, claimed)
+
+
 def _set_zip_limits(size: int, count: int) -> None:
     """zipfile writes zip64 records only past these; lowered to force them on tiny data."""
     setattr(zipfile, "ZIP64_LIMIT", size)  # noqa: B010 - the stubs mark it Final
@@ -176,7 +198,7 @@ def main() -> None:
     _write(
         "traversal.zip", _zip_bytes({"../../evil.txt": b"x\n", "/etc/x": b"y\n", "ok.txt": NOTE})
     )
-    _write("bomb.zip", _zip_bytes({"zeros.bin": bytes(10 << 20)}))
+    _write("bomb.zip", _bomb_zip())
     nested = NOTE
     for level in range(7, 0, -1):
         nested = _zip_bytes({f"level{level}.zip" if level < 7 else "deepest.txt": nested})

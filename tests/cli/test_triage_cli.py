@@ -350,3 +350,18 @@ def test_hash_and_scan_of_an_e01_with_a_bad_chunk_of_zeros_exit_2(tmp_path: Path
     scan = run_phunt("scan", image, "--hashlist", str(lst), "--json")
     errors = [r for r in _jsonl(scan.stdout) if r["type"] == "error"]
     assert scan.returncode == 2 and [r["path"] for r in errors] == [image]
+
+
+def test_tar_times_out_of_range_are_warnings_naming_the_raw_value() -> None:
+    tar = Path(__file__).resolve().parents[2] / "test_data" / "sources" / "far_times.tar"
+    result = run_phunt("hash", str(tar), "--no-pdq", "--json")
+    assert result.returncode == 0, result.stdout
+    records = {str(r["path"]).rsplit("!/", 1)[-1]: r for r in _jsonl(result.stdout)}
+    assert records["future.txt"]["error"] is None and records["future.txt"]["md5"]
+    assert records["future.txt"]["warning"] == (
+        "tar member mtime out of range, not kept: '10000000000000'"
+    )
+    assert records["past.txt"]["warning"] == (
+        "tar member mtime out of range, not kept: '-10000000000000'"
+    )
+    assert "warning" not in records["normal.txt"]

@@ -61,3 +61,30 @@ def test_hash_of_a_damaged_e01_ends_with_its_errors_and_the_damaged_files() -> N
     assert results[3].error is not None and "sector(s): 192 - 255" in results[3].error
     sound = list(hash_sources([str(TEST_DATA / "ewf" / "sound.E01")], pdq_mode=None, workers=2))
     assert len(sound) == 2 and all(r.error is None for r in sound)
+
+
+def test_each_path_has_its_own_budget_and_the_limits_reach_the_walk() -> None:
+    """Two paths each spend up to the budget: 5 MiB at a high ratio in each fits 6 MiB."""
+    from phunt.sources.limits import ExpandLimits
+
+    archive = str(Path(__file__).resolve().parents[2] / "test_data/sources/picture_and_zeros.zip")
+    limits = ExpandLimits(max_high_ratio_bytes=6 << 20)
+    results = list(hash_sources([archive, archive], pdq_mode=None, limits=limits))
+    assert [r.error for r in results] == [None] * 6
+    tight = list(
+        hash_sources([archive], pdq_mode=None, limits=ExpandLimits(max_high_ratio_bytes=4 << 20))
+    )
+    assert [r.path.rsplit("!/", 1)[-1] for r in tight if r.error] == ["zeros.bin"]
+    assert "(raise with --max-high-ratio)" in str(tight[2].error)
+
+
+def test_a_container_named_at_depth_0_is_hashed_once_and_said_not_opened() -> None:
+    from phunt.sources.limits import ExpandLimits
+
+    archive = str(Path(__file__).resolve().parents[2] / "test_data/sources/phone.zip")
+    results = list(hash_sources([archive], pdq_mode=None, limits=ExpandLimits(max_depth=0)))
+    assert [(r.path, r.error is None) for r in results] == [
+        (archive, True),
+        (f"{archive}!/", False),
+    ]
+    assert "container nesting deeper than 0" in str(results[1].error)

@@ -89,27 +89,32 @@ def test_plain_file_yields_itself() -> None:
     assert entry.local_path == str(DATA / "make_fixtures.py")
 
 
-def test_depth_limit_recorded_on_the_container() -> None:
+def test_depth_limit_is_an_error_entry_after_the_container() -> None:
     found = _consume(open_evidence(str(DATA / "deep.zip"), limits=ExpandLimits(max_depth=2)))
     base = str(DATA / "deep.zip")
-    assert list(found) == [f"{base}!/level1.zip", f"{base}!/level1.zip!/level2.zip"]
-    stopped = found[f"{base}!/level1.zip!/level2.zip"]
-    assert stopped.error is None  # still a file to hash
-    assert stopped.warnings == [
-        "expansion limit: container nesting deeper than 2; listed as a file, not opened"
-    ]
+    stopped = f"{base}!/level1.zip!/level2.zip"
+    assert list(found) == [f"{base}!/level1.zip", stopped, f"{stopped}!/"]
+    assert found[stopped].error is None and found[stopped].locator is not None  # hashed
+    assert found[f"{stopped}!/"].error == (
+        "expansion limit: container nesting deeper than 2; hashed as a file, its members "
+        "not read (raise with --max-depth)"
+    )
 
 
-def test_default_depth_opens_five_containers() -> None:
+def test_default_depth_opens_five_containers_and_says_where_it_stopped() -> None:
     found = _consume(open_evidence(str(DATA / "deep.zip")))
-    deepest = max(found, key=lambda p: p.count("!/"))
+    deepest = max((p for p in found if not p.endswith("!/")), key=lambda p: p.count("!/"))
     assert deepest.count("!/") == 5
-    assert found[deepest].warnings[0].startswith("expansion limit: container nesting")
+    assert (found[f"{deepest}!/"].error or "").startswith("expansion limit: container nesting")
 
 
-def test_default_limits_stop_the_bomb() -> None:
-    [entry] = list(open_evidence(str(DATA / "bomb.zip")))
-    assert entry.error is not None and "possible archive bomb" in entry.error
+def test_default_limits_stop_the_bomb_and_read_the_member_beside_it() -> None:
+    found = _consume(open_evidence(str(DATA / "bomb.zip")))
+    base = str(DATA / "bomb.zip")
+    assert set(found) == {f"{base}!/zeros.bin", f"{base}!/note.txt"}
+    error = found[f"{base}!/zeros.bin"].error or ""
+    assert "possible archive bomb" in error and "--max-high-ratio" in error
+    assert found[f"{base}!/note.txt"].error is None
 
 
 def test_hostile_archives_in_a_folder_write_nothing_outside_scratch(
@@ -295,3 +300,50 @@ def test_an_iso_image_is_found_as_a_file_and_as_a_zip_member(tmp_path: Path) -> 
     with ZipSource(str(tmp_path / "holder.zip")) as source:
         (member,) = list(source.entries())
         assert expander._candidate(member) is DiskImageSource
+
+
+def test_a_nested_container_past_the_scratch_budget_is_hashed_and_said_not_opened() -> None:
+    """phone.zip's inner.zip must be spooled to be opened: past the scratch budget it is
+    an error entry after the file, and the walk goes on to the next member."""
+    found = _consume(
+        open_evidence(str(DATA / "phone.zip"), limits=ExpandLimits(max_scratch_bytes=100))
+    )
+    base = str(DATA / "phone.zip")
+    inner = f"{base}!/Documents/inner.zip"
+    assert found[inner].error is None
+    refusal = found[f"{inner}!/"].error or ""
+    assert refusal.startswith("scratch limit: spooling it needs ")
+    assert refusal.endswith(
+        "past this source's scratch budget of 100 bytes (0 bytes in use); not opened "
+        "(raise with --max-scratch)"
+    )
+    assert f"{inner}!/inner/note.txt" not in found
+    assert found[f"{base}!/Documents/readme.txt"].error is None
+
+
+def test_scratch_is_given_back_when_a_spool_is_removed() -> None:
+    with zipfile.ZipFile(DATA / "phone.zip") as archive:
+        inner = archive.getinfo("Documents/inner.zip").file_size
+        tgz = archive.getinfo("Documents/backup.tar.gz").file_size
+    limits = ExpandLimits(max_scratch_bytes=max(inner, tgz))  # one spool at a time fits
+    found = _consume(open_evidence(str(DATA / "phone.zip"), limits=limits))
+    assert not [p for p, e in found.items() if e.error]
+    assert f"{DATA / 'phone.zip'}!/Documents/inner.zip!/inner/note.txt" in found
+
+
+def test_a_gzipped_raw_disk_image_is_walked_into() -> None:
+    found = _consume(open_evidence(str(DATA / "phone.raw.gz")))
+    inside = [p for p in found if "phone.raw!/" in p]
+    assert f"{DATA / 'phone.raw.gz'}!/phone.raw!/DCIM/Camera/IMG_20260101_090000.jpg" in inside
+    assert not [p for p, e in found.items() if e.error]
+
+
+def test_a_zipped_raw_disk_image_is_walked_into(tmp_path: Path) -> None:
+    """phone.raw deflates 300-fold: within the budget, so opened as a disk image."""
+    raw = DATA.parent / "phone_extraction" / "phone.raw"
+    archive = tmp_path / "image.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(raw, "phone.raw")
+    found = _consume(open_evidence(str(archive), scratch_dir=str(tmp_path)))
+    assert f"{archive}!/phone.raw!/DCIM/Camera/IMG_20260101_090000.jpg" in found
+    assert not [p for p, e in found.items() if e.error]

@@ -38,18 +38,52 @@ def test_truncated_stream_recorded() -> None:
     assert entry.locator is None
 
 
-def test_bomb_stopped_by_ratio(tmp_path: Path) -> None:
+def test_bomb_stopped_by_the_high_ratio_budget(tmp_path: Path) -> None:
     path = tmp_path / "zeros.bin.gz"
     path.write_bytes(gzip.compress(bytes(4 << 20)))
-    [entry] = _entries(path, limits=ExpandLimits(ratio_floor=1 << 20))
+    [entry] = _entries(path, limits=ExpandLimits(max_high_ratio_bytes=2 << 20))
     assert entry.path == "zeros.bin.gz!/zeros.bin"
-    assert entry.error is not None and entry.error.startswith("expansion limit")
+    assert entry.locator is None
+    assert (entry.error or "").startswith("stopped past 2097152 bytes: expansion limit: ")
+    assert "possible archive bomb" in (entry.error or "")
+    assert "budget of 2 MiB expanded at a ratio over 100" in (entry.error or "")
+    assert (entry.error or "").endswith("(raise with --max-high-ratio)")
+
+
+def test_a_high_ratio_within_the_budget_is_read(tmp_path: Path) -> None:
+    """4 MiB of zeros from 4 KiB (ratio 1000) is not a bomb when the budget has room."""
+    path = tmp_path / "zeros.bin.gz"
+    path.write_bytes(gzip.compress(bytes(4 << 20)))
+    [entry] = _entries(path)
+    assert entry.error is None and entry.size == 4 << 20
+    with entry.open() as stream:
+        assert stream.read() == bytes(4 << 20)
+
+
+def test_gzipped_disk_image_is_read_whole() -> None:
+    """A 2 MiB raw image that gzips to 7 KB (ratio 300) reads back whole: the walk
+    counted its size and the key carries it, so the reader is bounded by that size."""
+    [entry] = _entries(DATA / "phone.raw.gz")
+    raw = DATA.parent / "phone_extraction" / "phone.raw"
+    assert entry.error is None and entry.size == raw.stat().st_size
+    assert entry.locator is not None and entry.locator.hops[-1].key == f"phone.raw#{entry.size}"
+    with entry.open() as stream:
+        assert stream.read() == raw.read_bytes()
+
+
+def test_an_old_key_without_the_size_is_bounded_by_the_ratio() -> None:
+    source = CompressedFileSource(str(DATA / "note.txt.gz"))
+    with source, source.open_member("note.txt") as stream:
+        assert stream.read() == b"Meeting moved to Thursday.\n" * 10
 
 
 def test_total_budget_applies(tmp_path: Path) -> None:
-    [entry] = _entries(DATA / "note.txt.gz", limits=ExpandLimits(max_total_bytes=100))
-    assert entry.size == 270
-    assert entry.error is not None and "total uncompressed bytes" in entry.error
+    [entry] = _entries(DATA / "note.txt.gz", limits=ExpandLimits(max_expanded_bytes=100))
+    assert entry.locator is None
+    assert entry.error == (
+        "stopped past 100 bytes: expansion limit: 101 bytes would pass this source's budget "
+        "of 100 bytes expanded (0 bytes used); not read (raise with --max-expanded)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,10 @@
-"""Expansion limits: ratio with its floor, the shared budget, bounded reads, member names."""
+"""Expansion limits: the high ratio and its floor, the budgets, sizes, bounded reads, names."""
 
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -11,24 +13,87 @@ from phunt.sources.limits import (
     ExpandLimits,
     ExpansionLimitError,
     bounded,
+    format_size,
     name_warnings,
+    parse_size,
 )
 
 
-def test_ratio_needs_both_size_and_ratio() -> None:
+def test_high_ratio_needs_both_size_and_ratio() -> None:
     limits = ExpandLimits(max_ratio=100.0, ratio_floor=1000)
-    assert limits.ratio_problem(900, 1) is None  # under the floor
-    assert limits.ratio_problem(50_000, 1_000) is None  # ratio 50
-    problem = limits.ratio_problem(200_000, 1_000)
-    assert problem is not None and "ratio 200 > 100" in problem
+    assert not limits.high_ratio(900, 1)  # under the floor
+    assert not limits.high_ratio(50_000, 1_000)  # ratio 50
+    assert not limits.high_ratio(200_000, None)  # stored: nothing expands
+    assert limits.high_ratio(200_000, 1_000)
+
+
+def test_a_high_ratio_is_read_while_the_budget_lasts() -> None:
+    budget = Budget(ExpandLimits(max_high_ratio_bytes=5 << 20, ratio_floor=1000))
+    assert budget.take(4 << 20, 4096) is None  # ratio 1024, within the budget
+    refusal = budget.take(2 << 20, 2048)
+    assert refusal == (
+        "expansion limit: 2 MiB (2097152 bytes) from 2.0 KiB (ratio 1024 > 100) would pass "
+        "this source's budget of 5 MiB expanded at a ratio over 100 (4 MiB used); possible "
+        "archive bomb, not read (raise with --max-high-ratio)"
+    )
+    assert budget.take(2 << 20, 1 << 20) is None  # ratio 2: not drawn from that budget
+    assert (budget.used, budget.high_ratio_used) == (6 << 20, 4 << 20)
 
 
 def test_budget_is_shared_and_refuses_past_total() -> None:
-    budget = Budget(ExpandLimits(max_total_bytes=10))
+    budget = Budget(ExpandLimits(max_expanded_bytes=10))
     assert budget.take(6) is None
-    assert budget.take(5) is not None
+    refusal = budget.take(5)
+    assert refusal == (
+        "expansion limit: 5 bytes would pass this source's budget of 10 bytes expanded "
+        "(6 bytes used); not read (raise with --max-expanded)"
+    )
     assert budget.take(4) is None
     assert budget.used == 10
+
+
+def test_scratch_budget_and_free_space(tmp_path: Path) -> None:
+    budget = Budget(ExpandLimits(max_scratch_bytes=3 << 20))
+    assert budget.spool(2 << 20, str(tmp_path)) is None
+    refusal = budget.spool(2 << 20, str(tmp_path))
+    assert refusal is not None and refusal.startswith("scratch limit: spooling it needs 2 MiB")
+    assert refusal.endswith("(raise with --max-scratch)")
+    budget.unspool(2 << 20)
+    assert budget.spool(2 << 20, str(tmp_path)) is None
+    free = shutil.disk_usage(tmp_path).free
+    roomy = Budget(ExpandLimits(max_scratch_bytes=free * 2))
+    refusal = roomy.spool(free, str(tmp_path))
+    assert refusal is not None and "the scratch folder has" in refusal
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("1048576", 1 << 20),
+        ("64G", 64 << 30),
+        ("1.5T", 3 << 39),
+        ("500MiB", 500 << 20),
+        ("2 kb", 2048),
+    ],
+)
+def test_parse_size(text: str, size: int) -> None:
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "G", "-1G", "12X", "1e9"])
+def test_parse_size_refuses_what_is_not_a_size(text: str) -> None:
+    with pytest.raises(ValueError, match="not a size"):
+        parse_size(text)
+
+
+def test_format_size() -> None:
+    assert [format_size(n) for n in (900, 1536, 5 << 20, 1 << 40, 3 << 39)] == [
+        "900 bytes",
+        "1.5 KiB",
+        "5 MiB",
+        "1 TiB",
+        "1.5 TiB",
+    ]
 
 
 def test_bounded_reader_stops_at_limit() -> None:

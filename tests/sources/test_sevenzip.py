@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import py7zr
+
+import phunt.sources.expand  # noqa: F401 - registers the containers members open through
 from phunt.sources.limits import ExpandLimits
 from phunt.sources.sevenzip import SevenZipSource
 
@@ -53,3 +56,49 @@ def test_probe() -> None:
     head = (DATA / "plain.7z").read_bytes()[:32]
     assert SevenZipSource.probe("", head)
     assert not SevenZipSource.probe("", b"PK\x03\x04")
+
+
+def _solid(path: Path) -> Path:
+    """5 MiB of zeros then a note, in one solid block (packed size on the first only)."""
+    with py7zr.SevenZipFile(path, "w") as archive:
+        archive.writestr(bytes(5 << 20), "zeros.bin")
+        archive.writestr(b"Meeting moved to Thursday.\n", "note.txt")
+    return path
+
+
+def test_a_high_ratio_is_read_while_the_budget_lasts(tmp_path: Path) -> None:
+    path = _solid(tmp_path / "solid.7z")
+    with SevenZipSource(str(path), display="solid.7z", scratch_dir=str(tmp_path)) as source:
+        zeros, note = source.entries()
+        assert (zeros.error, note.error) == (None, None)
+        with zeros.open() as stream:
+            assert stream.read() == bytes(5 << 20)
+
+
+def test_a_member_past_the_high_ratio_budget_is_refused_and_the_next_read(
+    tmp_path: Path,
+) -> None:
+    path = _solid(tmp_path / "solid.7z")
+    limits = ExpandLimits(max_high_ratio_bytes=4 << 20)
+    with SevenZipSource(str(path), display="solid.7z", limits=limits) as source:
+        zeros, note = source.entries()
+        assert zeros.locator is None and zeros.error is not None
+        assert zeros.error.startswith("expansion limit: 5 MiB (5242880 bytes) from ")
+        assert zeros.error.endswith("possible archive bomb, not read (raise with --max-high-ratio)")
+        assert note.error is None
+        with note.open() as stream:
+            assert stream.read() == b"Meeting moved to Thursday.\n"
+
+
+def test_every_member_of_a_solid_block_is_judged_at_the_block_ratio(tmp_path: Path) -> None:
+    """py7zr gives the packed size on a block's first member only; zeros listed second
+    must not escape the ratio for want of it."""
+    path = tmp_path / "second.7z"
+    with py7zr.SevenZipFile(path, "w") as archive:
+        archive.writestr(b"Meeting moved to Thursday.\n", "note.txt")
+        archive.writestr(bytes(5 << 20), "zeros.bin")
+    limits = ExpandLimits(max_high_ratio_bytes=4 << 20)
+    with SevenZipSource(str(path), display="second.7z", limits=limits) as source:
+        note, zeros = source.entries()
+        assert note.error is None
+        assert "possible archive bomb" in (zeros.error or "")

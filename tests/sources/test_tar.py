@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import phunt.sources.expand  # noqa: F401 - registers the containers members open through
 from phunt.sources.base import Entry
 from phunt.sources.limits import ExpandLimits
 from phunt.sources.tar import TarSource, looks_like_tar_header
@@ -98,18 +99,69 @@ def test_links_and_special_members_recorded(tmp_path: Path) -> None:
         assert stream.read() == b"abc"
 
 
-def test_ratio_limit_stops_a_compressed_tar_bomb(tmp_path: Path) -> None:
+def test_a_highly_compressible_member_does_not_hide_the_next() -> None:
+    """5 MiB of zeros then a note, gzipped: both read (the walk used to stop at the zeros)."""
+    zeros, note = _entries(DATA / "zeros_then_note.tar.gz")
+    assert zeros.path == "zeros_then_note.tar.gz!/zeros.bin"
+    assert (zeros.error, zeros.size) == (None, 5 << 20)
+    assert (note.path, note.error) == ("zeros_then_note.tar.gz!/notes/after.txt", None)
+    with note.open() as stream:
+        assert stream.read() == b"Meeting moved to Thursday.\n"
+
+
+def test_a_member_past_the_budget_is_refused_and_the_next_still_read() -> None:
+    limits = ExpandLimits(max_high_ratio_bytes=4 << 20)
+    refused, note = _entries(DATA / "zeros_then_note.tar.gz", limits=limits)
+    assert refused.locator is None
+    assert refused.error is not None and refused.error.startswith("expansion limit: 5 MiB")
+    assert "possible archive bomb" in refused.error and "--max-high-ratio" in refused.error
+    assert note.error is None and note.path == "zeros_then_note.tar.gz!/notes/after.txt"
+
+
+def test_a_compressed_tar_bomb_stops_without_decompressing_it_all(tmp_path: Path) -> None:
+    """A member judged a bomb on its first 16 MiB is not decompressed further, so the
+    members after it cannot be reached: both are said."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        info = tarfile.TarInfo("zeros.bin")
-        info.size = 3 << 20
-        archive.addfile(info, io.BytesIO(bytes(info.size)))
+        for name, data in (("zeros.bin", bytes(40 << 20)), ("after.txt", b"after\n")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
     path = tmp_path / "bomb.tar.gz"
     path.write_bytes(buffer.getvalue())
-    entries = _entries(path, limits=ExpandLimits(max_ratio=10.0))
-    assert entries[0].path == "bomb.tar.gz!/zeros.bin"
-    assert entries[0].error is not None and entries[0].error.startswith("expansion limit")
-    assert entries[1].path == "bomb.tar.gz!/"
+    entries = _entries(path, limits=ExpandLimits(max_high_ratio_bytes=4 << 20))
+    assert [e.path for e in entries] == ["bomb.tar.gz!/zeros.bin", "bomb.tar.gz!/"]
+    refused, stopped = entries
+    assert refused.locator is None and refused.error is not None
+    assert refused.error.startswith("expansion limit: 40 MiB (41943040 bytes) from ")
+    assert refused.error.endswith(
+        "possible archive bomb, not read (raise with --max-high-ratio) "
+        "(judged on its first 16777216 bytes)"
+    )
+    assert stopped.error == (
+        "members after it not read: reaching them means decompressing it "
+        "(after member 'zeros.bin', offset 41943552)"
+    )
+
+
+def test_a_plain_tar_member_past_the_budget_is_refused_and_the_next_read() -> None:
+    first, second = _entries(DATA / "plain.tar", limits=ExpandLimits(max_expanded_bytes=100))
+    assert first.error is None  # 27 bytes
+    assert second.error is not None and "--max-expanded" in second.error
+    assert second.locator is None
+
+
+def test_out_of_range_times_are_warnings_naming_the_raw_value() -> None:
+    entries = {e.path.rsplit("/", 1)[-1]: e for e in _entries(DATA / "far_times.tar")}
+    assert set(entries) == {"future.txt", "past.txt", "normal.txt"}
+    for name, raw in (("future.txt", "10000000000000"), ("past.txt", "-10000000000000")):
+        entry = entries[name]
+        assert entry.error is None and entry.times.modified is None
+        assert entry.warnings == [f"tar member mtime out of range, not kept: '{raw}'"]
+        with entry.open() as stream:
+            assert stream.read() == b"Meeting moved to Thursday.\n"
+    assert entries["normal.txt"].warnings == []
+    assert entries["normal.txt"].times.modified is not None
 
 
 def test_old_style_header_checksum() -> None:

@@ -71,12 +71,34 @@ def test_traversal_names_kept_as_names_with_warnings() -> None:
     assert _read(entries["traversal.zip!/../../evil.txt"]) == b"x\n"
 
 
-def test_bomb_member_refused_by_ratio() -> None:
-    [entry] = _entries(DATA / "bomb.zip")
-    assert entry.path == "bomb.zip!/zeros.bin"
-    assert entry.size == 10 << 20
-    assert entry.error is not None and entry.error.startswith("expansion limit:")
-    assert entry.locator is None
+def test_bomb_member_refused_by_its_header_and_the_note_beside_it_read() -> None:
+    bomb, note = _entries(DATA / "bomb.zip")
+    assert bomb.path == "bomb.zip!/zeros.bin"
+    assert bomb.size == 1 << 40  # what its zip64 headers declare, from 10 KiB
+    assert bomb.error is not None and bomb.error.startswith("expansion limit: 1 TiB")
+    assert "possible archive bomb" in bomb.error and "--max-high-ratio" in bomb.error
+    assert bomb.locator is None
+    assert note.path == "bomb.zip!/note.txt" and note.error is None
+    assert _read(note) == b"Meeting moved to Thursday.\n"
+
+
+def test_a_picture_beside_5_mib_of_zeros_is_read_and_so_are_the_zeros() -> None:
+    """Ratio 900 alone is no bomb: the archive used to be refused whole."""
+    photo, zeros = _entries(DATA / "picture_and_zeros.zip")
+    assert (photo.path, photo.error) == ("picture_and_zeros.zip!/photo.png", None)
+    assert _read(photo).startswith(b"\x89PNG")
+    assert zeros.error is None and _read(zeros) == bytes(5 << 20)
+
+
+def test_high_ratio_budget_refuses_one_member_not_the_others() -> None:
+    limits = ExpandLimits(max_high_ratio_bytes=4 << 20)
+    photo, zeros = _entries(DATA / "picture_and_zeros.zip", limits=limits)
+    assert photo.error is None and _read(photo).startswith(b"\x89PNG")
+    assert zeros.locator is None
+    assert zeros.error is not None and zeros.error.startswith(
+        "expansion limit: 5 MiB (5242880 bytes) from "
+    )
+    assert "would pass this source's budget of 4 MiB expanded at a ratio over 100" in zeros.error
 
 
 def test_member_count_limit_records_the_rest() -> None:
@@ -88,11 +110,12 @@ def test_member_count_limit_records_the_rest() -> None:
 
 
 def test_total_bytes_budget_refuses_members_past_it() -> None:
-    entries = _entries(DATA / "phone.zip", limits=ExpandLimits(max_total_bytes=60))
+    entries = _entries(DATA / "phone.zip", limits=ExpandLimits(max_expanded_bytes=60))
     errors = [e.error for e in entries]
     assert errors[:3] == [None, None, None]  # 35 + 8 + 12 bytes fit in 60
     assert len(errors) == 6
-    assert all(err is not None and "total uncompressed bytes" in err for err in errors[3:])
+    assert all(err is not None and "budget of 60 bytes expanded" in err for err in errors[3:])
+    assert all(err is not None and "--max-expanded" in err for err in errors[3:])
 
 
 def test_truncated_zip_salvaged_from_local_headers() -> None:

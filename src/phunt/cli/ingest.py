@@ -21,6 +21,13 @@ from phunt.cli.common import (
     session_for,
     settings,
 )
+from phunt.cli.limits import (
+    MaxDepthOpt,
+    MaxExpandedOpt,
+    MaxHighRatioOpt,
+    MaxScratchOpt,
+    expand_limits,
+)
 
 if TYPE_CHECKING:
     from phunt.ingest.job import IngestInterrupted, IngestSummary
@@ -63,6 +70,10 @@ def ingest_command(
         bool,
         typer.Option("--take-over", help="Take the device's lock from an ingest on another host."),
     ] = False,
+    max_depth: MaxDepthOpt = None,
+    max_expanded: MaxExpandedOpt = None,
+    max_high_ratio: MaxHighRatioOpt = None,
+    max_scratch: MaxScratchOpt = None,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -96,6 +107,7 @@ def ingest_command(
         batch_size=batch,
         again=again,
         take_over=take_over,
+        limits=expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch),
     )
     try:
         summary = _with_progress(run, source) if show_progress else run()

@@ -20,6 +20,13 @@ from phunt.cli.common import (
     print_json_lines,
     use_triage_scratch,
 )
+from phunt.cli.limits import (
+    MaxDepthOpt,
+    MaxExpandedOpt,
+    MaxHighRatioOpt,
+    MaxScratchOpt,
+    expand_limits,
+)
 from phunt.hashing import kinds
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or containers to read.")]
@@ -63,6 +70,10 @@ def hash_command(
     pdq: PdqOpt = True,
     expand: ExpandOpt = True,
     workers: WorkersOpt = 1,
+    max_depth: MaxDepthOpt = None,
+    max_expanded: MaxExpandedOpt = None,
+    max_high_ratio: MaxHighRatioOpt = None,
+    max_scratch: MaxScratchOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Hash every file (MD5, SHA-1, SHA-256, PDQ for pictures) and type it by content."""
@@ -72,7 +83,9 @@ def hash_command(
     mode = None if not pdq else ("fast" if fast else "default")
     check_workers(workers)
     use_triage_scratch()
-    for result in hash_sources(paths, pdq_mode=mode, expand=expand, workers=workers):
+    limits = expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch)
+    results = hash_sources(paths, pdq_mode=mode, expand=expand, workers=workers, limits=limits)
+    for result in results:
         if result.error is not None:
             errors += 1
             if not as_json:
@@ -115,6 +128,10 @@ def scan_command(
     pdq: PdqOpt = True,
     expand: ExpandOpt = True,
     workers: WorkersOpt = 1,
+    max_depth: MaxDepthOpt = None,
+    max_expanded: MaxExpandedOpt = None,
+    max_high_ratio: MaxHighRatioOpt = None,
+    max_scratch: MaxScratchOpt = None,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -127,6 +144,7 @@ def scan_command(
 
     check_workers(workers)
     use_triage_scratch(home)
+    limits = expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch)
     if not hashlist and not hashset:
         raise UsageError("give at least one --hashlist FILE or --hashset NAME")
     threshold = pdq_threshold if pdq_threshold is not None else kinds.pdq_threshold()
@@ -154,7 +172,14 @@ def scan_command(
     summary = ScanSummary()
     mode = None if not pdq else ("fast" if fast else "default")
     items = scan_sources(
-        paths, spec, summary, pdq_mode=mode, dihedral=dihedral, expand=expand, workers=workers
+        paths,
+        spec,
+        summary,
+        pdq_mode=mode,
+        dihedral=dihedral,
+        expand=expand,
+        workers=workers,
+        limits=limits,
     )
     for item in items:
         if isinstance(item, Match):

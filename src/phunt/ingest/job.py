@@ -9,6 +9,7 @@ manifest hash over every stored file's SHA-256 and path seals what was found.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
@@ -38,6 +39,7 @@ from phunt.sources.base import Entry
 from phunt.sources.ewf_chunks import BadRange
 from phunt.sources.ewf_damage import damaged_files
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
+from phunt.sources.limits import ExpandLimits
 from phunt.sources.locator import close_thread_cache
 
 BATCH = 200
@@ -275,10 +277,12 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
     return outcomes
 
 
-def _entries(source: str, expand: bool, scratch: str | None) -> Iterator[Entry]:
+def _entries(
+    source: str, expand: bool, scratch: str | None, limits: ExpandLimits | None = None
+) -> Iterator[Entry]:
     from phunt.sources.expand import open_evidence
 
-    return open_evidence(source, expand=expand, scratch_dir=scratch)
+    return open_evidence(source, expand=expand, scratch_dir=scratch, limits=limits)
 
 
 def ingest(
@@ -298,6 +302,7 @@ def ingest(
     again: str | None = None,
     take_over: bool = False,
     notice: guard.NoticeFn | None = None,
+    limits: ExpandLimits | None = None,
 ) -> IngestSummary:
     """Ingest ``source`` for ``device`` (id or evidence number) and return the totals.
 
@@ -313,6 +318,8 @@ def ingest(
     options: dict[str, Any] = {"pdq_mode": pdq_mode, "expand": expand}
     if again is not None:
         options["again"] = again.strip()
+    if limits is not None:
+        options["limits"] = dataclasses.asdict(limits)  # what was opened, for the record
     say = notice or _warn
     with guard.held(db, device, take_over=take_over, notice=say) as lease:
         try:
@@ -329,6 +336,7 @@ def ingest(
                 progress=progress,
                 batch_size=batch_size,
                 import_chats=import_chats,
+                limits=limits,
             )
         except KeyboardInterrupt:
             if lease.job_id is None:
@@ -350,6 +358,7 @@ def _ingest(
     progress: ProgressFn | None,
     batch_size: int,
     import_chats: bool,
+    limits: ExpandLimits | None,
 ) -> IngestSummary:
     """The run itself, under the device's lock ``lease``."""
     pdq_mode, expand = options["pdq_mode"], options["expand"]
@@ -361,7 +370,7 @@ def _ingest(
         device_id = get_device(s, device).id
     profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
-    entries = _entries(source, expand, scratch)  # takes the source's times: before facts
+    entries = _entries(source, expand, scratch, limits)  # takes the source's times: before facts
 
     def todo() -> Iterator[tuple[int, Entry]]:
         for seq, entry in enumerate(entries):

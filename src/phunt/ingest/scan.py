@@ -9,12 +9,16 @@ turns the hits into scan lines and keeps the totals.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from phunt.errors import UsageError
 from phunt.ingest.stages import FileResult, Profile
 from phunt.ingest.triage import Match, ScanSummary, run_triage
 from phunt.matching.engine import Hit, MatchEngine
 from phunt.matching.spec import EngineSpec, load_list_file
+
+if TYPE_CHECKING:
+    from phunt.sources.limits import ExpandLimits
 
 __all__ = ["load_list_file", "scan_sources", "to_match"]
 
@@ -54,6 +58,7 @@ def scan_sources(
     dihedral: bool = True,
     expand: bool = True,
     workers: int = 1,
+    limits: ExpandLimits | None = None,
 ) -> Iterator[FileResult | Match]:
     """Hash every file and yield each result followed by its matches; updates ``summary``.
 
@@ -62,7 +67,7 @@ def scan_sources(
     if workers > 1 and isinstance(engine, MatchEngine):
         raise UsageError("a loaded engine stays in this process; give workers an EngineSpec")
     profile = Profile.triage(pdq_mode, engine, dihedral=dihedral)
-    for item in run_triage(paths, profile, expand=expand, workers=workers):
+    for item in run_triage(paths, profile, expand=expand, workers=workers, limits=limits):
         result = item.result
         yield result
         if result.error is not None:

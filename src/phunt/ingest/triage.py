@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
@@ -21,15 +21,21 @@ from phunt.sources.ewf_damage import ewf_problems, is_first_ewf
 from phunt.sources.facts import describe_source
 from phunt.sources.folder import FolderSource, root_problem
 
+if TYPE_CHECKING:
+    from phunt.sources.limits import ExpandLimits
+
 #: Source kinds whose container file is itself listed before its members.
 ARCHIVE_KINDS = frozenset({"zip", "tar", "7z", "compressed"})
 
 
-def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
+def iter_entries(
+    path: str, *, expand: bool = True, limits: ExpandLimits | None = None
+) -> Iterator[Entry]:
     """Every entry of the evidence at ``path``: a container named here is opened too.
 
     With ``expand`` a container named on the command line is listed under its container
-    paths, and so are containers inside it; without, files are hashed as they are.
+    paths, and so are containers inside it, within ``limits`` (each path its own budget);
+    without, files are hashed as they are.
     """
     from phunt.sources.expand import detect_source, open_evidence
 
@@ -40,7 +46,8 @@ def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
     if problem is not None:
         yield Entry(path=display_path(path), error=problem)
         return
-    if expand and os.path.isfile(path) and not os.path.islink(path):
+    opens = limits is None or limits.max_depth >= 1  # at depth 0 the walk lists it, once
+    if expand and opens and os.path.isfile(path) and not os.path.islink(path):
         try:
             kind = detect_source(path)
         except OSError:
@@ -49,18 +56,25 @@ def iter_entries(path: str, *, expand: bool = True) -> Iterator[Entry]:
             # An archive is a file of the device too: its own digests come first. (A disk
             # image is not listed as a file: its digest is the source's, recorded by ingest.)
             yield from FolderSource(path).entries()
-    yield from open_evidence(path, expand=expand)
+    yield from open_evidence(path, expand=expand, limits=limits)
 
 
 def run_triage(
-    paths: Iterable[str], profile: Profile, *, expand: bool = True, workers: int = 1
+    paths: Iterable[str],
+    profile: Profile,
+    *,
+    expand: bool = True,
+    workers: int = 1,
+    limits: ExpandLimits | None = None,
 ) -> Iterator[Processed]:
     """Every entry under ``paths`` through ``profile``'s stages, in a stable order; then,
     for an E01 that fails its check, an error for it and for each file in its bad sectors."""
     paths = list(paths)
     with Runner(workers) as runner:
         checks = [(p, runner.submit(describe_source, p)) for p in paths if is_first_ewf(p)]
-        numbered = enumerate(entry for path in paths for entry in iter_entries(path, expand=expand))
+        numbered = enumerate(
+            entry for path in paths for entry in iter_entries(path, expand=expand, limits=limits)
+        )
         count = 0
         for item in runner.run(numbered, process_batch, profile):
             count += 1
@@ -76,9 +90,11 @@ def hash_sources(
     pdq_mode: str | None = "default",
     expand: bool = True,
     workers: int = 1,
+    limits: ExpandLimits | None = None,
 ) -> Iterator[FileResult]:
     """Hash every file under ``paths`` in a stable order, one result per entry."""
-    for item in run_triage(paths, Profile.triage(pdq_mode), expand=expand, workers=workers):
+    profile = Profile.triage(pdq_mode)
+    for item in run_triage(paths, profile, expand=expand, workers=workers, limits=limits):
         yield item.result
 
 

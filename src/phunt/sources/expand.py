@@ -259,22 +259,26 @@ class _Expander:
             yield entry
             return
         if depth + 1 > self.limits.max_depth:
-            entry.warnings.append(
-                f"expansion limit: container nesting deeper than {self.limits.max_depth}; "
-                "listed as a file, not opened"
-            )
-            yield entry
+            yield entry  # still a file to hash; not opening it is an error, never silent
+            yield Entry(path=join_container_path(entry.path, ""), error=self.limits.depth_problem())
             return
         spool = None
+        spooled = entry.size or 0
         if local is None:
+            refusal = self.budget.spool(spooled, self.scratch)
+            if refusal is not None:
+                yield entry
+                yield Entry(path=join_container_path(entry.path, ""), error=refusal)
+                return
             try:
                 spool, source = self._spool(entry)
             except OSError as exc:
+                self.budget.unspool(spooled)
                 entry.warnings.append(f"nested container not opened: {exc}")
                 yield entry
                 return
             if source is None:
-                _remove(spool)
+                self._unspool(spool, spooled)
                 yield entry
                 return
         try:
@@ -285,7 +289,11 @@ class _Expander:
             yield from self._members(nested, depth + 1)
         finally:
             if spool is not None:
-                _remove(spool)
+                self._unspool(spool, spooled)
+
+    def _unspool(self, spool: str, size: int) -> None:
+        _remove(spool)
+        self.budget.unspool(size)
 
     def _candidate(self, entry: Entry) -> type[Source] | None:
         """A container class when the member's first bytes carry a container signature."""

@@ -128,35 +128,47 @@ class CompressedFileSource(ArchiveSource):
         kind, open_stream = found
         path = self.member_path(_member_name(self.display))
         times = FileTimes(modified=_utc(compressed.st_mtime))
-        limit = self._limit(compressed.st_size)
+        limit = self._count_limit(compressed.st_size)
         size = 0
         try:
             with bounded(open_stream(self.path), limit, path) as stream:
                 while chunk := stream.read(1 << 20):
                     size += len(chunk)
-        except ExpansionLimitError as exc:
-            yield Entry(path=path, times=times, error=f"expansion limit: {exc}; not read")
+        except ExpansionLimitError:
+            reason = self.budget.take(limit + 1, compressed.st_size)
+            reason = reason or f"expansion limit: expands past {limit} bytes; not read"
+            yield Entry(path=path, times=times, error=f"stopped past {limit} bytes: {reason}")
             return
         except _DECODE_ERRORS as exc:
             reason = f"{kind} stream damaged or truncated after {size} decompressed bytes: {exc}"
             yield Entry(path=path, times=times, error=reason)
             return
-        budget_problem = self.budget.take(size)
+        budget_problem = self.budget.take(size, compressed.st_size)
         if budget_problem is not None:
             yield Entry(path=path, size=size, times=times, error=budget_problem)
             return
-
         member = _member_name(self.display)
-        yield Entry(path=path, size=size, times=times, locator=self.member_locator(member))
+        locator = self.member_locator(f"{member}#{size}")
+        yield Entry(path=path, size=size, times=times, locator=locator)
 
     def open_member(self, key: str) -> BinaryIO:
-        """The one member (``key`` is its name); bounded by the ratio limit, since the
-        size counted during the walk is not kept in the key."""
+        """The one member; ``key`` is ``name#size``, the size counted during the walk,
+        which bounds the read (a bare name, from before sizes were kept: the ratio limit)."""
         found = self._format()
         if found is None:
             raise OSError(f"{self.display}: not a gzip, bzip2 or xz file")
-        limit = self._limit(os.path.getsize(self.path))
-        return bounded(found[1](self.path), limit, self.member_path(key))
+        name, _, counted = key.rpartition("#")
+        if name and counted.isdigit():
+            limit = int(counted)
+        else:
+            name, limit = key, self._limit(os.path.getsize(self.path))
+        return bounded(found[1](self.path), limit, self.member_path(name))
+
+    def _count_limit(self, compressed_size: int) -> int:
+        """How far the walk decompresses to count the size: what the budget still allows,
+        at a high ratio only while the source's high-ratio budget lasts."""
+        by_ratio = self._limit(compressed_size)
+        return min(self.budget.expanded_left(), max(by_ratio, self.budget.high_ratio_left()))
 
     def _limit(self, compressed_size: int) -> int:
         """Decompressed bytes allowed: the ratio limit, never below the ratio floor."""

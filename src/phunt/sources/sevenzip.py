@@ -34,6 +34,27 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+def _packed_shares(members: list[Any]) -> list[int | None]:
+    """Each member's share of its block's compressed size. py7zr gives a solid block's
+    packed size on its first member only (``None`` on the rest), so every member of a
+    block is judged at the block's ratio."""
+    blocks: list[list[int]] = []
+    packed: list[int | None] = []
+    for index, info in enumerate(members):
+        if info.compressed is not None or not blocks:
+            blocks.append([])
+            packed.append(info.compressed)
+        blocks[-1].append(index)
+    shares: list[int | None] = [None] * len(members)
+    for block, size in zip(blocks, packed, strict=True):
+        total = sum(members[i].uncompressed for i in block)
+        if size is None or total == 0:
+            continue
+        for i in block:
+            shares[i] = size * members[i].uncompressed // total
+    return shares
+
+
 class _SpoolWriter(py7zr.io.Py7zIO):
     """Receives one member from py7zr into a temporary file, refusing to grow past a limit."""
 
@@ -117,6 +138,7 @@ class SevenZipSource(ArchiveSource):
             yield Entry(path=self.archive_path(), error=f"damaged or truncated 7z: {exc}")
             return
         seen: dict[str, int] = {}
+        packed = _packed_shares(members)
         for index, info in enumerate(members):
             if index >= self.limits.max_members:
                 reason = f"expansion limit: more than {self.limits.max_members} members"
@@ -124,9 +146,9 @@ class SevenZipSource(ArchiveSource):
                 return
             occurrence = seen.get(info.filename, 0)
             seen[info.filename] = occurrence + 1
-            yield self._entry(info, encrypted, occurrence)
+            yield self._entry(info, encrypted, occurrence, packed[index])
 
-    def _entry(self, info: Any, encrypted: bool, occurrence: int) -> Entry:
+    def _entry(self, info: Any, encrypted: bool, occurrence: int, packed: int | None) -> Entry:
         entry = Entry(
             path=self.member_path(info.filename),
             size=info.uncompressed,
@@ -139,9 +161,7 @@ class SevenZipSource(ArchiveSource):
         elif encrypted:
             entry.error = _ENCRYPTED
         else:
-            if info.compressed is not None:
-                entry.error = self.limits.ratio_problem(info.uncompressed, info.compressed)
-            entry.error = entry.error or self.budget.take(info.uncompressed)
+            entry.error = self.budget.take(info.uncompressed, packed)
         if entry.error is None:
             entry.locator = self.member_locator(f"{occurrence}:{info.filename}")
         return entry

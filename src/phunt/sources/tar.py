@@ -11,11 +11,11 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
-import os
 import tarfile
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO
+from datetime import datetime
+from typing import IO, Any, BinaryIO
 
 from phunt.sources.base import Entry, FileTimes, name_problem
 from phunt.sources.base import utc_from_timestamp as _utc
@@ -23,6 +23,8 @@ from phunt.sources.limits import ArchiveSource, bounded, name_warnings
 
 _COMPRESSED_MAGICS = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
 _DECODE_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
+#: Bytes decompressed between budget checks while passing over a compressed member.
+_STEP = 16 << 20
 _SPECIAL = {
     tarfile.FIFOTYPE: "a FIFO (named pipe)",
     tarfile.CHRTYPE: "a character device",
@@ -60,18 +62,30 @@ def _decompressed_head(path: str, head: bytes) -> bytes:
     return b""
 
 
-def _times(info: tarfile.TarInfo) -> FileTimes:
-    def pax(key: str) -> float | None:
-        try:
-            return float(info.pax_headers[key])
-        except (KeyError, ValueError):
-            return None
+def _times(info: tarfile.TarInfo) -> tuple[FileTimes, list[str]]:
+    """The member's times, and a warning for each one present but out of range (a year
+    past 9999, a huge negative): the file is kept, the raw value recorded."""
+    warnings: list[str] = []
 
-    return FileTimes(
-        modified=_utc(info.mtime),
-        accessed=_utc(pax("atime")),
-        changed=_utc(pax("ctime")),
+    def convert(label: str, raw: object) -> datetime | None:
+        if raw is None:
+            return None
+        try:
+            value = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            warnings.append(f"tar member {label} is not a number, not kept: {raw!r}")
+            return None
+        converted = _utc(value)
+        if converted is None:
+            warnings.append(f"tar member {label} out of range, not kept: {raw!r}")
+        return converted
+
+    times = FileTimes(
+        modified=convert("mtime", info.pax_headers.get("mtime", info.mtime)),
+        accessed=convert("atime", info.pax_headers.get("atime")),
+        changed=convert("ctime", info.pax_headers.get("ctime")),
     )
+    return times, warnings
 
 
 class TarSource(ArchiveSource):
@@ -88,11 +102,15 @@ class TarSource(ArchiveSource):
         return False
 
     _tar: tarfile.TarFile | None = None
+    _raw: IO[bytes]
 
     def _archive(self) -> tarfile.TarFile:
         """The open archive, opened on first use and kept until :meth:`close`."""
         if self._tar is None:
-            self._tar = tarfile.open(self.path, "r:*")  # noqa: SIM115 - closed in close()
+            raw = open(self.path, "rb")  # noqa: SIM115 - closed in close()
+            self.keep(raw)
+            self._raw = raw  # its position says how many compressed bytes were read
+            self._tar = tarfile.open(fileobj=raw, mode="r:*")  # noqa: SIM115 - in close()
             self.keep(self._tar)
         return self._tar
 
@@ -124,7 +142,6 @@ class TarSource(ArchiveSource):
 
     def entries(self) -> Iterator[Entry]:
         self._sizes: dict[str, tuple[int, int]] = {}
-        compressed_size = os.path.getsize(self.path)
         with open(self.path, "rb") as handle:
             compressed = handle.read(6).startswith(_COMPRESSED_MAGICS)
         try:
@@ -149,13 +166,25 @@ class TarSource(ArchiveSource):
             if count > self.limits.max_members:
                 yield self._broken(info, f"expansion limit: {self.limits.max_members} members")
                 return
-            expanded = info.offset_data + info.size
-            problem = self.limits.ratio_problem(expanded, compressed_size)
-            if compressed and problem is not None:
-                yield Entry(path=self.member_path(info.name), size=info.size, error=problem)
-                yield self._broken(info, "expansion stopped by the ratio limit")
-                return
-            yield self._entry(info)
+            entry = self._entry(info)
+            if entry.error is None and info.isfile():
+                packed: int | str | None = None
+                if compressed and info.size:
+                    try:
+                        packed = self._pass_over(archive, info)
+                    except (*_DECODE_ERRORS, ValueError) as exc:
+                        yield self._broken(last, f"damaged or truncated archive: {exc}")
+                        return
+                if isinstance(packed, str):
+                    entry.error, entry.locator = packed, None
+                    yield entry
+                    reason = "members after it not read: reaching them means decompressing it"
+                    yield self._broken(info, reason)
+                    return
+                self._take(entry, info.size, packed)
+            elif entry.error is None:
+                self._take(entry, entry.size or 0, None)
+            yield entry
         if last is not None and not _data_complete(archive, last):
             yield self._broken(last, "truncated archive: data ends inside this member")
         else:
@@ -169,10 +198,11 @@ class TarSource(ArchiveSource):
         return Entry(path=self.archive_path(), error=f"{reason} ({where}, offset {offset})")
 
     def _entry(self, info: tarfile.TarInfo) -> Entry:
+        times, time_warnings = _times(info)
         entry = Entry(
             path=self.member_path(info.name),
-            times=_times(info),
-            warnings=name_warnings(info.name),
+            times=times,
+            warnings=name_warnings(info.name) + time_warnings,
             name_problem=name_problem(info.name),
         )
         if info.issym():
@@ -192,10 +222,39 @@ class TarSource(ArchiveSource):
                 size, offset = target
             entry.size = size
             self._sizes[info.name] = (size, offset)
-            entry.error = self.budget.take(size)
-            if entry.error is None:
-                entry.locator = self.member_locator(str(offset))
+            entry.locator = self.member_locator(str(offset))
         return entry
+
+    def _take(self, entry: Entry, size: int, packed: int | None) -> None:
+        """Charge the member to the source's budget; refused, it keeps no locator."""
+        entry.error = self.budget.take(size, packed)
+        if entry.error is not None:
+            entry.locator = None
+
+    def _pass_over(self, archive: tarfile.TarFile, info: tarfile.TarInfo) -> int | str:
+        """Decompress through the member's data, as reaching the next header must, and
+        return the compressed bytes it took; or the refusal, once it expands at a high
+        ratio past what the budget has left (the rest is then never decompressed)."""
+        budget, limits = self.budget, self.limits
+        if info.size > budget.expanded_left():
+            refusal = budget.take(info.size)
+            assert refusal is not None
+            return refusal
+        fileobj = archive.fileobj
+        assert fileobj is not None
+        start = self._raw.tell()
+        done = 0
+        while done < info.size:
+            done += min(_STEP, info.size - done)
+            fileobj.seek(info.offset_data + done)
+            packed = self._raw.tell() - start
+            if done == info.size:
+                break  # passed over whole: judged like any member, and the next is reachable
+            if info.size > budget.high_ratio_left() and limits.high_ratio(done, packed):
+                refusal = budget.take(info.size, packed * info.size // done)
+                if refusal is not None:
+                    return f"{refusal} (judged on its first {done} bytes)"
+        return self._raw.tell() - start
 
 
 def _data_complete(archive: tarfile.TarFile, last: tarfile.TarInfo) -> bool:

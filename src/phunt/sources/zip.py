@@ -43,6 +43,11 @@ def _times(info: zipfile.ZipInfo) -> FileTimes:
         return FileTimes()
 
 
+def _compressed(info: zipfile.ZipInfo) -> int | None:
+    """The member's compressed size, ``None`` for a stored one (nothing expands)."""
+    return None if info.compress_type == zipfile.ZIP_STORED else info.compress_size
+
+
 class ZipSource(ArchiveSource):
     """Every member of a zip archive."""
 
@@ -77,14 +82,12 @@ class ZipSource(ArchiveSource):
             yield Entry(path=self.archive_path(), error=f"cannot open zip: {exc}")
             return
         members = [(i, info) for i, info in enumerate(archive.infolist()) if not info.is_dir()]
-        total = sum(info.file_size for _, info in members)
-        whole = self.limits.ratio_problem(total, os.path.getsize(self.path))
         for count, (index, info) in enumerate(members):
             if count >= self.limits.max_members:
                 reason = f"expansion limit: more than {self.limits.max_members} members"
                 yield Entry(path=self.archive_path(), error=f"{reason}; rest not listed")
                 return
-            yield self._entry(index, info, whole)
+            yield self._entry(index, info)
 
     def open_member(self, key: str) -> BinaryIO:
         """``key`` is ``index:name`` in the central directory (names can repeat), or
@@ -119,8 +122,8 @@ class ZipSource(ArchiveSource):
         data_at = offset + _LOCAL_HEADER.size + nlen + xlen
         return bounded(_InflateReader(self.path, data_at, csize, method), usize, self.display)
 
-    def _entry(self, index: int, info: zipfile.ZipInfo, whole: str | None) -> Entry:
-        """One member; ``whole`` is the archive-wide ratio problem that refuses every member."""
+    def _entry(self, index: int, info: zipfile.ZipInfo) -> Entry:
+        """One member, judged on its own: a refused member never hides the others."""
         entry = Entry(
             path=self.member_path(info.filename),
             size=info.file_size,
@@ -132,11 +135,7 @@ class ZipSource(ArchiveSource):
         elif info.compress_type not in _SUPPORTED_METHODS:
             entry.error = f"unsupported compression method {info.compress_type}: not read"
         else:
-            entry.error = self.limits.ratio_problem(info.file_size, info.compress_size)
-            if entry.error is None and whole is not None:
-                entry.error = f"{whole} (whole archive)"
-            if entry.error is None:
-                entry.error = self.budget.take(info.file_size)
+            entry.error = self.budget.take(info.file_size, _compressed(info))
         if entry.error is None:
             entry.locator = self.member_locator(f"{index}:{info.filename}")
         return entry
@@ -175,7 +174,7 @@ class ZipSource(ArchiveSource):
                 elif method not in (0, 8):
                     entry.error = f"compression method {method} not read in a damaged zip"
                 else:
-                    entry.error = self.limits.ratio_problem(usize, csize) or self.budget.take(usize)
+                    entry.error = self.budget.take(usize, csize if method else None)
                 if entry.error is None:
                     entry.locator = self.member_locator(f"local@{offset}")
                 yield entry
