@@ -21,6 +21,7 @@ from phunt.hashsets.base import (
     HashEntry,
     HashListReader,
     check_scheme,
+    csv_row,
     is_whole_number,
     kind_of_hex,
     normalise_hash,
@@ -52,7 +53,9 @@ def column_role(header: str) -> str | None:
 def _split_header(line: str) -> tuple[str, list[str]] | None:
     best: tuple[int, str, list[str]] | None = None
     for delimiter in _DELIMITERS:
-        fields = next(csv.reader([line], delimiter=delimiter))
+        fields = csv_row(line, delimiter)
+        if fields is None:
+            continue
         hashes = sum(1 for f in fields if column_role(f) in (*HASH_KINDS, GENERIC))
         if hashes and (best is None or hashes > best[0]):
             best = (hashes, delimiter, fields)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from phunt.errors import WrongFormat
-from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
+from phunt.hashsets.base import HashEntry, HashListReader, csv_row, is_whole_number, normalise_hash
 from phunt.spool import spooled
 
 SQLITE_MAGIC = b"SQLite format 3\0"
@@ -141,12 +141,12 @@ class NsrlRds2Reader(HashListReader):
 
     @classmethod
     def _probe_lines(cls, lines: list[str]) -> bool:
-        return next(csv.reader(lines[:1]), None) == RDS2_HEADER
+        return bool(lines) and csv_row(lines[0]) == RDS2_HEADER
 
     def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
         lines = _lines(stream)
         first = next(lines, "")
-        if next(csv.reader([first])) != RDS2_HEADER:
+        if csv_row(first) != RDS2_HEADER:
             raise self.corrupt(f"header is not NSRLFile.txt's: {first[:120]!r}", "line 1")
         reader = csv.reader(lines, strict=True)
         count = 0

@@ -18,12 +18,11 @@ are kept as opaque kinds of the same name and never matched.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
+from phunt.hashsets.base import HashEntry, HashListReader, csv_row, is_whole_number, normalise_hash
 
 SIGNAL_KINDS = {
     "pdq": "pdq",
@@ -42,7 +41,8 @@ _DETAILS = re.compile(r"hash=([0-9a-fA-F]{64}),(.*)")
 
 
 def _dialect(line: str) -> str | None:
-    if next(csv.reader([line]))[:2] == DATASET_HEADER[:2]:
+    row = csv_row(line)
+    if row is not None and row[:2] == DATASET_HEADER[:2]:
         return "dataset-csv"
     typed = _TYPED.fullmatch(line)
     if typed is not None and typed[1] in KNOWN_SIGNAL_TYPES:
@@ -107,10 +107,12 @@ class ThreatExchangeReader(HashListReader):
     def _dataset(
         self, header: tuple[int, str], lines: Iterator[tuple[int, str]]
     ) -> Iterator[HashEntry]:
-        columns = next(csv.reader([header[1]]))
+        columns = csv_row(header[1]) or []
         for number, line in lines:
             where = f"line {number}"
-            row = next(csv.reader([line]))
+            row = csv_row(line)
+            if row is None:
+                raise self.corrupt("not a CSV row", where)
             if len(row) != len(columns):
                 raise self.corrupt(f"row has {len(row)} fields, header has {len(columns)}", where)
             fields = dict(zip(columns, row, strict=True))

@@ -1,0 +1,91 @@
+"""The corrupt corpus: every input the fuzzers found that once broke a reader.
+
+``test_data/fuzz/<target>/`` holds the minimised inputs, one folder per fuzz target of
+``tests/fuzz/targets.py``. Each file goes through its target (phunt's entry point for that
+reader, called as the pipeline calls it): the run must end in a result or in phunt's own
+error, within the target's time limit. The focused tests below also pin the exact error
+each fixed reader now gives.
+"""
+
+from __future__ import annotations
+
+import io
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+import pytest
+
+from fuzz.targets import BY_NAME, CORPUS, prepare, scratch_dir
+from phunt.errors import CorruptInput, WrongFormat
+
+#: Findings in readers owned elsewhere (src/phunt/sources/): the reason says what breaks.
+#: strict xfail, so the test fails once the reader is fixed and the mark must go.
+OPEN: dict[str, str] = {}
+
+
+def _corpus() -> Iterator[object]:
+    for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir() and p.name in BY_NAME):
+        for path in sorted(folder.iterdir()):
+            key = f"{folder.name}/{path.name}"
+            marks = [pytest.mark.xfail(strict=True, reason=OPEN[key])] if key in OPEN else []
+            yield pytest.param(folder.name, path, id=key, marks=marks)
+
+
+class _TimedOut(BaseException):
+    pass
+
+
+def _alarm(signum: int, frame: FrameType | None) -> None:
+    raise _TimedOut
+
+
+def test_the_corpus_has_an_input_for_every_open_finding() -> None:
+    files = {f"{p.parent.name}/{p.name}" for p in CORPUS.glob("*/*")}
+    assert set(OPEN) <= files
+
+
+@pytest.mark.parametrize(("target", "path"), list(_corpus()))
+def test_a_corrupt_input_gives_a_result_or_phunts_own_error(
+    target: str, path: Path, tmp_path: Path
+) -> None:
+    fuzz_target = BY_NAME[target]
+    scratch = scratch_dir()
+    prepare(fuzz_target, scratch)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, fuzz_target.time_limit)
+    try:
+        fuzz_target.run(path.read_bytes(), scratch)
+    except _TimedOut:
+        pytest.fail(f"{path.name}: still running after {fuzz_target.time_limit:g} s")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_video_stream_of_an_unknown_codec_is_not_hashable() -> None:
+    """Once an AttributeError: PyAV gives no codec context for a codec it cannot decode."""
+    from phunt.hashing.vpdq import hash_video
+
+    data = (CORPUS / "video" / "unknown-codec.mkv").read_bytes()
+    with pytest.raises(WrongFormat, match="codec"):
+        hash_video(io.BytesIO(data), threads=1)
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [
+        ("hashlist-csv/header-bare-cr.csv", "csv"),
+        ("hashlist-icse/header-bare-cr.csv", "icse"),
+        ("hashlist-nsrl-rds2/header-bare-cr.txt", "nsrl-rds2"),
+        ("hashlist-threatexchange/dataset-row-bare-cr.csv", "threatexchange"),
+    ],
+)
+def test_a_bare_carriage_return_in_a_csv_line_is_damage_not_a_crash(path: str, fmt: str) -> None:
+    """Once ``_csv.Error`` from a header or row probe: now the reader names the line."""
+    from phunt.hashsets.detect import open_hash_list
+
+    reader = open_hash_list(CORPUS / path, format=fmt)
+    with pytest.raises(CorruptInput, match="line"):
+        list(reader.entries())
