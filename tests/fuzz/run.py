@@ -124,8 +124,9 @@ def _watch(target: Target, cmd: list[str], work: Path, seconds: float, outcome: 
         runs = re.findall(r"stat::number_of_executed_units:\s*(\d+)", text)
         runs = runs or re.findall(r"^#(\d+)\s", text, flags=re.MULTILINE)
         outcome.examples += int(runs[-1]) if runs else 0
-        at = text.find("=== Uncaught Python exception")
-        detail = text[at : at + 6000] if at >= 0 else text[-3000:]
+        child = (work / "child.log").read_text(errors="replace")  # atheris prints tracebacks here
+        at = child.find("=== Uncaught Python exception")
+        detail = (child[at : at + 6000] if at >= 0 else child[-3000:]) + text[-1500:]
         for artifact in sorted(work.iterdir()):
             if artifact.name.split("-", 1)[0] in _ARTIFACTS:
                 _save(target, artifact.name.split("-", 1)[0], artifact, detail, outcome)

@@ -89,3 +89,18 @@ def test_a_bare_carriage_return_in_a_csv_line_is_damage_not_a_crash(path: str, f
     reader = open_hash_list(CORPUS / path, format=fmt)
     with pytest.raises(CorruptInput, match="line"):
         list(reader.entries())
+
+
+def test_telegram_fields_of_an_odd_json_type_are_warnings_not_a_crash() -> None:
+    """Once TypeError (a list as chat type), AttributeError (a number among text parts) and
+    OSError (a date_unixtime past time_t): now the chat imports, the damage is recorded."""
+    from phunt.chats import PARSERS
+
+    data = (CORPUS / "chat-telegram-json" / "header-type-is-a-list.json").read_bytes()
+    export = PARSERS.get("telegram-json")().parse(io.BytesIO(data), "result.json")
+    (chat,) = export.chats
+    assert chat.raw_kind == "[]"
+    assert [m.text for m in chat.messages] == ["Hello "]
+    messages = [w.message for w in export.warnings]
+    assert "unknown chat type '[]'" in messages
+    assert any("date_unixtime 99999999999999999999 is out of range" in m for m in messages)
