@@ -22,7 +22,13 @@ from phunt.errors import CorruptInput, WrongFormat
 
 #: Findings in readers owned elsewhere (src/phunt/sources/): the reason says what breaks.
 #: strict xfail, so the test fails once the reader is fixed and the mark must go.
-OPEN: dict[str, str] = {}
+OPEN: dict[str, str] = {
+    "archive-zip/extract-version-25.5.zip": (
+        "sources/zip.py ZipSource.entries: zipfile raises NotImplementedError ('zip file"
+        " version 25.5') for a central directory entry needing a version over 6.3; only"
+        " BadZipFile, LargeZipFile, ValueError and EOFError are caught, so the walk aborts"
+    ),
+}
 
 
 def _corpus() -> Iterator[object]:
