@@ -54,7 +54,15 @@ def zip_version() -> None:
     (HERE / "archive-zip/extract-version-25.5.zip").write_bytes(bytes(data))
 
 
+def sevenzip_header() -> None:
+    """plain.7z with one byte of its LZMA-compressed header changed (found by hypothesis)."""
+    data = bytearray((DATA / "sources/plain.7z").read_bytes())
+    data[72] = 0x90
+    (HERE / "archive-7z/header-lzma-corrupt.7z").write_bytes(bytes(data))
+
+
 if __name__ == "__main__":
     hash_lists()
     telegram()
     zip_version()
+    sevenzip_header()

@@ -30,14 +30,15 @@ with atheris.instrument_imports(include=["phunt"], exclude=NUMBA_MODULES):
     import phunt.hashsets.detect
     import phunt.sources.expand  # noqa: F401 - imported to be instrumented
 
-from fuzz.targets import BY_NAME, prepare, scratch_dir  # noqa: E402 - after instrumenting
+from fuzz.targets import BY_NAME, prepare  # noqa: E402 - after instrumenting
 
 
 def main() -> None:
     name, seconds, work_arg, cap_arg = sys.argv[1:5]
     target = BY_NAME[name]
     work = Path(work_arg)
-    scratch = scratch_dir()
+    scratch = work / "scratch"  # removed with WORK by the parent
+    scratch.mkdir()
     prepare(target, scratch)
     corpus = work / "corpus"
     corpus.mkdir()

@@ -25,7 +25,7 @@ from types import FrameType
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from fuzz.targets import BY_NAME, prepare, scratch_dir
+from fuzz.targets import BY_NAME, prepare
 
 ADDRESS_SPACE_HEADROOM = 6 << 30
 """Virtual memory allowed above what the warmed-up process maps (thread stacks and
@@ -57,7 +57,8 @@ def main() -> int:
     work = Path(work_arg)
     cap_mb = float(cap_arg)
     current = work / "current.bin"
-    scratch = scratch_dir()
+    scratch = work / "scratch"  # removed with WORK by the parent
+    scratch.mkdir()
     prepare(target, scratch)
     seeds = target.seed_bytes()
     findings: list[dict[str, str]] = []

@@ -10,14 +10,17 @@ each fixed reader now gives.
 from __future__ import annotations
 
 import io
+import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
 import pytest
 
-from fuzz.targets import BY_NAME, CORPUS, prepare, scratch_dir
+from fuzz.targets import BY_NAME, CORPUS, prepare
 from phunt.errors import CorruptInput, WrongFormat
 
 #: Findings in readers owned elsewhere (src/phunt/sources/): the reason says what breaks.
@@ -27,6 +30,11 @@ OPEN: dict[str, str] = {
         "sources/zip.py ZipSource.entries: zipfile raises NotImplementedError ('zip file"
         " version 25.5') for a central directory entry needing a version over 6.3; only"
         " BadZipFile, LargeZipFile, ValueError and EOFError are caught, so the walk aborts"
+    ),
+    "archive-7z/header-lzma-corrupt.7z": (
+        "sources/sevenzip.py SevenZipSource.entries: py7zr.SevenZipFile raises"
+        " _lzma.LZMAError ('Corrupt input data') while decompressing a damaged header;"
+        " LZMAError is not in _ERRORS, so the walk aborts"
     ),
 }
 
@@ -52,12 +60,38 @@ def test_the_corpus_has_an_input_for_every_open_finding() -> None:
     assert set(OPEN) <= files
 
 
+def _in_child(target: str, path: Path, scratch: Path) -> None:
+    """Run an open finding in a child process: a loop in C code ignores SIGALRM."""
+    limit = BY_NAME[target].time_limit + 20  # + the child's imports
+    code = (
+        "import sys, pathlib; from fuzz.targets import BY_NAME, prepare;"
+        "t, s = BY_NAME[sys.argv[1]], pathlib.Path(sys.argv[3]); prepare(t, s);"
+        "t.run(pathlib.Path(sys.argv[2]).read_bytes(), s)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, target, str(path), str(scratch)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{path.name}: still running after {limit:g} s")
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
 @pytest.mark.parametrize(("target", "path"), list(_corpus()))
 def test_a_corrupt_input_gives_a_result_or_phunts_own_error(
     target: str, path: Path, tmp_path: Path
 ) -> None:
+    if f"{target}/{path.name}" in OPEN:
+        _in_child(target, path, tmp_path)
+        return
     fuzz_target = BY_NAME[target]
-    scratch = scratch_dir()
+    scratch = tmp_path
     prepare(fuzz_target, scratch)
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, fuzz_target.time_limit)
