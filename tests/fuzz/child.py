@@ -25,7 +25,7 @@ from types import FrameType
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from fuzz.targets import BY_NAME, prepare
+from fuzz.targets import BY_NAME, known_open, prepare, where
 
 ADDRESS_SPACE_HEADROOM = 6 << 30
 """Virtual memory allowed above what the warmed-up process maps (thread stacks and
@@ -33,7 +33,8 @@ allocator arenas are virtual, not resident; RSS is what ``CAP_MB`` measures)."""
 
 
 class Hang(BaseException):
-    """Raised by SIGALRM when one input runs past the target's limit."""
+    """Raised by SIGPROF when one input uses more CPU time than the target's limit (CPU,
+    not wall-clock time, so a loaded machine does not make slow inputs look hung)."""
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
@@ -73,7 +74,7 @@ def main() -> int:
         path.write_bytes(data)
         findings.append({"kind": kind, "input": str(path), "detail": detail})
 
-    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
     for seed in seeds:  # warm up; a seed that fails is a finding like any other input
         current.write_bytes(seed)
         try:
@@ -91,22 +92,24 @@ def main() -> int:
             return
         current.write_bytes(data)
         before = _rss_mb()
-        signal.setitimer(signal.ITIMER_REAL, target.time_limit)
+        signal.setitimer(signal.ITIMER_PROF, target.time_limit)
         try:
             target.run(data, scratch)
-        except Hang:
+        except Hang as exc:
             record(
                 "hang",
                 data,
-                f"over {target.time_limit:g} s\n{traceback.format_exc()}",
-                f"hang:{len(data)}",
+                f"over {target.time_limit:g} s of CPU\n{traceback.format_exc()}",
+                f"hang@{where(traceback.extract_tb(exc.__traceback__))}",
             )
             return
-        except BaseException:
+        except Exception as exc:
+            if known_open(name, exc, work):
+                return
             failing[:] = [data]
             raise
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
         examples += 1
         grown = _rss_mb() - before
         if _rss_mb() > before and grown > cap_mb:
@@ -144,13 +147,7 @@ def main() -> int:
 
 def _key(exc: BaseException) -> str:
     """Where an exception was raised, to count one bug once however often it is hit."""
-    tb = exc.__traceback__
-    last = None
-    while tb is not None:
-        last = tb
-        tb = tb.tb_next
-    where = f"{last.tb_frame.f_code.co_filename}:{last.tb_lineno}" if last else "?"
-    return f"{type(exc).__name__}@{where}"
+    return f"{type(exc).__name__}@{where(traceback.extract_tb(exc.__traceback__))}"
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from types import FrameType
 
 import pytest
 
-from fuzz.targets import BY_NAME, CORPUS, prepare
+from fuzz.targets import BY_NAME, CORPUS, KNOWN_OPEN, prepare
 from phunt.errors import CorruptInput, WrongFormat
 
 #: Findings in readers owned elsewhere (src/phunt/sources/): the reason says what breaks.
@@ -35,6 +35,11 @@ OPEN: dict[str, str] = {
         "sources/sevenzip.py SevenZipSource.entries: py7zr.SevenZipFile raises"
         " _lzma.LZMAError ('Corrupt input data') while decompressing a damaged header;"
         " LZMAError is not in _ERRORS, so the walk aborts"
+    ),
+    "disk-raw/ext2-root-open-loops.raw": (
+        "sources/disk_image.py _TskWalker.walk: pytsk3's open_dir('/') on this damaged ext2"
+        " image does not return (a loop inside The Sleuth Kit's C code, which no Python"
+        " signal interrupts), so the walk hangs the worker; needs a guard outside the call"
     ),
 }
 
@@ -55,14 +60,16 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
     raise _TimedOut
 
 
-def test_the_corpus_has_an_input_for_every_open_finding() -> None:
+def test_every_known_open_finding_has_its_input_marked_here() -> None:
     files = {f"{p.parent.name}/{p.name}" for p in CORPUS.glob("*/*")}
-    assert set(OPEN) <= files
+    named = {f"{t}/{name}" for t, keys in KNOWN_OPEN.items() for name in keys.values()}
+    assert set(OPEN) == named
+    assert named <= files
 
 
 def _in_child(target: str, path: Path, scratch: Path) -> None:
     """Run an open finding in a child process: a loop in C code ignores SIGALRM."""
-    limit = BY_NAME[target].time_limit + 20  # + the child's imports
+    limit = BY_NAME[target].time_limit + 10  # + the child's imports
     code = (
         "import sys, pathlib; from fuzz.targets import BY_NAME, prepare;"
         "t, s = BY_NAME[sys.argv[1]], pathlib.Path(sys.argv[3]); prepare(t, s);"
