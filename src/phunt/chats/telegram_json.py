@@ -240,7 +240,7 @@ class _Run:
         names = " ".join(str(info.get(k) or "") for k in ("first_name", "last_name")).strip()
         person = Participant(f"user{info.get('user_id')}")
         person.see_name(names or None)
-        person.phone_raw = info.get("phone_number")
+        person.phone_raw = _as_text(info.get("phone_number"))
         person.phone = to_e164(person.phone_raw) if person.phone_raw else None
         username = info.get("username")
         person.username = username.lstrip("@") if isinstance(username, str) else None
