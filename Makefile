@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test lint typecheck layers unit bench bench-deps clean
+.PHONY: install demo test lint typecheck layers unit bench bench-deps fuzz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ bench-deps: install
 	apt-get install -y -qq hashdeep ffmpeg e2fsprogs pkg-config libavcodec-dev libavformat-dev \
 		libavutil-dev libswscale-dev libavdevice-dev
 	$(PY) -m pip install --quiet vpdq==0.2.5
+
+# Fuzz every reader for FUZZ_MINUTES (default 10) in all, split over the targets of
+# tests/fuzz/targets.py; writes bench/results/fuzz.md and fails on a finding. atheris
+# (libFuzzer, coverage-guided) joins hypothesis when its wheel installs; if not, the report says so.
+FUZZ_MINUTES ?= 10
+fuzz: install
+	$(PY) -m pip install --quiet atheris==3.0.0 || echo "atheris did not install: hypothesis only"
+	PYTHONPATH=tests $(PY) -m fuzz.run --minutes $(FUZZ_MINUTES)
 
 clean:
 	rm -rf $(VENV) phunt-data .pytest_cache .mypy_cache .ruff_cache

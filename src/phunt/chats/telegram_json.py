@@ -240,7 +240,7 @@ class _Run:
         names = " ".join(str(info.get(k) or "") for k in ("first_name", "last_name")).strip()
         person = Participant(f"user{info.get('user_id')}")
         person.see_name(names or None)
-        person.phone_raw = info.get("phone_number")
+        person.phone_raw = _as_text(info.get("phone_number"))
         person.phone = to_e164(person.phone_raw) if person.phone_raw else None
         username = info.get("username")
         person.username = username.lstrip("@") if isinstance(username, str) else None
@@ -254,12 +254,16 @@ class _Run:
                 self.phones[f"user{entry['user_id']}"] = (str(entry["phone_number"]), name)
 
     def new_chat(self, header: dict[str, Any]) -> Chat:
-        raw_kind = header.get("type")
+        raw_kind, title = _as_text(header.get("type")), _as_text(header.get("name"))
         kind = _KINDS.get(raw_kind, "group")
-        chat = Chat("telegram", f"{_PREFIX[kind]}{header.get('id')}", header.get("name"), kind)
+        chat = Chat("telegram", f"{_PREFIX[kind]}{header.get('id')}", title, kind)
         chat.raw_kind = raw_kind
         if raw_kind not in _KINDS:
             self.export.warn(f"chat {chat.platform_id}", f"unknown chat type {raw_kind!r}")
+        if title != header.get("name"):
+            self.export.warn(
+                f"chat {chat.platform_id}", f"chat name is not text: read as {title!r}"
+            )
         return chat
 
     def chat(self, stream: _JsonStream, where: str) -> Chat:
@@ -291,7 +295,8 @@ class _Run:
             last = raw["id"]
             try:
                 message = self.message(chat, raw)
-            except (TypeError, ValueError, KeyError) as exc:
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                # a field of an unexpected JSON type or range: this message only is lost
                 self.export.warn(f"{where}, message id {last}", f"unreadable message: {exc!r}")
                 continue
             if message is None:
@@ -305,7 +310,10 @@ class _Run:
         local = datetime.fromisoformat(raw["date"]) if "date" in raw else None
         if "date_unixtime" in raw:
             stamp = int(raw["date_unixtime"])
-            time = datetime.fromtimestamp(stamp, UTC)
+            try:
+                time = datetime.fromtimestamp(stamp, UTC)
+            except (OverflowError, OSError) as exc:  # OSError: beyond the C library's time_t
+                raise ValueError(f"date_unixtime {stamp} is out of range") from exc
             if local is None:
                 return time, None, False
             # local wall clock minus UTC, without building another datetime per message
@@ -349,9 +357,7 @@ class _Run:
             roles.by_name(chat, raw["author"]).add_role("admin", time, evidence, inferred=True)
         attachments = self.attachments(mid, raw)
         chat.attachments.extend(attachments)
-        text = raw.get("text", "")
-        if not isinstance(text, str):
-            text = "".join(p if isinstance(p, str) else p.get("text", "") for p in text)
+        text = _joined_text(raw.get("text", ""))
         reply = raw.get("reply_to_message_id")
         forwarded = raw.get("forwarded_from")
         return Message(
@@ -452,3 +458,19 @@ class _Run:
                 person.phone_raw = known[0]
                 person.phone = to_e164(known[0]) if known[0] else None
         self.export.chats.append(chat)
+
+
+def _as_text(value: Any) -> str | None:
+    """A header field Telegram writes as a string; any other JSON value as its JSON text."""
+    return value if value is None or isinstance(value, str) else json.dumps(value)
+
+
+def _joined_text(value: Any) -> str:
+    """A message's text: a string, or Telegram's list of strings and ``{"text": ...}`` parts
+    (anything else in the list carries no text)."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        raise TypeError(f"text is a JSON {type(value).__name__}")
+    parts = (p.get("text") if isinstance(p, dict) else p for p in value)
+    return "".join(p for p in parts if isinstance(p, str))

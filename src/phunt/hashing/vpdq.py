@@ -246,6 +246,8 @@ def _probe(container: av.container.InputContainer, name: str | None) -> _Video:
     elif container.duration is not None:
         duration = container.duration / av.time_base
     ctx = stream.codec_context
+    if ctx is None:  # the container names a codec this FFmpeg has no decoder for
+        raise WrongFormat("the video stream's codec is not one FFmpeg can decode", path=name)
     return _Video(float(rate), duration, ctx.width, ctx.height, ctx.name)
 
 

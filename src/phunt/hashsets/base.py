@@ -7,6 +7,7 @@ becomes a :class:`~phunt.errors.CorruptInput` naming the line or record.
 
 from __future__ import annotations
 
+import csv
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ __all__ = [
     "HashListReader",
     "ListKind",
     "check_scheme",
+    "csv_row",
     "head_lines",
     "is_whole_number",
     "kind_of_hex",
@@ -262,6 +264,19 @@ class HashListReader(ABC):
         if problem is not None:
             raise self.corrupt(problem, location)
         return Category(code, self.category_scheme)
+
+
+def csv_row(line: str, delimiter: str = ",") -> list[str] | None:
+    """One line read as CSV fields; None when it is not CSV at all.
+
+    ``csv`` refuses a line holding a bare carriage return or an over-long field with
+    ``csv.Error``; a reader asking "is this my header?" takes that as no, and a reader
+    already sure of its format reports it as damage with the line number.
+    """
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return None
 
 
 def head_lines(head: bytes, *, limit: int = 50) -> list[str] | None:

@@ -24,6 +24,7 @@ from phunt.hashsets.base import (
     HashEntry,
     HashListReader,
     check_scheme,
+    csv_row,
     is_whole_number,
     normalise_hash,
     requested_kind,
@@ -63,9 +64,8 @@ def column_role(header: str) -> str | None:
 def _split_header(line: str) -> tuple[str, list[str]] | None:
     best: tuple[int, str, list[str]] | None = None
     for delimiter in _DELIMITERS:
-        try:
-            fields = next(csv.reader([line], delimiter=delimiter))
-        except csv.Error:
+        fields = csv_row(line, delimiter)
+        if fields is None:
             continue
         hashes = sum(1 for f in fields if column_role(f) in (*HASH_KINDS, GENERIC))
         if hashes and (best is None or hashes > best[0]):

@@ -13,7 +13,7 @@ import csv
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from phunt.hashsets.base import HashEntry, HashListReader, normalise_hash
+from phunt.hashsets.base import HashEntry, HashListReader, csv_row, normalise_hash
 
 COLUMNS = (
     "MD5", "SHA1", "PhotoDNA", "Image ID", "Is distributed", "Victim identified",
@@ -57,10 +57,10 @@ class IcseReader(HashListReader):
         first = next(lines, None)
         if first is None:
             raise self.corrupt("empty file", None)
-        try:
-            columns = [c.strip() for c in next(csv.reader([first[1]], delimiter=";"))]
-        except csv.Error as error:
-            raise self.corrupt(f"bad CSV header: {error}", "line 1") from None
+        header = csv_row(first[1], ";")
+        if header is None:
+            raise self.corrupt("the header is not CSV", "line 1")
+        columns = [c.strip() for c in header]
         lower = {c.lower() for c in columns}
         missing = [c for c in COLUMNS[:3] if c.lower() not in lower]
         if missing:

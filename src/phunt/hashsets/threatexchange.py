@@ -23,12 +23,11 @@ are kept as opaque kinds of the same name and never matched.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
+from phunt.hashsets.base import HashEntry, HashListReader, csv_row, is_whole_number, normalise_hash
 
 SIGNAL_KINDS = {
     "pdq": "pdq",
@@ -51,16 +50,8 @@ _HMA = re.compile(
 )
 
 
-def _fields(line: str) -> list[str] | None:
-    """One CSV line's fields, or ``None`` when the csv module refuses it."""
-    try:
-        return next(csv.reader([line]), [])
-    except csv.Error:
-        return None
-
-
 def _dialect(line: str) -> str | None:
-    if set(DATASET_HEADER[:2]) <= set(_fields(line) or []):
+    if set(DATASET_HEADER[:2]) <= set(csv_row(line) or []):
         return "dataset-csv"
     if _HMA.fullmatch(line):
         return "hma-csv"
@@ -140,12 +131,12 @@ class ThreatExchangeReader(HashListReader):
     def _dataset(
         self, header: tuple[int, str], lines: Iterator[tuple[int, str]]
     ) -> Iterator[HashEntry]:
-        columns = _fields(header[1]) or []
+        columns = csv_row(header[1]) or []
         for number, line in lines:
             where = f"line {number}"
-            row = _fields(line)
+            row = csv_row(line)
             if row is None:
-                raise self.corrupt("not a CSV line (a field too long or a stray quote)", where)
+                raise self.corrupt("not a CSV row", where)
             if len(row) != len(columns):
                 raise self.corrupt(f"row has {len(row)} fields, header has {len(columns)}", where)
             fields = dict(zip(columns, row, strict=True))
