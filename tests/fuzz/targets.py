@@ -47,14 +47,6 @@ def where(frames: Sequence[traceback.FrameSummary]) -> str:
 #: ``make fuzz`` reports them as known and open instead of failing on them; the corpus
 #: test marks their files xfail(strict=True) until the reader is fixed.
 KNOWN_OPEN: dict[str, dict[str, str]] = {
-    "archive-zip": {
-        "NotImplementedError@sources/zip.py:66": "extract-version-25.5.zip",
-        "IndexError@sources/zip.py:79": "member-with-empty-name.zip",
-    },
-    "archive-7z": {
-        "LZMAError@sources/sevenzip.py:106": "header-lzma-corrupt.7z",
-        "LZMAError@sources/sevenzip.py:164": "member-lzma-corrupt.7z",
-    },
     "disk-raw": {"hang@sources/disk_image.py:478": "ext2-root-open-loops.raw"},
 }
 

@@ -9,6 +9,7 @@ unreadable item. In a solid archive each member opened decompresses the block up
 
 from __future__ import annotations
 
+import lzma
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,7 +25,9 @@ from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits, name_warni
 from phunt.sources.locator import Locator
 
 _MAGIC = b"7z\xbc\xaf\x27\x1c"
-_ERRORS = (py7zr_errors.ArchiveError, OSError, EOFError, ValueError, KeyError, TypeError)
+_ERRORS = (
+    py7zr_errors.ArchiveError, lzma.LZMAError, OSError, EOFError, ValueError, KeyError, TypeError,
+)  # fmt: skip
 _ENCRYPTED = "encrypted member: not read"
 
 

@@ -78,10 +78,18 @@ class ZipSource(ArchiveSource):
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
             yield from self._salvage(str(exc))
             return
+        except NotImplementedError as exc:  # a directory needing a zip version Python lacks
+            yield from self._salvage(f"central directory not readable: {exc}")
+            return
         except OSError as exc:
             yield Entry(path=self.archive_path(), error=f"cannot open zip: {exc}")
             return
-        members = [(i, info) for i, info in enumerate(archive.infolist()) if not info.is_dir()]
+        # A member with an empty name is no directory (zipfile's is_dir fails on it).
+        members = [
+            (i, info)
+            for i, info in enumerate(archive.infolist())
+            if not info.filename.endswith("/")
+        ]
         for count, (index, info) in enumerate(members):
             if count >= self.limits.max_members:
                 reason = f"expansion limit: more than {self.limits.max_members} members"
