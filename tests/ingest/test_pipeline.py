@@ -6,6 +6,10 @@ import hashlib
 import io
 import os
 import pickle
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -216,3 +220,60 @@ def test_crypto_only_reads_no_exif(tmp_path: Path) -> None:
     path.write_bytes(_camera_jpeg())
     done = process_entry(0, Entry(path=str(path), locator=Locator(str(path))), Profile.ingest(None))
     assert done.result.pdq is None and done.exif == {}
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes whose parent is ``pid``, read from /proc."""
+    found = set()
+    for name in os.listdir("/proc"):
+        state = _stat(int(name)) if name.isdigit() else None
+        if state is not None and state[1] == pid:
+            found.add(int(name))
+    return found
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """``(state, parent pid)`` of a process, None once it is gone (a zombie is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None if fields[0] in ("Z", "X") else (fields[0], int(fields[1]))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_when_the_coordinator_is_killed(tmp_path: Path) -> None:
+    """SIGKILL of ``phunt ingest`` mid-run: its pool workers follow within seconds, instead
+    of waiting on their task pipe for ever with the database open."""
+    src = tmp_path / "big"
+    src.mkdir()
+    for i in range(12):  # sparse: hashing them takes seconds, storing them nothing
+        with open(src / f"backup_{i}.bin", "wb") as fh:
+            fh.truncate(256 << 20)
+    home = str(tmp_path / "home")
+    base = [sys.executable, "-m", "phunt"]
+    add = [*base, "device", "add", "--evidence", "EV-W", "--kind", "laptop", "--home", home]
+    subprocess.run(add, check=True, capture_output=True)
+    cmd = [*base, "ingest", str(src), "--device", "EV-W", "--workers", "2", "--no-pdq"]
+    proc = subprocess.Popen([*cmd, "--home", home], stdout=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2:
+            assert proc.poll() is None, "ingest ended before it could be killed"
+            assert time.monotonic() < deadline, "no workers started"
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 5
+        while any(_stat(pid) is not None for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [pid for pid in workers if _stat(pid) is not None] == []
+    finally:
+        proc.kill()
+        for pid in workers:
+            if _stat(pid) is not None:
+                os.kill(pid, signal.SIGKILL)

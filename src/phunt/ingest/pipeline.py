@@ -13,11 +13,18 @@ The runner is generic over the work: ``run(items, work, *args)`` calls
 ``work(batch, *args)`` on a worker, ``batch`` being a list of ``(seq, entry)``, and
 expects one result per item back, in order. The per-file work itself is
 :func:`phunt.ingest.stages.process_batch` (a profile's stages, matching included).
+
+Local workers die with the process that started them (:func:`watch_coordinator`): a
+coordinator killed outright (SIGKILL, the OOM killer) cannot shut its pool down, and its
+workers would otherwise wait on their task pipe for ever, holding the database open.
 """
 
 from __future__ import annotations
 
 import os
+import select
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -25,7 +32,7 @@ from typing import Any, TypeVar
 
 from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.base import Entry
-from phunt.sources.locator import close_thread_cache, set_scratch_dir
+from phunt.sources.locator import close_caches, close_thread_cache, set_scratch_dir
 
 #: A batch for a worker closes at this many files...
 BATCH_FILES = 32
@@ -34,6 +41,10 @@ BATCH_BYTES = 8 << 20
 #: Batches in flight per worker. Generous, because results are kept in order: while one
 #: worker hashes a 100 MB file at the head, the others work through what follows it.
 WINDOW_PER_WORKER = 16
+#: How often a worker with no process handle (not Linux) checks that its parent is alive.
+PARENT_POLL_S = 0.5
+#: How long a worker whose coordinator died may spend removing its scratch copies.
+CLEANUP_GRACE_S = 2.0
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -63,7 +74,7 @@ class Runner:
             self.workers = max(1, sum(self._client.nthreads().values()))
         elif self.workers > 1:
             self._pool = ProcessPoolExecutor(
-                self.workers, initializer=set_scratch_dir, initargs=(scratch,)
+                self.workers, initializer=_start_worker, initargs=(scratch, os.getpid())
             )
 
     @property
@@ -123,6 +134,67 @@ class Runner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _start_worker(scratch: str | None, coordinator: int) -> None:
+    """A local pool worker's initializer: where it spools, and whose death it follows."""
+    set_scratch_dir(scratch)
+    watch_coordinator(coordinator)
+
+
+def watch_coordinator(coordinator: int) -> threading.Thread:
+    """End this process when the ``coordinator`` process ends, on a watchdog thread.
+
+    Why not ``prctl(PR_SET_PDEATHSIG)``: its signal follows the *thread* that forked the
+    worker, and a ``ProcessPoolExecutor`` forks from whichever thread first submits (a
+    generator's consumer, a web request's thread) and, replacing a dead worker, from its
+    own manager thread; under the forkserver start method the parent is the server. A
+    pidfd (Linux 5.3) refers to the coordinator process itself and becomes readable when
+    it exits, with no polling. Elsewhere the thread polls for the parent process to change
+    (the forkserver exits with the coordinator too, so that covers it).
+    """
+    parent = os.getppid()
+    handle: int | None = None
+    try:
+        handle = os.pidfd_open(coordinator)
+    except ProcessLookupError:
+        _die()
+    except (AttributeError, OSError):  # not Linux, or a kernel before 5.3
+        handle = None
+    thread = threading.Thread(
+        target=_wait_for_coordinator,
+        args=(handle, parent),
+        name="phunt-coordinator-watch",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+def _wait_for_coordinator(handle: int | None, parent: int) -> None:
+    if handle is not None:
+        select.select([handle], [], [])  # readable once the coordinator has exited
+    else:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+    _die()
+
+
+def _die() -> None:
+    """Remove this worker's scratch copies (nested containers can be gigabytes), then
+    exit at once: no pool shutdown, no result to send, nobody is left to take one. A
+    clean-up that hangs is cut short by a timer."""
+    killer = threading.Timer(CLEANUP_GRACE_S, _exit_now)
+    killer.daemon = True
+    killer.start()
+    try:
+        close_caches()
+    finally:
+        _exit_now()
+
+
+def _exit_now() -> None:
+    os._exit(1)
 
 
 def default_workers() -> int:
