@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
 import pickle
 import signal
@@ -11,11 +12,12 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from phunt.errors import InputError
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import Profile, process_batch, process_entry
 from phunt.sources.base import Entry
@@ -277,3 +279,48 @@ def test_workers_die_when_the_coordinator_is_killed(tmp_path: Path) -> None:
         for pid in workers:
             if _stat(pid) is not None:
                 os.kill(pid, signal.SIGKILL)
+
+
+def _paths(batch: list[tuple[int, Entry]]) -> list[str]:
+    return [f"{seq}:{entry.path}" for seq, entry in batch]
+
+
+def _numbered_by_lister(count: int) -> Callable[[], Iterator[tuple[int, Entry]]]:
+    """A listing function whose entries name the process that listed them."""
+
+    def lister() -> Iterator[tuple[int, Entry]]:
+        for seq in range(count):
+            yield seq, Entry(path=f"{os.getpid()}/f{seq}", size=10)
+
+    return lister
+
+
+def test_a_listing_function_runs_in_a_process_of_its_own() -> None:
+    """Given a function, a pooled run lists in another process (the walk's CPU is not the
+    coordinator's), with the same results in the same order as a run in this process."""
+    lister = _numbered_by_lister(300)
+    with Runner(1) as one:
+        here = list(one.run(lister, _paths))
+    with Runner(2) as two:
+        there = list(two.run(lister, _paths))
+    assert here == [f"{seq}:{os.getpid()}/f{seq}" for seq in range(300)]
+    listed_by = {path.split(":")[1].split("/")[0] for path in there}
+    assert len(listed_by) == 1 and listed_by != {str(os.getpid())}
+    assert [p.split("/")[1] for p in there] == [p.split("/")[1] for p in here]
+    assert not [p for p in multiprocessing.active_children() if p.name == "phunt-lister"]
+
+
+def test_an_error_of_the_listing_is_raised_in_the_coordinator() -> None:
+    """A source that breaks mid-walk fails the run as it would in this process, after the
+    batches listed before it, and leaves no listing process behind."""
+
+    def lister() -> Iterator[tuple[int, Entry]]:
+        yield from _numbered_by_lister(100)()
+        raise InputError("evidence.img: damaged partition table")
+
+    seen: list[str] = []
+    with Runner(2) as two, pytest.raises(InputError, match="damaged partition table"):
+        for path in two.run(lister, _paths):
+            seen.append(path)
+    assert len(seen) <= 100
+    assert not [p for p in multiprocessing.active_children() if p.name == "phunt-lister"]

@@ -213,7 +213,7 @@ def ingest(
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
         work = (store.process_bound, profile, job_id, device_id, binding)
-        for item in runner.run(todo(), *work):
+        for item in runner.run(todo, *work):  # listed in a process of its own
             batch.append(item)
             seen_files += 1
             seen_bytes += item.size

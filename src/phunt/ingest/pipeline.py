@@ -21,13 +21,16 @@ workers would otherwise wait on their task pipe for ever, holding the database o
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
 import select
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from phunt.sources import expand  # noqa: F401 - registers the container sources
@@ -45,6 +48,15 @@ WINDOW_PER_WORKER = 16
 PARENT_POLL_S = 0.5
 #: How long a worker whose coordinator died may spend removing its scratch copies.
 CLEANUP_GRACE_S = 2.0
+
+#: Numbered entries, or a function that lists them (see :meth:`Runner.run`).
+Listing = Iterable[tuple[int, Entry]] | Callable[[], Iterable[tuple[int, Entry]]]
+#: Listing processes are forked: a listing function is a closure, which cannot be pickled.
+_FORK = (
+    multiprocessing.get_context("fork")
+    if "fork" in multiprocessing.get_all_start_methods()
+    else None
+)
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -95,26 +107,29 @@ class Runner:
             self._threads = ThreadPoolExecutor(1, thread_name_prefix="phunt-runner")
         return self._threads.submit(fn, *args)
 
-    def run(self, items: Iterable[tuple[int, Entry]], work: WorkFn[R], *args: Any) -> Iterator[R]:
+    def run(self, items: Listing, work: WorkFn[R], *args: Any) -> Iterator[R]:
         """Run ``work(batch, *args)`` over ``items`` and yield its results in order, a
-        bounded number in flight. With no workers each item is its own batch, run here."""
+        bounded number in flight. With no workers each item is its own batch, run here.
+
+        ``items`` may be a function that lists them. With a local pool it then runs in a
+        listing process of its own, which sends the batches ready-pickled: walking a
+        source (a stat, a look at each file's head for containers) and pickling its
+        entries is work per file, which the coordinator so leaves to another process.
+        """
         if self._pool is None and self._client is None:
-            for item in items:
+            for item in items() if callable(items) else items:
                 yield from work([item], *args)
             return
         window: deque[Future[list[R]]] = deque()
-        batch: list[tuple[int, Entry]] = []
-        batch_bytes = 0
-        for item in items:
-            batch.append(item)
-            batch_bytes += item[1].size or 0
-            if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
-                window.append(self.submit(work, batch, *args))
-                batch, batch_bytes = [], 0
-                while len(window) >= WINDOW_PER_WORKER * self.workers:
-                    yield from window.popleft().result()
-        if batch:
-            window.append(self.submit(work, batch, *args))
+        if callable(items) and self._pool is not None and _FORK is not None:
+            futures = (self.submit(_unpacked, work, blob, *args) for blob in _listed(items))
+        else:
+            listed = items() if callable(items) else items
+            futures = (self.submit(work, batch, *args) for batch in _batches(listed))
+        for future in futures:
+            window.append(future)
+            while len(window) >= WINDOW_PER_WORKER * self.workers:
+                yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
 
@@ -134,6 +149,78 @@ class Runner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _batches(items: Iterable[tuple[int, Entry]]) -> Iterator[list[tuple[int, Entry]]]:
+    """``items`` in batches of ``BATCH_FILES`` files or ``BATCH_BYTES`` listed bytes."""
+    batch: list[tuple[int, Entry]] = []
+    batch_bytes = 0
+    for item in items:
+        batch.append(item)
+        batch_bytes += item[1].size or 0
+        if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+            yield batch
+            batch, batch_bytes = [], 0
+    if batch:
+        yield batch
+
+
+def _unpacked(work: WorkFn[R], blob: bytes, *args: Any) -> list[R]:
+    """A worker's side of a listed batch: unpickle it, run the work."""
+    batch: list[tuple[int, Entry]] = pickle.loads(blob)
+    return work(batch, *args)
+
+
+def _listed(lister: Callable[[], Iterable[tuple[int, Entry]]]) -> Iterator[bytes]:
+    """The pickled batches of ``lister``, run in a forked listing process.
+
+    The pipe holds a few batches, so the listing runs only a little ahead of the work. An
+    error of the listing is raised here, as if the listing had run in this process; the
+    listing process is ended when the run ends, however it ends.
+    """
+    assert _FORK is not None
+    receive, send = _FORK.Pipe(duplex=False)
+    process = _FORK.Process(
+        target=_list_batches, args=(lister, send, os.getpid()), name="phunt-lister", daemon=True
+    )
+    process.start()
+    send.close()
+    try:
+        while True:
+            try:
+                blob = receive.recv_bytes()
+            except EOFError:
+                raise RuntimeError("the listing process ended before the listing did") from None
+            if blob[:1] == b"E":
+                raise pickle.loads(blob[1:])
+            if blob[:1] == b"D":
+                return
+            yield blob[1:]
+    finally:
+        receive.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+
+
+def _list_batches(
+    lister: Callable[[], Iterable[tuple[int, Entry]]], send: Connection, coordinator: int
+) -> None:
+    """The listing process: batches (``B``), then done (``D``) or the error (``E``)."""
+    watch_coordinator(coordinator)
+    try:
+        for batch in _batches(lister()):
+            send.send_bytes(b"B" + pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+    except BaseException as exc:
+        try:
+            error = pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an exception that cannot travel: its type and text do
+            error = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+        send.send_bytes(b"E" + error)
+    else:
+        send.send_bytes(b"D")
+    finally:
+        send.close()
 
 
 def _start_worker(scratch: str | None, coordinator: int) -> None:
