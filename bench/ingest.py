@@ -471,8 +471,10 @@ def run_all(
     cores_list: list[int],
     repeats: int,
     log: Callable[[str], None],
+    crypto_only: bool = False,
 ) -> list[Row]:
-    """Every contender on every core count, side by side."""
+    """Every contender on every core count, side by side (``crypto_only``: hashdeep and
+    ``phunt ingest --no-pdq`` only)."""
     n_all, size_all = folder_totals(folder)
     n_jpeg, size_jpeg = folder_totals(dcim)
     n_chat, size_chat = folder_totals(chat_jpegs)
@@ -483,7 +485,7 @@ def run_all(
         cpus = ",".join(str(c) for c in range(cores))
         startup: dict[tuple[str, ...], float] = {
             key: startup_cpu(single, cores, list(key), cpus)
-            for key in ((), ("--fast",), ("--no-pdq",))
+            for key in ((("--no-pdq",),) if crypto_only else ((), ("--fast",), ("--no-pdq",)))
         }
         log(f"{cores} core(s): start-up CPU s {startup}")
         plan: list[tuple[str, str, int, int, Path, list[str] | None]] = [
@@ -496,6 +498,8 @@ def run_all(
             ("phunt ingest (PDQ default)", CHAT_DATA, n_chat, size_chat, chat_jpegs, []),
             ("phunt ingest --fast", CHAT_DATA, n_chat, size_chat, chat_jpegs, ["--fast"]),
         ]
+        if crypto_only:
+            plan = [p for p in plan if p[5] is None or p[5] == ["--no-pdq"]]
         for name, data, files, size, target, extra in plan:
             log(f"{cores} core(s): {name} on {data} ...")
             row = Row(name, data, cores, files, size, [])
@@ -655,8 +659,9 @@ def report(
         "the CPU time of the same command on a folder of one JPEG (median of 3: imports, "
         "database, numba's compiled-code cache, which workers each pay once) and so is the "
         "rate a long ingest settles at. *Coordinator / worker CPU s*: the CPU time of the "
-        "`phunt` process itself, then of each worker process it started (phunt with 2 or more "
-        "workers), sampled from /proc every 0.05 s, so to within that.",
+        "`phunt` process itself, then of each process it started (phunt with 2 or more "
+        "workers: the workers, and the listing process that walks the source, the smallest "
+        "figure), sampled from /proc every 0.05 s, so to within that.",
         "",
         "## Against the targets",
         "",
@@ -670,6 +675,8 @@ def report(
         ]
         for data in ("DCIM JPEGs", CHAT_DATA):
             pdq = [r for r in rows if r.cores == cores and r.data == data]
+            if not pdq:
+                continue
             pdq_text = "; ".join(
                 f"{r.name}: {r.files_s / cores:.1f} files/s per core by wall time, "
                 f"{r.files_cpu_s:.1f} per CPU-second, "
@@ -721,6 +728,9 @@ def main() -> None:
     parser.add_argument("--keep-big-image", action="store_true", help="keep it in the cache")
     parser.add_argument(
         "--on-disk", action="store_true", help="read the data on disk, not from tmpfs copies"
+    )
+    parser.add_argument(
+        "--crypto-only", action="store_true", help="hashdeep and --no-pdq rows only (no PDQ)"
     )
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "ingest.md")
     args = parser.parse_args()
@@ -790,9 +800,10 @@ def _measure_and_report(
     floors = {
         data: (decode_floor(target, "full", "0"), decode_floor(target, "eighth", "0"))
         for data, target in (("DCIM JPEGs", dcim), (CHAT_DATA, chat_jpegs))
+        if not args.crypto_only
     }
     log(f"decode floors (s per file): {floors}")
-    rows = run_all(folder, image, dcim, chat_jpegs, cores_list, args.repeat, log)
+    rows = run_all(folder, image, dcim, chat_jpegs, cores_list, args.repeat, log, args.crypto_only)
     big_row = None
     if big_gb:
         if shutil.disk_usage(cache_dir("ingest")).free < (big_gb + 8) * 1000 * MB:

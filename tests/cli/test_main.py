@@ -26,11 +26,37 @@ def test_help_imports_no_heavy_library() -> None:
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 
+def test_a_command_imports_only_its_own_module() -> None:
+    """``phunt ingest`` loads no other command's module (nor what they import)."""
+    code = (
+        "import sys, json\n"
+        "sys.argv = ['phunt', 'ingest', '--help']\n"
+        "from phunt.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('phunt.cli.'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert loaded == {"phunt.cli.common", "phunt.cli.ingest", "phunt.cli.main"}
+
+
+def test_the_lazy_table_names_every_command_its_modules_add() -> None:
+    """``COMMANDS`` is the one list of top-level commands: each module adds exactly the
+    commands the table gives it, so ``--help`` lists all and each loads its own module."""
+    from phunt.cli.main import COMMANDS, module_commands
+
+    for module in set(COMMANDS.values()):
+        expected = {name for name, owner in COMMANDS.items() if owner == module}
+        assert set(module_commands(module)) == expected, module
+
+
 def test_help_lists_command_groups() -> None:
     result = run_phunt("--help")
     assert result.returncode == 0
     for word in ["hash", "scan", "case", "device", "custody", "audit", "stats"]:
         assert word in result.stdout
+    assert "Hash sets: import versions" in result.stdout  # a group's help, from its module
+    assert "Print phunt's version." in result.stdout
 
 
 def test_user_error_is_one_line_exit_2(tmp_path: Path) -> None:

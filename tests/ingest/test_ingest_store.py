@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from sqlalchemy import insert, select
 
 from phunt.audit.store import list_records
 from phunt.cases.devices import add_device
@@ -19,6 +20,7 @@ from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import Profile
 from phunt.matching.spec import EngineSpec, ListFile
 from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile
 from phunt.sources.base import Entry
 from phunt.sources.folder import FolderSource
 from phunt.sources.locator import Locator
@@ -43,9 +45,22 @@ def _start(database: Database, source: str = "/evidence/phone") -> int:
 def _file(
     job_id: int, device_id: int, seq: int, path: str, error: str | None = None
 ) -> dict[str, Any]:
+    """A whole ``evidence_file`` row: every column but the id, as a worker builds it."""
     sha = None if error else f"{seq:064x}"
-    row = {"job_id": job_id, "device_id": device_id, "seq": seq, "path": path}
-    return row | {"sha256": sha, "error": error}
+    row = {column: None for column in _COLUMNS}
+    row |= {"job_id": job_id, "device_id": device_id, "seq": seq, "path": path, "size": 150}
+    row |= {"deleted": False, "extension_mismatch": False, "known_good": False}
+    row |= {"exif": {}, "warnings": [], "video": {}, "digests": {}}
+    return row | {"md5": sha and sha[:32], "sha256": sha, "error": error}
+
+
+_COLUMNS = [c.name for c in EvidenceFile.__table__.columns if c.name != "id"]
+
+
+def _bound(database: Database, found: list[tuple[dict[str, Any], list[Any]]]) -> list[Any]:
+    with database.session() as s:
+        binding = store.row_binding(s)
+    return [store.bind_rows(binding, store.StoredRows(row, matches)) for row, matches in found]
 
 
 def _match(job_id: int, entry: int) -> dict[str, Any]:
@@ -73,8 +88,9 @@ def test_files_matches_totals_manifest_and_finish(database: Database) -> None:
         (_file(job_id, dev, 1, "/evidence/phone/b.txt", error="unreadable"), []),
         (_file(job_id, dev, 2, "/evidence/phone/c.jpg"), [_match(job_id, 9)]),
     ]
+    bound = _bound(database, found)
     with database.session() as s:
-        store.add_files(s, job_id, found, (2, 300, 1, 2))
+        store.add_files(s, job_id, bound)
         assert store.done_seqs(s, job_id) == {0, 1, 2}
         assert list(store.file_digests(s, job_id)) == [
             (f"{0:064x}", "/evidence/phone/a.jpg"),
@@ -167,7 +183,7 @@ def test_files_of_damaged_members_are_flagged_once_nested_ones_too(database: Dat
         row["locator"] = locator.to_json()
     damaged = {"0/p1/inode/13": "bad sectors", "0/p1/inode/14": "bad sectors"}
     with database.session() as s:
-        store.add_files(s, job_id, [(row, []) for row in rows], (3, 0, 1, 0))
+        store.add_files(s, job_id, _bound(database, [(row, []) for row in rows]))
         assert store.flag_damaged(s, job_id, damaged) == 3
         assert store.flag_damaged(s, job_id, damaged) == 0
         job = store.get_job(s, job_id)
@@ -179,3 +195,43 @@ def test_files_of_damaged_members_are_flagged_once_nested_ones_too(database: Dat
             ("inside a damaged file: bad sectors", []),
             ("cannot read", ["bad sectors"]),
         ]
+
+
+def test_rows_bound_in_a_worker_are_stored_as_sqlalchemy_would_store_them(
+    database: Database, tmp_path: Path
+) -> None:
+    """The driver path stores every column as SQLAlchemy's own binding of the same row:
+    times (aware, UTC), JSON, flags and text read back identical, after a trip through a
+    pipe as pool workers send them."""
+    _rows_evidence(tmp_path / "ev")
+    (tmp_path / "ev" / "bad.jpg").write_bytes(b"\xff\xd8\xff not a picture")
+    exif = Image.Exif()
+    exif[0x0110] = "Bench Camera 2"  # Model
+    Image.new("RGB", (64, 48), (90, 120, 30)).save(tmp_path / "ev" / "camera.jpg", exif=exif)
+    entries = list(FolderSource(str(tmp_path / "ev")).entries())
+    first = _start(database)
+    with database.session() as s:
+        device = store.get_job(s, first).device_id
+        binding = store.row_binding(s)
+        second = store.open_job(s, "/evidence/again", "EV-1", kind="folder", size=None, options={})
+    profile = Profile.ingest("default")
+    plain = store.process_for_store(list(enumerate(entries)), profile, first, device)
+    bound = store.process_bound(list(enumerate(entries)), profile, second, device, binding)
+    bound = pickle.loads(pickle.dumps(bound))
+    assert any(r.file["exif"] for r in plain) and any(r.file["warnings"] for r in plain)
+    with database.session() as s:
+        s.execute(insert(EvidenceFile.__table__), [r.file for r in plain])
+        store.add_files(s, second, bound)
+    with database.session() as s:
+        rows = {
+            job: [
+                {c: getattr(f, c) for c in _COLUMNS if c != "job_id"}
+                for f in s.scalars(
+                    select(EvidenceFile).where(EvidenceFile.job_id == job).order_by("seq")
+                )
+            ]
+            for job in (first, second)
+        }
+        assert store.get_job(s, second).files == sum(r.read for r in plain)
+    assert rows[first] == rows[second]
+    assert rows[first][0]["modified"].tzinfo is not None

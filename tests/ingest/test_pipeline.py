@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
 import pickle
+import signal
+import subprocess
+import sys
+import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from phunt.errors import InputError
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import Profile, process_batch, process_entry
 from phunt.sources.base import Entry
@@ -216,3 +222,105 @@ def test_crypto_only_reads_no_exif(tmp_path: Path) -> None:
     path.write_bytes(_camera_jpeg())
     done = process_entry(0, Entry(path=str(path), locator=Locator(str(path))), Profile.ingest(None))
     assert done.result.pdq is None and done.exif == {}
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes whose parent is ``pid``, read from /proc."""
+    found = set()
+    for name in os.listdir("/proc"):
+        state = _stat(int(name)) if name.isdigit() else None
+        if state is not None and state[1] == pid:
+            found.add(int(name))
+    return found
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """``(state, parent pid)`` of a process, None once it is gone (a zombie is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None if fields[0] in ("Z", "X") else (fields[0], int(fields[1]))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_when_the_coordinator_is_killed(tmp_path: Path) -> None:
+    """SIGKILL of ``phunt ingest`` mid-run: its pool workers follow within seconds, instead
+    of waiting on their task pipe for ever with the database open."""
+    src = tmp_path / "big"
+    src.mkdir()
+    for i in range(12):  # sparse: hashing them takes seconds, storing them nothing
+        with open(src / f"backup_{i}.bin", "wb") as fh:
+            fh.truncate(256 << 20)
+    home = str(tmp_path / "home")
+    base = [sys.executable, "-m", "phunt"]
+    add = [*base, "device", "add", "--evidence", "EV-W", "--kind", "laptop", "--home", home]
+    subprocess.run(add, check=True, capture_output=True)
+    cmd = [*base, "ingest", str(src), "--device", "EV-W", "--workers", "2", "--no-pdq"]
+    proc = subprocess.Popen([*cmd, "--home", home], stdout=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2:
+            assert proc.poll() is None, "ingest ended before it could be killed"
+            assert time.monotonic() < deadline, "no workers started"
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 5
+        while any(_stat(pid) is not None for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [pid for pid in workers if _stat(pid) is not None] == []
+    finally:
+        proc.kill()
+        for pid in workers:
+            if _stat(pid) is not None:
+                os.kill(pid, signal.SIGKILL)
+
+
+def _paths(batch: list[tuple[int, Entry]]) -> list[str]:
+    return [f"{seq}:{entry.path}" for seq, entry in batch]
+
+
+def _numbered_by_lister(count: int) -> Callable[[], Iterator[tuple[int, Entry]]]:
+    """A listing function whose entries name the process that listed them."""
+
+    def lister() -> Iterator[tuple[int, Entry]]:
+        for seq in range(count):
+            yield seq, Entry(path=f"{os.getpid()}/f{seq}", size=10)
+
+    return lister
+
+
+def test_a_listing_function_runs_in_a_process_of_its_own() -> None:
+    """Given a function, a pooled run lists in another process (the walk's CPU is not the
+    coordinator's), with the same results in the same order as a run in this process."""
+    lister = _numbered_by_lister(300)
+    with Runner(1) as one:
+        here = list(one.run(lister, _paths))
+    with Runner(2) as two:
+        there = list(two.run(lister, _paths))
+    assert here == [f"{seq}:{os.getpid()}/f{seq}" for seq in range(300)]
+    listed_by = {path.split(":")[1].split("/")[0] for path in there}
+    assert len(listed_by) == 1 and listed_by != {str(os.getpid())}
+    assert [p.split("/")[1] for p in there] == [p.split("/")[1] for p in here]
+    assert not [p for p in multiprocessing.active_children() if p.name == "phunt-lister"]
+
+
+def test_an_error_of_the_listing_is_raised_in_the_coordinator() -> None:
+    """A source that breaks mid-walk fails the run as it would in this process, after the
+    batches listed before it, and leaves no listing process behind."""
+
+    def lister() -> Iterator[tuple[int, Entry]]:
+        yield from _numbered_by_lister(100)()
+        raise InputError("evidence.img: damaged partition table")
+
+    seen: list[str] = []
+    with Runner(2) as two, pytest.raises(InputError, match="damaged partition table"):
+        for path in two.run(lister, _paths):
+            seen.append(path)
+    assert len(seen) <= 100
+    assert not [p for p in multiprocessing.active_children() if p.name == "phunt-lister"]

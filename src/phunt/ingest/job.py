@@ -211,18 +211,10 @@ def _done_seqs(db: Database, job_id: int) -> set[int]:
         return store.done_seqs(s, job_id)
 
 
-def _store(db: Database, job_id: int, batch: list[store.StoredRows]) -> None:
+def _store(db: Database, job_id: int, batch: list[store.BoundRows]) -> None:
     """Store a batch of files the workers processed (and matched), with their matches."""
-    files = size = errors = matched = 0
-    for item in batch:
-        errors += item.file["error"] is not None
-        if item.read:
-            files += 1
-            size += item.file["size"] or 0
-        matched += bool(item.matches)
-    found = [(item.file, item.matches) for item in batch]
     with db.session() as s:
-        store.add_files(s, job_id, found, (files, size, errors, matched))
+        store.add_files(s, job_id, batch)
 
 
 def _manifest(db: Database, job_id: int) -> str:
@@ -368,6 +360,7 @@ def _ingest(
     with db.session() as s:
         spec = engine_spec(s)
         device_id = get_device(s, device).id
+        binding = store.row_binding(s)
     profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
     entries = _entries(source, expand, scratch, limits)  # takes the source's times: before facts
@@ -377,15 +370,16 @@ def _ingest(
             if seq not in done:
                 yield seq, entry
 
-    batch: list[store.StoredRows] = []
+    batch: list[store.BoundRows] = []
     seen_files = seen_bytes = 0
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
-        for item in runner.run(todo(), store.process_for_store, profile, job_id, device_id):
+        work = (store.process_bound, profile, job_id, device_id, binding)
+        for item in runner.run(todo, *work):  # listed in a process of its own
             batch.append(item)
             seen_files += 1
-            seen_bytes += item.file["size"] or 0
+            seen_bytes += item.size
             if progress is not None:
                 progress(seen_files, seen_bytes)
             if len(batch) >= batch_size:

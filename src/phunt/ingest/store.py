@@ -4,30 +4,37 @@ and read back for ``phunt evidence``.
 A job is found or started here, its files and their matches are inserted in batches, and
 its totals, chat outcomes and manifest are recorded; the coordination stays in the job.
 The rows themselves are built by the worker that processed the file
-(:func:`process_for_store`): the coordinator then only inserts, and plain dicts travel
-back rather than results holding every PDQ variant.
+(:func:`process_for_store`), and bound there too (:func:`process_bound`): each value
+already converted by its column type for the coordinator's database, as SQLAlchemy would
+have done, so the coordinator hands them to the driver's ``executemany`` as they come.
+Binding 5,000 rows cost the coordinator a third of a CPU-second, a tenth of what a worker
+spends hashing them; it is worker's work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Dialect, Table, func, insert, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError
-from phunt.ingest.chat_sources import StoredFile
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
-from phunt.matching.engine import Hit
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
-from phunt.schema.types import utcnow
+from phunt.schema.types import json_text, utcnow
 from phunt.sources.apps import app_for_path
 from phunt.sources.base import Entry
 from phunt.sources.locator import Locator
+
+if TYPE_CHECKING:
+    from phunt.ingest.chat_sources import StoredFile
+    from phunt.matching.engine import Hit
 
 
 def list_files(
@@ -298,39 +305,117 @@ def process_for_store(
     return [stored_rows(job_id, device_id, item) for item in process_batch(batch, profile)]
 
 
-def add_files(
-    session: Session,
+@dataclass(frozen=True)
+class RowBinding:
+    """How the coordinator's database takes ``evidence_file`` rows, for a worker to bind
+    them: the dialect and driver (the worker makes its own dialect object from them), its
+    parameter style, and the columns in the order the insert statement names them."""
+
+    dialect: str
+    driver: str
+    paramstyle: str
+    positional: bool
+    columns: tuple[str, ...]
+
+
+def _files_table() -> Table:
+    return cast(Table, EvidenceFile.__table__)
+
+
+@functools.lru_cache(maxsize=8)
+def _insert_files(dialect: Dialect) -> tuple[str, tuple[str, ...], bool]:
+    """The ``evidence_file`` insert compiled for ``dialect``: its SQL, the columns in the
+    order of its parameters, and whether they are positional."""
+    table = _files_table()
+    names = [column.name for column in table.columns if column.name != "id"]
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    positional = bool(compiled.positional)
+    order = tuple(compiled.positiontup or ()) if positional else tuple(names)
+    return str(compiled), order, positional
+
+
+def row_binding(session: Session) -> RowBinding:
+    """The binding of the session's database, to give to the workers."""
+    dialect = session.get_bind().dialect
+    _sql, order, positional = _insert_files(dialect)
+    return RowBinding(dialect.name, dialect.driver, dialect.paramstyle, positional, order)
+
+
+@functools.cache
+def _binders(binding: RowBinding) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """Each column's bind processor for the binding's dialect, made once per process (the
+    engine writes JSON with :func:`json_text`, so the dialect here does too)."""
+    url = make_url(f"{binding.dialect}+{binding.driver}://")
+    make_dialect: Callable[..., Dialect] = url.get_dialect()
+    dialect = make_dialect(json_serializer=json_text, paramstyle=binding.paramstyle)
+    columns = _files_table().columns
+    return [
+        (name, columns[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in binding.columns
+    ]
+
+
+@dataclass
+class BoundRows:
+    """One processed file bound for the database: its ``evidence_file`` parameters, its
+    match rows, and what the job's totals need."""
+
+    seq: int
+    size: int
+    read: bool
+    failed: bool
+    row: tuple[Any, ...] | dict[str, Any]
+    matches: list[dict[str, Any]]
+
+
+def bind_rows(binding: RowBinding, rows: StoredRows) -> BoundRows:
+    """``rows`` with the file row's values converted by their column types."""
+    file = rows.file
+    values = [
+        file[name] if process is None else process(file[name])
+        for name, process in _binders(binding)
+    ]
+    row = tuple(values) if binding.positional else dict(zip(binding.columns, values, strict=True))
+    size = file["size"] or 0
+    return BoundRows(file["seq"], size, rows.read, file["error"] is not None, row, rows.matches)
+
+
+def process_bound(
+    batch: list[tuple[int, Entry]],
+    profile: Profile,
     job_id: int,
-    found: list[tuple[dict[str, Any], list[dict[str, Any]]]],
-    totals: tuple[int, int, int, int],
-) -> None:
-    """Insert file rows, each with its match rows, and add ``(files, bytes, errors, matched)``
-    to the job's totals.
+    device_id: int,
+    binding: RowBinding,
+) -> list[BoundRows]:
+    """What an ingest worker runs: :func:`process_for_store`, each file's row bound."""
+    return [
+        bind_rows(binding, rows) for rows in process_for_store(batch, profile, job_id, device_id)
+    ]
+
+
+def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> None:
+    """Insert bound file rows, then their match rows, and add the files to the job's totals.
+
+    The file rows go to the driver's ``executemany`` as the worker bound them (SQLAlchemy's
+    binding of every value of every row cost more than the insert); the ids of matched
+    files are then read back by sequence number, and the few match rows go through Core.
     """
-    # Core multi-row inserts on the tables: the ORM's unit of work cost more than hashing
-    # a small file, and its bulk path a third more than Core's. The ids, asked for only
-    # when there are matches to tie to their files, come back in the order of the rows.
-    files_table = cast(Table, EvidenceFile.__table__)
-    matches_table = cast(Table, FileMatch.__table__)
-    rows = [row for row, _matches in found]
-    if not any(matches for _row, matches in found):
-        if rows:
-            session.execute(insert(files_table), rows)
-    else:
-        query = insert(files_table).returning(files_table.c.id, sort_by_parameter_order=True)
-        ids = session.execute(query, rows).scalars().all()
-        matches = [
-            match | {"file_id": file_id}
-            for file_id, (_row, found_matches) in zip(ids, found, strict=True)
-            for match in found_matches
-        ]
-        session.execute(insert(matches_table), matches)
-    files, size, errors, matched = totals
+    if batch:
+        sql, _order, _positional = _insert_files(session.get_bind().dialect)
+        session.connection().exec_driver_sql(sql, [item.row for item in batch])
+    matched = {item.seq: item.matches for item in batch if item.matches}
+    if matched:
+        query = select(EvidenceFile.seq, EvidenceFile.id).where(
+            EvidenceFile.job_id == job_id, EvidenceFile.seq.in_(matched)
+        )
+        ids: dict[int, int] = {seq: file_id for seq, file_id in session.execute(query)}
+        rows = [match | {"file_id": ids[seq]} for seq, found in matched.items() for match in found]
+        session.execute(insert(cast(Table, FileMatch.__table__)), rows)
     job = get_job(session, job_id)
-    job.files += files
-    job.bytes += size
-    job.errors += errors
-    job.matched_files += matched
+    job.files += sum(item.read for item in batch)
+    job.bytes += sum(item.size for item in batch if item.read)
+    job.errors += sum(item.failed for item in batch)
+    job.matched_files += len(matched)
 
 
 def get_job(session: Session, job_id: int) -> IngestJob:
@@ -365,6 +450,8 @@ def stored_files(session: Session, job_id: int) -> Iterator[StoredFile]:
         .where(EvidenceFile.job_id == job_id, EvidenceFile.sha256.is_not(None))
         .order_by(EvidenceFile.seq)
     )
+    from phunt.ingest.chat_sources import StoredFile
+
     for row in session.execute(query):
         yield StoredFile(*row)
 
