@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "hash": "triage",
     "scan": "triage",
     "ingest": "ingest",
+    "jobs": "ingest",
     "files": "evidence",
     "matches": "evidence",
     "people": "chats",
