@@ -71,13 +71,24 @@ def _start(
         if job_id is not None:
             return job_id, True, store.source_facts_missing(s, job_id)
     brief = describe_kind(source)
+    if brief.kind == "folder":  # nothing to read: its start is recorded with the job
+        with db.session() as s:
+            job_id = store.start_job(
+                s,
+                source,
+                device,
+                kind=brief.kind,
+                sha256=None,
+                size=None,
+                options=options,
+                segments=None,
+                verification={},
+            )
+        return job_id, False, False
     with db.session() as s:
         job_id = store.open_job(
             s, source, device, kind=brief.kind, size=brief.size, options=options
         )
-    if brief.kind == "folder":
-        _record_facts(db, job_id, brief)
-        return job_id, False, False
     return job_id, False, True
 
 
