@@ -80,16 +80,27 @@ def _start(
     earlier = _same_source(db, device, source, brief, options.get("again"))
     if earlier is not None:
         options = options | {"again_of": earlier.id}
+    folder = brief.kind == "folder"
     with db.session() as s:
-        job_id = store.open_job(
-            s, source, device, kind=brief.kind, size=brief.size, options=options
-        )
+        if folder:  # nothing to read: the job and its start are one transaction
+            job_id = store.start_job(
+                s,
+                source,
+                device,
+                kind=brief.kind,
+                sha256=brief.sha256,
+                size=None,
+                options=options,
+                segments=brief.segments or None,
+                verification=brief.verification,
+            )
+        else:
+            job_id = store.open_job(
+                s, source, device, kind=brief.kind, size=brief.size, options=options
+            )
         if earlier is not None:
             _audit_again(s, job_id, earlier, options["again"])
-    if brief.kind == "folder":
-        _record_facts(db, job_id, brief)
-        return job_id, False, False
-    return job_id, False, True
+    return job_id, False, not folder
 
 
 class IngestInterrupted(KeyboardInterrupt):
