@@ -220,3 +220,39 @@ def test_killed_ingest_leaves_scratch_in_the_data_folder_until_the_next_command(
     listed = _phunt("device", "list", "--home", str(home), env=env)
     assert listed.returncode == 0, listed.stderr
     assert sorted(area.iterdir()) == [live]  # the dead ingest's copies went, the live kept
+
+
+def test_a_killed_process_not_yet_reaped_has_ended() -> None:
+    """A zombie still answers ``kill(pid, 0)``: its scratch and its locks are stale."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    try:
+        assert not scratch.pid_running(child.pid)
+        assert not scratch.is_alive(child.pid, "r0")
+        assert scratch.pid_running(os.getpid())
+    finally:
+        child.wait()
+
+
+def test_an_ingest_that_ends_leaves_no_scratch(tmp_path: Path) -> None:
+    """The listing process and the workers remove their copies: nothing waits for the
+    next command (the listing process used to be ended before it had cleaned up)."""
+    from test_lib import run_phunt
+
+    archive = tmp_path / "ev.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        inner = io.BytesIO()
+        with zipfile.ZipFile(inner, "w") as iz:
+            iz.writestr("note.txt", "inner note\n")
+        zf.writestr("inner.zip", inner.getvalue())
+        for n in range(20):
+            zf.writestr(f"f{n}.txt", f"file {n}\n")
+    home = str(tmp_path / "home")
+    added = run_phunt("device", "add", "--evidence", "E1", "--kind", "laptop", "--home", home)
+    assert added.returncode == 0, added.stderr
+    done = run_phunt("ingest", str(archive), "--device", "E1", "--workers", "2", "--home", home)
+    assert done.returncode == 0, done.stderr
+    assert list((tmp_path / "home" / "scratch").glob("*")) == []

@@ -82,15 +82,37 @@ def use(area: str) -> list[str]:
     return removed
 
 
-def process_token(pid: int | str = "self") -> str | None:
-    """The start time of process ``pid`` in clock ticks since boot (Linux ``/proc``), or
-    ``None`` when the system does not say."""
+def _stat(pid: int | str) -> list[bytes] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (Linux), or ``None``."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             fields = handle.read().rsplit(b")", 1)[1].split()
-        return fields[19].decode("ascii")
-    except (OSError, IndexError, UnicodeDecodeError):
+    except (OSError, IndexError):
         return None
+    return fields if len(fields) > 19 else None
+
+
+def process_token(pid: int | str = "self") -> str | None:
+    """The start time of process ``pid`` in clock ticks since boot (Linux ``/proc``), or
+    ``None`` when the system does not say."""
+    fields = _stat(pid)
+    try:
+        return None if fields is None else fields[19].decode("ascii")
+    except UnicodeDecodeError:
+        return None
+
+
+def pid_running(pid: int) -> bool:
+    """Whether process ``pid`` exists on this host and has not ended: a killed process
+    its parent has not reaped yet (a zombie) has ended. Another user's process counts."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    fields = _stat(pid)
+    return fields is None or fields[0] not in (b"Z", b"X")
 
 
 def _own_token() -> str:
@@ -100,12 +122,8 @@ def _own_token() -> str:
 def is_alive(pid: int, token: str) -> bool:
     """Whether the process that named a folder ``pid``/``token`` still runs; when in
     doubt, yes (a live process's copies must never be removed)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_running(pid):
         return False
-    except OSError:
-        pass  # PermissionError: another user's process, alive
     if token.startswith("r"):
         return True
     now = process_token(pid)

@@ -37,7 +37,7 @@ def test_a_command_imports_only_its_own_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    assert loaded == {"phunt.cli.common", "phunt.cli.ingest", "phunt.cli.main"}
+    assert loaded == {"phunt.cli.common", "phunt.cli.ingest", "phunt.cli.limits", "phunt.cli.main"}
 
 
 def test_the_lazy_table_names_every_command_its_modules_add() -> None:

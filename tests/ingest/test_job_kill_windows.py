@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 from phunt.cases.devices import add_device
 from phunt.ingest.job import ingest
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
-from phunt.schema.ingest import IngestJob
+from phunt.schema.ingest import DeviceLock, IngestJob
 
 
 class Died(BaseException):
@@ -64,6 +64,8 @@ def test_folder_job_killed_once_opened_still_records_its_start(
     (folder / "notes.txt").write_text("groceries\n")
     with death_after_commit_of(IngestJob), pytest.raises(Died):
         ingest(database, str(folder), "EV-1", workers=1)
+    with database.session() as s:  # the dead process's lock, which a resume takes over
+        s.execute(delete(DeviceLock))
     summary = ingest(database, str(folder), "EV-1", workers=1, resume=True)
     with database.session() as s:
         actions = list(

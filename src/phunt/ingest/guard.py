@@ -28,6 +28,7 @@ from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from phunt import scratch
 from phunt.cases.devices import get_device
 from phunt.errors import UsageError
 from phunt.schema.cases import Device
@@ -51,22 +52,16 @@ def process_identity(pid: int) -> str | None:
     reboot or a wrap-around is not taken for the holder; None where /proc cannot say."""
     try:
         boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
     except OSError:
         return None
-    fields = stat.rsplit(")", 1)[-1].split()
-    return f"{boot}/{fields[19]}" if len(fields) > 19 else None
+    start = scratch.process_token(pid)
+    return None if start is None else f"{boot}/{start}"
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists on this host (one of another user's counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """Whether a process ``pid`` runs on this host (one of another user's counts; a killed
+    one not yet reaped does not)."""
+    return scratch.pid_running(pid)
 
 
 def when(at: datetime) -> str:

@@ -33,6 +33,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from phunt import scratch
 from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.base import Entry
 from phunt.sources.locator import close_caches, close_thread_cache, set_scratch_dir
@@ -51,6 +52,8 @@ CLEANUP_GRACE_S = 2.0
 
 #: Numbered entries, or a function that lists them (see :meth:`Runner.run`).
 Listing = Iterable[tuple[int, Entry]] | Callable[[], Iterable[tuple[int, Entry]]]
+#: How long a listing process that said it is done gets to exit on its own.
+_LISTER_EXIT_S = 2.0
 #: Listing processes are forked: a listing function is a closure, which cannot be pickled.
 _FORK = (
     multiprocessing.get_context("fork")
@@ -198,6 +201,7 @@ def _listed(lister: Callable[[], Iterable[tuple[int, Entry]]]) -> Iterator[bytes
             yield blob[1:]
     finally:
         receive.close()
+        process.join(timeout=_LISTER_EXIT_S)  # it has cleaned up before saying "done"
         if process.is_alive():
             process.kill()
         process.join()
@@ -218,6 +222,10 @@ def _list_batches(
             error = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
         send.send_bytes(b"E" + error)
     else:
+        # The containers it opened, and their copies in its scratch folder, go before it
+        # says it is done: the coordinator ends it once it has heard.
+        close_caches()
+        scratch.remove_own()
         send.send_bytes(b"D")
     finally:
         send.close()
