@@ -4,6 +4,7 @@ device, Ctrl-C and the command it prints, ``--again`` and ``phunt jobs``."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import signal
@@ -139,3 +140,38 @@ def test_again_and_jobs_through_the_cli(db_url: str, tmp_path: Path) -> None:
     ]
     table = run_phunt("device", "list", "--db", db_url).stdout
     assert "job 2: complete" in table
+
+
+def test_ctrl_c_at_a_terminal_reaches_every_process_and_stops_cleanly(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Ctrl-C at a terminal signals the whole process group: the workers and the listing
+    process ignore it, the coordinator stops between files (never inside a transaction),
+    and the job resumes to the full count."""
+    src = tmp_path / "many"
+    src.mkdir()
+    total = 3000
+    for i in range(total):
+        (src / f"f{i:05d}.txt").write_text(f"file number {i}\n")
+    added = run_phunt("device", "add", "--evidence", "EV-G", "--kind", "laptop", "--db", db_url)
+    assert added.returncode == 0, added.stderr
+    cmd = ["ingest", str(src), "--device", "EV-G", "--workers", "2", "--batch", "25"]
+    first = subprocess.Popen(
+        [sys.executable, "-m", "phunt", *cmd, "--db", db_url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives it
+    )
+    deadline = time.monotonic() + 120
+    while _count(db_url, EvidenceFile) < 200:
+        assert first.poll() is None, "ingest ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGINT)
+    _out, err = first.communicate(timeout=120)
+    assert first.returncode == 130, err
+    assert len(err.splitlines()) == 2 and "Traceback" not in err, err
+    done = run_phunt(*cmd, "--resume", "--db", db_url, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["files"] == total

@@ -689,3 +689,31 @@ def test_ctrl_c_leaves_the_job_interrupted_and_resume_finishes_it(
         assert len({path for _, path in rows}) == 40
         assert s.scalars(select(IngestJob.status)).all() == ["complete"]
         assert verify(s).ok
+
+
+def test_a_requested_stop_is_taken_between_files_and_resumes(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    """The CLI's first Ctrl-C becomes ``should_stop``: asked between files, where no
+    transaction is open, so the stop never leaves a write half done (the old immediate
+    KeyboardInterrupt could land inside a commit and hold SQLite's lock)."""
+    from phunt.ingest.job import IngestInterrupted
+
+    src = tmp_path / "card"
+    src.mkdir()
+    for i in range(40):
+        (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
+    asked = {"n": 0}
+
+    def should_stop() -> bool:
+        asked["n"] += 1
+        return asked["n"] > 23
+
+    with pytest.raises(IngestInterrupted) as stopped:
+        ingest(database, str(src), device, batch_size=5, should_stop=should_stop)
+    assert stopped.value.files == 20  # the batches stored before the 24th file
+    summary = ingest(database, str(src), device, resume=True, batch_size=5)
+    assert summary.files == 40
+    with database.session() as s:
+        assert sorted(s.scalars(select(EvidenceFile.seq))) == list(range(40))
+        assert verify(s).ok

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import shlex
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
@@ -108,6 +110,7 @@ def ingest_command(
         again=again,
         take_over=take_over,
         limits=expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch),
+        should_stop=_deferred_ctrl_c(),
     )
     try:
         summary = _with_progress(run, source) if show_progress else run()
@@ -116,6 +119,7 @@ def ingest_command(
         sys.stderr.write(_interrupted_message(stop, device, resume_cmd, home, db))
         raise typer.Exit(EXIT_INTERRUPTED) from None
     finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         database.close()
     if as_json:
         print_json(summary.as_dict())
@@ -251,6 +255,20 @@ def _with_progress(run: Callable[..., IngestSummary], source: str) -> IngestSumm
             bar.update(task, completed=size, files=files, rate=files / elapsed)
 
         return run(progress=update)
+
+
+def _deferred_ctrl_c() -> Callable[[], bool]:
+    """Make the first Ctrl-C a request the ingest honours between files (never inside a
+    transaction), and a second one an immediate stop."""
+    asked = threading.Event()
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        if asked.is_set():
+            raise KeyboardInterrupt
+        asked.set()
+
+    signal.signal(signal.SIGINT, on_sigint)
+    return asked.is_set
 
 
 def register(app: typer.Typer) -> None:

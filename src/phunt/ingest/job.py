@@ -82,24 +82,18 @@ def _start(
         options = options | {"again_of": earlier.id}
     folder = brief.kind == "folder"
     with db.session() as s:
+        size = None if folder else brief.size
+        job_id = store.open_job(s, source, device, kind=brief.kind, size=size, options=options)
+        if earlier is not None:
+            _audit_again(s, job_id, earlier, options["again"])
         if folder:  # nothing to read: the job and its start are one transaction
-            job_id = store.start_job(
+            store.record_source_facts(
                 s,
-                source,
-                device,
-                kind=brief.kind,
+                job_id,
                 sha256=brief.sha256,
-                size=None,
-                options=options,
                 segments=brief.segments or None,
                 verification=brief.verification,
             )
-        else:
-            job_id = store.open_job(
-                s, source, device, kind=brief.kind, size=brief.size, options=options
-            )
-        if earlier is not None:
-            _audit_again(s, job_id, earlier, options["again"])
     return job_id, False, not folder
 
 
@@ -306,12 +300,16 @@ def ingest(
     take_over: bool = False,
     notice: guard.NoticeFn | None = None,
     limits: ExpandLimits | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> IngestSummary:
     """Ingest ``source`` for ``device`` (id or evidence number) and return the totals.
 
     The device is locked for the length of the run (see :mod:`phunt.ingest.guard`); a
     source the device already holds is refused unless ``again`` gives the reason. Ctrl-C
     leaves the job ``interrupted``, to be resumed, and raises :class:`IngestInterrupted`.
+    ``should_stop`` is asked between files, where no transaction is open: a true answer
+    stops the run as Ctrl-C does (the CLI turns the first Ctrl-C into that, so a
+    transaction is never cut in half).
     """
     source = os.path.abspath(source)
     if not os.path.exists(source):
@@ -340,6 +338,7 @@ def ingest(
                 batch_size=batch_size,
                 import_chats=import_chats,
                 limits=limits,
+                should_stop=should_stop,
             )
         except KeyboardInterrupt:
             if lease.job_id is None:
@@ -362,6 +361,7 @@ def _ingest(
     batch_size: int,
     import_chats: bool,
     limits: ExpandLimits | None,
+    should_stop: Callable[[], bool] | None,
 ) -> IngestSummary:
     """The run itself, under the device's lock ``lease``."""
     pdq_mode, expand = options["pdq_mode"], options["expand"]
@@ -388,6 +388,8 @@ def _ingest(
         facts = runner.submit(describe_source, source) if facts_pending else None
         work = (store.process_bound, profile, job_id, device_id, binding)
         for item in runner.run(todo, *work):  # listed in a process of its own
+            if should_stop is not None and should_stop():
+                raise KeyboardInterrupt  # here no transaction is open
             batch.append(item)
             seen_files += 1
             seen_bytes += item.size
@@ -403,6 +405,8 @@ def _ingest(
             _store(db, job_id, batch)
         if facts is not None:
             _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
+    if should_stop is not None and should_stop():
+        raise KeyboardInterrupt  # every file is stored; the chats and the seal wait
     _flag_damage(db, job_id, source)
     chats = _import_chats(db, job_id, device) if import_chats else []
     close_thread_cache()  # the containers the chat import opened, and their copies

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import pickle
 import select
+import signal
 import threading
 import time
 from collections import deque
@@ -211,6 +212,7 @@ def _list_batches(
     lister: Callable[[], Iterable[tuple[int, Entry]]], send: Connection, coordinator: int
 ) -> None:
     """The listing process: batches (``B``), then done (``D``) or the error (``E``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator answers Ctrl-C
     watch_coordinator(coordinator)
     try:
         for batch in _batches(lister()):
@@ -232,7 +234,12 @@ def _list_batches(
 
 
 def _start_worker(scratch: str | None, coordinator: int) -> None:
-    """A local pool worker's initializer: where it spools, and whose death it follows."""
+    """A local pool worker's initializer: where it spools, and whose death it follows.
+
+    Ctrl-C at a terminal reaches the whole process group: the coordinator decides what it
+    means and shuts the pool down, so a worker ignores it instead of dying mid-task.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_scratch_dir(scratch)
     watch_coordinator(coordinator)
 
