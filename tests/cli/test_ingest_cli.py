@@ -43,7 +43,7 @@ def test_busy_device_then_ctrl_c_then_the_printed_command_resumes(
 ) -> None:
     src = tmp_path / "many"
     src.mkdir()
-    total = 3000
+    total = 12_000  # long enough to be mid-run on a fast, quiet machine
     for i in range(total):
         (src / f"f{i:05d}.txt").write_text(f"file number {i}\n")
     added = run_phunt("device", "add", "--evidence", "EV-K", "--kind", "laptop", "--db", db_url)
@@ -150,7 +150,7 @@ def test_ctrl_c_at_a_terminal_reaches_every_process_and_stops_cleanly(
     and the job resumes to the full count."""
     src = tmp_path / "many"
     src.mkdir()
-    total = 3000
+    total = 12_000  # long enough to be mid-run on a fast, quiet machine
     for i in range(total):
         (src / f"f{i:05d}.txt").write_text(f"file number {i}\n")
     added = run_phunt("device", "add", "--evidence", "EV-G", "--kind", "laptop", "--db", db_url)
