@@ -37,29 +37,42 @@ def _jsonl(text: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-@pytest.mark.slow
-def test_busy_device_then_ctrl_c_then_the_printed_command_resumes(
-    db_url: str, tmp_path: Path
-) -> None:
+TOTAL = 12_000  # files: long enough for an ingest to be mid-run on a fast, quiet machine
+
+
+def _start_mid_run(
+    db_url: str, tmp_path: Path, device: str, workers: int, *, own_group: bool = False
+) -> tuple[Path, list[str], subprocess.Popen[str]]:
+    """A folder of :data:`TOTAL` files and an ingest of it for ``device``, returned once it
+    has stored 200 of them: ``(folder, the ingest's arguments, its process)``."""
     src = tmp_path / "many"
     src.mkdir()
-    total = 12_000  # long enough to be mid-run on a fast, quiet machine
-    for i in range(total):
+    for i in range(TOTAL):
         (src / f"f{i:05d}.txt").write_text(f"file number {i}\n")
-    added = run_phunt("device", "add", "--evidence", "EV-K", "--kind", "laptop", "--db", db_url)
+    added = run_phunt("device", "add", "--evidence", device, "--kind", "laptop", "--db", db_url)
     assert added.returncode == 0, added.stderr
-    cmd = ["ingest", str(src), "--device", "EV-K", "--workers", "1", "--batch", "25"]
+    cmd = ["ingest", str(src), "--device", device, "--workers", str(workers), "--batch", "25"]
     first = subprocess.Popen(
         [sys.executable, "-m", "phunt", *cmd, "--db", db_url],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=own_group,  # its own process group, as a terminal gives it
     )
     deadline = time.monotonic() + 120
     while _count(db_url, EvidenceFile) < 200:
         assert first.poll() is None, "ingest ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.05)
+    return src, cmd, first
+
+
+@pytest.mark.slow
+def test_busy_device_then_ctrl_c_then_the_printed_command_resumes(
+    db_url: str, tmp_path: Path
+) -> None:
+    src, cmd, first = _start_mid_run(db_url, tmp_path, "EV-K", 1)
+    total = TOTAL
 
     # A second ingest with --resume used to collide with the first (IntegrityError).
     audited = _count(db_url, AuditRecord)
@@ -148,26 +161,8 @@ def test_ctrl_c_at_a_terminal_reaches_every_process_and_stops_cleanly(
     """Ctrl-C at a terminal signals the whole process group: the workers and the listing
     process ignore it, the coordinator stops between files (never inside a transaction),
     and the job resumes to the full count."""
-    src = tmp_path / "many"
-    src.mkdir()
-    total = 12_000  # long enough to be mid-run on a fast, quiet machine
-    for i in range(total):
-        (src / f"f{i:05d}.txt").write_text(f"file number {i}\n")
-    added = run_phunt("device", "add", "--evidence", "EV-G", "--kind", "laptop", "--db", db_url)
-    assert added.returncode == 0, added.stderr
-    cmd = ["ingest", str(src), "--device", "EV-G", "--workers", "2", "--batch", "25"]
-    first = subprocess.Popen(
-        [sys.executable, "-m", "phunt", *cmd, "--db", db_url],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal gives it
-    )
-    deadline = time.monotonic() + 120
-    while _count(db_url, EvidenceFile) < 200:
-        assert first.poll() is None, "ingest ended before it could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    _src, cmd, first = _start_mid_run(db_url, tmp_path, "EV-G", 2, own_group=True)
+    total = TOTAL
     os.killpg(first.pid, signal.SIGINT)
     _out, err = first.communicate(timeout=120)
     assert first.returncode == 130, err

@@ -41,6 +41,7 @@ __all__ = [
     "HashKind",
     "HashListReader",
     "ListKind",
+    "PatternLineReader",
     "check_scheme",
     "csv_row",
     "head_lines",
@@ -277,6 +278,38 @@ def csv_row(line: str, delimiter: str = ",") -> list[str] | None:
         return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
         return None
+
+
+class PatternLineReader(HashListReader):
+    """The template of a list with one entry per line of a fixed shape: ``line_pattern``
+    says the shape (``line_shape`` names it in errors, article included); blank and ``#``
+    lines are skipped; ``_line_entry`` turns a matched line into an entry."""
+
+    line_pattern: ClassVar[re.Pattern[str]]
+    line_shape: ClassVar[str]
+
+    @classmethod
+    def _probe_lines(cls, lines: list[str]) -> bool:
+        data = [line for line in lines if line.strip() and not line.startswith("#")]
+        hits = sum(bool(cls.line_pattern.fullmatch(line)) for line in data)
+        return bool(data) and 2 * hits >= len(data)
+
+    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        count = 0
+        for number, line in self.text_lines(stream):
+            if not line.strip() or line.startswith("#"):
+                continue
+            where = f"line {number}"
+            match = self.line_pattern.fullmatch(line)
+            if match is None:
+                raise self.corrupt(f"not {self.line_shape} line: {line[:80]!r}", where)
+            count += 1
+            yield self._line_entry(match, number, where)
+        self._metadata["records"] = count
+
+    @abstractmethod
+    def _line_entry(self, match: re.Match[str], number: int, where: str) -> HashEntry:
+        """The entry of one line that has the shape."""
 
 
 def head_lines(head: bytes, *, limit: int = 50) -> list[str] | None:

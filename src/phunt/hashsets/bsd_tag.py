@@ -12,10 +12,8 @@ matched, as any list's unknown kinds are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import BinaryIO
 
-from phunt.hashsets.base import HashEntry, HashListReader, normalise_hash
+from phunt.hashsets.base import HashEntry, PatternLineReader, normalise_hash
 
 _LINE = re.compile(
     r"(?P<escaped>\\)?(?P<algo>[A-Za-z0-9-]+) ?\((?P<name>.*)\) ?= (?P<hash>[0-9A-Fa-f]+)\s*"
@@ -42,33 +40,19 @@ def _kind(tag: str) -> str:
     return _KINDS.get(text, text.replace("-", ""))
 
 
-class BsdTagReader(HashListReader):
+class BsdTagReader(PatternLineReader):
     """``ALGO (file name) = hex`` lines; ``#`` comments and blank lines skipped."""
 
     name = "bsd-tag"
     default_kind = "known-bad"
+    line_pattern = _LINE
+    line_shape = "an 'ALGO (name) = hash'"
 
-    @classmethod
-    def _probe_lines(cls, lines: list[str]) -> bool:
-        data = [line for line in lines if line.strip() and not line.startswith("#")]
-        return bool(data) and 2 * sum(bool(_LINE.fullmatch(line)) for line in data) >= len(data)
-
-    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
-        count = 0
-        for number, line in self.text_lines(stream):
-            if not line.strip() or line.startswith("#"):
-                continue
-            match = _LINE.fullmatch(line)
-            if match is None:
-                raise self.corrupt(
-                    f"not an 'ALGO (name) = hash' line: {line[:80]!r}", f"line {number}"
-                )
-            kind = _kind(match["algo"])
-            try:
-                value = normalise_hash(kind, match["hash"])
-            except ValueError as error:
-                raise self.corrupt(f"{match['algo']}: {error}", f"line {number}") from None
-            count += 1
-            name = _unescape(match["name"]) if match["escaped"] else match["name"]
-            yield HashEntry({kind: value}, None, number, name or None)
-        self._metadata["records"] = count
+    def _line_entry(self, match: re.Match[str], number: int, where: str) -> HashEntry:
+        kind = _kind(match["algo"])
+        try:
+            value = normalise_hash(kind, match["hash"])
+        except ValueError as error:
+            raise self.corrupt(f"{match['algo']}: {error}", where) from None
+        name = _unescape(match["name"]) if match["escaped"] else match["name"]
+        return HashEntry({kind: value}, None, number, name or None)
