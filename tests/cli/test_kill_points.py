@@ -59,8 +59,10 @@ from phunt.schema.hashsets import HashSet, HashSetStaging
 from phunt.schema.ingest import EvidenceFile, IngestJob
 
 KILLS = 20
-#: How long workers get to notice their coordinator died before they count as left over.
-GRACE = 1.5
+#: How long workers get to notice their coordinator died and end before they count as
+#: left over: a deadline, not a speed (the poll returns as soon as they are gone). A
+#: worker takes up to pipeline.CLEANUP_GRACE_S removing its copies, more on a loaded host.
+GRACE = 15.0
 SEED = int(os.environ.get("PHUNT_KILL_SEED") or random.SystemRandom().randrange(1 << 32))
 
 #: Audit actions a recovery adds beyond what an uninterrupted run writes.

@@ -4,7 +4,8 @@ raised right where the process would have died, then the job is resumed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,15 @@ class Died(BaseException):
 
 
 @contextmanager
-def death_after_commit_of(model: type[Any]) -> Iterator[None]:
-    """Die right after the first commit that inserted a ``model`` row: that transaction's
-    rows are stored, and the next transaction never starts."""
+def death_after_commit_of(
+    model: type[Any], where: Callable[[Any], bool] = lambda _obj: True
+) -> Iterator[None]:
+    """Die right after the first commit that inserted a ``model`` row (one ``where``
+    accepts): that transaction's rows are stored, and the next transaction never starts."""
     state = {"inserted": False, "committed": False}
 
     def flushed(session: Session, _context: Any) -> None:
-        if any(isinstance(obj, model) for obj in session.new):
+        if any(isinstance(obj, model) and where(obj) for obj in session.new):
             state["inserted"] = True
 
     def committed(_session: Session) -> None:
@@ -79,3 +82,19 @@ def test_folder_job_killed_once_opened_still_records_its_start(
     assert [a for a in actions if a != "ingest.resume"] == ["ingest.start", "ingest.complete"], (
         actions
     )
+
+
+def test_a_kill_right_after_completion_leaves_no_lock(database: Database, tmp_path: Path) -> None:
+    """The job's completion and the release of the device's lock are one transaction: a
+    kill just after it leaves a complete job and a free device, not a stale lock."""
+    with database.session() as s:
+        add_device(s, "EV-1", "mobile phone")
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("groceries\n")
+    completed = death_after_commit_of(AuditRecord, lambda r: r.action == "ingest.complete")
+    with completed, contextlib.suppress(Died):  # dies only if a transaction follows
+        ingest(database, str(folder), "EV-1", workers=1)
+    with database.session() as s:
+        assert s.scalars(select(IngestJob.status)).all() == ["complete"]
+        assert s.scalars(select(DeviceLock)).all() == []

@@ -78,6 +78,15 @@ def _hex_sha256(value: Any) -> str | None:
     return raw.hex() if len(raw) == 32 else None
 
 
+def lossless_text(raw: bytes) -> str:
+    """SQLite text as ``str``: bytes that are not UTF-8 (a damaged page, an app's own
+    encoding) are kept as Latin-1 rather than stopping the whole database."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 class _Db:
     """A read-only connection to a temporary copy, with schema questions answered once."""
 
@@ -130,6 +139,7 @@ class WhatsAppMsgstoreParser(ChatParser):
                 conn = sqlite3.connect(
                     f"file:{(work / 'msgstore.db').as_posix()}?mode=ro", uri=True
                 )
+                conn.text_factory = lossless_text
                 try:
                     db = _Db(conn)
                     location = "table message"
@@ -142,7 +152,8 @@ class WhatsAppMsgstoreParser(ChatParser):
                         raise WrongFormat("no message or messages table", path=context.origin)
                 finally:
                     conn.close()
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                # A name in the schema that is not UTF-8: sqlite3 decodes those itself.
                 where = run.last_row or location
                 raise CorruptInput(
                     f"unreadable database: {exc}", path=context.origin, location=where

@@ -248,7 +248,15 @@ def decode(source: Source, *, fast: bool = False, exif: bool = False) -> Decoded
             if pixels is None:
                 image.load()
                 pixels = _to_array(image)
-        except (OSError, SyntaxError, ValueError, EOFError, RuntimeError, MemoryError) as exc:
+        except (
+            OSError,
+            SyntaxError,
+            ValueError,
+            EOFError,
+            RuntimeError,
+            MemoryError,
+            TypeError,
+        ) as exc:  # TypeError: Pillow on a TIFF whose strip offsets are rationals
             if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
                 raise
             raise CorruptInput(f"damaged or truncated {fmt} image: {exc}", path=path) from exc

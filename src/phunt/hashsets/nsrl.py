@@ -72,6 +72,7 @@ class NsrlRds3Reader(HashListReader):
             connection = sqlite3.connect(uri, uri=True)
         except sqlite3.Error as error:
             raise self.corrupt(f"cannot open SQLite database: {error}", None) from None
+        connection.text_factory = _latin1_fallback
         try:
             columns = self._inspect(connection)
             cursor = connection.execute('SELECT * FROM "FILE"')
@@ -80,7 +81,7 @@ class NsrlRds3Reader(HashListReader):
                 where = f"FILE row {number}"
                 yield self._entry(dict(zip(columns, row, strict=True)), number, where)
             self._metadata["records"] = number
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # a schema name not UTF-8
             raise self.corrupt(f"damaged SQLite database: {error}", where) from None
         finally:
             connection.close()
@@ -304,6 +305,15 @@ def _version_facts(archive: zipfile.ZipFile) -> dict[str, Any]:
     if name is None or archive.getinfo(name).file_size > 64 * 1024:
         return {}
     return {"version_txt": archive.read(name).decode("latin-1").strip()}
+
+
+def _latin1_fallback(raw: bytes) -> str:
+    """SQLite text as ``str``; a name that is not UTF-8 is read as Latin-1 rather than lost
+    (hash columns that are not hex are then refused as such)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _lines(stream: BinaryIO) -> Iterator[str]:

@@ -160,11 +160,17 @@ class Lease:
             lock_job(s, self.device_id, self.token, job_id)
         self.job_id = job_id
 
-    def release(self) -> None:
-        if not self.released:
+    def release(self, session: Session | None = None) -> None:
+        """Give the lock back: in ``session`` when given (so that the job's completion and
+        the release commit together, and no kill can fall between them), else on its own."""
+        if self.released:
+            return
+        if session is not None:
+            remove_lock(session, self.device_id, self.token)
+        else:
             with self.db.session() as s:
                 remove_lock(s, self.device_id, self.token)
-            self.released = True
+        self.released = True
 
 
 def acquire(db: Database, device: str, *, take_over: bool, notice: NoticeFn) -> Lease:

@@ -429,4 +429,5 @@ def _ingest(
         )
         details = summary.as_dict() | {"entries": count}
         audit.append(s, "ingest.complete", "ingest_job", job.id, details)
+        lease.release(s)  # in the completing transaction: a complete job holds no lock
     return summary

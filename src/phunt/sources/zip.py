@@ -62,7 +62,7 @@ class ZipSource(ArchiveSource):
             return False  # the end-record search costs a second read; only for .zip names
         try:
             return os.path.isfile(path) and zipfile.is_zipfile(path)
-        except OSError:
+        except (OSError, zipfile.BadZipFile, ValueError):  # a damaged end record: not a zip
             return False
 
     def _archive(self) -> zipfile.ZipFile:
