@@ -52,6 +52,7 @@ KNOWN_OPEN: dict[str, dict[str, str]] = {
     "disk-raw": {
         "hang@sources/disk_image.py:478": "ext2-root-open-loops.raw",
         "hang@sources/base.py:23": "ext2-root-open-loops.raw",
+        "hang@sources/disk_image.py:499": "ext2-root-open-loops.raw",
     },
 }
 

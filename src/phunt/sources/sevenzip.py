@@ -25,8 +25,10 @@ from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits, name_warni
 from phunt.sources.locator import Locator
 
 _MAGIC = b"7z\xbc\xaf\x27\x1c"
+#: What py7zr raises on a damaged archive (it also asserts on header fields it trusts).
 _ERRORS = (
     py7zr_errors.ArchiveError, lzma.LZMAError, OSError, EOFError, ValueError, KeyError, TypeError,
+    AssertionError,
 )  # fmt: skip
 _ENCRYPTED = "encrypted member: not read"
 
