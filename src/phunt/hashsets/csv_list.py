@@ -31,6 +31,7 @@ from phunt.hashsets.base import (
 )
 from phunt.hashsets.categories import code_problem
 from phunt.hashsets.hashkeeper import COLUMNS as HASHKEEPER_COLUMNS
+from phunt.hashsets.hashkeeper import KIND_UNKNOWN as HASHKEEPER_KIND_UNKNOWN
 from phunt.hashsets.nsrl import rds2_columns
 
 GENERIC = "hash"
@@ -106,7 +107,7 @@ class CsvReader(HashListReader):
             # NIST's known files read as a generic CSV are still known files.
             self._metadata.update(list_kind="known-good", kind_stated=True)
         if tuple(c.strip() for c in columns) == HASHKEEPER_COLUMNS:
-            self._metadata["kind_unknown"] = "HashKeeper keeps it in the set's .hke description"
+            self._metadata["kind_unknown"] = HASHKEEPER_KIND_UNKNOWN
         reader = csv.reader((text for _, text in lines), delimiter=delimiter, strict=True)
         try:
             for row in reader:

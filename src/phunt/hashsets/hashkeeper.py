@@ -21,6 +21,10 @@ COLUMNS = (
 )  # fmt: skip
 
 
+#: Why a HashKeeper set's kind is asked for, whichever reader meets its header.
+KIND_UNKNOWN = "HashKeeper keeps it in the set's .hke description"
+
+
 class HashKeeperReader(HashListReader):
     """A HashKeeper ``.hsh`` set: ``"file_id","hashset_id","file_name",...,"hash",...``."""
 
@@ -38,7 +42,7 @@ class HashKeeperReader(HashListReader):
 
     def _initial_metadata(self) -> dict[str, Any]:
         # Known-good or known-bad lives in the .hke, which phunt cannot read: ask the user.
-        return {"kind_unknown": "HashKeeper keeps it in the set's .hke description"}
+        return {"kind_unknown": KIND_UNKNOWN}
 
     def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
         lines = (line for _, line in self.text_lines(stream, "latin-1", keep_ends=True))
