@@ -12,9 +12,8 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 from phunt.errors import CorruptInput, UsageError
 from phunt.hashing.crypto import sha256_stream
@@ -30,7 +29,11 @@ from phunt.hashing.kinds import (
 )
 from phunt.hashing.kinds.base import shorten
 from phunt.hashsets.categories import Category, ListKind, check_scheme, code_problem
+from phunt.hashsets.entry import HashEntry
 from phunt.hashsets.unicode_text import utf8_stream
+
+if TYPE_CHECKING:
+    from phunt.hashsets.columns import EntryBatch
 
 __all__ = [
     "HASH_KINDS",
@@ -113,22 +116,6 @@ def kind_of_hex(value: str, *, wide: str = "sha256") -> str:
     return kind
 
 
-@dataclass(frozen=True)
-class HashEntry:
-    """One item of a hash list: a file or media item and every hash the list gives for it.
-
-    ``record`` is the 1-based line or record number in the source, for errors and
-    provenance; ``extra`` keeps every other field of the record verbatim so an export can
-    reproduce it.
-    """
-
-    hashes: dict[str, str]
-    category: Category | None = None
-    record: int = 0
-    name: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 class HashListReader(ABC):
     """Streams the entries of one hash list, read from a file or a binary file object.
 
@@ -197,6 +184,13 @@ class HashListReader(ABC):
         """Yield the list's entries in file order (a UTF-16/32 list read as UTF-8)."""
         with self.open() as stream:
             yield from self._entries(utf8_stream(stream, self.display))
+
+    def batches(self) -> Iterator[EntryBatch]:
+        """The entries column by column; readers of large plain formats override this to
+        fill the arrays without an object per entry."""
+        from phunt.hashsets.columns import batches_from_entries
+
+        return batches_from_entries(self.entries())
 
     @abstractmethod
     def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
