@@ -33,7 +33,10 @@ def engine_spec(
         rules["pdq_threshold"] = pdq_threshold
     if pdq_quality_min is not None:
         rules["pdq_quality_min"] = pdq_quality_min
-    refs = tuple(HashSetRef(*row) for row in current_sets(session, names))
+    refs = tuple(
+        HashSetRef(s.name, s.list_kind, s.version, s.stamp, s.index_sha256)
+        for s in current_sets(session, names)
+    )
     return EngineSpec(files, url, refs, loader=load_spec_sets, **rules)
 
 

@@ -32,7 +32,7 @@ class HashSet(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     current_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    next_entry: Mapped[int] = mapped_column(BigInteger, default=1)
+    next_entry: Mapped[int] = mapped_column(Integer, default=1)
     """The number the next new entry of this set gets."""
 
 
@@ -72,7 +72,7 @@ class HashSetDisable(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"))
-    entry: Mapped[int] = mapped_column(BigInteger)
+    entry: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
     disabled_by: Mapped[str] = mapped_column(String(200))
     disabled_at: Mapped[datetime] = mapped_column(default=utcnow)
