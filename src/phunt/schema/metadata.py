@@ -5,6 +5,7 @@ from __future__ import annotations
 from phunt.schema import audit as audit
 from phunt.schema import cases as cases
 from phunt.schema import chats as chats
+from phunt.schema import hashset_blobs as hashset_blobs
 from phunt.schema import hashsets as hashsets
 from phunt.schema import ingest as ingest
 from phunt.schema.base import Base
