@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,7 +152,8 @@ def read_header(reader: HashListReader) -> None:
     try:
         next(head, None)
     finally:
-        head.close()
+        if isinstance(head, Generator):  # closes the list file now
+            head.close()
 
 
 def set_file_meta(
