@@ -253,15 +253,21 @@ def test_verify_checks_the_name_and_the_order_of_every_column(tmp_path: Path) ->
     assert caught.value.path == str(unsorted)
 
 
-def test_verify_refuses_rows_out_of_range(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("row", "message"), [(10**6, "out of range"), (None, "carries sha1 twice")]
+)
+def test_verify_refuses_rows_out_of_range_or_twice(
+    tmp_path: Path, row: int | None, message: str
+) -> None:
     path = _build(tmp_path, _rich())
     header, _ = _header(path)
     raw = bytearray(path.read_bytes())
     start = header["columns"]["row/sha1"]["offset"]
-    raw[start : start + 4] = (10**6).to_bytes(4, "little")
+    value = raw[start + 4 : start + 8] if row is None else row.to_bytes(4, "little")
+    raw[start : start + 4] = value
     damaged = tmp_path / f"{hashlib.sha256(raw).hexdigest()}.phs"
     damaged.write_bytes(bytes(raw))
-    with pytest.raises(CorruptInput, match="out of range"):
+    with pytest.raises(CorruptInput, match=message):
         SetFile.open(damaged, verify=True)
 
 
@@ -269,3 +275,21 @@ def test_a_missing_file_is_corrupt_input_naming_it(tmp_path: Path) -> None:
     with pytest.raises(CorruptInput, match="cannot read") as caught:
         SetFile.open(tmp_path / "gone.phs")
     assert caught.value.path == str(tmp_path / "gone.phs")
+
+
+def test_columns_read_without_the_mapping_and_cut_short_is_corrupt(tmp_path: Path) -> None:
+    path = _build(tmp_path, _rich())
+    with SetFile.open(path) as opened:
+        assert opened.read("entry", 2, 5).tolist() == [3, 4, 5]
+        assert opened.read("digest/md5", 0, 2).shape == (2, 16)
+        assert opened.read("entry", 10, 99).tolist() == [11, 12, 13, 14]
+        size = path.stat().st_size
+        copy = tmp_path / "copy.phs"
+        shutil.copy(path, copy)
+    with SetFile.open(copy) as opened:
+        header, _ = _header(copy)
+        with copy.open("r+b") as stream:
+            stream.truncate(header["columns"]["record"]["offset"] + 4)
+        with pytest.raises(CorruptInput, match="cut short") as caught:
+            opened.read("record", 0, 14)
+        assert caught.value.path == str(copy) and size > copy.stat().st_size
