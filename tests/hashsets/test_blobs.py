@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
 import os
@@ -114,6 +115,27 @@ def test_put_twice_is_a_no_op(database: Database, tmp_path: Path) -> None:
     assert again == sha
     if _in_database(database):
         assert _parts(database, sha) > 1  # not inserted twice (the key would refuse it)
+
+
+def test_built_on_another_file_system(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _built(tmp_path / "built")
+    sha, content = built.name.removesuffix(".phs"), built.read_bytes()
+    real = os.replace
+
+    def across_devices(src: Any, dst: Any) -> None:
+        if Path(src) == built:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", across_devices)
+    with database.session() as session:
+        blobs.put_set_file(session, built)
+    assert not built.exists()
+    path = blobs.local_set_file(database.url, sha, what=WHAT)
+    assert path.read_bytes() == content
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
 
 
 def test_a_stamped_copy_is_not_verified_again(

@@ -106,8 +106,10 @@ def put_set_file(session: Session | Connection, path: Path) -> None:
     except OSError:  # another file system: copy beside the target, then rename
         with _temp_folder(home) as temp:
             shutil.copyfile(path, temp / path.name)
+            _fsync(temp / path.name)
             os.replace(temp / path.name, target)
         path.unlink()
+    _fsync(home)  # the rename outlives a power cut, as the version row that names it does
     _stamp(target)
 
 
@@ -135,12 +137,13 @@ def local_set_file(source: Source, sha256: str, *, what: str, name: str | None =
     if _stamped(path):
         return path
     hint = f"run `phunt hashset rebuild {name or 'NAME'}` to build it again from its list"
-    problem = _problem(path) if path.exists() else "missing"
-    if problem is None:
+    exists = path.exists()
+    problem = _problem(path) if exists else None
+    if exists and problem is None:
         _stamp(path)
         return path
     if _sqlite_file(url) is not None:  # the folder beside the database is the only copy
-        if problem == "missing":
+        if not exists:
             raise NotFoundError(f"{what}: its set file {path} is missing; {hint}")
         message = f"{what}: the set file is damaged ({problem}); {hint}"
         raise CorruptInput(message, path=str(path))
@@ -201,6 +204,14 @@ def _temp_folder(home: Path) -> Iterator[Path]:
         yield temp
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _problem(path: Path) -> str | None:
