@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -60,9 +61,8 @@ def _table(name: str, *columns: str, **typed: Any) -> sa.TableClause:
 UTC_DATETIME = phunt.schema.types.UTCDateTime()
 _entry = _table(
     "hash_set_entry",
-    *("id", "hash_set_id", "first_version", "removed_version", "record", "name"),
+    *("id", "hash_set_id", "first_version", "removed_version", "record", "name", "extra"),
     *("category_code", "category_scheme", "disabled_reason", "disabled_by"),
-    extra=sa.JSON(),
     disabled=sa.Boolean(),
     disabled_at=UTC_DATETIME,
 )
@@ -231,11 +231,20 @@ def _batches(conn: sa.Connection, set_id: int, version: int) -> Iterator[EntryBa
                 ids, entries = [], []
             category = None if code is None or scheme is None else Category(code, scheme)
             ids.append(entry_id)
-            entries.append(HashEntry({}, category, record, name, dict(extra or {})))
+            entries.append(HashEntry({}, category, record, name, _extra(extra)))
         if kind is not None:
             entries[-1].hashes[kind] = value
     if ids:
         yield _batch(ids, entries)
+
+
+def _extra(stored: str | dict[str, Any] | None) -> dict[str, Any]:
+    """An entry's extra fields, read untyped: most are empty, and decoding millions of
+    ``{}`` was most of the time this migration took on SQLite (PostgreSQL's driver gives
+    dicts)."""
+    if isinstance(stored, dict):
+        return stored
+    return {} if stored in (None, "{}") else dict(json.loads(stored))
 
 
 def _batch(ids: list[int], entries: list[HashEntry]) -> EntryBatch:
