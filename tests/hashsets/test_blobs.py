@@ -200,6 +200,31 @@ def test_a_damaged_database_copy(database: Database, tmp_path: Path) -> None:
     assert left == [f"{sha}.ok"]  # nothing half-made left (the stale stamp is harmless)
 
 
+def test_database_problem_and_discard(database: Database, tmp_path: Path) -> None:
+    sha, content = _put(database, tmp_path)
+    assert blobs.in_database(database.url) is _in_database(database)
+    with database.session() as session:
+        assert blobs.database_problem(session, sha) is None
+    if _in_database(database):
+        with database.session() as session:
+            change = update(HashSetBlob).where(HashSetBlob.sha256 == sha, HashSetBlob.part == 0)
+            session.execute(change.values(data=b"\0" * 4096))
+        assert str(blobs.database_problem(database.url, sha)).startswith("is damaged")
+    path = blobs.local_set_file(database.url, sha, what=WHAT)
+    with database.session() as session:
+        blobs.discard(session, sha)
+    assert not path.exists() and not path.with_suffix(".ok").exists()
+    if _in_database(database):
+        assert blobs.database_problem(database.url, sha) == "is missing"
+    rebuilt = tmp_path / "rebuilt" / path.name
+    rebuilt.parent.mkdir()
+    rebuilt.write_bytes(content)
+    with database.session() as session:
+        blobs.put_set_file(session, rebuilt)
+        assert blobs.database_problem(session, sha) is None
+    assert blobs.local_set_file(database.url, sha, what=WHAT).read_bytes() == content
+
+
 def test_a_missing_file(database: Database, tmp_path: Path) -> None:
     sha = hashlib.sha256(b"never stored").hexdigest()
     with pytest.raises(NotFoundError) as caught:

@@ -18,6 +18,7 @@ verified again, and a damaged one is fetched again from the database where it ca
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -25,7 +26,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import URL, Connection, insert, make_url, select
+from sqlalchemy import URL, Connection, delete, insert, make_url, select
 from sqlalchemy.orm import Session
 
 from phunt.errors import CorruptInput, InputError, NotFoundError
@@ -93,7 +94,7 @@ def put_set_file(session: Session | Connection, path: Path) -> None:
     """
     sha = _sha_of(path)
     url = _url(session)
-    if _sqlite_file(url) is None:
+    if in_database(url):
         _insert_parts(session, path, sha)
     home = index_home(url)
     target = home / path.name
@@ -142,13 +143,48 @@ def local_set_file(source: Source, sha256: str, *, what: str, name: str | None =
     if exists and problem is None:
         _stamp(path)
         return path
-    if _sqlite_file(url) is not None:  # the folder beside the database is the only copy
+    if not in_database(url):  # the folder beside the database is the only copy
         if not exists:
             raise NotFoundError(f"{what}: its set file {path} is missing; {hint}")
         message = f"{what}: the set file is damaged ({problem}); {hint}"
         raise CorruptInput(message, path=str(path))
     _fetch(source, sha256, home, what, hint)
     return path
+
+
+def in_database(bind_url: str | URL) -> bool:
+    """Whether this database holds its set files (else they are beside its SQLite file)."""
+    return _sqlite_file(make_url(bind_url)) is None
+
+
+def database_problem(source: Source, sha256: str) -> str | None:
+    """What is wrong with the database's copy of a set file ("is missing", "is damaged
+    ..."), None when it is whole or the database holds no set files. Other machines fetch
+    that copy, so ``phunt hashset verify`` checks it as well as this machine's; its parts
+    are hashed one at a time (a whole part is what a fetch verifies against the name)."""
+    if not in_database(_url(source)):
+        return None
+    digest, parts = hashlib.sha256(), 0
+    with _connection(source) as conn:
+        while (data := _part(conn, sha256, parts)) is not None:
+            digest.update(data)
+            parts += 1
+    if parts == 0:
+        return "is missing"
+    if digest.hexdigest() != sha256:
+        return f"is damaged (its SHA-256 is {digest.hexdigest()})"
+    return None
+
+
+def discard(session: Session | Connection, sha256: str) -> None:
+    """Remove the stored copies of a set file (the database's parts in the caller's
+    transaction, this machine's file and stamp), so that a file rebuilt under the same
+    name replaces a damaged one instead of being taken for stored already."""
+    if in_database(_url(session)):
+        session.execute(delete(HashSetBlob).where(HashSetBlob.sha256 == sha256))
+    home = index_home(_url(session))
+    for suffix in (SUFFIX, STAMP):
+        (home / f"{sha256}{suffix}").unlink(missing_ok=True)
 
 
 def _fetch(source: Source, sha: str, home: Path, what: str, hint: str) -> None:
