@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.pool import StaticPool
 
-from phunt.errors import CorruptInput, NotFoundError
+from phunt.errors import CorruptInput, NotFoundError, StorageError
 from phunt.hashsets import blobs
 from phunt.hashsets.columns import plain_batch
 from phunt.hashsets.setbuild import build_set_file
@@ -235,6 +235,14 @@ def test_a_missing_file(database: Database, tmp_path: Path) -> None:
         (tmp_path / "hashsets" / f"{sha}.phs").unlink()
         with pytest.raises(NotFoundError, match="is missing"):
             blobs.local_set_file(database.url, sha, what=WHAT)
+
+
+def test_an_unreachable_database(tmp_path: Path) -> None:
+    sha = hashlib.sha256(b"anything").hexdigest()
+    url = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"
+    with pytest.raises(StorageError, match="cannot read set files from") as caught:
+        blobs.local_set_file(url, sha, what=WHAT)
+    assert "127.0.0.1:1" in str(caught.value)
 
 
 def test_not_a_set_file_name(database: Database, tmp_path: Path) -> None:

@@ -27,9 +27,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import URL, Connection, delete, insert, make_url, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from phunt.errors import CorruptInput, InputError, NotFoundError
+from phunt.errors import CorruptInput, InputError, NotFoundError, StorageError
 from phunt.hashsets.setfile import SetFile
 from phunt.schema.hashset_blobs import PART_SIZE, HashSetBlob
 from phunt.scratch import user_area
@@ -228,6 +229,8 @@ def _connection(source: Source) -> Iterator[Session | Connection]:
     try:
         with engine.connect() as conn:
             yield conn
+    except OperationalError as exc:
+        raise StorageError(f"cannot read set files from {engine.url!r}: {exc.orig}") from exc
     finally:
         engine.dispose()
 
