@@ -248,17 +248,19 @@ class SetFile:
     def _fixed_kinds(self) -> list[str]:
         return [kind for kind in self.kinds if f"digest/{kind}" in self._columns]
 
-    def _inverse(self, kind: str) -> npt.NDArray[np.int64]:
+    def _inverse(self, kind: str) -> npt.NDArray[np.signedinteger[Any]]:
         """For each row, where its digest of ``kind`` sits (-1: none): export's gather map."""
         rows = self._columns[f"row/{kind}"]
-        inverse = np.full(self._n, -1, dtype=np.int64)
-        inverse[rows] = np.arange(rows.shape[0], dtype=np.int64)
+        inverse: npt.NDArray[np.signedinteger[Any]] = np.full(
+            self._n, -1, dtype=np.int64 if self._n >= 2**31 else np.int32
+        )
+        inverse[rows] = np.arange(rows.shape[0], dtype=inverse.dtype)
         return inverse
 
     def _chunk_entries(
         self,
         rows: npt.NDArray[np.int64],
-        inverse: dict[str, npt.NDArray[np.int64]] | None = None,
+        inverse: dict[str, npt.NDArray[np.signedinteger[Any]]] | None = None,
     ) -> Iterator[tuple[int, HashEntry]]:
         hashes: list[dict[str, str]] = [{} for _ in range(rows.shape[0])]
         for kind in self._fixed_kinds():

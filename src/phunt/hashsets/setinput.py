@@ -24,6 +24,8 @@ from phunt.hashsets.setident import WIDTH, identity_keys
 from phunt.hashsets.setspool import Allowance, Spool, VarSpool, take
 
 MAX_SCHEMES = 255
+MAX_ROWS = 2**32 - 2
+"""Rows are numbered in uint32 columns (``row/<kind>``); the last value marks a dropped row."""
 
 
 @dataclass
@@ -113,6 +115,8 @@ class Spooled:
             raise UsageError("entry numbers are given for some batches of the list but not all")
         if n == 0:
             return
+        if self.rows + n > MAX_ROWS:
+            raise UsageError(f"a list may hold at most {MAX_ROWS:,} entries in one version")
         start = self.rows
         self.records.append(batch.records)
         if self.numbers is not None and batch.numbers is not None:
