@@ -247,6 +247,29 @@ def test_numbers_disables_and_old_tables(
         assert blob_parts >= 6
 
 
+def test_the_audit_log_says_what_moved(
+    migrated: tuple[sa.Engine, OldRows, dict[str, int]],
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from phunt.audit import store as audit
+
+    engine, _old, ids = migrated
+    with Session(engine) as session:
+        assert audit.verify(session).ok
+        records = [r for r in audit.list_records(session) if r.action == "hashset.migrate"]
+    with engine.connect() as conn:
+        versions = conn.execute(
+            sa.text("SELECT hash_set_id, version, index_sha256 FROM hash_set_version")
+        ).all()
+    assert [(r.object_type, r.object_id) for r in records] == [("hash_set", "1"), ("hash_set", "2")]
+    for record in records:
+        files = {str(v): sha for set_id, v, sha in versions if str(set_id) == record.object_id}
+        assert record.details["set_files"] == files
+    assert records[0].details["disabled"] == [ids["disabled"]]
+    assert records[1].details["disabled"] == []
+
+
 def test_downgrade_is_refused_once_sets_live_in_files(
     migrated: tuple[sa.Engine, OldRows, dict[str, int]],
 ) -> None:

@@ -10,14 +10,17 @@ hash. For every version of every set this migration builds that file from the ol
 keeping each entry's old ``hash_set_entry.id`` as its entry number, so the matches already
 stored (hash set, version, entry) still point at the right entry; it stores the file
 (beside an SQLite database, in ``hash_set_blob`` on PostgreSQL), records it on the version,
-copies the disabled entries into ``hash_set_disable`` and drops the entry tables.
+copies the disabled entries into ``hash_set_disable``, writes what it did for each set to
+the audit log (``hashset.migrate``: the set file of each version) and drops the entry
+tables.
 
 The old rows never recorded where their list was read from: ``source_path`` stays NULL
 and ``source_options`` says so, so ``phunt hashset rebuild`` explains that it cannot read
 the list again (the set file itself is complete).
 
-Unlike the other migrations this one uses phunt's code (the set-file builder and the
-store of set files): the file format is defined there, and a second copy here could drift.
+Unlike the other migrations this one uses phunt's code (the set-file builder, the store of
+set files, the audit log): the file format and the audit chain are defined there, and a
+second copy here could drift.
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.orm import Session
 
 import phunt.schema.types
+from phunt.audit import store as audit
 from phunt.hashsets.blobs import index_home, local_set_file, put_set_file
 from phunt.hashsets.categories import Category
 from phunt.hashsets.columns import BATCH_ROWS, EntryBatch, batches_from_entries
@@ -138,6 +143,7 @@ def _move_set(conn: sa.Connection, set_id: int, name: str) -> None:
     query = sa.select(v.id, v.version, v.format, v.category_scheme, v.file_sha256)
     rows = conn.execute(query.where(v.hash_set_id == set_id).order_by(v.version)).all()
     previous: Path | None = None
+    files: dict[int, str] = {}
     for version_id, version, fmt, scheme, file_sha in rows:
         with _opened(previous) as before:
             meta = {
@@ -161,8 +167,12 @@ def _move_set(conn: sa.Connection, set_id: int, name: str) -> None:
         conn.execute(_version.update().where(v.id == version_id).values(**values))
         what = f"hash set {name!r} version {version}"
         previous = local_set_file(conn, sha, what=what, name=name)
+        files[version] = sha
     conn.execute(_set.update().where(_set.c.id == set_id).values(next_entry=next_entry))
-    _copy_disables(conn, set_id)
+    disabled = _copy_disables(conn, set_id)
+    details = {"hash_set": name, "set_files": files, "disabled": disabled, "note": MIGRATED}
+    with Session(bind=conn) as session:  # joins the migration's transaction
+        audit.append(session, "hashset.migrate", "hash_set", set_id, details)
 
 
 def _build_and_store(
@@ -252,16 +262,20 @@ def _batch(ids: list[int], entries: list[HashEntry]) -> EntryBatch:
     return dataclasses.replace(batch, numbers=np.array(ids, dtype=np.int64))
 
 
-def _copy_disables(conn: sa.Connection, set_id: int) -> None:
+def _copy_disables(conn: sa.Connection, set_id: int) -> list[int]:
+    """Each disabled entry becomes a disable of its number; the numbers, for the audit."""
     e, v = _entry.c, _value.c
     query = sa.select(e.id, e.disabled_reason, e.disabled_by, e.disabled_at).where(
         e.hash_set_id == set_id, e.disabled.is_(True)
     )
+    numbers: list[int] = []
     for entry_id, reason, by, at in list(conn.execute(query.order_by(e.id))):
         hashes = dict(conn.execute(sa.select(v.kind, v.value).where(v.entry_id == entry_id)).all())
         row: dict[str, Any] = {"hash_set_id": set_id, "entry": entry_id, "hashes": hashes}
         row |= {"reason": reason, "disabled_by": by, "disabled_at": at}
         conn.execute(_disable.insert().values(**row))
+        numbers.append(entry_id)
+    return numbers
 
 
 def _drop_old_schema() -> None:
