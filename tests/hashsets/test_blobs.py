@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
 import os
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.pool import StaticPool
 
-from phunt.errors import CorruptInput, NotFoundError
+from phunt.errors import CorruptInput, NotFoundError, StorageError
 from phunt.hashsets import blobs
 from phunt.hashsets.columns import plain_batch
 from phunt.hashsets.setbuild import build_set_file
@@ -116,6 +117,27 @@ def test_put_twice_is_a_no_op(database: Database, tmp_path: Path) -> None:
         assert _parts(database, sha) > 1  # not inserted twice (the key would refuse it)
 
 
+def test_built_on_another_file_system(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _built(tmp_path / "built")
+    sha, content = built.name.removesuffix(".phs"), built.read_bytes()
+    real = os.replace
+
+    def across_devices(src: Any, dst: Any) -> None:
+        if Path(src) == built:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", across_devices)
+    with database.session() as session:
+        blobs.put_set_file(session, built)
+    assert not built.exists()
+    path = blobs.local_set_file(database.url, sha, what=WHAT)
+    assert path.read_bytes() == content
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+
+
 def test_a_stamped_copy_is_not_verified_again(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -178,6 +200,31 @@ def test_a_damaged_database_copy(database: Database, tmp_path: Path) -> None:
     assert left == [f"{sha}.ok"]  # nothing half-made left (the stale stamp is harmless)
 
 
+def test_database_problem_and_discard(database: Database, tmp_path: Path) -> None:
+    sha, content = _put(database, tmp_path)
+    assert blobs.in_database(database.url) is _in_database(database)
+    with database.session() as session:
+        assert blobs.database_problem(session, sha) is None
+    if _in_database(database):
+        with database.session() as session:
+            change = update(HashSetBlob).where(HashSetBlob.sha256 == sha, HashSetBlob.part == 0)
+            session.execute(change.values(data=b"\0" * 4096))
+        assert str(blobs.database_problem(database.url, sha)).startswith("is damaged")
+    path = blobs.local_set_file(database.url, sha, what=WHAT)
+    with database.session() as session:
+        blobs.discard(session, sha)
+    assert not path.exists() and not path.with_suffix(".ok").exists()
+    if _in_database(database):
+        assert blobs.database_problem(database.url, sha) == "is missing"
+    rebuilt = tmp_path / "rebuilt" / path.name
+    rebuilt.parent.mkdir()
+    rebuilt.write_bytes(content)
+    with database.session() as session:
+        blobs.put_set_file(session, rebuilt)
+        assert blobs.database_problem(session, sha) is None
+    assert blobs.local_set_file(database.url, sha, what=WHAT).read_bytes() == content
+
+
 def test_a_missing_file(database: Database, tmp_path: Path) -> None:
     sha = hashlib.sha256(b"never stored").hexdigest()
     with pytest.raises(NotFoundError) as caught:
@@ -188,6 +235,14 @@ def test_a_missing_file(database: Database, tmp_path: Path) -> None:
         (tmp_path / "hashsets" / f"{sha}.phs").unlink()
         with pytest.raises(NotFoundError, match="is missing"):
             blobs.local_set_file(database.url, sha, what=WHAT)
+
+
+def test_an_unreachable_database(tmp_path: Path) -> None:
+    sha = hashlib.sha256(b"anything").hexdigest()
+    url = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"
+    with pytest.raises(StorageError, match="cannot read set files from") as caught:
+        blobs.local_set_file(url, sha, what=WHAT)
+    assert "127.0.0.1:1" in str(caught.value)
 
 
 def test_not_a_set_file_name(database: Database, tmp_path: Path) -> None:

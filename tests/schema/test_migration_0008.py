@@ -143,24 +143,25 @@ def _plain_entry(n: int) -> HashEntry:
 
 def _old_database(conn: sa.Connection) -> tuple[OldRows, dict[str, int]]:
     """Two sets with interleaved ids: "alpha" (VICS-like, three versions: entries added,
-    removed, one removed and listed again, one disabled), "beta" (plain, two versions)."""
+    removed, one removed and listed again, one disabled), "beta" (plain, three versions, the
+    last one empty)."""
     old = OldRows(conn)
     old.add_set(1, "alpha", "known-bad", 3)
-    old.add_set(2, "beta", "known-good", 2)
+    old.add_set(2, "beta", "known-good", 3)
     ids = {
         "kept": old.add_entry("alpha", 1, 1, None, _vics_entry(1, Note="kept")),
-        "plain1": old.add_entry("beta", 2, 1, None, _plain_entry(1)),
+        "plain1": old.add_entry("beta", 2, 1, 3, _plain_entry(1)),
         "disabled": old.add_entry("alpha", 1, 1, None, _vics_entry(2)),
         "dropped": old.add_entry("alpha", 1, 1, 2, _vics_entry(3)),
         "plain2": old.add_entry("beta", 2, 1, 2, _plain_entry(2)),
         "late": old.add_entry("alpha", 1, 1, 3, HashEntry({"md5": _hex("md5", 4, 32)}, record=4)),
         "new2": old.add_entry("alpha", 1, 2, None, _vics_entry(5)),
-        "plain3": old.add_entry("beta", 2, 2, None, _plain_entry(3)),
+        "plain3": old.add_entry("beta", 2, 2, 3, _plain_entry(3)),
         "back": old.add_entry("alpha", 1, 3, None, _vics_entry(3)),  # listed again: new row
     }
     old.disable(ids["disabled"], "a logo of a bank, not an image of abuse")
     old.add_versions(1, "alpha", 3, "vics-us-2.0")
-    old.add_versions(2, "beta", 2, None)
+    old.add_versions(2, "beta", 3, None)
     return old, ids
 
 
@@ -193,7 +194,7 @@ def test_every_version_gives_what_its_rows_gave(
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(_set.c.name, v.c.version)).all()
     assert [(r.name, r.version) for r in rows] == [
-        ("alpha", 1), ("alpha", 2), ("alpha", 3), ("beta", 1), ("beta", 2)
+        ("alpha", 1), ("alpha", 2), ("alpha", 3), ("beta", 1), ("beta", 2), ("beta", 3)
     ]  # fmt: skip
     previous: SetFile | None = None
     for row in rows:
@@ -241,9 +242,32 @@ def test_numbers_disables_and_old_tables(
     assert not tables & {"hash_set_entry", "hash_value", "hash_set_staging"}
     if db_url.startswith("sqlite"):  # beside the database, not in it
         assert blob_parts == 0
-        assert len(list((tmp_path / "hashsets").glob("*.phs"))) == 5
+        assert len(list((tmp_path / "hashsets").glob("*.phs"))) == 6
     else:
-        assert blob_parts >= 5
+        assert blob_parts >= 6
+
+
+def test_the_audit_log_says_what_moved(
+    migrated: tuple[sa.Engine, OldRows, dict[str, int]],
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from phunt.audit import store as audit
+
+    engine, _old, ids = migrated
+    with Session(engine) as session:
+        assert audit.verify(session).ok
+        records = [r for r in audit.list_records(session) if r.action == "hashset.migrate"]
+    with engine.connect() as conn:
+        versions = conn.execute(
+            sa.text("SELECT hash_set_id, version, index_sha256 FROM hash_set_version")
+        ).all()
+    assert [(r.object_type, r.object_id) for r in records] == [("hash_set", "1"), ("hash_set", "2")]
+    for record in records:
+        files = {str(v): sha for set_id, v, sha in versions if str(set_id) == record.object_id}
+        assert record.details["set_files"] == files
+    assert records[0].details["disabled"] == [ids["disabled"]]
+    assert records[1].details["disabled"] == []
 
 
 def test_downgrade_is_refused_once_sets_live_in_files(
@@ -254,6 +278,6 @@ def test_downgrade_is_refused_once_sets_live_in_files(
     from phunt.schema.db import _alembic_config
 
     engine, _old, _ids = migrated
-    with pytest.raises(NotImplementedError, match="cannot downgrade below 0008"):
+    with pytest.raises(NotImplementedError, match="cannot downgrade below 0008 a database with"):
         command.downgrade(_alembic_config(engine), "0007")
     assert current_revision(engine) == "0008"

@@ -18,6 +18,7 @@ verified again, and a damaged one is fetched again from the database where it ca
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -25,10 +26,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import URL, Connection, insert, make_url, select
+from sqlalchemy import URL, Connection, delete, insert, make_url, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from phunt.errors import CorruptInput, InputError, NotFoundError
+from phunt.errors import CorruptInput, InputError, NotFoundError, StorageError
 from phunt.hashsets.setfile import SetFile
 from phunt.schema.hashset_blobs import PART_SIZE, HashSetBlob
 from phunt.scratch import user_area
@@ -93,7 +95,7 @@ def put_set_file(session: Session | Connection, path: Path) -> None:
     """
     sha = _sha_of(path)
     url = _url(session)
-    if _sqlite_file(url) is None:
+    if in_database(url):
         _insert_parts(session, path, sha)
     home = index_home(url)
     target = home / path.name
@@ -106,8 +108,10 @@ def put_set_file(session: Session | Connection, path: Path) -> None:
     except OSError:  # another file system: copy beside the target, then rename
         with _temp_folder(home) as temp:
             shutil.copyfile(path, temp / path.name)
+            _fsync(temp / path.name)
             os.replace(temp / path.name, target)
         path.unlink()
+    _fsync(home)  # the rename outlives a power cut, as the version row that names it does
     _stamp(target)
 
 
@@ -135,17 +139,53 @@ def local_set_file(source: Source, sha256: str, *, what: str, name: str | None =
     if _stamped(path):
         return path
     hint = f"run `phunt hashset rebuild {name or 'NAME'}` to build it again from its list"
-    problem = _problem(path) if path.exists() else "missing"
-    if problem is None:
+    exists = path.exists()
+    problem = _problem(path) if exists else None
+    if exists and problem is None:
         _stamp(path)
         return path
-    if _sqlite_file(url) is not None:  # the folder beside the database is the only copy
-        if problem == "missing":
+    if not in_database(url):  # the folder beside the database is the only copy
+        if not exists:
             raise NotFoundError(f"{what}: its set file {path} is missing; {hint}")
         message = f"{what}: the set file is damaged ({problem}); {hint}"
         raise CorruptInput(message, path=str(path))
     _fetch(source, sha256, home, what, hint)
     return path
+
+
+def in_database(bind_url: str | URL) -> bool:
+    """Whether this database holds its set files (else they are beside its SQLite file)."""
+    return _sqlite_file(make_url(bind_url)) is None
+
+
+def database_problem(source: Source, sha256: str) -> str | None:
+    """What is wrong with the database's copy of a set file ("is missing", "is damaged
+    ..."), None when it is whole or the database holds no set files. Other machines fetch
+    that copy, so ``phunt hashset verify`` checks it as well as this machine's; its parts
+    are hashed one at a time (a whole part is what a fetch verifies against the name)."""
+    if not in_database(_url(source)):
+        return None
+    digest, parts = hashlib.sha256(), 0
+    with _connection(source) as conn:
+        while (data := _part(conn, sha256, parts)) is not None:
+            digest.update(data)
+            parts += 1
+    if parts == 0:
+        return "is missing"
+    if digest.hexdigest() != sha256:
+        return f"is damaged (its SHA-256 is {digest.hexdigest()})"
+    return None
+
+
+def discard(session: Session | Connection, sha256: str) -> None:
+    """Remove the stored copies of a set file (the database's parts in the caller's
+    transaction, this machine's file and stamp), so that a file rebuilt under the same
+    name replaces a damaged one instead of being taken for stored already."""
+    if in_database(_url(session)):
+        session.execute(delete(HashSetBlob).where(HashSetBlob.sha256 == sha256))
+    home = index_home(_url(session))
+    for suffix in (SUFFIX, STAMP):
+        (home / f"{sha256}{suffix}").unlink(missing_ok=True)
 
 
 def _fetch(source: Source, sha: str, home: Path, what: str, hint: str) -> None:
@@ -189,6 +229,8 @@ def _connection(source: Source) -> Iterator[Session | Connection]:
     try:
         with engine.connect() as conn:
             yield conn
+    except OperationalError as exc:
+        raise StorageError(f"cannot read set files from {engine.url!r}: {exc.orig}") from exc
     finally:
         engine.dispose()
 
@@ -201,6 +243,14 @@ def _temp_folder(home: Path) -> Iterator[Path]:
         yield temp
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _problem(path: Path) -> str | None:

@@ -10,20 +10,24 @@ hash. For every version of every set this migration builds that file from the ol
 keeping each entry's old ``hash_set_entry.id`` as its entry number, so the matches already
 stored (hash set, version, entry) still point at the right entry; it stores the file
 (beside an SQLite database, in ``hash_set_blob`` on PostgreSQL), records it on the version,
-copies the disabled entries into ``hash_set_disable`` and drops the entry tables.
+copies the disabled entries into ``hash_set_disable``, writes what it did for each set to
+the audit log (``hashset.migrate``: the set file of each version) and drops the entry
+tables.
 
 The old rows never recorded where their list was read from: ``source_path`` stays NULL
 and ``source_options`` says so, so ``phunt hashset rebuild`` explains that it cannot read
 the list again (the set file itself is complete).
 
-Unlike the other migrations this one uses phunt's code (the set-file builder and the
-store of set files): the file format is defined there, and a second copy here could drift.
+Unlike the other migrations this one uses phunt's code (the set-file builder, the store of
+set files, the audit log): the file format and the audit chain are defined there, and a
+second copy here could drift.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -33,8 +37,10 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.orm import Session
 
 import phunt.schema.types
+from phunt.audit import store as audit
 from phunt.hashsets.blobs import index_home, local_set_file, put_set_file
 from phunt.hashsets.categories import Category
 from phunt.hashsets.columns import BATCH_ROWS, EntryBatch, batches_from_entries
@@ -49,55 +55,35 @@ depends_on = None
 
 MIGRATED = "from the entry rows by migration 0008 (entry numbers are the old row ids)"
 
-_entry = sa.table(
+
+def _table(name: str, *columns: str, **typed: Any) -> sa.TableClause:
+    """The columns of ``name`` this migration reads or writes, typed where values need it."""
+    return sa.table(
+        name, *(sa.column(c) for c in columns), *(sa.column(c, t) for c, t in typed.items())
+    )
+
+
+UTC_DATETIME = phunt.schema.types.UTCDateTime()
+_entry = _table(
     "hash_set_entry",
-    sa.column("id", sa.Integer()),
-    sa.column("hash_set_id", sa.Integer()),
-    sa.column("first_version", sa.Integer()),
-    sa.column("removed_version", sa.Integer()),
-    sa.column("record", sa.Integer()),
-    sa.column("name", sa.Text()),
-    sa.column("category_code", sa.Integer()),
-    sa.column("category_scheme", sa.String()),
-    sa.column("extra", sa.JSON()),
-    sa.column("disabled", sa.Boolean()),
-    sa.column("disabled_reason", sa.Text()),
-    sa.column("disabled_by", sa.String()),
-    sa.column("disabled_at", phunt.schema.types.UTCDateTime()),
+    *("id", "hash_set_id", "first_version", "removed_version", "record", "name", "extra"),
+    *("category_code", "category_scheme", "disabled_reason", "disabled_by"),
+    disabled=sa.Boolean(),
+    disabled_at=UTC_DATETIME,
 )
-_value = sa.table(
-    "hash_value",
-    sa.column("entry_id", sa.Integer()),
-    sa.column("kind", sa.String()),
-    sa.column("value", sa.Text()),
-)
-_set = sa.table(
-    "hash_set",
-    sa.column("id", sa.Integer()),
-    sa.column("name", sa.String()),
-    sa.column("next_entry", sa.Integer()),
-)
-_version = sa.table(
+_value = _table("hash_value", "entry_id", "kind", "value")
+_set = _table("hash_set", "id", "name", "next_entry")
+_version = _table(
     "hash_set_version",
-    sa.column("id", sa.Integer()),
-    sa.column("hash_set_id", sa.Integer()),
-    sa.column("version", sa.Integer()),
-    sa.column("format", sa.String()),
-    sa.column("category_scheme", sa.String()),
-    sa.column("file_sha256", sa.String()),
-    sa.column("index_sha256", sa.String()),
-    sa.column("index_size", sa.BigInteger()),
-    sa.column("source_path", sa.Text()),
-    sa.column("source_options", sa.JSON()),
+    *("id", "hash_set_id", "version", "format", "category_scheme", "file_sha256"),
+    *("index_sha256", "index_size", "source_path"),
+    source_options=sa.JSON(),
 )
-_disable = sa.table(
+_disable = _table(
     "hash_set_disable",
-    sa.column("hash_set_id", sa.Integer()),
-    sa.column("entry", sa.Integer()),
-    sa.column("reason", sa.Text()),
-    sa.column("disabled_by", sa.String()),
-    sa.column("disabled_at", phunt.schema.types.UTCDateTime()),
-    sa.column("hashes", sa.JSON()),
+    *("hash_set_id", "entry", "reason", "disabled_by"),
+    disabled_at=UTC_DATETIME,
+    hashes=sa.JSON(),
 )
 
 
@@ -157,6 +143,7 @@ def _move_set(conn: sa.Connection, set_id: int, name: str) -> None:
     query = sa.select(v.id, v.version, v.format, v.category_scheme, v.file_sha256)
     rows = conn.execute(query.where(v.hash_set_id == set_id).order_by(v.version)).all()
     previous: Path | None = None
+    files: dict[int, str] = {}
     for version_id, version, fmt, scheme, file_sha in rows:
         with _opened(previous) as before:
             meta = {
@@ -180,8 +167,12 @@ def _move_set(conn: sa.Connection, set_id: int, name: str) -> None:
         conn.execute(_version.update().where(v.id == version_id).values(**values))
         what = f"hash set {name!r} version {version}"
         previous = local_set_file(conn, sha, what=what, name=name)
+        files[version] = sha
     conn.execute(_set.update().where(_set.c.id == set_id).values(next_entry=next_entry))
-    _copy_disables(conn, set_id)
+    disabled = _copy_disables(conn, set_id)
+    details = {"hash_set": name, "set_files": files, "disabled": disabled, "note": MIGRATED}
+    with Session(bind=conn) as session:  # joins the migration's transaction
+        audit.append(session, "hashset.migrate", "hash_set", set_id, details)
 
 
 def _build_and_store(
@@ -250,11 +241,20 @@ def _batches(conn: sa.Connection, set_id: int, version: int) -> Iterator[EntryBa
                 ids, entries = [], []
             category = None if code is None or scheme is None else Category(code, scheme)
             ids.append(entry_id)
-            entries.append(HashEntry({}, category, record, name, dict(extra or {})))
+            entries.append(HashEntry({}, category, record, name, _extra(extra)))
         if kind is not None:
             entries[-1].hashes[kind] = value
     if ids:
         yield _batch(ids, entries)
+
+
+def _extra(stored: str | dict[str, Any] | None) -> dict[str, Any]:
+    """An entry's extra fields, read untyped: most are empty, and decoding millions of
+    ``{}`` was most of the time this migration took on SQLite (PostgreSQL's driver gives
+    dicts)."""
+    if isinstance(stored, dict):
+        return stored
+    return {} if stored in (None, "{}") else dict(json.loads(stored))
 
 
 def _batch(ids: list[int], entries: list[HashEntry]) -> EntryBatch:
@@ -262,118 +262,41 @@ def _batch(ids: list[int], entries: list[HashEntry]) -> EntryBatch:
     return dataclasses.replace(batch, numbers=np.array(ids, dtype=np.int64))
 
 
-def _copy_disables(conn: sa.Connection, set_id: int) -> None:
+def _copy_disables(conn: sa.Connection, set_id: int) -> list[int]:
+    """Each disabled entry becomes a disable of its number; the numbers, for the audit."""
     e, v = _entry.c, _value.c
     query = sa.select(e.id, e.disabled_reason, e.disabled_by, e.disabled_at).where(
         e.hash_set_id == set_id, e.disabled.is_(True)
     )
+    numbers: list[int] = []
     for entry_id, reason, by, at in list(conn.execute(query.order_by(e.id))):
         hashes = dict(conn.execute(sa.select(v.kind, v.value).where(v.entry_id == entry_id)).all())
         row: dict[str, Any] = {"hash_set_id": set_id, "entry": entry_id, "hashes": hashes}
-        row |= {"reason": reason or "", "disabled_by": by or "", "disabled_at": at}
+        row |= {"reason": reason, "disabled_by": by, "disabled_at": at}
         conn.execute(_disable.insert().values(**row))
+        numbers.append(entry_id)
+    return numbers
 
 
 def _drop_old_schema() -> None:
-    with op.batch_alter_table("hash_value", schema=None) as batch_op:
-        batch_op.drop_index("ix_hash_value_lookup")
-        batch_op.drop_index(batch_op.f("ix_hash_value_entry_id"))
-    op.drop_table("hash_value")
-    with op.batch_alter_table("hash_set_entry", schema=None) as batch_op:
-        batch_op.drop_index("ix_hash_set_entry_set_fp")
-        batch_op.drop_index("ix_hash_set_entry_live")
-    op.drop_table("hash_set_entry")
-    with op.batch_alter_table("hash_set_staging", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_hash_set_staging_import_key"))
-        batch_op.drop_index("ix_hash_set_staging_fp")
-    op.drop_table("hash_set_staging")
+    for table in ("hash_value", "hash_set_entry", "hash_set_staging"):
+        op.drop_table(table)  # their indexes go with them
 
 
 def downgrade() -> None:
-    """Back to entry rows, for a database with no imported version only: entry numbers of
+    """Back to entry rows, for a database that holds no hash set only: entry numbers of
     different sets may now be equal, and the old rows shared one id sequence, so the
     entries of set files cannot become rows again without renumbering them (which would
-    break the matches that cite them)."""
+    break the matches that cite them). With no set, the hash-set tables are made again
+    exactly as revision 0002 made them, by its own code."""
     conn = op.get_bind()
-    if conn.execute(sa.select(sa.func.count()).select_from(_version)).scalar():
+    if conn.execute(sa.select(sa.func.count()).select_from(_set)).scalar():
         raise NotImplementedError(
-            "cannot downgrade below 0008 a database with imported hash sets: their entries "
-            "live in set files now and their numbers cannot become entry rows again"
+            "cannot downgrade below 0008 a database with hash sets: their entries live in "
+            "set files now and their numbers cannot become entry rows again"
         )
-    _create_old_schema()
-    with op.batch_alter_table("hash_set_version", schema=None) as batch_op:
-        for column in ("source_options", "source_path", "index_size", "index_sha256"):
-            batch_op.drop_column(column)
-    op.drop_table("hash_set_disable")
-    op.drop_table("hash_set_blob")
-    with op.batch_alter_table("hash_set", schema=None) as batch_op:
-        batch_op.drop_column("next_entry")
-
-
-def _create_old_schema() -> None:
-    """The entry tables as revision 0002 made them."""
-    op.create_table(
-        "hash_set_staging",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("import_key", sa.String(length=32), nullable=False),
-        sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("record", sa.Integer(), nullable=False),
-        sa.Column("name", sa.Text(), nullable=True),
-        sa.Column("category_code", sa.Integer(), nullable=True),
-        sa.Column("category_scheme", sa.String(length=40), nullable=True),
-        sa.Column("hashes", sa.JSON(), nullable=False),
-        sa.Column("extra", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_hash_set_staging")),
-    )
-    with op.batch_alter_table("hash_set_staging", schema=None) as batch_op:
-        batch_op.create_index("ix_hash_set_staging_fp", ["import_key", "fingerprint"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_hash_set_staging_import_key"), ["import_key"], unique=False
-        )
-    op.create_table(
-        "hash_set_entry",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("hash_set_id", sa.Integer(), nullable=False),
-        sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("first_version", sa.Integer(), nullable=False),
-        sa.Column("removed_version", sa.Integer(), nullable=True),
-        sa.Column("record", sa.Integer(), nullable=False),
-        sa.Column("name", sa.Text(), nullable=True),
-        sa.Column("category_code", sa.Integer(), nullable=True),
-        sa.Column("category_scheme", sa.String(length=40), nullable=True),
-        sa.Column("extra", sa.JSON(), nullable=False),
-        sa.Column("disabled", sa.Boolean(), nullable=False),
-        sa.Column("disabled_reason", sa.Text(), nullable=True),
-        sa.Column("disabled_by", sa.String(length=200), nullable=True),
-        sa.Column("disabled_at", phunt.schema.types.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["hash_set_id"], ["hash_set.id"], name=op.f("fk_hash_set_entry_hash_set_id_hash_set")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_hash_set_entry")),
-    )
-    with op.batch_alter_table("hash_set_entry", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_hash_set_entry_live", ["hash_set_id", "removed_version"], unique=False
-        )
-        batch_op.create_index(
-            "ix_hash_set_entry_set_fp", ["hash_set_id", "fingerprint"], unique=False
-        )
-    op.create_table(
-        "hash_value",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
-        sa.Column("hash_set_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("lookup", sa.String(length=128), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["entry_id"], ["hash_set_entry.id"], name=op.f("fk_hash_value_entry_id_hash_set_entry")
-        ),
-        sa.ForeignKeyConstraint(
-            ["hash_set_id"], ["hash_set.id"], name=op.f("fk_hash_value_hash_set_id_hash_set")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_hash_value")),
-    )
-    with op.batch_alter_table("hash_value", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_hash_value_entry_id"), ["entry_id"], unique=False)
-        batch_op.create_index("ix_hash_value_lookup", ["kind", "lookup"], unique=False)
+    for table in ("hash_set_disable", "hash_set_blob", "hash_set_version", "hash_set"):
+        op.drop_table(table)
+    script = op.get_context().script
+    assert script is not None  # alembic runs migrations from their script directory
+    script.get_revision("0002").module.upgrade()
