@@ -253,8 +253,8 @@ class MatchEngine:
             if not which or kind.index not in ("exact", "pdq"):
                 continue
             if kind.index == "exact":
-                queries = digests_to_array(kind.name, [texts[i] for i in which])
-                found = self._exact(kind.name, queries)
+                digests = digests_to_array(kind.name, [texts[i] for i in which])
+                found = self._exact(kind.name, digests)
             else:
                 found = self._pdq([[("orig", texts[i])] for i in which])
             for i, hits in zip(which, found, strict=True):
