@@ -70,18 +70,31 @@ class SetSegment:
         """Entries that can match: the set's, less the disabled ones."""
         return len(self.set_file) - int(self.disabled_rows.shape[0])
 
-    def listed(self, row: int) -> Listed:
-        """Provenance of row ``row``: list, version, entry number and category."""
-        number = int(self.set_file.entry_numbers[row])
-        return Listed(
-            self.list_name, self.list_kind, self.version, number, self.set_file.category(row)
-        )
+    def listed(self, rows: Rows) -> list[Listed]:
+        """Provenance of each of ``rows``: list, version, entry number and category.
+
+        The entry numbers are gathered in one step (each is a page of the set file that
+        may not be in memory yet); a set with no categories reads no category column.
+        """
+        numbers = self.set_file.entry_numbers[rows].tolist()
+        sf = self.set_file
+        if sf.has_column("category/code"):
+            categories = [sf.category(row) for row in rows.tolist()]
+        else:
+            categories = [None] * len(numbers)
+        name, kind, version = self.list_name, self.list_kind, self.version
+        return [
+            Listed(name, kind, version, number, category)
+            for number, category in zip(numbers, categories, strict=True)
+        ]
 
     def enabled(self, rows: Rows) -> npt.NDArray[np.bool_]:
         """Which of ``rows`` are not disabled."""
-        if self.disabled_rows.shape[0] == 0:
+        off = self.disabled_rows
+        if off.shape[0] == 0:
             return np.ones(rows.shape[0], dtype=np.bool_)
-        return ~np.isin(rows, self.disabled_rows)
+        at = np.minimum(np.searchsorted(off, rows), off.shape[0] - 1)  # not np.isin: it
+        return np.asarray(off[at] != rows)  # imports numpy.ma, 50 ms at the first lookup
 
     def exact(self, kind: str, queries: npt.NDArray[np.uint8]) -> tuple[Rows, Rows]:
         """``(position in the batch, row)`` of every enabled match, by position then row."""
