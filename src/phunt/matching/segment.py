@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
+from dataclasses import InitVar, dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,26 +42,25 @@ def _none() -> Rows:
     return np.empty(0, np.int64)
 
 
+@dataclass(eq=False)
 class SetSegment:
     """A set file added to an engine under a list name, kind and version.
 
     The segment owns ``set_file`` from now on: :meth:`close` closes it.
     """
 
-    def __init__(
-        self,
-        list_name: str,
-        list_kind: str,
-        version: int | None,
-        set_file: SetFile,
-        disabled: Collection[int] = (),
-    ) -> None:
-        self.list_name = list_name
-        self.list_kind = list_kind
-        self.version = version
-        self.set_file = set_file
-        rows = {row for number in disabled if (row := set_file.row_of(int(number))) is not None}
-        self.disabled_rows: Rows = np.array(sorted(rows), dtype=np.int64)
+    list_name: str
+    list_kind: str
+    version: int | None
+    set_file: SetFile
+    disabled: InitVar[Collection[int]] = ()
+    disabled_rows: Rows = field(init=False)
+    """Rows of the entries numbered in ``disabled`` (numbers this version lacks ignored)."""
+
+    def __post_init__(self, disabled: Collection[int]) -> None:
+        find = self.set_file.row_of
+        rows = {row for number in disabled if (row := find(int(number))) is not None}
+        self.disabled_rows = np.array(sorted(rows), dtype=np.int64)
         self._lock = threading.Lock()
         self._pdq: tuple[PdqIndex, npt.NDArray[np.uint32]] | None = None
         self._videos: VpdqIndex | None = None
