@@ -230,3 +230,100 @@ def test_diff_of_versions_on_their_numbers(tmp_path: Path) -> None:
             assert (second.added, second.removed) == (1, 2)
             back_added, back_removed = diff_numbers(v2, v1)
             assert back_added.tolist() == [2, 4] and back_removed.tolist() == [6]
+
+
+def _varied(count: int, seed: int) -> list[HashEntry]:
+    """Entries of every shape: kinds, categories, names, extra fields, texts, duplicates."""
+    rng = np.random.default_rng(seed)
+    entries = []
+    for record in range(1, count + 1):
+        pick = int(rng.integers(0, count // 2))
+        hashes = {"md5": _md5(pick)}
+        if pick % 3:
+            hashes["sha1"] = _sha1(pick)
+        if pick % 7 == 0:
+            hashes = {"vpdq": f"0,1.000,{pick:064x}"}
+        entries.append(
+            HashEntry(
+                hashes=hashes,
+                category=Category(pick % 4, VICS) if pick % 5 == 0 else None,
+                record=record,
+                name=f"item {pick}" if pick % 2 else None,
+                extra={"size": pick} if pick % 4 == 1 else {},
+            )
+        )
+    return entries
+
+
+def _twice(tmp_path: Path, make: Any) -> tuple[BuildResult, BuildResult]:
+    """Build once with the default budget and once with a tiny one (buckets on disk)."""
+    roomy = make(tmp_path / "roomy", None)
+    tiny = make(tmp_path / "tiny", 4096)
+    assert not list((tmp_path / "tiny" / "scratch").iterdir())
+    return roomy, tiny
+
+
+def test_a_tiny_budget_builds_the_same_files(tmp_path: Path) -> None:
+    def make(where: Path, budget: int | None) -> BuildResult:
+        options = {} if budget is None else {"budget": budget}
+        first = _build(where, _varied(700, 1), **options)
+        with SetFile.open(first.path) as old:
+            return _build(where, _varied(700, 2), previous=old, first=first.next_number, **options)
+
+    roomy, tiny = _twice(tmp_path, make)
+    assert (roomy.sha256, roomy.entries, roomy.added) == (tiny.sha256, tiny.entries, tiny.added)
+    with SetFile.open(tiny.path, verify=True) as opened:
+        numbers = opened.entry_numbers.tolist()
+        assert numbers == sorted(numbers) and roomy.removed > 0 and roomy.duplicates > 0
+
+
+def test_a_tiny_budget_builds_plain_and_numbered_lists_alike(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    digests = rng.integers(0, 256, (3000, 16), dtype=np.uint8)
+    digests[2000:] = digests[:1000]
+    numbers = rng.permutation(3000).astype(np.int64) * 3
+
+    def make(where: Path, budget: int | None) -> BuildResult:
+        options = {} if budget is None else {"budget": budget}
+        records = np.arange(1, 3001, dtype=np.int64)
+        first = build_set_file(
+            [plain_batch("md5", digests[:2500], records[:2500])],
+            where / "sets",
+            previous=None,
+            first_number=1,
+            scratch=where / "scratch",
+            meta={},
+            **options,
+        )
+        assert (first.entries, first.duplicates) == (2000, 500)
+        with SetFile.open(first.path) as old:
+            second = build_set_file(
+                [plain_batch("md5", digests[::-1], records)],
+                where / "sets",
+                previous=old,
+                first_number=first.next_number,
+                scratch=where / "scratch",
+                meta={},
+                **options,
+            )
+        numbered = EntryBatch(
+            records=records,
+            digests={"md5": digests},
+            present={"md5": np.ones(3000, dtype=np.bool_)},
+            numbers=numbers,
+        )
+        third = build_set_file(
+            [numbered],
+            where / "sets",
+            previous=None,
+            first_number=1,
+            scratch=where / "scratch",
+            meta={},
+            **options,
+        )
+        assert third.entries == 3000
+        return BuildResult(**{**second.__dict__, "sha256": second.sha256 + third.sha256})
+
+    roomy, tiny = _twice(tmp_path, make)
+    assert roomy.sha256 == tiny.sha256
+    assert (roomy.added, roomy.removed) == (0, 0)

@@ -269,3 +269,21 @@ def test_a_missing_file_is_corrupt_input_naming_it(tmp_path: Path) -> None:
     with pytest.raises(CorruptInput, match="cannot read") as caught:
         SetFile.open(tmp_path / "gone.phs")
     assert caught.value.path == str(tmp_path / "gone.phs")
+
+
+def test_columns_read_without_the_mapping_and_cut_short_is_corrupt(tmp_path: Path) -> None:
+    path = _build(tmp_path, _rich())
+    with SetFile.open(path) as opened:
+        assert opened.read("entry", 2, 5).tolist() == [3, 4, 5]
+        assert opened.read("digest/md5", 0, 2).shape == (2, 16)
+        assert opened.read("entry", 10, 99).tolist() == [11, 12, 13, 14]
+        size = path.stat().st_size
+        copy = tmp_path / "copy.phs"
+        shutil.copy(path, copy)
+    with SetFile.open(copy) as opened:
+        header, _ = _header(copy)
+        with copy.open("r+b") as stream:
+            stream.truncate(header["columns"]["record"]["offset"] + 4)
+        with pytest.raises(CorruptInput, match="cut short") as caught:
+            opened.read("record", 0, 14)
+        assert caught.value.path == str(copy) and size > copy.stat().st_size

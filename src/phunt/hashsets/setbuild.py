@@ -7,10 +7,18 @@ that already has numbers (the migration keeps the ids of the old SQL rows) passe
 ``EntryBatch.numbers``. Identical entries are kept once (the first), except when numbers
 are given: those entries are distinct by the caller's word, and dropping one would leave
 a stored match pointing nowhere.
+
+Memory stays within ``budget`` whatever the list's size: the batches are spooled to the
+scratch folder (:mod:`~phunt.hashsets.setinput`), dedup and numbering sort identities in
+buckets (:mod:`~phunt.hashsets.setorder`), and each column is put in row order from
+scratch files (:mod:`~phunt.hashsets.setemit`) that the writer streams. What stays in
+memory is five bytes per input row and per previous entry.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +27,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from phunt.errors import UsageError
 from phunt.hashsets.columns import EntryBatch
-from phunt.hashsets.setfile import SetFile
-from phunt.hashsets.setrows import Rows, collect, previous_keys, sorted_key_order, write_rows
+from phunt.hashsets.setemit import emit_columns
+from phunt.hashsets.setfile import CHUNK, SetFile
+from phunt.hashsets.setinput import spool_batches
+from phunt.hashsets.setorder import Order, order_rows
+from phunt.hashsets.setspool import Allowance
+from phunt.hashsets.setwrite import write_set_file
+
+DEFAULT_BUDGET = 512 << 20
+"""Bytes a build may hold at once beyond the per-row arrays (bucket sorts, chunks)."""
 
 
 @dataclass(frozen=True)
@@ -48,45 +62,55 @@ def build_set_file(
     first_number: int,
     scratch: Path,
     meta: dict[str, Any],
+    budget: int = DEFAULT_BUDGET,
 ) -> BuildResult:
     """Write the set file of ``batches`` into ``out_dir`` as ``<sha256>.phs``.
 
     ``previous`` (the set's latest version) gives carried-over entries their numbers and
-    the added/removed counts; ``scratch`` holds the build's temporary files.
+    the added/removed counts; ``scratch`` holds the build's temporary files (removed
+    afterwards); ``budget`` bounds the memory of the sorts (tests make it tiny).
     """
-    if previous is not None and len(previous) and first_number <= int(previous.entry_numbers[-1]):
-        raise UsageError(
-            f"first entry number {first_number} is not past the previous version's last "
-            f"({int(previous.entry_numbers[-1])}) in {previous.path}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="setbuild-", dir=scratch))
+    try:
+        chunk = max(64, min(CHUNK, budget // 512))
+        spooled = spool_batches(batches, folder, chunk, Allowance(budget))
+        order = order_rows(spooled, previous, first_number, target=max(1024, budget // 64))
+        columns, kinds = emit_columns(
+            spooled, order, previous, first_number, max(1024, budget // 64)
         )
-    rows = collect(batches)
-    keys = rows.identity()
-    if rows.numbers is not None:
-        kept = np.arange(len(rows), dtype=np.int64)
-        numbers = rows.numbers
-        _check_unique(numbers)
-    else:
-        kept = _first_of_each(keys)
-        numbers = np.full(kept.shape[0], -1, dtype=np.int64)
-        if previous is not None:
-            numbers = _carried(kept, keys, previous, rows)
-        new = numbers < 0
-        numbers[new] = first_number + np.arange(int(new.sum()), dtype=np.int64)
-    order = np.argsort(numbers, kind="stable")
-    written = write_rows(rows, kept[order], numbers[order], keys, out_dir, meta)
-    added, removed = _changes(numbers, previous)
-    top = int(numbers.max()) + 1 if numbers.shape[0] else first_number
+        written = write_set_file(
+            out_dir, columns, kinds=kinds, schemes=spooled.scheme_names, meta=meta
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    added, removed, next_number = _changes(order, previous, first_number)
     return BuildResult(
         path=written.path,
         sha256=written.sha256,
         size=written.size,
-        entries=int(kept.shape[0]),
-        records_read=len(rows),
-        duplicates=len(rows) - int(kept.shape[0]),
+        entries=order.kept,
+        records_read=spooled.rows,
+        duplicates=spooled.rows - order.kept,
         added=added,
         removed=removed,
-        next_number=max(first_number, top),
+        next_number=next_number,
     )
+
+
+def _changes(order: Order, previous: SetFile | None, first_number: int) -> tuple[int, int, int]:
+    """(added, removed, next number) of this version against the previous one."""
+    if order.numbers is None:
+        carried = 0 if order.carried is None else int(order.carried.sum())
+        old = 0 if previous is None else len(previous)
+        return order.new, old - carried, first_number + order.new
+    top = int(order.numbers[-1]) + 1 if order.numbers.shape[0] else first_number
+    if previous is None:
+        return order.kept, 0, max(first_number, top)
+    before = np.asarray(previous.entry_numbers)
+    added = int((~_sorted_isin(order.numbers, before)).sum())
+    removed = int((~_sorted_isin(before, order.numbers)).sum())
+    return added, removed, max(first_number, top)
 
 
 def diff_numbers(old: SetFile, new: SetFile) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -106,53 +130,3 @@ def _sorted_isin(
     at = np.searchsorted(sorted_pool, values)
     at[at == sorted_pool.shape[0]] = 0
     return np.asarray(sorted_pool[at] == values, dtype=np.bool_)
-
-
-def _first_of_each(keys: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
-    """Rows (ascending) that are the first with their key: later copies are duplicates."""
-    order = sorted_key_order(keys)
-    ordered = keys[order]
-    starts = np.ones(order.shape[0], dtype=np.bool_)
-    starts[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
-    return np.sort(order[starts]).astype(np.int64)
-
-
-def _carried(
-    kept: npt.NDArray[np.int64], keys: npt.NDArray[np.uint8], previous: SetFile, rows: Rows
-) -> npt.NDArray[np.int64]:
-    """The previous version's number of each kept row, -1 where the entry is new."""
-    old_keys, old_numbers, hashed = previous_keys(previous, rows.plain_kind())
-    if hashed and rows.plain_kind() is not None:
-        keys = rows.identity(hashed=True)
-    keys = keys[kept]
-    numbers = np.full(keys.shape[0], -1, dtype=np.int64)
-    if old_keys.shape[0] == 0 or keys.shape[0] == 0:
-        return numbers
-    width = keys.shape[1]
-    if old_keys.shape[1] != width:
-        return numbers
-    pool = np.ascontiguousarray(old_keys).view(f"S{width}").reshape(-1)
-    wanted = np.ascontiguousarray(keys).view(f"S{width}").reshape(-1)
-    at = np.searchsorted(pool, wanted)
-    inside = at < pool.shape[0]
-    hit = np.zeros(keys.shape[0], dtype=np.bool_)
-    hit[inside] = np.all(old_keys[at[inside]] == keys[inside], axis=1)
-    numbers[hit] = old_numbers[at[hit]]
-    return numbers
-
-
-def _check_unique(numbers: npt.NDArray[np.int64]) -> None:
-    ordered = np.sort(numbers)
-    twice = ordered[1:][ordered[1:] == ordered[:-1]]
-    if twice.shape[0]:
-        raise UsageError(f"entry number {int(twice[0])} is given to two entries")
-
-
-def _changes(numbers: npt.NDArray[np.int64], previous: SetFile | None) -> tuple[int, int]:
-    if previous is None:
-        return int(numbers.shape[0]), 0
-    after = np.sort(numbers)
-    before = np.asarray(previous.entry_numbers)
-    added = int((~_sorted_isin(after, before)).sum())
-    removed = int((~_sorted_isin(before, after)).sum())
-    return added, removed

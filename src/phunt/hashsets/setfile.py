@@ -62,6 +62,7 @@ class SetFile:
         self.schemes: tuple[str, ...] = tuple(header["schemes"])
         self._n = int(header["entries"])
         self._mmap: mmap.mmap | None = mapped
+        self._specs: dict[str, dict[str, Any]] = header["columns"]
         self._columns: dict[str, np.ndarray[Any, Any]] = {
             name: np.frombuffer(
                 mapped,
@@ -138,7 +139,32 @@ class SetFile:
         return self._columns.get(name)
 
     def has_column(self, name: str) -> bool:
-        return name in self._columns
+        return name in self._specs
+
+    def read(self, name: str, start: int, stop: int) -> np.ndarray[Any, Any]:
+        """Rows [start, stop) of column ``name``, copied with plain reads.
+
+        A build scans a previous version in chunks this way: pages read through the
+        mapping would stay resident and count against the import's memory.
+        """
+        spec = self._specs[name]
+        shape = spec["shape"]
+        stop = min(stop, shape[0])
+        width = int(np.prod(shape[1:], dtype=np.int64))
+        dtype = np.dtype(spec["dtype"])
+        count = max(0, stop - start) * width
+        try:
+            values = np.fromfile(
+                self.path,
+                dtype=dtype,
+                count=count,
+                offset=spec["offset"] + start * width * dtype.itemsize,
+            )
+        except OSError as exc:
+            raise CorruptInput(f"cannot read column {name}: {exc}", path=str(self.path)) from exc
+        if values.shape[0] != count:
+            raise CorruptInput(f"column {name} is cut short", path=str(self.path))
+        return values.reshape(-1, *shape[1:])
 
     def row_of(self, number: int) -> int | None:
         """The row of entry ``number``, None when this version has no such entry."""
@@ -222,17 +248,19 @@ class SetFile:
     def _fixed_kinds(self) -> list[str]:
         return [kind for kind in self.kinds if f"digest/{kind}" in self._columns]
 
-    def _inverse(self, kind: str) -> npt.NDArray[np.int64]:
+    def _inverse(self, kind: str) -> npt.NDArray[np.signedinteger[Any]]:
         """For each row, where its digest of ``kind`` sits (-1: none): export's gather map."""
         rows = self._columns[f"row/{kind}"]
-        inverse = np.full(self._n, -1, dtype=np.int64)
-        inverse[rows] = np.arange(rows.shape[0], dtype=np.int64)
+        inverse: npt.NDArray[np.signedinteger[Any]] = np.full(
+            self._n, -1, dtype=np.int64 if self._n >= 2**31 else np.int32
+        )
+        inverse[rows] = np.arange(rows.shape[0], dtype=inverse.dtype)
         return inverse
 
     def _chunk_entries(
         self,
         rows: npt.NDArray[np.int64],
-        inverse: dict[str, npt.NDArray[np.int64]] | None = None,
+        inverse: dict[str, npt.NDArray[np.signedinteger[Any]]] | None = None,
     ) -> Iterator[tuple[int, HashEntry]]:
         hashes: list[dict[str, str]] = [{} for _ in range(rows.shape[0])]
         for kind in self._fixed_kinds():

@@ -42,18 +42,19 @@ def identity_keys(
     has_text = np.zeros(n, dtype=np.bool_)
     for values in texts.values():
         has_text |= np.fromiter((v is not None for v in values), dtype=np.bool_, count=n)
-    shape = np.zeros((n, len(fixed) + 2), dtype=np.int64)
-    for column, kind in enumerate(fixed):
-        shape[:, column] = present[kind]
-    shape[:, -2] = np.where(codes >= 0, schemes.astype(np.int64), -1)
-    shape[:, -1] = has_text
-    patterns, group = np.unique(shape, axis=0, return_inverse=True)
-    group = group.reshape(-1)
+    # A row's shape as one integer: a bit a kind, then the scheme (+1, 0 = none), then text.
+    shape = np.zeros(n, dtype=np.int64)
+    for bit, kind in enumerate(fixed):
+        shape |= present[kind].astype(np.int64) << bit
+    shape |= np.where(codes >= 0, schemes.astype(np.int64) + 1, 0) << len(fixed)
+    shape |= has_text.astype(np.int64) << (len(fixed) + 9)
+    patterns, group = np.unique(shape, return_inverse=True)
     for index, pattern in enumerate(patterns.tolist()):
         rows = np.nonzero(group == index)[0]
-        kinds = [kind for kind, bit in zip(fixed, pattern, strict=False) if bit]
-        scheme = None if pattern[-2] < 0 else scheme_names[pattern[-2]]
-        if pattern[-1]:
+        kinds = [kind for bit, kind in enumerate(fixed) if pattern >> bit & 1]
+        scheme_index = (pattern >> len(fixed) & 0x1FF) - 1
+        scheme = None if scheme_index < 0 else scheme_names[scheme_index]
+        if pattern >> (len(fixed) + 9):
             keys[rows] = _text_rows(rows, kinds, digests, texts, codes, scheme)
         else:
             keys[rows] = _fixed_rows(rows, kinds, digests, codes, scheme)
