@@ -121,13 +121,14 @@ class MatchEngine:
 
     def exact(self, kind: str, digest: str) -> list[Hit]:
         """Entries whose ``kind`` digest is ``digest`` (hex, any case)."""
-        if kind not in KINDS or KINDS.get(kind).index != "exact":
+        if kind not in _exact_kinds():
             return []
         return self.exact_many(kind, digests_to_array(kind, [digest]))[0]
 
     def exact_many(self, kind: str, digests: npt.NDArray[np.uint8]) -> list[list[Hit]]:
-        """For each row of ``digests`` (``(n, width)`` uint8), the entries it equals."""
-        found = self._exact(kind, digests)
+        """For each row of ``digests`` (``(n, width)`` uint8), the entries it equals; none
+        for a kind that is not matched exactly (PDQ is near-matched: :meth:`pdq`)."""
+        found = self._exact(kind, digests) if kind in _exact_kinds() else {}
         return [[hit for _key, hit in found.get(q, ())] for q in range(digests.shape[0])]
 
     def _exact(self, kind: str, queries: npt.NDArray[np.uint8]) -> dict[int, list[_Found]]:
