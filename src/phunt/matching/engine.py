@@ -175,14 +175,12 @@ class MatchEngine:
         groups = np.repeat(np.arange(len(pictures)), [len(v) for v in pictures])
         threshold = self.pdq_threshold
         for s, segment in enumerate(self.segments):
-            found, hexes = segment.pdq(words, threshold, groups)
+            found, listed_hexes = segment.pdq(words, threshold, groups)
             for g, q, row, distance, listed, listed_hex in zip(
                 found.group.tolist(), found.query.tolist(), found.id.tolist(),
-                found.distance.tolist(), segment.listed(found.id), hexes, strict=True,
+                found.distance.tolist(), segment.listed(found.id), listed_hexes, strict=True,
             ):  # fmt: skip
-                hit = Hit(
-                    listed, PDQ_KIND, listed_hex, distance, names[q], None, self.pdq_threshold
-                )
+                hit = Hit(listed, PDQ_KIND, listed_hex, distance, names[q], None, threshold)
                 out[g].append(((s, row), hit))
         for found_hits in out:
             found_hits.sort(key=lambda f: (f[1].distance, f[1].listed.list_name, f[1].listed.entry))
