@@ -272,9 +272,17 @@ def test_a_tiny_budget_builds_the_same_files(tmp_path: Path) -> None:
 
     roomy, tiny = _twice(tmp_path, make)
     assert (roomy.sha256, roomy.entries, roomy.added) == (tiny.sha256, tiny.entries, tiny.added)
+    expected: dict[tuple[Any, ...], HashEntry] = {}
+    for entry in _varied(700, 2):
+        expected.setdefault((tuple(sorted(entry.hashes.items())), entry.category), entry)
     with SetFile.open(tiny.path, verify=True) as opened:
         numbers = opened.entry_numbers.tolist()
         assert numbers == sorted(numbers) and roomy.removed > 0 and roomy.duplicates > 0
+        found = {
+            (tuple(sorted(entry.hashes.items())), entry.category): entry
+            for _, entry in opened.entries()
+        }
+    assert found == expected
 
 
 def test_a_tiny_budget_builds_plain_and_numbered_lists_alike(tmp_path: Path) -> None:

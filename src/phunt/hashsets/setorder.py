@@ -135,15 +135,15 @@ def _placed(
     chunk: int,
 ) -> Order:
     """Turn "previous row or new" into output rows, in place, chunk by chunk."""
-    rank = np.cumsum(carried, dtype=np.int64) - 1
-    n_carried = int(rank[-1]) + 1 if rank.shape[0] else 0
+    rank = np.cumsum(carried, dtype=np.uint32)  # 1 + the output row of a carried entry
+    n_carried = int(rank[-1]) if rank.shape[0] else 0
     fresh, last, monotonic = 0, -1, True
     for start in range(0, prev_of.shape[0], chunk):
         old, keep = prev_of[start : start + chunk], kept[start : start + chunk]
         out = np.full(old.shape[0], DROPPED, dtype=np.uint32)
         is_old = keep & (old != DROPPED)
         is_new = keep & (old == DROPPED)
-        out[is_old] = rank[old[is_old]]
+        out[is_old] = rank[old[is_old]] - 1
         out[is_new] = n_carried + fresh + np.arange(int(is_new.sum()), dtype=np.int64)
         fresh += int(is_new.sum())
         placed = out[keep].astype(np.int64)
