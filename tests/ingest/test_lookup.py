@@ -33,6 +33,9 @@ def test_a_stream_is_answered_in_order_whatever_the_batch(tmp_path: Path) -> Non
     assert ["error" in q for q in single] == [False, True, False, False, False, False, True]
     assert single[0]["matches"][0]["version"] == 2 and single[4]["matches"][0]["kind"] == "pdq"
     for batch in (1, 2, 3, 100):
-        assert list(service.stream(iter(queries), batch)) == single
+        answers = list(service.answer_batches(iter(queries), batch))
+        n = len(queries)
+        assert [len(a) for a in answers] == [min(batch, n - k) for k in range(0, n, batch)]
+        assert [answer for part in answers for answer in part] == single
     assert service.lookup_many(queries) == single
     assert service.lookup_many([]) == []

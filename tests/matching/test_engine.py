@@ -12,6 +12,7 @@ from phunt.hashing.vpdq import VpdqFrame, to_text
 from phunt.hashsets.categories import Category
 from phunt.hashsets.entry import HashEntry
 from phunt.matching.engine import MatchEngine
+from phunt.matching.pdq_index import hex_to_array
 
 
 def _md5(b: bytes) -> str:
@@ -85,6 +86,7 @@ def test_lookup_by_length(tmp_path: Path) -> None:
     assert [h.kind for h in e.lookup(sha.upper())] == ["sha256"]
     assert [(h.kind, h.listed.entry) for h in e.lookup(PDQ)] == [("pdq", 2)]
     assert e.lookup("abc") == []
+    assert e.exact("pdq", PDQ) == [] and e.exact_many("pdq", hex_to_array([PDQ])) == [[]]
 
 
 def _frames(seed: int, n: int, start: float = 0.0) -> list[VpdqFrame]:

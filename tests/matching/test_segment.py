@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,22 @@ def test_adding_a_set_reads_no_column(tmp_path: Path) -> None:
     assert len(e.match_file({"md5": hashlib.md5(b"3").hexdigest()})) == 1
     assert "digests" not in spy.used  # an exact lookup searches the file, builds nothing
     assert e.segments[0].disabled_rows.tolist() == [6]
+
+
+def test_start_up_and_a_lookup_copy_no_column(tmp_path: Path) -> None:
+    """40,000 entries: 640 kB of digests and 320 kB of entry numbers, none of it copied."""
+    sf = set_file(tmp_path, _entries(40_000))
+    wanted = hashlib.md5(b"39999").hexdigest()
+    tracemalloc.start()
+    try:
+        e = MatchEngine()
+        e.add_set("l", "known-bad", 1, sf, disabled=[3])
+        (hit,) = e.exact("md5", wanted)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert hit.listed.entry == 40_000
+    assert peak < 64_000
 
 
 def test_the_pdq_index_is_built_at_the_first_picture_and_kept(tmp_path: Path) -> None:

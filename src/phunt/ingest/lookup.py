@@ -59,8 +59,11 @@ class Lookup:
             for i, query in enumerate(queries)
         ]
 
-    def stream(self, queries: Iterable[str], batch: int = BATCH) -> Iterator[dict[str, Any]]:
-        """Answers to a stream of queries, ``batch`` at a time (1 for someone typing)."""
+    def answer_batches(
+        self, queries: Iterable[str], batch: int = BATCH
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Answers to a stream of queries, a list per ``batch`` of them (1 for someone
+        typing), so a caller can write out each batch as soon as it is answered."""
         source = iter(queries)
         while chunk := list(itertools.islice(source, max(1, batch))):
-            yield from self.lookup_many(chunk)
+            yield self.lookup_many(chunk)

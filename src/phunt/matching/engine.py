@@ -26,7 +26,7 @@ from phunt.hashing.kinds import KINDS, hex_kinds
 from phunt.hashing.kinds import pdq_quality_min as pdq_quality_min_
 from phunt.hashing.kinds import pdq_threshold as pdq_threshold_
 from phunt.hashsets.entry import HashEntry
-from phunt.matching.exact import digests_to_array
+from phunt.matching.exact import digests_to_array, prefixes
 from phunt.matching.hits import Hit, Listed
 from phunt.matching.segment import PDQ_KIND, VPDQ_KIND, SetSegment
 
@@ -121,21 +121,38 @@ class MatchEngine:
 
     def exact(self, kind: str, digest: str) -> list[Hit]:
         """Entries whose ``kind`` digest is ``digest`` (hex, any case)."""
-        if kind not in KINDS or KINDS.get(kind).index != "exact":
+        if kind not in _exact_kinds():
             return []
         return self.exact_many(kind, digests_to_array(kind, [digest]))[0]
 
     def exact_many(self, kind: str, digests: npt.NDArray[np.uint8]) -> list[list[Hit]]:
-        """For each row of ``digests`` (``(n, width)`` uint8), the entries it equals."""
-        return [[hit for _key, hit in found] for found in self._exact(kind, digests)]
+        """For each row of ``digests`` (``(n, width)`` uint8), the entries it equals; none
+        for a kind that is not matched exactly (PDQ is near-matched: :meth:`pdq`)."""
+        found = self._exact(kind, digests) if kind in _exact_kinds() else {}
+        return [[hit for _key, hit in found.get(q, ())] for q in range(digests.shape[0])]
 
-    def _exact(self, kind: str, queries: npt.NDArray[np.uint8]) -> list[list[_Found]]:
-        out: list[list[_Found]] = [[] for _ in range(queries.shape[0])]
+    def _exact(self, kind: str, queries: npt.NDArray[np.uint8]) -> dict[int, list[_Found]]:
+        """The hits of each position of the batch that matched, by list added then row.
+
+        The batch is searched in digest order, so each set's binary searches sweep its
+        digests forwards (ten times the rate of a batch in random order, at 10M entries).
+        """
+        out: dict[int, list[_Found]] = {}
+        if not self.segments or queries.shape[0] == 0:
+            return out
+        order = np.argsort(prefixes(queries), kind="stable")
+        ordered = np.ascontiguousarray(queries[order])
         for s, segment in enumerate(self.segments):
-            where, rows = segment.exact(kind, queries)
-            for q, row in zip(where.tolist(), rows.tolist(), strict=True):
-                hit = Hit(segment.listed(row), kind, bytes(queries[q]).hex(), 0)
-                out[q].append(((s, row), hit))
+            where, rows = segment.exact(kind, ordered)
+            where = order[where]
+            by_query = np.lexsort((rows, where))
+            where, rows = where[by_query], rows[by_query]
+            hexes = queries[where].tobytes().hex()
+            step = 2 * queries.shape[1]
+            listed = segment.listed(rows)
+            for k, (q, row) in enumerate(zip(where.tolist(), rows.tolist(), strict=True)):
+                hit = Hit(listed[k], kind, hexes[k * step : (k + 1) * step], 0)
+                out.setdefault(q, []).append(((s, row), hit))
         return out
 
     # PDQ and vPDQ
@@ -156,16 +173,14 @@ class MatchEngine:
         hexes = [h for variants in pictures for _name, h in variants]
         words = hex_to_array(hexes).view(">u8").astype(np.uint64)
         groups = np.repeat(np.arange(len(pictures)), [len(v) for v in pictures])
+        threshold = self.pdq_threshold
         for s, segment in enumerate(self.segments):
-            found, listed = segment.pdq(words, self.pdq_threshold, groups)
-            for g, q, row, distance, listed_hex in zip(
+            found, listed_hexes = segment.pdq(words, threshold, groups)
+            for g, q, row, distance, listed, listed_hex in zip(
                 found.group.tolist(), found.query.tolist(), found.id.tolist(),
-                found.distance.tolist(), listed, strict=True,
+                found.distance.tolist(), segment.listed(found.id), listed_hexes, strict=True,
             ):  # fmt: skip
-                hit = Hit(
-                    segment.listed(row), PDQ_KIND, listed_hex, distance, names[q],
-                    threshold=self.pdq_threshold,
-                )  # fmt: skip
+                hit = Hit(listed, PDQ_KIND, listed_hex, distance, names[q], None, threshold)
                 out[g].append(((s, row), hit))
         for found_hits in out:
             found_hits.sort(key=lambda f: (f[1].distance, f[1].listed.list_name, f[1].listed.entry))
@@ -181,8 +196,10 @@ class MatchEngine:
         if not frames:
             return []
         for s, segment in enumerate(self.segments):
-            for row, match in segment.video(frames, self.pdq_threshold, self.pdq_quality_min):
-                hit = Hit(segment.listed(row), VPDQ_KIND, "", 0, None, match)
+            matched = segment.video(frames, self.pdq_threshold, self.pdq_quality_min)
+            rows = np.array([row for row, _match in matched], dtype=np.int64)
+            for (row, match), listed in zip(matched, segment.listed(rows), strict=True):
+                hit = Hit(listed, VPDQ_KIND, "", 0, None, match)
                 found.append((match.query_pct, ((s, row), hit)))
         found.sort(key=lambda item: (-item[0], item[1][0]))
         return [item for _pct, item in found]
@@ -224,8 +241,8 @@ class MatchEngine:
             which = [i for i, f in enumerate(files) if kind in f.digests]
             if which:
                 queries = digests_to_array(kind, [files[i].digests[kind] for i in which])
-                for i, found in zip(which, self._exact(kind, queries), strict=True):
-                    exact[i].extend(found)
+                for q, found in self._exact(kind, queries).items():
+                    exact[which[q]].extend(found)
         good = [any(hit.listed.list_kind == "known-good" for _k, hit in e) for e in exact]
         near = self._pdq([() if ok else f.pdq_variants for f, ok in zip(files, good, strict=True)])
         out: list[tuple[bool, list[Hit]]] = []
@@ -253,12 +270,12 @@ class MatchEngine:
             if not which or kind.index not in ("exact", "pdq"):
                 continue
             if kind.index == "exact":
-                queries = digests_to_array(kind.name, [texts[i] for i in which])
-                found = self._exact(kind.name, queries)
+                digests = digests_to_array(kind.name, [texts[i] for i in which])
+                found = self._exact(kind.name, digests)
             else:
-                found = self._pdq([[("orig", texts[i])] for i in which])
-            for i, hits in zip(which, found, strict=True):
-                out[i].extend(hit for _key, hit in hits)
+                found = dict(enumerate(self._pdq([[("orig", texts[i])] for i in which])))
+            for q, hits in found.items():
+                out[which[q]].extend(hit for _key, hit in hits)
         return out
 
 
