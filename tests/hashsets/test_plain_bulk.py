@@ -117,7 +117,8 @@ _LINE = st.one_of(
     ),
     st.text("0123456789abcdef", max_size=70),
     st.sampled_from(["", " ", "\t", "# note", "# kind: pdq", "# kind: auto", "# kind: sha1",
-                     "# kind: vpdq", "\ufeff" + "a" * 32, "a" * 32 + " \t*name", "a" * 32 + "\x0b"]),
+                     "# kind: vpdq", "\ufeff" + "a" * 32, "a" * 32 + " \t*name",
+                     "a" * 32 + "\x0b"]),
     st.text(max_size=20),
 )  # fmt: skip
 

@@ -157,7 +157,7 @@ def concat_batches(batches: list[EntryBatch]) -> EntryBatch:
         kind: [t for b in batches for t in b.texts.get(kind, [None] * len(b))]
         for kind in sorted({k for b in batches for k in b.texts})
     }
-    numbers = [b.numbers for b in batches]
+    numbers = [b.numbers for b in batches if b.numbers is not None]
     return EntryBatch(
         records=np.concatenate([b.records for b in batches]),
         digests=digests,
@@ -166,7 +166,7 @@ def concat_batches(batches: list[EntryBatch]) -> EntryBatch:
         categories=_joined([b.categories for b in batches], sizes),
         names=_joined([b.names for b in batches], sizes),
         extras=_joined([b.extras for b in batches], sizes, fill=dict),
-        numbers=None if any(x is None for x in numbers) else np.concatenate(numbers),
+        numbers=np.concatenate(numbers) if len(numbers) == len(batches) else None,
     )
 
 

@@ -41,7 +41,7 @@ def line_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
         while total < want:
             try:
                 block = read(want - total)
-            except Exception as error:  # noqa: BLE001 - raised below, after the lines before
+            except Exception as error:  # raised below, after the lines before it
                 failure = error
                 break
             if not block:
@@ -146,7 +146,7 @@ class HexLines:
         if lines.shape[0] and int(at[-1] - at[0]) == width * (lines.shape[0] - 1):
             flat = self.values[int(at[0]) : int(at[0]) + width * lines.shape[0]]
             return flat.reshape(-1, width)  # consecutive: a view, no copy
-        return self.values[at[:, None] + np.arange(width)]
+        return np.asarray(self.values[at[:, None] + np.arange(width)], dtype=np.uint8)
 
 
 def scan_lines(chunk: bytes, lengths: frozenset[int]) -> HexLines:
@@ -172,7 +172,7 @@ def scan_lines(chunk: bytes, lengths: frozenset[int]) -> HexLines:
     keep = np.zeros(2 * ends.shape[0], dtype=np.bool_)
     keep[0::2] = regular
     digits = nibbles[np.repeat(keep, spans)]
-    values = (digits[0::2] << 4) | digits[1::2]
+    values = ((digits[0::2] << 4) | digits[1::2]).astype(np.uint8, copy=False)
     widths = np.where(regular, sizes // 2, 0)
     offsets = np.cumsum(widths) - widths
     return HexLines(chunk, starts, ends, sizes, regular, values, offsets)
@@ -204,3 +204,20 @@ def hex_column(
     out = np.zeros((count, width), dtype=np.uint8)
     out[present] = digests
     return out, present
+
+
+def spaced_hex(text: str, count: int, width: int) -> npt.NDArray[np.uint8] | None:
+    """``count`` digests of ``width`` bytes written as hex with one space between them
+    (SQLite's ``group_concat(column, ' ')``), ``(count, width)``; None if the text is
+    anything else (a value of another length, an empty or NULL one, not hex)."""
+    step = 2 * width + 1
+    if count < 1 or len(text) != count * step - 1 or text[step - 1 :: step] != " " * (count - 1):
+        return None
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        return None
+    # With the spaces where they belong, the length proves every other character hex.
+    if len(raw) != count * width:
+        return None
+    return np.frombuffer(raw, dtype=np.uint8).reshape(count, width)

@@ -11,6 +11,7 @@ hex digits, a 64-digit line is SHA-256 unless told otherwise: by the ``kind`` op
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -176,7 +177,7 @@ class _State:
 def _runs(flags: npt.NDArray[np.bool_]) -> Iterator[tuple[int, int]]:
     """``(first, last)`` of each run of equal values in ``flags``."""
     cuts = [0, *(np.flatnonzero(flags[1:] != flags[:-1]) + 1).tolist(), int(flags.shape[0])]
-    return zip(cuts[:-1], cuts[1:], strict=False)
+    return itertools.pairwise(cuts)
 
 
 def _bulk_batch(
