@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from phunt.audit import store as audit
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
+from phunt.hashsets import blobs
 from phunt.hashsets.base import HashEntry
 from phunt.hashsets.setbuild import diff_numbers
 from phunt.hashsets.setfile import SetFile
@@ -32,6 +33,7 @@ from phunt.hashsets.store_sets import (
     disable_stamp,
     disabled_numbers,
     get_hash_set,
+    label,
     list_hash_sets,
     open_version,
     version_row,
@@ -43,6 +45,7 @@ __all__ = [
     "Diff",
     "ImportResult",
     "SetSink",
+    "at_hand",
     "current_sets",
     "diff",
     "disable_entry",
@@ -188,6 +191,13 @@ def current_sets(session: Session, names: Iterable[str] | None) -> list[CurrentS
         stamp = f"{hs.id}:{sha}:{disable_stamp(session, hs)}"
         out.append(CurrentSet(hs.name, hs.kind, hs.current_version, stamp, sha))
     return out
+
+
+def at_hand(session: Session, sets: Iterable[CurrentSet]) -> None:
+    """Raise unless each set's file is stored and whole, fetching it into this machine's
+    cache where the database holds it (a stat once a copy is verified)."""
+    for s in sets:
+        blobs.local_set_file(session, s.index_sha256, what=label(s.name, s.version), name=s.name)
 
 
 def load_hash_sets(engine: SetSink, session: Session, names: Iterable[str] | None) -> int:
