@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import select
 
 from phunt.errors import NotFoundError, UsageError
 from phunt.hashsets import blobs, store
-from phunt.hashsets.setfile import SetFile
+from phunt.matching.engine import MatchEngine
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
 
@@ -28,25 +27,6 @@ def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def _list(path: Path, lines: list[str]) -> str:
     path.write_text("\n".join(lines) + "\n")
     return str(path)
-
-
-class Sink:
-    """Records what the store hands the engine."""
-
-    def __init__(self) -> None:
-        self.sets: list[tuple[str, str, int | None, list[int], list[int]]] = []
-
-    def add_set(
-        self,
-        list_name: str,
-        list_kind: str,
-        version: int | None,
-        set_file: SetFile,
-        disabled: Collection[int],
-    ) -> int:
-        numbers = [int(n) for n in set_file.entry_numbers]
-        self.sets.append((list_name, list_kind, version, numbers, sorted(disabled)))
-        return len(set_file)
 
 
 def test_disable_is_kept_across_versions_and_audited(database: Database, tmp_path: Path) -> None:
@@ -84,12 +64,14 @@ def test_a_disable_takes_effect_at_once_and_rewrites_no_set_file(
         mtime = path.stat().st_mtime_ns
         store.disable_entry(s, "fp", H[2], "reviewed")
         [after] = store.current_sets(s, ["fp"])
-        sink = Sink()
-        assert store.load_hash_sets(sink, s, ["fp"]) == 2
+        engine = MatchEngine()
+        assert store.load_hash_sets(engine, s, ["fp"]) == 2
     assert after.index_sha256 == before.index_sha256 and after.stamp != before.stamp
     assert path.stat().st_mtime_ns == mtime
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before.index_sha256
-    assert sink.sets == [("fp", "known-bad", 1, [1, 2, 3], [3])]
+    assert engine.exact("md5", H[2]) == []
+    [hit] = engine.exact("md5", H[1])
+    assert (hit.listed.list_name, hit.listed.version, hit.listed.entry) == ("fp", 1, 2)
 
 
 def test_an_entry_of_an_older_version_and_other_kinds_can_be_disabled(

@@ -66,6 +66,15 @@ def _damage(s: Session, sha: str) -> None:
     s.execute(update(HashSetBlob).where(HashSetBlob.sha256 == sha).values(data=bytes(data)))
 
 
+@pytest.fixture
+def damaged(database: Database, tmp_path: Path) -> str:
+    """Set ``r`` in two versions, version 2's set file damaged; that file's SHA-256."""
+    _first, second = _two_versions(database, tmp_path)
+    with database.session() as s:
+        _damage(s, second)
+    return second
+
+
 def _actions(s: Session) -> list[str]:
     return [r.action for r in s.scalars(select(AuditRecord).order_by(AuditRecord.seq))]
 
@@ -110,11 +119,8 @@ def test_lost_set_files_are_rebuilt_the_same_from_their_lists(
 
 
 def test_a_damaged_set_file_is_named_where_met_and_rebuilt(
-    database: Database, tmp_path: Path
+    database: Database, damaged: str
 ) -> None:
-    _first, second = _two_versions(database, tmp_path)
-    with database.session() as s:
-        _damage(s, second)
     with database.session() as s:
         with pytest.raises(CorruptInput, match=r"hash set 'r' version 2.*damaged.*rebuild r"):
             list(store.entries_of(s, "r"))
@@ -123,8 +129,8 @@ def test_a_damaged_set_file_is_named_where_met_and_rebuilt(
     with database.session() as s:
         assert [c.ok for c in verify_files(s)] == [True, True]
         assert len(list(store.entries_of(s, "r"))) == 5
-        path = blobs.local_set_file(s, second, what="v2")
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == second
+        path = blobs.local_set_file(s, damaged, what="v2")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == damaged
 
 
 def test_rebuild_says_when_the_list_is_gone_or_has_changed(
@@ -149,11 +155,9 @@ def test_rebuild_says_when_the_list_is_gone_or_has_changed(
 
 
 def test_a_rebuild_that_gives_another_file_replaces_nothing(
-    database: Database, tmp_path: Path
+    database: Database, damaged: str
 ) -> None:
-    _first, second = _two_versions(database, tmp_path)
     with database.session() as s:
-        _damage(s, second)
         row = s.scalars(select(HashSetVersion).where(HashSetVersion.version == 2)).one()
         row.source_options = row.source_options | {"first_number": 50}
     with database.session() as s, pytest.raises(IntegrityError, match="not the one imported"):

@@ -9,12 +9,10 @@ something else is never passed off as the version a court was told about.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
@@ -32,7 +30,6 @@ from phunt.hashsets.store_sets import (
     version_row,
     versions,
 )
-from phunt.schema.hashset_blobs import HashSetBlob
 from phunt.schema.hashsets import HashSet, HashSetVersion
 
 
@@ -66,32 +63,10 @@ def check_file(session: Session, name: str, row: HashSetVersion) -> FileCheck:
                 raise CorruptInput(f"is {set_file.sha256}, not {row.index_sha256}", path=str(path))
     except (NotFoundError, CorruptInput) as exc:
         return FileCheck(name, row.version, row.index_sha256, str(exc))
-    problem = _stored_problem(session, row.index_sha256)
+    problem = blobs.database_problem(session, row.index_sha256)
     if problem is not None:
         problem = f"{what}: the database's copy of its set file {problem}; {rebuild_hint(name)}"
     return FileCheck(name, row.version, row.index_sha256, problem)
-
-
-def _stored_problem(session: Session, sha: str) -> str | None:
-    """What is wrong with the database's copy of a set file, if the database holds one:
-    its parts are read in order and hashed (one part in memory at a time)."""
-    if blobs.index_home(session.get_bind().engine.url) != blobs.cache_home():
-        return None  # an SQLite file: the folder beside it is the only copy, checked above
-    query = (
-        select(HashSetBlob.data)
-        .where(HashSetBlob.sha256 == sha)
-        .order_by(HashSetBlob.part)
-        .execution_options(yield_per=1)
-    )
-    digest, parts = hashlib.sha256(), 0
-    for data in session.scalars(query):
-        digest.update(data)
-        parts += 1
-    if parts == 0:
-        return "is missing"
-    if digest.hexdigest() != sha:
-        return f"is damaged (its SHA-256 is {digest.hexdigest()})"
-    return None
 
 
 def verify_files(session: Session, name: str | None = None) -> list[FileCheck]:
@@ -199,14 +174,5 @@ def _rebuild_from(
                 f"not the one imported (sha256 {built.sha256}, imported {row.index_sha256}); "
                 "nothing was replaced"
             )
-        _discard(session, row.index_sha256)
+        blobs.discard(session, row.index_sha256)
         blobs.put_set_file(session, built.path)
-
-
-def _discard(session: Session, sha: str) -> None:
-    """Remove the damaged copies of a set file (the database's parts, the local file and
-    its stamp), so the rebuilt file takes their place instead of being taken for stored."""
-    session.execute(delete(HashSetBlob).where(HashSetBlob.sha256 == sha))
-    home = blobs.index_home(session.get_bind().engine.url)
-    for suffix in (blobs.SUFFIX, blobs.STAMP):
-        (home / f"{sha}{suffix}").unlink(missing_ok=True)
