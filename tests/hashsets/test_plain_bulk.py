@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +159,19 @@ def test_bulk_read_equals_line_by_line(
     path = tmp_path_factory.mktemp("plain") / "list.txt"
     path.write_bytes(raw)
     same(path, kind=kind, chunk=chunk)
+
+
+def test_bulk_memory_is_bounded_by_the_chunk(tmp_path: Path) -> None:
+    """Peak memory follows the chunk size, not the list: 200,000 lines in 256 KiB pieces."""
+    path = tmp_path / "big.txt"
+    path.write_text("".join(v + "\n" for v in hexes(200_000, 32)))
+    reader = PlainReader(path)
+    reader.chunk_size = 256 * 1024
+    tracemalloc.start()
+    try:
+        count = sum(len(batch) for batch in reader.batches())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 200_000
+    assert peak < 12 * reader.chunk_size, f"peak {peak} bytes"

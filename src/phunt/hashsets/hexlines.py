@@ -20,7 +20,7 @@ import numpy.typing as npt
 from phunt.hashing.kinds import KIND_BY_HEX_LENGTH, KINDS, HexKind, hex_kinds
 
 CHUNK = 16 * 1024 * 1024
-"""Bytes read at a time: bounds the memory of a bulk read (about 8 times this at peak)."""
+"""Bytes read at a time: bounds the memory of a bulk read (about 10 times this at peak)."""
 
 _NIBBLES = bytes(
     int(chr(byte), 16) if chr(byte) in "0123456789abcdefABCDEF" else 255 for byte in range(256)
