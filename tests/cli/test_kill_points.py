@@ -351,7 +351,10 @@ def _hashset(series: Series, hash_list: Path) -> Command:
 
     def recover(name: str, landed: str) -> str:
         if landed.startswith("after"):
-            return "nothing (the list was imported; again would make an equal version 2)"
+            # the user's next command (any) removes the killed one's scratch
+            looked = series.run("hashset", "show", name)
+            assert looked.returncode == 0, (series.where(), landed, looked.stderr)
+            return "hashset show (the list was imported; again would make an equal version 2)"
         done = series.recovered(*args(name))
         assert done.returncode == 0, (series.where(), landed, done.stderr)
         return "hashset import again"
@@ -432,7 +435,8 @@ def _when(
 
 
 def _growth(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-    skip = {"audit_record", "audit_head"}
+    # A set file is stored once per content: the reference stored the list's already.
+    skip = {"audit_record", "audit_head", "hash_set_blob"}
     return {name: after[name] - before[name] for name in after if name not in skip}
 
 

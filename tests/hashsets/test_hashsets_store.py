@@ -74,6 +74,8 @@ def test_a_version_records_its_set_file_and_how_to_make_it_again(
         row = store.versions(s, store.get_hash_set(s, "unit"))[-1]
         first = store.versions(s, store.get_hash_set(s, "unit"))[0]
         path = blobs.local_set_file(s, row.index_sha256, what="v2")
+        again = store.import_hash_list(s, v1, name="other")  # one file for the same list
+        assert again.index_sha256 == first.index_sha256
     assert (row.index_sha256, row.index_size) == (r2.index_sha256, r2.index_size)
     assert row.source_path == str(tmp_path / "v2.txt")
     assert row.source_options == {
@@ -85,9 +87,12 @@ def test_a_version_records_its_set_file_and_how_to_make_it_again(
     assert path.name == f"{row.index_sha256}.phs" and path.stat().st_size == row.index_size
     with SetFile.open(path, verify=True) as set_file:
         assert len(set_file) == 4 and set_file.entry_numbers.tolist() == [2, 3, 4, 5]
-        assert set_file.meta["hash_set"] == "unit" and set_file.meta["version"] == 2
-        assert set_file.meta["previous"] == first.index_sha256
-        assert set_file.meta["source_sha256"] == row.file_sha256
+        assert set_file.meta == {
+            "source_sha256": row.file_sha256,
+            "format": "plain",
+            "first_number": 4,
+            "previous": first.index_sha256,
+        }
 
 
 def test_a_list_that_fails_half_way_leaves_nothing_behind(

@@ -88,7 +88,7 @@ def import_hash_list(
     previous = None
     if hash_set.current_version:
         previous = open_version(session, hash_set.name, version_row(session, hash_set, None))
-    meta = set_file_meta(name, version, file_sha, options, previous)
+    meta = set_file_meta(file_sha, options, previous)
     try:
         with built_set_file(reader.batches(), meta, previous, hash_set.next_entry) as built:
             blobs.put_set_file(session, built.path)
@@ -157,13 +157,12 @@ def read_header(reader: HashListReader) -> None:
 
 
 def set_file_meta(
-    name: str, version: int, file_sha: str, options: dict[str, Any], previous: SetFile | None
+    file_sha: str, options: dict[str, Any], previous: SetFile | None
 ) -> dict[str, Any]:
-    """What a version's set file says of itself: which set and version, from which list,
-    numbered from what. Nothing varies between runs, so a rebuild gives the same bytes."""
+    """What a set file says of itself: which list it was read from, how, numbered from
+    what. Nothing varies between runs, so a rebuild gives the same bytes; nothing names
+    the set, so the same list imported the same way into two sets is one stored file."""
     return {
-        "hash_set": name,
-        "version": version,
         "source_sha256": file_sha,
         "format": options["format"],
         "first_number": options["first_number"],

@@ -166,7 +166,7 @@ def _rebuild_from(
         category_scheme=options.get("category_scheme"),
         kind=options.get("hash_kind"),
     )
-    meta = set_file_meta(hash_set.name, row.version, row.file_sha256, options, previous)
+    meta = set_file_meta(row.file_sha256, options, previous)
     with built_set_file(reader.batches(), meta, previous, options["first_number"]) as built:
         if built.sha256 != row.index_sha256:
             raise IntegrityError(
