@@ -253,15 +253,21 @@ def test_verify_checks_the_name_and_the_order_of_every_column(tmp_path: Path) ->
     assert caught.value.path == str(unsorted)
 
 
-def test_verify_refuses_rows_out_of_range(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("row", "message"), [(10**6, "out of range"), (None, "carries sha1 twice")]
+)
+def test_verify_refuses_rows_out_of_range_or_twice(
+    tmp_path: Path, row: int | None, message: str
+) -> None:
     path = _build(tmp_path, _rich())
     header, _ = _header(path)
     raw = bytearray(path.read_bytes())
     start = header["columns"]["row/sha1"]["offset"]
-    raw[start : start + 4] = (10**6).to_bytes(4, "little")
+    value = raw[start + 4 : start + 8] if row is None else row.to_bytes(4, "little")
+    raw[start : start + 4] = value
     damaged = tmp_path / f"{hashlib.sha256(raw).hexdigest()}.phs"
     damaged.write_bytes(bytes(raw))
-    with pytest.raises(CorruptInput, match="out of range"):
+    with pytest.raises(CorruptInput, match=message):
         SetFile.open(damaged, verify=True)
 
 

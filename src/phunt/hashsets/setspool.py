@@ -302,7 +302,7 @@ def take(values: Array, index: Array) -> Array:
     return items[index].view(values.dtype).reshape(-1, width)
 
 
-def _words(keys: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
+def key_words(keys: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
     """Keys as big-endian 64-bit words (zero-padded): integer order is byte order."""
     n, width = keys.shape
     if width % 8:
@@ -318,7 +318,7 @@ def sort_keys(keys: npt.NDArray[np.uint8], tiebreak: npt.NDArray[np.int64]) -> n
     again on their whole key.
     """
     n = keys.shape[0]
-    words = _words(keys)
+    words = key_words(keys)
     order = np.argsort(words[:, 0])
     lead = words[order, 0]
     tie = lead[1:] == lead[:-1]
@@ -333,11 +333,25 @@ def sort_keys(keys: npt.NDArray[np.uint8], tiebreak: npt.NDArray[np.int64]) -> n
     return order
 
 
+def in_order(keys: npt.NDArray[np.uint8]) -> bool:
+    """Whether (n, w) byte rows are in non-decreasing byte order (compared as words)."""
+    if keys.shape[0] < 2:
+        return True
+    words = key_words(keys)
+    before, after = words[:-1], words[1:]
+    smaller = np.zeros(before.shape[0], dtype=np.bool_)
+    equal = np.ones(before.shape[0], dtype=np.bool_)
+    for column in range(words.shape[1]):
+        smaller |= equal & (before[:, column] < after[:, column])
+        equal &= before[:, column] == after[:, column]
+    return bool(np.all(smaller | equal))
+
+
 def first_of_each(sorted_keys: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     """Which rows of sorted keys differ from the row before (the first of each key)."""
     first = np.ones(sorted_keys.shape[0], dtype=np.bool_)
     if sorted_keys.shape[0] > 1:
-        words = _words(sorted_keys)
+        words = key_words(sorted_keys)
         differs = words[1:, 0] != words[:-1, 0]
         for column in range(1, words.shape[1]):
             differs |= words[1:, column] != words[:-1, column]
