@@ -9,8 +9,11 @@ Layout: ``PHUNTSET``, u32 format version, u64 header length, a UTF-8 JSON header
 little-endian arrays, each 64-byte aligned, that the header describes (dtype, shape and
 absolute offset). Rows are in entry-number order; each fixed-width kind has its digests
 sorted by bytes with the row each came from; categories, names, extra fields and text
-kinds are per-row columns (variable-length ones as offsets into a byte column). The
-writer is :mod:`phunt.hashsets.setwrite`; this module only reads.
+kinds are per-row columns (variable-length ones as offsets into a byte column). A list
+that is not plain (several kinds, categories or texts) also keeps each row's 16-byte
+``identity`` (:mod:`phunt.hashsets.setident`), so the next version can carry entry
+numbers over without rebuilding this one's rows. The writer is
+:mod:`phunt.hashsets.setwrite`; this module only reads.
 """
 
 from __future__ import annotations
