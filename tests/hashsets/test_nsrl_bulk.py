@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -142,3 +143,11 @@ def test_table_without_rowid_is_fetched(tmp_path: Path) -> None:
     bulk, by_row = both(path)
     assert bulk == by_row
     assert len(bulk) == 7
+
+
+def test_a_stream_is_spooled_for_the_bulk_read_too(data: Path) -> None:
+    path = data / "RDS_2024.12.1_minimal.db"
+    reader = NsrlRds3Reader(io.BytesIO(path.read_bytes()), name="set.zip!/rds.db")
+    bulk = [entry for batch in reader.batches() for entry in batch.entries()]
+    assert bulk == list(NsrlRds3Reader(path).entries())
+    assert reader.metadata()["records"] == 3

@@ -119,8 +119,13 @@ _LINE = st.one_of(
     st.text("0123456789abcdef", max_size=70),
     st.sampled_from(["", " ", "\t", "# note", "# kind: pdq", "# kind: auto", "# kind: sha1",
                      "# kind: vpdq", "\ufeff" + "a" * 32, "a" * 32 + " \t*name",
-                     "a" * 32 + "\x0b"]),
+                     "a" * 32 + "\x0b", "a" * 32 + " \u3000*x\u3000", "a" * 32 + " na\rme"]),
     st.text(max_size=20),
+    st.tuples(
+        st.sampled_from([32, 40, 64, 31]).map(lambda n: "c" * n),
+        st.sampled_from([" ", "\t", " *", " \t *", "\u3000", "\x0b"]),
+        st.text(max_size=12),
+    ).map("".join),
 )  # fmt: skip
 
 

@@ -1,11 +1,11 @@
-"""Text lists read in bulk: line-aligned chunks, and lines of bare hex parsed as arrays.
+"""Text lists read in bulk: line-aligned chunks, and lines of hex digests parsed as arrays.
 
 A list of ten million digests is ten million lines; making a Python string, a regex match
 and an entry of each costs ~10 us a line. Here a chunk of lines is one ``bytes``: a line
-that is nothing but hex digits (a CR before its LF allowed) of a digest's length is found
-and decoded by numpy and ``bytes.fromhex`` over the whole chunk; every other line (blank,
-comment, a name after the hash, damage) is left to the reader's own line-by-line code, so
-both ways of reading a list obey one set of rules.
+that starts with hex digits of a digest's length, followed by its ending or by a space or
+tab and a name, is found and decoded by numpy (``bytes.fromhex`` over the whole chunk when
+every line is the same bare digest); every other line (blank, comment, damage) is left to
+the reader's own line-by-line code, so both ways of reading a list obey one set of rules.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ CHUNK = 16 * 1024 * 1024
 _NIBBLES = bytes(
     int(chr(byte), 16) if chr(byte) in "0123456789abcdefABCDEF" else 255 for byte in range(256)
 )
-_LF, _CR = 10, 13
+_LF, _CR, _SPACE, _TAB = 10, 13, 32, 9
 
 
 def line_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[bytes]:
@@ -118,14 +118,16 @@ def uniform_digests(chunk: bytes, lengths: frozenset[int]) -> npt.NDArray[np.uin
 
 @dataclass(frozen=True)
 class HexLines:
-    """A chunk's lines: where each starts and ends, its length without LF / CRLF, and
-    whether it is bare hex of one of the digest lengths (``regular``)."""
+    """A chunk's lines: where each starts and ends, its length without LF / CRLF, how many
+    hex digits it starts with, and whether it is a digest of one of the digest lengths,
+    bare or followed by a space or tab and a name (``regular``)."""
 
     chunk: bytes
     starts: npt.NDArray[np.int64]
     ends: npt.NDArray[np.int64]
     """Offset of each line's LF."""
     sizes: npt.NDArray[np.int64]
+    digits: npt.NDArray[np.int64]
     regular: npt.NDArray[np.bool_]
     values: npt.NDArray[np.uint8]
     """Bytes of the regular lines' digests, end to end in line order."""
@@ -139,6 +141,11 @@ class HexLines:
         """Lines ``first`` to ``last - 1`` as read, endings included."""
         return self.chunk[int(self.starts[first]) : int(self.ends[last - 1]) + 1]
 
+    def rest(self, line: int) -> bytes:
+        """What follows the digest of regular line ``line`` (its ending left out)."""
+        start = int(self.starts[line])
+        return self.chunk[start + int(self.digits[line]) : start + int(self.sizes[line])]
+
     def take(self, lines: npt.NDArray[np.int64], size: int) -> npt.NDArray[np.uint8]:
         """The digests of ``lines`` (regular, all ``size`` digits), ``(len(lines), size/2)``."""
         width = size // 2
@@ -150,7 +157,8 @@ class HexLines:
 
 
 def scan_lines(chunk: bytes, lengths: frozenset[int]) -> HexLines:
-    """Find the lines of ``chunk`` (which ends with LF) and decode the bare-hex ones."""
+    """Find the lines of ``chunk`` (which ends with LF) and decode the digests of the
+    regular ones."""
     data = np.frombuffer(chunk, dtype=np.uint8)
     ends = np.flatnonzero(data == _LF).astype(np.int64)
     starts = np.empty_like(ends)
@@ -161,21 +169,23 @@ def scan_lines(chunk: bytes, lengths: frozenset[int]) -> HexLines:
     crlf[filled] = data[ends[filled] - 1] == _CR
     sizes = ends - starts - crlf
     nibbles = np.frombuffer(chunk.translate(_NIBBLES), dtype=np.uint8)
-    # Bytes that are not hex digits, per line: its LF and CR, nothing else for a bare digest.
+    # The hex digits a line starts with end at its first other byte (its LF at the latest).
     others = np.flatnonzero(nibbles == 255)
-    odd = np.bincount(np.searchsorted(ends, others), minlength=ends.shape[0])
-    regular = (odd == 1 + crlf) & np.isin(sizes, sorted(lengths))
+    digits = others[np.searchsorted(others, starts)] - starts
+    after = data[starts + digits]
+    named = (digits < sizes) & ((after == _SPACE) | (after == _TAB))
+    regular = ((digits == sizes) | named) & np.isin(digits, sorted(lengths))
     # Keep the digits of regular lines only, in order, and pair them into bytes.
     spans = np.empty(2 * ends.shape[0], dtype=np.int64)
-    spans[0::2] = sizes
-    spans[1::2] = ends + 1 - starts - sizes
+    spans[0::2] = digits
+    spans[1::2] = ends + 1 - starts - digits
     keep = np.zeros(2 * ends.shape[0], dtype=np.bool_)
     keep[0::2] = regular
-    digits = nibbles[np.repeat(keep, spans)]
-    values = ((digits[0::2] << 4) | digits[1::2]).astype(np.uint8, copy=False)
-    widths = np.where(regular, sizes // 2, 0)
+    pairs = nibbles[np.repeat(keep, spans)]
+    values = ((pairs[0::2] << 4) | pairs[1::2]).astype(np.uint8, copy=False)
+    widths = np.where(regular, digits // 2, 0)
     offsets = np.cumsum(widths) - widths
-    return HexLines(chunk, starts, ends, sizes, regular, values, offsets)
+    return HexLines(chunk, starts, ends, sizes, digits, regular, values, offsets)
 
 
 def hex_column(

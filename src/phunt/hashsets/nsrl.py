@@ -16,12 +16,18 @@ import lzma
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, TypeVar, cast
+
+import numpy as np
+import numpy.typing as npt
 
 from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
+from phunt.hashsets.columns import EntryBatch, batch_of
+from phunt.hashsets.hexlines import hex_column
 from phunt.hashsets.nsrl_v3 import SQLITE_MAGIC, NsrlRds3Reader
+from phunt.hashsets.unicode_text import utf8_stream
 
 __all__ = [
     "RDS2_COLUMNS",
@@ -40,6 +46,7 @@ RDS2_COLUMNS = frozenset(
     ["SHA-1", "MD5", "FileName", "FileSize", "ProductCode", "OpSystemCode", "SpecialCode"]
 )
 _V2_HASHES = {"SHA-1": "sha1", "MD5": "md5"}
+_V2_WIDTHS = {"SHA-1": 20, "MD5": 16, "CRC32": 4}
 _ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
 _CRC32 = re.compile(r"[0-9A-Fa-f]{8}")
 
@@ -77,11 +84,38 @@ class NsrlRds2Reader(HashListReader):
         with self.open() as raw:
             if raw.read(len(ZIP_MAGIC)) == ZIP_MAGIC:
                 raw.seek(0)
-                yield from self._zip(raw)
+                yield from self._zip(raw, self._entries)
                 return
         yield from super().entries()
 
-    def _zip(self, stream: BinaryIO) -> Iterator[HashEntry]:
+    def batches(self) -> Iterator[EntryBatch]:
+        """Rows parsed as :meth:`entries` parses them, converted a block at a time: the
+        hash and CRC-32 columns decoded as arrays; a block with anything unusual is
+        converted row by row, which names the row."""
+        with self.open() as raw:
+            zipped = raw.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+            raw.seek(0)
+            rows = (
+                self._zip(raw, self._rows) if zipped else self._rows(utf8_stream(raw, self.display))
+            )
+            block: list[_Row] = []
+            while True:
+                try:
+                    row = next(rows, None)
+                except Exception:  # damage further on: the rows before it come first
+                    if block:
+                        yield self._block(block)
+                    raise
+                if row is None:
+                    break
+                block.append(row)
+                if len(block) == _BLOCK:
+                    yield self._block(block)
+                    block = []
+            if block:
+                yield self._block(block)
+
+    def _zip(self, stream: BinaryIO, read: Callable[[BinaryIO], Iterator[T]]) -> Iterator[T]:
         try:
             archive = zipfile.ZipFile(stream)
             member = _nsrl_member(archive.namelist())
@@ -90,7 +124,7 @@ class NsrlRds2Reader(HashListReader):
                 raise self.corrupt(f"zip without NSRLFile.txt (members: {names})", None)
             self._metadata.update(member=member, **_version_facts(archive))
             with archive.open(member) as text:
-                yield from self._entries(cast(BinaryIO, text))
+                yield from read(cast(BinaryIO, text))
         except NotImplementedError as error:
             raise self.corrupt(
                 f"zip member uses a method phunt cannot read: {error}", None
@@ -101,6 +135,11 @@ class NsrlRds2Reader(HashListReader):
             raise self.corrupt(f"damaged zip: {error}", None) from None
 
     def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        for header, row, number in self._rows(stream):
+            yield self._entry(header, row, number)
+
+    def _rows(self, stream: BinaryIO) -> Iterator[_Row]:
+        """``(header, fields, line number)`` of each record, CSV damage named by line."""
         lines = _lines(stream)
         first = next(lines, "")
         header = rds2_header(first)
@@ -113,10 +152,15 @@ class NsrlRds2Reader(HashListReader):
             for row in reader:
                 if row:
                     count += 1
-                    yield self._entry(header, row, 1 + reader.line_num)
+                    yield header, row, 1 + reader.line_num
         except csv.Error as error:
             raise self.corrupt(f"bad CSV: {error}", f"line {1 + reader.line_num}") from None
         self._metadata["records"] = count
+
+    def _block(self, block: list[_Row]) -> EntryBatch:
+        """Rows of one header as a batch, in bulk when nothing in them is unusual."""
+        bulk = _bulk_rows(block)
+        return bulk if bulk is not None else batch_of([self._entry(*row) for row in block])
 
     def _entry(self, header: list[str], row: list[str], number: int) -> HashEntry:
         where = f"line {number}"
@@ -206,6 +250,52 @@ def _lines(stream: BinaryIO) -> Iterator[str]:
     """Lines as text; a name that is not UTF-8 is read as Latin-1 rather than lost."""
     for raw in stream:
         try:
-            yield raw.decode("utf-8-sig")
+            # As "utf-8-sig" decodes (a BOM dropped from any line), without its Python codec.
+            yield raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError:
             yield raw.decode("latin-1")
+
+
+_Row = tuple[list[str], list[str], int]
+T = TypeVar("T")
+_BLOCK = 4096
+"""Rows converted at a time by :meth:`NsrlRds2Reader.batches` (small: the garbage collector
+walks every live row of a block, and bigger blocks halve the rate)."""
+
+
+def _bulk_rows(block: list[_Row]) -> EntryBatch | None:
+    """``block`` as a batch without an entry per row; None when a row is unusual (another
+    field count, a hash or CRC-32 that is not hex of its width, a size not a number)."""
+    header = block[0][0]
+    rows = [row for _, row, _ in block]
+    if any(len(row) != len(header) for row in rows):
+        return None
+    columns = dict(zip(header, zip(*rows, strict=True), strict=True))
+    digests: dict[str, npt.NDArray[np.uint8]] = {}
+    present: dict[str, npt.NDArray[np.bool_]] = {}
+    for column, width in _V2_WIDTHS.items():
+        if column not in columns:
+            continue
+        decoded = hex_column(columns[column], width)
+        if decoded is None or not decoded[1].all():
+            return None
+        if column in _V2_HASHES:
+            digests[_V2_HASHES[column]], present[_V2_HASHES[column]] = decoded
+    sizes = columns["FileSize"]
+    if not all(map(is_whole_number, sizes)):
+        return None
+    keys = [key for key in columns if key not in (*_V2_HASHES, "FileName")]
+    # Every row has every column (checked above): plain zip is safe and quicker.
+    extras = [
+        dict(zip(keys, values, strict=False))
+        for values in zip(*(columns[k] for k in keys), strict=False)
+    ]
+    for extra, size in zip(extras, sizes, strict=True):
+        extra["FileSize"] = int(size)
+    return EntryBatch(
+        records=np.array([number for _, _, number in block], dtype=np.int64),
+        digests=digests,
+        present=present,
+        names=list(columns["FileName"]),
+        extras=extras,
+    )

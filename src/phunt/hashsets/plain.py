@@ -92,6 +92,7 @@ class PlainReader(HashListReader):
                 records = np.arange(before + 1, before + lines + 1, dtype=np.int64)
                 return plain_batch(kind, digests, records), lines
         scan = scan_lines(chunk, lengths)
+        names = _names(scan)
         parts: list[EntryBatch] = []
         for first, last in _runs(scan.regular):
             if not scan.regular[first]:
@@ -99,11 +100,11 @@ class PlainReader(HashListReader):
                 continue
             # Which widths decode in bulk depends on the kind in force (a `# kind:` line).
             kinds = {n: plain_hex_kind(n, self.kind or state.directive) for n in lengths}
-            bulk = np.isin(scan.sizes[first:last], [n for n, k in kinds.items() if k])
+            bulk = np.isin(scan.digits[first:last], [n for n, k in kinds.items() if k])
             for start, stop in _runs(bulk):
                 a, b = first + start, first + stop
                 if bulk[start]:
-                    parts.append(_bulk_batch(scan, a, b, before, kinds))
+                    parts.append(_bulk_batch(scan, a, b, before, kinds, names))
                 else:
                     parts.append(self._by_line(scan.raw(a, b), before + a + 1, state))
         parts = [part for part in parts if len(part)]
@@ -180,13 +181,38 @@ def _runs(flags: npt.NDArray[np.bool_]) -> Iterator[tuple[int, int]]:
     return itertools.pairwise(cuts)
 
 
+def _names(scan: HexLines) -> list[str | None] | None:
+    """The name after each regular line's digest, as :meth:`PlainReader._entry` reads it
+    (``<hash> <name>``, ``<hash> *<name>``); None when no line has one. A line whose name
+    is not UTF-8 or holds a CR stops being regular: read line by line, it is named."""
+    named = np.flatnonzero(scan.regular & (scan.digits < scan.sizes))
+    if not named.shape[0]:
+        return None
+    names: list[str | None] = [None] * len(scan)
+    for line in named.tolist():
+        try:
+            text = scan.rest(line).decode("utf-8")
+        except UnicodeDecodeError:
+            text = "\r"
+        if "\r" in text:
+            scan.regular[line] = False
+            continue
+        names[line] = text.lstrip(" \t").removeprefix("*").strip() or None
+    return names
+
+
 def _bulk_batch(
-    scan: HexLines, first: int, last: int, before: int, kinds: dict[int, str | None]
+    scan: HexLines,
+    first: int,
+    last: int,
+    before: int,
+    kinds: dict[int, str | None],
+    names: list[str | None] | None,
 ) -> EntryBatch:
-    """Lines ``first`` to ``last - 1`` of ``scan`` (bare hex, each width of a known kind)."""
+    """Lines ``first`` to ``last - 1`` of ``scan`` (regular, each width of a known kind)."""
     lines = np.arange(first, last, dtype=np.int64)
     records = lines + before + 1
-    sizes = scan.sizes[first:last]
+    sizes = scan.digits[first:last]
     digests: dict[str, npt.NDArray[np.uint8]] = {}
     present: dict[str, npt.NDArray[np.bool_]] = {}
     for size, kind in kinds.items():
@@ -199,4 +225,10 @@ def _bulk_batch(
         values = np.zeros((last - first, size // 2), dtype=np.uint8)
         values[mask] = scan.take(lines[mask], size)
         digests[kind], present[kind] = values, mask
-    return EntryBatch(records=records, digests=digests, present=present)
+    named = None if names is None else names[first:last]
+    return EntryBatch(
+        records=records,
+        digests=digests,
+        present=present,
+        names=named if named is not None and any(n is not None for n in named) else None,
+    )
