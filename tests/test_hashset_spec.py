@@ -5,9 +5,17 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from phunt.hashset_spec import engine_spec
 from phunt.hashsets.store import disable_entry, import_hash_list, load_hash_sets
 from phunt.schema.db import Database
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Set files a PostgreSQL database holds are cached in the test's folder."""
+    monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "cache"))
 
 
 def _set_of_a_and_b(database: Database, tmp_path: Path) -> Path:
@@ -58,3 +66,22 @@ def test_disabling_an_entry_or_a_new_version_makes_a_new_engine_spec(
         engine = engine_for(disabled, s)
         assert engine.exact("md5", md5_b) == [] and engine.exact("md5", md5_a)
         assert load_hash_sets(MatchEngine(), s, None) == 1
+
+
+def test_a_lost_set_file_stops_an_engine_spec_with_the_remedy(
+    database: Database, tmp_path: Path
+) -> None:
+    from sqlalchemy import delete
+
+    from phunt.errors import NotFoundError
+    from phunt.hashsets import blobs
+    from phunt.schema.hashset_blobs import HashSetBlob
+
+    _set_of_a_and_b(database, tmp_path)
+    with database.session() as s:
+        [ref] = engine_spec(s).hash_sets
+        assert ref.sha256 is not None
+        (blobs.index_home(s.get_bind().engine.url) / f"{ref.sha256}.phs").unlink()
+        s.execute(delete(HashSetBlob).where(HashSetBlob.sha256 == ref.sha256))
+        with pytest.raises(NotFoundError, match=r"'unit-list' version 1.*rebuild unit-list"):
+            engine_spec(s)

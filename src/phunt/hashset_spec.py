@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from phunt.hashsets.store import current_sets, load_versions
+from phunt.hashsets.store import at_hand, current_sets, load_versions
 from phunt.matching.engine import MatchEngine
 from phunt.matching.spec import EngineSpec, HashSetRef, ListFile
 from phunt.schema.db import Database, Session
@@ -26,14 +26,19 @@ def engine_spec(
     pdq_quality_min: int | None = None,
 ) -> EngineSpec:
     """The spec of an engine over the current version of hash sets (all when ``names`` is
-    None) in ``session``'s database, plus list ``files``; PDQ rules default to the kind's."""
+    None) in ``session``'s database, plus list ``files``; PDQ rules default to the kind's.
+
+    Each set's file is checked to be at hand here, so a missing or damaged one stops the
+    run at its start with the set, version and remedy named, not in every worker."""
     url = session.get_bind().engine.url.render_as_string(hide_password=False)
     rules: dict[str, Any] = {}
     if pdq_threshold is not None:
         rules["pdq_threshold"] = pdq_threshold
     if pdq_quality_min is not None:
         rules["pdq_quality_min"] = pdq_quality_min
-    refs = tuple(HashSetRef(*row) for row in current_sets(session, names))
+    sets = current_sets(session, names)
+    at_hand(session, sets)
+    refs = tuple(HashSetRef(s.name, s.list_kind, s.version, s.stamp, s.index_sha256) for s in sets)
     return EngineSpec(files, url, refs, loader=load_spec_sets, **rules)
 
 

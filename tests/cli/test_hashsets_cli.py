@@ -6,9 +6,17 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from test_lib import run_phunt
 
 PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Set files a PostgreSQL database holds are cached in the test's folder."""
+    monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "cache"))
 
 
 def _jsonl(text: str) -> list[dict[str, object]]:
@@ -120,3 +128,47 @@ def test_format_list_names_every_reader(tmp_path: Path) -> None:
     missing = run_phunt("hashset", "import", str(tmp_path / "x.txt"), "--home", str(tmp_path))
     assert missing.returncode == 2
     assert "give the hash-list file and --name" in missing.stderr
+
+
+def test_a_lost_set_file_is_named_by_scan_then_verified_and_rebuilt(
+    db_url: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import delete
+
+    from phunt.hashsets import blobs
+    from phunt.schema.db import Database
+    from phunt.schema.hashset_blobs import HashSetBlob
+
+    lst = tmp_path / "unit.txt"
+    lst.write_text(hashlib.md5(b"listed file").hexdigest() + "\n")
+    imp = run_phunt("hashset", "import", str(lst), "--name", "unit", "--json", "--db", db_url)
+    assert imp.returncode == 0, imp.stderr
+    sha = json.loads(imp.stdout)["index_sha256"]
+    database = Database(db_url)
+    try:
+        with database.session() as s:
+            (blobs.index_home(s.get_bind().engine.url) / f"{sha}.phs").unlink()
+            s.execute(delete(HashSetBlob).where(HashSetBlob.sha256 == sha))
+    finally:
+        database.close()
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    (ev / "a.bin").write_bytes(b"listed file")
+
+    lost = run_phunt("scan", str(ev), "--hashset", "unit", "--db", db_url)
+    assert lost.returncode == 2, lost.stderr
+    assert "hash set 'unit' version 1" in lost.stderr
+    assert "phunt hashset rebuild unit" in lost.stderr and "Traceback" not in lost.stderr
+    broken = run_phunt("hashset", "verify", "--db", db_url)
+    assert broken.returncode == 1 and "unit version 1: hash set 'unit'" in broken.stdout
+    rebuilt = run_phunt("hashset", "rebuild", "unit", "--db", db_url)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.startswith(f"unit version 1: rebuilt ({sha[:16]})")
+    whole = run_phunt("hashset", "verify", "unit", "--json", "--db", db_url)
+    assert whole.returncode == 0 and [r["ok"] for r in _jsonl(whole.stdout)] == [True]
+    found = run_phunt("scan", str(ev), "--hashset", "unit", "--json", "--db", db_url)
+    assert found.returncode == 1 and _jsonl(found.stdout)[0]["list"] == "unit"
+
+    lst.unlink()
+    gone = run_phunt("hashset", "rebuild", "unit", "--db", db_url)
+    assert gone.returncode == 0 and "intact" in gone.stdout  # nothing to rebuild

@@ -1,22 +1,31 @@
-"""Governed hash sets on both databases: versions, diff, disable, export, audit."""
+"""Governed hash sets on both databases: versions, numbering, diff, export, kinds, audit."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from phunt.audit.store import verify
-from phunt.errors import NotFoundError, UsageError
-from phunt.hashsets import store
+from phunt.errors import CorruptInput, UsageError
+from phunt.hashsets import blobs, store
+from phunt.hashsets.setfile import SetFile
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
+from phunt.schema.hashsets import HashSet, HashSetVersion
 from test_lib import TEST_DATA
 
 H = [hashlib.md5(f"file {i}".encode()).hexdigest() for i in range(6)]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Set files a PostgreSQL database holds are cached in the test's folder."""
+    monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "cache"))
 
 
 def _list(path: Path, hashes: list[str]) -> str:
@@ -35,11 +44,14 @@ def test_versions_record_added_and_removed(database: Database, tmp_path: Path) -
         r2 = store.import_hash_list(s, v2, name="unit")
         assert (r2.version, r2.entries, r2.added, r2.removed) == (2, 4, 2, 2)
     with database.session() as s:
-        in_v1 = sorted(e.hashes["md5"] for _r, e in store.entries_of(s, "unit", 1))
-        in_v2 = sorted(e.hashes["md5"] for _r, e in store.entries_of(s, "unit"))
-        assert in_v1 == sorted(H[:4]) and in_v2 == sorted([H[0], H[1], H[4], H[5]])
+        in_v1 = {e.hashes["md5"]: n for n, e in store.entries_of(s, "unit", 1)}
+        in_v2 = {e.hashes["md5"]: n for n, e in store.entries_of(s, "unit")}
+        # numbers are kept by the entries both versions list, new ones follow on
+        assert in_v1 == {H[0]: 1, H[1]: 2, H[2]: 3, H[3]: 4}
+        assert in_v2 == {H[0]: 1, H[1]: 2, H[4]: 5, H[5]: 6}
+        assert store.get_hash_set(s, "unit").next_entry == 7
         d = store.diff(s, "unit", 1, 2)
-        assert (len(d.added), len(d.removed)) == (2, 2)
+        assert (d.added, d.removed) == ([5, 6], [3, 4])
         versions = store.versions(s, store.get_hash_set(s, "unit"))
         assert [(v.version, v.added, v.removed, v.format) for v in versions] == [
             (1, 4, 0, "plain"),
@@ -52,33 +64,67 @@ def test_versions_record_added_and_removed(database: Database, tmp_path: Path) -
         assert verify(s).ok
 
 
+def test_a_version_records_its_set_file_and_how_to_make_it_again(
+    database: Database, tmp_path: Path
+) -> None:
+    v1 = _list(tmp_path / "v1.txt", H[:3])
+    with database.session() as s:
+        store.import_hash_list(s, v1, name="unit")
+        r2 = store.import_hash_list(s, _list(tmp_path / "v2.txt", H[1:5]), name="unit")
+        row = store.versions(s, store.get_hash_set(s, "unit"))[-1]
+        first = store.versions(s, store.get_hash_set(s, "unit"))[0]
+        path = blobs.local_set_file(s, row.index_sha256, what="v2")
+        again = store.import_hash_list(s, v1, name="other")  # one file for the same list
+        assert again.index_sha256 == first.index_sha256
+    assert (row.index_sha256, row.index_size) == (r2.index_sha256, r2.index_size)
+    assert row.source_path == str(tmp_path / "v2.txt")
+    assert row.source_options == {
+        "format": "plain",
+        "category_scheme": None,
+        "hash_kind": None,
+        "first_number": 4,
+    }
+    assert path.name == f"{row.index_sha256}.phs" and path.stat().st_size == row.index_size
+    with SetFile.open(path, verify=True) as set_file:
+        assert len(set_file) == 4 and set_file.entry_numbers.tolist() == [2, 3, 4, 5]
+        assert set_file.meta == {
+            "source_sha256": row.file_sha256,
+            "format": "plain",
+            "first_number": 4,
+            "previous": first.index_sha256,
+        }
+
+
+def test_a_list_that_fails_half_way_leaves_nothing_behind(
+    database: Database, tmp_path: Path
+) -> None:
+    from phunt import scratch
+
+    good = _list(tmp_path / "good.txt", H[:2])
+    bad = tmp_path / "bad.txt"
+    bad.write_text("\n".join([*H[2:], "zz"]) + "\n")
+    with database.session() as s:
+        store.import_hash_list(s, good, name="kept")
+    with database.session() as s:
+        home = blobs.index_home(s.get_bind().engine.url)
+    before = sorted(p.name for p in home.iterdir())
+    for name in ("kept", "new"):
+        with pytest.raises(CorruptInput, match="line 5"), database.session() as s:
+            store.import_hash_list(s, str(bad), name=name)
+    with database.session() as s:
+        assert s.scalars(select(HashSet.name)).all() == ["kept"]
+        assert len(s.scalars(select(HashSetVersion)).all()) == 1
+        assert store.get_hash_set(s, "kept").next_entry == 3
+    assert sorted(p.name for p in home.iterdir()) == before
+    assert [p for p in os.listdir(scratch.folder()) if p.startswith("hashset-")] == []
+
+
 def test_reimport_same_file_changes_nothing(database: Database, tmp_path: Path) -> None:
     v = _list(tmp_path / "v.txt", H[:3])
     with database.session() as s:
         store.import_hash_list(s, v, name="same")
         r = store.import_hash_list(s, v, name="same")
     assert (r.version, r.entries, r.added, r.removed) == (2, 3, 0, 0)
-
-
-def test_disable_is_kept_across_versions_and_audited(database: Database, tmp_path: Path) -> None:
-    with database.session() as s:
-        store.import_hash_list(s, _list(tmp_path / "a.txt", H[:3]), name="fp")
-        entry = store.disable_entry(s, "fp", H[1].upper(), "reviewed: a stock photo")
-        assert entry.disabled and entry.disabled_reason == "reviewed: a stock photo"
-        with pytest.raises(UsageError, match="already disabled"):
-            store.disable_entry(s, "fp", str(entry.id), "again")
-        with pytest.raises(UsageError, match="--reason"):
-            store.disable_entry(s, "fp", H[0], " ")
-        with pytest.raises(NotFoundError):
-            store.disable_entry(s, "fp", "0" * 32, "x")
-        store.import_hash_list(s, _list(tmp_path / "b.txt", H[:4]), name="fp")
-    with database.session() as s:
-        live = [e.hashes["md5"] for _r, e in store.entries_of(s, "fp")]
-        assert H[1] not in live and len(live) == 3
-        everything = list(store.entries_of(s, "fp", include_disabled=True))
-        assert len(everything) == 4
-        last = s.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc())).first()
-        assert last is not None and last.action == "hashset.import"
 
 
 def test_unknown_kind_and_wrong_file(database: Database, tmp_path: Path) -> None:
@@ -136,23 +182,6 @@ def test_export_audit_counts_the_entries_written(
     assert record is not None and record.action == "hashset.export"
     assert record.details["entries"] == details["entries"] == 1
     assert record.details["disabled_left_out"] == details["disabled_left_out"] == 1
-
-
-def test_matchable_entries_are_enabled_entries_of_a_version(
-    database: Database, tmp_path: Path
-) -> None:
-    source = TEST_DATA / "hashsets" / "vics2_hashset.json"
-    with database.session() as s:
-        store.import_hash_list(s, str(source), name="v")
-        full = {row.id: entry for row, entry in store.entries_of(s, "v")}
-        first = min(full)
-        store.disable_entry(s, "v", str(first), "reviewed")
-    with database.session() as s:
-        fast = dict(store.matchable_entries(s, "v"))
-    assert set(fast) == set(full) - {first}
-    for entry_id, entry in fast.items():
-        assert entry.hashes == full[entry_id].hashes
-        assert entry.category == full[entry_id].category
 
 
 @pytest.mark.parametrize("fixture", ["NSRLFile_rds15.txt", "RDS_sample.zip"])

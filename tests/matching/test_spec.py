@@ -28,6 +28,14 @@ def test_a_spec_of_list_files_travels_and_builds(tmp_path: Path) -> None:
     assert [h.listed.list_name for h in engine.exact("md5", _md5(b"a"))] == ["list.txt"]
 
 
+def test_a_set_reference_names_its_set_file() -> None:
+    ref = HashSetRef("unit", "known-bad", 3, "stamp", "ab" * 32)
+    spec = EngineSpec(hash_sets=(ref,))
+    assert pickle.loads(pickle.dumps(spec)).hash_sets[0].sha256 == "ab" * 32
+    other = EngineSpec(hash_sets=(HashSetRef("unit", "known-bad", 3, "stamp", "cd" * 32),))
+    assert other != spec  # another file: another engine
+
+
 def test_hash_sets_need_their_loader() -> None:
     spec = EngineSpec(hash_sets=(HashSetRef("unit", "known-bad", 1, "stamp"),))
     with pytest.raises(ValueError, match="needs their loader"):

@@ -22,7 +22,8 @@ from phunt.hashsets.vics_writer import VicsWriter
 from phunt.hashsets.writers import WRITERS
 
 app = typer.Typer(
-    help="Hash sets: import versions, diff, disable, export, lookup.", no_args_is_help=True
+    help="Hash sets: import versions, diff, disable, export, lookup, verify, rebuild.",
+    no_args_is_help=True,
 )
 
 
@@ -120,7 +121,7 @@ def show_command(
         print_json(out)
         return
     print(f"{out['name']} ({out['kind']}), current version {out['current_version']}")
-    cols = ["version", "imported", "by", "file", "sha256", "entries", "added", "removed"]
+    cols = ["version", "imported", "by", "file", "sha256", "entries", "added", "removed", "index"]
     print_table(
         "Versions",
         cols,
@@ -134,6 +135,7 @@ def show_command(
                 v["entries"],
                 v["added"],
                 v["removed"],
+                v["index_sha256"][:16],
             )
             for v in out["versions"]
         ),
@@ -185,7 +187,7 @@ def disable_command(
 
     with session_for(home, db) as (session, cfg):
         out = as_dict(disable_entry(session, name, entry, reason), cfg.timezone)
-    print_json(out) if as_json else print(f"entry {out['id']} of {name} disabled: {reason}")
+    print_json(out) if as_json else print(f"entry {out['entry']} of {name} disabled: {reason}")
 
 
 @app.command("export")
@@ -212,6 +214,48 @@ def export_command(
         print(
             f"wrote {details['entries']} entries to {details['file']} (sha256 {details['sha256']})"
         )
+
+
+@app.command("verify")
+def verify_command(
+    name: Annotated[str | None, typer.Argument(help="Hash set (default: every set).")] = None,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check every version's set file (SHA-256 and structure); exit 1 if one is not whole."""
+    from phunt.hashsets.store_repair import verify_files
+
+    with session_for(home, db) as (session, _cfg):
+        checks = verify_files(session, name)
+    if as_json:
+        print_json_lines(c.as_dict() for c in checks)
+    else:
+        for c in checks:
+            print(f"{c.hash_set} version {c.version}: {'ok' if c.ok else c.problem}")
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+@app.command("rebuild")
+def rebuild_command(
+    name: str,
+    version: Annotated[int | None, typer.Option(help="Default: every version.")] = None,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rebuild missing or damaged set files from the lists they were imported from."""
+    from phunt.hashsets.store_repair import rebuild
+
+    with session_for(home, db) as (session, _cfg):
+        checks = rebuild(session, name, version)
+    if as_json:
+        print_json_lines(c.as_dict() for c in checks)
+        return
+    for c in checks:
+        state = "rebuilt" if c.rebuilt else "intact"
+        print(f"{c.hash_set} version {c.version}: {state} ({c.index_sha256[:16]})")
 
 
 @app.command("lookup")

@@ -10,7 +10,7 @@ formats (plain lists, NSRL) fill the arrays directly, so no Python object is mad
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,13 +96,14 @@ def batches_from_entries(
     for entry in entries:
         chunk.append(entry)
         if len(chunk) >= size:
-            yield _batch_of(chunk)
+            yield batch_of(chunk)
             chunk = []
     if chunk:
-        yield _batch_of(chunk)
+        yield batch_of(chunk)
 
 
-def _batch_of(chunk: list[HashEntry]) -> EntryBatch:
+def batch_of(chunk: list[HashEntry]) -> EntryBatch:
+    """One batch holding ``chunk`` (readers' odd lines among vectorised ones come this way)."""
     n = len(chunk)
     kinds = {kind for entry in chunk for kind in entry.hashes}
     digests: dict[str, npt.NDArray[np.uint8]] = {}
@@ -130,3 +131,53 @@ def _batch_of(chunk: list[HashEntry]) -> EntryBatch:
         names=names if any(name is not None for name in names) else None,
         extras=extras if any(extras) else None,
     )
+
+
+def concat_batches(batches: list[EntryBatch]) -> EntryBatch:
+    """``batches`` one after the other as one batch (a chunk read partly vectorised, partly
+    line by line, leaves as one batch). Entry numbers are kept only when every part has them."""
+    if len(batches) == 1:
+        return batches[0]
+    sizes = [len(b) for b in batches]
+    n = sum(sizes)
+    digests: dict[str, npt.NDArray[np.uint8]] = {}
+    present: dict[str, npt.NDArray[np.bool_]] = {}
+    for kind in sorted({k for b in batches for k in b.digests}):
+        width = next(b.digests[kind].shape[1] for b in batches if kind in b.digests)
+        values = np.zeros((n, width), dtype=np.uint8)
+        mask = np.zeros(n, dtype=np.bool_)
+        start = 0
+        for batch, size in zip(batches, sizes, strict=True):
+            if kind in batch.digests:
+                values[start : start + size] = batch.digests[kind]
+                mask[start : start + size] = batch.present[kind]
+            start += size
+        digests[kind], present[kind] = values, mask
+    texts = {
+        kind: [t for b in batches for t in b.texts.get(kind, [None] * len(b))]
+        for kind in sorted({k for b in batches for k in b.texts})
+    }
+    numbers = [b.numbers for b in batches if b.numbers is not None]
+    return EntryBatch(
+        records=np.concatenate([b.records for b in batches]),
+        digests=digests,
+        present=present,
+        texts=texts,
+        categories=_joined([b.categories for b in batches], sizes),
+        names=_joined([b.names for b in batches], sizes),
+        extras=_joined([b.extras for b in batches], sizes, fill=dict),
+        numbers=np.concatenate(numbers) if len(numbers) == len(batches) else None,
+    )
+
+
+def _joined(
+    parts: list[list[Any] | None], sizes: list[int], fill: Callable[[], Any] = lambda: None
+) -> Any:
+    """Per-row lists of the parts end to end (``fill()`` for a part without); None when no
+    part has any."""
+    if all(part is None for part in parts):
+        return None
+    out: list[Any] = []
+    for part, size in zip(parts, sizes, strict=True):
+        out.extend([fill() for _ in range(size)] if part is None else part)
+    return out

@@ -1,15 +1,12 @@
 """NIST NSRL Reference Data Set: RDS v3 (SQLite) and legacy ``NSRLFile.txt`` (RDS 1.x/2.x).
 
 Both are known-file lists ("known", not "known good": SpecialCode ``M`` rows and hacking
-tools are in it), so each row's remaining columns are kept in ``extra`` for the matcher to
-surface. Rows repeat per product; they are streamed as they are, not de-duplicated, so a
-40 GB set imports with bounded memory.
+tools are in it), so a v2 row's remaining columns are kept in ``extra`` for the matcher to
+surface (v3 rows give their hashes only: see :class:`NsrlRds3Reader`). Rows repeat per
+product; they are streamed as they are, not de-duplicated, so a 40 GB set imports with
+bounded memory.
 
-RDS v3 is opened read-only and immutable (evidence is never written); SQLite opens only
-files, so a set read from a stream that is not a local file is spooled to a private
-temporary copy first (:func:`phunt.spool.spooled`). Both layouts are
-read: the minimal set, where ``FILE`` is a table, and the full set, where it is a view;
-columns are read by name because NIST's layouts differ (``crc32`` comes and goes).
+RDS v3 is read by :mod:`.nsrl_v3` (re-exported here, with the v2 reader beside it).
 """
 
 from __future__ import annotations
@@ -17,129 +14,41 @@ from __future__ import annotations
 import csv
 import lzma
 import re
-import sqlite3
 import zipfile
 import zlib
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
-from phunt.errors import WrongFormat
+import numpy as np
+import numpy.typing as npt
+
 from phunt.hashsets.base import HashEntry, HashListReader, is_whole_number, normalise_hash
-from phunt.spool import spooled
+from phunt.hashsets.columns import EntryBatch, batch_of
+from phunt.hashsets.hexlines import hex_column
+from phunt.hashsets.nsrl_v3 import SQLITE_MAGIC, NsrlRds3Reader
+from phunt.hashsets.unicode_text import utf8_stream
 
-SQLITE_MAGIC = b"SQLite format 3\0"
+__all__ = [
+    "RDS2_COLUMNS",
+    "SQLITE_MAGIC",
+    "ZIP_MAGIC",
+    "NsrlRds2Reader",
+    "NsrlRds3Reader",
+    "is_rds2_header",
+    "rds2_columns",
+    "rds2_header",
+]
+
 ZIP_MAGIC = b"PK\x03\x04"
 #: The columns every RDS 1.x/2.x ``NSRLFile.txt`` has; CRC32 and MD4 come and go.
 RDS2_COLUMNS = frozenset(
     ["SHA-1", "MD5", "FileName", "FileSize", "ProductCode", "OpSystemCode", "SpecialCode"]
 )
-_V3_HASHES = {"sha256": "sha256", "sha1": "sha1", "md5": "md5"}
 _V2_HASHES = {"SHA-1": "sha1", "MD5": "md5"}
+_V2_WIDTHS = {"SHA-1": 20, "MD5": 16, "CRC32": 4}
 _ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
 _CRC32 = re.compile(r"[0-9A-Fa-f]{8}")
-
-
-class NsrlRds3Reader(HashListReader):
-    """NSRL RDS v3 SQLite database (``RDS_<version>_<set>.db``), minimal or full."""
-
-    name = "nsrl-rds3"
-    default_kind = "known-good"
-
-    @classmethod
-    def probe(cls, path: str | Path, head: bytes) -> bool:
-        # Any SQLite file: if it lacks NSRL's tables, entries() says so plainly.
-        return head.startswith(SQLITE_MAGIC)
-
-    def _initial_metadata(self) -> dict[str, Any]:
-        return {"kind_stated": True}
-
-    def _database(self, stream: BinaryIO) -> AbstractContextManager[Path]:
-        """A file SQLite can open: the list itself when it is one, else a private copy."""
-        if self.path is not None:
-            return nullcontext(self.path)
-        return _spooled_db(stream)
-
-    def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
-        with self._database(stream) as database:
-            yield from self._rows(database)
-
-    def _rows(self, database: Path) -> Iterator[HashEntry]:
-        uri = f"{database.resolve().as_uri()}?mode=ro&immutable=1"
-        where = "sqlite_master"
-        try:
-            connection = sqlite3.connect(uri, uri=True)
-        except sqlite3.Error as error:
-            raise self.corrupt(f"cannot open SQLite database: {error}", None) from None
-        connection.text_factory = _latin1_fallback
-        try:
-            columns = self._inspect(connection)
-            cursor = connection.execute('SELECT * FROM "FILE"')
-            number = 0
-            for number, row in enumerate(cursor, 1):
-                where = f"FILE row {number}"
-                yield self._entry(dict(zip(columns, row, strict=True)), number, where)
-            self._metadata["records"] = number
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:  # a schema name not UTF-8
-            raise self.corrupt(f"damaged SQLite database: {error}", where) from None
-        finally:
-            connection.close()
-
-    def _inspect(self, connection: sqlite3.Connection) -> list[str]:
-        objects = dict(
-            connection.execute(
-                "SELECT upper(name), type FROM sqlite_master WHERE type IN ('table', 'view')"
-            ).fetchall()
-        )
-        if "FILE" not in objects:
-            found = ", ".join(sorted(objects)) or "none"
-            raise WrongFormat(
-                f"SQLite database but not an NSRL RDS v3 set: no FILE table or view "
-                f"(tables and views: {found})",
-                path=self.display,
-                location="sqlite_master",
-            )
-        columns = [row[1].lower() for row in connection.execute('PRAGMA table_info("FILE")')]
-        if not set(_V3_HASHES) & set(columns):
-            raise WrongFormat(
-                f"SQLite database but not an NSRL RDS v3 set: FILE has no sha256, sha1 or md5 "
-                f"column (columns: {', '.join(columns)})",
-                path=self.display,
-                location="sqlite_master",
-            )
-        self._metadata.update(
-            layout="minimal" if objects["FILE"] == "table" else "full",
-            columns=columns,
-            version=self._versions(connection) if "VERSION" in objects else [],
-        )
-        return columns
-
-    @staticmethod
-    def _versions(connection: sqlite3.Connection) -> list[dict[str, Any]]:
-        cursor = connection.execute('SELECT * FROM "VERSION"')
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
-
-    def _entry(self, row: dict[str, Any], number: int, where: str) -> HashEntry:
-        hashes: dict[str, str] = {}
-        extra: dict[str, Any] = {}
-        for column, value in row.items():
-            kind = _V3_HASHES.get(column)
-            if kind is None:
-                if column != "file_name":
-                    extra[column] = value
-            elif value not in (None, ""):
-                if not isinstance(value, str):
-                    raise self.corrupt(f"{column} is not text: {value!r}", where)
-                try:
-                    hashes[kind] = normalise_hash(kind, value)
-                except ValueError as error:
-                    raise self.corrupt(f"{column}: {error}", where) from None
-        if not hashes:
-            raise self.corrupt("row has no hash", where)
-        name = row.get("file_name")
-        return HashEntry(hashes, None, number, name if isinstance(name, str) else None, extra)
 
 
 class NsrlRds2Reader(HashListReader):
@@ -175,11 +84,38 @@ class NsrlRds2Reader(HashListReader):
         with self.open() as raw:
             if raw.read(len(ZIP_MAGIC)) == ZIP_MAGIC:
                 raw.seek(0)
-                yield from self._zip(raw)
+                yield from self._zip(raw, self._entries)
                 return
         yield from super().entries()
 
-    def _zip(self, stream: BinaryIO) -> Iterator[HashEntry]:
+    def batches(self) -> Iterator[EntryBatch]:
+        """Rows parsed as :meth:`entries` parses them, converted a block at a time: the
+        hash and CRC-32 columns decoded as arrays; a block with anything unusual is
+        converted row by row, which names the row."""
+        with self.open() as raw:
+            zipped = raw.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+            raw.seek(0)
+            rows = (
+                self._zip(raw, self._rows) if zipped else self._rows(utf8_stream(raw, self.display))
+            )
+            block: list[_Row] = []
+            while True:
+                try:
+                    row = next(rows, None)
+                except Exception:  # damage further on: the rows before it come first
+                    if block:
+                        yield self._block(block)
+                    raise
+                if row is None:
+                    break
+                block.append(row)
+                if len(block) == _BLOCK:
+                    yield self._block(block)
+                    block = []
+            if block:
+                yield self._block(block)
+
+    def _zip(self, stream: BinaryIO, read: Callable[[BinaryIO], Iterator[T]]) -> Iterator[T]:
         try:
             archive = zipfile.ZipFile(stream)
             member = _nsrl_member(archive.namelist())
@@ -188,24 +124,22 @@ class NsrlRds2Reader(HashListReader):
                 raise self.corrupt(f"zip without NSRLFile.txt (members: {names})", None)
             self._metadata.update(member=member, **_version_facts(archive))
             with archive.open(member) as text:
-                yield from self._entries(cast(BinaryIO, text))
+                yield from read(cast(BinaryIO, text))
         except NotImplementedError as error:
             raise self.corrupt(
                 f"zip member uses a method phunt cannot read: {error}", None
             ) from None
         except RuntimeError as error:  # zipfile's word for an encrypted member
             raise self.corrupt(f"zip member cannot be read: {error}", None) from None
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            lzma.LZMAError,
-            EOFError,
-            OSError,
-            ValueError,
-        ) as error:
+        except _ZIP_DAMAGE as error:
             raise self.corrupt(f"damaged zip: {error}", None) from None
 
     def _entries(self, stream: BinaryIO) -> Iterator[HashEntry]:
+        for header, row, number in self._rows(stream):
+            yield self._entry(header, row, number)
+
+    def _rows(self, stream: BinaryIO) -> Iterator[_Row]:
+        """``(header, fields, line number)`` of each record, CSV damage named by line."""
         lines = _lines(stream)
         first = next(lines, "")
         header = rds2_header(first)
@@ -218,10 +152,15 @@ class NsrlRds2Reader(HashListReader):
             for row in reader:
                 if row:
                     count += 1
-                    yield self._entry(header, row, 1 + reader.line_num)
+                    yield header, row, 1 + reader.line_num
         except csv.Error as error:
             raise self.corrupt(f"bad CSV: {error}", f"line {1 + reader.line_num}") from None
         self._metadata["records"] = count
+
+    def _block(self, block: list[_Row]) -> EntryBatch:
+        """Rows of one header as a batch, in bulk when nothing in them is unusual."""
+        bulk = _bulk_rows(block)
+        return bulk if bulk is not None else batch_of([self._entry(*row) for row in block])
 
     def _entry(self, header: list[str], row: list[str], number: int) -> HashEntry:
         where = f"line {number}"
@@ -307,25 +246,56 @@ def _version_facts(archive: zipfile.ZipFile) -> dict[str, Any]:
     return {"version_txt": archive.read(name).decode("latin-1").strip()}
 
 
-def _latin1_fallback(raw: bytes) -> str:
-    """SQLite text as ``str``; a name that is not UTF-8 is read as Latin-1 rather than lost
-    (hash columns that are not hex are then refused as such)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def _lines(stream: BinaryIO) -> Iterator[str]:
     """Lines as text; a name that is not UTF-8 is read as Latin-1 rather than lost."""
     for raw in stream:
         try:
-            yield raw.decode("utf-8-sig")
+            # As "utf-8-sig" decodes (a BOM dropped from any line), without its Python codec.
+            yield raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError:
             yield raw.decode("latin-1")
 
 
-@contextmanager
-def _spooled_db(stream: BinaryIO) -> Iterator[Path]:
-    with spooled({"rds.db": stream}, prefix="phunt-nsrl-") as folder:
-        yield folder / "rds.db"
+_Row = tuple[list[str], list[str], int]
+T = TypeVar("T")
+_BLOCK = 4096
+"""Rows converted at a time by :meth:`NsrlRds2Reader.batches` (small: the garbage collector
+walks every live row of a block, and bigger blocks halve the rate)."""
+
+
+def _bulk_rows(block: list[_Row]) -> EntryBatch | None:
+    """``block`` as a batch without an entry per row; None when a row is unusual (another
+    field count, a hash or CRC-32 that is not hex of its width, a size not a number)."""
+    header = block[0][0]
+    rows = [row for _, row, _ in block]
+    if any(len(row) != len(header) for row in rows):
+        return None
+    columns = dict(zip(header, zip(*rows, strict=True), strict=True))
+    digests: dict[str, npt.NDArray[np.uint8]] = {}
+    present: dict[str, npt.NDArray[np.bool_]] = {}
+    for column, width in _V2_WIDTHS.items():
+        if column not in columns:
+            continue
+        decoded = hex_column(columns[column], width)
+        if decoded is None or not decoded[1].all():
+            return None
+        if column in _V2_HASHES:
+            digests[_V2_HASHES[column]], present[_V2_HASHES[column]] = decoded
+    sizes = columns["FileSize"]
+    if not all(map(is_whole_number, sizes)):
+        return None
+    keys = [key for key in columns if key not in (*_V2_HASHES, "FileName")]
+    # Every row has every column (checked above): plain zip is safe and quicker.
+    extras = [
+        dict(zip(keys, values, strict=False))
+        for values in zip(*(columns[k] for k in keys), strict=False)
+    ]
+    for extra, size in zip(extras, sizes, strict=True):
+        extra["FileSize"] = int(size)
+    return EntryBatch(
+        records=np.array([number for _, _, number in block], dtype=np.int64),
+        digests=digests,
+        present=present,
+        names=list(columns["FileName"]),
+        extras=extras,
+    )

@@ -1,101 +1,61 @@
 """The matching engine behind ``phunt scan``, ``hashset lookup`` and ingest.
 
-It holds the entries of the lists in use, an :class:`ExactIndex` for MD5/SHA-1/SHA-256
-and a :class:`PdqIndex` for PDQ, and answers with matches that keep their provenance:
-which list, which version, which entry, which kind, the distance, the quality, the
-threshold and the category. Files on a known-good list are never reported; entries whose
-category is not known-bad under their scheme (VICS 2.0 category 0) are not either.
+It holds one segment per list in use (:class:`~phunt.matching.segment.SetSegment`: a set
+file, memory-mapped, with its provenance and its disabled entries) and answers with matches
+that keep their provenance: which list, which version, which entry, which kind, the
+distance, the quality, the threshold and the category. Files on a known-good list are never
+reported; entries whose category is not known-bad under their scheme (VICS 2.0 category 0)
+are not either.
+
+Queries come in batches (:meth:`MatchEngine.exact_many`, :meth:`MatchEngine.screen_many`,
+:meth:`MatchEngine.lookup_many`): one vectorised search per kind and per set for the whole
+batch, and a :class:`Hit` object only for what matched. The one-query methods are batches
+of one, so both give the same hits in the same order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from phunt.hashing.kinds import KINDS, hex_kinds
 from phunt.hashing.kinds import pdq_quality_min as pdq_quality_min_
 from phunt.hashing.kinds import pdq_threshold as pdq_threshold_
-from phunt.hashsets.base import Category, HashEntry
-from phunt.hashsets.categories import is_known_bad
-from phunt.matching.exact import ExactIndex
+from phunt.hashsets.entry import HashEntry
+from phunt.matching.exact import digests_to_array, prefixes
+from phunt.matching.hits import Hit, Listed
+from phunt.matching.segment import PDQ_KIND, VPDQ_KIND, SetSegment
 
 if TYPE_CHECKING:
     from phunt.hashing.vpdq import VpdqFrame
-    from phunt.matching.pdq_index import PdqIndex
-    from phunt.matching.vpdq_match import VideoMatch, VpdqIndex
+    from phunt.hashsets.setfile import SetFile
+
+__all__ = ["FileQuery", "Hit", "Listed", "MatchEngine"]
+
+_Found = tuple[tuple[int, int], Hit]
+"""A hit with its (segment, row): the identity of the entry it matched."""
 
 
 @dataclass(frozen=True)
-class Listed:
-    """An entry of a list in use: where it comes from and what it says."""
+class FileQuery:
+    """What one file is screened with: its digests, its PDQ variants, its vPDQ frames."""
 
-    list_name: str
-    list_kind: str
-    version: int | None
-    entry: int
-    category: Category | None
-
-    @property
-    def reportable(self) -> bool:
-        return is_known_bad(
-            self.category, "known-good" if self.list_kind == "known-good" else "known-bad"
-        )
+    digests: Mapping[str, str]
+    pdq_variants: Sequence[tuple[str, str]] = ()
+    video_frames: Sequence[VpdqFrame] = ()
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One entry a query matched, with the distance (0 for cryptographic hashes)."""
-
-    listed: Listed
-    kind: str
-    hash: str
-    distance: int
-    variant: str | None = None
-    video: VideoMatch | None = None
-    threshold: int | None = None
-    """The distance a near match had to be within (None for an exact match)."""
-
-    def video_detail(self) -> dict[str, Any]:
-        """For a video match: both shares and the matched time ranges of the seized video."""
-        if self.video is None:
-            return {}
-        return {
-            "query_pct": round(self.video.query_pct, 2),
-            "index_pct": round(self.video.index_pct, 2),
-            "ranges": self.video.ranges_text,
-        }
-
-    def as_json(self) -> dict[str, Any]:
-        cat = self.listed.category
-        out: dict[str, Any] = {
-            "hash": self.hash,
-            "kind": self.kind,
-            "distance": self.distance,
-            "hashset": self.listed.list_name,
-            "version": self.listed.version,
-            "entry": self.listed.entry,
-            "category": None if cat is None else cat.code,
-        }
-        if cat is not None:
-            out["category_scheme"] = cat.scheme
-        if self.variant is not None:
-            out["variant"] = self.variant
-        out.update(self.video_detail())
-        return out
-
-
-@dataclass
-class _Staged:
-    exact: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
-    pdq: tuple[list[str], list[int]] = field(default_factory=lambda: ([], []))
-    videos: list[tuple[int, str]] = field(default_factory=list)
+def _exact_kinds() -> list[str]:
+    """Kinds the exact search answers, in registration order (the order hits come in)."""
+    return [kind for kind, known in KINDS if known.index == "exact"]
 
 
 class MatchEngine:
-    """Lists loaded for one run; call :meth:`add` for each list, then query.
+    """Lists loaded for one run; call :meth:`add_set` for each list, then query.
 
     The PDQ threshold and quality minimum default to the PDQ hash kind's; each value is
     routed to the index its kind names (:mod:`phunt.hashing.kinds`).
@@ -108,14 +68,34 @@ class MatchEngine:
         self.pdq_quality_min = (
             pdq_quality_min if pdq_quality_min is not None else pdq_quality_min_()
         )
-        self.listed: list[Listed] = []
-        self._staged: _Staged | None = _Staged()
-        self._exact: ExactIndex | None = None
-        self._pdq: PdqIndex | None = None
-        self._pdq_hex: list[str] = []
-        self._pdq_ids: list[int] = []
-        self._videos: VpdqIndex | None = None
-        self._exact_hex: dict[int, dict[str, str]] = {}
+        self.segments: list[SetSegment] = []
+
+    def __len__(self) -> int:
+        """Entries that can match, over every list in use."""
+        return sum(len(segment) for segment in self.segments)
+
+    @property
+    def listed(self) -> list[SetSegment]:
+        """The lists in use (empty when none): what ``chats.store`` tests before matching."""
+        return self.segments
+
+    def add_set(
+        self,
+        list_name: str,
+        list_kind: str,
+        version: int | None,
+        set_file: SetFile,
+        disabled: Collection[int] = (),
+    ) -> int:
+        """Use ``set_file`` as list ``list_name`` at ``version``, without the entries
+        numbered in ``disabled``; returns how many entries can match.
+
+        Nothing of the file is read beyond its header and the disabled numbers' rows; the
+        engine owns the file from now on (:meth:`close`).
+        """
+        segment = SetSegment(list_name, list_kind, version, set_file, disabled)
+        self.segments.append(segment)
+        return len(segment)
 
     def add(
         self,
@@ -124,118 +104,115 @@ class MatchEngine:
         entries: Iterable[tuple[int, HashEntry]],
         version: int | None = None,
     ) -> int:
-        """Stage ``(entry number, entry)`` pairs of one list; returns how many were staged."""
-        if self._staged is None:
-            raise RuntimeError("the engine was already built")
-        count = 0
-        for number, entry in entries:
-            internal = len(self.listed)
-            self.listed.append(Listed(list_name, list_kind, version, number, entry.category))
-            for kind, value in entry.hashes.items():
-                index = KINDS.get(kind).index if kind in KINDS else "none"
-                if index == "exact":
-                    hexes, ids = self._staged.exact.setdefault(kind, ([], []))
-                    hexes.append(value)
-                    ids.append(internal)
-                elif index == "pdq":
-                    self._staged.pdq[0].append(value)
-                    self._staged.pdq[1].append(internal)
-                elif index == "vpdq":
-                    self._staged.videos.append((internal, value))
-            count += 1
-        return count
+        """Use ``(entry number, entry)`` pairs of one list, built into a private set file
+        (for callers that hold entries rather than a set file); returns :meth:`add_set`'s."""
+        from phunt.matching.private_sets import numbered_entries, private_set_file
 
-    def build(self) -> None:
-        """Build the indexes from what was staged (done on first query if not called)."""
-        if self._staged is None:
-            return
-        staged, self._staged = self._staged, None
-        self._exact = ExactIndex.build(
-            (kind, h, i)
-            for kind, (hexes, ids) in staged.exact.items()
-            for h, i in zip(hexes, ids, strict=True)
-        )
-        for kind, (hexes, ids) in staged.exact.items():
-            for h, i in zip(hexes, ids, strict=True):
-                self._exact_hex.setdefault(i, {})[kind] = h
-        pdq_hex, pdq_ids = staged.pdq
-        self._pdq_hex = pdq_hex
-        if pdq_hex:  # numba loads only when a list in use carries PDQ hashes
-            from phunt.matching.pdq_index import PdqIndex, hex_to_array
+        set_file = private_set_file(numbered_entries(entries), {"list": list_name})
+        return self.add_set(list_name, list_kind, version, set_file)
 
-            self._pdq = PdqIndex.build(hex_to_array(pdq_hex), np.arange(len(pdq_hex)))
-        self._pdq_ids = pdq_ids
-        if staged.videos:
-            from phunt.hashing.vpdq import from_text
-            from phunt.matching.vpdq_match import VpdqIndex
+    def close(self) -> None:
+        """Close every set file in use; the engine holds no list afterwards."""
+        segments, self.segments = self.segments, []
+        for segment in segments:
+            segment.close()
 
-            self._videos = VpdqIndex.build(
-                [(i, from_text(text)) for i, text in staged.videos],
-                distance=self.pdq_threshold,
-                quality=self.pdq_quality_min,
-            )
+    # Exact digests
 
     def exact(self, kind: str, digest: str) -> list[Hit]:
-        """Entries whose ``kind`` digest is ``digest``."""
-        self.build()
-        assert self._exact is not None
-        if kind not in KINDS or KINDS.get(kind).index != "exact":
+        """Entries whose ``kind`` digest is ``digest`` (hex, any case)."""
+        if kind not in _exact_kinds():
             return []
-        return [
-            Hit(self.listed[i], kind, self._exact_hex[i][kind], 0)
-            for i in self._exact.lookup(kind, digest)
-        ]
+        return self.exact_many(kind, digests_to_array(kind, [digest]))[0]
+
+    def exact_many(self, kind: str, digests: npt.NDArray[np.uint8]) -> list[list[Hit]]:
+        """For each row of ``digests`` (``(n, width)`` uint8), the entries it equals; none
+        for a kind that is not matched exactly (PDQ is near-matched: :meth:`pdq`)."""
+        found = self._exact(kind, digests) if kind in _exact_kinds() else {}
+        return [[hit for _key, hit in found.get(q, ())] for q in range(digests.shape[0])]
+
+    def _exact(self, kind: str, queries: npt.NDArray[np.uint8]) -> dict[int, list[_Found]]:
+        """The hits of each position of the batch that matched, by list added then row.
+
+        The batch is searched in digest order, so each set's binary searches sweep its
+        digests forwards (ten times the rate of a batch in random order, at 10M entries).
+        """
+        out: dict[int, list[_Found]] = {}
+        if not self.segments or queries.shape[0] == 0:
+            return out
+        order = np.argsort(prefixes(queries), kind="stable")
+        ordered = np.ascontiguousarray(queries[order])
+        for s, segment in enumerate(self.segments):
+            where, rows = segment.exact(kind, ordered)
+            where = order[where]
+            by_query = np.lexsort((rows, where))
+            where, rows = where[by_query], rows[by_query]
+            hexes = queries[where].tobytes().hex()
+            step = 2 * queries.shape[1]
+            listed = segment.listed(rows)
+            for k, (q, row) in enumerate(zip(where.tolist(), rows.tolist(), strict=True)):
+                hit = Hit(listed[k], kind, hexes[k * step : (k + 1) * step], 0)
+                out.setdefault(q, []).append(((s, row), hit))
+        return out
+
+    # PDQ and vPDQ
 
     def pdq(self, variants: Sequence[tuple[str, str]]) -> list[Hit]:
         """Entries within the threshold of any of ``(variant name, hex)``: best per entry."""
-        self.build()
-        if self._pdq is None or not variants:
-            return []
+        return [hit for _key, hit in self._pdq([variants])[0]]
+
+    def _pdq(self, pictures: Sequence[Sequence[tuple[str, str]]]) -> list[list[_Found]]:
+        """For each picture's variants, its hits: one per entry (its closest variant), by
+        distance, then list name and entry number."""
+        out: list[list[_Found]] = [[] for _ in pictures]
+        names = [name for variants in pictures for name, _hex in variants]
+        if not names or not any(PDQ_KIND in s.set_file.kinds for s in self.segments):
+            return out
         from phunt.matching.pdq_index import hex_to_array
 
-        found = self._pdq.query(
-            hex_to_array([h for _name, h in variants]),
-            self.pdq_threshold,
-            groups=np.zeros(len(variants), np.int64),
-        )
-        hits = []
-        for _group, query, row, distance in found.rows():
-            listed = self.listed[self._pdq_ids[row]]
-            hits.append(
-                Hit(
-                    listed,
-                    "pdq",
-                    self._pdq_hex[row],
-                    distance,
-                    variants[query][0],
-                    threshold=self.pdq_threshold,
-                )
-            )
-        return sorted(hits, key=lambda h: (h.distance, h.listed.list_name, h.listed.entry))
+        hexes = [h for variants in pictures for _name, h in variants]
+        words = hex_to_array(hexes).view(">u8").astype(np.uint64)
+        groups = np.repeat(np.arange(len(pictures)), [len(v) for v in pictures])
+        threshold = self.pdq_threshold
+        for s, segment in enumerate(self.segments):
+            found, listed_hexes = segment.pdq(words, threshold, groups)
+            for g, q, row, distance, listed, listed_hex in zip(
+                found.group.tolist(), found.query.tolist(), found.id.tolist(),
+                found.distance.tolist(), segment.listed(found.id), listed_hexes, strict=True,
+            ):  # fmt: skip
+                hit = Hit(listed, PDQ_KIND, listed_hex, distance, names[q], None, threshold)
+                out[g].append(((s, row), hit))
+        for found_hits in out:
+            found_hits.sort(key=lambda f: (f[1].distance, f[1].listed.list_name, f[1].listed.entry))
+        return out
 
     def video(self, frames: Sequence[VpdqFrame]) -> list[Hit]:
         """Listed videos that ``frames`` (a seized video's vPDQ) match under the HMA rule."""
-        self.build()
-        if self._videos is None or not frames:
-            return []
-        return [
-            Hit(self.listed[i], "vpdq", "", 0, None, found)
-            for i, found in self._videos.query(frames)
-        ]
+        return [hit for _key, hit in self._video(frames)]
 
-    def known_good(self, digests: dict[str, str]) -> bool:
+    def _video(self, frames: Sequence[VpdqFrame]) -> list[_Found]:
+        """Largest query share first, then in the order the lists were added."""
+        found: list[tuple[float, _Found]] = []
+        if not frames:
+            return []
+        for s, segment in enumerate(self.segments):
+            matched = segment.video(frames, self.pdq_threshold, self.pdq_quality_min)
+            rows = np.array([row for row, _match in matched], dtype=np.int64)
+            for (row, match), listed in zip(matched, segment.listed(rows), strict=True):
+                hit = Hit(listed, VPDQ_KIND, "", 0, None, match)
+                found.append((match.query_pct, ((s, row), hit)))
+        found.sort(key=lambda item: (-item[0], item[1][0]))
+        return [item for _pct, item in found]
+
+    # Screening files
+
+    def known_good(self, digests: Mapping[str, str]) -> bool:
         """Whether any of a file's digests is on a known-good list."""
-        if not self.listed:
-            return False
-        return any(
-            hit.listed.list_kind == "known-good"
-            for kind, value in digests.items()
-            for hit in self.exact(kind, value)
-        )
+        return self.screen_many([FileQuery(digests)])[0][0]
 
     def match_file(
         self,
-        digests: dict[str, str],
+        digests: Mapping[str, str],
         pdq_variants: Sequence[tuple[str, str]] = (),
         video_frames: Sequence[VpdqFrame] = (),
     ) -> list[Hit]:
@@ -244,49 +221,70 @@ class MatchEngine:
 
     def screen(
         self,
-        digests: dict[str, str],
+        digests: Mapping[str, str],
         pdq_variants: Sequence[tuple[str, str]] = (),
         video_frames: Sequence[VpdqFrame] = (),
     ) -> tuple[bool, list[Hit]]:
-        """Whether the file is known-good, and its reportable hits (none when it is).
+        """Whether the file is known-good, and its reportable hits (none when it is)."""
+        return self.screen_many([FileQuery(digests, pdq_variants, video_frames)])[0]
 
-        Each digest is looked up once; the known-good verdict comes from the same hits.
+    def screen_many(self, files: Sequence[FileQuery]) -> list[tuple[bool, list[Hit]]]:
+        """:meth:`screen` for each file, the searches made once for the whole batch.
+
+        Each digest is looked up once; the known-good verdict comes from the same hits,
+        and a known-good file is not near-matched at all.
         """
-        if not self.listed:
-            return False, []
-        exact = [
-            hit
-            for kind, known in KINDS
-            if known.index == "exact" and kind in digests
-            for hit in self.exact(kind, digests[kind])
-        ]
-        if any(hit.listed.list_kind == "known-good" for hit in exact):
-            return True, []
-        seen: set[int] = set()
-        hits = self._new(exact, seen)
-        hits.extend(self._new(self.pdq(pdq_variants), seen))
-        hits.extend(self._new(self.video(video_frames), seen))
-        return False, hits
+        if not self.segments:
+            return [(False, []) for _ in files]
+        exact: list[list[_Found]] = [[] for _ in files]
+        for kind in _exact_kinds():
+            which = [i for i, f in enumerate(files) if kind in f.digests]
+            if which:
+                queries = digests_to_array(kind, [files[i].digests[kind] for i in which])
+                for q, found in self._exact(kind, queries).items():
+                    exact[which[q]].extend(found)
+        good = [any(hit.listed.list_kind == "known-good" for _k, hit in e) for e in exact]
+        near = self._pdq([() if ok else f.pdq_variants for f, ok in zip(files, good, strict=True)])
+        out: list[tuple[bool, list[Hit]]] = []
+        for i, f in enumerate(files):
+            if good[i]:
+                out.append((True, []))
+                continue
+            seen: set[tuple[int, int]] = set()
+            hits = _reportable(exact[i], seen) + _reportable(near[i], seen)
+            out.append((False, hits + _reportable(self._video(f.video_frames), seen)))
+        return out
+
+    # Looking hashes up
 
     def lookup(self, query: str) -> list[Hit]:
         """Every hit (known-good included) for one hash given as text, kind by length."""
-        text = query.strip().lower()
-        hits: list[Hit] = []
+        return self.lookup_many([query])[0]
+
+    def lookup_many(self, queries: Sequence[str]) -> list[list[Hit]]:
+        """:meth:`lookup` for each query, one search per kind for the whole batch."""
+        texts = [query.strip().lower() for query in queries]
+        out: list[list[Hit]] = [[] for _ in texts]
         for kind in hex_kinds():
-            if len(text) != kind.hex_length:
+            which = [i for i, text in enumerate(texts) if len(text) == kind.hex_length]
+            if not which or kind.index not in ("exact", "pdq"):
                 continue
             if kind.index == "exact":
-                hits.extend(self.exact(kind.name, text))
-            elif kind.index == "pdq":
-                hits.extend(self.pdq([("orig", text)]))
-        return hits
-
-    def _new(self, hits: list[Hit], seen: set[int]) -> list[Hit]:
-        out = []
-        for hit in hits:
-            key = id(hit.listed)
-            if key in seen or not hit.listed.reportable:
-                continue
-            seen.add(key)
-            out.append(hit)
+                digests = digests_to_array(kind.name, [texts[i] for i in which])
+                found = self._exact(kind.name, digests)
+            else:
+                found = dict(enumerate(self._pdq([[("orig", texts[i])] for i in which])))
+            for q, hits in found.items():
+                out[which[q]].extend(hit for _key, hit in hits)
         return out
+
+
+def _reportable(found: list[_Found], seen: set[tuple[int, int]]) -> list[Hit]:
+    """The hits of entries not reported yet whose category is reportable."""
+    out = []
+    for key, hit in found:
+        if key in seen or not hit.listed.reportable:
+            continue
+        seen.add(key)
+        out.append(hit)
+    return out

@@ -52,7 +52,7 @@ def digests_to_array(kind: str, hexes: Sequence[str]) -> Digests:
     return np.frombuffer(raw, dtype=np.uint8).reshape(len(hexes), width).copy()
 
 
-def _prefixes(digests: Digests) -> npt.NDArray[np.uint64]:
+def prefixes(digests: Digests) -> npt.NDArray[np.uint64]:
     """First eight bytes of each digest as a big-endian integer: the sort and search key.
 
     A digest narrower than eight bytes (a CRC) is padded with zeros on the right.
@@ -78,17 +78,17 @@ class _Table:
     """The digests of one kind, sorted by prefix, with their ids."""
 
     def __init__(self, digests: Digests, ids: npt.NDArray[np.int64]) -> None:
-        self.prefix = _prefixes(digests)
+        self.prefix = prefixes(digests)
         self.digests = digests
         self.ids = ids
 
     @classmethod
     def sorted_from(cls, digests: Digests, ids: npt.NDArray[np.int64]) -> _Table:
-        order = np.argsort(_prefixes(digests), kind="stable")
+        order = np.argsort(prefixes(digests), kind="stable")
         return cls(np.ascontiguousarray(digests[order]), np.ascontiguousarray(ids[order]))
 
     def lookup(self, queries: Digests) -> ExactMatches:
-        qprefix = _prefixes(queries)
+        qprefix = prefixes(queries)
         order = np.argsort(qprefix)  # sorted keys make the binary searches cache-friendly
         qprefix = qprefix[order]
         lo = np.searchsorted(self.prefix, qprefix, side="left")

@@ -1,12 +1,14 @@
 """The match engine of a run, described by a picklable spec and built once per process.
 
 A worker never receives an engine: it receives an :class:`EngineSpec` naming the lists in
-use (hash sets in the database at given versions, or ``--hashlist`` files with their
-options) and builds the engine from it the first time it needs one, then keeps it for every
-later file, batch and chat export that names the same spec. The spec carries stamps (a
-file's size and modification time; a set's version, its file's SHA-256 and how many of its
-entries are disabled) so a changed list makes a new spec and a fresh engine, never a stale
-one.
+use (hash sets in the database at given versions, each with the SHA-256 of its set file,
+or ``--hashlist`` files with their options) and builds the engine from it the first time it
+needs one, then keeps it for every later file, batch and chat export that names the same
+spec. The spec carries stamps (a file's size and modification time; a set's version, its
+set file's SHA-256 and how many of its entries are disabled) so a changed list makes a new
+spec and a fresh engine, never a stale one. A list file is built into a set file in the
+process's scratch folder (:mod:`phunt.matching.private_sets`), so both kinds of list are
+matched the same way.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ class HashSetRef:
     list_kind: str
     version: int
     stamp: str
+    sha256: str | None = None
+    """SHA-256 of the version's set file: the file every process opens (None: the loader
+    looks it up)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,6 @@ class EngineSpec:
             if self.loader is None:
                 raise ValueError("an engine spec with hash sets needs their loader")
             self.loader(engine, self, session)
-        engine.build()
         return engine
 
 
@@ -128,14 +132,17 @@ def load_list_file(
     scheme: str | None = None,
     hash_kind: str | None = None,
 ) -> int:
-    """Load a hash-list file into ``engine``, its entries numbered by record."""
+    """Use a hash-list file in ``engine``, as a set file built in this process's scratch
+    folder, its entries numbered by record; returns how many entries can match."""
     from phunt.hashsets.detect import open_hash_list
+    from phunt.matching.private_sets import numbered_by_record, private_set_file
 
     reader = open_hash_list(path, format=fmt, category_scheme=scheme, kind=hash_kind)
-    stream = reader.entries()
-    first = next(stream, None)  # the list's kind is known once its header has been read
+    stream = reader.batches()
+    first = next(stream, None)
     if first is None:
         return 0
+    batches = numbered_by_record(itertools.chain([first], stream))
+    set_file = private_set_file(batches, {"source": os.path.abspath(path)})
     kind = str(reader.metadata().get("list_kind", reader.default_kind))
-    entries = ((e.record, e) for e in itertools.chain([first], stream))
-    return engine.add(Path(path).name, kind, entries)
+    return engine.add_set(Path(path).name, kind, None, set_file)

@@ -1,8 +1,11 @@
-"""Tables of governed hash sets: sets, their versions, entries and hash values.
+"""Tables of governed hash sets: sets, their versions and the entries disabled in them.
 
-An entry lives from the version that first listed it (``first_version``) until the version
-that dropped it (``removed_version``, exclusive), so every version stays reconstructable
-without copying unchanged entries: a court can ask what version 3 of a list said.
+The entries themselves are not rows: each version is an immutable, content-addressed set
+file (:mod:`phunt.hashsets.setfile`) named by ``index_sha256``, which is what makes a list
+of tens of millions importable in seconds and usable without loading it. Entry numbers are
+stable across the versions of a set, so a disable (a false positive, with its reason) is a
+row naming an entry number, applying in every version, and a match row's (set, version,
+entry) finds the entry in that version's file: a court can ask what version 3 of a list said.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phunt.schema.base import Base
@@ -29,6 +32,8 @@ class HashSet(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     current_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_entry: Mapped[int] = mapped_column(Integer, default=1)
+    """The number the next new entry of this set gets."""
 
 
 class HashSetVersion(Base):
@@ -49,57 +54,27 @@ class HashSetVersion(Base):
     entries: Mapped[int] = mapped_column(Integer, default=0)
     added: Mapped[int] = mapped_column(Integer, default=0)
     removed: Mapped[int] = mapped_column(Integer, default=0)
+    index_sha256: Mapped[str] = mapped_column(String(64))
+    """The version's set file, named by its SHA-256."""
+    index_size: Mapped[int] = mapped_column(BigInteger)
+    source_path: Mapped[str | None] = mapped_column(Text)
+    """The list's absolute path as imported, for ``phunt hashset rebuild`` (None: unknown)."""
+    source_options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """How the list was read and numbered (format, scheme, hash kind, first entry number),
+    so a rebuild reads it the same way and gets the same file."""
 
 
-class HashSetEntry(Base):
-    __tablename__ = "hash_set_entry"
+class HashSetDisable(Base):
+    """An entry number of a set disabled as a false positive, in every version."""
+
+    __tablename__ = "hash_set_disable"
+    __table_args__ = (UniqueConstraint("hash_set_id", "entry", name="uq_hash_set_disable"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"))
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    first_version: Mapped[int] = mapped_column(Integer)
-    removed_version: Mapped[int | None] = mapped_column(Integer)
-    record: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str | None] = mapped_column(Text)
-    category_code: Mapped[int | None] = mapped_column(Integer)
-    category_scheme: Mapped[str | None] = mapped_column(String(40))
-    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    disabled_reason: Mapped[str | None] = mapped_column(Text)
-    disabled_by: Mapped[str | None] = mapped_column(String(200))
-    disabled_at: Mapped[datetime | None]
-
-
-class HashValue(Base):
-    """One hash of an entry; ``lookup`` is the value itself, or its SHA-256 when long."""
-
-    __tablename__ = "hash_value"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("hash_set_entry.id"), index=True)
-    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"))
-    kind: Mapped[str] = mapped_column(String(40))
-    lookup: Mapped[str] = mapped_column(String(128))
-    value: Mapped[str] = mapped_column(Text)
-
-
-class HashSetStaging(Base):
-    """Rows of an import in progress, diffed against the live entries in SQL."""
-
-    __tablename__ = "hash_set_staging"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    import_key: Mapped[str] = mapped_column(String(32), index=True)
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    record: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str | None] = mapped_column(Text)
-    category_code: Mapped[int | None] = mapped_column(Integer)
-    category_scheme: Mapped[str | None] = mapped_column(String(40))
+    entry: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    disabled_by: Mapped[str] = mapped_column(String(200))
+    disabled_at: Mapped[datetime] = mapped_column(default=utcnow)
     hashes: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
-
-
-Index("ix_hash_set_entry_set_fp", HashSetEntry.hash_set_id, HashSetEntry.fingerprint)
-Index("ix_hash_set_entry_live", HashSetEntry.hash_set_id, HashSetEntry.removed_version)
-Index("ix_hash_value_lookup", HashValue.kind, HashValue.lookup)
-Index("ix_hash_set_staging_fp", HashSetStaging.import_key, HashSetStaging.fingerprint)
+    """The entry's hashes when it was disabled, for display."""

@@ -1,16 +1,18 @@
-"""Match a file against the lists in use, in the worker that hashed it.
+"""Match files against the lists in use, in the worker that hashed them.
 
 The engine comes from the process's cache (:func:`phunt.matching.spec.engine_for`): built
 once per worker process from the run's spec, never per file. A run in this process may hand
-a loaded engine instead (an API caller that built one).
+a loaded engine instead (an API caller that built one). A batch of files is screened at
+once (:meth:`MatchStage.run_many`): one search per kind and per set for the whole batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from phunt.ingest.stages.base import Stage, Work
-from phunt.matching.engine import MatchEngine
+from phunt.matching.engine import FileQuery, MatchEngine
 from phunt.matching.spec import EngineSpec, engine_for
 
 EngineSource = EngineSpec | MatchEngine
@@ -37,13 +39,23 @@ class MatchStage(Stage):
         return engine_for(self.source)
 
     def run(self, work: Work) -> None:
-        result = work.result
-        if not work.read:
+        self.run_many([work])
+
+    def run_many(self, works: Sequence[Work]) -> None:
+        """:meth:`run` on each of ``works``, screened as one batch."""
+        read = [work for work in works if work.read]
+        if not read:
             return
         engine = self.engine
+        queries = [self._query(work, engine.pdq_quality_min) for work in read]
+        for work, (known_good, hits) in zip(read, engine.screen_many(queries), strict=True):
+            work.known_good, work.hits = known_good, hits
+
+    def _query(self, work: Work, quality_min: int) -> FileQuery:
+        result = work.result
         variants = result.pdq_variants() if self.dihedral else result.pdq_variants()[:1]
-        if result.pdq is not None and (result.pdq.hash.quality or 0) < engine.pdq_quality_min:
+        if result.pdq is not None and (result.pdq.hash.quality or 0) < quality_min:
             work.pdq_low_quality = True
             variants = []
         frames = result.video.frames if result.video is not None else ()
-        work.known_good, work.hits = engine.screen(result.hashes(), variants, frames)
+        return FileQuery(result.hashes(), variants, frames)
