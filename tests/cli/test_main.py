@@ -6,6 +6,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
+
+import pytest
+import typer
 
 from test_lib import run_phunt
 
@@ -104,3 +108,80 @@ def test_bad_option_value_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "not an ISO 8601 date-time" in result.stderr or "no operation" in result.stderr
+
+
+def _options_app() -> typer.Typer:
+    """One option of each kind the plain path knows, plus a bounded int it must not take."""
+    app = typer.Typer()
+
+    @app.command()
+    def command(
+        text: Annotated[str | None, typer.Option()] = None,
+        number: Annotated[int, typer.Option()] = 1,
+        bounded: Annotated[int, typer.Option(min=0, max=9)] = 1,
+        flag: Annotated[bool, typer.Option("--flag/--no-flag")] = False,
+        names: Annotated[list[str] | None, typer.Option("--name")] = None,
+    ) -> None:
+        print(json.dumps([text, number, bounded, flag, names]))
+
+    return app
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--text", "x y", "--number", "42", "--flag", "--name", "a", "--name", "b,c"],
+        ["--text", "", "--number", "0", "--no-flag"],
+        ["--number", "007"],
+        ["--number", " 7"],
+        ["--number", "+7"],
+        ["--number", "-7"],
+        ["--number", "1_000"],
+        ["--number", "7.0"],
+        ["--number", "seven"],
+        ["--number", "9" * 30],
+        ["--bounded", "10"],
+        ["--bounded", "3"],
+    ],
+)
+def test_plain_options_coerce_as_typers_own_adapters(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pydantic-free path gives each value, and each error, exactly as Typer does."""
+    import typer.core
+    from typer._coercion import build_runtime_param
+    from typer.testing import CliRunner
+
+    from phunt.cli.main import plain_runtime_param
+
+    outcomes = []
+    for builder in (build_runtime_param, plain_runtime_param):
+        monkeypatch.setattr(typer.core, "build_runtime_param", builder)
+        result = CliRunner().invoke(_options_app(), args)
+        outcomes.append((result.exit_code, result.output))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_the_plain_path_is_the_one_typer_uses() -> None:
+    import typer.core
+
+    from phunt.cli.main import plain_runtime_param
+
+    assert typer.core.build_runtime_param is plain_runtime_param
+
+
+def test_scan_parses_its_options_without_pydantic(tmp_path: Path) -> None:
+    """Typer builds a pydantic adapter per option; the plain path needs none of them."""
+    code = (
+        "import sys, json\n"
+        "sys.argv = ['phunt', 'scan', '--workers', '1', '--max-depth', '2', '--no-pdq', '.']\n"
+        "from phunt.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert "give at least one --hashlist" in out.stderr  # it got past the parsing
+    assert "pydantic" not in json.loads(out.stdout.strip().splitlines()[-1])
