@@ -185,3 +185,52 @@ def test_scan_parses_its_options_without_pydantic(tmp_path: Path) -> None:
     )
     assert "give at least one --hashlist" in out.stderr  # it got past the parsing
     assert "pydantic" not in json.loads(out.stdout.strip().splitlines()[-1])
+
+
+#: What a one-file scan of a non-picture against an MD5 set has no use for: the PDQ JIT,
+#: migrations, Typer's pydantic adapters, picture and video decoders, the cluster.
+NOT_FOR_A_ONE_FILE_SCAN = [
+    "numba",
+    "llvmlite",
+    "alembic",
+    "pydantic",
+    "PIL",
+    "av",
+    "dask",
+    "distributed",
+]
+
+
+def test_a_one_file_scan_of_a_hash_set_starts_no_worker_and_loads_no_jit(
+    tmp_path: Path, db_url: str
+) -> None:
+    """What ``phunt scan`` pays before and after hashing one file (bench/ has the time)."""
+    import hashlib
+
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    data = b"neutral test bytes\n"
+    (evidence / "notes.bin").write_bytes(data)
+    listed = tmp_path / "list.txt"
+    listed.write_text(f"{'0' * 31}1\n{hashlib.md5(data).hexdigest()}\n")
+    made = run_phunt("hashset", "import", str(listed), "--name", "small", "--db", db_url)
+    assert made.returncode == 0, made.stderr
+    code = (
+        "import json, sys\n"
+        "from multiprocessing.process import BaseProcess\n"
+        "def refuse(self): raise AssertionError('a worker process was started')\n"
+        "BaseProcess.start = refuse\n"
+        f"sys.argv = ['phunt', 'scan', {str(evidence)!r}, '--hashset', 'small', "
+        f"'--db', {db_url!r}, '--json']\n"
+        "from phunt.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    status = exc.code\n"
+        "print(json.dumps([status, sorted({m.split('.')[0] for m in sys.modules})]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    *lines, last = out.stdout.strip().splitlines()
+    status, loaded = json.loads(last)
+    assert status == 1, out.stderr  # found
+    assert [json.loads(line)["type"] for line in lines] == ["match", "summary"]
+    assert not set(loaded) & set(NOT_FOR_A_ONE_FILE_SCAN), set(loaded) & set(
+        NOT_FOR_A_ONE_FILE_SCAN
+    )
