@@ -74,3 +74,18 @@ def test_every_data_folder_command_clears_stale_scratch(tmp_path: Path) -> None:
     stale.mkdir(parents=True)
     cfg = settings(str(tmp_path / "home"), None)
     assert scratch.current_area() == str(cfg.scratch) and not stale.exists()
+
+
+def test_a_worker_count_valid_on_any_machine_needs_no_pipeline_import() -> None:
+    """``--workers 1`` (every command's default) is checked without counting cores, so
+    a command's first mistake is answered before the pipeline's libraries load."""
+    code = (
+        "import sys\n"
+        "from phunt.cli.common import WORKERS_PER_CORE, check_workers\n"
+        "assert [check_workers(n) for n in range(1, WORKERS_PER_CORE + 1)] == "
+        "list(range(1, WORKERS_PER_CORE + 1))\n"
+        "assert check_workers(0, zero_means_default=True) == 0\n"
+        "print('phunt.ingest.pipeline' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

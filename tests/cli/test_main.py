@@ -6,6 +6,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
+
+import pytest
+import typer
 
 from test_lib import run_phunt
 
@@ -104,3 +108,129 @@ def test_bad_option_value_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "not an ISO 8601 date-time" in result.stderr or "no operation" in result.stderr
+
+
+def _options_app() -> typer.Typer:
+    """One option of each kind the plain path knows, plus a bounded int it must not take."""
+    app = typer.Typer()
+
+    @app.command()
+    def command(
+        text: Annotated[str | None, typer.Option()] = None,
+        number: Annotated[int, typer.Option()] = 1,
+        bounded: Annotated[int, typer.Option(min=0, max=9)] = 1,
+        flag: Annotated[bool, typer.Option("--flag/--no-flag")] = False,
+        names: Annotated[list[str] | None, typer.Option("--name")] = None,
+    ) -> None:
+        print(json.dumps([text, number, bounded, flag, names]))
+
+    return app
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--text", "x y", "--number", "42", "--flag", "--name", "a", "--name", "b,c"],
+        ["--text", "", "--number", "0", "--no-flag"],
+        ["--number", "007"],
+        ["--number", " 7"],
+        ["--number", "+7"],
+        ["--number", "-7"],
+        ["--number", "1_000"],
+        ["--number", "7.0"],
+        ["--number", "seven"],
+        ["--number", "9" * 30],
+        ["--bounded", "10"],
+        ["--bounded", "3"],
+    ],
+)
+def test_plain_options_coerce_as_typers_own_adapters(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pydantic-free path gives each value, and each error, exactly as Typer does."""
+    import typer.core
+    from typer._coercion import build_runtime_param
+    from typer.testing import CliRunner
+
+    from phunt.cli.main import plain_runtime_param
+
+    outcomes = []
+    for builder in (build_runtime_param, plain_runtime_param):
+        monkeypatch.setattr(typer.core, "build_runtime_param", builder)
+        result = CliRunner().invoke(_options_app(), args)
+        outcomes.append((result.exit_code, result.output))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_the_plain_path_is_the_one_typer_uses() -> None:
+    import typer.core
+
+    from phunt.cli.main import plain_runtime_param
+
+    assert typer.core.build_runtime_param is plain_runtime_param
+
+
+def test_scan_parses_its_options_without_pydantic(tmp_path: Path) -> None:
+    """Typer builds a pydantic adapter per option; the plain path needs none of them."""
+    code = (
+        "import sys, json\n"
+        "sys.argv = ['phunt', 'scan', '--workers', '1', '--max-depth', '2', '--no-pdq', '.']\n"
+        "from phunt.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert "give at least one --hashlist" in out.stderr  # it got past the parsing
+    assert "pydantic" not in json.loads(out.stdout.strip().splitlines()[-1])
+
+
+#: What a one-file scan of a non-picture against an MD5 set has no use for: the PDQ JIT,
+#: migrations, Typer's pydantic adapters, picture and video decoders, the cluster.
+NOT_FOR_A_ONE_FILE_SCAN = [
+    "numba",
+    "llvmlite",
+    "alembic",
+    "pydantic",
+    "PIL",
+    "av",
+    "dask",
+    "distributed",
+]
+
+
+def test_a_one_file_scan_of_a_hash_set_starts_no_worker_and_loads_no_jit(
+    tmp_path: Path, db_url: str
+) -> None:
+    """What ``phunt scan`` pays before and after hashing one file (bench/ has the time)."""
+    import hashlib
+
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    data = b"neutral test bytes\n"
+    (evidence / "notes.bin").write_bytes(data)
+    listed = tmp_path / "list.txt"
+    listed.write_text(f"{'0' * 31}1\n{hashlib.md5(data).hexdigest()}\n")
+    made = run_phunt("hashset", "import", str(listed), "--name", "small", "--db", db_url)
+    assert made.returncode == 0, made.stderr
+    code = (
+        "import json, sys\n"
+        "from multiprocessing.process import BaseProcess\n"
+        "def refuse(self): raise AssertionError('a worker process was started')\n"
+        "BaseProcess.start = refuse\n"
+        f"sys.argv = ['phunt', 'scan', {str(evidence)!r}, '--hashset', 'small', "
+        f"'--db', {db_url!r}, '--json']\n"
+        "from phunt.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    status = exc.code\n"
+        "print(json.dumps([status, sorted({m.split('.')[0] for m in sys.modules})]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    *lines, last = out.stdout.strip().splitlines()
+    status, loaded = json.loads(last)
+    assert status == 1, out.stderr  # found
+    assert [json.loads(line)["type"] for line in lines] == ["match", "summary"]
+    assert not set(loaded) & set(NOT_FOR_A_ONE_FILE_SCAN), set(loaded) & set(
+        NOT_FOR_A_ONE_FILE_SCAN
+    )

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
+
+import pytest
 
 from phunt.ingest.triage import Match, ScanSummary, hash_sources
 
@@ -88,3 +91,25 @@ def test_a_container_named_at_depth_0_is_hashed_once_and_said_not_opened() -> No
         (f"{archive}!/", False),
     ]
     assert "container nesting deeper than 0" in str(results[1].error)
+
+
+def _no_pool(*args: object, **kwargs: object) -> object:
+    raise AssertionError("a worker pool was started")
+
+
+def test_a_lone_file_is_hashed_here_whatever_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One file cannot be shared among workers: no pool is started for it."""
+    from phunt.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", _no_pool)
+    (tmp_path / "only.txt").write_text("only")
+    (result,) = hash_sources([str(tmp_path)], pdq_mode=None, workers=4)
+    assert (Path(result.path).name, result.md5) == (
+        "only.txt",
+        hashlib.md5(b"only").hexdigest(),
+    )
+    (tmp_path / "second.txt").write_text("second")
+    with pytest.raises(AssertionError, match="pool was started"):
+        list(hash_sources([str(tmp_path)], pdq_mode=None, workers=4))

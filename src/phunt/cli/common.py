@@ -85,10 +85,12 @@ MAX_WORKERS = 256
 def check_workers(workers: int, *, zero_means_default: bool = False) -> int:
     """``workers`` when it is 1 to the maximum (0 too when it means "one per core");
     otherwise a :class:`UsageError` stating the range."""
+    least = 0 if zero_means_default else 1
+    if least <= workers <= WORKERS_PER_CORE:  # within range on any machine: no core count,
+        return workers  # so no import of the pipeline (and its container libraries) for it
     from phunt.ingest.pipeline import default_workers
 
     most = min(MAX_WORKERS, WORKERS_PER_CORE * default_workers())
-    least = 0 if zero_means_default else 1
     if not least <= workers <= most:
         raise UsageError(
             f"--workers must be within {least}..{most} ({WORKERS_PER_CORE} per core, "

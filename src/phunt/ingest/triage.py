@@ -3,11 +3,14 @@
 ``phunt hash`` and ``phunt scan`` are thin wrappers over :func:`hash_sources` and
 :func:`~phunt.ingest.scan.scan_sources`, which run the triage profile of
 :mod:`phunt.ingest.stages` through the same :class:`~phunt.ingest.pipeline.Runner` as
-ingest: in this process, or in ``workers`` processes.
+ingest: in this process, or in ``workers`` processes. A source that lists one file runs
+in this process whatever ``workers`` says: one file cannot be shared among workers, and
+starting them would only add their start-up to the wait.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -70,11 +73,16 @@ def run_triage(
     """Every entry under ``paths`` through ``profile``'s stages, in a stable order; then,
     for an E01 that fails its check, an error for it and for each file in its bad sectors."""
     paths = list(paths)
+    numbered: Iterator[tuple[int, Entry]] = enumerate(
+        entry for path in paths for entry in iter_entries(path, expand=expand, limits=limits)
+    )
+    if workers > 1:
+        head = list(itertools.islice(numbered, 2))
+        if len(head) < 2:
+            workers = 1
+        numbered = itertools.chain(head, numbered)
     with Runner(workers) as runner:
         checks = [(p, runner.submit(describe_source, p)) for p in paths if is_first_ewf(p)]
-        numbered = enumerate(
-            entry for path in paths for entry in iter_entries(path, expand=expand, limits=limits)
-        )
         count = 0
         for item in runner.run(numbered, process_batch, profile):
             count += 1
