@@ -22,14 +22,7 @@ from phunt.errors import CorruptInput, WrongFormat
 
 #: Open findings: the reason says what breaks. Skipped here with that reason (their
 #: verdict is a CPU-time race); ``make fuzz`` reports them as known until fixed.
-OPEN: dict[str, str] = {
-    "disk-raw/ext2-root-open-loops.raw": (
-        "sources/disk_image.py _TskWalker.walk: pytsk3's open_dir('/') on this damaged"
-        " 128 KiB ext2 image spends about 19 s of CPU inside The Sleuth Kit's C code (the"
-        " seed takes well under 1 s), past the 10 s per-input limit; no Python signal"
-        " interrupts it, so it needs a guard outside the call"
-    ),
-}
+OPEN: dict[str, str] = {}
 
 
 def _corpus() -> Iterator[object]:
