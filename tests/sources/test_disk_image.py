@@ -207,7 +207,7 @@ def test_file_systems_tsk_cannot_open_are_walked_through_dfvfs(
         raise OSError("pytsk3 cannot open this file system")
 
     monkeypatch.setattr(DiskImageSource, "_open_tsk", staticmethod(refuse))
-    found, source = _walk("ext2.qcow2")
+    found, _ = _walk("ext2.qcow2")
     assert {p: e.size for p, e in found.items() if e.error is None} == {
         "ext2.qcow2!/a_directory/a_file": 53,
         "ext2.qcow2!/a_directory/another_file": 22,

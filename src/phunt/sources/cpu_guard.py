@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
+import gc
 import mmap
 import os
 import pickle
@@ -246,6 +248,8 @@ def _set_up_child(limit: float) -> None:
     """The CPU timer of the first step, no core file (a crash in C is reported, not
     dumped), Ctrl-C left to the parent, and
     death with the parent (Linux), so a killed ingest leaves no child behind."""
+    gc.disable()  # a collection would touch, and so copy, every page shared with the parent
+    faulthandler.disable()  # a crash is the parent's to report, as an error line
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGPROF, signal.SIG_DFL)  # a profiler's handler would outlive C
     _, core_hard = resource.getrlimit(resource.RLIMIT_CORE)
