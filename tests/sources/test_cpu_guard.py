@@ -203,3 +203,8 @@ def test_a_name_whose_metadata_spins_ends_its_folder_and_the_folders_before_it_a
         "folder partly listed: loading the metadata of its name number 5 exceeded 0.5 s of"
         " CPU; damaged metadata? The names after it are not listed (file system at offset 0)"
     )
+
+
+def test_a_limit_of_zero_is_refused_rather_than_meaning_no_limit() -> None:
+    with pytest.raises(ValueError, match="more than 0 s"):
+        list(guarded(_walk({}), 0.0, _given_up))  # type: ignore[arg-type]

@@ -133,6 +133,8 @@ def guarded(walk: Walk, limit: float, given_up: Callable[[str, bool], Entry]) ->
     listing when a child dies outside any step, where an earlier one stopped, or after
     :data:`MAX_SKIPS` stops. An exception raised by the walk itself is raised here.
     """
+    if not limit > 0:  # a timer of 0 is no timer at all
+        raise ValueError(f"the listing's CPU limit must be more than 0 s, not {limit}")
     stops: dict[int, Stop] = {}
     received = 0
     while True:
