@@ -16,6 +16,7 @@ from phunt.cases.devices import add_device
 from phunt.ingest.job import ingest
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile, IngestJob
+from phunt.sources import cpu_guard
 from phunt.sources.base import Entry
 from phunt.sources.cpu_guard import StepGuard, guarded
 from phunt.sources.expand import open_evidence
@@ -45,6 +46,8 @@ def _walk(bad: dict[str, str]) -> object:
                 _spin()
             if bad.get(name) == "crash":
                 os.kill(os.getpid(), signal.SIGSEGV)
+            if bad.get(name) == "stall":
+                time.sleep(600)
             yield Entry(path=name, size=1)
 
     return walk
@@ -75,6 +78,17 @@ def test_a_crash_in_a_step_is_named_by_its_signal() -> None:
     listed = _listed({"c": "crash"})
     assert listed[2] == ("c", "The Sleuth Kit crashed (SIGSEGV); damaged metadata?")
     assert [path for path, error in listed if error is None] == ["a", "b", "d", "e"]
+
+
+def test_a_step_that_neither_uses_cpu_nor_sends_is_ended_as_stalled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lock another thread held at the fork, or a read that never returns."""
+    monkeypatch.setattr(cpu_guard, "STALL_S", 1.0)
+    monkeypatch.setattr(cpu_guard, "POLL_S", 0.1)
+    listed = _listed({"b": "stall"})
+    stalled = "made no progress for 1 s (no CPU used, nothing sent): a read that never returns?"
+    assert listed == [("a", None), ("b", stalled), ("c", None), ("d", None), ("e", None)]
 
 
 def test_a_child_that_dies_outside_any_step_ends_the_listing_with_the_given_up_entry() -> None:

@@ -28,6 +28,7 @@ import mmap
 import os
 import pickle
 import resource
+import select
 import signal
 import struct
 import time
@@ -41,6 +42,12 @@ from phunt.sources.base import Entry
 BATCH = 64
 #: Damaged steps skipped in one file system before the rest of it is given up.
 MAX_SKIPS = 32
+#: A child that neither uses CPU nor sends anything for this long is stuck (a lock held
+#: across the fork by another thread of the parent, a read that never returns) and is
+#: ended as one that spins. Generous: a failing disk retries a sector for tens of seconds.
+STALL_S = 300.0
+#: How often the parent, waiting, looks at the child's CPU time (Linux ``/proc``).
+POLL_S = 1.0
 _HEADER = struct.Struct("<cQ")
 #: Where the child stands, in the page it shares with the parent: step, item in it.
 _WHERE = struct.Struct("<qq")
@@ -123,6 +130,7 @@ class _Ending:
     step: int = 0
     item: int = 0
     reason: str = ""
+    stalled: bool = False
 
 
 def guarded(walk: Walk, limit: float, given_up: Callable[[str, bool], Entry]) -> Iterator[Entry]:
@@ -163,8 +171,9 @@ def _one_child(
     os.close(write_end)
     status: int | None = None
     try:
-        with os.fdopen(read_end, "rb") as pipe:
-            while (message := _receive(pipe)) is not None:
+        pipe = _Pipe(read_end, pid)
+        with contextlib.closing(pipe):
+            while (message := pipe.receive()) is not None:
                 kind, body = message
                 if kind == b"D":
                     ending.finished = True
@@ -183,16 +192,70 @@ def _one_child(
         ending.step, ending.item = _WHERE.unpack_from(shared, 0)
         shared.close()
     if not ending.finished:
-        ending.reason = _death(status, limit)
+        ending.reason = _stalled() if pipe.stalled else _death(status, limit)
 
 
-def _receive(pipe: BinaryIO) -> tuple[bytes, bytes] | None:
-    header = pipe.read(_HEADER.size)
-    if len(header) < _HEADER.size:
+class _Pipe:
+    """The parent's end of the pipe: messages, read while watching that the child moves
+    (uses CPU or sends); a child that does neither for :data:`STALL_S` is killed."""
+
+    def __init__(self, fd: int, pid: int) -> None:
+        self._fd = fd
+        self._pid = pid
+        self.stalled = False
+
+    def receive(self) -> tuple[bytes, bytes] | None:
+        """The next message ``(kind, body)``; ``None`` once the child is gone."""
+        header = self._read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return None
+        kind, size = _HEADER.unpack(header)
+        body = self._read(size)
+        return (kind, body) if len(body) == size else None
+
+    def _read(self, size: int) -> bytes:
+        parts: list[bytes] = []
+        left = size
+        cpu, since = _cpu_ticks(self._pid), time.monotonic()
+        while left:
+            ready, _, _ = select.select([self._fd], [], [], POLL_S)
+            if not ready:
+                now_cpu = _cpu_ticks(self._pid)
+                if now_cpu is None or now_cpu != cpu:
+                    cpu, since = now_cpu, time.monotonic()
+                elif time.monotonic() - since > STALL_S:
+                    self.stalled = True
+                    os.kill(self._pid, signal.SIGKILL)
+                    break
+                continue
+            data = os.read(self._fd, min(left, 1 << 20))
+            if not data:
+                break
+            parts.append(data)
+            left -= len(data)
+            since = time.monotonic()
+        return b"".join(parts)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """User and system CPU of process ``pid`` in clock ticks; ``None`` where ``/proc``
+    cannot say (then only data from the child counts as moving)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
         return None
-    kind, size = _HEADER.unpack(header)
-    body = pipe.read(size)
-    return (kind, body) if len(body) == size else None
+    return int(fields[11]) + int(fields[12])
+
+
+def _stalled() -> str:
+    return (
+        f"made no progress for {STALL_S:g} s (no CPU used, nothing sent): a read that "
+        "never returns?"
+    )
 
 
 def _death(status: int | None, limit: float) -> str:
