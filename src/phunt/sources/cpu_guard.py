@@ -11,11 +11,11 @@ one step is bounded, never the whole listing.
 
 The child sends its entries in batches and writes where it stands (step, and item in
 the step: a folder's names are its items) to a page shared with the parent. When it
-dies there (the CPU limit, or a crash inside the C library) the parent starts another
-child that skips the entries already received and stops at that point, yielding an
-error entry instead: the damaged folder or file is recorded, and the rest of the file
-system is still listed. The walk is deterministic, so a second child meets the same
-steps in the same order.
+dies there (the CPU limit, a crash inside the C library, or :data:`STALL_S` without
+using CPU or sending anything) the parent starts another child that skips the entries
+already received and stops at that point, yielding an error entry instead: the damaged
+folder or file is recorded, and the rest of the file system is still listed. The walk
+is deterministic, so a second child meets the same steps in the same order.
 """
 
 from __future__ import annotations
