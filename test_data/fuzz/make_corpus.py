@@ -9,6 +9,9 @@ or where one fault hit several readers (a bare carriage return inside a CSV line
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -61,8 +64,48 @@ def sevenzip_header() -> None:
     (HERE / "archive-7z/header-lzma-corrupt.7z").write_bytes(bytes(data))
 
 
+def ext2_folder_entry_spins() -> None:
+    """A 128 KiB ext2 whose folder ``b_spins`` claims 1.1 GB through a triple-indirect
+    block, as the fuzzed root inode of ``ext2-root-open-loops.raw`` does: The Sleuth Kit
+    spends tens of seconds of CPU loading it, inside the listing of the root folder, after
+    ``a_folder`` and before ``c_last.txt`` (names in creation order). Needs e2fsprogs."""
+    out = HERE / "disk-raw/ext2-folder-entry-spins.raw"
+    env = {**os.environ, "E2FSPROGS_FAKE_TIME": "1709294400"}
+    with tempfile.TemporaryDirectory() as work:
+        content = Path(work) / "content"
+        for folder, name, text in (
+            ("a_folder", "one.txt", "Meeting moved to Thursday.\n"),
+            ("b_spins", "two.txt", "Lunch at noon.\n"),
+        ):
+            (content / folder).mkdir(parents=True)
+            (content / folder / name).write_text(text)
+        (content / "c_last.txt").write_text("Bring the projector.\n")
+        for item in [*content.rglob("*"), content]:
+            os.utime(item, (1709294400, 1709294400))
+        out.unlink(missing_ok=True)
+        with out.open("wb") as f:
+            f.truncate(128 * 1024)
+        uuid = "11111111-2222-3333-4444-555555555555"
+        subprocess.run(
+            [
+                *("mke2fs", "-q", "-t", "ext2", "-b", "1024", "-N", "16", "-U", uuid),
+                *("-E", f"root_owner=0:0,hash_seed={uuid}", "-d", str(content), str(out)),
+            ],
+            check=True,
+            env=env,
+        )
+        for change in ("size 1106051072", "block[TIND] 60"):
+            subprocess.run(
+                ["debugfs", "-w", "-R", f"sif /b_spins {change}", str(out)],
+                check=True,
+                env=env,
+                capture_output=True,
+            )
+
+
 if __name__ == "__main__":
     hash_lists()
     telegram()
     zip_version()
     sevenzip_header()
+    ext2_folder_entry_spins()

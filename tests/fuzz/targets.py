@@ -45,16 +45,8 @@ def where(frames: Sequence[traceback.FrameSummary]) -> str:
 #: Findings in readers this branch does not own (src/phunt/sources/), by target: the
 #: finding's key (``<exception or hang>@<innermost phunt frame>``) and its corpus file.
 #: ``make fuzz`` reports them as known and open instead of failing on them; the corpus
-#: test marks their files xfail(strict=True) until the reader is fixed.
-KNOWN_OPEN: dict[str, dict[str, str]] = {
-    # The Sleuth Kit loading a damaged ext2 directory inside C code; where the sampled
-    # stack stood when the limit struck varies, the cause does not.
-    "disk-raw": {
-        "hang@sources/disk_image.py:478": "ext2-root-open-loops.raw",
-        "hang@sources/base.py:23": "ext2-root-open-loops.raw",
-        "hang@sources/disk_image.py:499": "ext2-root-open-loops.raw",
-    },
-}
+#: test skips their files, naming them, until the reader is fixed. None is open now.
+KNOWN_OPEN: dict[str, dict[str, str]] = {}
 
 
 def known_open(name: str, exc: BaseException, work: Path) -> bool:

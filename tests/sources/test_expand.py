@@ -347,3 +347,30 @@ def test_a_zipped_raw_disk_image_is_walked_into(tmp_path: Path) -> None:
     found = _consume(open_evidence(str(archive), scratch_dir=str(tmp_path)))
     assert f"{archive}!/phone.raw!/DCIM/Camera/IMG_20260101_090000.jpg" in found
     assert not [p for p, e in found.items() if e.error]
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOATIME"), reason="no O_NOATIME here")
+def test_containers_are_opened_without_moving_their_access_times(tmp_path: Path) -> None:
+    """zip, tar, 7z, gzip, bzip2 and xz read through file objects phunt opened with
+    O_NOATIME, not by name (which would move the time on a read-write mount)."""
+    names = ["phone.zip", "logs.tar.bz2", "logs.tar.xz", "plain.7z", "note.txt.gz"]
+    names += ["note.txt.bz2", "note.txt.xz", "zeros_then_note.tar.gz"]
+    evidence = tmp_path / "ev"
+    evidence.mkdir()
+    for name in names:
+        shutil.copy(DATA / name, evidence / name)
+    before = {}
+    for path in evidence.iterdir():
+        stat = path.stat()
+        os.utime(path, (stat.st_mtime - 10 * 86400, stat.st_mtime))  # moved by any read
+        before[path.name] = path.stat().st_atime_ns
+    probe = tmp_path / "probe.txt"
+    probe.write_text("x")
+    os.utime(probe, (probe.stat().st_mtime - 10 * 86400, probe.stat().st_mtime))
+    atime = probe.stat().st_atime_ns
+    probe.read_bytes()
+    if probe.stat().st_atime_ns == atime:
+        pytest.skip("this file system does not update access times")
+    found = _consume(open_evidence(str(evidence)))
+    assert len([e for e in found.values() if e.error is None]) > len(names)  # members read
+    assert {p.name: p.stat().st_atime_ns for p in evidence.iterdir()} == before

@@ -13,6 +13,7 @@ Paths: ``disk.E01!/p1/Users/x/a.jpg`` where the image has a partition table (``p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -25,18 +26,19 @@ import pyewf
 import pytsk3
 from dfvfs.helpers import source_scanner
 from dfvfs.lib import definitions as dfvfs_definitions
-from dfvfs.lib import errors as dfvfs_errors
 from dfvfs.lib import tsk_image
 from dfvfs.path import factory as path_spec_factory
+from dfvfs.resolver import context as dfvfs_context
 from dfvfs.resolver import resolver
 
 from phunt.errors import CorruptInput
-from phunt.sources.base import Entry, FileTimes, Source, display_path, name_problem
-from phunt.sources.base import join_container_path as _join
-from phunt.sources.base import utc_from_timestamp as _utc
+from phunt.sources import cpu_guard
+from phunt.sources.base import Entry, Source, display_path
 from phunt.sources.ewf_set import incomplete_message
+from phunt.sources.limits import ExpandLimits
 from phunt.sources.locator import Locator
 from phunt.sources.signatures import EWF_SIGNATURE
+from phunt.sources.tsk_walk import DFVFS_ERRORS, TskWalker, file_system_lost, walk_dfvfs
 
 #: First bytes of formats that are certainly disk images: EWF, QCOW, VMDK sparse, VHDX and
 #: dynamic VHD (which starts with a copy of its ``conectix`` footer). A fixed VHD is a raw
@@ -61,7 +63,7 @@ _FS_SIGNATURES = (
 )
 _READ_CHUNK = 1 << 20
 _NOTHING = "no file system found in the image"
-_DFVFS_ERRORS = (dfvfs_errors.Error, OSError, OverflowError, ValueError)
+_DFVFS_ERRORS = DFVFS_ERRORS
 
 
 def _probe_head(head: bytes) -> bool:
@@ -208,34 +210,22 @@ class _TskFileReader(io.RawIOBase):
         return len(data)
 
 
-def _times(meta: Any) -> FileTimes:
-    def at(name: str) -> Any:
-        seconds = getattr(meta, name, 0) or 0
-        if not seconds:
-            return None
-        nano = getattr(meta, f"{name}_nano", 0) or 0
-        return _utc(seconds + nano / 1e9)
-
-    return FileTimes(at("mtime"), at("atime"), at("ctime"), at("crtime"))
-
-
-_SPECIAL = {
-    pytsk3.TSK_FS_META_TYPE_FIFO: "a FIFO (named pipe)",
-    pytsk3.TSK_FS_META_TYPE_SOCK: "a socket",
-    pytsk3.TSK_FS_META_TYPE_CHR: "a character device",
-    pytsk3.TSK_FS_META_TYPE_BLK: "a block device",
-}
-
-
 class DiskImageSource(Source):
     """Every file, allocated or deleted, of every file system in a disk image."""
 
     name = "disk-image"
 
     def __init__(
-        self, path: str, *, display: str | None = None, locator: Locator | None = None
+        self,
+        path: str,
+        *,
+        display: str | None = None,
+        locator: Locator | None = None,
+        limits: ExpandLimits | None = None,
     ) -> None:
         super().__init__(path, display=display, locator=locator)
+        #: CPU seconds one step of a file system's listing may take (see ``cpu_guard``).
+        self.listing_cpu = (limits or ExpandLimits()).max_listing_cpu
         #: Problems with the image as a whole (unreadable partition, locked volume...).
         self.warnings: list[str] = []
         self._volumes: list[tuple[str, Any]] = []
@@ -325,15 +315,47 @@ class DiskImageSource(Source):
             self._collect(sub, context, label)
 
     def entries(self) -> Iterator[Entry]:
+        """Each file system listed in a child process of its own, bounded per step to
+        :attr:`listing_cpu` s of CPU: damaged metadata can make The Sleuth Kit spin in C
+        code, which nothing in this process could stop."""
         self.scan()
-        for index, (label, fs_spec) in enumerate(self._volumes):
-            fs_info = self._tsk(index)
-            prefix = f"{index}/{label}/"
-            if fs_info is not None:
-                locate = _prefixed(self, prefix + "inode/")
-                yield from _TskWalker(fs_info, self.display, label, locate).walk()
-            else:
-                yield from self._walk_dfvfs(fs_spec, label, _prefixed(self, prefix + "path/"))
+        for index, (label, _) in enumerate(self._volumes):
+            where = self._where(index)
+
+            def given_up(reason: str, some: bool, label: str = label, where: str = where) -> Entry:
+                return file_system_lost(self.display, label, where, reason, some)
+
+            walk = functools.partial(self._list_volume, index, where)
+            yield from cpu_guard.guarded(walk, self.listing_cpu, given_up)
+
+    def _where(self, index: int) -> str:
+        """A file system as error lines name it: by its offset in the media."""
+        offset = self.volume_offset(index)
+        label = self._volumes[index][0]
+        if offset is None:
+            return f"file system {label}"
+        return f"file system at offset {offset}" + (f" ({label})" if label else "")
+
+    def _list_volume(self, index: int, where: str, guard: cpu_guard.StepGuard) -> Iterator[Entry]:
+        """The walk of volume ``index``, run in the listing child: it opens the image
+        again through a resolver context of its own, never the parent's open files
+        (their file offsets are shared with the parent across the fork)."""
+        label, fs_spec = self._volumes[index]
+        prefix = f"{index}/{label}/"
+        context = dfvfs_context.Context()
+        if not guard.step():  # opening the file system
+            yield file_system_lost(self.display, label, where, guard.reason(), False)
+            return
+        try:
+            fs_info = self._open_tsk(fs_spec, context)
+        except (OSError, *_DFVFS_ERRORS):
+            fs_info = None
+        if fs_info is not None:
+            locate = _prefixed(self, prefix + "inode/")
+            yield from TskWalker(fs_info, self.display, label, locate, guard, where).walk()
+        else:
+            locate = _prefixed(self, prefix + "path/")
+            yield from walk_dfvfs(fs_spec, self.display, label, locate, guard, context)
 
     def _tsk(self, index: int) -> Any:
         """pytsk3's view of volume ``index``, opened once; ``None`` when pytsk3 cannot."""
@@ -367,8 +389,8 @@ class DiskImageSource(Source):
         return int(start)
 
     @staticmethod
-    def _open_tsk(fs_spec: Any) -> Any:
-        file_object = resolver.Resolver.OpenFileObject(fs_spec.parent)
+    def _open_tsk(fs_spec: Any, context: Any = None) -> Any:
+        file_object = resolver.Resolver.OpenFileObject(fs_spec.parent, resolver_context=context)
         return pytsk3.FS_Info(tsk_image.TSKFileSystemImage(file_object))
 
     def close(self) -> None:
@@ -406,35 +428,6 @@ class DiskImageSource(Source):
             raise OSError(f"{self.display}: {where}: {exc}") from exc
         return io.BufferedReader(_DfvfsReader(file_object), _READ_CHUNK)
 
-    def _walk_dfvfs(
-        self, fs_spec: Any, label: str, locate: Callable[[str], Locator]
-    ) -> Iterator[Entry]:
-        kind = fs_spec.type_indicator
-        self.warnings.append(
-            f"{label or '/'}: {kind} file system read through dfvfs; deleted files not listed"
-        )
-        try:
-            root = resolver.Resolver.OpenFileEntry(fs_spec)
-        except _DFVFS_ERRORS as exc:
-            yield Entry(path=_join(self.display, label), error=f"cannot open {kind}: {exc}")
-            return
-        stack = [root]
-        while stack:
-            directory = stack.pop()
-            try:
-                children = sorted(directory.sub_file_entries, key=lambda e: e.name)
-            except _DFVFS_ERRORS as exc:
-                where = _join(self.display, f"{label}/{directory.path_spec.location}")
-                yield Entry(path=where, error=f"cannot list folder: {exc}")
-                continue
-            for child in children:
-                if child.IsDirectory():
-                    stack.append(child)
-                    continue
-                inner = f"{label}/{child.path_spec.location.lstrip(chr(92) + '/')}"
-                inner = inner.replace("\\", "/")
-                yield _dfvfs_entry(child, _join(self.display, inner), locate)
-
 
 def _prefixed(source: Source, prefix: str) -> Callable[[str], Locator]:
     """Locators of ``source``'s members whose keys start with ``prefix``."""
@@ -443,24 +436,6 @@ def _prefixed(source: Source, prefix: str) -> Callable[[str], Locator]:
         return source.member_locator(prefix + rest)
 
     return locate
-
-
-def _dfvfs_entry(child: Any, path: str, locate: Callable[[str], Locator]) -> Entry:
-    if not child.IsFile():
-        return Entry(path=path, error=f"skipped: {child.entry_type}, not a regular file")
-
-    def timestamp(value: Any) -> Any:
-        return None if value is None else _utc(value.CopyToPosixTimestamp())
-
-    times = FileTimes(
-        timestamp(child.modification_time),
-        timestamp(child.access_time),
-        timestamp(child.change_time),
-        timestamp(child.creation_time),
-    )
-
-    locator = locate(child.path_spec.location)
-    return Entry(path=path, size=child.size, times=times, locator=locator)
 
 
 class _DfvfsReader(io.RawIOBase):
@@ -480,121 +455,3 @@ class _DfvfsReader(io.RawIOBase):
             raise OSError(str(exc)) from exc
         buffer[: len(data)] = data
         return len(data)
-
-
-class _TskWalker:
-    """Depth-first, name-ordered walk of one pytsk3 file system, deleted names included."""
-
-    def __init__(
-        self, fs_info: Any, display: str, label: str, locate: Callable[[str], Locator]
-    ) -> None:
-        self._fs = fs_info
-        self._display = display
-        self._label = label
-        self._locate = locate
-        self._seen: set[int] = set()
-
-    def walk(self) -> Iterator[Entry]:
-        try:
-            root = self._fs.open_dir(path="/")
-        except OSError as exc:
-            yield Entry(path=_join(self._display, self._label), error=f"cannot list root: {exc}")
-            return
-        yield from self._walk_dir(root, self._label, None)
-
-    def _walk_dir(self, directory: Any, prefix: str, bad_name: str | None) -> Iterator[Entry]:
-        """Entries under ``directory``; ``bad_name`` is a name problem of a folder above."""
-        try:
-            items = sorted(
-                (f for f in directory if f.info.name is not None),
-                key=lambda f: bytes(f.info.name.name),
-            )
-        except OSError as exc:
-            yield Entry(path=_join(self._display, prefix), error=f"cannot list folder: {exc}")
-            return
-        for item in items:
-            raw = bytes(item.info.name.name)
-            if raw in (b".", b".."):
-                continue
-            name = display_path(raw)
-            inner = f"{prefix}/{name}" if prefix else name
-            deleted = bool(int(item.info.name.flags) & pytsk3.TSK_FS_NAME_FLAG_UNALLOC)
-            meta = item.info.meta
-            problem = name_problem(raw) or bad_name
-            if meta is not None and _is_dir(item, meta):
-                yield from self._enter(item, meta, inner, deleted, problem)
-                continue
-            entry = self._entry(item, meta, inner, deleted)
-            if entry is not None:
-                entry.name_problem = problem
-                yield entry
-
-    def _enter(
-        self, item: Any, meta: Any, inner: str, deleted: bool, bad_name: str | None
-    ) -> Iterator[Entry]:
-        if meta.addr in self._seen or (deleted and _reallocated(meta)):
-            return  # a loop, or a deleted folder whose entry now belongs to another one
-        self._seen.add(meta.addr)
-        try:
-            sub = item.as_directory()
-        except OSError as exc:
-            yield Entry(path=_join(self._display, inner), deleted=deleted, error=f"{exc}")
-            return
-        yield from self._walk_dir(sub, inner, bad_name)
-
-    def _entry(self, item: Any, meta: Any, inner: str, deleted: bool) -> Entry | None:
-        path = _join(self._display, inner)
-        if meta is None:
-            if "$OrphanFiles" in inner.split("/")[:-1]:
-                reason = "orphan entry named by the file system tool; no readable metadata"
-            elif deleted:
-                reason = "deleted: only the name survives; metadata and content not recoverable"
-            else:
-                reason = "no metadata: content cannot be read"
-            return Entry(path=path, deleted=deleted, error=reason)
-        kind = meta.type
-        if kind in (pytsk3.TSK_FS_META_TYPE_VIRT, pytsk3.TSK_FS_META_TYPE_VIRT_DIR):
-            return None  # made up by TSK ($MBR, $FAT1...), not a file on the device
-        times = _times(meta)
-        if deleted and _reallocated(meta):
-            return Entry(
-                path=path,
-                times=times,
-                deleted=True,
-                error="deleted: its metadata entry now belongs to another file",
-            )
-        if kind == pytsk3.TSK_FS_META_TYPE_LNK:
-            return Entry(path=path, times=times, deleted=deleted, error=_link_reason(item, meta))
-        if kind in _SPECIAL:
-            reason = f"skipped: {_SPECIAL[kind]}, not a regular file"
-            return Entry(path=path, times=times, deleted=deleted, error=reason)
-        size = int(meta.size)
-        warnings = ["deleted file: content may be partly overwritten"] if deleted else []
-        return Entry(
-            path=path,
-            size=size,
-            times=times,
-            deleted=deleted,
-            warnings=warnings,
-            locator=self._locate(str(int(meta.addr))),
-        )
-
-
-def _is_dir(item: Any, meta: Any) -> bool:
-    return bool(meta.type in (pytsk3.TSK_FS_META_TYPE_DIR, pytsk3.TSK_FS_META_TYPE_VIRT_DIR))
-
-
-def _reallocated(meta: Any) -> bool:
-    return bool(int(meta.flags) & pytsk3.TSK_FS_META_FLAG_ALLOC)
-
-
-def _link_reason(item: Any, meta: Any) -> str:
-    link = getattr(meta, "link", None)
-    if link:
-        target = display_path(link)
-    else:
-        try:
-            target = display_path(item.read_random(0, min(int(meta.size), 4096)))
-        except OSError:
-            target = "unreadable"
-    return f"skipped: symbolic link, not followed (-> {target})"

@@ -147,6 +147,8 @@ def make_source(
         )
     if issubclass(source, ArchiveSource):
         return source(path, display=display, locator=locator, limits=limits, budget=budget)
+    if source is DiskImageSource:
+        return DiskImageSource(path, display=display, locator=locator, limits=limits)
     return source(path, display=display, locator=locator)
 
 

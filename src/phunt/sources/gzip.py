@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import os
 import zlib
@@ -19,18 +20,46 @@ from typing import BinaryIO
 from phunt.sources.base import Entry, FileTimes
 from phunt.sources.base import utc_from_timestamp as _utc
 from phunt.sources.limits import ArchiveSource, ExpansionLimitError, Readable, bounded
+from phunt.sources.locator import open_read_only
+
+
+class _Owning(io.RawIOBase):
+    """A decompressor over a file it closes too (``gzip``, ``bz2`` and ``lzma`` leave a
+    file object they were given open), so the evidence can be opened with O_NOATIME."""
+
+    def __init__(self, opener: Callable[[BinaryIO], Readable], path: str) -> None:
+        super().__init__()
+        self._raw = open_read_only(path)
+        try:
+            self._stream = opener(self._raw)
+        except BaseException:
+            self._raw.close()
+            raise
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1, /) -> bytes:
+        return self._stream.read(size)
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            self._raw.close()
+            super().close()
 
 
 def _open_gzip(path: str) -> Readable:
-    return gzip.open(path, "rb")
+    return _Owning(lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"), path)
 
 
 def _open_bzip2(path: str) -> Readable:
-    return bz2.open(path, "rb")
+    return _Owning(lambda raw: bz2.BZ2File(raw, "rb"), path)
 
 
 def _open_xz(path: str) -> Readable:
-    return lzma.open(path, "rb")
+    return _Owning(lambda raw: lzma.LZMAFile(raw, "rb"), path)
 
 
 _FORMATS: dict[bytes, tuple[str, Callable[[str], Readable]]] = {
@@ -108,7 +137,7 @@ class CompressedFileSource(ArchiveSource):
         return any(head.startswith(magic) and looks(head) for magic, looks in _PROBES.items())
 
     def _format(self) -> tuple[str, Callable[[str], Readable]] | None:
-        with open(self.path, "rb") as handle:
+        with open_read_only(self.path) as handle:
             head = handle.read(6)
         for magic, found in _FORMATS.items():
             if head.startswith(magic):

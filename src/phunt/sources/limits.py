@@ -69,6 +69,9 @@ class ExpandLimits:
     ``ratio_floor``: small files of zeros compress a thousandfold innocently).
     ``max_scratch_bytes``: spooled copies of nested containers alive at once (never
     leaving less than :data:`SCRATCH_RESERVE` free). ``max_members``: per archive.
+    ``max_listing_cpu``: seconds of CPU one step of a disk image's file-system
+    listing may take (a folder read, a file's metadata loaded); healthy steps take
+    milliseconds, damaged metadata can spin The Sleuth Kit for tens of seconds.
     """
 
     max_depth: int = 5
@@ -78,6 +81,7 @@ class ExpandLimits:
     max_scratch_bytes: int = 256 * _GIB
     max_members: int = 10_000_000
     ratio_floor: int = 1 << 20
+    max_listing_cpu: float = 2.0
 
     def high_ratio(self, uncompressed: int, compressed: int | None) -> bool:
         """True when ``uncompressed`` from ``compressed`` bytes is bomb-like expansion."""

@@ -22,7 +22,7 @@ from py7zr import exceptions as py7zr_errors
 from phunt import scratch as scratch_area
 from phunt.sources.base import Entry, FileTimes
 from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits, name_warnings
-from phunt.sources.locator import Locator
+from phunt.sources.locator import Locator, open_read_only
 
 _MAGIC = b"7z\xbc\xaf\x27\x1c"
 #: What py7zr raises on a damaged archive (it also asserts on header fields it trusts).
@@ -130,7 +130,7 @@ class SevenZipSource(ArchiveSource):
 
     def entries(self) -> Iterator[Entry]:
         try:
-            with py7zr.SevenZipFile(self.path, "r") as archive:
+            with open_read_only(self.path) as raw, py7zr.SevenZipFile(raw, "r") as archive:
                 members = [info for info in archive.list() if not info.is_directory]
                 encrypted = archive.needs_password()
         except py7zr_errors.PasswordRequired:
@@ -181,7 +181,7 @@ class SevenZipSource(ArchiveSource):
         where = self.scratch_dir or scratch_area.folder()
         spool = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 - returned
         try:
-            with py7zr.SevenZipFile(self.path, "r") as archive:
+            with open_read_only(self.path) as raw, py7zr.SevenZipFile(raw, "r") as archive:
                 found = [i for i in archive.list() if i.filename == name and not i.is_directory]
                 if len(found) <= occurrence:
                     raise OSError(f"{self.display}: no member {key!r}")

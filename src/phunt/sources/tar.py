@@ -20,6 +20,7 @@ from typing import IO, Any, BinaryIO
 from phunt.sources.base import Entry, FileTimes, name_problem
 from phunt.sources.base import utc_from_timestamp as _utc
 from phunt.sources.limits import ArchiveSource, bounded, name_warnings
+from phunt.sources.locator import open_read_only
 
 _COMPRESSED_MAGICS = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
 _DECODE_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError)
@@ -55,7 +56,7 @@ def _decompressed_head(path: str, head: bytes) -> bytes:
     for magic, open_compressed in opener.items():
         if head.startswith(magic):
             try:
-                with open_compressed(path, "rb") as stream:
+                with open_read_only(path) as raw, open_compressed(raw, "rb") as stream:
                     return bytes(stream.read(512))
             except (*_DECODE_ERRORS, ValueError):
                 return b""
@@ -107,7 +108,7 @@ class TarSource(ArchiveSource):
     def _archive(self) -> tarfile.TarFile:
         """The open archive, opened on first use and kept until :meth:`close`."""
         if self._tar is None:
-            raw = open(self.path, "rb")  # noqa: SIM115 - closed in close()
+            raw = open_read_only(self.path)
             self.keep(raw)
             self._raw = raw  # its position says how many compressed bytes were read
             self._tar = tarfile.open(fileobj=raw, mode="r:*")  # noqa: SIM115 - in close()
@@ -142,7 +143,7 @@ class TarSource(ArchiveSource):
 
     def entries(self) -> Iterator[Entry]:
         self._sizes: dict[str, tuple[int, int]] = {}
-        with open(self.path, "rb") as handle:
+        with open_read_only(self.path) as handle:
             compressed = handle.read(6).startswith(_COMPRESSED_MAGICS)
         try:
             archive = self._archive()

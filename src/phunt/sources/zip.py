@@ -21,6 +21,7 @@ from typing import BinaryIO
 from phunt.sources.base import Entry, FileTimes
 from phunt.sources.base import utc_from_timestamp as _utc
 from phunt.sources.limits import ArchiveSource, bounded, name_warnings
+from phunt.sources.locator import open_read_only
 
 _HEAD_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 #: Methods the standard library can decompress: stored, deflate, bzip2, lzma.
@@ -61,14 +62,19 @@ class ZipSource(ArchiveSource):
         if not path.lower().endswith(".zip"):
             return False  # the end-record search costs a second read; only for .zip names
         try:
-            return os.path.isfile(path) and zipfile.is_zipfile(path)
+            if not os.path.isfile(path):
+                return False
+            with open_read_only(path) as handle:
+                return zipfile.is_zipfile(handle)
         except (OSError, zipfile.BadZipFile, ValueError):  # a damaged end record: not a zip
             return False
 
     def _archive(self) -> zipfile.ZipFile:
         """The open archive, opened on first use and kept until :meth:`close`."""
         if self._zip is None:
-            self._zip = zipfile.ZipFile(self.path)
+            raw = open_read_only(self.path)
+            self.keep(raw)  # closed after the archive (ZipFile leaves a passed file open)
+            self._zip = zipfile.ZipFile(raw)
             self.keep(self._zip)
         return self._zip
 
@@ -119,7 +125,7 @@ class ZipSource(ArchiveSource):
         return bounded(stream, info.file_size, shown)
 
     def _open_local(self, offset: int) -> BinaryIO:
-        with open(self.path, "rb") as handle:
+        with open_read_only(self.path) as handle:
             handle.seek(offset)
             raw = handle.read(_LOCAL_HEADER.size)
             if len(raw) < _LOCAL_HEADER.size or not raw.startswith(b"PK\x03\x04"):
@@ -156,7 +162,7 @@ class ZipSource(ArchiveSource):
         )
         size = os.path.getsize(self.path)
         offset = 0
-        with open(self.path, "rb") as handle:
+        with open_read_only(self.path) as handle:
             for count in range(self.limits.max_members + 1):
                 handle.seek(offset)
                 raw = handle.read(_LOCAL_HEADER.size)
@@ -193,7 +199,7 @@ class _InflateReader:
     """Stream a stored or deflated member straight from its offset in a damaged zip."""
 
     def __init__(self, path: str, start: int, csize: int, method: int) -> None:
-        self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._file = open_read_only(path)
         self._file.seek(start)
         self._left = csize
         self._inflate = zlib.decompressobj(-15) if method == 8 else None
