@@ -7,6 +7,8 @@ marked as such, so a small run cannot pass for the full-size one.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ class Bench:
     seed: int
     lines: list[Line] = field(default_factory=list)
     runs: list[tuple[str, str, Measurement | None, str]] = field(default_factory=list)
+    facts: str = ""  # the machine facts, taken at the start
 
     def size(self, what: str, floor: int = 1000) -> int:
         return max(floor, int(FULL[what] * self.scale))
@@ -81,6 +84,25 @@ def wall(run: PeerRun) -> str:
 
 def memory(run: PeerRun) -> str:
     return f"{peak(run.m):,.0f} MB"
+
+
+def code_under_test() -> str:
+    """The phunt the commands ran (PYTHONPATH may point at another tree than bench/'s)."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import phunt; print(phunt.__file__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    if not where:
+        return "phunt not importable"
+    head = subprocess.run(
+        ["git", "-C", str(Path(where).parent), "log", "-1", "--format=%h %s"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"`{Path(where).parent}` at {head or 'no git commit'}"
 
 
 def report(b: Bench, argv: list[str]) -> str:
@@ -130,7 +152,12 @@ def report(b: Bench, argv: list[str]) -> str:
             "",
             scale,
             "",
-            facts_table(),
+            b.facts or facts_table(),
+            "",
+            f"Code under test: {code_under_test()}. Load average at the end: "
+            + " ".join(f"{x:.2f}" for x in os.getloadavg())
+            + " (the machine is shared: where wall and CPU seconds differ, other jobs had the"
+            " core).",
             "",
             "## Targets",
             "",

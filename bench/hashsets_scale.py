@@ -28,15 +28,17 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
 import _hashsets_data as data
-from _common import RESULTS_DIR, Measurement, cache_dir
+from _common import RESULTS_DIR, Measurement, cache_dir, facts_table
 from _hashsets_pdq import pdq_rate
 from _hashsets_peers import (
     diff_peer,
@@ -61,7 +63,8 @@ def bench_md5(b: Bench) -> tuple[Path, np.ndarray]:
     folder = b.work / "one"
     (one,) = data.make_folder(folder, 1, 65_536, b.seed)
     digests = data.random_digests(n, 16, b.seed + 1)
-    digests[n // 2] = np.frombuffer(hashlib.md5(one).digest(), dtype=np.uint8)
+    md5 = hashlib.md5(one).hexdigest()
+    digests[n // 2] = np.frombuffer(bytes.fromhex(md5), dtype=np.uint8)  # the file is listed
     listed = b.work / "md5" / "list.txt"
     listed.parent.mkdir()
     list_bytes = data.write_hex_lines(listed, digests)
@@ -72,16 +75,8 @@ def bench_md5(b: Bench) -> tuple[Path, np.ndarray]:
     per_entry = (folder_bytes(home) - empty) / n
     idx = hfind_index(listed)
     b.record(f"{n:,} MD5", "hfind -i md5sum", idx.m if idx else None, "missing" if not idx else "")
-    figure = seconds(m)
-    b.lines.append(
-        Line(
-            f"{n:,} MD5: import",
-            figure,
-            "<= 30 s",
-            m.wall_s <= 30,
-            peer_text(idx, wall),
-        )
-    )
+    peers = peer_text(idx, wall)
+    b.lines.append(Line(f"{n:,} MD5: import", seconds(m), "<= 30 s", m.wall_s <= 30, peers))
     figure = f"{per_entry:.1f} bytes an entry (the list: {list_bytes / n:.0f})"
     b.lines.append(
         Line(
@@ -93,7 +88,6 @@ def bench_md5(b: Bench) -> tuple[Path, np.ndarray]:
             scales=False,
         )
     )
-    md5 = hashlib.md5(one).hexdigest()
     scans = []
     for _ in range(b.repeat):
         args = ["scan", str(folder), "--hashset", "md5", "--json"]
@@ -115,7 +109,7 @@ def bench_md5(b: Bench) -> tuple[Path, np.ndarray]:
     figure = f"{peak(scan):,.0f} MB (one-entry --hashlist: {peak(bare):,.0f} MB)"
     peers = f"{peer_text(look, memory)}; {peer_text(deep, memory)}"
     b.lines.append(Line("scan: peak memory", figure, "<= 150 MB", peak(scan) <= 150, peers))
-    b.lines.append(memory_line(b, f"{n:,} MD5 import", m))
+    b.lines.append(memory_line(f"{n:,} MD5 import", m))
     return home, digests
 
 
@@ -127,7 +121,7 @@ def bench_diff(b: Bench, home: Path, digests: np.ndarray) -> None:
     data.write_hex_lines(second, later)
     args = ["hashset", "import", str(second), "--name", "md5", "--json"]
     m = b.phunt(f"{n:,} MD5, version 2", args, home)
-    b.lines.append(memory_line(b, f"{n:,} MD5 version 2 import", m))
+    b.lines.append(memory_line(f"{n:,} MD5 version 2 import", m))
     d = b.phunt("diff", ["hashset", "diff", "md5", "--json"], home)
     found = json.loads(d.stdout)
     got = (
@@ -164,7 +158,7 @@ def bench_pdq(b: Bench) -> None:
             rate.peer,
         )
     )
-    b.lines.append(memory_line(b, f"{n:,} PDQ import", m))
+    b.lines.append(memory_line(f"{n:,} PDQ import", m))
 
 
 def bench_nsrl(b: Bench) -> None:
@@ -174,8 +168,10 @@ def bench_nsrl(b: Bench) -> None:
     contents = data.make_folder(folder, files, 4096, b.seed + 4)
     known = [data.nsrl_row(c, f"file_{i:06d}.bin", 2) for i, c in enumerate(contents[::10])]
     db = b.work / "RDS_2026.12.1_minimal.db"
+    start = time.perf_counter()
     made = data.make_nsrl_v3(db, rows, known=known)
-    b.record("setup", f"generate RDS v3, {made:,} rows", None, f"{db.stat().st_size / 1e9:.1f} GB")
+    took = f"{db.stat().st_size / 1e9:.2f} GB in {time.perf_counter() - start:.0f} s"
+    b.record("setup", f"generate RDS v3, {made:,} rows", None, took)
     peer = sqlite_scan(db)
     b.record(
         f"RDS v3, {made:,} rows",
@@ -189,7 +185,7 @@ def bench_nsrl(b: Bench) -> None:
     what, figure = f"NSRL RDS v3, {made:,} rows: import", seconds(m)
     peers = peer_text(peer, lambda r: f"{r.m.wall_s:.1f} s to read the hashes")
     b.lines.append(Line(what, figure, "<= 180 s", m.wall_s <= 180, peers))
-    b.lines.append(memory_line(b, "NSRL RDS v3 import", m))
+    b.lines.append(memory_line("NSRL RDS v3 import", m))
     rates = {}
     for home, label in ((bare, "no list"), (loaded, "NSRL loaded")):
         runs = []
@@ -210,7 +206,7 @@ def seconds(m: Measurement) -> str:
     return f"{m.wall_s:.1f} s ({m.cpu_s:.1f} CPU-s)"
 
 
-def memory_line(b: Bench, what: str, m: Measurement) -> Line:
+def memory_line(what: str, m: Measurement) -> Line:
     return Line(f"{what}: peak memory", f"{peak(m):,.0f} MB", "<= 1 GB", peak(m) <= GB, "-")
 
 
@@ -235,7 +231,9 @@ def main() -> int:
         args.scale, args.repeat = 0.01, 1
     out = args.out or (None if args.quick else RESULTS_DIR / "hashsets-scale.md")
     work = Path(tempfile.mkdtemp(prefix="run-", dir=args.work or cache_dir("hashsets_scale")))
-    b = Bench(args.scale, args.repeat, work, args.seed)
+    b = Bench(args.scale, args.repeat, work, args.seed, facts=facts_table())
+    os.environ.pop("PHUNT_DATABASE_URL", None)  # every command uses its --home's SQLite
+    os.environ["PHUNT_CACHE"] = str(work / "cache")
     try:
         if "md5" in args.sections:
             print("MD5 list ...", flush=True)
