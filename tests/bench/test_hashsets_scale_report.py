@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
+
 import _hashsets_pdq as pdq
-from _hashsets_report import Bench, Line, report
+import _hashsets_peers as peers
+from _hashsets_report import Bench, Line, peer_text, report, wall
 
 
 def _bench(scale: float) -> Bench:
@@ -33,3 +37,15 @@ def test_match_results_are_the_reference() -> None:
     assert rate is not None and rate > 0
     assert peer.startswith("match.md, PdqIndex at 1,000,000")
     assert pdq.reference(1_234) == (None, "match.md has no figure at 1,234 hashes")
+
+
+def test_a_missing_peer_is_reported_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _tool: None)
+    listed = tmp_path / "list.txt"
+    listed.write_text("0" * 32 + "\n", encoding="ascii")
+    assert peers.hfind_index(listed) is None
+    assert peers.hfind_lookup(listed, "0" * 32, 1) is None
+    assert peers.sqlite_scan(tmp_path / "none.db") is None
+    assert peer_text(None, wall) == "missing"
