@@ -129,9 +129,9 @@ def bench_diff(b: Bench, home: Path, digests: np.ndarray) -> None:
     b.lines.append(memory_line(f"{n:,} MD5 version 2 import", m))
     d = b.phunt("diff", ["hashset", "diff", "md5", "--json"], home)
     found = json.loads(d.stdout)
-    got = (
-        found.get("added_count", len(found["added"])),
-        found.get("removed_count", len(found["removed"])),
+    got = tuple(
+        found[f"{k}_count"] if f"{k}_count" in found else len(found[k])
+        for k in ("added", "removed")
     )
     if got != (added, removed):
         raise RuntimeError(f"hashset diff found {got} (added, removed), not {(added, removed)}")
