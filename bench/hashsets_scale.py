@@ -103,7 +103,7 @@ def bench_md5(b: Bench) -> tuple[Path, np.ndarray]:
     args = ["scan", str(folder), "--hashlist", str(tiny), "--json"]
     bare = median_run([b.phunt("scan, one-entry list", args, home, ok=(1,)) for _ in scans])
     look = hfind_lookup(listed, md5, b.repeat)
-    deep = md5deep_match(b.work, digests, folder, b.repeat)
+    deep = md5deep_match(b.work, digests, folder)
     for run in (look, deep):
         if run is not None:
             b.record("scan", run.tool, run.m, run.note)
