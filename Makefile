@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test lint typecheck layers unit bench bench-deps fuzz clean
+.PHONY: install demo test lint typecheck layers unit bench bench-quick bench-hashsets bench-deps fuzz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +39,23 @@ test: lint typecheck layers unit
 bench: install
 	$(PY) bench/run_all.py
 
-# The benchmarks' peers, from Debian and PyPI (as root): hashdeep, the ffmpeg CLI, and Meta's
-# vpdq, which builds against FFmpeg's headers. A peer that is missing is reported, not faked.
+# Every benchmark at reduced sizes (a smoke run for CI; writes no results file).
+bench-quick: install
+	$(PY) bench/run_all.py --quick
+
+# Hash lists at real size (issue 14) against TSK's hfind and md5deep; HASHSETS_SCALE=0.01
+# runs every size at 1 % (the results file then says so). Needs about 20 GB of free disk.
+HASHSETS_SCALE ?= 1
+bench-hashsets: install
+	$(PY) bench/hashsets_scale.py --scale $(HASHSETS_SCALE)
+
+# The benchmarks' peers, from Debian and PyPI (as root): hashdeep (and md5deep), The Sleuth
+# Kit (hfind), the sqlite3 and ffmpeg CLIs, and Meta's vpdq, which builds against FFmpeg's
+# headers. A peer that is missing is reported, not faked.
 bench-deps: install
 	apt-get update -qq
-	apt-get install -y -qq hashdeep ffmpeg e2fsprogs pkg-config libavcodec-dev libavformat-dev \
-		libavutil-dev libswscale-dev libavdevice-dev
+	apt-get install -y -qq hashdeep sleuthkit sqlite3 ffmpeg e2fsprogs pkg-config \
+		libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavdevice-dev
 	$(PY) -m pip install --quiet vpdq==0.2.5
 
 # Fuzz every reader for FUZZ_MINUTES (default 10) in all, split over the targets of

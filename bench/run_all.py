@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["cli.py", "pdq.py", "match.py", "ingest.py", "video.py", "chats.py"]
+SCRIPTS = ["cli.py", "pdq.py", "match.py", "ingest.py", "video.py", "chats.py", "hashsets_scale.py"]
 
 
 def main() -> int:
