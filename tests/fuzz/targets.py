@@ -252,7 +252,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "hashlist-nsrl-rds3",
-        "hashsets/nsrl.py",
+        "hashsets/nsrl_v3.py",
         (HS / "RDS_2024.12.1_full.db",),
         _hashlist("nsrl-rds3", ".db"),
         lambda seeds: mutated(seeds, focus=20480),

@@ -267,12 +267,13 @@ def lookup_command(
     home: HomeOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Look hashes up, one JSON line per query (the index stays loaded for the stream)."""
-    from phunt.ingest.lookup import Lookup
+    """Look hashes up, one JSON line per query (the index stays loaded for the stream,
+    which is answered in batches; one query at a time for someone typing)."""
+    from phunt.ingest.lookup import BATCH, Lookup
 
     with session_for(home, db) as (session, _cfg):
         service = Lookup.from_database(session, hashset or None)
     source = hashes if hashes else (line.strip() for line in sys.stdin)
-    for query in source:
-        if query:
-            print_json_lines([service.lookup(query)])
+    batch = 1 if not hashes and sys.stdin.isatty() else BATCH
+    for answers in service.answer_batches((query for query in source if query), batch):
+        print_json_lines(answers)

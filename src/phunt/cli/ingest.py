@@ -27,6 +27,7 @@ from phunt.cli.limits import (
     MaxDepthOpt,
     MaxExpandedOpt,
     MaxHighRatioOpt,
+    MaxListingCpuOpt,
     MaxScratchOpt,
     expand_limits,
 )
@@ -76,6 +77,7 @@ def ingest_command(
     max_expanded: MaxExpandedOpt = None,
     max_high_ratio: MaxHighRatioOpt = None,
     max_scratch: MaxScratchOpt = None,
+    max_listing_cpu: MaxListingCpuOpt = None,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -109,7 +111,7 @@ def ingest_command(
         batch_size=batch,
         again=again,
         take_over=take_over,
-        limits=expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch),
+        limits=expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch, max_listing_cpu),
         should_stop=_deferred_ctrl_c(),
     )
     try:

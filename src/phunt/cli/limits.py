@@ -13,7 +13,13 @@ if TYPE_CHECKING:
     from phunt.sources.limits import ExpandLimits
 
 #: The defaults as the help shows them (``ExpandLimits`` holds them; a test ties the two).
-DEFAULTS = {"max_depth": "5", "max_expanded": "1T", "max_high_ratio": "64G", "max_scratch": "256G"}
+DEFAULTS = {
+    "max_depth": "5",
+    "max_expanded": "1T",
+    "max_high_ratio": "64G",
+    "max_scratch": "256G",
+    "max_listing_cpu": "2",
+}
 
 MaxDepthOpt = Annotated[
     int | None,
@@ -49,6 +55,16 @@ MaxScratchOpt = Annotated[
         f"(default {DEFAULTS['max_scratch']}; never leaving less than 1 GiB free).",
     ),
 ]
+MaxListingCpuOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-listing-cpu",
+        metavar="SECONDS",
+        help="CPU seconds one step of a disk image's file-system listing may take (a "
+        f"folder, a file's metadata; default {DEFAULTS['max_listing_cpu']}): damaged "
+        "metadata can spin The Sleuth Kit; a step past it is an error line.",
+    ),
+]
 
 
 def expand_limits(
@@ -56,6 +72,7 @@ def expand_limits(
     max_expanded: str | None,
     max_high_ratio: str | None,
     max_scratch: str | None,
+    max_listing_cpu: float | None = None,
 ) -> ExpandLimits:
     """The limits the options give, the defaults where an option is not given."""
     from dataclasses import replace
@@ -67,6 +84,10 @@ def expand_limits(
         if max_depth < 0:
             raise UsageError("--max-depth must be 0 or more")
         limits = replace(limits, max_depth=max_depth)
+    if max_listing_cpu is not None:
+        if not max_listing_cpu > 0:
+            raise UsageError("--max-listing-cpu must be more than 0 seconds")
+        limits = replace(limits, max_listing_cpu=max_listing_cpu)
     sizes = {
         "max_expanded_bytes": ("--max-expanded", max_expanded),
         "max_high_ratio_bytes": ("--max-high-ratio", max_high_ratio),

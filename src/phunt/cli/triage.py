@@ -24,6 +24,7 @@ from phunt.cli.limits import (
     MaxDepthOpt,
     MaxExpandedOpt,
     MaxHighRatioOpt,
+    MaxListingCpuOpt,
     MaxScratchOpt,
     expand_limits,
 )
@@ -74,6 +75,7 @@ def hash_command(
     max_expanded: MaxExpandedOpt = None,
     max_high_ratio: MaxHighRatioOpt = None,
     max_scratch: MaxScratchOpt = None,
+    max_listing_cpu: MaxListingCpuOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Hash every file (MD5, SHA-1, SHA-256, PDQ for pictures) and type it by content."""
@@ -83,7 +85,7 @@ def hash_command(
     mode = None if not pdq else ("fast" if fast else "default")
     check_workers(workers)
     use_triage_scratch()
-    limits = expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch)
+    limits = expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch, max_listing_cpu)
     results = hash_sources(paths, pdq_mode=mode, expand=expand, workers=workers, limits=limits)
     for result in results:
         if result.error is not None:
@@ -132,25 +134,29 @@ def scan_command(
     max_expanded: MaxExpandedOpt = None,
     max_high_ratio: MaxHighRatioOpt = None,
     max_scratch: MaxScratchOpt = None,
+    max_listing_cpu: MaxListingCpuOpt = None,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Hash every file and report those on the given hash lists or hash sets."""
     from phunt.errors import UsageError
-    from phunt.ingest.scan import scan_sources
-    from phunt.ingest.triage import Match, ScanSummary
-    from phunt.matching.spec import EngineSpec, ListFile, engine_for
 
+    # The options are checked before the matching and hashing code is imported: a
+    # mistake is answered at once.
     check_workers(workers)
     use_triage_scratch(home)
-    limits = expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch)
+    limits = expand_limits(max_depth, max_expanded, max_high_ratio, max_scratch, max_listing_cpu)
     if not hashlist and not hashset:
         raise UsageError("give at least one --hashlist FILE or --hashset NAME")
     threshold = pdq_threshold if pdq_threshold is not None else kinds.pdq_threshold()
     quality = pdq_quality if pdq_quality is not None else kinds.pdq_quality_min()
     if not 0 <= threshold <= 256:
         raise UsageError("--pdq-threshold must be within 0..256")
+    from phunt.ingest.scan import scan_sources
+    from phunt.ingest.triage import Match, ScanSummary
+    from phunt.matching.spec import EngineSpec, ListFile, engine_for
+
     files = tuple(
         ListFile.of(path, fmt=list_format, scheme=category_scheme, hash_kind=hash_kind)
         for path in hashlist or []

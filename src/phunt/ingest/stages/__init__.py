@@ -108,6 +108,17 @@ def process_entry(seq: int, entry: Entry, profile: Profile) -> Processed:
 
 
 def process_batch(batch: list[tuple[int, Entry]], profile: Profile) -> list[Processed]:
-    """:func:`process_entry` on each ``(seq, entry)`` of a batch, in order (what a worker runs)."""
+    """:func:`process_entry` on each ``(seq, entry)`` of a batch, in order (what a worker
+    runs); the match stage screens the whole batch at once, after the stages before it
+    (which drop each file's content when done)."""
     stages = _stages(profile)
-    return [run_stages(entry, stages).processed(seq) for seq, entry in batch]
+    at = next((i for i, s in enumerate(stages) if isinstance(s, MatchStage)), len(stages))
+    works = [run_stages(entry, stages[:at]) for _seq, entry in batch]
+    if at < len(stages):
+        match = stages[at]
+        assert isinstance(match, MatchStage)
+        match.run_many(works)
+        for work in works:
+            for stage in stages[at + 1 :]:
+                stage.run(work)
+    return [work.processed(seq) for (seq, _entry), work in zip(batch, works, strict=True)]
