@@ -12,12 +12,6 @@ from phunt.hashsets.store import disable_entry, import_hash_list, load_hash_sets
 from phunt.schema.db import Database
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Set files a PostgreSQL database holds are cached in the test's folder."""
-    monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "cache"))
-
-
 def _set_of_a_and_b(database: Database, tmp_path: Path) -> Path:
     """Hash set ``unit-list`` version 1: the MD5 of b"a" and of b"b"; returns its file."""
     lst = tmp_path / "set.txt"

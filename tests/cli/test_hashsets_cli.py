@@ -6,17 +6,9 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
-
 from test_lib import run_phunt
 
 PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Set files a PostgreSQL database holds are cached in the test's folder."""
-    monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "cache"))
 
 
 def _jsonl(text: str) -> list[dict[str, object]]:

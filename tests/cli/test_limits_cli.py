@@ -47,7 +47,7 @@ def test_help_defaults_are_the_limits_defaults() -> None:
     assert parse_size(DEFAULTS["max_scratch"]) == limits.max_scratch_bytes
     assert float(DEFAULTS["max_listing_cpu"]) == limits.max_listing_cpu
     assert expand_limits(None, None, None, None) == limits
-    assert expand_limits(None, None, None, None, 7.5).max_listing_cpu == 7.5
+    assert expand_limits(None, None, None, None, "7.5").max_listing_cpu == 7.5
 
 
 def test_a_listed_picture_beside_5_mib_of_zeros_is_found(tmp_path: Path) -> None:
@@ -135,6 +135,7 @@ def test_a_gzipped_raw_disk_image_is_opened_and_its_files_hashed() -> None:
         ("--max-scratch", "lots", "--max-scratch: not a size: 'lots'"),
         ("--max-depth", "-1", "--max-depth must be 0 or more"),
         ("--max-listing-cpu", "0", "--max-listing-cpu must be more than 0 seconds"),
+        ("--max-listing-cpu", "soon", "--max-listing-cpu: not a number of seconds: 'soon'"),
     ],
 )
 def test_bad_limit_options_are_one_line(option: str, value: str, message: str) -> None:

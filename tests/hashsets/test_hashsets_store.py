@@ -22,12 +22,6 @@ from test_lib import TEST_DATA
 H = [hashlib.md5(f"file {i}".encode()).hexdigest() for i in range(6)]
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Set files a PostgreSQL database holds are cached in the test's folder."""
-    monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "cache"))
-
-
 def _list(path: Path, hashes: list[str]) -> str:
     path.write_text("# unit list\n" + "\n".join(hashes) + "\n")
     return str(path)

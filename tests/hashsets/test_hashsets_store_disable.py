@@ -18,12 +18,6 @@ H = [hashlib.md5(f"file {i}".encode()).hexdigest() for i in range(6)]
 SHA1 = hashlib.sha1(b"file 0").hexdigest()
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Set files a PostgreSQL database holds are cached in the test's folder."""
-    monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "cache"))
-
-
 def _list(path: Path, lines: list[str]) -> str:
     path.write_text("\n".join(lines) + "\n")
     return str(path)

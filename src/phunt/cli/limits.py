@@ -56,7 +56,7 @@ MaxScratchOpt = Annotated[
     ),
 ]
 MaxListingCpuOpt = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--max-listing-cpu",
         metavar="SECONDS",
@@ -72,7 +72,7 @@ def expand_limits(
     max_expanded: str | None,
     max_high_ratio: str | None,
     max_scratch: str | None,
-    max_listing_cpu: float | None = None,
+    max_listing_cpu: str | None = None,
 ) -> ExpandLimits:
     """The limits the options give, the defaults where an option is not given."""
     from dataclasses import replace
@@ -85,9 +85,7 @@ def expand_limits(
             raise UsageError("--max-depth must be 0 or more")
         limits = replace(limits, max_depth=max_depth)
     if max_listing_cpu is not None:
-        if not max_listing_cpu > 0:
-            raise UsageError("--max-listing-cpu must be more than 0 seconds")
-        limits = replace(limits, max_listing_cpu=max_listing_cpu)
+        limits = replace(limits, max_listing_cpu=_seconds("--max-listing-cpu", max_listing_cpu))
     sizes = {
         "max_expanded_bytes": ("--max-expanded", max_expanded),
         "max_high_ratio_bytes": ("--max-high-ratio", max_high_ratio),
@@ -101,3 +99,15 @@ def expand_limits(
         except ValueError as exc:
             raise UsageError(f"{option}: {exc}") from exc
     return limits
+
+
+def _seconds(option: str, text: str) -> float:
+    """A positive number of seconds given as text (kept a string option so parsing the
+    command line needs no pydantic adapter)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{option}: not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise UsageError(f"{option} must be more than 0 seconds")
+    return value

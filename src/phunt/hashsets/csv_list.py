@@ -32,7 +32,6 @@ from phunt.hashsets.base import (
 from phunt.hashsets.categories import code_problem
 from phunt.hashsets.hashkeeper import COLUMNS as HASHKEEPER_COLUMNS
 from phunt.hashsets.hashkeeper import KIND_UNKNOWN as HASHKEEPER_KIND_UNKNOWN
-from phunt.hashsets.nsrl import rds2_columns
 
 GENERIC = "hash"
 _ROLES = {
@@ -103,6 +102,8 @@ class CsvReader(HashListReader):
         delimiter, columns = header
         roles = self._roles(columns, number)
         self._metadata.update(columns=columns, delimiter=delimiter)
+        from phunt.hashsets.nsrl import rds2_columns  # here: the NSRL readers load numpy
+
         if rds2_columns(columns) is not None:
             # NIST's known files read as a generic CSV are still known files.
             self._metadata.update(list_kind="known-good", kind_stated=True)
