@@ -121,7 +121,7 @@ def show_command(
         print_json(out)
         return
     print(f"{out['name']} ({out['kind']}), current version {out['current_version']}")
-    cols = ["version", "imported", "by", "file", "sha256", "entries", "added", "removed", "index"]
+    cols = ["version", "imported", "by", "file", "sha256", "entries", "added", "removed"]
     print_table(
         "Versions",
         cols,
@@ -135,7 +135,6 @@ def show_command(
                 v["entries"],
                 v["added"],
                 v["removed"],
-                v["index_sha256"][:16],
             )
             for v in out["versions"]
         ),
