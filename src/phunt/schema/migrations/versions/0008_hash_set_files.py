@@ -94,6 +94,8 @@ def upgrade() -> None:
         batch_op.alter_column("index_sha256", existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column("index_size", existing_type=sa.BigInteger(), nullable=False)
         batch_op.alter_column("source_options", existing_type=sa.JSON(), nullable=False)
+        # A list past 2 GiB (an RDS v3 database) overflows PostgreSQL's 32-bit integer.
+        batch_op.alter_column("file_size", existing_type=sa.Integer(), type_=sa.BigInteger())
     _drop_old_schema()
 
 
