@@ -113,7 +113,8 @@ class Runner:
 
     def run(self, items: Listing, work: WorkFn[R], *args: Any) -> Iterator[R]:
         """Run ``work(batch, *args)`` over ``items`` and yield its results in order, a
-        bounded number in flight. With no workers each item is its own batch, run here.
+        bounded number in flight. With no workers the batches run here, one after the
+        other (a batch lets the match stage search the lists once for all its files).
 
         ``items`` may be a function that lists them. With a local pool it then runs in a
         listing process of its own, which sends the batches ready-pickled: walking a
@@ -121,8 +122,8 @@ class Runner:
         entries is work per file, which the coordinator so leaves to another process.
         """
         if self._pool is None and self._client is None:
-            for item in items() if callable(items) else items:
-                yield from work([item], *args)
+            for batch in _batches(items() if callable(items) else items):
+                yield from work(batch, *args)
             return
         window: deque[Future[list[R]]] = deque()
         if callable(items) and self._pool is not None and _FORK is not None:

@@ -237,7 +237,10 @@ class MatchEngine:
         if not self.segments:
             return [(False, []) for _ in files]
         exact: list[list[_Found]] = [[] for _ in files]
+        held = {kind for segment in self.segments for kind in segment.set_file.kinds}
         for kind in _exact_kinds():
+            if kind not in held:  # no list in use has this kind (NSRL-less MD5 lists)
+                continue
             which = [i for i, f in enumerate(files) if kind in f.digests]
             if which:
                 queries = digests_to_array(kind, [files[i].digests[kind] for i in which])
