@@ -41,7 +41,8 @@ def test_detect_every_fixture(path: str, name: str) -> None:
 def test_the_name_rules_load_no_parser_and_the_registry_loads_every_one() -> None:
     """Ingest's name rules run for every file of a scan: importing them (and the package)
     runs no parser module and loads no phone-number library; the registry, from the
-    package or from ``base``, comes with every parser."""
+    package or from ``base``, comes with every parser, in probe order whichever parser
+    module was imported first."""
     import json
     import subprocess
     import sys
@@ -52,6 +53,7 @@ def test_the_name_rules_load_no_parser_and_the_registry_loads_every_one() -> Non
         "import phunt.chats\n"
         "heavy = ('phunt.chats.', 'phonenumbers')\n"
         "before = sorted(m for m in sys.modules if m.startswith(heavy))\n"
+        "import phunt.chats.whatsapp_msgstore\n"  # a parser first: ingest does so
         "from phunt.chats.base import detect\n"
         f"found = detect(__import__('pathlib').Path({str(DATA / 'msgstore/msgstore.db')!r}))\n"
         "print(json.dumps([before, found.name, phunt.chats.PARSERS.names()]))\n"

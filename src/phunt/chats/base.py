@@ -192,7 +192,13 @@ def load_parsers() -> Registry[type[ChatParser]]:
 
 
 def register(cls: type[ChatParser]) -> type[ChatParser]:
-    """Class decorator: add a parser to :data:`PARSERS` under its ``name``."""
+    """Class decorator: add a parser to :data:`PARSERS` under its ``name``, after the
+    parsers of the modules before its own in :data:`PARSER_MODULES` (loaded first if
+    need be), so probes run in the same order whichever parser was imported first."""
+    module = cls.__module__.rpartition(".")[2]
+    if module in PARSER_MODULES:
+        for earlier in PARSER_MODULES[: PARSER_MODULES.index(module)]:
+            importlib.import_module(f"phunt.chats.{earlier}")
     PARSERS.register(cls.name, cls)
     return cls
 
