@@ -6,6 +6,7 @@ import errno
 import hashlib
 import multiprocessing
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,18 @@ def test_put_then_open(database: Database, tmp_path: Path, _cache: Path) -> None
     assert path.with_suffix(".ok").is_file()
     with SetFile.open(path, verify=True) as set_file:
         assert len(set_file) == 2000
+
+
+def test_beside_a_database_as_readable_as_it(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'phunt.db'}")
+    try:
+        os.chmod(tmp_path / "phunt.db", 0o640)  # a lab group reads the database
+        sha, _ = _put(database, tmp_path)
+        path = blobs.local_set_file(database.url, sha, what=WHAT)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+        assert stat.S_IMODE(path.with_suffix(".ok").stat().st_mode) == 0o640
+    finally:
+        database.close()
 
 
 def test_put_twice_is_a_no_op(database: Database, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,6 +134,9 @@ def put_set_file(session: Session | Connection, path: Path) -> None:
             os.replace(temp / path.name, target)
         path.unlink()
     _fsync(home)  # the rename outlives a power cut, as the version row that names it does
+    db_file = _sqlite_file(url)
+    if db_file is not None and db_file.exists():  # readable by whoever reads the database
+        os.chmod(target, stat.S_IMODE(db_file.stat().st_mode) & 0o666)
     _stamp(target)
 
 
@@ -312,6 +316,7 @@ def _stamp(path: Path) -> None:
         fd, temp = tempfile.mkstemp(prefix=".stamp-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(_stamp_of(path))
+        os.chmod(temp, stat.S_IMODE(path.stat().st_mode))  # as readable as what it stamps
         os.replace(temp, path.with_suffix(STAMP))
     except OSError:
         if temp is not None:

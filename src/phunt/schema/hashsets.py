@@ -47,7 +47,7 @@ class HashSetVersion(Base):
     imported_by: Mapped[str] = mapped_column(String(200))
     file_name: Mapped[str] = mapped_column(Text)
     file_sha256: Mapped[str] = mapped_column(String(64))
-    file_size: Mapped[int] = mapped_column(Integer)
+    file_size: Mapped[int] = mapped_column(BigInteger)
     format: Mapped[str] = mapped_column(String(40))
     category_scheme: Mapped[str | None] = mapped_column(String(40))
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)

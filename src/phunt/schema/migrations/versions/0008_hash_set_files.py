@@ -28,8 +28,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,12 +39,12 @@ from sqlalchemy.orm import Session
 
 import phunt.schema.types
 from phunt.audit import store as audit
-from phunt.hashsets.blobs import index_home, local_set_file, put_set_file
+from phunt.hashsets.blobs import local_set_file, put_set_file
 from phunt.hashsets.categories import Category
 from phunt.hashsets.columns import BATCH_ROWS, EntryBatch, batches_from_entries
 from phunt.hashsets.entry import HashEntry
-from phunt.hashsets.setbuild import build_set_file
 from phunt.hashsets.setfile import SetFile
+from phunt.hashsets.store_import import built_set_file
 
 revision = "0008"
 down_revision = "0007"
@@ -96,6 +94,8 @@ def upgrade() -> None:
         batch_op.alter_column("index_sha256", existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column("index_size", existing_type=sa.BigInteger(), nullable=False)
         batch_op.alter_column("source_options", existing_type=sa.JSON(), nullable=False)
+        # A list past 2 GiB (an RDS v3 database) overflows PostgreSQL's 32-bit integer.
+        batch_op.alter_column("file_size", existing_type=sa.Integer(), type_=sa.BigInteger())
     _drop_old_schema()
 
 
@@ -182,25 +182,9 @@ def _build_and_store(
     first_number: int,
     meta: dict[str, Any],
 ) -> tuple[str, int]:
-    """Build a set file in a work folder where it will be stored (a rename away from its
-    place beside an SQLite database), and store it; its SHA-256 and size."""
-    home = index_home(conn.engine.url)
-    home.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".migrate-", dir=home))
-    try:
-        (work / "out").mkdir()
-        (work / "tmp").mkdir()
-        result = build_set_file(
-            batches,
-            work / "out",
-            previous=previous,
-            first_number=first_number,
-            scratch=work / "tmp",
-            meta=meta,
-        )
+    """Build a set file as an import does, and store it; its SHA-256 and size."""
+    with built_set_file(batches, meta, previous, first_number) as result:
         put_set_file(conn, result.path)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     return result.sha256, result.size
 
 
