@@ -38,6 +38,33 @@ def test_detect_every_fixture(path: str, name: str) -> None:
     assert detect(DATA / path).name == name
 
 
+def test_the_name_rules_load_no_parser_and_the_registry_loads_every_one() -> None:
+    """Ingest's name rules run for every file of a scan: importing them (and the package)
+    runs no parser module and loads no phone-number library; the registry, from the
+    package or from ``base``, comes with every parser, in probe order whichever parser
+    module was imported first."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from phunt.chats.candidate import chat_candidate\n"
+        "import phunt.chats\n"
+        "heavy = ('phunt.chats.', 'phonenumbers')\n"
+        "before = sorted(m for m in sys.modules if m.startswith(heavy))\n"
+        "import phunt.chats.whatsapp_msgstore\n"  # a parser first: ingest does so
+        "from phunt.chats.base import detect\n"
+        f"found = detect(__import__('pathlib').Path({str(DATA / 'msgstore/msgstore.db')!r}))\n"
+        "print(json.dumps([before, found.name, phunt.chats.PARSERS.names()]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, found, names = json.loads(out.stdout)
+    assert before == ["phunt.chats.candidate"]
+    assert found == "whatsapp-msgstore"
+    assert names == ["telegram-html", "telegram-json", "whatsapp-msgstore", "whatsapp-txt"]
+
+
 def test_registry_names() -> None:
     assert PARSERS.names() == [
         "telegram-html",

@@ -95,6 +95,38 @@ def test_index_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert blobs.index_home("sqlite://") == tmp_path / "home" / ".cache" / "phunt" / "hashsets"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////abs/lab/phunt.db",
+        "sqlite:///relative/phunt.db",
+        "sqlite:///a%20b.db",
+        "sqlite:///phunt.db?mode=ro",
+        "sqlite:///:memory:",
+        "sqlite:///file:shared?mode=memory&uri=true",
+        "sqlite://",
+        "postgresql://lab@db.example/phunt",
+    ],
+)
+def test_a_plain_sqlite_url_is_read_as_sqlalchemy_reads_it(url: str) -> None:
+    """Without SQLAlchemy only when sure (a one-file scan's start-up): a path it gives is
+    the one SQLAlchemy's parser gives; anything else is left to that parser."""
+    from sqlalchemy import make_url
+
+    plain = blobs.plain_sqlite_file(url)
+    parsed = make_url(url)
+    if plain is not None:
+        assert parsed.get_backend_name() == "sqlite" and not parsed.query
+        assert plain == Path(str(parsed.database)).absolute()
+    assert (plain is not None) == (
+        url in {"sqlite:////abs/lab/phunt.db", "sqlite:///relative/phunt.db"}
+    )
+    assert blobs.in_database(url) == (url not in {
+        "sqlite:////abs/lab/phunt.db", "sqlite:///relative/phunt.db", "sqlite:///a%20b.db",
+        "sqlite:///phunt.db?mode=ro",
+    })  # fmt: skip
+
+
 def test_put_then_open(database: Database, tmp_path: Path, _cache: Path) -> None:
     sha, content = _put(database, tmp_path)
     path = blobs.local_set_file(database.url, sha, what=WHAT)

@@ -24,6 +24,7 @@ The main stream must be seekable (``zipfile`` members are when the zip's file is
 
 from __future__ import annotations
 
+import importlib
 import mimetypes
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -177,10 +178,27 @@ class ChatParser(ABC):
 
 
 PARSERS: Registry[type[ChatParser]] = Registry("chat format")
+#: The parser modules, in the order their probes are tried. They are imported on first use
+#: of the registry (:func:`load_parsers`), not with the package: ingest's name rules
+#: (:mod:`phunt.chats.candidate`) need none of them.
+PARSER_MODULES = ("telegram_html", "telegram_json", "whatsapp_msgstore", "whatsapp_txt")
+
+
+def load_parsers() -> Registry[type[ChatParser]]:
+    """:data:`PARSERS` with every parser module imported (each registers itself)."""
+    for module in PARSER_MODULES:
+        importlib.import_module(f"phunt.chats.{module}")
+    return PARSERS
 
 
 def register(cls: type[ChatParser]) -> type[ChatParser]:
-    """Class decorator: add a parser to :data:`PARSERS` under its ``name``."""
+    """Class decorator: add a parser to :data:`PARSERS` under its ``name``, after the
+    parsers of the modules before its own in :data:`PARSER_MODULES` (loaded first if
+    need be), so probes run in the same order whichever parser was imported first."""
+    module = cls.__module__.rpartition(".")[2]
+    if module in PARSER_MODULES:
+        for earlier in PARSER_MODULES[: PARSER_MODULES.index(module)]:
+            importlib.import_module(f"phunt.chats.{earlier}")
     PARSERS.register(cls.name, cls)
     return cls
 
@@ -189,7 +207,7 @@ def detect(path: Path) -> type[ChatParser]:
     """The registered parser whose probe accepts ``path``; WrongFormat when none does."""
     if not path.exists():
         raise WrongFormat("no such file or directory", path=str(path))
-    for _name, cls in PARSERS:
+    for _name, cls in load_parsers():
         if cls.probe_path(path):
             return cls
     raise WrongFormat(
@@ -199,7 +217,7 @@ def detect(path: Path) -> type[ChatParser]:
 
 def detect_stream(stream: BinaryIO, name: str) -> type[ChatParser]:
     """The registered parser whose probe accepts the main file ``name`` read from ``stream``."""
-    for _name, cls in PARSERS:
+    for _name, cls in load_parsers():
         stream.seek(0)
         try:
             if cls.probe(stream, name):
@@ -221,7 +239,7 @@ def parse_export(
 ) -> ChatExport:
     """Parse ``path`` with the named parser, or the auto-detected one when ``format`` is None."""
     path = Path(path)
-    cls = PARSERS.get(format) if format is not None else detect(path)
+    cls = load_parsers().get(format) if format is not None else detect(path)
     return cls().parse_path(path, tz=tz, keep_messages=keep_messages, on_message=on_message)
 
 

@@ -95,12 +95,12 @@ def _load_engine(session: Session) -> MatchEngine | None:
 
 def chat_input(path: str | Path, fmt: str | None = None) -> ChatInput:
     """The chat source at ``path`` on disk: a main file, or an export folder."""
-    from phunt.chats.base import PARSERS, detect
+    from phunt.chats.base import detect, load_parsers
 
     where = Path(path)
     if not where.exists():
         raise UsageError(f"{where}: no such chat export")
-    cls = PARSERS.get(fmt) if fmt is not None else detect(where)
+    cls = load_parsers().get(fmt) if fmt is not None else detect(where)
     source, main = cls.locate(where)
     if main is None:
         raise WrongFormat(f"no {cls.label} in folder", path=str(where))
@@ -182,7 +182,7 @@ def _import(
     fmt: str | None,
     tz: str | None,
 ) -> ImportSummary:
-    from phunt.chats.base import DEFAULT_TZ, PARSERS, detect_stream
+    from phunt.chats.base import DEFAULT_TZ, detect_stream, load_parsers
 
     imp = ChatImport(
         device_id=device.id,
@@ -197,7 +197,7 @@ def _import(
     session.flush()
     writer.imp = imp
     with chat.open() as stream:
-        cls = PARSERS.get(fmt) if fmt is not None else detect_stream(stream, chat.name)
+        cls = load_parsers().get(fmt) if fmt is not None else detect_stream(stream, chat.name)
         export = cls().parse(
             stream,
             chat.name,

@@ -161,20 +161,18 @@ def scan_command(
         ListFile.of(path, fmt=list_format, scheme=category_scheme, hash_kind=hash_kind)
         for path in hashlist or []
     )
-    if hashset:
-        from phunt.cli.common import session_for
-        from phunt.hashset_spec import engine_spec
+    if hashset:  # an SQLite file needs no SQLAlchemy for this (hashset_spec.engine_spec_at)
+        from phunt.cli.common import settings
+        from phunt.hashset_spec import engine_spec_at
 
-        with session_for(home, db) as (session, _cfg):
-            spec = engine_spec(
-                session, hashset, files=files, pdq_threshold=threshold, pdq_quality_min=quality
-            )
-            if workers <= 1:  # the engine this process will use; a bad list stops here
-                engine_for(spec, session)
+        url = settings(home, db).database_url
+        spec = engine_spec_at(
+            url, hashset, files=files, pdq_threshold=threshold, pdq_quality_min=quality
+        )
     else:
         spec = EngineSpec(files, pdq_threshold=threshold, pdq_quality_min=quality)
-        if workers <= 1:
-            engine_for(spec)
+    if workers <= 1:  # the engine this process will use; a bad list stops here
+        engine_for(spec)
     summary = ScanSummary()
     mode = None if not pdq else ("fast" if fast else "default")
     items = scan_sources(

@@ -26,22 +26,26 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-
-from sqlalchemy import URL, Connection, delete, insert, make_url, select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, TypeAlias
 
 from phunt.errors import CorruptInput, InputError, NotFoundError, StorageError
 from phunt.hashsets.setfile import SetFile
-from phunt.schema.hashset_blobs import PART_SIZE, HashSetBlob
 from phunt.scratch import user_area
+
+if TYPE_CHECKING:
+    from sqlalchemy import URL, Connection
+    from sqlalchemy.orm import Session
+
+    Source: TypeAlias = Session | Connection | str
+    """What knows the database: a session, a connection, or the database's URL."""
 
 SUFFIX = ".phs"
 STAMP = ".ok"
+PART_SIZE = 8 * 1024 * 1024
+"""Bytes in one part of a set file held by the database (the last part may be shorter)."""
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-Source = Session | Connection | str
-"""What knows the database: a session, a connection, or the database's URL."""
+#: An SQLite file URL that needs no URL parser: no query, escapes, host or credentials.
+_PLAIN_SQLITE = re.compile(r"^sqlite:///([^?#%@]+)$")
 
 
 def cache_home() -> Path:
@@ -53,8 +57,23 @@ def cache_home() -> Path:
     return Path(user_area()).parent / "hashsets"
 
 
-def _sqlite_file(url: URL) -> Path | None:
+def plain_sqlite_file(url: str) -> Path | None:
+    """The database file of a plain SQLite file URL (``sqlite:///path``), read without
+    SQLAlchemy (a one-file scan's start-up has no use for it); None when it takes
+    SQLAlchemy's parser to tell (another database, a query, escapes, in memory)."""
+    plain = _PLAIN_SQLITE.match(url)
+    if plain is None or plain[1] == ":memory:" or plain[1].startswith("file:"):
+        return None
+    return Path(plain[1]).absolute()
+
+
+def _sqlite_file(bind_url: str | URL) -> Path | None:
     """The database file of an SQLite URL; None for another database or an in-memory one."""
+    if isinstance(bind_url, str) and (plain := plain_sqlite_file(bind_url)) is not None:
+        return plain
+    from sqlalchemy import make_url
+
+    url = make_url(bind_url)
     name = url.database
     if url.get_backend_name() != "sqlite" or not name or name == ":memory:":
         return None
@@ -66,13 +85,15 @@ def _sqlite_file(url: URL) -> Path | None:
 def index_home(bind_url: str | URL) -> Path:
     """The folder the set files of this database are read from: ``hashsets/`` beside an
     SQLite file, else this machine's cache."""
-    db_file = _sqlite_file(make_url(bind_url))
+    db_file = _sqlite_file(bind_url)
     return cache_home() if db_file is None else db_file.parent / "hashsets"
 
 
-def _url(source: Source) -> URL:
+def _url(source: Source) -> str | URL:
     if isinstance(source, str):
-        return make_url(source)
+        return source
+    from sqlalchemy import Connection
+
     if isinstance(source, Connection):
         return source.engine.url
     return source.get_bind().engine.url
@@ -120,6 +141,10 @@ def put_set_file(session: Session | Connection, path: Path) -> None:
 
 
 def _insert_parts(session: Session | Connection, path: Path, sha: str) -> None:
+    from sqlalchemy import insert, select
+
+    from phunt.schema.hashset_blobs import HashSetBlob
+
     query = select(HashSetBlob.part).where(HashSetBlob.sha256 == sha).limit(1)
     if session.execute(query).first() is not None:
         return
@@ -159,7 +184,7 @@ def local_set_file(source: Source, sha256: str, *, what: str, name: str | None =
 
 def in_database(bind_url: str | URL) -> bool:
     """Whether this database holds its set files (else they are beside its SQLite file)."""
-    return _sqlite_file(make_url(bind_url)) is None
+    return _sqlite_file(bind_url) is None
 
 
 def database_problem(source: Source, sha256: str) -> str | None:
@@ -186,6 +211,10 @@ def discard(session: Session | Connection, sha256: str) -> None:
     transaction, this machine's file and stamp), so that a file rebuilt under the same
     name replaces a damaged one instead of being taken for stored already."""
     if in_database(_url(session)):
+        from sqlalchemy import delete
+
+        from phunt.schema.hashset_blobs import HashSetBlob
+
         session.execute(delete(HashSetBlob).where(HashSetBlob.sha256 == sha256))
     home = index_home(_url(session))
     for suffix in (SUFFIX, STAMP):
@@ -216,6 +245,10 @@ def _fetch(source: Source, sha: str, home: Path, what: str, hint: str) -> None:
 
 
 def _part(conn: Session | Connection, sha: str, part: int) -> bytes | None:
+    from sqlalchemy import select
+
+    from phunt.schema.hashset_blobs import HashSetBlob
+
     query = select(HashSetBlob.data).where(HashSetBlob.sha256 == sha, HashSetBlob.part == part)
     data = conn.execute(query).scalar()
     return None if data is None else bytes(data)
@@ -227,6 +260,8 @@ def _connection(source: Source) -> Iterator[Session | Connection]:
     if not isinstance(source, str):
         yield source
         return
+    from sqlalchemy.exc import OperationalError
+
     from phunt.schema.db import make_engine
 
     engine = make_engine(source)

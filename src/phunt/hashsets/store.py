@@ -11,29 +11,32 @@ set files :mod:`store_repair`; this module answers the queries and loads the eng
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
-from phunt.hashsets import blobs
 from phunt.hashsets.base import HashEntry
 from phunt.hashsets.setbuild import diff_numbers
-from phunt.hashsets.setfile import SetFile
 from phunt.hashsets.store_disable import disable_entry
 from phunt.hashsets.store_import import ImportResult, import_hash_list
+from phunt.hashsets.store_light import (
+    CurrentSet,
+    SetSink,
+    add_set_file,
+    at_hand,
+    disabled_in,
+)
 from phunt.hashsets.store_sets import (
     check_version,
     disable_stamp,
     disabled_numbers,
     get_hash_set,
-    label,
     list_hash_sets,
     open_version,
     version_row,
@@ -58,32 +61,6 @@ __all__ = [
     "load_versions",
     "versions",
 ]
-
-
-class SetSink(Protocol):
-    """What :func:`load_versions` fills: the match engine, named by what it must do.
-
-    The store does not import the matching package, which imports this one's readers.
-    """
-
-    def add_set(
-        self,
-        list_name: str,
-        list_kind: str,
-        version: int | None,
-        set_file: SetFile,
-        disabled: Collection[int],
-    ) -> object: ...
-
-
-def _disabled_in(set_file: SetFile, disabled: list[int]) -> int:
-    """How many of the ``disabled`` numbers are entries of ``set_file``."""
-    if not disabled or not len(set_file):
-        return 0
-    numbers = np.asarray(set_file.entry_numbers)
-    wanted = np.asarray(disabled, dtype=np.int64)
-    at = np.searchsorted(numbers, wanted).clip(0, len(numbers) - 1)
-    return int(np.count_nonzero(numbers[at] == wanted))
 
 
 def entries_of(
@@ -151,7 +128,7 @@ def export(
     skip = set(disabled)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     with open_version(session, name, row) as set_file:
-        left_out = _disabled_in(set_file, disabled)
+        left_out = disabled_in(set_file, disabled)
         portable = (entry for number, entry in set_file.entries() if number not in skip)
         with open(out, "w", encoding="utf-8", newline="") as fh:
             written = writer.write(portable, fh, form=form, metadata=row.meta)
@@ -168,20 +145,9 @@ def export(
     return details
 
 
-@dataclass(frozen=True)
-class CurrentSet:
-    """A set at its current version, as an engine spec names it."""
-
-    name: str
-    list_kind: str
-    version: int
-    stamp: str
-    """Changes with anything that changes what the set matches (a version, a disable)."""
-    index_sha256: str
-
-
 def current_sets(session: Session, names: Iterable[str] | None) -> list[CurrentSet]:
-    """Each set ever imported (all when ``names`` is None) at its current version."""
+    """Each set ever imported (all when ``names`` is None) at its current version (what
+    :func:`phunt.hashsets.store_light.current_sets` reads without SQLAlchemy)."""
     sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
     out = []
     for hs in sets:
@@ -189,15 +155,9 @@ def current_sets(session: Session, names: Iterable[str] | None) -> list[CurrentS
             continue
         sha = version_row(session, hs, None).index_sha256
         stamp = f"{hs.id}:{sha}:{disable_stamp(session, hs)}"
-        out.append(CurrentSet(hs.name, hs.kind, hs.current_version, stamp, sha))
+        disabled = tuple(disabled_numbers(session, hs))
+        out.append(CurrentSet(hs.name, hs.kind, hs.current_version, stamp, sha, disabled))
     return out
-
-
-def at_hand(session: Session, sets: Iterable[CurrentSet]) -> None:
-    """Raise unless each set's file is stored and whole, fetching it into this machine's
-    cache where the database holds it (a stat once a copy is verified)."""
-    for s in sets:
-        blobs.local_set_file(session, s.index_sha256, what=label(s.name, s.version), name=s.name)
 
 
 def load_hash_sets(engine: SetSink, session: Session, names: Iterable[str] | None) -> int:
@@ -215,6 +175,5 @@ def load_versions(engine: SetSink, session: Session, sets: Iterable[tuple[str, s
         hash_set = get_hash_set(session, name)
         set_file = open_version(session, name, version_row(session, hash_set, version))
         disabled = disabled_numbers(session, hash_set)
-        total += len(set_file) - _disabled_in(set_file, disabled)
-        engine.add_set(name, list_kind, version, set_file, disabled)
+        total += add_set_file(engine, name, list_kind, version, set_file, disabled)
     return total

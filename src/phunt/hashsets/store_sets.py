@@ -10,9 +10,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from phunt.errors import CorruptInput, NotFoundError, UsageError
-from phunt.hashsets import blobs
+from phunt.errors import NotFoundError, UsageError
 from phunt.hashsets.setfile import SetFile
+from phunt.hashsets.store_light import label as label  # re-exported: how versions are named
+from phunt.hashsets.store_light import open_set_file
+from phunt.hashsets.store_light import rebuild_hint as rebuild_hint
 from phunt.schema.hashsets import HashSet, HashSetDisable, HashSetVersion
 
 
@@ -53,30 +55,10 @@ def version_row(session: Session, hash_set: HashSet, version: int | None) -> Has
     return row
 
 
-def label(name: str, version: int) -> str:
-    """How messages name a version: ``hash set 'x' version 3``."""
-    return f"hash set {name!r} version {version}"
-
-
-def rebuild_hint(name: str) -> str:
-    return f"`phunt hashset rebuild {name}` restores it from the list it was imported from"
-
-
 def open_version(session: Session, name: str, row: HashSetVersion) -> SetFile:
-    """The set file of a version, memory-mapped (nothing loaded).
-
-    A file missing from storage, or damaged, is an error naming the set and version and
-    the command that rebuilds it, whichever command met it (scan, ingest, lookup, export).
-    """
-    what = label(name, row.version)
-    path = blobs.local_set_file(session, row.index_sha256, what=what, name=name)
-    try:
-        return SetFile.open(path)
-    except CorruptInput as exc:
-        raise CorruptInput(
-            f"the set file of {what} is damaged ({exc.message}); {rebuild_hint(name)}",
-            path=exc.path,
-        ) from exc
+    """The set file of a version, memory-mapped; missing or damaged is an error naming the
+    set, version and remedy (:func:`phunt.hashsets.store_light.open_set_file`)."""
+    return open_set_file(session, name, row.version, row.index_sha256)
 
 
 def disabled_numbers(session: Session, hash_set: HashSet) -> list[int]:

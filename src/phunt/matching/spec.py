@@ -74,6 +74,9 @@ class HashSetRef:
     sha256: str | None = None
     """SHA-256 of the version's set file: the file every process opens (None: the loader
     looks it up)."""
+    disabled: tuple[int, ...] = ()
+    """The set's disabled entry numbers when the spec was made (with ``sha256``, all a
+    process needs to load the set: no database session)."""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ requirement. SQLite gets WAL and foreign keys; both databases get UTC everywhere
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,9 +17,9 @@ from sqlalchemy.orm import Session as Session  # re-exported: the type services 
 from sqlalchemy.orm import sessionmaker
 
 from phunt.errors import StorageError
+from phunt.schema.revision import MIGRATIONS as MIGRATIONS  # re-exported, as it was
+from phunt.schema.revision import head_revision as head_revision
 from phunt.schema.types import json_text
-
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -72,28 +70,6 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-_REVISION = re.compile(r'^(down_revision|revision) = (?:"([^"]*)"|None)$', re.M)
-
-
-@functools.cache
-def head_revision() -> str:
-    """The newest revision the code knows, read from the migration files' own headers.
-
-    Reading two lines per file keeps every command's start-up free of Alembic; a test
-    checks the answer against Alembic's own.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        for key, value in _REVISION.findall(path.read_text(encoding="utf-8")):
-            if value:
-                (revisions if key == "revision" else parents).add(value)
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise StorageError(f"the migrations have {len(heads)} heads, expected one: {sorted(heads)}")
-    return heads.pop()
 
 
 def _stored_revision(engine: Engine) -> str | None:

@@ -12,12 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from phunt.schema.base import Base
 
-PART_SIZE = 8 * 1024 * 1024
-"""Bytes in one part (the last part of a file may be shorter)."""
-
 
 class HashSetBlob(Base):
-    """Part ``part`` (0, 1, ...) of the set file named by its SHA-256."""
+    """Part ``part`` (0, 1, ...) of the set file named by its SHA-256 (parts of
+    :data:`phunt.hashsets.blobs.PART_SIZE` bytes, the last one shorter)."""
 
     __tablename__ = "hash_set_blob"
 

@@ -5,19 +5,16 @@ temporary file in the scratch folder (never named after the member), under the l
 7z encrypts whole blocks: when the archive needs a password every file member is
 recorded as encrypted; when even the names are encrypted, the archive is recorded as one
 unreadable item. In a solid archive each member opened decompresses the block up to it.
+py7zr itself (with its codecs, a tenth of a one-file scan's start-up) is imported when a
+7z archive is first read, through :mod:`phunt.sources.sevenzip_io`.
 """
 
 from __future__ import annotations
 
-import lzma
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import IO, Any, BinaryIO
-
-import py7zr
-import py7zr.io
-from py7zr import exceptions as py7zr_errors
+from typing import Any, BinaryIO
 
 from phunt import scratch as scratch_area
 from phunt.sources.base import Entry, FileTimes
@@ -25,11 +22,6 @@ from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits, name_warni
 from phunt.sources.locator import Locator, open_read_only
 
 _MAGIC = b"7z\xbc\xaf\x27\x1c"
-#: What py7zr raises on a damaged archive (it also asserts on header fields it trusts).
-_ERRORS = (
-    py7zr_errors.ArchiveError, lzma.LZMAError, OSError, EOFError, ValueError, KeyError, TypeError,
-    AssertionError,
-)  # fmt: skip
 _ENCRYPTED = "encrypted member: not read"
 
 
@@ -60,52 +52,6 @@ def _packed_shares(members: list[Any]) -> list[int | None]:
     return shares
 
 
-class _SpoolWriter(py7zr.io.Py7zIO):
-    """Receives one member from py7zr into a temporary file, refusing to grow past a limit."""
-
-    def __init__(self, spool: IO[bytes], limit: int) -> None:
-        self._spool = spool
-        self._limit = limit
-        self._written = 0
-
-    def write(self, s: bytes | bytearray) -> int:
-        self._written += len(s)
-        if self._written > self._limit:
-            raise OSError(f"member expands past its declared {self._limit} bytes (archive bomb?)")
-        return self._spool.write(s)
-
-    def read(self, size: int | None = None) -> bytes:
-        return self._spool.read(-1 if size is None else size)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._spool.seek(offset, whence)
-
-    def flush(self) -> None:
-        self._spool.flush()
-
-    def size(self) -> int:
-        return self._written
-
-
-class _SpoolFactory(py7zr.io.WriterFactory):
-    """Hands py7zr the spool for the ``occurrence``-th member of a name, a sink for others.
-
-    py7zr extracts every member that bears a target's name, in archive order (renaming
-    the later ones); only the member the key names is kept.
-    """
-
-    def __init__(self, spool: IO[bytes], limit: int, occurrence: int) -> None:
-        self._writer = _SpoolWriter(spool, limit)
-        self._occurrence = occurrence
-        self._created = 0
-
-    def create(self, filename: str) -> py7zr.io.Py7zIO:
-        self._created += 1
-        if self._created - 1 == self._occurrence:
-            return self._writer
-        return py7zr.io.NullIO()  # type: ignore[no-untyped-call]
-
-
 class SevenZipSource(ArchiveSource):
     """Every member of a 7z archive."""
 
@@ -129,6 +75,8 @@ class SevenZipSource(ArchiveSource):
         return head.startswith(_MAGIC)
 
     def entries(self) -> Iterator[Entry]:
+        from phunt.sources.sevenzip_io import ERRORS, py7zr, py7zr_errors
+
         try:
             with open_read_only(self.path) as raw, py7zr.SevenZipFile(raw, "r") as archive:
                 members = [info for info in archive.list() if not info.is_directory]
@@ -139,7 +87,7 @@ class SevenZipSource(ArchiveSource):
                 error="encrypted archive: member names are encrypted too; not read",
             )
             return
-        except _ERRORS as exc:
+        except ERRORS as exc:
             yield Entry(path=self.archive_path(), error=f"damaged or truncated 7z: {exc}")
             return
         seen: dict[str, int] = {}
@@ -174,6 +122,8 @@ class SevenZipSource(ArchiveSource):
     def open_member(self, key: str) -> BinaryIO:
         """``key`` is ``occurrence:name`` (names can repeat: the n-th member of that name);
         the member is decompressed into an anonymous spool."""
+        from phunt.sources.sevenzip_io import ERRORS, SpoolFactory, py7zr, py7zr_errors
+
         number, _, name = key.partition(":")
         if not number.isdigit():
             raise OSError(f"{self.display}: no member {key!r}")
@@ -187,9 +137,9 @@ class SevenZipSource(ArchiveSource):
                     raise OSError(f"{self.display}: no member {key!r}")
                 size = found[occurrence].uncompressed
                 archive.reset()
-                factory = _SpoolFactory(spool, size, occurrence)
+                factory = SpoolFactory(spool, size, occurrence)
                 archive.extract(targets=[name], factory=factory)
-        except (*_ERRORS, py7zr_errors.PasswordRequired) as exc:
+        except (*ERRORS, py7zr_errors.PasswordRequired) as exc:
             spool.close()
             raise OSError(f"{self.member_path(name)}: {exc}") from exc
         spool.seek(0)
