@@ -239,6 +239,8 @@ def main() -> int:
     if args.quick:
         args.scale, args.repeat = 0.01, 1
     out = args.out or (None if args.quick else RESULTS_DIR / "hashsets-scale.md")
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="run-", dir=args.work or cache_dir("hashsets_scale")))
     b = Bench(args.scale, args.repeat, work, args.seed, facts=facts_table())
     os.environ.pop("PHUNT_DATABASE_URL", None)  # every command uses its --home's SQLite

@@ -19,6 +19,7 @@ from phunt.cases.devices import add_device
 from phunt.ingest.job import ingest
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile
+from test_lib import TEST_DATA
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "O_NOATIME"), reason="no O_NOATIME here")
 
@@ -32,9 +33,12 @@ def _past(path: Path) -> float:
 
 
 def _evidence(root: Path) -> list[Path]:
-    """A folder of files this test owns: pictures and a text. (Containers are opened by
-    their libraries by name, which phunt cannot give O_NOATIME.)"""
+    """A folder of files this test owns: pictures (one past the size read whole, which
+    the picture stage opens itself), a video and a text."""
     (root / "DCIM").mkdir(parents=True)
+    noise = Image.frombytes("RGB", (3500, 3500), os.urandom(3500 * 3500 * 3))
+    noise.save(root / "DCIM" / "scan.png", compress_level=0)  # about 37 MB: not read whole
+    (root / "clip.mp4").write_bytes((TEST_DATA / "video" / "original.mp4").read_bytes())
     picture = io.BytesIO()
     Image.linear_gradient("L").convert("RGB").save(picture, "PNG")
     (root / "gradient.png").write_bytes(picture.getvalue())
@@ -59,7 +63,7 @@ def test_ingest_leaves_access_times_and_records_them_from_before(
     with database.session() as s:
         add_device(s, "EV-A", "other")
     summary = ingest(database, str(tmp_path / "ev"), "EV-A", workers=workers)
-    assert summary.errors == 0 and summary.files == 3
+    assert summary.errors == 0 and summary.files == 5
     assert {f.name: f.stat().st_atime for f in files} == before
     with database.session() as s:
         stored = {Path(f.path).name: f.accessed for f in s.scalars(select(EvidenceFile))}
@@ -78,5 +82,5 @@ def test_hash_leaves_access_times(tmp_path: Path) -> None:
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert len([json.loads(line) for line in done.stdout.splitlines()]) == 3
+    assert len([json.loads(line) for line in done.stdout.splitlines()]) == 5
     assert {f.name: f.stat().st_atime for f in files} == before

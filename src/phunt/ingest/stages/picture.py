@@ -50,9 +50,7 @@ class PdqStage(Stage):
         try:
             if work.content is not None:
                 decoded = decode(io.BytesIO(work.content), fast=fast, exif=True)
-            elif entry.local_path is not None:
-                decoded = decode(entry.local_path, fast=fast, exif=True)
-            else:
+            else:  # opened by phunt (O_NOATIME), never by Pillow from its path
                 with entry.open() as stream:
                     decoded = decode(stream, fast=fast, exif=True)
             result.exif = decoded.exif
@@ -86,10 +84,7 @@ class ExifStage(Stage):
             return
         entry = work.entry
         try:
-            if entry.local_path is not None:
-                work.exif = read_exif(entry.local_path)
-            else:
-                with entry.open() as fh:
-                    work.exif = read_exif(fh)
+            with entry.open() as fh:  # O_NOATIME for a plain file
+                work.exif = read_exif(fh)
         except OSError:
             work.exif = {}

@@ -36,11 +36,10 @@ class VpdqStage(Stage):
 
         entry, result = work.entry, work.result
         try:
-            if entry.local_path is not None:
-                result.video = hash_video(entry.local_path, threads=1)
-            else:
-                with entry.open() as stream:
-                    result.video = hash_video(stream, threads=1)
+            # Opened by phunt (O_NOATIME for a plain file), never by PyAV from its path,
+            # which would move the evidence's access time.
+            with entry.open() as stream:
+                result.video = hash_video(stream, threads=1)
         except CorruptInput as exc:
             result.error = f"corrupt video: {exc.message}"
             return
