@@ -90,7 +90,7 @@ def _owner_phone(session: Session, device: Device, given: str | None) -> str | N
 
 def _load_engine(session: Session) -> MatchEngine | None:
     engine = engine_for(engine_spec(session), session)
-    return engine if engine.listed else None
+    return engine if engine.segments else None
 
 
 def chat_input(path: str | Path, fmt: str | None = None) -> ChatInput:

@@ -74,11 +74,6 @@ class MatchEngine:
         """Entries that can match, over every list in use."""
         return sum(len(segment) for segment in self.segments)
 
-    @property
-    def listed(self) -> list[SetSegment]:
-        """The lists in use (empty when none): what ``chats.store`` tests before matching."""
-        return self.segments
-
     def add_set(
         self,
         list_name: str,
