@@ -96,6 +96,7 @@ typer.core.build_runtime_param = plain_runtime_param  # type: ignore[attr-define
 COMMANDS: dict[str, str] = {
     "init": "operations",
     "stats": "operations",
+    "serve": "serve",
     "hash": "triage",
     "scan": "triage",
     "ingest": "ingest",
@@ -114,6 +115,7 @@ COMMANDS: dict[str, str] = {
     "graph": "chats",
     "hashset": "hashsets",
     "audit": "audit",
+    "user": "users",
 }
 
 
