@@ -7,6 +7,7 @@ what a page shows can be checked against ``phunt audit log --json``. The chain's
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,6 +64,11 @@ class AuditEntry:
     details: dict[str, Any]
     prev_hash: str
     hash: str
+
+    @property
+    def details_text(self) -> str:
+        """The details as JSON with sorted keys, for display (escaped by the page)."""
+        return json.dumps(self.details, sort_keys=True, ensure_ascii=False)
 
 
 def audit_page(

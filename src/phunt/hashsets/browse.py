@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 from sqlalchemy import func, select
@@ -33,8 +33,10 @@ from phunt.hashsets.store_sets import (
 )
 from phunt.schema.hashsets import HashSet, HashSetDisable, HashSetVersion
 
-SET_SORTS = ("name", "kind", "version", "entries", "imported_at")
-DISABLE_SORTS = ("entry", "disabled_at", "disabled_by")
+SetSort = Literal["name", "kind", "version", "entries", "imported_at"]
+DisableSort = Literal["entry", "disabled_at", "disabled_by"]
+SET_SORTS: tuple[str, ...] = get_args(SetSort)
+DISABLE_SORTS: tuple[str, ...] = get_args(DisableSort)
 
 
 @dataclass(frozen=True)
@@ -181,16 +183,21 @@ def version_detail(session: Session, name: str, version: int) -> tuple[VersionVi
 
 
 def version_entries(
-    session: Session, name: str, version: int, offset: int, limit: int
+    session: Session, name: str, version: int, offset: int, limit: int, *, desc: bool = False
 ) -> tuple[int, list[EntryView]]:
-    """A page of a version's entries in entry-number order, and how many it has."""
+    """A page of a version's entries in entry-number order (``desc``: newest numbers
+    first), and how many it has; only the page's rows are read from the set file."""
     hash_set = get_hash_set(session, name)
     row = find_version(session, hash_set, version)
     skip = set(disabled_numbers(session, hash_set))
     with open_version(session, name, row) as set_file:
         total = len(set_file)
-        rows = np.arange(max(0, offset), min(total, max(0, offset) + max(0, limit)))
-        return total, [entry_view(n, e, n in skip) for n, e in set_file.entries(rows)]
+        start, stop = max(0, offset), min(total, max(0, offset) + max(0, limit))
+        rows = np.arange(start, stop, dtype=np.int64)
+        if desc:
+            rows = total - 1 - rows[::-1]
+        views = [entry_view(n, e, n in skip) for n, e in set_file.entries(rows)]
+    return total, views[::-1] if desc else views
 
 
 def entry_view(number: int, entry: HashEntry, disabled: bool) -> EntryView:

@@ -79,16 +79,33 @@ _kept: OrderedDict[tuple[str, str], _Changes] = OrderedDict()
 _lock = threading.Lock()
 
 
+def default_range(
+    current: int, from_version: int | None, to_version: int | None
+) -> tuple[int, int]:
+    """The versions a diff compares when not told, as ``phunt hashset diff`` does: the
+    current version against the one before it."""
+    to_v = current if to_version is None else to_version
+    return (max(1, to_v - 1) if from_version is None else from_version), to_v
+
+
 def diff_view(
-    session: Session, name: str, from_version: int, to_version: int, offset: int, limit: int
+    session: Session,
+    name: str,
+    from_version: int,
+    to_version: int,
+    offset: int,
+    limit: int,
+    *,
+    desc: bool = False,
 ) -> DiffView:
-    """The diff of two versions of ``name`` with rows ``offset`` .. ``offset + limit``."""
+    """The diff of two versions of ``name`` with rows ``offset`` .. ``offset + limit``
+    of its changed entries in entry-number order (``desc``: highest first)."""
     hash_set = get_hash_set(session, name)
     old_row = find_version(session, hash_set, from_version)
     new_row = find_version(session, hash_set, to_version)
     with open_version(session, name, old_row) as old, open_version(session, name, new_row) as new:
         changes = _changes(old, new)
-        rows = _page(old, new, changes, max(0, offset), max(0, limit))
+        rows = _page(old, new, changes, max(0, offset), max(0, limit), desc)
     return DiffView(
         name=name,
         from_version=from_version,
@@ -183,10 +200,13 @@ def _pairs(
     return out
 
 
-def _page(old: SetFile, new: SetFile, changes: _Changes, offset: int, limit: int) -> list[DiffRow]:
+def _page(
+    old: SetFile, new: SetFile, changes: _Changes, offset: int, limit: int, desc: bool
+) -> list[DiffRow]:
     """Rows ``offset`` .. ``offset + limit`` of the changes, merged in entry order."""
     merged = np.concatenate([changes.added, changes.removed])
-    order = np.argsort(merged, kind="stable")[offset : offset + limit]
+    order = np.argsort(merged, kind="stable")
+    order = (order[::-1] if desc else order)[offset : offset + limit]
     split = changes.added.shape[0]
     picked_added = order[order < split]
     picked_removed = order[order >= split] - split
@@ -209,4 +229,4 @@ def _page(old: SetFile, new: SetFile, changes: _Changes, offset: int, limit: int
                     pair=None if pair < 0 else pair,
                 )
             )
-    return sorted(rows, key=lambda r: r.entry)
+    return sorted(rows, key=lambda r: r.entry, reverse=desc)
