@@ -86,7 +86,7 @@ def test_a_missing_set_file_is_named_not_raised(two_versions: Database) -> None:
         if view.problem is None:  # PostgreSQL keeps the file in the database and fetches it
             assert view.by_kind == {"md5": 4}
         else:
-            assert "phunt hashset rebuild unit" in view.problem and view.by_kind == {}
+            assert "`phunt hashset rebuild unit`" in view.problem and view.by_kind == {}
 
 
 def test_versions_entries_and_an_unknown_version(two_versions: Database) -> None:

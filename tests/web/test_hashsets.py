@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from starlette.testclient import TestClient
 
 from phunt.hashsets import store
+from phunt.schema.hashset_blobs import HashSetBlob
 from phunt.schema.hashsets import HashSet, HashSetVersion
 
 from .conftest import World
+from .set_files import with_set_files
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -31,13 +33,7 @@ HOSTILE_REASON = "<b>a logo</b> on every phone"
 
 @pytest.fixture
 def world(web_world: World, request: pytest.FixtureRequest) -> World:
-    """The web world with its set files. On SQLite they sit in ``hashsets/`` beside the
-    database, which the shared fixture's copy of the template database leaves behind."""
-    if web_world.database.engine.dialect.name == "sqlite":
-        template, _ = request.getfixturevalue("_sqlite_template")
-        beside = Path(web_world.database.engine.url.database or "").parent / "hashsets"
-        shutil.copytree(template.parent / "hashsets", beside, dirs_exist_ok=True)
-    return web_world
+    return with_set_files(web_world, request)
 
 
 def _shown_as_text(markup: str, page: str) -> bool:
@@ -246,3 +242,24 @@ def test_the_pages_in_chromium(
     assert browser.locator("#removed").inner_text() == "1"
     browser.screenshot(path=str(tmp_path / "hashset-diff.png"), full_page=True)
     assert (tmp_path / "hashset-diff.png").stat().st_size > 0
+
+
+def test_a_missing_set_file_is_the_servers_trouble_not_a_missing_version(
+    world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:  # fmt: skip
+    if world.database.engine.dialect.name == "sqlite":
+        shutil.rmtree(Path(world.database.engine.url.database or "").parent / "hashsets")
+    else:  # the database holds the file; this machine keeps a copy in its cache
+        with world.database.session() as s:
+            s.execute(delete(HashSetBlob))
+        monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "empty-cache"))
+    client = client_for("analyst")
+    page = client.get(f"/hashsets/{world.hash_set}/versions/1")
+    assert page.status_code == 503
+    assert f"`phunt hashset rebuild {world.hash_set}`" in html.unescape(page.text)
+    listing = client.get("/hashsets")
+    assert listing.status_code == 200 and "is missing or damaged" in listing.text
+    api = TestClient(client.app, headers={"Authorization": f"Bearer {token_for('analyst')}"})
+    diff = api.get(f"/api/v1/hashsets/{world.hash_set}/diff")
+    assert diff.status_code == 503 and "rebuild" in diff.json()["detail"]

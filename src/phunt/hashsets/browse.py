@@ -9,6 +9,8 @@ which an adversary may have written: callers render them escaped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, get_args
@@ -17,7 +19,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from phunt.errors import InputError, NotFoundError
+from phunt.errors import InputError, NotFoundError, PhuntError
 from phunt.hashsets.categories import Category
 from phunt.hashsets.categories import label as category_label
 from phunt.hashsets.columns import fixed_width
@@ -37,6 +39,25 @@ SetSort = Literal["name", "kind", "version", "entries", "imported_at"]
 DisableSort = Literal["entry", "disabled_at", "disabled_by"]
 SET_SORTS: tuple[str, ...] = get_args(SetSort)
 DISABLE_SORTS: tuple[str, ...] = get_args(DisableSort)
+
+
+class SetFileUnavailable(PhuntError):
+    """A version's set file is missing or damaged on this machine: the server's trouble,
+    not the request's, so it must not read as "no such version"."""
+
+
+@contextmanager
+def opened(session: Session, name: str, row: HashSetVersion) -> Iterator[SetFile]:
+    """The version's set file, or SetFileUnavailable saying how to restore it."""
+    try:
+        set_file = open_version(session, name, row)
+    except (InputError, NotFoundError) as exc:
+        raise SetFileUnavailable(
+            f"the set file of hash set {name!r} version {row.version} is missing or damaged "
+            f"on the server; `phunt hashset rebuild {name}` restores it from its list"
+        ) from exc
+    with set_file:
+        yield set_file
 
 
 @dataclass(frozen=True)
@@ -151,10 +172,10 @@ def _set_view(session: Session, hs: HashSet, disabled: int) -> SetView:
     problem = None
     if current is not None:
         try:
-            with open_version(session, hs.name, current) as set_file:
+            with opened(session, hs.name, current) as set_file:
                 by_kind = counts_by_kind(set_file)
-        except (InputError, NotFoundError) as exc:
-            problem = exc.message if isinstance(exc, InputError) else str(exc)
+        except SetFileUnavailable as exc:
+            problem = str(exc)
     return SetView(
         name=hs.name,
         kind=hs.kind,
@@ -178,7 +199,7 @@ def version_detail(session: Session, name: str, version: int) -> tuple[VersionVi
     """A version and its counts by hash kind (NotFoundError for a version it lacks)."""
     hash_set = get_hash_set(session, name)
     row = find_version(session, hash_set, version)
-    with open_version(session, name, row) as set_file:
+    with opened(session, name, row) as set_file:
         return version_view(row), counts_by_kind(set_file)
 
 
@@ -190,7 +211,7 @@ def version_entries(
     hash_set = get_hash_set(session, name)
     row = find_version(session, hash_set, version)
     skip = set(disabled_numbers(session, hash_set))
-    with open_version(session, name, row) as set_file:
+    with opened(session, name, row) as set_file:
         total = len(set_file)
         start, stop = max(0, offset), min(total, max(0, offset) + max(0, limit))
         rows = np.arange(start, stop, dtype=np.int64)

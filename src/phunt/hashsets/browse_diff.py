@@ -20,11 +20,11 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
-from phunt.hashsets.browse import describe, find_version
+from phunt.hashsets.browse import describe, find_version, opened
 from phunt.hashsets.columns import fixed_width
 from phunt.hashsets.setbuild import diff_numbers
 from phunt.hashsets.setfile import SetFile
-from phunt.hashsets.store_sets import get_hash_set, open_version
+from phunt.hashsets.store_sets import get_hash_set
 
 TEXT_KEY = 16
 """Bytes a text kind (vPDQ, PhotoDNA) takes in a hashes-only key: its BLAKE2b."""
@@ -103,7 +103,7 @@ def diff_view(
     hash_set = get_hash_set(session, name)
     old_row = find_version(session, hash_set, from_version)
     new_row = find_version(session, hash_set, to_version)
-    with open_version(session, name, old_row) as old, open_version(session, name, new_row) as new:
+    with opened(session, name, old_row) as old, opened(session, name, new_row) as new:
         changes = _changes(old, new)
         rows = _page(old, new, changes, max(0, offset), max(0, limit), desc)
     return DiffView(

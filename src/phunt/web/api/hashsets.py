@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
@@ -22,6 +23,14 @@ from phunt.web.deps import DbSession, api_viewer
 SetReader = Annotated[Viewer, api_viewer(Action.VIEW_HASHSETS)]
 
 router = APIRouter(prefix="/api/v1/hashsets", tags=["hashsets"])
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"description": "The version's set file is missing or damaged on the server."}
+}
+
+
+def unavailable(exc: browse.SetFileUnavailable) -> JSONResponse:
+    """503 with what is wrong and how it is restored (not 404: the version exists)."""
+    return JSONResponse({"detail": str(exc)}, status_code=503)
 
 
 class VersionOut(BaseModel):
@@ -152,7 +161,7 @@ def list_versions(request: Request, session: DbSession, viewer: SetReader, name:
     return plain(browse.version_views(session, name), request)
 
 
-@router.get("/{name}/versions/{version}", response_model=VersionDetail)
+@router.get("/{name}/versions/{version}", response_model=VersionDetail, responses=UNAVAILABLE)
 def get_version(
     request: Request,
     session: DbSession,
@@ -162,11 +171,14 @@ def get_version(
     desc: DescParam = False,
     page: PageParam = 1,
     per_page: PerPageParam = 50,
-) -> dict[str, Any]:
+) -> Any:
     """A version, its counts by hash kind and one page of its entries."""
-    detail, by_kind = browse.version_detail(session, name, version)
     start = (page - 1) * per_page
-    total, entries = browse.version_entries(session, name, version, start, per_page, desc=desc)
+    try:
+        detail, by_kind = browse.version_detail(session, name, version)
+        total, entries = browse.version_entries(session, name, version, start, per_page, desc=desc)
+    except browse.SetFileUnavailable as exc:
+        return unavailable(exc)
     return {
         "version": plain(detail, request),
         "by_kind": by_kind,
@@ -194,7 +206,7 @@ def list_disables(
     return {"items": plain(rows, request), "total": total, "page": page, "per_page": per_page}
 
 
-@router.get("/{name}/diff", response_model=DiffOut)
+@router.get("/{name}/diff", response_model=DiffOut, responses=UNAVAILABLE)
 def get_diff(
     session: DbSession,
     viewer: SetReader,
@@ -204,11 +216,14 @@ def get_diff(
     desc: DescParam = False,
     page: PageParam = 1,
     per_page: PerPageParam = 50,
-) -> dict[str, Any]:
+) -> Any:
     """What changed between two versions (default: the current one and the one before)."""
     current = browse.set_view(session, name).current_version
     a, b = default_range(current, from_version, to_version)
-    view = diff_view(session, name, a, b, (page - 1) * per_page, per_page, desc=desc)
+    try:
+        view = diff_view(session, name, a, b, (page - 1) * per_page, per_page, desc=desc)
+    except browse.SetFileUnavailable as exc:
+        return unavailable(exc)
     return {
         "name": view.name,
         "from_version": view.from_version,

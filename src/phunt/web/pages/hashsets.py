@@ -29,6 +29,12 @@ ToVersion = Annotated[int | None, Query(alias="to", ge=1)]
 router = APIRouter()
 
 
+def unavailable(request: Request, viewer: Viewer, exc: browse.SetFileUnavailable) -> HTMLResponse:
+    """A page that needs a set file the server lacks: say so, and how it is restored."""
+    title = "Set file unavailable"
+    return render(request, "error.html", viewer, status_code=503, title=title, text=str(exc))
+
+
 @router.get("/hashsets", response_class=HTMLResponse)
 def hashsets_page(
     request: Request, session: DbSession, viewer: SetReader, order: SetPaging
@@ -72,10 +78,13 @@ def version_page(
 ) -> HTMLResponse:
     """One version: its list file, its counts by hash kind and its entries, paged."""
     hash_set = browse.set_view(session, name)
-    detail, by_kind = browse.version_detail(session, name, version)
-    total, entries = browse.version_entries(
-        session, name, version, order.offset, order.per_page, desc=order.desc
-    )
+    try:
+        detail, by_kind = browse.version_detail(session, name, version)
+        total, entries = browse.version_entries(
+            session, name, version, order.offset, order.per_page, desc=order.desc
+        )
+    except browse.SetFileUnavailable as exc:
+        return unavailable(request, viewer, exc)
     return render(
         request,
         "hashsets/version.html",
@@ -102,7 +111,10 @@ def diff_page(
     """What changed between two versions (default: the current one and the one before)."""
     hash_set = browse.set_view(session, name)
     a, b = default_range(hash_set.current_version, from_version, to_version)
-    view = diff_view(session, name, a, b, order.offset, order.per_page, desc=order.desc)
+    try:
+        view = diff_view(session, name, a, b, order.offset, order.per_page, desc=order.desc)
+    except browse.SetFileUnavailable as exc:
+        return unavailable(request, viewer, exc)
     return render(
         request,
         "hashsets/diff.html",
