@@ -5,14 +5,14 @@ Only the roles that may read the log (admin, supervisor, auditor); nothing here 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
-from phunt.audit.browse import AuditFilter, audit_page, chain_status
+from phunt.audit.browse import AuditEntry, AuditFilter, audit_page, chain_status
+from phunt.audit.store import Verdict
 from phunt.web.api.reading import DescParam, PageParam, PerPageParam, plain
 from phunt.web.deps import DbSession, api_viewer
 
@@ -22,31 +22,11 @@ Text = Annotated[str, Query(max_length=200)]
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 
-class ChainOut(BaseModel):
-    """``phunt audit verify --json``: whether every record verifies, else the first bad."""
-
-    ok: bool
-    records: int
-    first_bad: int | None
-    problem: str | None
-    detail: str
-
-
-class AuditRecordOut(BaseModel):
-    seq: int
-    at: datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: str
-    details: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
 class AuditListing(BaseModel):
-    chain: ChainOut
-    items: list[AuditRecordOut]
+    """A page of the log and ``phunt audit verify --json``'s verdict on the whole chain."""
+
+    chain: Verdict
+    items: list[AuditEntry]
     total: int
     page: int
     per_page: int
@@ -72,7 +52,7 @@ def list_audit(
     start = (page - 1) * per_page
     total, records = audit_page(session, where, start, per_page, newest_first=desc)
     return {
-        "chain": chain_status(session).as_dict(),
+        "chain": chain_status(session),
         "items": plain(records, request),
         "total": total,
         "page": page,

@@ -7,8 +7,7 @@ Names, descriptions and entry names are a list file's text, returned as given.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -16,7 +15,7 @@ from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
 from phunt.hashsets import browse
-from phunt.hashsets.browse_diff import default_range, diff_view
+from phunt.hashsets.browse_diff import DiffRow, default_range, diff_view
 from phunt.web.api.reading import DescParam, PageParam, PerPageParam, plain
 from phunt.web.deps import DbSession, api_viewer
 
@@ -33,85 +32,32 @@ def unavailable(exc: browse.SetFileUnavailable) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=503)
 
 
-class VersionOut(BaseModel):
-    version: int
-    imported_at: datetime
-    imported_by: str
-    file_name: str
-    file_sha256: str
-    file_size: int
-    format: str
-    category_scheme: str | None
-    entries: int
-    added: int
-    removed: int
-    index_sha256: str
-
-
-class HashSetOut(BaseModel):
-    name: str
-    kind: str
-    source_agency: str
-    description: str
-    created_at: datetime
-    current_version: int
-    disabled: int
-    current: VersionOut | None
-    by_kind: dict[str, int]
-    problem: str | None
-
-
 class HashSetListing(BaseModel):
-    items: list[HashSetOut]
+    items: list[browse.SetView]
     total: int
     page: int
     per_page: int
 
 
 class HashSetDetail(BaseModel):
-    hash_set: HashSetOut
-    versions: list[VersionOut]
-
-
-class EntryOut(BaseModel):
-    entry: int
-    hashes: dict[str, str]
-    category: str | None
-    name: str | None
-    disabled: bool
+    hash_set: browse.SetView
+    versions: list[browse.VersionView]
 
 
 class VersionDetail(BaseModel):
-    version: VersionOut
+    version: browse.VersionView
     by_kind: dict[str, int]
-    entries: list[EntryOut]
+    entries: list[browse.EntryView]
     total: int
     page: int
     per_page: int
-
-
-class DisableOut(BaseModel):
-    entry: int
-    reason: str
-    disabled_by: str
-    disabled_at: datetime
-    hashes: dict[str, Any]
 
 
 class DisableListing(BaseModel):
-    items: list[DisableOut]
+    items: list[browse.DisableView]
     total: int
     page: int
     per_page: int
-
-
-class DiffRowOut(BaseModel):
-    entry: int
-    change: Literal["added", "removed"]
-    hashes: dict[str, str]
-    category: str | None
-    name: str | None
-    pair: int | None
 
 
 class DiffOut(BaseModel):
@@ -124,7 +70,7 @@ class DiffOut(BaseModel):
     added: int
     removed: int
     recategorised: int
-    rows: list[DiffRowOut]
+    rows: list[DiffRow]
     total: int
     page: int
     per_page: int
@@ -155,7 +101,7 @@ def get_hashset(request: Request, session: DbSession, viewer: SetReader, name: s
     return {"hash_set": plain(found, request), "versions": plain(versions, request)}
 
 
-@router.get("/{name}/versions", response_model=list[VersionOut])
+@router.get("/{name}/versions", response_model=list[browse.VersionView])
 def list_versions(request: Request, session: DbSession, viewer: SetReader, name: str) -> Any:
     """Every version of a set, oldest first: the list file each came from and its changes."""
     return plain(browse.version_views(session, name), request)
@@ -231,7 +177,7 @@ def get_diff(
         "added": view.added,
         "removed": view.removed,
         "recategorised": view.recategorised,
-        "rows": [row.__dict__ for row in view.rows],
+        "rows": view.rows,
         "total": view.total,
         "page": page,
         "per_page": per_page,
