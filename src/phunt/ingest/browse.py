@@ -216,9 +216,19 @@ class DeviceDetail:
     damaged: list[Problem] = field(default_factory=list)
 
 
-def device_case(session: Session, device_id: int) -> int | None:
-    """The case of a device, for the viewer's scope; NotFoundError for no such device."""
-    return get_device(session, device_id).case_id
+@dataclass(frozen=True)
+class DeviceRef:
+    """A device's name and case: what a page checks the viewer's scope against."""
+
+    id: int
+    evidence_number: str
+    case_id: int | None
+
+
+def device_ref(session: Session, device_id: int) -> DeviceRef:
+    """The device's name and case; NotFoundError for no such device."""
+    dev = get_device(session, device_id)
+    return DeviceRef(dev.id, dev.evidence_number, dev.case_id)
 
 
 def device_detail(session: Session, device_id: int) -> DeviceDetail:
@@ -231,9 +241,10 @@ def device_detail(session: Session, device_id: int) -> DeviceDetail:
     custody = [Custody(e.at, e.action, e.actor, e.note) for e in custody_history(session, dev.id)]
     jobs = [_job(job) for job in session.scalars(_jobs_of(dev.id).order_by(IngestJob.id))]
     problem = _problem_condition()
-    problems_q = _problem_query().where(EvidenceFile.device_id == dev.id, problem)
+    of_device = EvidenceFile.job_id.in_([job.id for job in jobs])
+    problems_q = _problem_query().where(of_device, problem)
     problems = [Problem(*row) for row in session.execute(problems_q.limit(PROBLEMS_SHOWN))]
-    count_q = select(func.count()).where(EvidenceFile.device_id == dev.id, problem)
+    count_q = select(func.count()).where(of_device, problem)
     damaged_jobs = [
         job.id for job in jobs if (job.verification.get("ewf") or {}).get("damaged_files")
     ]
@@ -266,6 +277,12 @@ def device_detail(session: Session, device_id: int) -> DeviceDetail:
         session.scalar(count_q) or 0,
         damaged,
     )
+
+
+def job_ids(session: Session, device_id: int) -> list[int]:
+    """The ids of a device's ingest jobs: a device's files and matches are found by them
+    (indexed), never by scanning the table for its device."""
+    return list(session.scalars(select(IngestJob.id).where(IngestJob.device_id == device_id)))
 
 
 def _jobs_of(device_id: int) -> Select[IngestJob]:
@@ -358,8 +375,7 @@ def triage_summary(session: Session, device_id: int) -> Triage:
     """A device's matches by list and category (exact and near apart), and its near
     matches closest first with their distances (the first :data:`NEAR_SHOWN`)."""
     dev = get_device(session, device_id)
-    jobs = select(IngestJob.id).where(IngestJob.device_id == dev.id)
-    on_device = FileMatch.job_id.in_(jobs)
+    on_device = FileMatch.job_id.in_(job_ids(session, dev.id))
     is_near = FileMatch.kind.in_(sorted(NEAR_KINDS))
     files = session.scalar(
         select(func.coalesce(func.sum(IngestJob.files), 0)).where(IngestJob.device_id == dev.id)
@@ -461,7 +477,7 @@ def device_files(
 ) -> tuple[list[FileRow], int]:
     """A page of a device's files, filtered and sorted, and how many match the filters."""
     dev = get_device(session, device_id)
-    jobs = select(IngestJob.id).where(IngestJob.device_id == dev.id)
+    jobs = job_ids(session, dev.id)
     counted = (
         select(
             FileMatch.file_id,
@@ -472,7 +488,7 @@ def device_files(
         .group_by(FileMatch.file_id)
         .subquery()
     )
-    where = _file_conditions(dev.id, filters, jobs)
+    where = _file_conditions(filters, jobs)
     matches = func.coalesce(counted.c.n, 0)
     keys: dict[str, Sequence[Any]] = {
         "seq": (EvidenceFile.job_id, EvidenceFile.seq),
@@ -507,10 +523,10 @@ def device_files(
     return rows, total
 
 
-def _file_conditions(
-    device_id: int, filters: FileFilter, jobs: Select[int]
-) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [EvidenceFile.device_id == device_id]
+def _file_conditions(filters: FileFilter, jobs: list[int]) -> list[ColumnElement[bool]]:
+    # By job, not device: PostgreSQL then walks the (job, seq) index in source order
+    # within the device's jobs instead of the whole table's.
+    where: list[ColumnElement[bool]] = [EvidenceFile.job_id.in_(jobs)]
     if filters.matched:
         where.append(
             EvidenceFile.id.in_(select(FileMatch.file_id).where(FileMatch.job_id.in_(jobs)))
@@ -534,7 +550,7 @@ def file_types(session: Session, device_id: int) -> list[tuple[str, int]]:
     mime = func.coalesce(EvidenceFile.mime, literal("", String))
     query = (
         select(mime, func.count())
-        .where(EvidenceFile.device_id == get_device(session, device_id).id)
+        .where(EvidenceFile.job_id.in_(job_ids(session, get_device(session, device_id).id)))
         .group_by(mime)
         .order_by(func.count().desc(), mime)
     )
