@@ -10,10 +10,11 @@ files lists a page in one query and counts it in another.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from pydantic.dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, String, Text, cast, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
@@ -164,13 +165,9 @@ class Job:
     bytes: int
     errors: int
     matched_files: int
-
-    @property
-    def verified(self) -> bool | None:
-        """True when the image's acquisition hashes checked out, False when they did not,
-        None for a source that carries none (a folder, an archive)."""
-        ewf = self.verification.get("ewf")
-        return None if not ewf else ewf.get("ok") is True
+    #: True when the image's acquisition hashes checked out, False when they did not,
+    #: None for a source that carries none (a folder, an archive).
+    verified: bool | None
 
 
 @dataclass(frozen=True)
@@ -182,11 +179,14 @@ class Problem:
     path: str
     error: str | None
     warnings: list[str]
+    #: Whether the reason is bad sectors of a disk image (its digests are of zeros).
+    damaged: bool
 
-    @property
-    def damaged(self) -> bool:
-        """Whether the reason is bad sectors of a disk image (its digests are of zeros)."""
-        return any("bad sectors" in text for text in (self.error or "", *self.warnings))
+
+def _problem(row: Any) -> Problem:
+    file_id, job_id, path, error, warnings = row
+    damaged = any("bad sectors" in text for text in (error or "", *warnings))
+    return Problem(file_id, job_id, path, error, list(warnings), damaged)
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,7 @@ def device_detail(session: Session, device_id: int) -> DeviceDetail:
     problem = _problem_condition()
     of_device = EvidenceFile.job_id.in_([job.id for job in jobs])
     problems_q = _problem_query().where(of_device, problem)
-    problems = [Problem(*row) for row in session.execute(problems_q.limit(PROBLEMS_SHOWN))]
+    problems = [_problem(row) for row in session.execute(problems_q.limit(PROBLEMS_SHOWN))]
     count_q = select(func.count()).where(of_device, problem)
     damaged_jobs = [
         job.id for job in jobs if (job.verification.get("ewf") or {}).get("damaged_files")
@@ -253,7 +253,7 @@ def device_detail(session: Session, device_id: int) -> DeviceDetail:
         rows = session.execute(
             _problem_query().where(EvidenceFile.job_id.in_(damaged_jobs), problem)
         )
-        damaged = [p for p in (Problem(*row) for row in rows) if p.damaged]
+        damaged = [p for p in map(_problem, rows) if p.damaged]
     return DeviceDetail(
         dev.id,
         dev.evidence_number,
@@ -291,6 +291,8 @@ def _jobs_of(device_id: int) -> Select[IngestJob]:
 
 def _job(job: IngestJob) -> Job:
     segments = dict(job.options.get("segments") or {})
+    ewf = job.verification.get("ewf")
+    verified = None if not ewf else ewf.get("ok") is True
     return Job(
         job.id,
         job.source_path,
@@ -307,6 +309,7 @@ def _job(job: IngestJob) -> Job:
         job.bytes,
         job.errors,
         job.matched_files,
+        verified,
     )
 
 
@@ -468,7 +471,7 @@ class FileFilter:
 def device_files(
     session: Session,
     device_id: int,
-    filters: FileFilter = FileFilter(),
+    filters: FileFilter | None = None,
     *,
     sort: str = "seq",
     desc: bool = False,
@@ -488,7 +491,7 @@ def device_files(
         .group_by(FileMatch.file_id)
         .subquery()
     )
-    where = _file_conditions(filters, jobs)
+    where = _file_conditions(filters or FileFilter(), jobs)
     matches = func.coalesce(counted.c.n, 0)
     keys: dict[str, Sequence[Any]] = {
         "seq": (EvidenceFile.job_id, EvidenceFile.seq),

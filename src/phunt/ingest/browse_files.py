@@ -12,11 +12,11 @@ change whenever the stored pictures do.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
+from pydantic.dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
