@@ -115,6 +115,7 @@ COMMANDS: dict[str, str] = {
     "graph": "chats",
     "hashset": "hashsets",
     "audit": "audit",
+    "user": "users",
 }
 
 
