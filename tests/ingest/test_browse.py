@@ -122,7 +122,9 @@ def test_device_detail_has_custody_jobs_hashes_and_problem_files(
 ) -> None:
     with database.session() as s:
         d = browse.device_detail(s, world.dev_a)
-        assert browse.device_ref(s, world.dev_a) == browse.DeviceRef(world.dev_a, "EV-A", world.case_a)
+        assert browse.device_ref(s, world.dev_a) == browse.DeviceRef(
+            world.dev_a, "EV-A", world.case_a
+        )
         with pytest.raises(NotFoundError):
             browse.device_detail(s, 999)
     assert (d.evidence_number, d.make, d.imei, d.case_number) == (

@@ -65,4 +65,6 @@ def file(
     the same content or a near copy is, in the viewer's cases."""
     check_case(viewer, browse_files.file_case(session, file_id))
     detail = browse_files.file_detail(session, file_id)
-    return FileOut(file=detail, where_else=browse_files.where_else(session, file_id, scope_of(viewer)))
+    return FileOut(
+        file=detail, where_else=browse_files.where_else(session, file_id, scope_of(viewer))
+    )
