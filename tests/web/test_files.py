@@ -5,6 +5,8 @@ a hostile name, and another case's file answering exactly as an unknown one."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 from sqlalchemy import select
@@ -13,6 +15,9 @@ from starlette.testclient import TestClient
 from phunt.schema.ingest import EvidenceFile, FileMatch
 
 from .conftest import HOSTILE_FILE, World
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 UNKNOWN = 10**6
 
@@ -114,3 +119,15 @@ def test_file_api_lists_a_devices_files_a_page_at_a_time(
         web_world.matched_file_a, web_world.near_file_a
     }  # fmt: skip
     assert api.get("/api/v1/files", headers=headers).status_code == 422
+
+
+def test_a_file_page_in_a_browser(
+    web_world: World, browser: Page, login: Callable[[Page, str], None], tmp_path: Path
+) -> None:
+    login(browser, "investigator")
+    browser.goto(f"/files/{web_world.near_file_a}")
+    row = browser.locator("#matches table.matches tbody tr")
+    assert row.count() == 1 and "pdq (near)" in row.inner_text()
+    assert browser.locator("img, video, canvas").count() == 0
+    browser.screenshot(path=str(tmp_path / "file.png"), full_page=True)
+    assert (tmp_path / "file.png").stat().st_size > 0
