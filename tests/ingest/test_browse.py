@@ -171,6 +171,8 @@ def test_device_listing_is_scoped_sorted_and_counted(database: Database, world: 
         of_b, total = browse.list_devices(s, None, case_id=world.case_b)
         assert total == 1 and of_b[0].case_number == "13/2026"
         assert browse.list_devices(s, set())[1] == 0
+        with pytest.raises(NotFoundError):
+            browse.list_devices(s, None, case_id=999)
 
 
 def test_file_listing_pages_sorts_and_filters(database: Database, world: World) -> None:

@@ -18,6 +18,7 @@ from pydantic.dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, String, Text, cast, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
+from phunt.cases.case_files import get_case
 from phunt.cases.devices import custody_history, get_device
 from phunt.hashsets.categories import Category, label
 from phunt.matching.segment import PDQ_KIND, VPDQ_KIND
@@ -83,8 +84,9 @@ def list_devices(
     offset: int = 0,
     limit: int = 50,
 ) -> tuple[list[DeviceRow], int]:
-    """A page of the devices the viewer may read (optionally of one case), and how many
-    there are; the totals are the sums of the devices' jobs."""
+    """A page of the devices the viewer may read (optionally of one case: NotFoundError
+    for no such case), and how many there are; the totals are the sums of the devices'
+    jobs."""
     totals = (
         select(
             IngestJob.device_id,
@@ -97,7 +99,7 @@ def list_devices(
     )
     where = [in_scope(Device.case_id, scope)]
     if case_id is not None:
-        where.append(Device.case_id == case_id)
+        where.append(Device.case_id == get_case(session, case_id).id)
     files, matched = func.coalesce(totals.c.files, 0), func.coalesce(totals.c.matched, 0)
     keys: dict[str, Any] = {
         "evidence_number": Device.evidence_number,
@@ -499,9 +501,11 @@ def device_files(
         "size": (EvidenceFile.size,),
         "mime": (EvidenceFile.mime,),
         "modified": (EvidenceFile.modified,),
-        "matches": (matches, counted.c.closest),
+        "matches": (matches,),
     }
     order = [key.desc() if desc else key.asc() for key in keys.get(sort, keys["seq"])]
+    if sort == "matches":
+        order.append(counted.c.closest.asc())  # the closest match first, either way
     query = (
         select(
             EvidenceFile.id,
