@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from phunt.accounts.access import Action, Viewer
 from phunt.ingest import browse
 from phunt.web.deps import DbSession, api_viewer, check_case
-from phunt.web.pages.devices import scope_of
+from phunt.web.pages.devices import visible_devices
 from phunt.web.paging import Paging, paging
 
 router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
@@ -39,12 +39,7 @@ def devices(
 ) -> DevicePage:
     """The devices of the viewer's cases, a page at a time (``page``, ``per_page``,
     ``sort``, ``desc``)."""
-    if case is not None:
-        check_case(viewer, case)
-    rows, total = browse.list_devices(
-        session, scope_of(viewer), case_id=case, sort=pages.sort, desc=pages.desc,
-        offset=pages.offset, limit=pages.per_page,
-    )  # fmt: skip
+    rows, total = visible_devices(session, viewer, pages, case)
     return DevicePage(items=rows, total=total, page=pages.page, per_page=pages.per_page)
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from phunt.accounts.access import Action, Viewer
 from phunt.ingest import browse, browse_files
 from phunt.web.deps import DbSession, api_viewer, check_case
-from phunt.web.pages.devices import scope_of
+from phunt.web.pages.devices import scope_of, visible_files
 from phunt.web.paging import Paging, paging
 
 router = APIRouter(prefix="/api/v1/files", tags=["files"])
@@ -48,12 +48,8 @@ def files(
     problems: Annotated[bool, Query(description="only files not read or warned")] = False,
 ) -> FilePage:
     """A device's files, a page at a time (``page``, ``per_page``, ``sort``, ``desc``)."""
-    check_case(viewer, browse.device_ref(session, device).case_id)
     filters = browse.FileFilter(matched=matched, mime=type, path=path, problems=problems)
-    rows, total = browse.device_files(
-        session, device, filters, sort=pages.sort, desc=pages.desc, offset=pages.offset,
-        limit=pages.per_page,
-    )  # fmt: skip
+    _device, rows, total = visible_files(session, viewer, device, filters, pages)
     return FilePage(items=rows, total=total, page=pages.page, per_page=pages.per_page)
 
 

@@ -8,7 +8,7 @@ file's bytes or a picture of it.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -17,6 +17,9 @@ from phunt.accounts.access import Action, Viewer
 from phunt.ingest import browse
 from phunt.web.deps import DbSession, check_case, page_viewer, render
 from phunt.web.paging import Paging, paging
+
+if TYPE_CHECKING:
+    from phunt.schema.db import Session
 
 router = APIRouter()
 
@@ -43,6 +46,32 @@ def verification_facts(verification: dict[str, Any], prefix: str = "") -> list[t
     return lines
 
 
+def visible_devices(
+    session: Session, viewer: Viewer, pages: Paging, case: int | None
+) -> tuple[list[browse.DeviceRow], int]:
+    """A page of the viewer's devices, of one of their cases when ``case`` is given (the
+    page and the API list the same)."""
+    if case is not None:
+        check_case(viewer, case)
+    return browse.list_devices(
+        session, scope_of(viewer), case_id=case, sort=pages.sort, desc=pages.desc,
+        offset=pages.offset, limit=pages.per_page,
+    )  # fmt: skip
+
+
+def visible_files(
+    session: Session, viewer: Viewer, device_id: int, filters: browse.FileFilter, pages: Paging
+) -> tuple[browse.DeviceRef, list[browse.FileRow], int]:
+    """The device, when the viewer may read it, and a page of its files."""
+    device = browse.device_ref(session, device_id)
+    check_case(viewer, device.case_id)
+    rows, total = browse.device_files(
+        session, device_id, filters, sort=pages.sort, desc=pages.desc, offset=pages.offset,
+        limit=pages.per_page,
+    )  # fmt: skip
+    return device, rows, total
+
+
 @router.get("/devices", response_class=HTMLResponse)
 def devices_page(
     request: Request,
@@ -52,12 +81,7 @@ def devices_page(
     case: Annotated[int | None, Query()] = None,
 ) -> HTMLResponse:
     """The devices of the viewer's cases (optionally of one), with their ingest totals."""
-    if case is not None:
-        check_case(viewer, case)
-    rows, total = browse.list_devices(
-        session, scope_of(viewer), case_id=case, sort=pages.sort, desc=pages.desc,
-        offset=pages.offset, limit=pages.per_page,
-    )  # fmt: skip
+    rows, total = visible_devices(session, viewer, pages, case)
     return render(
         request, "devices/list.html", viewer, devices=rows, total=total, paging=pages, case=case
     )
@@ -91,15 +115,10 @@ def device_files_page(
     problems: bool = False,
 ) -> HTMLResponse:
     """A device's files, a page at a time, sorted and filtered."""
-    device = browse.device_ref(session, device_id)
-    check_case(viewer, device.case_id)
     filters = browse.FileFilter(matched=matched, mime=type, path=path, problems=problems)
+    device, rows, total = visible_files(session, viewer, device_id, filters, pages)
     types = browse.file_types(session, device_id)
     families = sorted({name.partition("/")[0] for name, _count in types})
-    rows, total = browse.device_files(
-        session, device_id, filters, sort=pages.sort, desc=pages.desc, offset=pages.offset,
-        limit=pages.per_page,
-    )  # fmt: skip
     return render(
         request, "devices/files.html", viewer, device=device, files=rows, total=total,
         paging=pages, filters=filters, types=types, families=families,
