@@ -12,6 +12,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
+from phunt.cases.devices import add_device
 from phunt.ingest import browse
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 
@@ -172,3 +173,14 @@ def test_a_device_page_in_a_browser(
     assert (tmp_path / "device.png").stat().st_size > 0
     browser.goto(f"/devices/{web_world.device_b}")
     assert browser.locator("h1").inner_text() == "Not found"
+
+
+def test_a_device_of_no_case_is_seen_only_by_roles_that_see_all(
+    web_world: World, client_for: Callable[[str], TestClient]
+) -> None:
+    with web_world.database.session() as s:
+        loose = add_device(s, "EV-LOOSE/1", "memory card").id
+    for role, status in (("analyst", 404), ("investigator", 404), ("auditor", 200)):
+        client = client_for(role)
+        assert client.get(f"/devices/{loose}").status_code == status, role
+        assert ("EV-LOOSE/1" in client.get("/devices").text) is (status == 200), role
