@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from phunt.cases.devices import add_device
-from phunt.ingest import browse
+from phunt.ingest import browse, browse_triage
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 
 from .conftest import HOSTILE_FILE, World
@@ -147,7 +147,7 @@ def test_device_api_equals_the_read_models(
     summary = api.get(f"/api/v1/devices/{web_world.device_a}/summary", headers=headers).json()
     with web_world.database.session() as s:
         detail = browse.device_detail(s, web_world.device_a)
-        triage = browse.triage_summary(s, web_world.device_a)
+        triage = browse_triage.triage_summary(s, web_world.device_a)
     assert device["jobs"][0]["source_sha256"] == detail.jobs[0].source_sha256
     assert device["custody"][0]["action"] == "seized" and device["case_number"] == "CR 101/2026"
     assert summary["matched_files"] == triage.matched_files == 2

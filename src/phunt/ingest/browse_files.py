@@ -1,38 +1,152 @@
-"""Read models of one stored file for the web workspace: what it is, every match, and
-where else the same content or a near copy of it was found, across devices and cases.
+"""A device's files for the web workspace: a filtered, sorted page of them, and one file as
+a defence expert checks it (where it lies in its source, its digests, type, EXIF, times
+and every match with its list, version, kind and distance).
 
-Near copies are found with the matching code's exact PDQ index at the PDQ hash kind's
-threshold and quality minimum, the ones ingest matches lists with. The index of every
-stored picture is built once per database and process and rebuilt when an ingest has
-stored files since: rows are only ever added, and an ingest adds to its job's ``files``
-in the transaction that stores them, so the jobs' count, newest id and sum of files
-change whenever the stored pictures do.
+A page of files is one query and its count another, over the device's jobs (the
+(job, seq) index): a seized disk of 100,000 files lists a page as fast as a phone.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 from pydantic.dataclasses import dataclass
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, func, literal, select
 from sqlalchemy.orm import Session
 
+from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError
-from phunt.hashing.kinds import pdq_quality_min, pdq_threshold
-from phunt.ingest.browse import NEAR_KINDS, Scope, category_label, in_scope
-from phunt.matching.pdq_index import PdqIndex, hex_to_array
-from phunt.schema.cases import Case, Device
+from phunt.ingest.browse import NEAR_KINDS, category_label, job_ids, problem_condition
+from phunt.schema.cases import Device
 from phunt.schema.hashsets import HashSet
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 from phunt.sources.locator import Locator
 
-#: Copies listed on a file's page, each kind; the totals count them all.
-COPIES_SHOWN = 200
-#: Ids per ``IN`` list, well under SQLite's limit on bound parameters.
-_CHUNK = 5000
+
+@dataclass(frozen=True)
+class FileRow:
+    """One file of a device's listing, with its matches counted."""
+
+    id: int
+    path: str
+    size: int | None
+    mime: str | None
+    modified: datetime | None
+    sha256: str | None
+    deleted: bool
+    error: str | None
+    matches: int
+    min_distance: int | None
+
+
+FILE_SORTS = ("seq", "path", "size", "mime", "modified", "matches")
+
+
+@dataclass(frozen=True)
+class FileFilter:
+    """What a file listing keeps: matched files only, a type (``image`` or
+    ``image/png``), a piece of the path (any case), files with problems only."""
+
+    matched: bool = False
+    mime: str = ""
+    path: str = ""
+    problems: bool = False
+
+
+def device_files(
+    session: Session,
+    device_id: int,
+    filters: FileFilter | None = None,
+    *,
+    sort: str = "seq",
+    desc: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[FileRow], int]:
+    """A page of a device's files, filtered and sorted, and how many match the filters."""
+    dev = get_device(session, device_id)
+    jobs = job_ids(session, dev.id)
+    counted = (
+        select(
+            FileMatch.file_id,
+            func.count().label("n"),
+            func.min(FileMatch.distance).label("closest"),
+        )
+        .where(FileMatch.job_id.in_(jobs))
+        .group_by(FileMatch.file_id)
+        .subquery()
+    )
+    where = _file_conditions(filters or FileFilter(), jobs)
+    matches = func.coalesce(counted.c.n, 0)
+    keys: dict[str, Sequence[Any]] = {
+        "seq": (EvidenceFile.job_id, EvidenceFile.seq),
+        "path": (EvidenceFile.path,),
+        "size": (EvidenceFile.size,),
+        "mime": (EvidenceFile.mime,),
+        "modified": (EvidenceFile.modified,),
+        "matches": (matches,),
+    }
+    order = [key.desc() if desc else key.asc() for key in keys.get(sort, keys["seq"])]
+    if sort == "matches":
+        order.append(counted.c.closest.asc())  # the closest match first, either way
+    query = (
+        select(
+            EvidenceFile.id,
+            EvidenceFile.path,
+            EvidenceFile.size,
+            EvidenceFile.mime,
+            EvidenceFile.modified,
+            EvidenceFile.sha256,
+            EvidenceFile.deleted,
+            EvidenceFile.error,
+            matches,
+            counted.c.closest,
+        )
+        .outerjoin(counted, counted.c.file_id == EvidenceFile.id)
+        .where(*where)
+        .order_by(*order, EvidenceFile.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = [FileRow(*row) for row in session.execute(query)]
+    total = session.scalar(select(func.count()).select_from(EvidenceFile).where(*where)) or 0
+    return rows, total
+
+
+def _file_conditions(filters: FileFilter, jobs: list[int]) -> list[ColumnElement[bool]]:
+    # By job, not device: PostgreSQL then walks the (job, seq) index in source order
+    # within the device's jobs instead of the whole table's.
+    where: list[ColumnElement[bool]] = [EvidenceFile.job_id.in_(jobs)]
+    if filters.matched:
+        where.append(
+            EvidenceFile.id.in_(select(FileMatch.file_id).where(FileMatch.job_id.in_(jobs)))
+        )
+    mime = filters.mime.strip().lower()
+    if "/" in mime:
+        where.append(EvidenceFile.mime == mime)
+    elif mime:
+        where.append(EvidenceFile.mime.startswith(f"{mime}/", autoescape=True))
+    if filters.path:
+        text = filters.path.lower()
+        where.append(func.lower(EvidenceFile.path).contains(text, autoescape=True))
+    if filters.problems:
+        where.append(problem_condition())
+    return where
+
+
+def file_types(session: Session, device_id: int) -> list[tuple[str, int]]:
+    """The MIME types of a device's files with their counts, most frequent first (the
+    choices of the listing's type filter)."""
+    mime = func.coalesce(EvidenceFile.mime, literal("", String))
+    query = (
+        select(mime, func.count())
+        .where(EvidenceFile.job_id.in_(job_ids(session, get_device(session, device_id).id)))
+        .group_by(mime)
+        .order_by(func.count().desc(), mime)
+    )
+    return [(name, n) for name, n in session.execute(query) if name]
 
 
 @dataclass(frozen=True)
@@ -187,121 +301,3 @@ def _hops(locator: str | None) -> list[tuple[str, str]]:
         return [(hop.source, hop.key) for hop in Locator.from_json(locator).hops]
     except ValueError:
         return []
-
-
-@dataclass(frozen=True)
-class Copy:
-    """The same content, or a near copy, on a device of a case."""
-
-    file_id: int
-    path: str
-    device_id: int
-    evidence_number: str
-    case_id: int | None
-    case_number: str | None
-    station: str | None
-    sha256: str | None
-    distance: int
-
-
-@dataclass(frozen=True)
-class WhereElse:
-    """Where else a file's content was found, in the viewer's cases."""
-
-    same: list[Copy]
-    same_total: int
-    near: list[Copy]
-    near_total: int
-    threshold: int
-
-
-def where_else(session: Session, file_id: int, scope: Scope) -> WhereElse:
-    """Other files with the same SHA-256, and pictures within the PDQ threshold of this
-    one (not the same content), on devices of the cases in ``scope``, the first
-    :data:`COPIES_SHOWN` of each (near ones closest first) with their totals."""
-    f = session.get(EvidenceFile, file_id)
-    if f is None:
-        raise NotFoundError(f"no stored file {file_id}")
-    threshold = pdq_threshold()
-    visible = in_scope(Device.case_id, scope)
-    same: list[Copy] = []
-    same_total = 0
-    if f.sha256 is not None:
-        where = (EvidenceFile.sha256 == f.sha256, EvidenceFile.id != f.id, visible)
-        query = _copies().where(*where).order_by(Device.evidence_number, EvidenceFile.id)
-        same = [_copy(row, 0) for row in session.execute(query.limit(COPIES_SHOWN))]
-        count = select(func.count()).select_from(EvidenceFile).join(Device).where(*where)
-        same_total = session.scalar(count) or 0
-    near: list[Copy] = []
-    usable = f.pdq is not None and (f.pdq_quality or 0) >= pdq_quality_min()
-    if usable and f.pdq is not None:
-        distances = near_pictures(session, f.pdq, threshold)
-        distances.pop(f.id, None)
-        ids = sorted(distances)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            where_near = [EvidenceFile.id.in_(chunk), visible]
-            if f.sha256 is not None:
-                where_near.append(EvidenceFile.sha256 != f.sha256)
-            rows = session.execute(_copies().where(*where_near))
-            near += [_copy(row, distances[row[0]]) for row in rows]
-        near.sort(key=lambda c: (c.distance, c.evidence_number, c.file_id))
-    return WhereElse(same, same_total, near[:COPIES_SHOWN], len(near), threshold)
-
-
-def _copies() -> Any:
-    return (
-        select(
-            EvidenceFile.id,
-            EvidenceFile.path,
-            Device.id,
-            Device.evidence_number,
-            Device.case_id,
-            Case.number,
-            Case.station,
-            EvidenceFile.sha256,
-        )
-        .join(Device, Device.id == EvidenceFile.device_id)
-        .outerjoin(Case, Case.id == Device.case_id)
-    )
-
-
-def _copy(row: Any, distance: int) -> Copy:
-    file_id, path, device_id, evidence_number, case_id, number, station, sha256 = row
-    return Copy(
-        file_id, path, device_id, evidence_number, case_id, number, station, sha256, distance
-    )
-
-
-_indexes: dict[str, tuple[tuple[int, int, int], PdqIndex]] = {}
-_lock = threading.Lock()
-
-
-def near_pictures(session: Session, pdq: str, threshold: int) -> dict[int, int]:
-    """``{file id: distance}`` of every stored picture within ``threshold`` of ``pdq``
-    whose PDQ quality is at least the kind's minimum (any device, any case)."""
-    index = _picture_index(session)
-    found = index.query(hex_to_array([pdq]), threshold)
-    return {int(i): int(d) for i, d in zip(found.id, found.distance, strict=True)}
-
-
-def _picture_index(session: Session) -> PdqIndex:
-    """The PDQ index of every stored picture of the session's database (see the module)."""
-    jobs = session.execute(
-        select(func.count(), func.max(IngestJob.id), func.sum(IngestJob.files))
-    ).one()
-    stamp = (int(jobs[0] or 0), int(jobs[1] or 0), int(jobs[2] or 0))
-    key = str(session.get_bind().engine.url)
-    with _lock:
-        held = _indexes.get(key)
-        if held is not None and held[0] == stamp:
-            return held[1]
-        query = select(EvidenceFile.id, EvidenceFile.pdq).where(
-            EvidenceFile.pdq.is_not(None), EvidenceFile.pdq_quality >= pdq_quality_min()
-        )
-        rows = session.execute(query).all()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        hashes = hex_to_array([str(r[1]) for r in rows]) if rows else np.empty((0, 32), np.uint8)
-        index = PdqIndex.build(hashes, ids)
-        _indexes[key] = (stamp, index)
-        return index

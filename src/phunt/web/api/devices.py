@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
-from phunt.ingest import browse
+from phunt.ingest import browse, browse_triage
 from phunt.web.deps import DbSession, api_viewer, check_case
 from phunt.web.pages.devices import visible_devices
 from phunt.web.paging import Paging, paging
@@ -53,11 +53,11 @@ def device(
     return browse.device_detail(session, device_id)
 
 
-@router.get("/{device_id}/summary", response_model=browse.Triage)
+@router.get("/{device_id}/summary", response_model=browse_triage.Triage)
 def summary(
     device_id: int, session: DbSession, viewer: Viewer = api_viewer(Action.VIEW_CASES)
-) -> browse.Triage:
+) -> browse_triage.Triage:
     """A device's triage: matches by list and category, exact and near, and its near
     matches closest first with their distances."""
     check_case(viewer, browse.device_ref(session, device_id).case_id)
-    return browse.triage_summary(session, device_id)
+    return browse_triage.triage_summary(session, device_id)

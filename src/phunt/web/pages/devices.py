@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
-from phunt.ingest import browse
+from phunt.ingest import browse, browse_files, browse_triage
 from phunt.web.deps import DbSession, check_case, page_viewer, render
 from phunt.web.paging import Paging, paging
 
@@ -60,12 +60,16 @@ def visible_devices(
 
 
 def visible_files(
-    session: Session, viewer: Viewer, device_id: int, filters: browse.FileFilter, pages: Paging
-) -> tuple[browse.DeviceRef, list[browse.FileRow], int]:
+    session: Session,
+    viewer: Viewer,
+    device_id: int,
+    filters: browse_files.FileFilter,
+    pages: Paging,
+) -> tuple[browse.DeviceRef, list[browse_files.FileRow], int]:
     """The device, when the viewer may read it, and a page of its files."""
     device = browse.device_ref(session, device_id)
     check_case(viewer, device.case_id)
-    rows, total = browse.device_files(
+    rows, total = browse_files.device_files(
         session, device_id, filters, sort=pages.sort, desc=pages.desc, offset=pages.offset,
         limit=pages.per_page,
     )  # fmt: skip
@@ -97,7 +101,7 @@ def device_page(
     """One device: who and where, custody, ingest jobs with their hashes, and triage."""
     check_case(viewer, browse.device_ref(session, device_id).case_id)
     detail = browse.device_detail(session, device_id)
-    triage = browse.triage_summary(session, device_id)
+    triage = browse_triage.triage_summary(session, device_id)
     facts = {job.id: verification_facts(job.verification) for job in detail.jobs}
     return render(request, "devices/detail.html", viewer, device=detail, triage=triage, facts=facts)
 
@@ -108,16 +112,16 @@ def device_files_page(
     device_id: int,
     session: DbSession,
     viewer: Viewer = page_viewer(Action.VIEW_CASES),
-    pages: Paging = paging(browse.FILE_SORTS, "seq"),
+    pages: Paging = paging(browse_files.FILE_SORTS, "seq"),
     matched: bool = False,
     type: Annotated[str, Query(max_length=100)] = "",
     path: Annotated[str, Query(max_length=500)] = "",
     problems: bool = False,
 ) -> HTMLResponse:
     """A device's files, a page at a time, sorted and filtered."""
-    filters = browse.FileFilter(matched=matched, mime=type, path=path, problems=problems)
+    filters = browse_files.FileFilter(matched=matched, mime=type, path=path, problems=problems)
     device, rows, total = visible_files(session, viewer, device_id, filters, pages)
-    types = browse.file_types(session, device_id)
+    types = browse_files.file_types(session, device_id)
     families = sorted({name.partition("/")[0] for name, _count in types})
     return render(
         request, "devices/files.html", viewer, device=device, files=rows, total=total,
