@@ -155,6 +155,24 @@ def test_hostile_names_are_shown_as_text(
     assert _shown_as_text(HOSTILE_DESCRIPTION, detail.text)
 
 
+def test_a_name_with_a_slash_has_its_pages(
+    world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    path = tmp_path / "partner.txt"
+    path.write_text(hashlib.md5(b"partner").hexdigest() + "\n")
+    with world.database.session() as s:
+        store.import_hash_list(s, str(path), name="Partner/2026")
+    client = client_for("analyst")
+    detail = client.get("/hashsets/Partner/2026")
+    assert detail.status_code == 200 and 'href="/hashsets/Partner/2026/versions/1"' in detail.text
+    assert client.get("/hashsets/Partner/2026/versions/1").status_code == 200
+    assert client.get("/hashsets/Partner/2026/diff").status_code == 200
+    api = TestClient(client.app, headers={"Authorization": f"Bearer {token_for('analyst')}"})
+    assert api.get("/api/v1/hashsets/Partner/2026").json()["hash_set"]["name"] == "Partner/2026"
+    assert api.get("/api/v1/hashsets/Partner/2026/versions").status_code == 200
+
+
 def test_unknown_sets_and_versions_answer_404(
     world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str]
 ) -> None:

@@ -21,6 +21,8 @@ from phunt.web.deps import DbSession, api_viewer
 
 SetReader = Annotated[Viewer, api_viewer(Action.VIEW_HASHSETS)]
 
+#: Set names may hold a slash (``{name:path}``); ``/{name}`` alone is declared last so the
+#: routes under a set are matched first.
 router = APIRouter(prefix="/api/v1/hashsets", tags=["hashsets"])
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"description": "The version's set file is missing or damaged on the server."}
@@ -93,21 +95,13 @@ def list_hashsets(
     return {"items": items, "total": len(sets), "page": page, "per_page": per_page}
 
 
-@router.get("/{name}", response_model=HashSetDetail)
-def get_hashset(request: Request, session: DbSession, viewer: SetReader, name: str) -> Any:
-    """A hash set and every version of it, oldest first."""
-    found = browse.set_view(session, name)
-    versions = browse.version_views(session, name)
-    return {"hash_set": plain(found, request), "versions": plain(versions, request)}
-
-
-@router.get("/{name}/versions", response_model=list[browse.VersionView])
+@router.get("/{name:path}/versions", response_model=list[browse.VersionView])
 def list_versions(request: Request, session: DbSession, viewer: SetReader, name: str) -> Any:
     """Every version of a set, oldest first: the list file each came from and its changes."""
     return plain(browse.version_views(session, name), request)
 
 
-@router.get("/{name}/versions/{version}", response_model=VersionDetail, responses=UNAVAILABLE)
+@router.get("/{name:path}/versions/{version}", response_model=VersionDetail, responses=UNAVAILABLE)
 def get_version(
     request: Request,
     session: DbSession,
@@ -135,7 +129,7 @@ def get_version(
     }
 
 
-@router.get("/{name}/disables", response_model=DisableListing)
+@router.get("/{name:path}/disables", response_model=DisableListing)
 def list_disables(
     request: Request,
     session: DbSession,
@@ -152,7 +146,7 @@ def list_disables(
     return {"items": plain(rows, request), "total": total, "page": page, "per_page": per_page}
 
 
-@router.get("/{name}/diff", response_model=DiffOut, responses=UNAVAILABLE)
+@router.get("/{name:path}/diff", response_model=DiffOut, responses=UNAVAILABLE)
 def get_diff(
     session: DbSession,
     viewer: SetReader,
@@ -182,3 +176,11 @@ def get_diff(
         "page": page,
         "per_page": per_page,
     }
+
+
+@router.get("/{name:path}", response_model=HashSetDetail)
+def get_hashset(request: Request, session: DbSession, viewer: SetReader, name: str) -> Any:
+    """A hash set and every version of it, oldest first."""
+    found = browse.set_view(session, name)
+    versions = browse.version_views(session, name)
+    return {"hash_set": plain(found, request), "versions": plain(versions, request)}

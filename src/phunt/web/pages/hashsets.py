@@ -26,6 +26,8 @@ EntryPaging = Annotated[Paging, paging(("entry",), "entry")]
 FromVersion = Annotated[int | None, Query(alias="from", ge=1)]
 ToVersion = Annotated[int | None, Query(alias="to", ge=1)]
 
+#: Set names are free text and may hold a slash: ``{name:path}`` takes it, and the set's
+#: own page is declared last so that ``.../diff`` and ``.../versions/N`` are matched first.
 router = APIRouter()
 
 
@@ -45,29 +47,7 @@ def hashsets_page(
     return render(request, "hashsets/list.html", viewer, sets=shown, total=len(sets), paging=order)
 
 
-@router.get("/hashsets/{name}", response_class=HTMLResponse)
-def hashset_page(
-    request: Request, session: DbSession, viewer: SetReader, name: str, order: DisablePaging
-) -> HTMLResponse:
-    """A set: its figures, every version (newest first) and its disabled entries."""
-    hash_set = browse.set_view(session, name)
-    versions = browse.version_views(session, name)[::-1]
-    total, disabled = browse.disables(
-        session, name, order.offset, order.per_page, order.sort, order.desc
-    )
-    return render(
-        request,
-        "hashsets/detail.html",
-        viewer,
-        hs=hash_set,
-        versions=versions,
-        disables=disabled,
-        total=total,
-        paging=order,
-    )
-
-
-@router.get("/hashsets/{name}/versions/{version}", response_class=HTMLResponse)
+@router.get("/hashsets/{name:path}/versions/{version}", response_class=HTMLResponse)
 def version_page(
     request: Request,
     session: DbSession,
@@ -98,7 +78,7 @@ def version_page(
     )
 
 
-@router.get("/hashsets/{name}/diff", response_class=HTMLResponse)
+@router.get("/hashsets/{name:path}/diff", response_class=HTMLResponse)
 def diff_page(
     request: Request,
     session: DbSession,
@@ -122,5 +102,27 @@ def diff_page(
         hs=hash_set,
         diff=view,
         versions=list(range(1, hash_set.current_version + 1)),
+        paging=order,
+    )
+
+
+@router.get("/hashsets/{name:path}", response_class=HTMLResponse)
+def hashset_page(
+    request: Request, session: DbSession, viewer: SetReader, name: str, order: DisablePaging
+) -> HTMLResponse:
+    """A set: its figures, every version (newest first) and its disabled entries."""
+    hash_set = browse.set_view(session, name)
+    versions = browse.version_views(session, name)[::-1]
+    total, disabled = browse.disables(
+        session, name, order.offset, order.per_page, order.sort, order.desc
+    )
+    return render(
+        request,
+        "hashsets/detail.html",
+        viewer,
+        hs=hash_set,
+        versions=versions,
+        disables=disabled,
+        total=total,
         paging=order,
     )
