@@ -13,6 +13,10 @@ PostgreSQL, mostly the two ingests) and each test gets its own copy: of the temp
 on SQLite, of the template schema's rows on PostgreSQL, into a schema of a pool that is
 migrated once and restored after each test (migrating a schema per test took longer than
 the rest of a test's set-up).
+
+``tests/web`` is a package: a test module takes the world's type and the hostile strings
+with ``from .conftest import World, HOSTILE_FILE``. Every route of the app is walked by
+``test_security.py`` (headers, escaping), with the world's ids for the path parameters.
 """
 
 from __future__ import annotations
