@@ -52,7 +52,15 @@ SCOPED = ("case", "suspect", "device", "file", "chat", "person")
 #: What case B's pages would show: none of it may reach a viewer of case A only.
 CASE_B_MARKERS = ("CR 202/2026", "EV-B/1", "Bindu Sample", "Harbour Traders", "Chitra Test")
 #: Parameter names that are not "<kind>_id" or "<kind>".
-ALIASES = {"name": "hashset", "hash_set": "hashset", "set_name": "hashset", "person": "person"}
+ALIASES = {"name": "hashset", "hash_set": "hashset", "set_name": "hashset", "people": "person"}
+#: A read under a path segment named here checks that action; any other read a plain one.
+READS = {
+    "audit": Action.VIEW_AUDIT,
+    "hashsets": Action.VIEW_HASHSETS,
+    "dashboard": Action.VIEW_STATS,
+    "stats": Action.VIEW_STATS,
+}
+VIEWS = frozenset({Action.VIEW_STATS, Action.VIEW_CASES, Action.VIEW_HASHSETS})
 UNKNOWN = "987654"
 ASSIGNED = ("investigator", "analyst")  # assigned to case A only
 
@@ -103,9 +111,9 @@ def world_ids(world: World) -> dict[str, Ids]:
     }
 
 
-def kind_of(param: str) -> str | None:
-    """The kind of object a parameter names (``device_id``, ``device``), or None."""
-    return ALIASES.get(param) or (param.removesuffix("_id") if param.endswith("_id") else None)
+def kind_of(param: str) -> str:
+    """The kind of object a parameter names: ``device_id`` and ``device`` name a device."""
+    return ALIASES.get(param, param.removesuffix("_id"))
 
 
 def _query_params(dependant: Any) -> list[tuple[str, bool]]:
@@ -156,7 +164,7 @@ class Walker:
 
     def value(self, route: Route, param: str, choice: dict[str, str]) -> str:
         kind = kind_of(param)
-        if kind is None or kind not in self.ids:
+        if kind not in self.ids:
             pytest.fail(f"{route}: the walk has no value for parameter {param!r}: add it to Ids")
         return choice.get(kind, self.ids[kind].visible[0])
 
@@ -215,6 +223,24 @@ def test_every_route_checks_an_action_or_is_open(web_app: FastAPI) -> None:
     assert {(r.path, r.method) for r in app_routes(web_app)} >= OPEN
 
 
+def test_every_route_checks_the_action_it_performs(web_app: FastAPI) -> None:
+    """Reads of the audit log, hash sets and statewide figures check theirs, other reads a
+    plain read action, and a change (an unsafe method) never only a read action."""
+    wrong = []
+    for route in _guarded(web_app):
+        segments = set(route.path.split("/"))
+        if route.method in UNSAFE:
+            if route.actions <= VIEWS | {Action.VIEW_AUDIT}:
+                wrong.append(f"{route} changes something but checks only {set(route.actions)}")
+            continue
+        named = {READS[s] for s in segments if s in READS}
+        if named and not named <= route.actions:
+            wrong.append(f"{route} checks {set(route.actions)}, not {named}")
+        if not named and not route.actions <= VIEWS:
+            wrong.append(f"{route} checks {set(route.actions)}, not a plain read")
+    assert wrong == []
+
+
 def test_every_route_for_every_role_follows_the_table(walker: Walker, web_app: FastAPI) -> None:
     """Allowed: answered (200 for a read); refused: 403; no one: the login page or 401."""
     wrong = []
@@ -238,9 +264,12 @@ def test_every_route_for_every_role_follows_the_table(walker: Walker, web_app: F
     assert wrong == []
 
 
-def _scoped_variants(walker: Walker, route: Route) -> Iterator[tuple[str, str, str]]:
+def _scoped_variants(
+    walker: Walker, route: Route
+) -> Iterator[tuple[str, str, str, tuple[str, ...]]]:
     """For each parameter naming an object of a case: (what, URL with case B's object,
-    URL with an unknown one), the other parameters at case A's objects."""
+    URL with an unknown one, the two values when a query may echo them), the other
+    parameters at case A's objects."""
     for param in route.path_params:
         kind = kind_of(param)
         if kind in SCOPED:
@@ -250,9 +279,10 @@ def _scoped_variants(walker: Walker, route: Route) -> Iterator[tuple[str, str, s
                 f"{route} with {param}",
                 walker.url(route, {kind: ids.other}),
                 walker.url(route, {kind: ids.unknown}),
+                (),
             )
     for name, _required in route.query_params:
-        kind = kind_of(name) or (name if name in SCOPED else None)
+        kind = kind_of(name)
         if kind in SCOPED:
             ids = walker.ids[kind]
             assert ids.other is not None
@@ -260,20 +290,33 @@ def _scoped_variants(walker: Walker, route: Route) -> Iterator[tuple[str, str, s
                 f"{route} with ?{name}=",
                 walker.url(route, {kind: ids.other}, (kind,)),
                 walker.url(route, {kind: ids.unknown}, (kind,)),
+                (ids.other, ids.unknown),
             )
+
+
+def _echo_free(text: str, *values: str) -> str:
+    """``text`` with each of ``values`` standing alone replaced: a listing filtered by a
+    parent may repeat the id it was given (in its links), which confirms nothing."""
+    for value in values:
+        text = re.sub(rf"(?<![\w%+:-]){re.escape(quote(value, safe=''))}(?![\w%])", "ID", text)
+        text = re.sub(rf"(?<![\w%+:-]){re.escape(value)}(?![\w%])", "ID", text)
+    return text
 
 
 def test_another_cases_ids_answer_like_unknown_ones(walker: Walker, web_app: FastAPI) -> None:
     """IDOR: for the investigator and the analyst (case A only), case B's object in any
-    route or API answers exactly as an id that does not exist (a 404 for a read), and
-    the roles that see all get it."""
+    route or API answers exactly as an id that does not exist (a 404 for a read; a
+    listing filtered by it may repeat the id given), and the roles that see all get it."""
     wrong, walked = [], 0
     for route in _guarded(web_app):
-        for what, other, unknown in _scoped_variants(walker, route):
+        for what, other, unknown, values in _scoped_variants(walker, route):
             walked += 1
             for role in ASSIGNED:
                 got, none = walker.send(route, role, other), walker.send(route, role, unknown)
-                if (got.status_code, got.text) != (none.status_code, none.text):
+                texts = (got.text, none.text)
+                if values:
+                    texts = (_echo_free(got.text, *values), _echo_free(none.text, *values))
+                if got.status_code != none.status_code or texts[0] != texts[1]:
                     wrong.append(
                         f"{what} as {role}: {got.status_code}, unknown gave {none.status_code}"
                     )
@@ -297,7 +340,7 @@ def test_nothing_of_case_b_reaches_a_viewer_of_case_a(walker: Walker, web_app: F
     for route in _guarded(web_app):
         if route.method != "GET" or not all(may("analyst", a) for a in route.actions):
             continue
-        kinds = [kind_of(p) or "" for p in route.path_params]
+        kinds = [kind_of(p) for p in route.path_params]
         choices = product(*(walker.ids[k].visible for k in kinds))
         for values in choices:
             url = walker.url(route, dict(zip(kinds, values, strict=True)))
