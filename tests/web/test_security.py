@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
 from fastapi import APIRouter, FastAPI, Request
-from phunt.accounts.access import Action, Viewer
 from sqlalchemy import select
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
+from phunt.accounts.access import Action, Viewer
 from phunt.schema.audit import AuditRecord
 from phunt.schema.chats import ChatMessage
 from phunt.schema.ingest import EvidenceFile
@@ -100,6 +101,29 @@ def test_every_route_answers_with_the_security_headers(
             _assert_headers(client.get(path, follow_redirects=False), path)
     _assert_headers(anonymous.post("/login", data={}), "/login")
     _assert_headers(admin.post("/logout", data={}), "/logout")
+
+
+def test_even_a_crash_answers_with_the_headers(web_app: FastAPI) -> None:
+    router = APIRouter()
+
+    @router.get("/probe/crash")
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    web_app.include_router(router)
+    response = TestClient(web_app, raise_server_exceptions=False).get("/probe/crash")
+    assert response.status_code == 500 and response.text == "Internal Server Error"
+    _assert_headers(response, "/probe/crash")
+
+
+def test_an_idle_session_ends(web_world: World) -> None:
+    app = create_app(web_world.settings, idle_timeout=timedelta(0))
+    try:
+        client = TestClient(app)
+        assert login_client(client, "admin", web_world.passwords["admin"]).status_code == 303
+        assert client.get("/login", follow_redirects=False).status_code == 200  # logged out
+    finally:
+        app.state.database.close()
 
 
 def test_evidence_text_is_shown_escaped_on_every_page(
