@@ -1,0 +1,500 @@
+"""Read models of the chats for the web workspace: pages of chats, members and messages.
+
+Every query takes the viewer's scope, the case ids they may see (``None``: every case, and
+devices in none), and answers :class:`~phunt.errors.NotFoundError` for a chat outside it
+exactly as for an unknown id, so a page cannot confirm that another case's chat exists.
+Lists are paged and sorted in SQL: a supergroup's members or messages are never all loaded.
+A role's proving message is the message stored at the record its evidence names.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, false, func, select
+from sqlalchemy.orm import Session
+
+from phunt.errors import NotFoundError
+from phunt.schema.cases import Case, Device
+from phunt.schema.chats import (
+    ChatAttachment,
+    ChatImport,
+    ChatKeywordHit,
+    ChatMediaMatch,
+    ChatMessage,
+    ChatParticipant,
+    ChatRecord,
+    ChatRole,
+)
+
+Scope = frozenset[int] | None
+"""The case ids a viewer sees; ``None`` for every case (and devices in no case)."""
+
+GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
+ADMIN_ROLES = ("creator", "admin")
+ROLE_ORDER = ("creator", "admin", "member", "left", "removed")
+CHAT_SORTS = ("title", "kind", "members", "messages", "flagged", "device", "last")
+MEMBER_SORTS = ("role", "phone", "messages", "flagged")
+MESSAGE_SORTS = ("time",)
+
+T = TypeVar("T")
+Q = TypeVar("Q", bound=Select[Any])
+
+
+class PageRequest(Protocol):
+    """Which page of a list, sorted how (the web's paging dependency gives one)."""
+
+    @property
+    def page(self) -> int: ...
+    @property
+    def per_page(self) -> int: ...
+    @property
+    def sort(self) -> str: ...
+    @property
+    def desc(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list and the size of the whole list."""
+
+    items: list[T]
+    total: int
+
+
+@dataclass(frozen=True)
+class ChatRow:
+    id: int
+    device_id: int
+    device: str
+    case_id: int | None
+    platform: str
+    platform_id: str
+    title: str | None
+    kind: str
+    members: int
+    messages: int
+    flagged_media: int
+    known_bad: bool
+    last_time: datetime | None
+
+
+@dataclass(frozen=True)
+class ChatDetail:
+    """A chat with where it came from: device, case, and the export it was read from."""
+
+    chat: ChatRow
+    raw_kind: str | None
+    first_time: datetime | None
+    case_number: str | None
+    import_id: int
+    source_path: str
+    source_sha256: str | None
+    format: str
+    imported_at: datetime
+    imported_by: str
+
+
+@dataclass(frozen=True)
+class ProvingMessage:
+    id: int
+    time: datetime
+    sender: str | None
+    text: str
+    action: str | None
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    role: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    evidence: str
+    inferred: bool
+    message: ProvingMessage | None
+    """The stored message the evidence names; None when it names another record."""
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    key: str
+    name: str | None
+    names: list[str]
+    phone: str | None
+    username: str | None
+    owner: bool
+    messages: int
+    known_bad_sent: int
+    roles: list[RoleRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    hash_set: str
+    version: int | None
+    entry: int
+    kind: str
+    source: str
+    distance: int
+    category_code: int | None
+    category_scheme: str | None
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    id: int
+    file_name: str | None
+    path: str | None
+    mime: str | None
+    size: int | None
+    included: bool
+    present: bool
+    sha256: str | None
+    platform_sha256: str | None
+    known_bad: bool
+    file_id: int | None
+    """The stored file of the device holding the bytes (a link to /files/ID)."""
+    file_link: str | None
+    matches: list[MatchRow]
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: int
+    platform_message_id: str
+    time: datetime
+    sender_key: str | None
+    sender_name: str | None
+    text: str
+    action: str | None
+    action_targets: list[str]
+    reply_to: str | None
+    forwarded: bool
+    forwarded_from: str | None
+    deleted: bool
+    known_bad: bool
+    keyword_flagged: bool
+    keywords: list[str]
+    location: str
+    attachments: list[AttachmentRow]
+
+
+def visible(device_case: SQLColumnExpression[Any], scope: Scope) -> ColumnElement[bool]:
+    """The condition that a row of a device with case ``device_case`` is in ``scope``."""
+    if scope is None:
+        return device_case.is_(None) | device_case.is_not(None)
+    if not scope:
+        return false()
+    return device_case.in_(sorted(scope))
+
+
+def _order(page: PageRequest, columns: dict[str, SQLColumnExpression[Any]]) -> list[Any]:
+    column = columns[page.sort] if page.sort in columns else next(iter(columns.values()))
+    return [column.desc() if page.desc else column.asc()]
+
+
+def _window(query: Q, page: PageRequest) -> Q:
+    return query.offset((max(page.page, 1) - 1) * page.per_page).limit(page.per_page)
+
+
+def _chat_columns() -> tuple[Any, ...]:
+    members = (
+        select(func.count())
+        .where(ChatParticipant.chat_id == ChatRecord.id)
+        .correlate(ChatRecord)
+        .scalar_subquery()
+    )
+    flagged = (
+        select(func.count())
+        .where(ChatAttachment.chat_id == ChatRecord.id, ChatAttachment.known_bad)
+        .correlate(ChatRecord)
+        .scalar_subquery()
+    )
+    return ChatRecord, Device.evidence_number, Device.case_id, members, flagged
+
+
+def _chat_row(chat: ChatRecord, device: str, case_id: int | None, n: int, bad: int) -> ChatRow:
+    return ChatRow(
+        id=chat.id,
+        device_id=chat.device_id,
+        device=device,
+        case_id=case_id,
+        platform=chat.platform,
+        platform_id=chat.platform_id,
+        title=chat.title,
+        kind=chat.kind,
+        members=n,
+        messages=chat.message_count,
+        flagged_media=bad,
+        known_bad=chat.known_bad,
+        last_time=chat.last_time,
+    )
+
+
+def list_chats(
+    session: Session,
+    scope: Scope,
+    page: PageRequest,
+    *,
+    device_id: int | None = None,
+    case_id: int | None = None,
+    groups_only: bool = True,
+) -> Page[ChatRow]:
+    """A page of the chats in scope, of one device or case when given, groups only by default."""
+    columns = _chat_columns()
+    members, flagged = columns[3], columns[4]
+    conditions = [visible(Device.case_id, scope)]
+    if device_id is not None:
+        conditions.append(ChatRecord.device_id == device_id)
+    if case_id is not None:
+        conditions.append(Device.case_id == case_id)
+    if groups_only:
+        conditions.append(ChatRecord.kind.in_(GROUP_KINDS))
+    base = select(*columns).join(Device, Device.id == ChatRecord.device_id).where(*conditions)
+    sorts = {
+        "title": func.lower(func.coalesce(ChatRecord.title, "")),
+        "kind": ChatRecord.kind,
+        "members": members,
+        "messages": ChatRecord.message_count,
+        "flagged": flagged,
+        "device": Device.evidence_number,
+        "last": ChatRecord.last_time,
+    }
+    query = _window(base.order_by(*_order(page, sorts), ChatRecord.id), page)
+    total = session.scalar(
+        select(func.count())
+        .select_from(ChatRecord)
+        .join(Device, Device.id == ChatRecord.device_id)
+        .where(*conditions)
+    )
+    return Page([_chat_row(*row) for row in session.execute(query)], total or 0)
+
+
+def get_chat(session: Session, scope: Scope, chat_id: int) -> ChatDetail:
+    """One chat in scope with its device, case and source; NotFoundError otherwise."""
+    query = (
+        select(*_chat_columns(), Case.number, ChatImport)
+        .join(Device, Device.id == ChatRecord.device_id)
+        .join(ChatImport, ChatImport.id == ChatRecord.import_id)
+        .outerjoin(Case, Case.id == Device.case_id)
+        .where(ChatRecord.id == chat_id, visible(Device.case_id, scope))
+    )
+    found = session.execute(query).one_or_none()
+    if found is None:
+        raise NotFoundError(f"no chat {chat_id}")
+    chat, device, case_id, n, bad, number, imp = list(found)
+    return ChatDetail(
+        chat=_chat_row(chat, device, case_id, n, bad),
+        raw_kind=chat.raw_kind,
+        first_time=chat.first_time,
+        case_number=number,
+        import_id=imp.id,
+        source_path=imp.source_path,
+        source_sha256=imp.source_sha256,
+        format=imp.format,
+        imported_at=imp.imported_at,
+        imported_by=imp.imported_by,
+    )
+
+
+def _role_rank() -> ColumnElement[int]:
+    return case(
+        *((ChatRole.role == name, n) for n, name in enumerate(ROLE_ORDER)), else_=len(ROLE_ORDER)
+    )
+
+
+def list_members(
+    session: Session, scope: Scope, chat_id: int, page: PageRequest
+) -> Page[MemberRow]:
+    """A page of a chat's participants, each with every role and its proving message."""
+    get_chat(session, scope, chat_id)
+    rank = (
+        select(func.min(_role_rank()))
+        .where(ChatRole.participant_id == ChatParticipant.id)
+        .correlate(ChatParticipant)
+        .scalar_subquery()
+    )
+    sorts = {
+        "role": func.coalesce(rank, len(ROLE_ORDER)),
+        "phone": func.coalesce(ChatParticipant.phone, ChatParticipant.key),
+        "messages": ChatParticipant.message_count,
+        "flagged": ChatParticipant.known_bad_sent,
+    }
+    query = (
+        select(ChatParticipant)
+        .where(ChatParticipant.chat_id == chat_id)
+        .order_by(*_order(page, sorts), ChatParticipant.id)
+    )
+    people = list(session.scalars(_window(query, page)))
+    total = session.scalar(select(func.count()).where(ChatParticipant.chat_id == chat_id))
+    return Page(_with_roles(session, chat_id, people), total or 0)
+
+
+def list_admins(session: Session, scope: Scope, chat_id: int) -> list[MemberRow]:
+    """Every creator and admin of a chat (few, so never paged), with the proving messages."""
+    get_chat(session, scope, chat_id)
+    held = select(ChatRole.participant_id).where(ChatRole.role.in_(ADMIN_ROLES))
+    people = session.scalars(
+        select(ChatParticipant)
+        .where(ChatParticipant.chat_id == chat_id, ChatParticipant.id.in_(held))
+        .order_by(ChatParticipant.id)
+    )
+    return _with_roles(session, chat_id, list(people))
+
+
+def _with_roles(
+    session: Session, chat_id: int, people: Sequence[ChatParticipant]
+) -> list[MemberRow]:
+    role_rows = list(
+        session.scalars(
+            select(ChatRole)
+            .where(ChatRole.participant_id.in_([p.id for p in people]))
+            .order_by(ChatRole.id)
+        )
+    )
+    proofs = _proving_messages(session, chat_id, {r.evidence for r in role_rows})
+    roles: dict[int, list[RoleRow]] = defaultdict(list)
+    for r in role_rows:
+        roles[r.participant_id].append(
+            RoleRow(
+                r.role, r.first_seen, r.last_seen, r.evidence, r.inferred, proofs.get(r.evidence)
+            )
+        )
+    for held in roles.values():
+        held.sort(key=lambda r: ROLE_ORDER.index(r.role) if r.role in ROLE_ORDER else 99)
+    return [
+        MemberRow(
+            id=p.id,
+            key=p.key,
+            name=p.names[-1] if p.names else None,
+            names=list(p.names),
+            phone=p.phone,
+            username=p.username,
+            owner=p.is_owner,
+            messages=p.message_count,
+            known_bad_sent=p.known_bad_sent,
+            roles=roles.get(p.id, []),
+        )
+        for p in people
+    ]
+
+
+def _proving_messages(
+    session: Session, chat_id: int, evidence: set[str]
+) -> dict[str, ProvingMessage]:
+    """The chat's messages stored at the records the evidence names (parsers use one text)."""
+    if not evidence:
+        return {}
+    query = select(
+        ChatMessage.location,
+        ChatMessage.id,
+        ChatMessage.sent_at,
+        ChatMessage.sender_name,
+        ChatMessage.sender_key,
+        ChatMessage.text,
+        ChatMessage.action,
+    ).where(ChatMessage.chat_id == chat_id, ChatMessage.location.in_(sorted(evidence)))
+    found: dict[str, ProvingMessage] = {}
+    for where, mid, at, name, key, text, action in session.execute(query):
+        found.setdefault(where, ProvingMessage(mid, at, name or key, text, action))
+    return found
+
+
+def list_messages(
+    session: Session, scope: Scope, chat_id: int, page: PageRequest, *, flagged_only: bool = False
+) -> Page[MessageRow]:
+    """A page of a chat's messages in time order, with attachments, matches and keyword hits."""
+    get_chat(session, scope, chat_id)
+    conditions: list[ColumnElement[bool]] = [ChatMessage.chat_id == chat_id]
+    if flagged_only:
+        conditions.append(ChatMessage.known_bad | ChatMessage.keyword_flagged)
+    direction = (ChatMessage.sent_at.desc(), ChatMessage.id.desc())
+    order = direction if page.desc else (ChatMessage.sent_at.asc(), ChatMessage.id.asc())
+    query = select(ChatMessage).where(*conditions).order_by(*order)
+    messages = list(session.scalars(_window(query, page)))
+    total = session.scalar(select(func.count()).select_from(ChatMessage).where(*conditions))
+    ids = [m.id for m in messages]
+    attachments = _attachments(session, ids)
+    words: dict[int, list[str]] = defaultdict(list)
+    for mid, term in session.execute(
+        select(ChatKeywordHit.message_id, ChatKeywordHit.term)
+        .where(ChatKeywordHit.message_id.in_(ids))
+        .order_by(ChatKeywordHit.id)
+    ):
+        words[mid].append(term)
+    rows = [
+        MessageRow(
+            id=m.id,
+            platform_message_id=m.platform_message_id,
+            time=m.sent_at,
+            sender_key=m.sender_key,
+            sender_name=m.sender_name,
+            text=m.text,
+            action=m.action,
+            action_targets=list(m.action_targets),
+            reply_to=m.reply_to,
+            forwarded=m.forwarded,
+            forwarded_from=m.forwarded_from,
+            deleted=m.deleted,
+            known_bad=m.known_bad,
+            keyword_flagged=m.keyword_flagged,
+            keywords=words.get(m.id, []),
+            location=m.location,
+            attachments=attachments.get(m.id, []),
+        )
+        for m in messages
+    ]
+    return Page(rows, total or 0)
+
+
+def _attachments(session: Session, message_ids: list[int]) -> dict[int, list[AttachmentRow]]:
+    rows = list(
+        session.scalars(
+            select(ChatAttachment)
+            .where(ChatAttachment.message_id.in_(message_ids))
+            .order_by(ChatAttachment.id)
+        )
+    )
+    matches: dict[int, list[MatchRow]] = defaultdict(list)
+    for hit in session.scalars(
+        select(ChatMediaMatch)
+        .where(ChatMediaMatch.attachment_id.in_([a.id for a in rows]))
+        .order_by(ChatMediaMatch.id)
+    ):
+        matches[hit.attachment_id].append(
+            MatchRow(
+                hit.hash_set,
+                hit.version,
+                hit.entry,
+                hit.kind,
+                hit.hash_source,
+                hit.distance,
+                hit.category_code,
+                hit.category_scheme,
+            )
+        )
+    found: dict[int, list[AttachmentRow]] = defaultdict(list)
+    for a in rows:
+        found[a.message_id].append(
+            AttachmentRow(
+                id=a.id,
+                file_name=a.file_name,
+                path=a.path,
+                mime=a.mime,
+                size=a.size,
+                included=a.included,
+                present=a.present,
+                sha256=a.sha256,
+                platform_sha256=a.platform_sha256,
+                known_bad=a.known_bad,
+                file_id=a.file_id,
+                file_link=a.file_link,
+                matches=matches.get(a.id, []),
+            )
+        )
+    return found
