@@ -6,15 +6,16 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from phunt.analysis.browse import scope_devices, scoped
+from phunt.analysis.browse import cached, scope_devices, scoped
 from phunt.analysis.graph import build_graph
 from phunt.analysis.people import build_network
 from phunt.cases.case_files import open_case
 from phunt.cases.devices import add_device
 from phunt.chats import store as chat_store
 from phunt.hashsets import store as hashset_store
+from phunt.schema.cases import Device
 from phunt.schema.chats import ChatParticipant
 from phunt.schema.db import Database
 from test_lib import TEST_DATA
@@ -102,3 +103,28 @@ def test_the_other_case_sees_its_own_copy(database: Database, cases: tuple[int, 
     assert group["devices"] == ["PH-B"]
     assert "phone:+919800000004" in group["members"]
     assert all(p["devices"] == ["PH-B"] for p in network.people_json())
+
+
+def test_a_cached_network_is_rebuilt_after_an_import_or_a_move(
+    database: Database, cases: tuple[int, int]
+) -> None:
+    a, b = cases
+    with database.session() as s:
+        first = cached(s, frozenset({a}), build_network)
+        assert cached(s, frozenset({a}), build_network) is first
+        assert cached(s, frozenset({b}), build_network) is not first
+        assert len(cached(s, None, build_network).groups_json()[0]["devices"]) == 2
+    with database.session() as s:
+        chat_store.import_export(
+            s, TEST_DATA / "chats/whatsapp/WhatsApp Chat - Market Traders.zip", "PH-A"
+        )
+    with database.session() as s:
+        again = cached(s, frozenset({a}), build_network)
+        assert again is not first
+        assert len(again.groups) == 2
+    with database.session() as s:
+        s.execute(update(Device).where(Device.evidence_number == "PH-B").values(case_id=a))
+    with database.session() as s:
+        moved = cached(s, frozenset({a}), build_network)
+        assert moved is not again
+        assert moved.groups_json()[0]["devices"] == ["PH-A", "PH-B"]
