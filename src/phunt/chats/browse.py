@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, false, func, select
 from sqlalchemy.orm import Session
 
@@ -58,6 +59,12 @@ class PageRequest(Protocol):
     def desc(self) -> bool: ...
 
 
+class _Row(BaseModel):
+    """A read model: immutable, and the JSON API's response model as it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a list and the size of the whole list."""
@@ -66,8 +73,7 @@ class Page(Generic[T]):
     total: int
 
 
-@dataclass(frozen=True)
-class ChatRow:
+class ChatRow(_Row):
     id: int
     device_id: int
     device: str
@@ -83,8 +89,7 @@ class ChatRow:
     last_time: datetime | None
 
 
-@dataclass(frozen=True)
-class ChatDetail:
+class ChatDetail(_Row):
     """A chat with where it came from: device, case, and the export it was read from."""
 
     chat: ChatRow
@@ -99,8 +104,7 @@ class ChatDetail:
     imported_by: str
 
 
-@dataclass(frozen=True)
-class ProvingMessage:
+class ProvingMessage(_Row):
     id: int
     time: datetime
     sender: str | None
@@ -108,8 +112,7 @@ class ProvingMessage:
     action: str | None
 
 
-@dataclass(frozen=True)
-class RoleRow:
+class RoleRow(_Row):
     role: str
     first_seen: datetime | None
     last_seen: datetime | None
@@ -119,8 +122,7 @@ class RoleRow:
     """The stored message the evidence names; None when it names another record."""
 
 
-@dataclass(frozen=True)
-class MemberRow:
+class MemberRow(_Row):
     id: int
     key: str
     name: str | None
@@ -130,11 +132,10 @@ class MemberRow:
     owner: bool
     messages: int
     known_bad_sent: int
-    roles: list[RoleRow] = field(default_factory=list)
+    roles: list[RoleRow]
 
 
-@dataclass(frozen=True)
-class MatchRow:
+class MatchRow(_Row):
     hash_set: str
     version: int | None
     entry: int
@@ -145,8 +146,7 @@ class MatchRow:
     category_scheme: str | None
 
 
-@dataclass(frozen=True)
-class AttachmentRow:
+class AttachmentRow(_Row):
     id: int
     file_name: str | None
     path: str | None
@@ -163,8 +163,7 @@ class AttachmentRow:
     matches: list[MatchRow]
 
 
-@dataclass(frozen=True)
-class MessageRow:
+class MessageRow(_Row):
     id: int
     platform_message_id: str
     time: datetime
@@ -362,7 +361,12 @@ def _with_roles(
     for r in role_rows:
         roles[r.participant_id].append(
             RoleRow(
-                r.role, r.first_seen, r.last_seen, r.evidence, r.inferred, proofs.get(r.evidence)
+                role=r.role,
+                first_seen=r.first_seen,
+                last_seen=r.last_seen,
+                evidence=r.evidence,
+                inferred=r.inferred,
+                message=proofs.get(r.evidence),
             )
         )
     for held in roles.values():
@@ -401,7 +405,9 @@ def _proving_messages(
     ).where(ChatMessage.chat_id == chat_id, ChatMessage.location.in_(sorted(evidence)))
     found: dict[str, ProvingMessage] = {}
     for where, mid, at, name, key, text, action in session.execute(query):
-        found.setdefault(where, ProvingMessage(mid, at, name or key, text, action))
+        found.setdefault(
+            where, ProvingMessage(id=mid, time=at, sender=name or key, text=text, action=action)
+        )
     return found
 
 
@@ -468,14 +474,14 @@ def _attachments(session: Session, message_ids: list[int]) -> dict[int, list[Att
     ):
         matches[hit.attachment_id].append(
             MatchRow(
-                hit.hash_set,
-                hit.version,
-                hit.entry,
-                hit.kind,
-                hit.hash_source,
-                hit.distance,
-                hit.category_code,
-                hit.category_scheme,
+                hash_set=hit.hash_set,
+                version=hit.version,
+                entry=hit.entry,
+                kind=hit.kind,
+                source=hit.hash_source,
+                distance=hit.distance,
+                category_code=hit.category_code,
+                category_scheme=hit.category_scheme,
             )
         )
     found: dict[int, list[AttachmentRow]] = defaultdict(list)
