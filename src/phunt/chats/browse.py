@@ -43,6 +43,7 @@ MEMBER_SORTS = ("role", "phone", "messages", "flagged")
 MESSAGE_SORTS = ("time",)
 
 T = TypeVar("T")
+R = TypeVar("R", bound="_Row")
 Q = TypeVar("Q", bound=Select[Any])
 
 
@@ -63,6 +64,12 @@ class _Row(BaseModel):
     """A read model: immutable, and the JSON API's response model as it is."""
 
     model_config = ConfigDict(frozen=True)
+
+
+def _copy(model: type[R], row: object, **values: Any) -> R:
+    """``model`` from ``values`` and, for its other fields, the row's same-named attributes."""
+    same = {name: getattr(row, name) for name in model.model_fields if name not in values}
+    return model(**same, **values)
 
 
 @dataclass(frozen=True)
@@ -218,20 +225,14 @@ def _chat_columns() -> tuple[Any, ...]:
 
 
 def _chat_row(chat: ChatRecord, device: str, case_id: int | None, n: int, bad: int) -> ChatRow:
-    return ChatRow(
-        id=chat.id,
-        device_id=chat.device_id,
+    return _copy(
+        ChatRow,
+        chat,
         device=device,
         case_id=case_id,
-        platform=chat.platform,
-        platform_id=chat.platform_id,
-        title=chat.title,
-        kind=chat.kind,
         members=n,
         messages=chat.message_count,
         flagged_media=bad,
-        known_bad=chat.known_bad,
-        last_time=chat.last_time,
     )
 
 
@@ -287,17 +288,14 @@ def get_chat(session: Session, scope: Scope, chat_id: int) -> ChatDetail:
     if found is None:
         raise NotFoundError(f"no chat {chat_id}")
     chat, device, case_id, n, bad, number, imp = list(found)
-    return ChatDetail(
+    return _copy(
+        ChatDetail,
+        imp,
         chat=_chat_row(chat, device, case_id, n, bad),
         raw_kind=chat.raw_kind,
         first_time=chat.first_time,
         case_number=number,
         import_id=imp.id,
-        source_path=imp.source_path,
-        source_sha256=imp.source_sha256,
-        format=imp.format,
-        imported_at=imp.imported_at,
-        imported_by=imp.imported_by,
     )
 
 
@@ -359,29 +357,17 @@ def _with_roles(
     proofs = _proving_messages(session, chat_id, {r.evidence for r in role_rows})
     roles: dict[int, list[RoleRow]] = defaultdict(list)
     for r in role_rows:
-        roles[r.participant_id].append(
-            RoleRow(
-                role=r.role,
-                first_seen=r.first_seen,
-                last_seen=r.last_seen,
-                evidence=r.evidence,
-                inferred=r.inferred,
-                message=proofs.get(r.evidence),
-            )
-        )
+        roles[r.participant_id].append(_copy(RoleRow, r, message=proofs.get(r.evidence)))
     for held in roles.values():
         held.sort(key=lambda r: ROLE_ORDER.index(r.role) if r.role in ROLE_ORDER else 99)
     return [
-        MemberRow(
-            id=p.id,
-            key=p.key,
+        _copy(
+            MemberRow,
+            p,
             name=p.names[-1] if p.names else None,
             names=list(p.names),
-            phone=p.phone,
-            username=p.username,
             owner=p.is_owner,
             messages=p.message_count,
-            known_bad_sent=p.known_bad_sent,
             roles=roles.get(p.id, []),
         )
         for p in people
@@ -434,23 +420,12 @@ def list_messages(
     ):
         words[mid].append(term)
     rows = [
-        MessageRow(
-            id=m.id,
-            platform_message_id=m.platform_message_id,
+        _copy(
+            MessageRow,
+            m,
             time=m.sent_at,
-            sender_key=m.sender_key,
-            sender_name=m.sender_name,
-            text=m.text,
-            action=m.action,
             action_targets=list(m.action_targets),
-            reply_to=m.reply_to,
-            forwarded=m.forwarded,
-            forwarded_from=m.forwarded_from,
-            deleted=m.deleted,
-            known_bad=m.known_bad,
-            keyword_flagged=m.keyword_flagged,
             keywords=words.get(m.id, []),
-            location=m.location,
             attachments=attachments.get(m.id, []),
         )
         for m in messages
@@ -472,35 +447,8 @@ def _attachments(session: Session, message_ids: list[int]) -> dict[int, list[Att
         .where(ChatMediaMatch.attachment_id.in_([a.id for a in rows]))
         .order_by(ChatMediaMatch.id)
     ):
-        matches[hit.attachment_id].append(
-            MatchRow(
-                hash_set=hit.hash_set,
-                version=hit.version,
-                entry=hit.entry,
-                kind=hit.kind,
-                source=hit.hash_source,
-                distance=hit.distance,
-                category_code=hit.category_code,
-                category_scheme=hit.category_scheme,
-            )
-        )
+        matches[hit.attachment_id].append(_copy(MatchRow, hit, source=hit.hash_source))
     found: dict[int, list[AttachmentRow]] = defaultdict(list)
     for a in rows:
-        found[a.message_id].append(
-            AttachmentRow(
-                id=a.id,
-                file_name=a.file_name,
-                path=a.path,
-                mime=a.mime,
-                size=a.size,
-                included=a.included,
-                present=a.present,
-                sha256=a.sha256,
-                platform_sha256=a.platform_sha256,
-                known_bad=a.known_bad,
-                file_id=a.file_id,
-                file_link=a.file_link,
-                matches=matches.get(a.id, []),
-            )
-        )
+        found[a.message_id].append(_copy(AttachmentRow, a, matches=matches.get(a.id, [])))
     return found
