@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,6 +17,7 @@ from .conftest import HOSTILE_SENDER, HOSTILE_TEXT, World
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+    from playwright.sync_api import Page
 
 
 @pytest.fixture
@@ -147,3 +149,23 @@ def test_pages_need_a_login(web_world: World, api: TestClient) -> None:
     page = api.get(f"/chats/{web_world.chat_a}", follow_redirects=False)
     assert page.status_code == 303
     assert page.headers["location"].startswith("/login?next=")
+
+
+def test_the_browser_shows_a_chat(
+    browser: Page, login: Callable[[Page, str], None], web_world: World, tmp_path: Path
+) -> None:
+    login(browser, "analyst")
+    errors: list[str] = []
+    browser.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    browser.goto(f"/chats/{web_world.chat_a}")
+    assert browser.locator("h1").inner_text() == "Ward 9 Market"
+    assert browser.locator("table.members tbody tr").count() >= 3
+    link = browser.locator(f'a[href="/files/{web_world.matched_file_a}"]')
+    assert link.count() == 1
+    browser.goto(f"/chats/{web_world.chat_a}/messages")
+    assert browser.get_by_text(HOSTILE_SENDER).count() > 0  # shown as text, not bold markup
+    assert browser.locator("b", has_text="Mallory").count() == 0
+    browser.goto(f"/chats/{web_world.chat_a}")
+    browser.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    assert (tmp_path / "chat.png").stat().st_size > 10_000
+    assert errors == []
