@@ -77,8 +77,12 @@ def test_chat_list_is_scoped_filtered_sorted_and_paged(database: Database, cases
         assert {c.id for c in by_case.items} == {cases.chat_b, cases.private_b}
         phone_b = browse.get_chat(s, None, cases.chat_b).chat.device_id
         assert browse.list_chats(s, None, At(), device_id=phone_b).total == 1
-        by_device = browse.list_chats(s, frozenset({cases.a}), At(), device_id=phone_b)
-        assert by_device.items == []  # phone B's chats stay out of a case-A viewer's list
+        for parent in ({"device_id": phone_b}, {"case_id": cases.b}):
+            with pytest.raises(NotFoundError):  # as an unknown one: a list would confirm it
+                browse.list_chats(s, frozenset({cases.a}), At(), **parent)
+        for parent in ({"device_id": 999}, {"case_id": 999}):
+            with pytest.raises(NotFoundError):
+                browse.list_chats(s, None, At(), **parent)
         flagged = browse.list_chats(s, None, At(sort="flagged", desc=True))
         assert flagged.items[0].id == cases.chat_a
 

@@ -75,8 +75,11 @@ def test_api_lists_filter_by_device_within_the_scope(
     web_world: World, api: TestClient, token_for: Callable[[str], str]
 ) -> None:
     headers = _bearer(token_for("investigator"))
-    listed = api.get(f"/api/v1/chats?device={web_world.device_b}", headers=headers).json()
-    assert (listed["items"], listed["total"]) == ([], 0)
+    for parent in (f"device={web_world.device_b}", f"case={web_world.case_b}"):
+        other = api.get(f"/api/v1/chats?{parent}", headers=headers)
+        unknown = api.get(f"/api/v1/chats?{parent.split('=')[0]}=987654", headers=headers)
+        assert other.status_code == unknown.status_code == 404
+        assert other.json() == unknown.json()
     mine = api.get(f"/api/v1/chats?device={web_world.device_a}", headers=headers).json()
     assert [c["id"] for c in mine["items"]] == [web_world.chat_a]
     every = api.get("/api/v1/chats", headers=_bearer(token_for("auditor"))).json()

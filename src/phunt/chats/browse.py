@@ -245,7 +245,12 @@ def list_chats(
     case_id: int | None = None,
     groups_only: bool = True,
 ) -> Page[ChatRow]:
-    """A page of the chats in scope, of one device or case when given, groups only by default."""
+    """A page of the chats in scope, of one device or case when given, groups only by default.
+
+    A device or case outside the scope is NotFoundError, as an unknown one: an empty list
+    would tell that it exists.
+    """
+    _check_parents(session, scope, device_id, case_id)
     columns = _chat_columns()
     members, flagged = columns[3], columns[4]
     conditions = [visible(Device.case_id, scope)]
@@ -273,6 +278,18 @@ def list_chats(
         .where(*conditions)
     )
     return Page([_chat_row(*row) for row in session.execute(query)], total or 0)
+
+
+def _check_parents(
+    session: Session, scope: Scope, device_id: int | None, case_id: int | None
+) -> None:
+    if device_id is not None:
+        seen = select(Device.id).where(Device.id == device_id, visible(Device.case_id, scope))
+        if session.scalar(seen) is None:
+            raise NotFoundError(f"no device {device_id}")
+    hidden = scope is not None and case_id not in scope
+    if case_id is not None and (hidden or session.get(Case, case_id) is None):
+        raise NotFoundError(f"no case {case_id}")
 
 
 def get_chat(session: Session, scope: Scope, chat_id: int) -> ChatDetail:
