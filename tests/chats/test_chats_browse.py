@@ -157,3 +157,15 @@ def test_messages_page_with_flagged_media_tied_to_the_stored_file(
         assert stored is not None and stored.sha256 == SHA
         untied = browse.list_messages(s, None, cases.chat_b, At(), flagged_only=True)
         assert [a.file_id for m in untied.items for a in m.attachments] == [None]
+
+
+def test_a_messages_place_in_time_order_opens_its_page(database: Database, cases: Cases) -> None:
+    with database.session() as s:
+        ordered = browse.list_messages(s, None, cases.chat_a, At(sort="time")).items
+        places = [browse.message_index(s, None, cases.chat_a, m.id) for m in ordered]
+        assert places == list(range(len(ordered)))
+        other = browse.list_messages(s, None, cases.chat_b, At(sort="time")).items[0].id
+        with pytest.raises(NotFoundError):
+            browse.message_index(s, None, cases.chat_a, other)  # not this chat's message
+        with pytest.raises(NotFoundError):
+            browse.message_index(s, frozenset({cases.a}), cases.chat_b, other)

@@ -115,6 +115,32 @@ def test_members_and_admins_match_the_database(
     assert detail["chat"]["title"] == "Ward 9 Market"
 
 
+def test_a_roles_proof_opens_in_its_conversation(
+    web_world: World,
+    client_for: Callable[[str], TestClient],
+    api: TestClient,
+    token_for: Callable[[str], str],
+) -> None:
+    headers = _bearer(token_for("analyst"))
+    detail = api.get(f"/api/v1/chats/{web_world.chat_a}", headers=headers).json()
+    proof = next(r["message"] for m in detail["admins"] for r in m["roles"] if r["message"])
+    client = client_for("analyst")
+    link = f"/chats/{web_world.chat_a}/messages?message={proof['id']}"
+    assert link.replace("&", "&amp;") in client.get(f"/chats/{web_world.chat_a}").text
+    opened = client.get(link + "&per_page=2", follow_redirects=False)
+    assert opened.status_code == 303
+    page = client.get(opened.headers["location"])
+    assert f'id="message-{proof["id"]}"' in page.text
+    messages = api.get(f"/api/v1/chats/{web_world.chat_b}/messages", headers={
+        "Authorization": f"Bearer {token_for('admin')}"}).json()  # fmt: skip
+    theirs = messages["items"][0]["id"]
+    other = client.get(f"/chats/{web_world.chat_b}/messages?message={theirs}")
+    wrong = client.get(f"/chats/{web_world.chat_a}/messages?message={theirs}")
+    unknown = client.get(f"/chats/{web_world.chat_a}/messages?message=987654")
+    assert other.status_code == wrong.status_code == unknown.status_code == 404
+    assert other.text == unknown.text
+
+
 def test_flagged_media_links_to_the_stored_file(
     web_world: World,
     client_for: Callable[[str], TestClient],

@@ -414,6 +414,24 @@ def _proving_messages(
     return found
 
 
+def message_index(session: Session, scope: Scope, chat_id: int, message_id: int) -> int:
+    """How many of the chat's messages come before ``message_id`` in time order (to open
+    the page that holds it); NotFoundError when the chat holds no such message."""
+    get_chat(session, scope, chat_id)
+    target = session.execute(
+        select(ChatMessage.sent_at).where(
+            ChatMessage.id == message_id, ChatMessage.chat_id == chat_id
+        )
+    ).one_or_none()
+    if target is None:
+        raise NotFoundError(f"no message {message_id} in chat {chat_id}")
+    earlier = (ChatMessage.sent_at < target.sent_at) | (
+        (ChatMessage.sent_at == target.sent_at) & (ChatMessage.id < message_id)
+    )
+    before = session.scalar(select(func.count()).where(ChatMessage.chat_id == chat_id, earlier))
+    return before or 0
+
+
 def list_messages(
     session: Session, scope: Scope, chat_id: int, page: PageRequest, *, flagged_only: bool = False
 ) -> Page[MessageRow]:

@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from phunt.accounts.access import Action, Viewer
 from phunt.chats import browse
@@ -87,7 +87,7 @@ def chat(
     )
 
 
-@router.get("/chats/{chat_id}/messages", response_class=HTMLResponse)
+@router.get("/chats/{chat_id}/messages", response_model=None)
 def messages(
     chat_id: int,
     request: Request,
@@ -95,8 +95,15 @@ def messages(
     viewer: Annotated[Viewer, page_viewer(Action.VIEW_CASES)],
     at: Annotated[Paging, paging(MESSAGE_SORTS, "time")],
     flagged: bool = False,
-) -> HTMLResponse:
+    message: int | None = None,
+) -> Response:
+    """A page of a chat's messages; ``?message=ID`` opens the page that holds that one
+    (a role's proving message in its conversation)."""
     scope = viewer_scope(viewer)
+    if message is not None:
+        page = browse.message_index(session, scope, chat_id, message) // at.per_page + 1
+        target = f"/chats/{chat_id}/messages?page={page}&per_page={at.per_page}"
+        return RedirectResponse(f"{target}#message-{message}", status_code=303)
     detail = browse.get_chat(session, scope, chat_id)
     found = browse.list_messages(session, scope, chat_id, at, flagged_only=flagged)
     return render(
