@@ -55,6 +55,8 @@ def _static_samples(world: World) -> dict[str, Sample]:
     operation = Sample(world.operation_id, world.operation_id, scoped=False)
     samples["operation"] = samples["operation_id"] = operation
     samples["raid"] = samples["raid_id"] = Sample(*world.raid_ids[:2], scoped=False)
+    district = Sample(*world.district_ids[:2], scoped=False)  # statewide figures
+    samples["district"] = samples["district_id"] = district
     samples["name"] = Sample(world.hash_set, world.hash_set, scoped=False)
     samples["version"] = Sample(1, 1, scoped=False)
     samples["by"] = Sample("district", "district", scoped=False)
