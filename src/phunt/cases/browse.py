@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, String, case, cast, func, select
 from sqlalchemy.orm import Session
@@ -249,10 +249,22 @@ CASE_SORTS = ("id", "number", "station", "district", "opened_at", "suspects", "a
 SUSPECT_SORTS = ("id", "name", "arrested_at", "devices")
 
 
+class Ordering(Protocol):
+    """Which page of a listing, sorted how: :class:`Order`, or the web layer's paging,
+    which validates the values where the request enters."""
+
+    @property
+    def sort(self) -> str: ...
+    @property
+    def desc(self) -> bool: ...
+    @property
+    def page(self) -> int: ...
+    @property
+    def per_page(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Order:
-    """Which page of a listing, sorted how (the web layer's paging validates the values)."""
-
     sort: str = "id"
     desc: bool = False
     page: int = 1
@@ -274,7 +286,7 @@ def _paged(
     query: _Query,
     where: Sequence[ColumnElement[bool]],
     sorts: _Sorts,
-    order: Order,
+    order: Ordering,
     build: Callable[[Any], T],
 ) -> Page[T]:
     """One page of ``query`` sorted by a known key; the id breaks ties so pages are stable.
@@ -343,7 +355,7 @@ def _operation_row(row: Any) -> OperationRow:
     return OperationRow(op.id, op.name, op.description, op.created_at, raids, cases, devices)
 
 
-def list_operations(session: Session, order: Order = Order()) -> Page[OperationRow]:
+def list_operations(session: Session, order: Ordering = Order()) -> Page[OperationRow]:
     """Operations with their raid, case and device counts (statewide: every role sees them)."""
     query, sorts = _operation_query()
     return _paged(session, Operation, query, [], sorts, order, _operation_row)
@@ -395,7 +407,7 @@ def _raid_row(row: Any) -> RaidRow:
 
 
 def list_raids(
-    session: Session, *, operation_id: int | None = None, order: Order = Order()
+    session: Session, *, operation_id: int | None = None, order: Ordering = Order()
 ) -> Page[RaidRow]:
     """Raids (of one operation) with their case and device counts."""
     query, sorts = _raid_query()
@@ -463,7 +475,7 @@ def list_cases(
     scope: Scope,
     operation_id: int | None = None,
     raid_id: int | None = None,
-    order: Order = Order(),
+    order: Ordering = Order(),
 ) -> Page[CaseRow]:
     """Cases in the viewer's scope (of an operation or a raid) with their counts."""
     query, sorts = _case_query()
@@ -523,7 +535,7 @@ def _suspect_row(row: Any) -> SuspectRow:
 
 
 def list_suspects(
-    session: Session, *, scope: Scope, case_id: int | None = None, order: Order = Order()
+    session: Session, *, scope: Scope, case_id: int | None = None, order: Ordering = Order()
 ) -> Page[SuspectRow]:
     """Suspects of the cases in the viewer's scope (of one case)."""
     query, sorts = _suspect_query()
