@@ -44,6 +44,7 @@ def scope_of(viewer: Scoped) -> Scope:
     """The scope a viewer's listings are filtered by."""
     return None if viewer.sees_all else viewer.case_ids
 
+
 _Query = Select[*tuple[Any, ...]]
 _Sorts = Mapping[str, Any]
 """Sort key -> the column or count it orders by."""

@@ -33,13 +33,15 @@ FIGURES = (
     ("matched_files", "Matched files"),
     ("groups", "Groups found"),
 )
-#: The charts: canvas id, title, the figures drawn (matched files outnumber the rest
-#: by far, so they get their own scale).
+#: The charts: canvas id, title, the figures drawn and the width:height ratio (matched
+#: files outnumber the rest by far, so they get a scale of their own).
 CHARTS = (
-    ("chart-seizures", "Raids, cases, arrests and devices", FIGURES[:5]),
-    ("chart-matches", "Matched files", FIGURES[5:6]),
-    ("chart-groups", "Groups found", FIGURES[6:7]),
+    ("chart-seizures", "Raids, cases, arrests and devices", FIGURES[:5], 3.2),
+    ("chart-matches", "Matched files", FIGURES[5:6], 5.0),
+    ("chart-groups", "Groups found", FIGURES[6:7], 5.0),
 )
+#: The breakdown's columns: what a district's share of the state is told by.
+SHARES = (FIGURES[0], FIGURES[1], FIGURES[3], FIGURES[5])
 ALL = "all"
 
 
@@ -53,9 +55,10 @@ class Share:
 
 
 def breakdown(board: browse.Dashboard) -> tuple[list[Share], list[str]]:
-    """Districts with any figure, busiest first, and the names of those with none."""
+    """Districts with any figure, most devices seized first, and the names of those with
+    none: a ranking that needs no map."""
     total = board.total.as_dict()
-    peaks = {key: max((getattr(r, key) for r in board.rows), default=0) for key, _ in FIGURES}
+    peaks = {key: max((getattr(r, key) for r in board.rows), default=0) for key, _ in SHARES}
     active = [r for r in board.rows if any(getattr(r, key) for key, _ in FIGURES)]
     active.sort(key=lambda r: (-r.devices, -r.cases, -r.raids, r.district))
     shares = [
@@ -68,7 +71,7 @@ def breakdown(board: browse.Dashboard) -> tuple[list[Share], list[str]]:
                     peaks[key],
                     100.0 * getattr(row, key) / total[key] if total[key] else 0.0,
                 )
-                for key, label in FIGURES
+                for key, label in SHARES
             ],
         )
         for row in active
@@ -85,6 +88,7 @@ def charts(board: browse.Dashboard) -> list[dict[str, Any]]:
             "id": canvas,
             "title": title,
             "spec": {
+                "aspect": aspect,
                 "labels": labels,
                 "datasets": [
                     {"label": label, "data": [getattr(r, key) for r in board.rows]}
@@ -92,7 +96,7 @@ def charts(board: browse.Dashboard) -> list[dict[str, Any]]:
                 ],
             },
         }
-        for canvas, title, figures in CHARTS
+        for canvas, title, figures, aspect in CHARTS
     ]
 
 
@@ -132,5 +136,6 @@ def dashboard_page(
         figures=FIGURES,
         charts=charts(board),
         shares=shares,
+        share_labels=[label for _, label in SHARES],
         quiet=quiet,
     )

@@ -2,7 +2,7 @@
 //
 // The page cannot run inline script (its Content-Security-Policy forbids it), so each
 // chart's figures travel in a <script type="application/json" data-chart="CANVAS_ID">
-// block: {"labels": [...], "datasets": [{"label": "...", "data": [...]}, ...]}.
+// block: {"aspect": 3, "labels": [...], "datasets": [{"label": "...", "data": [...]}]}.
 // The same figures are in the page's table; without JavaScript nothing is lost.
 (function () {
   "use strict";
@@ -28,7 +28,7 @@
       data: { labels: spec.labels, datasets: datasets },
       options: {
         animation: false,
-        aspectRatio: 2.6,
+        aspectRatio: spec.aspect || 3,
         plugins: { legend: { position: "bottom" } },
         scales: {
           x: { ticks: { autoSkip: false, maxRotation: 60 } },
