@@ -12,11 +12,11 @@ from datetime import datetime, tzinfo
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Query, Request
-from phunt.accounts.access import Action, Viewer
-from phunt.web.deps import DbSession, api_viewer, check_case
 from pydantic import BaseModel
 
+from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
+from phunt.web.deps import DbSession, api_viewer, check_case
 
 CaseReader = Annotated[Viewer, api_viewer(Action.VIEW_CASES)]
 

@@ -11,10 +11,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from phunt.accounts.access import Action, Viewer
-from phunt.web.deps import DbSession, api_viewer
 from pydantic import BaseModel
 
+from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
 from phunt.cases.stats import operation_stats, totals
 from phunt.errors import UsageError
@@ -28,6 +27,7 @@ from phunt.web.api.cases import (
     listing,
     out,
 )
+from phunt.web.deps import DbSession, api_viewer
 
 CaseReader = Annotated[Viewer, api_viewer(Action.VIEW_CASES)]
 StatsReader = Annotated[Viewer, api_viewer(Action.VIEW_STATS)]

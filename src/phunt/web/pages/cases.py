@@ -11,11 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+
 from phunt.accounts.access import Action, Viewer
+from phunt.cases import browse
 from phunt.web.deps import DbSession, check_case, page_viewer, render
 from phunt.web.paging import Paging, paging
-
-from phunt.cases import browse
 
 CaseReader = Annotated[Viewer, page_viewer(Action.VIEW_CASES)]
 CasePaging = Annotated[Paging, paging(browse.CASE_SORTS, "opened_at", desc=True)]

@@ -14,10 +14,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from phunt.accounts.access import Action, Viewer
-from phunt.web.deps import DbSession, page_viewer, render
 
+from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
+from phunt.web.deps import DbSession, page_viewer, render
 
 StatsReader = Annotated[Viewer, page_viewer(Action.VIEW_STATS)]
 

@@ -11,11 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+
 from phunt.accounts.access import Action, Viewer
+from phunt.cases import browse
 from phunt.web.deps import DbSession, page_viewer, render
 from phunt.web.paging import Paging, paging
-
-from phunt.cases import browse
 
 CaseReader = Annotated[Viewer, page_viewer(Action.VIEW_CASES)]
 OperationPaging = Annotated[Paging, paging(browse.OPERATION_SORTS, "id", desc=True)]
