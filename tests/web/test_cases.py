@@ -13,7 +13,8 @@ from starlette.testclient import TestClient
 
 from phunt.cases.case_files import add_suspect, open_case
 from phunt.cases.devices import add_device, log_custody
-from web.conftest import World
+
+from .conftest import World
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

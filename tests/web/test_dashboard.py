@@ -21,7 +21,8 @@ from phunt.cli.main import app as cli
 from phunt.schema.cases import Case, Device, District, Raid, Suspect
 from phunt.schema.chats import ChatRecord
 from phunt.schema.ingest import FileMatch, IngestJob
-from web.conftest import World
+
+from .conftest import World
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page

@@ -9,7 +9,8 @@ from starlette.testclient import TestClient
 
 from phunt.cases.case_files import open_case
 from phunt.cases.operations import create_operation
-from web.conftest import World
+
+from .conftest import World
 
 
 def test_operations_list_sorts_and_pages(
@@ -128,8 +129,10 @@ def test_openapi_describes_the_responses(web_app: Any) -> None:
     with TestClient(web_app) as client:
         document = client.get("/api/v1/openapi.json").json()
     schemas = document["components"]["schemas"]
-    for name in ("OperationOut", "RaidOut", "RaidDetailOut", "StatsOut", "DistrictFiguresOut"):
+    for name in ("OperationRow", "RaidRow", "RaidDetail", "CaseRow", "StatsOut", "DistrictFigures"):
         assert name in schemas
+    assert set(schemas["RaidDetail"]["properties"]) == {"raid", "cases"}
+    assert schemas["RaidRow"]["properties"]["raided_at"]["format"] == "date-time"
     stats = document["paths"]["/api/v1/operations/{operation_id}/stats"]["get"]
     answer = stats["responses"]["200"]["content"]["application/json"]["schema"]
     assert answer["$ref"].endswith("/StatsOut")

@@ -1,8 +1,9 @@
 """``/api/v1/cases`` and ``/api/v1/suspects``: only within the caller's scope.
 
 A case or suspect outside the caller's cases answers 404 exactly as an unknown id. Times
-are ISO 8601 in the configured zone. The response models here are shared with
-:mod:`phunt.web.api.operations` (a raid lists its cases).
+are ISO 8601 in the configured zone. The responses are the read models of
+:mod:`phunt.cases.browse` themselves (dataclasses, which FastAPI validates and describes
+in the OpenAPI document through pydantic), so their shape is written once.
 """
 
 from __future__ import annotations
@@ -22,75 +23,13 @@ CaseReader = Annotated[Viewer, api_viewer(Action.VIEW_CASES)]
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
-M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 
 
-class CaseOut(BaseModel):
-    id: int
-    number: str
-    station: str
-    district: str
-    operation_id: int | None
-    operation: str | None
-    raid_id: int | None
-    statutes: list[str]
-    opened_at: datetime
-    suspects: int
-    arrests: int
-    devices: int
-
-
-class SuspectOut(BaseModel):
-    id: int
-    case_id: int
-    name: str
-    aliases: list[str]
-    phones: list[str]
-    handles: list[str]
-    arrested_at: datetime | None
-    devices: int
-
-
-class CustodyOut(BaseModel):
-    at: datetime
-    action: str
-    actor: str
-    note: str
-
-
-class DeviceOut(BaseModel):
-    id: int
-    evidence_number: str
-    kind: str
-    make: str
-    model: str
-    serial: str
-    imei: str
-    raid_id: int | None
-    suspect_id: int | None
-    suspect: str | None
-    ingests: int
-    files: int
-    matched_files: int
-    custody: list[CustodyOut]
-
-
-class CaseDetailOut(BaseModel):
-    case: CaseOut
-    suspects: list[SuspectOut]
-    devices: list[DeviceOut]
-
-
-class SuspectDetailOut(BaseModel):
-    suspect: SuspectOut
-    case: CaseOut
-    devices: list[DeviceOut]
-
-
-class Listing(BaseModel, Generic[M]):
+class Listing(BaseModel, Generic[R]):
     """One page of a sorted list and how many rows the whole list has."""
 
-    items: list[M]
+    items: list[R]
     total: int
     page: int
     per_page: int
@@ -116,9 +55,11 @@ def zoned(value: Any, tz: tzinfo) -> Any:
     return value
 
 
-def out(model: type[M], value: Any, request: Request) -> M:
-    """A response model from a read model, its times in the configured zone."""
-    return model.model_validate(zoned(value, request.app.state.settings.timezone))
+def out(value: Any, request: Request) -> dict[str, Any]:
+    """A read model as the route's response model (the same dataclass) validates it, its
+    times in the configured zone."""
+    found: dict[str, Any] = zoned(value, request.app.state.settings.timezone)
+    return found
 
 
 def listing(page: browse.Page[Any], order: browse.Order, request: Request) -> dict[str, Any]:
@@ -128,7 +69,7 @@ def listing(page: browse.Page[Any], order: browse.Order, request: Request) -> di
     return {"items": rows, "total": page.total, "page": order.page, "per_page": order.per_page}
 
 
-@router.get("/cases", response_model=Listing[CaseOut])
+@router.get("/cases", response_model=Listing[browse.CaseRow])
 def list_cases(
     request: Request,
     session: DbSession,
@@ -151,20 +92,20 @@ def list_cases(
     return listing(found, order, request)
 
 
-@router.get("/cases/{case_id}", response_model=CaseDetailOut)
+@router.get("/cases/{case_id}", response_model=browse.CaseDetail)
 def get_case(
     request: Request,
     session: DbSession,
     viewer: CaseReader,
     case_id: int,
-) -> CaseDetailOut:
+) -> dict[str, Any]:
     """A case with its suspects, devices and each device's chain of custody."""
     check_case(viewer, case_id)
     detail = browse.case_detail(session, case_id)
-    return out(CaseDetailOut, detail, request)
+    return out(detail, request)
 
 
-@router.get("/suspects", response_model=Listing[SuspectOut])
+@router.get("/suspects", response_model=Listing[browse.SuspectRow])
 def list_suspects(
     request: Request,
     session: DbSession,
@@ -184,14 +125,14 @@ def list_suspects(
     return listing(found, order, request)
 
 
-@router.get("/suspects/{suspect_id}", response_model=SuspectDetailOut)
+@router.get("/suspects/{suspect_id}", response_model=browse.SuspectDetail)
 def get_suspect(
     request: Request,
     session: DbSession,
     viewer: CaseReader,
     suspect_id: int,
-) -> SuspectDetailOut:
+) -> dict[str, Any]:
     """A suspect, their case and the devices seized from them."""
     check_case(viewer, browse.suspect_case(session, suspect_id))
     detail = browse.suspect_detail(session, suspect_id)
-    return out(SuspectDetailOut, detail, request)
+    return out(detail, request)

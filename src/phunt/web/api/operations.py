@@ -7,7 +7,6 @@ the caller may open; its ``cases`` count is statewide, as every count is.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -15,10 +14,9 @@ from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
-from phunt.cases.stats import operation_stats, totals
+from phunt.cases.stats import DistrictFigures, operation_stats, totals
 from phunt.errors import UsageError
 from phunt.web.api.cases import (
-    CaseOut,
     DescParam,
     Listing,
     PageParam,
@@ -35,50 +33,15 @@ StatsReader = Annotated[Viewer, api_viewer(Action.VIEW_STATS)]
 router = APIRouter(prefix="/api/v1", tags=["operations"])
 
 
-class OperationOut(BaseModel):
-    id: int
-    name: str
-    description: str
-    created_at: datetime
-    raids: int
-    cases: int
-    devices: int
-
-
-class RaidOut(BaseModel):
-    id: int
-    operation_id: int
-    operation: str
-    district: str
-    location: str
-    raided_at: datetime
-    team_lead: str
-    cases: int
-    devices: int
-
-
-class RaidDetailOut(BaseModel):
-    raid: RaidOut
-    cases: list[CaseOut]
-
-
-class DistrictFiguresOut(BaseModel):
-    district: str
-    raids: int
-    cases: int
-    arrests: int
-    devices: int
-
-
 class StatsOut(BaseModel):
     """The same document as ``phunt stats --by district --json``."""
 
     by: str
-    rows: list[DistrictFiguresOut]
-    total: DistrictFiguresOut
+    rows: list[DistrictFigures]
+    total: DistrictFigures
 
 
-@router.get("/operations", response_model=Listing[OperationOut])
+@router.get("/operations", response_model=Listing[browse.OperationRow])
 def list_operations(
     request: Request,
     session: DbSession,
@@ -94,14 +57,14 @@ def list_operations(
     return listing(browse.list_operations(session, order), order, request)
 
 
-@router.get("/operations/{operation_id}", response_model=OperationOut)
+@router.get("/operations/{operation_id}", response_model=browse.OperationRow)
 def get_operation(
     request: Request,
     session: DbSession,
     viewer: CaseReader,
     operation_id: int,
-) -> OperationOut:
-    return out(OperationOut, browse.operation(session, operation_id), request)
+) -> dict[str, Any]:
+    return out(browse.operation(session, operation_id), request)
 
 
 @router.get("/operations/{operation_id}/stats", response_model=StatsOut)
@@ -118,7 +81,7 @@ def get_stats(
     return {"by": by, "rows": [r.as_dict() for r in rows], "total": totals(rows).as_dict()}
 
 
-@router.get("/raids", response_model=Listing[RaidOut])
+@router.get("/raids", response_model=Listing[browse.RaidRow])
 def list_raids(
     request: Request,
     session: DbSession,
@@ -138,13 +101,13 @@ def list_raids(
     return listing(found, order, request)
 
 
-@router.get("/raids/{raid_id}", response_model=RaidDetailOut)
+@router.get("/raids/{raid_id}", response_model=browse.RaidDetail)
 def get_raid(
     request: Request,
     session: DbSession,
     viewer: CaseReader,
     raid_id: int,
-) -> RaidDetailOut:
+) -> dict[str, Any]:
     """A raid and the cases it led to that the caller may open."""
     detail = browse.raid_detail(session, raid_id, browse.scope_of(viewer))
-    return out(RaidDetailOut, detail, request)
+    return out(detail, request)
