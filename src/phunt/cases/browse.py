@@ -77,12 +77,16 @@ class Dashboard:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
+    """One page of a listing and how many rows the whole listing has."""
+
     rows: list[T]
     total: int
 
 
 @dataclass(frozen=True)
 class OperationRow:
+    """An operation with its raid, case and device counts (statewide)."""
+
     id: int
     name: str
     description: str
@@ -94,6 +98,8 @@ class OperationRow:
 
 @dataclass(frozen=True)
 class RaidRow:
+    """A raid with the number of cases it led to and devices seized there (statewide)."""
+
     id: int
     operation_id: int
     operation: str
@@ -107,6 +113,8 @@ class RaidRow:
 
 @dataclass(frozen=True)
 class CaseRow:
+    """A case (FIR) with its suspect, arrest and device counts."""
+
     id: int
     number: str
     station: str
@@ -123,6 +131,8 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class SuspectRow:
+    """A suspect named in a case; ``devices`` counts the devices seized from them."""
+
     id: int
     case_id: int
     name: str
@@ -135,6 +145,8 @@ class SuspectRow:
 
 @dataclass(frozen=True)
 class CustodyRow:
+    """One event of a device's chain of custody."""
+
     at: datetime
     action: str
     actor: str
@@ -163,6 +175,8 @@ class DeviceRow:
 
 @dataclass(frozen=True)
 class RaidDetail:
+    """A raid and the cases it led to that the viewer may open."""
+
     raid: RaidRow
     cases: list[CaseRow]
     """Only the cases in the viewer's scope; ``raid.cases`` counts them all."""
@@ -170,6 +184,8 @@ class RaidDetail:
 
 @dataclass(frozen=True)
 class CaseDetail:
+    """A case with its suspects and its devices with their custody chains."""
+
     case: CaseRow
     suspects: list[SuspectRow]
     devices: list[DeviceRow]
@@ -177,6 +193,8 @@ class CaseDetail:
 
 @dataclass(frozen=True)
 class SuspectDetail:
+    """A suspect, their case and the devices seized from them."""
+
     suspect: SuspectRow
     case: CaseRow
     devices: list[DeviceRow]
