@@ -23,7 +23,7 @@ from phunt.cases.stats import DistrictFigures, operation_stats
 from phunt.errors import NotFoundError, UsageError
 from phunt.schema.cases import Case, CustodyEvent, Device, District, Operation, Raid, Suspect
 from phunt.schema.chats import ChatRecord
-from phunt.schema.ingest import FileMatch, IngestJob
+from phunt.schema.ingest import IngestJob
 
 T = TypeVar("T")
 
@@ -236,10 +236,11 @@ def dashboard(session: Session, operation: str | int | None = None) -> Dashboard
         .select_from(IngestJob)
         .join(Device, Device.id == IngestJob.device_id)
     ).where(IngestJob.status == "complete")
+    # Each job counts its matched files in the transaction that stores their matches
+    # (phunt.ingest.store.add_files): summing the jobs reads a row per job, not per match.
     matched = _with_device_place(
-        select(district, func.count(func.distinct(FileMatch.file_id)))
-        .select_from(FileMatch)
-        .join(IngestJob, IngestJob.id == FileMatch.job_id)
+        select(district, func.coalesce(func.sum(IngestJob.matched_files), 0))
+        .select_from(IngestJob)
         .join(Device, Device.id == IngestJob.device_id)
     )
     group_key = _group_key()
