@@ -137,6 +137,15 @@ def test_api_cases_and_suspects_in_scope(
         assert [d["id"] for d in one["devices"]] == [web_world.device_a]
         of_op = _api(client, token, f"/api/v1/cases?operation={web_world.operation_id}")
         assert of_op.json()["total"] == 1
+        of_raid = _api(client, token, f"/api/v1/cases?raid={web_world.raid_ids[1]}").json()
+        assert (of_raid["items"], of_raid["total"]) == ([], 0)  # case B is not in scope
+        for unknown in ("/api/v1/cases?raid=999999", "/api/v1/cases?operation=999999"):
+            assert _api(client, token, unknown).json() == {"detail": "not found"}
+    with TestClient(web_app) as client:
+        every = token_for("supervisor")
+        assert _api(client, every, "/api/v1/suspects?case=999999").status_code == 404
+        of_raid = _api(client, every, f"/api/v1/cases?raid={web_world.raid_ids[1]}").json()
+        assert [c["id"] for c in of_raid["items"]] == [web_world.case_b]
 
 
 @pytest.mark.parametrize(

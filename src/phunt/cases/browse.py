@@ -449,12 +449,16 @@ def list_raids(
     return _paged(session, Raid, query, where, sorts, order, _raid_row)
 
 
+def raid(session: Session, raid_id: int) -> RaidRow:
+    query, _ = _raid_query()
+    return _one(session, query.where(Raid.id == raid_id), _raid_row, f"raid {raid_id}")
+
+
 def raid_detail(session: Session, raid_id: int, scope: Scope) -> RaidDetail:
     """A raid and the cases it led to that the viewer may open."""
-    query, _ = _raid_query()
-    raid = _one(session, query.where(Raid.id == raid_id), _raid_row, f"raid {raid_id}")
+    found = raid(session, raid_id)
     cases = list_cases(session, scope=scope, raid_id=raid_id, order=Order(per_page=10_000))
-    return RaidDetail(raid, cases.rows)
+    return RaidDetail(found, cases.rows)
 
 
 # -- cases ------------------------------------------------------------------------------

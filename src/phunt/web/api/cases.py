@@ -84,7 +84,9 @@ def list_cases(
     """The caller's cases, of an operation or a raid; sort by one of
     id, number, station, district, opened_at, suspects, arrests, devices."""
     if operation is not None:
-        browse.operation(session, operation)
+        browse.operation(session, operation)  # an unknown parent is a 404, not an empty list
+    if raid is not None:
+        browse.raid(session, raid)
     order = browse.Order(sort, desc, page, per_page)
     found = browse.list_cases(
         session, scope=browse.scope_of(viewer), operation_id=operation, raid_id=raid, order=order
@@ -120,6 +122,7 @@ def list_suspects(
     id, name, arrested_at, devices."""
     if case is not None:
         check_case(viewer, case)
+        browse.case_row(session, case)  # an unknown case is a 404, as for those who see all
     order = browse.Order(sort, desc, page, per_page)
     found = browse.list_suspects(session, scope=browse.scope_of(viewer), case_id=case, order=order)
     return listing(found, order, request)
