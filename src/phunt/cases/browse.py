@@ -231,15 +231,15 @@ def dashboard(session: Session, operation: str | int | None = None) -> Dashboard
     rows = {r.district: DashboardFigures(**r.as_dict()) for r in operation_stats(session, op_id)}
     district = _district_of_device()
 
-    ingested = _with_device_place(
-        select(district, func.count(func.distinct(IngestJob.device_id)))
-        .select_from(IngestJob)
-        .join(Device, Device.id == IngestJob.device_id)
-    ).where(IngestJob.status == "complete")
     # Each job counts its matched files in the transaction that stores their matches
     # (phunt.ingest.store.add_files): summing the jobs reads a row per job, not per match.
-    matched = _with_device_place(
-        select(district, func.coalesce(func.sum(IngestJob.matched_files), 0))
+    complete = case((IngestJob.status == "complete", IngestJob.device_id))
+    jobs = _with_device_place(
+        select(
+            district,
+            func.count(func.distinct(complete)),
+            func.coalesce(func.sum(IngestJob.matched_files), 0),
+        )
         .select_from(IngestJob)
         .join(Device, Device.id == IngestJob.device_id)
     )
@@ -249,24 +249,20 @@ def dashboard(session: Session, operation: str | int | None = None) -> Dashboard
         .select_from(ChatRecord)
         .join(Device, Device.id == ChatRecord.device_id)
     ).where(ChatRecord.kind != "private")
-    all_groups = _with_device_place(
-        select(func.count(func.distinct(group_key)))
-        .select_from(ChatRecord)
-        .join(Device, Device.id == ChatRecord.device_id)
-    ).where(ChatRecord.kind != "private", district.is_not(None))
+    all_groups = groups.with_only_columns(
+        func.count(func.distinct(group_key)), maintain_column_froms=True
+    ).where(district.is_not(None))
     if op_id is not None:
-        ingested = ingested.where(_operation_of_device() == op_id)
-        matched = matched.where(_operation_of_device() == op_id)
+        jobs = jobs.where(_operation_of_device() == op_id)
         groups = groups.where(_operation_of_device() == op_id)
         all_groups = all_groups.where(_operation_of_device() == op_id)
-    for name, query in (
-        ("devices_ingested", ingested),
-        ("matched_files", matched),
-        ("groups", groups),
-    ):
-        for district_id, count in session.execute(query.group_by(district)):
-            if district_id is not None:
-                setattr(rows[names[district_id]], name, count)
+    for district_id, ingested, matched in session.execute(jobs.group_by(district)):
+        if district_id is not None:
+            rows[names[district_id]].devices_ingested = ingested
+            rows[names[district_id]].matched_files = int(matched)
+    for district_id, count in session.execute(groups.group_by(district)):
+        if district_id is not None:
+            rows[names[district_id]].groups = count
     ordered = sorted(rows.values(), key=lambda r: r.district)
     total = DashboardFigures("Total")
     for row in ordered:
