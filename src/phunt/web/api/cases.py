@@ -12,7 +12,7 @@ import dataclasses
 from datetime import datetime, tzinfo
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
@@ -35,10 +35,17 @@ class Listing(BaseModel, Generic[R]):
     per_page: int
 
 
-SortParam = Annotated[str, Query(description="Column to sort by (see each listing).")]
-DescParam = Annotated[bool, Query(description="Largest or latest first.")]
-PageParam = Annotated[int, Query(ge=1)]
-PerPageParam = Annotated[int, Query(ge=1, le=500)]
+def api_order(
+    sort: Annotated[str, Query(description="Column to sort by (see each listing).")] = "id",
+    desc: Annotated[bool, Query(description="Largest or latest first.")] = False,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> browse.Order:
+    """``?sort=&desc=&page=&per_page=`` of a listing (an unknown sort key is a 400)."""
+    return browse.Order(sort, desc, page, per_page)
+
+
+OrderParam = Annotated[browse.Order, Depends(api_order)]
 
 
 def zoned(value: Any, tz: tzinfo) -> Any:
@@ -74,12 +81,9 @@ def list_cases(
     request: Request,
     session: DbSession,
     viewer: CaseReader,
+    order: OrderParam,
     operation: int | None = None,
     raid: int | None = None,
-    sort: SortParam = "id",
-    desc: DescParam = False,
-    page: PageParam = 1,
-    per_page: PerPageParam = 50,
 ) -> dict[str, Any]:
     """The caller's cases, of an operation or a raid; sort by one of
     id, number, station, district, opened_at, suspects, arrests, devices."""
@@ -87,7 +91,6 @@ def list_cases(
         browse.operation(session, operation)  # an unknown parent is a 404, not an empty list
     if raid is not None:
         browse.raid(session, raid)
-    order = browse.Order(sort, desc, page, per_page)
     found = browse.list_cases(
         session, scope=browse.scope_of(viewer), operation_id=operation, raid_id=raid, order=order
     )
@@ -112,18 +115,14 @@ def list_suspects(
     request: Request,
     session: DbSession,
     viewer: CaseReader,
+    order: OrderParam,
     case: int | None = None,
-    sort: SortParam = "id",
-    desc: DescParam = False,
-    page: PageParam = 1,
-    per_page: PerPageParam = 50,
 ) -> dict[str, Any]:
     """Suspects of the caller's cases (of one case); sort by one of
     id, name, arrested_at, devices."""
     if case is not None:
         check_case(viewer, case)
         browse.case_row(session, case)  # an unknown case is a 404, as for those who see all
-    order = browse.Order(sort, desc, page, per_page)
     found = browse.list_suspects(session, scope=browse.scope_of(viewer), case_id=case, order=order)
     return listing(found, order, request)
 

@@ -17,11 +17,8 @@ from phunt.cases import browse
 from phunt.cases.stats import DistrictFigures, operation_stats, totals
 from phunt.errors import UsageError
 from phunt.web.api.cases import (
-    DescParam,
     Listing,
-    PageParam,
-    PerPageParam,
-    SortParam,
+    OrderParam,
     listing,
     out,
 )
@@ -46,14 +43,10 @@ def list_operations(
     request: Request,
     session: DbSession,
     viewer: CaseReader,
-    sort: SortParam = "id",
-    desc: DescParam = False,
-    page: PageParam = 1,
-    per_page: PerPageParam = 50,
+    order: OrderParam,
 ) -> dict[str, Any]:
     """Operations with their counts; sort by one of id, name, created_at, raids, cases,
     devices."""
-    order = browse.Order(sort, desc, page, per_page)
     return listing(browse.list_operations(session, order), order, request)
 
 
@@ -86,17 +79,13 @@ def list_raids(
     request: Request,
     session: DbSession,
     viewer: CaseReader,
+    order: OrderParam,
     operation: int | None = None,
-    sort: SortParam = "id",
-    desc: DescParam = False,
-    page: PageParam = 1,
-    per_page: PerPageParam = 50,
 ) -> dict[str, Any]:
     """Raids (of one operation); sort by one of id, district, location, raided_at,
     team_lead, cases, devices."""
     if operation is not None:
         browse.operation(session, operation)
-    order = browse.Order(sort, desc, page, per_page)
     found = browse.list_raids(session, operation_id=operation, order=order)
     return listing(found, order, request)
 
