@@ -31,20 +31,6 @@ Scope = frozenset[int] | None
 """Case ids a viewer may see; ``None`` when the viewer sees every case."""
 
 
-class Scoped(Protocol):
-    """What a listing needs of a viewer (:class:`phunt.accounts.access.Viewer`)."""
-
-    @property
-    def sees_all(self) -> bool: ...
-    @property
-    def case_ids(self) -> frozenset[int]: ...
-
-
-def scope_of(viewer: Scoped) -> Scope:
-    """The scope a viewer's listings are filtered by."""
-    return None if viewer.sees_all else viewer.case_ids
-
-
 _Query = Select[*tuple[Any, ...]]
 _Sorts = Mapping[str, Any]
 """Sort key -> the column or count it orders by."""

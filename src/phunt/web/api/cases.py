@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
-from phunt.web.deps import DbSession, api_viewer, check_case
+from phunt.web.deps import DbSession, api_viewer, check_case, viewer_scope
 
 CaseReader = Annotated[Viewer, api_viewer(Action.VIEW_CASES)]
 
@@ -92,7 +92,7 @@ def list_cases(
     if raid is not None:
         browse.raid(session, raid)
     found = browse.list_cases(
-        session, scope=browse.scope_of(viewer), operation_id=operation, raid_id=raid, order=order
+        session, scope=viewer_scope(viewer), operation_id=operation, raid_id=raid, order=order
     )
     return listing(found, order, request)
 
@@ -123,7 +123,7 @@ def list_suspects(
     if case is not None:
         check_case(viewer, case)
         browse.case_row(session, case)  # an unknown case is a 404, as for those who see all
-    found = browse.list_suspects(session, scope=browse.scope_of(viewer), case_id=case, order=order)
+    found = browse.list_suspects(session, scope=viewer_scope(viewer), case_id=case, order=order)
     return listing(found, order, request)
 
 

@@ -22,7 +22,7 @@ from phunt.web.api.cases import (
     listing,
     out,
 )
-from phunt.web.deps import DbSession, api_viewer
+from phunt.web.deps import DbSession, api_viewer, viewer_scope
 
 CaseReader = Annotated[Viewer, api_viewer(Action.VIEW_CASES)]
 StatsReader = Annotated[Viewer, api_viewer(Action.VIEW_STATS)]
@@ -98,5 +98,5 @@ def get_raid(
     raid_id: int,
 ) -> dict[str, Any]:
     """A raid and the cases it led to that the caller may open."""
-    detail = browse.raid_detail(session, raid_id, browse.scope_of(viewer))
+    detail = browse.raid_detail(session, raid_id, viewer_scope(viewer))
     return out(detail, request)

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
-from phunt.web.deps import DbSession, check_case, page_viewer, render
+from phunt.web.deps import DbSession, check_case, page_viewer, render, viewer_scope
 from phunt.web.paging import Paging, paging
 
 CaseReader = Annotated[Viewer, page_viewer(Action.VIEW_CASES)]
@@ -34,7 +34,7 @@ def cases_page(
     """The viewer's cases (of one operation), sortable and paged."""
     current = browse.operation(session, operation) if operation is not None else None
     page = browse.list_cases(
-        session, scope=browse.scope_of(viewer), operation_id=operation, order=order
+        session, scope=viewer_scope(viewer), operation_id=operation, order=order
     )
     return render(request, "cases/list.html", viewer, page=page, paging=order, operation=current)
 

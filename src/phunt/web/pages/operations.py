@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
-from phunt.web.deps import DbSession, page_viewer, render
+from phunt.web.deps import DbSession, page_viewer, render, viewer_scope
 from phunt.web.paging import Paging, paging
 
 CaseReader = Annotated[Viewer, page_viewer(Action.VIEW_CASES)]
@@ -60,5 +60,5 @@ def raid_page(
     raid_id: int,
 ) -> HTMLResponse:
     """A raid and the cases it led to that the viewer may open."""
-    detail = browse.raid_detail(session, raid_id, browse.scope_of(viewer))
+    detail = browse.raid_detail(session, raid_id, viewer_scope(viewer))
     return render(request, "operations/raid.html", viewer, detail=detail)
