@@ -19,7 +19,7 @@ from phunt.cases.devices import add_device
 from phunt.ingest.job import ingest
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile
-from test_lib import TEST_DATA
+from test_lib import TEST_DATA, ewf_subset, make_ext2_image, run_phunt
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "O_NOATIME"), reason="no O_NOATIME here")
 
@@ -84,3 +84,84 @@ def test_hash_leaves_access_times(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert len([json.loads(line) for line in done.stdout.splitlines()]) == 5
     assert {f.name: f.stat().st_atime for f in files} == before
+
+
+#: Disk images, each in a folder of its own: a raw ext2 image, the same split in three,
+#: the generated three-segment E01 set, and an E01 with a bad chunk (its files flagged).
+IMAGE_KINDS = ("raw", "split-raw", "e01", "damaged-e01")
+
+
+def _image(root: Path, kind: str) -> tuple[Path, list[Path]]:
+    """The first segment of a ``kind`` image this test owns, and every file of it, their
+    access times set in the past (the test skips where reads do not move them)."""
+    folder = root / kind
+    folder.mkdir(parents=True)
+    if kind == "e01":
+        first = ewf_subset(folder, 1, 2, 3)
+    elif kind == "damaged-e01":
+        first = folder / "damaged.E01"
+        first.write_bytes((TEST_DATA / "ewf" / "damaged-plain.E01").read_bytes())
+    else:
+        picture = io.BytesIO()
+        Image.linear_gradient("L").convert("RGB").save(picture, "PNG")
+        files = {"DCIM/gradient.png": picture.getvalue(), "notes.txt": b"shopping list\n" * 50}
+        first = make_ext2_image(folder / "disk.raw", files)
+        if kind == "split-raw":
+            data = first.read_bytes()
+            first.unlink()
+            step = 768 * 1024
+            for number, start in enumerate(range(0, len(data), step), start=1):
+                (folder / f"disk.{number:03d}").write_bytes(data[start : start + step])
+            first = folder / "disk.001"
+    segments = sorted(folder.iterdir())
+    probe = segments[0]
+    before = _past(probe)
+    with probe.open("rb") as fh:
+        fh.read()
+    if probe.stat().st_atime == before:
+        pytest.skip("this file system does not update access times")
+    return first, segments
+
+
+def _atimes(segments: list[Path]) -> dict[str, float]:
+    return {s.name: s.stat().st_atime for s in segments}
+
+
+@pytest.mark.parametrize("kind", IMAGE_KINDS)
+def test_hash_and_scan_of_a_disk_image_leave_its_access_times(tmp_path: Path, kind: str) -> None:
+    """Every segment is read (its SHA-256, the E01's chunks and MD5, the file systems'
+    listing and their files), each through a file phunt opened with O_NOATIME."""
+    first, segments = _image(tmp_path / "ev", kind)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    expected = 2 if kind == "damaged-e01" else 0
+    before = {s.name: _past(s) for s in segments}
+    hashed = run_phunt("hash", str(first), "--json", env=env)
+    assert hashed.returncode == expected, hashed.stderr
+    names = [json.loads(line)["path"].rsplit("/", 1)[-1] for line in hashed.stdout.splitlines()]
+    assert {"notes.txt", "note.txt", "report.txt"} & set(names), names
+    assert _atimes(segments) == before
+
+    before = {s.name: _past(s) for s in segments}
+    listed = tmp_path / "list.txt"
+    listed.write_text("d41d8cd98f00b204e9800998ecf8427e\n")
+    scanned = run_phunt("scan", str(first), "--hashlist", str(listed), "--json", env=env)
+    assert scanned.returncode == expected, scanned.stderr
+    assert json.loads(scanned.stdout.splitlines()[-1])["files"] >= 2
+    assert _atimes(segments) == before
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("kind", IMAGE_KINDS)
+def test_ingest_of_a_disk_image_leaves_its_access_times(
+    database: Database, tmp_path: Path, kind: str, workers: int
+) -> None:
+    """The source's facts (segment hashes, chunk check, MD5), the walk in its listing
+    child, the workers' reads of members and the flagging of damaged files."""
+    first, segments = _image(tmp_path / "ev", kind)
+    before = {s.name: _past(s) for s in segments}
+    with database.session() as s:
+        add_device(s, "EV-A", "other")
+    summary = ingest(database, str(first), "EV-A", workers=workers, pdq_mode=None)
+    assert summary.files >= 2 and summary.errors == (1 if kind == "damaged-e01" else 0)
+    assert summary.source_sha256 is not None
+    assert _atimes(segments) == before
