@@ -165,3 +165,24 @@ def test_ingest_of_a_disk_image_leaves_its_access_times(
     assert summary.files >= 2 and summary.errors == (1 if kind == "damaged-e01" else 0)
     assert summary.source_sha256 is not None
     assert _atimes(segments) == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the image another owner")
+@pytest.mark.parametrize("kind", ["split-raw", "e01"])
+def test_an_image_phunt_may_not_open_with_noatime_is_read_all_the_same(
+    tmp_path: Path, kind: str
+) -> None:
+    """O_NOATIME needs the file's owner or CAP_FOWNER: without, every reader of the image
+    (dfvfs, pyewf, pysmraw, the segment hashes and chunk check) opens it normally."""
+    first, segments = _image(tmp_path / "ev", kind)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    owned = run_phunt("hash", str(first), "--json", env=env)
+    assert owned.returncode == 0, owned.stderr
+    for segment in segments:
+        os.chown(segment, 65534, 65534)
+    before = {s.name: _past(s) for s in segments}
+    refused = run_phunt("hash", str(first), "--json", env=env, drop_privileges=True)
+    assert refused.returncode == 0, refused.stderr
+    assert refused.stdout == owned.stdout and len(owned.stdout.splitlines()) >= 2
+    # The plain opens did read it: the times moved, as they must where O_NOATIME is refused.
+    assert any(moved != before[name] for name, moved in _atimes(segments).items())

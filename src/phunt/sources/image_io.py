@@ -33,11 +33,12 @@ from phunt.sources.locator import open_read_only
 
 
 def open_segments(paths: Sequence[str]) -> list[BinaryIO]:
-    """Each of ``paths`` opened read-only without moving its access time; all or none."""
+    """Each of ``paths`` opened read-only without moving its access time; all or none.
+    Unbuffered: libewf and libsmraw keep their own caches, a Python buffer only copies."""
     opened: list[BinaryIO] = []
     try:
         for path in paths:
-            opened.append(open_read_only(path))
+            opened.append(open_read_only(path, buffering=0))
     except BaseException:
         close_all(opened)
         raise
