@@ -1,5 +1,6 @@
-"""Ingest and ``phunt hash`` leave the evidence's access times alone (O_NOATIME where the
-system allows it) and record the times as they were before phunt read the files."""
+"""Ingest, ``phunt hash`` and ``phunt scan`` leave the evidence's access times alone
+(O_NOATIME where the system allows it), a plain file's and every segment's of a disk image
+alike, and record the times as they were before phunt read the files."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+import phunt.sources.expand  # noqa: F401  (registers the container sources entries reopen by)
 from phunt.cases.devices import add_device
 from phunt.ingest.job import ingest
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile
-from test_lib import TEST_DATA, ewf_subset, make_ext2_image, run_phunt
+from phunt.sources.disk_image import DiskImageSource
+from test_lib import TEST_DATA, ewf_subset, make_ext2_image, run_phunt, shared_folder
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "O_NOATIME"), reason="no O_NOATIME here")
 
@@ -186,3 +189,40 @@ def test_an_image_phunt_may_not_open_with_noatime_is_read_all_the_same(
     assert refused.stdout == owned.stdout and len(owned.stdout.splitlines()) >= 2
     # The plain opens did read it: the times moved, as they must where O_NOATIME is refused.
     assert any(moved != before[name] for name, moved in _atimes(segments).items())
+
+
+#: dfVFS's test images of one ext2 file system, and the files each is made of.
+OTHER_FORMATS = {
+    "ext2.qcow2": ["ext2.qcow2"],
+    "ext2.vmdk": ["ext2.vmdk"],
+    "ext2.vhd": ["ext2.vhd"],
+    "ext2.split.E01": ["ext2.split.E01", "ext2.split.E02"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_FORMATS))
+def test_other_image_formats_are_read_without_moving_access_times(
+    tmp_path: Path, name: str
+) -> None:
+    """QCOW2, VMDK and VHD reach their files through dfvfs's local file objects (phunt's,
+    O_NOATIME): the walk and the reads of every member leave the image's times alone."""
+    reference = shared_folder("reference/disk-images")
+    segments = []
+    for part in OTHER_FORMATS[name]:
+        (tmp_path / part).write_bytes((reference / part).read_bytes())
+        segments.append(tmp_path / part)
+    probe = segments[0]
+    past = _past(probe)
+    probe.read_bytes()
+    if probe.stat().st_atime == past:
+        pytest.skip("this file system does not update access times")
+    before = {s.name: _past(s) for s in segments}
+    source = DiskImageSource(str(tmp_path / name), display=name)
+    contents = {}
+    with source:
+        for entry in source.entries():
+            if entry.locator is not None:
+                with entry.open() as stream:
+                    contents[entry.path] = stream.read()
+    assert contents[f"{name}!/a_directory/another_file"] == b"This is another file.\n"
+    assert _atimes(segments) == before
