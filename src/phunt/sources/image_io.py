@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, BinaryIO
 
 import pyewf
@@ -103,91 +103,65 @@ class _OSFile(os_file_io.OSFile):  # type: ignore[misc]
         self._size = os.fstat(self._file_object.fileno()).st_size
 
 
-class _SegmentFiles:
-    """The segment files a storage-media image opened, closed with it."""
+def _segmented(
+    base: Any, glob: Callable[[str], Sequence[str]], new_handle: Callable[[], Any]
+) -> Any:
+    """dfvfs's file object class ``base`` (EWF's or RAW's), changed so that a set on the
+    local file system is opened by ``new_handle()`` (pyewf's or pysmraw's handle) over
+    files phunt opened, its segments found by ``glob`` as dfvfs finds them; a set inside
+    another image is opened as dfvfs opens it (through dfvfs's file objects)."""
 
-    def __init__(self) -> None:
-        self.files: list[BinaryIO] = []
+    class Segmented(base):  # type: ignore[misc]
+        def __init__(self, resolver_context: Any, path_spec: Any) -> None:
+            super().__init__(resolver_context, path_spec)
+            self._segments: list[BinaryIO] = []
 
-    def local_set(self, path_spec: Any) -> str | None:
-        """The first segment's local path when the image lies on the local file system
-        (where dfvfs would open the set from its path); ``None`` otherwise."""
-        parent = path_spec.parent if path_spec.HasParent() else None
-        if parent is None or not parent.IsSystemLevel():
-            return None
-        return _local(parent)
+        def _OpenFileObject(self, path_spec: Any) -> Any:  # noqa: N802  (dfvfs's interface)
+            parent = path_spec.parent if path_spec.HasParent() else None
+            first = _local(parent) if parent is not None and parent.IsSystemLevel() else None
+            if first is None:
+                return super()._OpenFileObject(path_spec)
+            handle = new_handle()
+            self._segments = _open_set(handle, glob(first))
+            return handle
 
-    def close(self) -> None:
-        close_all(self.files)
-        self.files = []
+        def _Close(self) -> None:  # noqa: N802  (dfvfs's interface)
+            try:
+                super()._Close()
+            finally:
+                close_all(self._segments)
+                self._segments = []
 
-
-class _EwfFile(ewf_file_io.EWFFile):  # type: ignore[misc]
-    """dfvfs's E01 image, its segments read through files phunt opened."""
-
-    def __init__(self, resolver_context: Any, path_spec: Any) -> None:
-        super().__init__(resolver_context, path_spec)
-        self._segments = _SegmentFiles()
-
-    def _OpenFileObject(self, path_spec: Any) -> Any:  # noqa: N802  (dfvfs's interface)
-        first = self._segments.local_set(path_spec)
-        if first is None:
-            return super()._OpenFileObject(path_spec)
-        handle = pyewf.handle()
-        self._segments.files = _open_set(handle, pyewf.glob(first))
-        return handle
-
-    def _Close(self) -> None:  # noqa: N802  (dfvfs's interface)
-        try:
-            super()._Close()
-        finally:
-            self._segments.close()
+    return Segmented
 
 
-class _RawFile(raw_file_io.RawFile):  # type: ignore[misc]
-    """dfvfs's raw image (one file or a split set), read through files phunt opened."""
+def _helper(base: Any, file_class: Any) -> Any:
+    """dfvfs's resolver helper ``base``, making ``file_class`` file objects instead."""
 
-    def __init__(self, resolver_context: Any, path_spec: Any) -> None:
-        super().__init__(resolver_context, path_spec)
-        self._segments = _SegmentFiles()
+    class Helper(base):  # type: ignore[misc]
+        def NewFileObject(self, resolver_context: Any, path_spec: Any) -> Any:  # noqa: N802
+            return file_class(resolver_context, path_spec)
 
-    def _OpenFileObject(self, path_spec: Any) -> Any:  # noqa: N802  (dfvfs's interface)
-        first = self._segments.local_set(path_spec)
-        if first is None:
-            return super()._OpenFileObject(path_spec)
-        handle = pysmraw.handle()
-        self._segments.files = _open_set(handle, pysmraw.glob(first))
-        return handle
-
-    def _Close(self) -> None:  # noqa: N802  (dfvfs's interface)
-        try:
-            super()._Close()
-        finally:
-            self._segments.close()
-
-
-class _OSHelper(os_resolver_helper.OSResolverHelper):  # type: ignore[misc]
-    def NewFileObject(self, resolver_context: Any, path_spec: Any) -> Any:  # noqa: N802
-        return _OSFile(resolver_context, path_spec)
-
-
-class _EwfHelper(ewf_resolver_helper.EWFResolverHelper):  # type: ignore[misc]
-    def NewFileObject(self, resolver_context: Any, path_spec: Any) -> Any:  # noqa: N802
-        return _EwfFile(resolver_context, path_spec)
-
-
-class _RawHelper(raw_resolver_helper.RawResolverHelper):  # type: ignore[misc]
-    def NewFileObject(self, resolver_context: Any, path_spec: Any) -> Any:  # noqa: N802
-        return _RawFile(resolver_context, path_spec)
+    return Helper()
 
 
 def _install() -> None:
-    """Replace dfvfs's OS, EWF and RAW helpers with phunt's (once per process)."""
-    for helper in (_OSHelper(), _EwfHelper(), _RawHelper()):
-        current = ResolverHelperManager.GetHelper(helper.type_indicator)
-        if type(current) is not type(helper):
-            ResolverHelperManager.DeregisterHelper(current)
-            ResolverHelperManager.RegisterHelper(helper)
+    """Put phunt's OS, EWF and RAW helpers in the place of dfvfs's (at import, once)."""
+    for helper in (
+        _helper(os_resolver_helper.OSResolverHelper, _OSFile),
+        _helper(
+            ewf_resolver_helper.EWFResolverHelper,
+            _segmented(ewf_file_io.EWFFile, pyewf.glob, pyewf.handle),
+        ),
+        _helper(
+            raw_resolver_helper.RawResolverHelper,
+            _segmented(raw_file_io.RawFile, pysmraw.glob, pysmraw.handle),
+        ),
+    ):
+        ResolverHelperManager.DeregisterHelper(
+            ResolverHelperManager.GetHelper(helper.type_indicator)
+        )
+        ResolverHelperManager.RegisterHelper(helper)
 
 
 _install()
