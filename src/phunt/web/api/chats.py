@@ -18,17 +18,11 @@ from phunt.chats.browse import (
     ChatRow,
     MemberRow,
     MessageRow,
-    Scope,
 )
-from phunt.web.deps import DbSession, api_viewer
+from phunt.web.deps import DbSession, api_viewer, viewer_scope
 from phunt.web.paging import Paging, paging
 
 router = APIRouter(prefix="/api/v1/chats", tags=["chats"])
-
-
-def viewer_scope(viewer: Viewer) -> Scope:
-    """The case ids a viewer's lists are limited to (``None``: every case)."""
-    return None if viewer.sees_all else viewer.case_ids
 
 
 class ChatPage(BaseModel):

@@ -14,11 +14,24 @@ from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
 from phunt.ingest import browse, browse_triage
-from phunt.web.deps import DbSession, api_viewer, check_case
-from phunt.web.pages.devices import visible_devices
+from phunt.schema.db import Session
+from phunt.web.deps import DbSession, api_viewer, check_case, viewer_scope
 from phunt.web.paging import Paging, paging
 
 router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
+
+
+def visible_devices(
+    session: Session, viewer: Viewer, pages: Paging, case: int | None
+) -> tuple[list[browse.DeviceRow], int]:
+    """A page of the viewer's devices, of one of their cases when ``case`` is given (the
+    page and the API list the same)."""
+    if case is not None:
+        check_case(viewer, case)
+    return browse.list_devices(
+        session, viewer_scope(viewer), case_id=case, sort=pages.sort, desc=pages.desc,
+        offset=pages.offset, limit=pages.per_page,
+    )  # fmt: skip
 
 
 class DevicePage(BaseModel):

@@ -13,12 +13,29 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
-from phunt.ingest import browse_copies, browse_files
-from phunt.web.deps import DbSession, api_viewer, check_case
-from phunt.web.pages.devices import scope_of, visible_files
+from phunt.ingest import browse, browse_copies, browse_files
+from phunt.schema.db import Session
+from phunt.web.deps import DbSession, api_viewer, check_case, viewer_scope
 from phunt.web.paging import Paging, paging
 
 router = APIRouter(prefix="/api/v1/files", tags=["files"])
+
+
+def visible_files(
+    session: Session,
+    viewer: Viewer,
+    device_id: int,
+    filters: browse_files.FileFilter,
+    pages: Paging,
+) -> tuple[browse.DeviceRef, list[browse_files.FileRow], int]:
+    """The device, when the viewer may read it, and a page of its files."""
+    device = browse.device_ref(session, device_id)
+    check_case(viewer, device.case_id)
+    rows, total = browse_files.device_files(
+        session, device_id, filters, sort=pages.sort, desc=pages.desc, offset=pages.offset,
+        limit=pages.per_page,
+    )  # fmt: skip
+    return device, rows, total
 
 
 class FilePage(BaseModel):
@@ -63,5 +80,5 @@ def file(
     check_case(viewer, browse_files.file_case(session, file_id))
     detail = browse_files.file_detail(session, file_id)
     return FileOut(
-        file=detail, where_else=browse_copies.where_else(session, file_id, scope_of(viewer))
+        file=detail, where_else=browse_copies.where_else(session, file_id, viewer_scope(viewer))
     )

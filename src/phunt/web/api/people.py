@@ -21,8 +21,7 @@ from phunt.analysis.graph import build_graph
 from phunt.analysis.people import Network, Person, build_network
 from phunt.errors import NotFoundError
 from phunt.schema.db import Session
-from phunt.web.api.chats import viewer_scope
-from phunt.web.deps import DbSession, api_viewer
+from phunt.web.deps import DbSession, api_viewer, viewer_scope
 from phunt.web.paging import Paging, paging
 
 router = APIRouter(prefix="/api/v1", tags=["people"])

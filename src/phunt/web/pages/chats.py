@@ -12,8 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from phunt.accounts.access import Action, Viewer
 from phunt.chats import browse
 from phunt.chats.browse import CHAT_SORTS, MEMBER_SORTS, MESSAGE_SORTS
-from phunt.web.api.chats import viewer_scope
-from phunt.web.deps import DbSession, page_viewer, render
+from phunt.web.deps import DbSession, page_viewer, render, viewer_scope
 from phunt.web.paging import Paging, paging
 
 router = APIRouter()

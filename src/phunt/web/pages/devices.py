@@ -8,25 +8,19 @@ file's bytes or a picture of it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
 from phunt.ingest import browse, browse_files, browse_triage
+from phunt.web.api.devices import visible_devices
+from phunt.web.api.files import visible_files
 from phunt.web.deps import DbSession, check_case, page_viewer, render
 from phunt.web.paging import Paging, paging
 
-if TYPE_CHECKING:
-    from phunt.schema.db import Session
-
 router = APIRouter()
-
-
-def scope_of(viewer: Viewer) -> browse.Scope:
-    """The case ids the viewer may read, or None for a viewer who sees everything."""
-    return None if viewer.sees_all else viewer.case_ids
 
 
 def verification_facts(verification: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -44,36 +38,6 @@ def verification_facts(verification: dict[str, Any], prefix: str = "") -> list[t
         else:
             lines.append((name, "" if value is None else str(value)))
     return lines
-
-
-def visible_devices(
-    session: Session, viewer: Viewer, pages: Paging, case: int | None
-) -> tuple[list[browse.DeviceRow], int]:
-    """A page of the viewer's devices, of one of their cases when ``case`` is given (the
-    page and the API list the same)."""
-    if case is not None:
-        check_case(viewer, case)
-    return browse.list_devices(
-        session, scope_of(viewer), case_id=case, sort=pages.sort, desc=pages.desc,
-        offset=pages.offset, limit=pages.per_page,
-    )  # fmt: skip
-
-
-def visible_files(
-    session: Session,
-    viewer: Viewer,
-    device_id: int,
-    filters: browse_files.FileFilter,
-    pages: Paging,
-) -> tuple[browse.DeviceRef, list[browse_files.FileRow], int]:
-    """The device, when the viewer may read it, and a page of its files."""
-    device = browse.device_ref(session, device_id)
-    check_case(viewer, device.case_id)
-    rows, total = browse_files.device_files(
-        session, device_id, filters, sort=pages.sort, desc=pages.desc, offset=pages.offset,
-        limit=pages.per_page,
-    )  # fmt: skip
-    return device, rows, total
 
 
 @router.get("/devices", response_class=HTMLResponse)

@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
 from phunt.ingest import browse_copies, browse_files
-from phunt.web.deps import DbSession, check_case, page_viewer, render
-from phunt.web.pages.devices import scope_of
+from phunt.web.deps import DbSession, check_case, page_viewer, render, viewer_scope
 
 router = APIRouter()
 
@@ -27,5 +26,5 @@ def file_page(
     """One file of a device the viewer may read."""
     check_case(viewer, browse_files.file_case(session, file_id))
     detail = browse_files.file_detail(session, file_id)
-    elsewhere = browse_copies.where_else(session, file_id, scope_of(viewer))
+    elsewhere = browse_copies.where_else(session, file_id, viewer_scope(viewer))
     return render(request, "files/detail.html", viewer, file=detail, elsewhere=elsewhere)
