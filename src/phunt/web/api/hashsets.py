@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from phunt.accounts.access import Action, Viewer
 from phunt.hashsets import browse
 from phunt.hashsets.browse_diff import DiffRow, default_range, diff_view
+from phunt.web.api.cases import Listing
 from phunt.web.api.reading import DescParam, PageParam, PerPageParam, plain
 from phunt.web.deps import DbSession, api_viewer
 
@@ -34,13 +35,6 @@ def unavailable(exc: browse.SetFileUnavailable) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=503)
 
 
-class HashSetListing(BaseModel):
-    items: list[browse.SetView]
-    total: int
-    page: int
-    per_page: int
-
-
 class HashSetDetail(BaseModel):
     hash_set: browse.SetView
     versions: list[browse.VersionView]
@@ -50,13 +44,6 @@ class VersionDetail(BaseModel):
     version: browse.VersionView
     by_kind: dict[str, int]
     entries: list[browse.EntryView]
-    total: int
-    page: int
-    per_page: int
-
-
-class DisableListing(BaseModel):
-    items: list[browse.DisableView]
     total: int
     page: int
     per_page: int
@@ -78,7 +65,7 @@ class DiffOut(BaseModel):
     per_page: int
 
 
-@router.get("", response_model=HashSetListing)
+@router.get("", response_model=Listing[browse.SetView])
 def list_hashsets(
     request: Request,
     session: DbSession,
@@ -129,7 +116,7 @@ def get_version(
     }
 
 
-@router.get("/{name:path}/disables", response_model=DisableListing)
+@router.get("/{name:path}/disables", response_model=Listing[browse.DisableView])
 def list_disables(
     request: Request,
     session: DbSession,
