@@ -21,7 +21,6 @@ from phunt.schema.hashset_blobs import HashSetBlob
 from phunt.schema.hashsets import HashSet, HashSetVersion
 
 from .conftest import World
-from .set_files import with_set_files
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -31,44 +30,39 @@ HOSTILE_DESCRIPTION = '<script>alert("list")</script> from a partner agency'
 HOSTILE_REASON = "<b>a logo</b> on every phone"
 
 
-@pytest.fixture
-def world(web_world: World, request: pytest.FixtureRequest) -> World:
-    return with_set_files(web_world, request)
-
-
 def _shown_as_text(markup: str, page: str) -> bool:
     """Whether ``markup`` is on the page escaped (text to read) and nowhere as markup."""
     return markup not in page and markup in html.unescape(page)
 
 
-def _second_version(world: World, tmp_path: Path) -> Path:
+def _second_version(web_world: World, tmp_path: Path) -> Path:
     """Version 2 of the world's list: its first SHA-256 dropped, a new one added."""
-    lines = (world.evidence / "known-web.txt").read_text().splitlines()
+    lines = (web_world.evidence / "known-web.txt").read_text().splitlines()
     first = next(i for i, line in enumerate(lines) if re.fullmatch(r"[0-9a-f]{64}", line))
     del lines[first]
     lines.insert(first, hashlib.sha256(b"an invented file").hexdigest())
     path = tmp_path / "known-web-v2.txt"
     path.write_text("\n".join(lines) + "\n")
-    with world.database.session() as s:
-        store.import_hash_list(s, str(path), name=world.hash_set)
+    with web_world.database.session() as s:
+        store.import_hash_list(s, str(path), name=web_world.hash_set)
     return path
 
 
-def _hostile_set(world: World, tmp_path: Path) -> None:
+def _hostile_set(web_world: World, tmp_path: Path) -> None:
     path = tmp_path / "hostile.txt"
     path.write_text(hashlib.md5(b"hostile").hexdigest() + "\n")
-    with world.database.session() as s:
+    with web_world.database.session() as s:
         store.import_hash_list(s, str(path), name=HOSTILE_NAME, description=HOSTILE_DESCRIPTION)
 
 
 def test_the_listing_shows_the_databases_figures(
-    world: World, client_for: Callable[[str], TestClient], tmp_path: Path
+    web_world: World, client_for: Callable[[str], TestClient], tmp_path: Path
 ) -> None:
-    _second_version(world, tmp_path)
+    _second_version(web_world, tmp_path)
     page = client_for("analyst").get("/hashsets")
     assert page.status_code == 200
-    with world.database.session() as s:
-        hs = s.scalars(select(HashSet).where(HashSet.name == world.hash_set)).one()
+    with web_world.database.session() as s:
+        hs = s.scalars(select(HashSet).where(HashSet.name == web_world.hash_set)).one()
         row = s.scalars(
             select(HashSetVersion).where(
                 HashSetVersion.hash_set_id == hs.id, HashSetVersion.version == 2
@@ -86,12 +80,12 @@ def test_the_listing_shows_the_databases_figures(
 
 
 def test_a_set_page_shows_its_versions_and_disables(
-    world: World, client_for: Callable[[str], TestClient], tmp_path: Path
+    web_world: World, client_for: Callable[[str], TestClient], tmp_path: Path
 ) -> None:
-    v2 = _second_version(world, tmp_path)
-    with world.database.session() as s:
-        store.disable_entry(s, world.hash_set, "2", HOSTILE_REASON)
-    page = client_for("investigator").get(f"/hashsets/{world.hash_set}")
+    v2 = _second_version(web_world, tmp_path)
+    with web_world.database.session() as s:
+        store.disable_entry(s, web_world.hash_set, "2", HOSTILE_REASON)
+    page = client_for("investigator").get(f"/hashsets/{web_world.hash_set}")
     assert page.status_code == 200
     text = page.text
     assert hashlib.sha256(v2.read_bytes()).hexdigest() in text  # the current list file
@@ -102,32 +96,32 @@ def test_a_set_page_shows_its_versions_and_disables(
 
 
 def test_a_version_shows_its_entries_a_page_at_a_time(
-    world: World, client_for: Callable[[str], TestClient]
+    web_world: World, client_for: Callable[[str], TestClient]
 ) -> None:
     client = client_for("auditor")
-    first = client.get(f"/hashsets/{world.hash_set}/versions/1?per_page=3")
-    last = client.get(f"/hashsets/{world.hash_set}/versions/1?per_page=3&page=2")
-    newest = client.get(f"/hashsets/{world.hash_set}/versions/1?per_page=1&desc=1")
-    with world.database.session() as s:
-        numbers = [n for n, _ in store.entries_of(s, world.hash_set, 1)]
+    first = client.get(f"/hashsets/{web_world.hash_set}/versions/1?per_page=3")
+    last = client.get(f"/hashsets/{web_world.hash_set}/versions/1?per_page=3&page=2")
+    newest = client.get(f"/hashsets/{web_world.hash_set}/versions/1?per_page=1&desc=1")
+    with web_world.database.session() as s:
+        numbers = [n for n, _ in store.entries_of(s, web_world.hash_set, 1)]
     shown = [
         [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', r.text)]
         for r in (first, last, newest)
     ]
     assert shown == [numbers[:3], numbers[3:], numbers[-1:]]
     assert "Page 1 of 2 (4 in all)" in first.text
-    assert client.get(f"/hashsets/{world.hash_set}/versions/1?per_page=0").status_code == 400
+    assert client.get(f"/hashsets/{web_world.hash_set}/versions/1?per_page=0").status_code == 400
 
 
 def test_a_diff_counts_as_the_cli_does(
-    world: World, client_for: Callable[[str], TestClient], tmp_path: Path
+    web_world: World, client_for: Callable[[str], TestClient], tmp_path: Path
 ) -> None:
-    _second_version(world, tmp_path)
+    _second_version(web_world, tmp_path)
     client = client_for("analyst")
-    page = client.get(f"/hashsets/{world.hash_set}/diff")  # default: 1 -> 2
-    back = client.get(f"/hashsets/{world.hash_set}/diff?from=2&to=1")
-    with world.database.session() as s:
-        cli = store.diff(s, world.hash_set, 1, 2)
+    page = client.get(f"/hashsets/{web_world.hash_set}/diff")  # default: 1 -> 2
+    back = client.get(f"/hashsets/{web_world.hash_set}/diff?from=2&to=1")
+    with web_world.database.session() as s:
+        cli = store.diff(s, web_world.hash_set, 1, 2)
     for response, added, removed in (
         (page, cli.added, cli.removed),
         (back, cli.removed, cli.added),
@@ -143,9 +137,9 @@ def test_a_diff_counts_as_the_cli_does(
 
 
 def test_hostile_names_are_shown_as_text(
-    world: World, client_for: Callable[[str], TestClient], tmp_path: Path
+    web_world: World, client_for: Callable[[str], TestClient], tmp_path: Path
 ) -> None:
-    _hostile_set(world, tmp_path)
+    _hostile_set(web_world, tmp_path)
     client = client_for("supervisor")
     listing = client.get("/hashsets")
     detail = client.get("/hashsets/" + HOSTILE_NAME)
@@ -156,12 +150,12 @@ def test_hostile_names_are_shown_as_text(
 
 
 def test_a_name_with_a_slash_has_its_pages(
-    world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str],
+    web_world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str],
     tmp_path: Path,
 ) -> None:  # fmt: skip
     path = tmp_path / "partner.txt"
     path.write_text(hashlib.md5(b"partner").hexdigest() + "\n")
-    with world.database.session() as s:
+    with web_world.database.session() as s:
         store.import_hash_list(s, str(path), name="Partner/2026")
     client = client_for("analyst")
     detail = client.get("/hashsets/Partner/2026")
@@ -174,10 +168,10 @@ def test_a_name_with_a_slash_has_its_pages(
 
 
 def test_unknown_sets_and_versions_answer_404(
-    world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str]
+    web_world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str]
 ) -> None:
     client = client_for("admin")
-    name = world.hash_set
+    name = web_world.hash_set
     for path in (
         "/hashsets/nothing",
         f"/hashsets/{name}/versions/9",
@@ -192,10 +186,10 @@ def test_unknown_sets_and_versions_answer_404(
             assert response.json() == {"detail": "not found"}
 
 
-def test_anonymous_pages_go_to_the_login_and_the_api_asks_for_a_token(world: World) -> None:
+def test_anonymous_pages_go_to_the_login_and_the_api_asks_for_a_token(web_world: World) -> None:
     from phunt.web.app import create_app
 
-    app = create_app(world.settings)
+    app = create_app(web_world.settings)
     try:
         with TestClient(app) as client:
             page = client.get("/hashsets", follow_redirects=False)
@@ -206,18 +200,18 @@ def test_anonymous_pages_go_to_the_login_and_the_api_asks_for_a_token(world: Wor
 
 
 def test_the_api_gives_what_the_pages_read(
-    world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str],
+    web_world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str],
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    _second_version(world, tmp_path)
-    with world.database.session() as s:
-        store.disable_entry(s, world.hash_set, "1", "a stock photo")
-        cli = store.diff(s, world.hash_set, 1, 2)
-        versions = store.versions(s, store.get_hash_set(s, world.hash_set))
+    _second_version(web_world, tmp_path)
+    with web_world.database.session() as s:
+        store.disable_entry(s, web_world.hash_set, "1", "a stock photo")
+        cli = store.diff(s, web_world.hash_set, 1, 2)
+        versions = store.versions(s, store.get_hash_set(s, web_world.hash_set))
         sha = [v.file_sha256 for v in versions]
     app = client_for("analyst").app
     api = TestClient(app, headers={"Authorization": f"Bearer {token_for('analyst')}"})
-    name = world.hash_set
+    name = web_world.hash_set
     listing = api.get("/api/v1/hashsets").json()
     assert listing["total"] == 1 and listing["items"][0]["by_kind"] == {"pdq": 2, "sha256": 2}
     assert listing["items"][0]["current"]["file_sha256"] == sha[-1]
@@ -243,9 +237,9 @@ def test_the_api_gives_what_the_pages_read(
 
 
 def test_the_pages_in_chromium(
-    world: World, browser: Page, login: Callable[[Page, str], None], tmp_path: Path
+    web_world: World, browser: Page, login: Callable[[Page, str], None], tmp_path: Path
 ) -> None:
-    _second_version(world, tmp_path)
+    _second_version(web_world, tmp_path)
     login(browser, "analyst")
     browser.goto("/hashsets")
     assert browser.locator("tr[data-set=web-known] td").nth(2).inner_text() == "2"
@@ -263,21 +257,21 @@ def test_the_pages_in_chromium(
 
 
 def test_a_missing_set_file_is_the_servers_trouble_not_a_missing_version(
-    world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str],
+    web_world: World, client_for: Callable[[str], TestClient], token_for: Callable[[str], str],
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:  # fmt: skip
-    if world.database.engine.dialect.name == "sqlite":
-        shutil.rmtree(Path(world.database.engine.url.database or "").parent / "hashsets")
+    if web_world.database.engine.dialect.name == "sqlite":
+        shutil.rmtree(Path(web_world.database.engine.url.database or "").parent / "hashsets")
     else:  # the database holds the file; this machine keeps a copy in its cache
-        with world.database.session() as s:
+        with web_world.database.session() as s:
             s.execute(delete(HashSetBlob))
         monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "empty-cache"))
     client = client_for("analyst")
-    page = client.get(f"/hashsets/{world.hash_set}/versions/1")
+    page = client.get(f"/hashsets/{web_world.hash_set}/versions/1")
     assert page.status_code == 503
-    assert f"`phunt hashset rebuild {world.hash_set}`" in html.unescape(page.text)
+    assert f"`phunt hashset rebuild {web_world.hash_set}`" in html.unescape(page.text)
     listing = client.get("/hashsets")
     assert listing.status_code == 200 and "is missing or damaged" in listing.text
     api = TestClient(client.app, headers={"Authorization": f"Bearer {token_for('analyst')}"})
-    diff = api.get(f"/api/v1/hashsets/{world.hash_set}/diff")
+    diff = api.get(f"/api/v1/hashsets/{web_world.hash_set}/diff")
     assert diff.status_code == 503 and "rebuild" in diff.json()["detail"]

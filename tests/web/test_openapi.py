@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
@@ -24,7 +23,6 @@ from phunt.accounts.access import ROLES, SEES_ALL, may
 from phunt.web.app import API_PREFIX, WebRoute, web_routes
 
 from .conftest import World
-from .set_files import with_set_files
 
 DOCUMENT = f"{API_PREFIX}/openapi.json"
 PARAM = re.compile(r"\{([^}:]+)(?::[^}]+)?\}")
@@ -132,9 +130,7 @@ def test_every_documented_read_answers_each_role_as_the_table_says(
     web_world: World,
     web_app: FastAPI,
     token_for: Callable[[str], str],
-    request: pytest.FixtureRequest,
 ) -> None:
-    with_set_files(web_world, request)
     document = _document(web_app)
     api = {
         role: TestClient(web_app, headers={"Authorization": f"Bearer {token_for(role)}"})
