@@ -105,8 +105,13 @@ def build(database: Database, pictures: dict[str, Picture]) -> ReviewWorld:
         ):
             device = add_device(s, f"EV-{name}", "mobile phone", case_id=case_id, raid_id=raid_id)
             devices[name] = device.id
-            job = IngestJob(device_id=device.id, source_path=f"/evidence/{name}",
-                            source_kind="folder", status="finished", files=len(PLACES[name]))  # fmt: skip
+            job = IngestJob(
+                device_id=device.id,
+                source_path=f"/evidence/{name}",
+                source_kind="folder",
+                status="finished",
+                files=len(PLACES[name]),
+            )
             s.add(job)
             s.flush()
             for seq, picture in enumerate(PLACES[name]):

@@ -87,7 +87,7 @@ class Decision:
         return dict(self.__dict__)
 
 
-def _decisions() -> Select[Any]:
+def _decisions() -> Select[ReviewDecision, str, str | None, Device]:
     return (
         select(ReviewDecision, EvidenceFile.path, EvidenceFile.sha256, Device)
         .join(EvidenceFile, EvidenceFile.id == ReviewDecision.file_id)

@@ -39,7 +39,9 @@ def export_decisions(
     writer = WRITERS.get(fmt)()
     entries = decision_entries(session, scope, known_bad_only=not FORMATS[fmt], provenance=False)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    meta = {"profile": "US"} if fmt == "vics" else {"title": "known-bad files categorised by review"}
+    meta = (
+        {"profile": "US"} if fmt == "vics" else {"title": "known-bad files categorised by review"}
+    )
     with open(out, "w", encoding="utf-8", newline="") as fh:
         written = writer.write(entries, fh, metadata=meta)
     details = {

@@ -67,7 +67,9 @@ def preview(session: Session, decision_id: int, scope: Scope = None) -> Preview:
     reach: set[int] = set(exact)
     for start in range(0, len(near_ids), _CHUNK):
         query = _in_reach(select(EvidenceFile.id), operation, scope)
-        reach.update(session.scalars(query.where(EvidenceFile.id.in_(near_ids[start : start + _CHUNK]))))
+        reach.update(
+            session.scalars(query.where(EvidenceFile.id.in_(near_ids[start : start + _CHUNK])))
+        )
     reach.discard(source.id)
     choice = _choice_of(session, decision_id)
     current = current_rows(session, sorted(reach))

@@ -78,9 +78,7 @@ def rescreen(
     finally:
         engine.close()
     newly = _add_matches(session, rows)
-    result = Rescreen(
-        name, version, screened, len(rows), sum(newly.values()), dict(per_device)
-    )
+    result = Rescreen(name, version, screened, len(rows), sum(newly.values()), dict(per_device))
     audit.append(session, "review.rescreen", "hash_set", hash_set.id, result.as_dict())
     return result
 
