@@ -29,7 +29,7 @@ def test_rescreen_adds_matches_once(database: Database, world: ReviewWorld, tmp_
     assert set(_matched(database).values()) == {0}
     with database.session() as s:
         found = rescreen(s, "Unit set")
-        assert (found.files_screened, found.version) == (7, 1)
+        assert (found.entries, found.version) == (1, 1)
         # P0 on A1, A2 and X1 by SHA-256 (one hit per entry); its re-save on B1 by PDQ.
         assert (found.matches_added, found.files_newly_matched) == (4, 4)
         assert found.devices == {world.devices[d]: 1 for d in ("A1", "A2", "B1", "X1")}
@@ -40,5 +40,5 @@ def test_rescreen_adds_matches_once(database: Database, world: ReviewWorld, tmp_
     assert _matched(database) == {"EV-A1": 1, "EV-A2": 1, "EV-B1": 1, "EV-X1": 1}
     with database.session() as s:
         again = rescreen(s, "Unit set", device_ids=[world.devices["A1"]])
-        assert (again.files_screened, again.matches_added) == (3, 0)
+        assert (again.entries, again.matches_added) == (1, 0)
         assert s.scalar(select(func.count()).select_from(FileMatch)) == 4

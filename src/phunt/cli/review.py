@@ -182,7 +182,7 @@ def publish_command(
     )
     if found is not None:
         print(
-            f"re-screened {found.files_screened} stored files: {found.matches_added} matches "
-            f"added, {found.files_newly_matched} files newly matched on "
-            f"{len(found.devices)} devices"
+            f"re-screened the stored files against its {found.entries} entries: "
+            f"{found.matches_added} matches added, {found.files_newly_matched} files newly "
+            f"matched on {len(found.devices)} devices"
         )
