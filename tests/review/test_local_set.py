@@ -40,6 +40,16 @@ def test_publish_makes_versions(
         second = publish(s, tmp_path / "sets")
         assert (second.version, second.entries, second.added) == (2, 2, 1)
         assert (tmp_path / "sets" / "Unit_local_set-v2.json").is_file()
+        with pytest.raises(UsageError, match="nothing to publish"):
+            publish(s, tmp_path / "sets")
+        assert not (tmp_path / "sets" / "Unit_local_set-v3.json").exists()
+
+
+def test_an_empty_set_is_published(database: Database, world: ReviewWorld, tmp_path: Path) -> None:
+    with database.session() as s:
+        choose_local_set(s, "Empty for now")
+        decide(s, [world.files[("A1", "P2")]], Choice(0))
+        assert publish(s, tmp_path).entries == 0
 
 
 def test_an_imported_list_is_never_the_local_set(database: Database, tmp_path: Path) -> None:

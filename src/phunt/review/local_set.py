@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
 from phunt.errors import UsageError
+from phunt.hashing.crypto import sha256_file
 from phunt.hashing.kinds import pdq_quality_min
 from phunt.hashsets.categories import VICS_US, Category, convert, is_known_bad
 from phunt.hashsets.entry import HashEntry
 from phunt.hashsets.store import ImportResult, import_hash_list
+from phunt.hashsets.store_sets import version_row
 from phunt.hashsets.writers import WRITERS
 from phunt.ingest.browse import Scope, in_scope
 from phunt.schema.cases import Device
@@ -128,6 +130,15 @@ def publish(session: Session, folder: Path, *, agency: str = "") -> ImportResult
     writer = WRITERS.get("vics")()
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer.write(decision_entries(session), out, metadata={"profile": "US"})
+    same = existing is not None and existing.current_version > 0
+    if same and existing is not None:
+        same = version_row(session, existing, None).file_sha256 == sha256_file(str(path))
+    if same and existing is not None:
+        path.unlink()
+        raise UsageError(
+            f"hash set {name!r} version {existing.current_version} already holds "
+            "every categorised file: nothing to publish"
+        )
     return import_hash_list(
         session,
         str(path),
