@@ -34,6 +34,7 @@ class Picture:
     sha1: str
     pdq: str
     quality: int
+    path: Path
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def _hashes(path: Path) -> Picture:
         hashlib.sha1(data).hexdigest(),
         pdq.hex,
         int(pdq.quality or 0),
+        path,
     )
 
 

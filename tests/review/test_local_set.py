@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,25 @@ def test_an_imported_list_is_never_the_local_set(database: Database, tmp_path: P
             choose_local_set(s, "Partner list")
         assert get_hash_set(s, "Partner list").current_version == 1
         assert local_set_name(s) is None
+
+
+def test_a_later_ingest_matches_the_local_set(
+    database: Database, world: ReviewWorld, pictures: dict[str, Picture], tmp_path: Path
+) -> None:
+    from phunt.cases.devices import add_device
+    from phunt.ingest.job import ingest
+    from phunt.ingest.store import list_matches
+
+    with database.session() as s:
+        choose_local_set(s, "Unit local set")
+        decide(s, [world.files[("A1", "P1")]], Choice(2))
+        publish(s, tmp_path / "sets")
+        add_device(s, "EV-C1", "memory card", case_id=world.case_b)
+    seized = tmp_path / "seized" / "DCIM"
+    seized.mkdir(parents=True)
+    shutil.copy(pictures["P1"].path, seized / "copy.jpg")
+    ingest(database, str(seized.parent), "EV-C1", workers=1)
+    with database.session() as s:
+        (match,) = list_matches(s, "EV-C1")
+    assert (match["hash_set"], match["version"], match["category"]) == ("Unit local set", 1, 2)
+    assert match["distance"] == 0  # the same bytes (ingest tries MD5 first)
