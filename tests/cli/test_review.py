@@ -43,14 +43,28 @@ def test_review_commands(
         1,
         "analyst.meera",
     )
+    unknown = _phunt(db_url, "set", "999999", "--category", "1")
+    assert (unknown.returncode, unknown.stderr) == (2, "phunt: error: no stored file 999999\n")
+    _phunt(db_url, "set", str(source), "--category", "2")
+    changed = _phunt(db_url, "set", str(source), "--category", "1", "--note", "seen twice")
+    assert changed.stdout == f"file {source}: decision 3\n"
+    shown = _phunt(db_url, "history", str(source), "--json")
+    steps = [json.loads(line) for line in shown.stdout.splitlines()]
+    assert [(d["id"], d["category_code"], d["previous_id"]) for d in steps] == [
+        (1, 1, None),
+        (2, 2, 1),
+        (3, 1, 2),
+    ]
     refused = _phunt(db_url, "propagate", "1")
+    assert refused.returncode == 2 and "replaced by 2" in refused.stderr
+    refused = _phunt(db_url, "propagate", "3")
     assert refused.returncode == 2 and "--yes" in refused.stderr
     assert "reaches 2 files (1 identical, 1 near copies) on 2 devices in 2 cases" in refused.stdout
-    applied = _phunt(db_url, "propagate", "1", "--yes")
+    applied = _phunt(db_url, "propagate", "3", "--yes")
     assert applied.returncode == 0, applied.stderr
-    assert applied.stdout.endswith("2 decisions recorded from decision 1\n")
+    assert applied.stdout.endswith("2 decisions recorded from decision 3\n")
     case_b = _phunt(db_url, "list", "--case", str(world.case_b), "--json")
-    assert [json.loads(x)["propagated_from_id"] for x in case_b.stdout.splitlines()] == [1]
+    assert [json.loads(x)["propagated_from_id"] for x in case_b.stdout.splitlines()] == [3]
 
     out = tmp_path / "known-bad.txt"
     assert _phunt(db_url, "export", "--format", "plain", "--out", str(out)).returncode == 0
@@ -69,7 +83,7 @@ def test_review_commands(
     assert report["rescreen"]["files_newly_matched"] == 4  # P0 on A1, A2, X1; P0-near
     with database.session() as s:
         actions = list(s.scalars(select(AuditRecord.action).order_by(AuditRecord.seq)))
-    assert actions[-7:] == [
-        "review.decide", "review.propagate", "review.export", "review.export",
-        "review.local_set", "hashset.import", "review.rescreen",
+    assert actions[-9:] == [
+        "review.decide", "review.decide", "review.decide", "review.propagate",
+        "review.export", "review.export", "review.local_set", "hashset.import", "review.rescreen",
     ]  # fmt: skip

@@ -68,6 +68,22 @@ def list_command(
     print_rows("Review decisions", rows, _COLUMNS, as_json)
 
 
+@app.command("history")
+def history_command(
+    file_id: Annotated[int, typer.Argument(help="Stored file id.")],
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every decision ever made on a file, oldest first (each change names the one it
+    replaced)."""
+    from phunt.review.decisions import history
+
+    with session_for(home, db) as (session, cfg):
+        rows = [_row(d, cfg) for d in history(session, file_id)]
+    print_rows(f"Decisions on file {file_id}", rows, [*_COLUMNS, ("note", "note")], as_json)
+
+
 @app.command("set")
 def set_command(
     file_ids: Annotated[list[int], typer.Argument(help="Stored file ids (a selection).")],
