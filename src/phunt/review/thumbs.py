@@ -131,6 +131,11 @@ def render(source: IO[bytes], kind: Kind, spec: Spec, *, name: str | None = None
             if not _same_bytes(readable, data):
                 media_type = _MEDIA_TYPES[spec.format]
                 return Thumbnail(data, media_type, image.width, image.height, frames)
+    except InputError as exc:
+        if exc.path is None:  # a decoder that could not see the file's name
+            exc.path = name
+            exc.args = (str(exc),)
+        raise
     finally:
         if readable is not source:
             readable.close()
