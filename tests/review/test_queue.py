@@ -225,6 +225,19 @@ def test_size_filters_and_pages(database: Database, world: ReviewWorld) -> None:
     assert [i.count for i in by_count.items] == [3, 2, 1, 1]
 
 
+def test_a_new_ingest_joins_the_groups_it_copies(
+    database: Database, world: ReviewWorld, tmp_path: Path
+) -> None:
+    before = _items(database, world.admin, case_id=world.case_a)
+    more = tmp_path / "second-source"
+    more.mkdir()
+    scene(2, (500, 375)).save(more / "IMG_0002-copy.jpg", "JPEG", quality=70)
+    ingest(database, str(more), "EV-Q/1", workers=1)
+    after = _items(database, world.admin, case_id=world.case_a)
+    alone = next(i for i in after if world.files["a/alone"] in i.members)
+    assert len(after) == len(before) and alone.count == 2
+
+
 def test_scope_and_bad_requests(database: Database, world: ReviewWorld) -> None:
     with database.session() as s:
         for where in ({"device_id": world.device_b}, {"case_id": world.case_b}):
