@@ -245,6 +245,9 @@ def test_scope_and_bad_requests(database: Database, world: ReviewWorld) -> None:
                 review_queue(s, world.analyst, **where)  # type: ignore[arg-type]
         with pytest.raises(NotFoundError):
             review_queue(s, world.admin, device_id=999_999)
+        videos = Filters(kind="video")
+        empty = review_queue(s, world.admin, case_id=world.case_b, filters=videos, sort="count")
+        assert (empty.items, empty.total_items, empty.total_files) == ([], 0, 0)
         with pytest.raises(UsageError, match="one device or one case"):
             review_queue(s, world.admin)
         with pytest.raises(UsageError, match="sort"):

@@ -37,7 +37,7 @@ from phunt.review.thumbs import (
 from phunt.schema.accounts import User
 from phunt.schema.cases import Device
 from phunt.schema.ingest import EvidenceFile
-from phunt.schema.review_media import ReviewSetting, ReviewThumbnail, ReviewUnitSetting
+from phunt.schema.review_media import ReviewThumbnail, ReviewUnitSetting, ReviewUserSetting
 from phunt.schema.types import utcnow
 from phunt.sources.locator import Locator
 
@@ -84,7 +84,7 @@ def set_unit_minimum(session: Session, viewer: Viewer, level: int) -> None:
 def settings(session: Session, viewer: Viewer) -> Settings:
     """The viewer's blur level and greyscale, raised to the unit's minimum when below it."""
     minimum = unit_minimum(session)
-    row = session.get(ReviewSetting, viewer.user_id)
+    row = session.get(ReviewUserSetting, viewer.user_id)
     blur, grey = (DEFAULT_BLUR, True) if row is None else (row.blur, row.grey)
     return Settings(max(blur, minimum), grey, minimum)
 
@@ -97,9 +97,9 @@ def save_settings(session: Session, viewer: Viewer, blur: int, grey: bool) -> Se
         raise UsageError(f"blur level {blur} is below the unit's minimum of {minimum}")
     if session.get(User, viewer.user_id) is None:
         raise NotFoundError(f"no user {viewer.user_id}")
-    row = session.get(ReviewSetting, viewer.user_id)
+    row = session.get(ReviewUserSetting, viewer.user_id)
     if row is None:
-        row = ReviewSetting(user_id=viewer.user_id, blur=blur, grey=grey)
+        row = ReviewUserSetting(user_id=viewer.user_id, blur=blur, grey=grey)
         session.add(row)
     row.blur, row.grey, row.updated_at = blur, grey, utcnow()
     details = {"blur": blur, "grey": grey}

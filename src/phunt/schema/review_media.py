@@ -41,10 +41,10 @@ class ReviewThumbnail(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ReviewSetting(Base):
+class ReviewUserSetting(Base):
     """A user's own default blur level and greyscale; never below the unit's minimum."""
 
-    __tablename__ = "review_setting"
+    __tablename__ = "review_user_setting"
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True

@@ -54,7 +54,7 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
-        "review_setting",
+        "review_user_setting",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("blur", sa.Integer(), nullable=False),
         sa.Column("grey", sa.Boolean(), nullable=False),
@@ -62,10 +62,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["app_user.id"],
-            name=op.f("fk_review_setting_user_id_app_user"),
+            name=op.f("fk_review_user_setting_user_id_app_user"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_review_setting")),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_review_user_setting")),
     )
     op.create_table(
         "review_unit_setting",
@@ -78,5 +78,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("review_unit_setting", "review_setting", "review_thumbnail"):
+    for table in ("review_unit_setting", "review_user_setting", "review_thumbnail"):
         op.drop_table(table)  # their indexes go with them
