@@ -296,11 +296,13 @@ def near_pairs(session: Session, owner: ColumnElement[bool]) -> np.ndarray:
         if held is not None and held[0] == stamp:
             _cache.move_to_end(full_key)
             return held[1]
-        pairs = np.concatenate([_picture_pairs(session, owner), _video_pairs(session, owner)])
+    # Worked out outside the lock: other devices' queues need not wait for this one.
+    pairs = np.concatenate([_picture_pairs(session, owner), _video_pairs(session, owner)])
+    with _lock:
         _cache[full_key] = (stamp, pairs)
         while len(_cache) > CACHED_OWNERS:
             _cache.popitem(last=False)
-        return pairs
+    return pairs
 
 
 def _picture_pairs(session: Session, owner: ColumnElement[bool]) -> np.ndarray:
