@@ -29,6 +29,7 @@ from phunt.cases.operations import create_operation
 from phunt.errors import NotFoundError, UsageError
 from phunt.hashsets.store import import_hash_list
 from phunt.ingest.job import ingest
+from phunt.review import decisions
 from phunt.review.queue import Filters, QueueItem, review_queue
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile
@@ -252,3 +253,24 @@ def test_scope_and_bad_requests(database: Database, world: ReviewWorld) -> None:
             review_queue(s, world.admin)
         with pytest.raises(UsageError, match="sort"):
             review_queue(s, world.admin, case_id=world.case_a, sort="colour")
+
+
+def test_a_decided_file_leaves_the_queue_and_a_changed_one_stays_off(
+    database: Database, world: ReviewWorld
+) -> None:
+    alone = world.files["a/alone"]
+    before = [
+        m
+        for item in _items(database, world.analyst, device_id=world.device_a)
+        for m in item.members
+    ]
+    assert alone in before
+    with database.session() as s:
+        decisions.decide(s, [alone], decisions.Choice(code=0))  # not pertinent
+        decisions.decide(s, [alone], decisions.Choice(label="unit: seen"))  # a change
+    after = [
+        m
+        for item in _items(database, world.analyst, device_id=world.device_a)
+        for m in item.members
+    ]
+    assert alone not in after and set(after) == set(before) - {alone}

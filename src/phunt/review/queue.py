@@ -42,6 +42,7 @@ from phunt.matching.vpdq_match import VpdqIndex
 from phunt.schema.cases import Case, Device
 from phunt.schema.chats import ChatAttachment
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
+from phunt.schema.review import ReviewDecision
 
 Kind = Literal["picture", "video"]
 SORTS = ("first", "count", "size")
@@ -169,7 +170,12 @@ def _candidates(owner: ColumnElement[bool], f: Filters) -> Any:
     )
     video = _is_video()
     media = or_(EvidenceFile.mime.like("image/%"), video)
-    conditions: list[ColumnElement[bool]] = [owner, media, ~EvidenceFile.known_good, ~categorised]
+    decided = exists().where(  # an examiner's current decision takes a file off the queue
+        ReviewDecision.file_id == EvidenceFile.id, ReviewDecision.superseded_by_id.is_(None)
+    )
+    conditions: list[ColumnElement[bool]] = [
+        owner, media, ~EvidenceFile.known_good, ~categorised, ~decided,
+    ]  # fmt: skip
     if f.kind == "video":
         conditions.append(video)
     elif f.kind == "picture":
