@@ -149,7 +149,8 @@ def api_token(url: str, user: str) -> str:
     db = Database(url)
     try:
         with acting_as("bench-web"), db.session() as session:
-            return accounts.new_token(session, user)
+            token: str = accounts.new_token(session, user)
+            return token
     finally:
         db.close()
 
@@ -165,18 +166,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(url: str, workers: int) -> Iterator[tuple[str, psutil.Process]]:
-    """``phunt serve`` on a free port of 127.0.0.1 until the block ends; its base URL and
-    process. PostgreSQL connections carry an application name, so their backends can be
-    told apart from other users of the server."""
+def serving(url: str, workers: int, work: Path) -> Iterator[tuple[str, psutil.Process]]:
+    """``phunt serve`` on a free port of 127.0.0.1 until the block ends (its data folder,
+    cache and log in ``work``); its base URL and process. PostgreSQL connections carry an
+    application name, so their backends can be told apart from other users of the server."""
     if url.startswith("postgresql"):
         url += ("&" if "?" in url else "?") + f"application_name={APP_NAME}"
     port = free_port()
-    home = cache_dir("web") / "home"
-    env = dict(os.environ, PHUNT_CACHE=str(cache_dir("web") / "phunt-cache"))
+    home = work / "home"
+    env = dict(os.environ, PHUNT_CACHE=str(work / "phunt-cache"))
     cmd = [sys.executable, "-m", "phunt", "serve", "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--workers", str(workers), "--home", str(home), "--db", url]
-    log = (cache_dir("web") / "serve.log").open("wb")
+    log = (work / "serve.log").open("wb")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -379,11 +380,13 @@ class Plan:
     static_seconds: float = 10.0
 
 
-def measure(kind: str, seeded: web_seed.Seeded, workers: int, plan: Plan) -> list[Window]:
+def measure(
+    kind: str, seeded: web_seed.Seeded, workers: int, plan: Plan, work: Path
+) -> list[Window]:
     """Start the server, check every URL of the mix answers 200, warm up, then measure the
     closed loop, the users with think time, and the static file alone."""
     targets = mix(seeded)
-    with serving(seeded.url, workers) as (base, server):
+    with serving(seeded.url, workers, work) as (base, server):
         user = "bench-supervisor"
         auth = {
             "cookie": {"Cookie": login_cookie(base, user, seeded.passwords["supervisor"])},
@@ -589,7 +592,7 @@ def main() -> int:
     windows = []
     for kind, db in seeded.items():
         for count in workers:
-            windows += measure(kind, db, count, plan)
+            windows += measure(kind, db, count, plan, cache_dir("web"))
     notes = ["## Versions", "", *(f"- {v}" for v in versions(seeded))]
     text = report(windows, seeded, plan, notes)
     print(text)

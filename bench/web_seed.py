@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, select, text
 
@@ -57,15 +57,15 @@ WORDS = (
     "meeting", "market", "water", "street", "light", "payment", "notice", "ward", "price",
     "list", "sunday", "bus", "tea", "rain", "ticket", "office", "school", "road",
 )  # fmt: skip
-KINDS = (("mobile phone", 55), ("memory card", 14), ("hard disk", 9), ("laptop", 8))
-KINDS += (("modem", 8), ("computer", 4), ("other", 2))
-MIMES = (("image/jpeg", 52), ("image/png", 8), ("video/mp4", 5), ("application/pdf", 6))
-MIMES += (
-    ("text/plain", 9),
-    ("application/zip", 3),
-    ("audio/ogg", 7),
-    ("application/octet-stream", 10),
-)
+#: What was seized, and what a device holds, with their weights.
+KINDS: tuple[tuple[str, int], ...] = (
+    ("mobile phone", 55), ("memory card", 14), ("hard disk", 9), ("laptop", 8), ("modem", 8),
+    ("computer", 4), ("other", 2),
+)  # fmt: skip
+MIMES: tuple[tuple[str, int], ...] = (
+    ("image/jpeg", 52), ("image/png", 8), ("video/mp4", 5), ("application/pdf", 6),
+    ("text/plain", 9), ("application/zip", 3), ("audio/ogg", 7), ("application/octet-stream", 10),
+)  # fmt: skip
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "video/mp4": "mp4", "audio/ogg": "opus"}
 EXTENSIONS |= {"application/pdf": "pdf", "text/plain": "txt", "application/zip": "zip"}
 WEEKEND = datetime(2026, 11, 21, 4, 30, tzinfo=UTC)
@@ -255,7 +255,7 @@ class Seeder:
         self.put(Operation, [{"id": op, "name": "Operation Synthetic Sweep", "description": about}])
         districts = dict(self.conn.execute(select(District.id, District.name)).all())
         order = sorted(districts)  # the 14 the first migration preloads
-        raids = [
+        raids: list[dict[str, Any]] = [
             {
                 "id": ids.next("raid"),
                 "operation_id": op,
@@ -267,7 +267,7 @@ class Seeder:
             for i in range(s.raids)
         ]
         self.put(Raid, raids)
-        cases = [
+        cases: list[dict[str, Any]] = [
             {
                 "id": ids.next("case_file"),
                 "number": f"{100 + i}/2026",
@@ -282,7 +282,7 @@ class Seeder:
         ]
         self.put(Case, cases)
         arrested = set(rng.sample(range(s.suspects), min(s.arrests, s.suspects)))
-        suspects = []
+        suspects: list[dict[str, Any]] = []
         for i in range(s.suspects):
             case = cases[i % len(cases)]
             when = case["opened_at"] + timedelta(hours=rng.randrange(1, 48))
@@ -298,7 +298,8 @@ class Seeder:
                 }
             )
         self.put(Suspect, suspects)
-        devices, custody = [], []
+        devices: list[dict[str, Any]] = []
+        custody: list[dict[str, Any]] = []
         for i in range(s.devices):
             suspect = suspects[i % len(suspects)]
             case = cases[(suspect["case_id"] - 1) % len(cases)]
@@ -385,7 +386,8 @@ class Seeder:
         pdqs: list[Listed],
         matches: list[dict[str, Any]],
     ) -> Iterator[dict[str, Any]]:
-        """The rows of one device's files; their match rows are appended to ``matches``."""
+        """The rows of one device's files (one in 250 with a warning, one in 1,000 unread,
+        as problem files); their match rows are appended to ``matches``."""
         rng = self.rng
         for seq in range(count):
             fid, mime, kind = self.ids.next("evidence_file"), _pick(rng, MIMES), kinds.get(seq)
@@ -432,8 +434,8 @@ class Seeder:
                 "pdq_mode": "full" if image else None,
                 "exif": {"Make": "Generic", "Model": "Cam 2"} if image and seq % 5 == 0 else {},
                 "known_good": False,
-                "error": None,
-                "warnings": [],
+                "error": "read error: Input/output error" if fid % 1000 == 7 else None,
+                "warnings": ["EXIF block truncated"] if fid % 250 == 0 else [],
                 "vpdq": None,
                 "video": {},
                 "locator": json.dumps({"path": f"/{name}", "hops": [["ewf", "p1"]]}),
@@ -488,7 +490,7 @@ class Seeder:
         self.put(ChatImport, imports.values())
         for g, (dev, size) in enumerate(zip(hosts, sizes, strict=True)):
             self.group(g, imports[dev], min(size, s.people))
-        table = ChatImport.__table__
+        table = cast(Table, ChatImport.__table__)
         for row in imports.values():  # the totals, known once every group is in
             self.conn.execute(table.update().where(table.c.id == row["id"]).values(row))
 
@@ -504,7 +506,10 @@ class Seeder:
         sent = dict.fromkeys(members, 0)
         bad_sent = dict.fromkeys(members, 0)
         start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(300))
-        messages, attachments, media, hits = [], [], [], []
+        messages: list[dict[str, Any]] = []
+        attachments: list[dict[str, Any]] = []
+        media: list[dict[str, Any]] = []
+        hits: list[dict[str, Any]] = []
         creator = members[1 % len(members)]
         pictures = self.images.get(dev, [])
         for n in range(size * s.messages_per_member):

@@ -1,0 +1,68 @@
+"""bench/web.py at a tiny size: the seeder writes what it says, and the harness measures.
+
+The full run takes minutes on a seed-sized database; this one seeds a few hundred files
+on each database, starts ``phunt serve`` against it, logs in through the form, gets a
+token, and runs a few clients for about a second each way, so a change that breaks the
+seeder (a schema change), the server's start or a URL of the mix fails here first.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+import web
+import web_seed
+from phunt.schema.cases import Device, Suspect
+from phunt.schema.chats import ChatParticipant
+from phunt.schema.db import Database
+from phunt.schema.ingest import EvidenceFile, FileMatch
+
+pytestmark = pytest.mark.slow
+
+SIZES = web_seed.Sizes.at(0.002)
+
+
+def test_seeded_rows_are_the_sizes_asked(db_url: str) -> None:
+    seeded = web_seed.seed(db_url, SIZES)
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            files = session.scalar(select(func.count()).select_from(EvidenceFile))
+            matched = session.scalar(select(func.count(func.distinct(FileMatch.file_id))))
+            arrests = session.scalar(select(func.count()).where(Suspect.arrested_at.is_not(None)))
+            members = session.scalar(select(func.count()).select_from(ChatParticipant))
+            largest = session.get(Device, seeded.devices[0][0])
+    finally:
+        db.close()
+    assert files == SIZES.files == seeded.counts["evidence_file"]
+    assert matched == seeded.counts["file_match"] > 0
+    assert arrests == SIZES.arrests
+    assert members == seeded.counts["chat_participant"] >= SIZES.members
+    assert largest is not None
+    assert set(seeded.passwords) == set(web_seed.ROLE_NAMES)
+
+
+def test_every_endpoint_answers_under_load(db_url: str, tmp_path: Path) -> None:
+    seeded = web_seed.seed(db_url, SIZES)
+    kind = "sqlite" if db_url.startswith("sqlite") else "postgresql"
+    plan = web.Plan(clients=4, seconds=1.0, warmup=0.3, think=0.05, static_seconds=0.5)
+    windows = web.measure(kind, seeded, 1, plan, tmp_path)
+    assert [w.mode for w in windows] == [
+        "closed loop",
+        "think 0.05 s",
+        "static file alone, closed loop",
+    ]
+    for window in windows:
+        for name, sample in window.samples.items():
+            assert not sample.errors, (window.mode, name, sample.errors)
+            assert sample.times, (window.mode, name)
+            assert 0 < sample.percentile(50) <= sample.percentile(95) <= max(sample.times)
+        assert window.server_cpu > 0
+        assert math.isfinite(window.client_cpu)
+    text = web.report(windows, {kind: seeded}, plan, [])
+    assert "| dashboard page |" in text
+    assert "## Acceptance" in text
