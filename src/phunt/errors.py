@@ -11,6 +11,8 @@ third-party libraries are translated into this tree where phunt calls them, so c
     ├── InputError            evidence or a list could not be read (``path``, ``location``: where)
     │   ├── WrongFormat       "not my format": a reader declines, the registry tries the next one
     │   └── CorruptInput      "my format, but damaged": recorded as a warning, processing goes on
+    ├── LoginRefused          wrong name or password, or a disabled account (one message)
+    │   └── LoginThrottled    too many failed logins for the account or address (``retry_after``)
     ├── StorageError          the database refused or could not be reached
     └── IntegrityError        evidence of tampering (a broken audit chain, a failed image hash)
 
@@ -73,6 +75,20 @@ class WrongFormat(InputError):
 
 class CorruptInput(InputError):
     """This reader's format, but damaged; the damage is recorded and processing continues."""
+
+
+class LoginRefused(PhuntError):
+    """A login was refused. The message is the same whether the name is unknown, the
+    password wrong or the account disabled, so a guesser learns nothing of which."""
+
+
+class LoginThrottled(LoginRefused):
+    """Too many failed logins for this account or from this address; ``retry_after`` is
+    how many seconds until the next try is counted."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class StorageError(PhuntError):

@@ -14,6 +14,9 @@ import getpass
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,9 +29,26 @@ from phunt.schema.types import utcnow
 
 GENESIS = "0" * 64
 
+#: The signed-in user a web request acts for; unset on the command line.
+_ACTING_AS: ContextVar[str | None] = ContextVar("phunt_acting_as", default=None)
+
+
+@contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Record ``name`` as the actor of every audit record made inside the block: the web
+    app's user, not the account the server runs under."""
+    token = _ACTING_AS.set(name)
+    try:
+        yield
+    finally:
+        _ACTING_AS.reset(token)
+
 
 def current_actor() -> str:
-    """The OS user running phunt (the web app passes its logged-in user instead)."""
+    """The user named by :func:`acting_as` when set, else the OS user running phunt."""
+    acting = _ACTING_AS.get()
+    if acting is not None:
+        return acting
     try:
         return os.environ.get("PHUNT_ACTOR") or getpass.getuser()
     except (KeyError, OSError):

@@ -114,6 +114,7 @@ COMMANDS: dict[str, str] = {
     "graph": "chats",
     "hashset": "hashsets",
     "audit": "audit",
+    "user": "users",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from phunt.schema import accounts as accounts
 from phunt.schema import audit as audit
 from phunt.schema import cases as cases
 from phunt.schema import chats as chats

@@ -1,0 +1,113 @@
+"""``phunt user``: accounts of the web workspace, their cases and API tokens.
+
+Passwords are never arguments (they would sit in the shell's history and the process
+list): they are prompted for twice, or read from standard input with ``--password-stdin``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_rows, session_for
+from phunt.errors import UsageError
+
+app = typer.Typer(
+    help="Web workspace users: roles, case assignments, API tokens.", no_args_is_help=True
+)
+
+NameArg = Annotated[str, typer.Argument(help="User name (what they sign in with).")]
+CaseOpt = Annotated[int, typer.Option("--case", help="Case id.")]
+
+
+def _password(from_stdin: bool) -> str:
+    """The new password: the first line of standard input, or typed twice unseen."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to ask for the password on: use --password-stdin")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise UsageError("the two passwords differ")
+    return first
+
+
+@app.command("add")
+def add(
+    name: NameArg,
+    role: Annotated[
+        str, typer.Option("--role", help="admin, supervisor, investigator, analyst or auditor.")
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Add a user with a role; investigators and analysts then need cases assigned."""
+    from phunt.accounts.passwords import check_new
+    from phunt.accounts.store import add_user
+
+    password = _password(password_stdin)
+    check_new(password)  # before the database is opened: a typo costs no migration
+    with session_for(home, db) as (session, _cfg):
+        user_id = add_user(session, name, role, password)
+    print(f"user {user_id} added: {name} ({role})")
+
+
+@app.command("assign")
+def assign(name: NameArg, case: CaseOpt, home: HomeOpt = None, db: DbOpt = None) -> None:
+    """Let a user see a case and everything in it."""
+    from phunt.accounts.store import assign as assign_case
+
+    with session_for(home, db) as (session, _cfg):
+        assign_case(session, name, case)
+    print(f"{name} assigned to case {case}")
+
+
+@app.command("unassign")
+def unassign(name: NameArg, case: CaseOpt, home: HomeOpt = None, db: DbOpt = None) -> None:
+    """Take a case away from a user."""
+    from phunt.accounts.store import unassign as unassign_case
+
+    with session_for(home, db) as (session, _cfg):
+        unassign_case(session, name, case)
+    print(f"{name} no longer assigned to case {case}")
+
+
+@app.command("disable")
+def disable(name: NameArg, home: HomeOpt = None, db: DbOpt = None) -> None:
+    """Stop a user signing in; their sessions end and their API tokens stop working."""
+    from phunt.accounts.store import disable as disable_user
+
+    with session_for(home, db) as (session, _cfg):
+        disable_user(session, name)
+    print(f"user {name} disabled")
+
+
+@app.command("token")
+def token(name: NameArg, home: HomeOpt = None, db: DbOpt = None) -> None:
+    """Print a new personal API token, and nothing else; it cannot be shown again."""
+    from phunt.accounts.store import new_token
+
+    with session_for(home, db) as (session, _cfg):
+        value = new_token(session, name)
+    sys.stdout.write(value + "\n")
+
+
+@app.command("list")
+def list_all(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """List users with their role, state, cases and number of API tokens."""
+    from phunt.accounts.store import list_users
+
+    with session_for(home, db) as (session, cfg):
+        rows = list_users(session)
+    for row in rows:
+        row["created_at"] = row["created_at"].astimezone(cfg.timezone).isoformat()
+    columns = [("id", "id"), ("name", "name"), ("role", "role"), ("disabled", "disabled")]
+    columns += [("cases", "cases"), ("tokens", "tokens"), ("created", "created_at")]
+    print_rows("Users", rows, columns, as_json)
