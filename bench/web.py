@@ -437,6 +437,12 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f}" if seconds == seconds else "n/a"
 
 
+LATENCY_COLUMNS = ("database", "workers", "load", "endpoint", "requests", "req/s", "p50", "p95")
+LATENCY_COLUMNS += ("p99", "max", "errors")
+CPU_COLUMNS = ("database", "workers", "load", "requests", "req/s", "server CPU s")
+CPU_COLUMNS += ("database CPU s", "busy", "CPU ms / request", "client CPU s")
+
+
 def latency_rows(windows: Sequence[Window]) -> list[list[object]]:
     rows: list[list[object]] = []
     for w in windows:
@@ -457,13 +463,18 @@ def cpu_rows(windows: Sequence[Window]) -> list[list[object]]:
     for w in windows:
         server = w.server_cpu + w.db_cpu
         rows.append(
-            [w.database, w.workers, w.mode, f"{w.requests:,}", f"{w.requests / w.seconds:,.1f}"]
-            + [f"{w.server_cpu:.1f}", f"{w.db_cpu:.1f}" if w.database != "sqlite" else "-"]
-            + [
+            [
+                w.database,
+                w.workers,
+                w.mode,
+                f"{w.requests:,}",
+                f"{w.requests / w.seconds:,.1f}",
+                f"{w.server_cpu:.1f}",
+                f"{w.db_cpu:.1f}" if w.database != "sqlite" else "-",
                 f"{100 * server / w.seconds / cores:.0f} %",
                 f"{1000 * server / max(1, w.requests):.1f}",
+                f"{w.client_cpu:.1f}",
             ]
-            + [f"{w.client_cpu:.1f}"]
         )
     return rows
 
@@ -519,8 +530,7 @@ def report(
         "requests/s is that endpoint's share of the mix.",
         "",
         table(
-            ["database", "workers", "load", "endpoint", "requests", "req/s", "p50", "p95"]
-            + ["p99", "max", "errors"],
+            LATENCY_COLUMNS,
             latency_rows(windows),
         ),
         "",
@@ -532,8 +542,7 @@ def report(
         "same machine.",
         "",
         table(
-            ["database", "workers", "load", "requests", "req/s", "server CPU s", "database CPU s"]
-            + ["busy", "CPU ms / request", "client CPU s"],
+            CPU_COLUMNS,
             cpu_rows(windows),
         ),
         "",
