@@ -437,10 +437,10 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f}" if seconds == seconds else "n/a"
 
 
-LATENCY_COLUMNS = ("database", "workers", "load", "endpoint", "requests", "req/s", "p50", "p95")
-LATENCY_COLUMNS += ("p99", "max", "errors")
-CPU_COLUMNS = ("database", "workers", "load", "requests", "req/s", "server CPU s")
-CPU_COLUMNS += ("database CPU s", "busy", "CPU ms / request", "client CPU s")
+LATENCY_COLUMNS: tuple[str, ...] = ("database", "workers", "load", "endpoint", "requests")
+LATENCY_COLUMNS += ("req/s", "p50", "p95", "p99", "max", "errors")
+CPU_COLUMNS: tuple[str, ...] = ("database", "workers", "load", "requests", "req/s")
+CPU_COLUMNS += ("server CPU s", "database CPU s", "busy", "CPU ms / request", "client CPU s")
 
 
 def latency_rows(windows: Sequence[Window]) -> list[list[object]]:
