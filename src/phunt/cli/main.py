@@ -96,6 +96,7 @@ typer.core.build_runtime_param = plain_runtime_param  # type: ignore[attr-define
 COMMANDS: dict[str, str] = {
     "init": "operations",
     "stats": "operations",
+    "serve": "serve",
     "hash": "triage",
     "scan": "triage",
     "ingest": "ingest",
