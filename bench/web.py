@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -204,19 +205,30 @@ def serving(url: str, workers: int, work: Path) -> Iterator[tuple[str, psutil.Pr
         log.close()
 
 
+class _Stay(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers to look at, not to follow."""
+
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+        return None
+
+
 def login_cookie(base: str, user: str, password: str) -> str:
-    """Log in through the login form as a browser does; the ``Cookie`` header it earns."""
+    """Log in through the login form as a browser does; the ``Cookie`` header it earns
+    (a 303 to anywhere but the login page is a success)."""
     jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _Stay())
     with opener.open(base + "/login", timeout=TIMEOUT) as answer:
         form = answer.read().decode()
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
     fields |= {"name": user, "password": password}
-    data = urllib.parse.urlencode(fields).encode()
-    with opener.open(base + "/login", data=data, timeout=TIMEOUT) as answer:
-        if answer.status != 200 or answer.url.rstrip("/").endswith("/login"):
-            raise RuntimeError(f"login as {user} failed ({answer.status} at {answer.url})")
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+    try:
+        opener.open(base + "/login", data=urllib.parse.urlencode(fields).encode(), timeout=TIMEOUT)
+    except urllib.error.HTTPError as answer:
+        where = answer.headers.get("Location", "")
+        if answer.code == 303 and not where.startswith("/login"):
+            return "; ".join(f"{c.name}={c.value}" for c in jar)
+        raise RuntimeError(f"login as {user} failed ({answer.code} to {where!r})") from None
+    raise RuntimeError(f"login as {user} failed (the form was shown again)")
 
 
 def cpu_seconds(processes: Sequence[psutil.Process]) -> float:
