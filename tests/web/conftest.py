@@ -31,11 +31,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from phunt.accounts import store as accounts
-from phunt.accounts.access import ROLES
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from phunt.accounts import store as accounts
+from phunt.accounts.access import ROLES
 from phunt.cases.case_files import add_suspect, arrest_suspect, open_case
 from phunt.cases.devices import add_device, log_custody
 from phunt.cases.operations import add_raid, create_operation

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Request
-from phunt.accounts.access import Action, Viewer
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from phunt.accounts.access import Action, Viewer
 from phunt.audit.store import append
 from phunt.cases.case_files import get_case
 from phunt.schema.audit import AuditRecord

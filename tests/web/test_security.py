@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 from fastapi import APIRouter, FastAPI, Request
-from phunt.accounts.access import Action, Viewer
 from sqlalchemy import select
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
+from phunt.accounts.access import Action, Viewer
 from phunt.schema.audit import AuditRecord
 from phunt.schema.chats import ChatMessage
 from phunt.schema.ingest import EvidenceFile
