@@ -49,13 +49,11 @@ def test_seeded_rows_are_the_sizes_asked(db_url: str) -> None:
 def test_every_endpoint_answers_under_load(db_url: str, tmp_path: Path) -> None:
     seeded = web_seed.seed(db_url, SIZES)
     kind = "sqlite" if db_url.startswith("sqlite") else "postgresql"
-    plan = web.Plan(clients=4, seconds=1.0, warmup=0.3, think=0.05, static_seconds=0.5)
+    plan = web.Plan(4, seconds=1.0, warmup=0.3, think=0.05, think_seconds=1.0, solo_seconds=0.3)
     windows = web.measure(kind, seeded, 1, plan, tmp_path)
-    assert [w.mode for w in windows] == [
-        "closed loop",
-        "think 0.05 s",
-        "static file alone, closed loop",
-    ]
+    modes = [w.mode for w in windows]
+    assert modes[-3:] == ["closed loop", "think 0.05 s", "static file alone, closed loop"]
+    assert modes[:-3] == [f"alone, 1 client: {t.name}" for t in web.mix(seeded)]
     for window in windows:
         for name, sample in window.samples.items():
             assert not sample.errors, (window.mode, name, sample.errors)
@@ -63,6 +61,7 @@ def test_every_endpoint_answers_under_load(db_url: str, tmp_path: Path) -> None:
             assert 0 < sample.percentile(50) <= sample.percentile(95) <= max(sample.times)
         assert window.server_cpu > 0
         assert math.isfinite(window.client_cpu)
+        assert window.db_cpu >= 0 if kind == "postgresql" else window.db_cpu == 0
     text = web.report(windows, {kind: seeded}, plan, [])
     assert "| dashboard page |" in text
     assert "## Acceptance" in text
