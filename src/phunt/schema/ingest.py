@@ -55,7 +55,7 @@ class EvidenceFile(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("ingest_job.id"))
-    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     path: Mapped[str] = mapped_column(Text)
     size: Mapped[int | None] = mapped_column(BigInteger)
@@ -126,19 +126,12 @@ class DeviceLock(Base):
 
 
 Index("ix_evidence_file_md5", EvidenceFile.md5)
-#: A device's files in their stored order (every look-up by device uses it too), and its
-#: problem files (an error or a warning) apart, so a device page neither walks other
-#: devices' files nor reads all of its own (migration 0010 says what was measured).
+#: The problem files (an error or a warning) apart, in their order within their job, so a
+#: device page finds its few problem files without reading all of its files (migration
+#: 0010 says what was measured).
 PROBLEM_FILE = text("error IS NOT NULL OR CAST(warnings AS TEXT) != '[]'")
 Index(
-    "ix_evidence_file_device_order",
-    EvidenceFile.device_id,
-    EvidenceFile.job_id,
-    EvidenceFile.seq,
-)
-Index(
     "ix_evidence_file_problem",
-    EvidenceFile.device_id,
     EvidenceFile.job_id,
     EvidenceFile.seq,
     postgresql_where=PROBLEM_FILE,
