@@ -117,7 +117,13 @@ def test_token_is_stored_hashed_and_names_its_viewer(s: Session) -> None:
     assert row.last_used_at is None
     viewer = accounts.token_viewer(s, token)
     assert viewer is not None and (viewer.name, viewer.role) == ("asha", "investigator")
-    assert row.last_used_at is not None
+    first_use = row.last_used_at
+    assert first_use is not None
+    accounts.token_viewer(s, token)
+    assert row.last_used_at == first_use  # kept to the minute: no write per request
+    row.last_used_at = first_use - accounts.TOKEN_TOUCH
+    accounts.token_viewer(s, token)
+    assert row.last_used_at > first_use
     assert accounts.token_viewer(s, token + "x") is None
     assert accounts.token_viewer(s, row.token_sha256) is None  # the stored hash is no token
     assert accounts.new_token(s, "asha") != token

@@ -40,6 +40,8 @@ REFUSED = "wrong user name or password"
 SESSION_RETENTION = timedelta(days=1)
 #: A session's last use is written at most once per this share of the idle timeout.
 TOUCH_SHARE = 60
+#: A token's last use is written at most this often.
+TOKEN_TOUCH = timedelta(minutes=1)
 TOKEN_PREFIX = "phunt_"
 
 _NAME = re.compile(r"[\w.@-]{1,100}")
@@ -154,7 +156,8 @@ def new_token(session: Session, name: str) -> str:
 
 
 def token_viewer(session: Session, token: str) -> Viewer | None:
-    """The viewer a bearer token stands for, or None (unknown token, disabled user)."""
+    """The viewer a bearer token stands for, or None (unknown token, disabled user); the
+    token's last use is kept to the minute."""
     found = session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
@@ -162,7 +165,9 @@ def token_viewer(session: Session, token: str) -> Viewer | None:
     ).first()
     if found is None or found[1].disabled:
         return None
-    found[0].last_used_at = utcnow()
+    row, now = found[0], utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH:
+        row.last_used_at = now  # not on every call: each would be a write per API request
     return _viewer(session, found[1])
 
 
