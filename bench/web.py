@@ -580,7 +580,11 @@ def verdict(windows: Sequence[Window]) -> list[str]:
 
 
 def report(
-    windows: Sequence[Window], seeded: dict[str, web_seed.Seeded], plan: Plan, notes: Sequence[str]
+    windows: Sequence[Window],
+    seeded: dict[str, web_seed.Seeded],
+    plan: Plan,
+    notes: Sequence[str],
+    facts: Sequence[str] = (),
 ) -> str:
     """The Markdown of bench/results/web.md."""
     kinds = list(seeded)
@@ -595,7 +599,7 @@ def report(
         "",
         "## Machine",
         "",
-        facts_table(),
+        *(facts or [facts_table()]),
         "",
         "## Database",
         "",
@@ -660,6 +664,35 @@ def versions(seeded: dict[str, web_seed.Seeded]) -> list[str]:
     return found
 
 
+def save_run(
+    path: Path,
+    windows: Sequence[Window],
+    seeded: dict[str, web_seed.Seeded],
+    plan: Plan,
+    found: list[str],
+) -> None:
+    """The run's figures, so its report can be written again (``--again``)."""
+    run = {
+        "windows": [dataclasses.asdict(w) for w in windows],
+        "seeded": {k: dataclasses.asdict(v) for k, v in seeded.items()},
+        "plan": dataclasses.asdict(plan),
+        "found": found,
+    }
+    path.write_text(json.dumps(run), encoding="utf-8")
+
+
+def load_run(
+    path: Path,
+) -> tuple[list[Window], dict[str, web_seed.Seeded], Plan, list[str]]:
+    run = json.loads(path.read_text(encoding="utf-8"))
+    windows = []
+    for w in run["windows"]:
+        w["samples"] = {k: Sample(**v) for k, v in w["samples"].items()}
+        windows.append(Window(**w))
+    seeded = {k: web_seed.Seeded(**v) for k, v in run["seeded"].items()}
+    return windows, seeded, Plan(**run["plan"]), list(run["found"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small database, short runs, no file")
@@ -678,6 +711,12 @@ def main() -> int:
         help="then again on PostgreSQL with the server, its backends and the clients at nice N",
     )
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--notes", type=Path, help="Markdown added at the end of the report")
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="write the report of the last run again (with --notes) without measuring",
+    )
     args = parser.parse_args()
     plan = Plan(args.clients, args.seconds, 5.0, args.think, 2 * args.seconds, 5.0)
     scale = args.scale if args.scale is not None else 1.0
@@ -688,18 +727,30 @@ def main() -> int:
         workers = workers[:1]
     elif args.out is None:
         args.out = RESULTS_DIR / "web.md"
-    sizes = web_seed.Sizes.at(scale)
-    seeded = {kind: prepared(kind, sizes, args.fresh) for kind in args.databases.split(",")}
-    windows = []
-    for kind, db in seeded.items():
-        for count in workers:
-            windows += measure(kind, db, count, plan, cache_dir("web"))
-    if args.also_nice is not None and "postgresql" in seeded:
-        ahead = dataclasses.replace(plan, nice=args.also_nice)
-        for count in workers:
-            windows += measure("postgresql", seeded["postgresql"], count, ahead, cache_dir("web"))
-    notes = ["## Versions", "", *(f"- {v}" for v in versions(seeded))]
-    text = report(windows, seeded, plan, notes)
+    last = cache_dir("web") / ("last-quick.json" if args.quick else "last.json")
+    if args.again:
+        windows, seeded, plan, found = load_run(last)
+    else:
+        facts = facts_table().splitlines()  # the load average before the run
+        sizes = web_seed.Sizes.at(scale)
+        kinds = args.databases.split(",")
+        seeded = {kind: prepared(kind, sizes, args.fresh) for kind in kinds}
+        windows = []
+        for kind, db in seeded.items():
+            for count in workers:
+                windows += measure(kind, db, count, plan, cache_dir("web"))
+        if args.also_nice is not None and "postgresql" in seeded:
+            ahead = dataclasses.replace(plan, nice=args.also_nice)
+            for count in workers:
+                windows += measure(
+                    "postgresql", seeded["postgresql"], count, ahead, cache_dir("web")
+                )
+        found = [*facts, "", *(f"- {v}" for v in versions(seeded))]
+        save_run(last, windows, seeded, plan, found)
+    notes = ["## Versions", "", *found[found.index("") + 1 :]]
+    if args.notes:
+        notes += ["", args.notes.read_text(encoding="utf-8")]
+    text = report(windows, seeded, plan, notes, found[: found.index("")])
     print(text)
     if args.out is not None:
         args.out.write_text(text, encoding="utf-8")
