@@ -3,10 +3,11 @@
 The database is the seed's operation (bench/web_seed.py: 326 raids, 268 cases, 285
 devices, 500,000 files, 50,000 matches, 200 groups with 20,000 members), kept in
 bench/.cache/web between runs and made again when its sizes or the schema change. For
-each database (SQLite, PostgreSQL) and each ``--workers`` count, ``phunt serve`` is started,
-a supervisor logs in through the login form (pages, with the session cookie) and gets a
-personal API token (the API), and after a warm-up that is not counted, the clients run for
-a fixed time, two ways:
+each database (SQLite, PostgreSQL) and each ``--workers`` count, ``phunt serve`` is started;
+each of the 50 users logs in as the supervisor through the login form (its own session
+cookie, for the pages) and has a personal API token of its own (for the API), as 50
+people would; after a warm-up that is not counted, each URL is timed alone with one
+client, then the clients run the mix for a fixed time, two ways:
 
 * closed loop (saturation): every client sends its next request as soon as the last one
   is answered, so the figures are the server's capacity and its latency when full;
@@ -140,6 +141,7 @@ def prepared(kind: str, sizes: web_seed.Sizes, fresh: bool) -> web_seed.Seeded:
         stored = json.loads(manifest.read_text(encoding="utf-8"))
         if stored.get("want") == want:
             return web_seed.Seeded(**stored["seeded"])
+    manifest.unlink(missing_ok=True)  # a seed that fails half-way is never reused
     if kind == "sqlite":
         url = web_seed.empty_database(f"sqlite:///{folder / tag / 'phunt.db'}")
     else:

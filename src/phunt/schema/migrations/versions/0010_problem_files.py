@@ -31,8 +31,9 @@ STATISTICS = "st_evidence_file_warnings_text"
 
 
 def _has_expression_statistics() -> bool:
-    bind = op.get_bind()
-    return bind.dialect.name == "postgresql" and bind.dialect.server_version_info >= (14,)
+    dialect = op.get_bind().dialect
+    version = dialect.server_version_info or ()
+    return dialect.name == "postgresql" and version >= (14,)
 
 
 def upgrade() -> None:
