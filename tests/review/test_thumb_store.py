@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from PIL import Image
 from sqlalchemy import delete, func, select
-from test_thumbs import high_frequency_energy
 
 from phunt.errors import CorruptInput, NotFoundError, UsageError, WrongFormat
 from phunt.review import thumb_store
@@ -23,6 +22,7 @@ from phunt.schema.ingest import EvidenceFile
 from phunt.schema.review_media import ReviewThumbnail
 
 from .test_queue import ReviewWorld, build_review_world
+from .test_thumbs import high_frequency_energy
 
 
 @pytest.fixture
