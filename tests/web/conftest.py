@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Integer, select, text
 from starlette.testclient import TestClient
 
 from phunt.accounts import store as accounts
@@ -320,7 +320,8 @@ def _copy_schema(conn: Any, source: str, target: str) -> None:
             )
         )
         keys = list(table.primary_key.columns)
-        if len(keys) == 1 and keys[0].autoincrement in (True, "auto"):
+        serial = len(keys) == 1 and isinstance(keys[0].type, Integer)  # not a text key
+        if serial and keys[0].autoincrement in (True, "auto"):
             qualified, key = f'"{target}"."{table.name}"', keys[0].name
             conn.execute(
                 text(
