@@ -284,28 +284,21 @@ def _scoped_variants(
     """For each parameter naming an object of a case: (what, URL with case B's object,
     URL with an unknown one, the two values when a query may echo them), the other
     parameters at case A's objects."""
-    for param in route.path_params:
+    named = [(p, False) for p in route.path_params]
+    named += [(name, True) for name, _required in route.query_params]
+    for param, in_query in named:
         kind = kind_of(param)
-        if kind in SCOPED:
-            ids = walker.ids[kind]
-            assert ids.other is not None
-            yield (
-                f"{route} with {param}",
-                walker.url(route, {kind: ids.other}),
-                walker.url(route, {kind: ids.unknown}),
-                (),
-            )
-    for name, _required in route.query_params:
-        kind = kind_of(name)
-        if kind in SCOPED:
-            ids = walker.ids[kind]
-            assert ids.other is not None
-            yield (
-                f"{route} with ?{name}=",
-                walker.url(route, {kind: ids.other}, (kind,)),
-                walker.url(route, {kind: ids.unknown}, (kind,)),
-                (ids.other, ids.unknown),
-            )
+        if kind not in SCOPED:
+            continue
+        ids = walker.ids[kind]
+        assert ids.other is not None
+        query = (kind,) if in_query else ()
+        yield (
+            f"{route} with ?{param}=" if in_query else f"{route} with {param}",
+            walker.url(route, {kind: ids.other}, query),
+            walker.url(route, {kind: ids.unknown}, query),
+            (ids.other, ids.unknown) if in_query else (),
+        )
 
 
 def _echo_free(text: str, *values: str) -> str:
