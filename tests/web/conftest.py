@@ -10,7 +10,13 @@ must show them as text.
 
 The world is built once per run and per database (about 2 s on SQLite and 4 s on
 PostgreSQL, mostly the two ingests) and each test gets its own copy: of the template file
-on SQLite, of the template schema's rows on PostgreSQL (a fraction of a second).
+on SQLite, of the template schema's rows on PostgreSQL, into a schema of a pool that is
+migrated once and restored after each test (migrating a schema per test took longer than
+the rest of a test's set-up).
+
+``tests/web`` is a package: a test module takes the world's type and the hostile strings
+with ``from .conftest import World, HOSTILE_FILE``. Every route of the app is walked by
+``test_security.py`` (headers, escaping), with the world's ids for the path parameters.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from starlette.testclient import TestClient
 
 from phunt.accounts import store as accounts
@@ -288,63 +294,139 @@ def _copy_sqlite(template: Path, database: Database) -> None:
     shutil.copyfile(template, target)
 
 
-@pytest.fixture(scope="session")
-def _postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, World]]:
-    """The world built once in a PostgreSQL schema of its own; tests get copies of its rows."""
-    from sqlalchemy import create_engine, text
-
-    from test_lib import postgres_url_for_schema
-
-    server = os.environ.get("PHUNT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
-    schema = f"w_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    root = tmp_path_factory.mktemp("web-world-pg")
-    url = postgres_url_for_schema(server, schema)
-    database = Database(url)
-    try:
-        world = build_world(database, root / "evidence", _settings(root, url))
-        database.close()
-        yield schema, world
-    finally:
-        database.close()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+POSTGRES = os.environ.get("PHUNT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _copy_postgres(template: str, database: Database) -> None:
-    """Copy every row of the template schema into the test's (migrated, same tables), and
-    move each id sequence past the copied ids."""
+def _copy_schema(conn: Any, source: str, target: str) -> None:
+    """Make every table of schema ``target`` hold what ``source``'s holds (both are at the
+    same migration), and move each id sequence past the copied ids."""
     from sqlalchemy import text
 
     from phunt.schema.metadata import metadata
 
     tables = metadata.sorted_tables
-    with database.engine.begin() as conn:
-        target = conn.execute(text("SELECT current_schema()")).scalar_one()
-        for table in reversed(tables):
-            conn.execute(text(f'DELETE FROM "{target}"."{table.name}"'))
-        for table in tables:
-            names = ", ".join(f'"{c.name}"' for c in table.columns)
+    for table in reversed(tables):
+        conn.execute(text(f'DELETE FROM "{target}"."{table.name}"'))
+    for table in tables:
+        names = ", ".join(f'"{c.name}"' for c in table.columns)
+        conn.execute(
+            text(
+                f'INSERT INTO "{target}"."{table.name}" ({names}) '
+                f'SELECT {names} FROM "{source}"."{table.name}"'
+            )
+        )
+        keys = list(table.primary_key.columns)
+        if len(keys) == 1 and keys[0].autoincrement in (True, "auto"):
+            qualified, key = f'"{target}"."{table.name}"', keys[0].name
             conn.execute(
                 text(
-                    f'INSERT INTO "{target}"."{table.name}" ({names}) '
-                    f'SELECT {names} FROM "{template}"."{table.name}"'
-                )
+                    f"SELECT setval(pg_get_serial_sequence(:table, :key),"
+                    f' (SELECT COALESCE(MAX("{key}"), 0) + 1 FROM {qualified}), false)'
+                ),
+                {"table": qualified, "key": key},
             )
-            for column in table.primary_key.columns:
-                if column.autoincrement is True or (
-                    column.autoincrement == "auto" and len(table.primary_key.columns) == 1
-                ):
-                    conn.execute(
-                        text(
-                            f'SELECT setval(pg_get_serial_sequence(\'"{target}"."{table.name}"\','
-                            f" '{column.name}'), (SELECT COALESCE(MAX(\"{column.name}\"), 0) + 1"
-                            f' FROM "{target}"."{table.name}"), false)'
-                        )
-                    )
+
+
+class SchemaPool:
+    """Migrated PostgreSQL schemas reused by the web tests: migrating a new one is most of
+    a test's set-up, restoring a used one to the just-migrated state (the rows of a
+    pristine schema) a small part of it."""
+
+    def __init__(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        self.admin = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
+        self.made: list[str] = []
+        self.free: list[str] = []
+        self.text = text
+        self.pristine = self._new()
+
+    def url(self, schema: str) -> str:
+        from test_lib import postgres_url_for_schema
+
+        return postgres_url_for_schema(POSTGRES, schema)
+
+    def _new(self) -> str:
+        schema = f"w_{uuid.uuid4().hex[:12]}"
+        with self.admin.begin() as conn:
+            conn.execute(self.text(f'CREATE SCHEMA "{schema}"'))
+        self.made.append(schema)
+        Database(self.url(schema)).close()  # migrated
+        return schema
+
+    def take(self) -> str:
+        return self.free.pop() if self.free else self._new()
+
+    def give_back(self, schema: str) -> None:
+        """Restore ``schema`` and offer it again (not if a stray connection holds a lock)."""
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with self.admin.begin() as conn:
+                conn.execute(self.text("SET LOCAL lock_timeout = '10s'"))
+                _copy_schema(conn, self.pristine, schema)
+        except DBAPIError:
+            return
+        self.free.append(schema)
+
+    def close(self) -> None:
+        with self.admin.begin() as conn:
+            for schema in self.made:
+                conn.execute(self.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_pool() -> Iterator[SchemaPool]:
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        pool = SchemaPool()
+    except OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and unreachable: {exc.orig}")
+        pytest.skip(f"PostgreSQL unreachable: {exc.orig}")
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """As the suite's ``db_url`` (an isolated database of each kind), but on PostgreSQL a
+    schema of :class:`SchemaPool`, already migrated."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'phunt.db'}"
+        return
+    pool: SchemaPool = request.getfixturevalue("_postgres_pool")
+    schema = pool.take()
+    try:
+        yield pool.url(schema)
+    finally:
+        pool.give_back(schema)
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(
+    _postgres_pool: SchemaPool, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, World]:
+    """The world built once in a PostgreSQL schema of its own; tests get copies of its rows."""
+    schema = _postgres_pool.take()
+    root = tmp_path_factory.mktemp("web-world-pg")
+    url = _postgres_pool.url(schema)
+    database = Database(url)
+    try:
+        world = build_world(database, root / "evidence", _settings(root, url))
+    finally:
+        database.close()
+    return schema, world
+
+
+def _copy_postgres(template: str, database: Database) -> None:
+    with database.engine.begin() as conn:
+        target = conn.execute(text("SELECT current_schema()")).scalar_one()
+        _copy_schema(conn, template, target)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from phunt.web.app import web_routes
 from phunt.web.csrf import check_csrf
 from phunt.web.deps import DbSession, api_viewer, check_case, page_viewer, render
 from phunt.web.paging import Paging, paging
-from phunt.web.render import hexshort, localtime
+from phunt.web.render import hexshort, localtime, templates
 
 from .conftest import TZ, World
 
@@ -273,3 +273,18 @@ def test_static_files_and_the_vendored_htmx(web_app: FastAPI, web_world: World) 
     assert hashlib.sha256(htmx.content).hexdigest() in readme
     assert "version 2." in readme and (STATIC / "vendor" / "htmx.org" / "LICENSE").is_file()
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_the_macros_page_sort_and_escape() -> None:
+    template = templates(TZ).env.from_string(
+        '{% import "macros.html" as m %}{{ m.pager(p, 120) }}|{{ m.sort_th(p, "name", "Name") }}'
+        '|{{ m.sort_th(p, "opened", "Opened") }}|{{ m.kv([("File", "<b>x</b>"), ("Size", none)]) }}'
+    )
+    paging = Paging(2, 50, "name", False, (("device", "7"),))
+    pager, by_name, by_opened, kv = template.render(p=paging).split("|")
+    assert 'href="?device=7&amp;page=1&amp;per_page=50&amp;sort=name&amp;desc=0">Previous' in pager
+    assert 'href="?device=7&amp;page=3&amp;per_page=50&amp;sort=name&amp;desc=0">Next' in pager
+    assert "Page 2 of 3 (120 in all)" in pager
+    assert 'aria-sort="ascending"' in by_name and "desc=1" in by_name and "page=1" in by_name
+    assert "aria-sort" not in by_opened and "sort=opened" in by_opened
+    assert "<td>&lt;b&gt;x&lt;/b&gt;</td>" in kv and "<td>—</td>" in kv

@@ -67,6 +67,12 @@ def check_case(viewer: Viewer, case_id: int | None) -> None:
         raise NotVisible()
 
 
+def viewer_scope(viewer: Viewer) -> frozenset[int] | None:
+    """The case ids a viewer's reads are limited to (``None``: every case), as the read
+    models in ``*/browse*.py`` take them."""
+    return None if viewer.sees_all else viewer.case_ids
+
+
 def cookie_visit(request: Request, session: Session) -> tuple[Viewer, str] | None:
     """The viewer and CSRF token of the request's session cookie, looked up once a request
     (the CSRF check and the page's viewer share it); ``None`` when anonymous or expired."""
@@ -77,6 +83,7 @@ def cookie_visit(request: Request, session: Session) -> tuple[Viewer, str] | Non
     found = None
     if token:
         found = accounts.session_viewer(session, token, request.app.state.idle_timeout)
+        session.commit()  # the touch of the session ends its write at once (see _lookup_token)
     setattr(request.state, _VISIT, found)
     if found is not None:
         request.state.viewer, request.state.csrf_token = found
@@ -120,6 +127,16 @@ class PageViewer:
             yield viewer
 
 
+def _lookup_token(session: Session, token: str) -> Viewer | None:
+    """The token's viewer, its use recorded and committed at once: on SQLite a request that
+    kept that write open while it read and rendered would hold the database's one write
+    lock for its whole length, and concurrent requests would queue behind it until their
+    busy timeout ("database is locked")."""
+    viewer = accounts.token_viewer(session, token)
+    session.commit()
+    return viewer
+
+
 class ApiViewer:
     """The dependency behind :func:`api_viewer` (``phunt_action`` says what it checks)."""
 
@@ -130,7 +147,7 @@ class ApiViewer:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         viewer = None
         if scheme.lower() == "bearer" and token.strip():
-            viewer = await run_in_threadpool(accounts.token_viewer, session, token.strip())
+            viewer = await run_in_threadpool(_lookup_token, session, token.strip())
         if viewer is None:
             raise Unauthenticated()
         request.state.viewer = viewer
