@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from phunt.sources.locator import open_read_only
 from phunt.spool import seekable
 
 
@@ -74,7 +75,7 @@ class FolderChatSource(ChatSource):
         path = self._path(name)
         if path is None or not path.is_file():
             return None
-        return path.open("rb")
+        return open_read_only(str(path))  # O_NOATIME: evidence keeps its access time
 
     def exists(self, name: str) -> bool:
         path = self._path(name)

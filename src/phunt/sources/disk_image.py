@@ -35,8 +35,9 @@ from phunt.errors import CorruptInput
 from phunt.sources import cpu_guard
 from phunt.sources.base import Entry, Source, display_path
 from phunt.sources.ewf_set import incomplete_message
+from phunt.sources.image_io import EwfMedia
 from phunt.sources.limits import ExpandLimits
-from phunt.sources.locator import Locator
+from phunt.sources.locator import Locator, open_read_only
 from phunt.sources.signatures import EWF_SIGNATURE
 from phunt.sources.tsk_walk import DFVFS_ERRORS, TskWalker, file_system_lost, walk_dfvfs
 
@@ -77,7 +78,7 @@ def _probe_head(head: bytes) -> bool:
 def _has_vhd_footer(path: str) -> bool:
     """Fixed and dynamic VHDs end with a 512-byte footer that starts ``conectix``."""
     try:
-        with open(path, "rb") as handle:
+        with open_read_only(path) as handle:
             size = handle.seek(0, os.SEEK_END)
             if size < 512:
                 return False
@@ -123,7 +124,7 @@ def is_later_segment(path: str) -> bool:
 
 def is_ewf(path: str) -> bool:
     """True when the file starts with the EWF signature."""
-    with open(path, "rb") as handle:
+    with open_read_only(path) as handle:
         return handle.read(len(EWF_SIGNATURE)) == EWF_SIGNATURE
 
 
@@ -150,15 +151,15 @@ def verify_ewf(path: str, *, chunk_size: int = _READ_CHUNK) -> EwfVerification:
     misses a segment (named in the message).
     """
     shown = display_path(path)
-    handle = pyewf.handle()
     try:
         segments = pyewf.glob(path)
         incomplete = incomplete_message(segments)
         if incomplete is not None:
             raise CorruptInput(incomplete, path=shown)
-        handle.open(segments)
+        media = EwfMedia(segments)
     except OSError as exc:
         raise CorruptInput(f"cannot open EWF image: {exc}", path=shown) from exc
+    handle = media.handle
     try:
         stored = handle.get_hash_value("MD5")
         size = int(handle.get_media_size())
@@ -173,7 +174,7 @@ def verify_ewf(path: str, *, chunk_size: int = _READ_CHUNK) -> EwfVerification:
     except OSError as exc:
         raise CorruptInput(f"cannot read EWF media: {exc}", path=shown) from exc
     finally:
-        handle.close()
+        media.close()
     return EwfVerification(stored or None, digest.hexdigest(), size)
 
 
@@ -256,7 +257,7 @@ class DiskImageSource(Source):
             return
         self._scanned = True
         try:
-            with open(self.path, "rb") as handle:
+            with open_read_only(self.path) as handle:
                 head = handle.read(64)
         except OSError:
             head = b""

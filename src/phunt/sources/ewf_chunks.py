@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from phunt.errors import CorruptInput
+from phunt.sources.locator import open_read_only
 from phunt.sources.signatures import EWF_SIGNATURE
 
 _FILE_HEADER = 13
@@ -103,7 +104,7 @@ class ChunkCheck:
         to ``feed`` (the segment's SHA-256) and checking each chunk on the way. Raises
         :class:`CorruptInput` when the segment's sections cannot be followed."""
         chunks = self._layout(path, name)
-        with open(path, "rb", buffering=_READ) as handle:
+        with open_read_only(path, buffering=_READ) as handle:
             position = 0
             for chunk in chunks:
                 if chunk.offset < position:
@@ -121,7 +122,7 @@ class ChunkCheck:
 
     def _layout(self, path: str, name: str) -> list[_Chunk]:
         """The chunks of one segment in file order, from its (first sound) table sections."""
-        with open(path, "rb") as handle:
+        with open_read_only(path) as handle:
             size = handle.seek(0, os.SEEK_END)
             handle.seek(0)
             header = handle.read(_FILE_HEADER)

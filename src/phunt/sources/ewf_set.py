@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import struct
 
+from phunt.sources.locator import open_read_only
 from phunt.sources.signatures import EWF_SIGNATURE
 
 #: Segment file header: signature, one byte, segment number (little-endian), two bytes.
@@ -39,7 +40,7 @@ def segment_name(first: str, number: int) -> str:
 
 
 def _segment_number(path: str) -> int | None:
-    with open(path, "rb") as handle:
+    with open_read_only(path) as handle:
         data = handle.read(_HEADER.size)
     if len(data) < _HEADER.size:
         return None
@@ -50,7 +51,7 @@ def _segment_number(path: str) -> int | None:
 def _last_section(path: str) -> bytes | None:
     """Type of the section that ends ``path``'s chain (``b"next"``, ``b"done"``); ``None``
     when the chain cannot be followed (not EWF1, or damaged)."""
-    with open(path, "rb") as handle:
+    with open_read_only(path) as handle:
         size = handle.seek(0, os.SEEK_END)
         offset = _HEADER.size
         for _ in range(_MAX_SECTIONS):

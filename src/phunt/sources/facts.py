@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from phunt.errors import CorruptInput, UsageError
-from phunt.hashing.crypto import sha256_file
+from phunt.hashing.crypto import sha256_stream
 from phunt.sources.base import display_path
 from phunt.sources.disk_image import is_ewf, segment_files, verify_ewf
 from phunt.sources.ewf_chunks import ChunkCheck
 from phunt.sources.folder import root_problem
+from phunt.sources.locator import open_read_only
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def describe_source(path: str) -> SourceFacts:
     hashes = {}
     for segment in segments:
         name = os.path.basename(segment)
-        hashes[name] = sha256_file(segment) if chunks is None else chunks.read(segment, name)
+        hashes[name] = _sha256(segment) if chunks is None else chunks.read(segment, name)
     return SourceFacts(
         kind=brief.kind,
         size=brief.size,
@@ -68,6 +69,12 @@ def describe_source(path: str) -> SourceFacts:
         segments=hashes if len(segments) > 1 else {},
         verification=_verify_ewf(path, chunks),
     )
+
+
+def _sha256(path: str) -> str:
+    """SHA-256 of a segment, read without moving its access time."""
+    with open_read_only(path, buffering=0) as handle:
+        return sha256_stream(handle)
 
 
 class _ChunkPass:
@@ -80,13 +87,13 @@ class _ChunkPass:
 
     def read(self, segment: str, name: str) -> str:
         if self.error is not None:
-            return sha256_file(segment)
+            return _sha256(segment)
         digest = hashlib.sha256()
         try:
             self.check.read_segment(segment, name, digest.update)
         except CorruptInput as exc:
             self.error = f"chunks not checked: {exc}"
-            return sha256_file(segment)
+            return _sha256(segment)
         return digest.hexdigest()
 
     def facts(self) -> dict[str, Any]:

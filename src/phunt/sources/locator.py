@@ -121,8 +121,9 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY"
 _NOATIME = getattr(os, "O_NOATIME", 0)
 
 
-def open_read_only(path: str) -> BinaryIO:
-    """Open the local evidence file ``path`` for reading without moving its access time.
+def open_read_only(path: str, buffering: int = -1) -> BinaryIO:
+    """Open the local evidence file ``path`` for reading without moving its access time
+    (``buffering`` as :func:`open` takes it).
 
     ``O_NOATIME`` (Linux) needs the file's owner or CAP_FOWNER; otherwise the open fails
     with EPERM and the file is opened normally: the time may then move (a read-only
@@ -138,7 +139,7 @@ def open_read_only(path: str) -> BinaryIO:
     if fd < 0:
         fd = os.open(path, _READ_FLAGS)
     try:
-        return os.fdopen(fd, "rb")
+        return os.fdopen(fd, "rb", buffering=buffering)
     except BaseException:
         os.close(fd)
         raise
