@@ -286,12 +286,16 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Wo
 
 
 def _copy_sqlite(template: Path, database: Database) -> None:
-    """Put the template's content under an opened database (its pool is emptied first)."""
+    """Put the template's content under an opened database (its pool is emptied first),
+    with the hash-set files an SQLite database keeps in ``hashsets/`` beside it."""
     target = Path(database.engine.url.database or "")
     database.engine.dispose()
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(template, target)
+    beside = template.parent / "hashsets"
+    if beside.is_dir():
+        shutil.copytree(beside, target.parent / "hashsets", dirs_exist_ok=True)
 
 
 POSTGRES = os.environ.get("PHUNT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
