@@ -251,9 +251,12 @@ def test_every_route_checks_the_action_it_performs(web_app: FastAPI) -> None:
     assert wrong == [], "\n".join(wrong)
 
 
-def test_every_route_for_every_role_follows_the_table(walker: Walker, web_app: FastAPI) -> None:
-    """Allowed: answered (200 for a read); refused: 403; no one: the login page or 401."""
-    wrong = []
+def test_every_route_for_every_role_follows_the_table(
+    walker: Walker, web_app: FastAPI, web_world: World
+) -> None:
+    """Allowed: answered (200 for a read); refused: 403, recorded in the audit log with
+    the user's name and the address asked for; no one: the login page or 401."""
+    wrong, refused = [], []
     for route, role in product(_guarded(web_app), (*ROLES, None)):
         response = walker.send(route, role, walker.url(route, {}))
         status = response.status_code
@@ -265,6 +268,8 @@ def test_every_route_for_every_role_follows_the_table(walker: Walker, web_app: F
                 wrong.append(f"{route} anonymous: {status}")
             continue
         allowed = all(may(role, action) for action in route.actions)
+        if not allowed:
+            refused.append((role, response.url.path))
         if not allowed and status != 403:
             wrong.append(f"{route} as {role}: {status}, the table says 403")
         if allowed and (status in (401, 403, 404) or status >= 500):
@@ -272,6 +277,10 @@ def test_every_route_for_every_role_follows_the_table(walker: Walker, web_app: F
         if allowed and route.method == "GET" and status != 200:
             wrong.append(f"{route} as {role}: {status} for a read it may make")
     assert wrong == [], "\n".join(wrong)
+    with web_world.database.session() as s:
+        denied = s.scalars(select(AuditRecord).where(AuditRecord.action == "access.denied"))
+        recorded = sorted((r.actor, r.object_id) for r in denied)
+    assert refused and recorded == sorted(refused)
 
 
 def _scoped_variants(
