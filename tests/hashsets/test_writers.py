@@ -8,7 +8,7 @@ import json
 import pytest
 
 from phunt.errors import UsageError
-from phunt.hashsets import WRITERS, CsvWriter, VicsWriter
+from phunt.hashsets import WRITERS, CsvWriter, PlainWriter, VicsWriter
 from phunt.hashsets.base import HashEntry
 from phunt.hashsets.writers import register_writer
 
@@ -20,9 +20,10 @@ class _Duplicate(CsvWriter):
 
 
 def test_every_format_is_one_registered_class() -> None:
-    assert WRITERS.names() == ["csv", "vics"]
+    assert WRITERS.names() == ["csv", "plain", "vics"]
     assert WRITERS.get("csv") is CsvWriter and WRITERS.get("vics") is VicsWriter
-    assert [WRITERS.get(n).suffix for n in WRITERS.names()] == [".csv", ".json"]
+    assert WRITERS.get("plain") is PlainWriter
+    assert [WRITERS.get(n).suffix for n in WRITERS.names()] == [".csv", ".txt", ".json"]
 
 
 def test_a_taken_name_is_refused() -> None:
@@ -33,7 +34,7 @@ def test_a_taken_name_is_refused() -> None:
 
 def test_an_unknown_name_lists_the_choices() -> None:
     with pytest.raises(
-        UsageError, match=r"unknown hash-list export format 'xml' \(choose from: csv, vics\)"
+        UsageError, match=r"unknown hash-list export format 'xml' \(choose from: csv, plain, vics\)"
     ):
         WRITERS.get("xml")
 

@@ -114,6 +114,7 @@ COMMANDS: dict[str, str] = {
     "chats": "chats",
     "graph": "chats",
     "hashset": "hashsets",
+    "review": "review",
     "audit": "audit",
     "user": "users",
 }

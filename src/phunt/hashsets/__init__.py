@@ -22,6 +22,7 @@ from phunt.hashsets.base import (
 )
 from phunt.hashsets.categories import SCHEMES, Category, convert, is_known_bad, label
 from phunt.hashsets.csv_writer import CsvWriter, write_csv
+from phunt.hashsets.plain_writer import PlainWriter
 from phunt.hashsets.vics import CASE_KEY
 from phunt.hashsets.vics_writer import VicsWriter, write_vics
 from phunt.hashsets.writers import WRITERS, HashListWriter, register_writer
@@ -50,6 +51,7 @@ __all__ = [
     "HashKind",
     "HashListReader",
     "HashListWriter",
+    "PlainWriter",
     "VicsWriter",
     "convert",
     "detect_format",

@@ -1,0 +1,1 @@
+"""Review: examiners' decisions on stored files, their propagation, the unit's local set."""

@@ -1,0 +1,1 @@
+"""Tests of review: decisions, propagation, the local set, re-screening, export."""
