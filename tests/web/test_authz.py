@@ -345,17 +345,21 @@ def test_another_cases_ids_answer_like_unknown_ones(walker: Walker, web_app: Fas
 
 
 def test_nothing_of_case_b_reaches_a_viewer_of_case_a(walker: Walker, web_app: FastAPI) -> None:
-    """Every read the analyst may make, with every object they may see (both raids, both
-    districts: raids are visible to all, their case lists filtered), shows nothing of
-    case B."""
+    """Every read the investigator and analyst may make, with every object they may see
+    in its path and its filters (both raids, both districts: raids are visible to all,
+    their case lists filtered), shows nothing of case B."""
     leaks = []
     for route in _guarded(web_app):
         if route.method != "GET" or not all(may("analyst", a) for a in route.actions):
             continue
         kinds = [kind_of(p) for p in route.path_params]
-        choices = product(*(walker.ids[k].visible for k in kinds))
-        for values in choices:
-            url = walker.url(route, dict(zip(kinds, values, strict=True)))
+        filters = tuple(
+            kind_of(name)
+            for name, _required in route.query_params
+            if kind_of(name) in walker.ids and kind_of(name) not in kinds
+        )
+        for values in product(*(walker.ids[k].visible for k in (*kinds, *filters))):
+            url = walker.url(route, dict(zip((*kinds, *filters), values, strict=True)), filters)
             for role in ASSIGNED:
                 text = walker.send(route, role, url).text
                 leaks += [f"{url} as {role}: {m!r}" for m in CASE_B_MARKERS if m in text]
