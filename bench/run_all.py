@@ -12,7 +12,16 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["cli.py", "pdq.py", "match.py", "ingest.py", "video.py", "chats.py", "hashsets_scale.py"]
+SCRIPTS = [
+    "cli.py",
+    "pdq.py",
+    "match.py",
+    "ingest.py",
+    "video.py",
+    "chats.py",
+    "hashsets_scale.py",
+    "web.py",
+]
 
 
 def main() -> int:

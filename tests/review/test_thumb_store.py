@@ -11,8 +11,6 @@ import numpy as np
 import pytest
 from PIL import Image
 from sqlalchemy import delete, func, select
-from test_queue import ReviewWorld, build_review_world
-from test_thumbs import high_frequency_energy
 
 from phunt.errors import CorruptInput, NotFoundError, UsageError, WrongFormat
 from phunt.review import thumb_store
@@ -22,6 +20,9 @@ from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile
 from phunt.schema.review_media import ReviewThumbnail
+
+from .test_queue import ReviewWorld, build_review_world
+from .test_thumbs import high_frequency_energy
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from phunt.schema.hashsets import HashSet
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 
 #: Near matches listed on a device's page, closest first; the file listing has them all.
-NEAR_SHOWN = 500
+NEAR_SHOWN = 50
 
 
 @dataclass(frozen=True)

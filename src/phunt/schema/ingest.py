@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -125,3 +126,14 @@ class DeviceLock(Base):
 
 
 Index("ix_evidence_file_md5", EvidenceFile.md5)
+#: The problem files (an error or a warning) apart, in their order within their job, so a
+#: device page finds its few problem files without reading all of its files (migration
+#: 0010 says what was measured).
+PROBLEM_FILE = text("error IS NOT NULL OR CAST(warnings AS TEXT) != '[]'")
+Index(
+    "ix_evidence_file_problem",
+    EvidenceFile.job_id,
+    EvidenceFile.seq,
+    postgresql_where=PROBLEM_FILE,
+    sqlite_where=PROBLEM_FILE,
+)

@@ -9,6 +9,7 @@ documentation page, which would need scripts from outside.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import pkgutil
@@ -48,6 +49,10 @@ from phunt.web.security import SecurityHeaders
 
 API_PREFIX = "/api/v1"
 STATIC = Path(__file__).resolve().parent / "static"
+#: Requests of one worker that may hold a database session at once: SQLAlchemy's pool
+#: keeps 5 connections and opens up to 10 more (its defaults), and a request waits for a
+#: slot before its session opens (``deps._connection_slot``).
+CONNECTIONS = 5 + 10
 
 #: What an error page says; never the path or the id asked for, so a 404 for another
 #: case's object reads exactly like one for an id that does not exist.
@@ -222,6 +227,7 @@ def create_app(
     if url.startswith("sqlite"):
         extra["connect_args"] = {"check_same_thread": False}
     app.state.database = Database(url, **extra)
+    app.state.connection_slots = asyncio.Semaphore(CONNECTIONS)
     app.state.settings = cfg
     app.state.templates = templates(cfg.timezone)
     app.state.secure_cookies = secure_cookies

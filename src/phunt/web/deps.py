@@ -50,7 +50,21 @@ class Forbidden(Exception):
     """The viewer's role may not do this (recorded in the audit log): 403."""
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def _connection_slot(request: Request) -> AsyncIterator[None]:
+    """Wait on the event loop, holding no thread, for one of the pool's connections.
+
+    A request keeps its session's connection from its first query to the commit, across
+    several hops to the thread pool (the viewer's look-up, the route). Without this wait,
+    under load every thread of the pool could block on a connection held by a request
+    that waits for a thread, and all of them give up after the pool's 30 s timeout (500).
+    """
+    async with request.app.state.connection_slots:
+        yield
+
+
+def db_session(
+    request: Request, _slot: Annotated[None, Depends(_connection_slot, scope="function")]
+) -> Iterator[Session]:
     """One session per request from the app's database, committed when the route returns."""
     database: Database = request.app.state.database
     with database.session() as session:

@@ -124,7 +124,9 @@ def dashboard_page(
     op_id = _chosen(operation, operations)
     board = browse.dashboard(session, op_id)
     shares, quiet = breakdown(board)
-    current = browse.operation(session, op_id) if op_id is not None else None
+    # The operation's row is in the list just read (its 500 latest): read it only if older.
+    listed = {row.id: row for row in operations}
+    current = None if op_id is None else listed.get(op_id) or browse.operation(session, op_id)
     return render(
         request,
         "dashboard/index.html",

@@ -1,7 +1,7 @@
 """review
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07
 
 Review decisions on stored files (every change kept: a change is a new row naming the one
@@ -17,7 +17,7 @@ from alembic import op
 import phunt.schema.types
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
