@@ -64,6 +64,17 @@ def test_add_user_hashes_the_password_and_audits_the_actor(s: Session) -> None:
     assert "another good one" not in user.password_hash
     (rec,) = [r for r in _records(s, "user.add") if r.object_id == "ravi"]
     assert rec.actor == "admin1" and rec.details == {"id": user_id, "role": "analyst"}
+    assert audit.current_actor() != "admin1"  # only inside the block
+
+
+def test_acting_as_nests_and_restores() -> None:
+    with audit.acting_as("outer"):
+        with audit.acting_as("inner"):
+            assert audit.current_actor() == "inner"
+        assert audit.current_actor() == "outer"
+        with pytest.raises(RuntimeError), audit.acting_as("failing"):
+            raise RuntimeError
+        assert audit.current_actor() == "outer"
 
 
 @pytest.mark.parametrize(

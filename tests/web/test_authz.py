@@ -63,6 +63,15 @@ READS = {
 VIEWS = frozenset({Action.VIEW_STATS, Action.VIEW_CASES, Action.VIEW_HASHSETS})
 UNKNOWN = "987654"
 ASSIGNED = ("investigator", "analyst")  # assigned to case A only
+#: The issue's stable URLs and API resources: the walk must find each of them.
+RESOURCES = ("operations", "raids", "cases", "suspects", "devices", "files", "chats", "people")
+PAGES = ("operations", "cases", "devices", "files", "chats", "people", "hashsets")
+STABLE = {
+    "/login",
+    "/audit",
+    *(f"/{area}/{{}}" for area in PAGES),
+    *(f"/api/v1/{plural}/{{}}" for plural in (*RESOURCES, "hashsets")),
+}
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,7 @@ def world_ids(world: World) -> dict[str, Ids]:
         "raid": Ids(tuple(map(str, world.raid_ids))),
         "district": Ids(tuple(map(str, world.district_ids))),
         "hashset": Ids((world.hash_set,), unknown="no-such-set"),
+        "version": Ids(("1",)),  # of the hash set
         "case": Ids((str(world.case_a),), str(world.case_b)),
         "suspect": Ids((str(world.suspect_a),), str(world.suspect_b)),
         "device": Ids((str(world.device_a),), str(world.device_b)),
@@ -238,12 +248,15 @@ def test_every_route_checks_the_action_it_performs(web_app: FastAPI) -> None:
             wrong.append(f"{route} checks {set(route.actions)}, not {named}")
         if not named and not route.actions <= VIEWS:
             wrong.append(f"{route} checks {set(route.actions)}, not a plain read")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
 
 
-def test_every_route_for_every_role_follows_the_table(walker: Walker, web_app: FastAPI) -> None:
-    """Allowed: answered (200 for a read); refused: 403; no one: the login page or 401."""
-    wrong = []
+def test_every_route_for_every_role_follows_the_table(
+    walker: Walker, web_app: FastAPI, web_world: World
+) -> None:
+    """Allowed: answered (200 for a read); refused: 403, recorded in the audit log with
+    the user's name and the address asked for; no one: the login page or 401."""
+    wrong, refused = [], []
     for route, role in product(_guarded(web_app), (*ROLES, None)):
         response = walker.send(route, role, walker.url(route, {}))
         status = response.status_code
@@ -255,13 +268,19 @@ def test_every_route_for_every_role_follows_the_table(walker: Walker, web_app: F
                 wrong.append(f"{route} anonymous: {status}")
             continue
         allowed = all(may(role, action) for action in route.actions)
+        if not allowed:
+            refused.append((role, response.url.path))
         if not allowed and status != 403:
             wrong.append(f"{route} as {role}: {status}, the table says 403")
         if allowed and (status in (401, 403, 404) or status >= 500):
             wrong.append(f"{route} as {role}: {status}, the table allows it")
         if allowed and route.method == "GET" and status != 200:
             wrong.append(f"{route} as {role}: {status} for a read it may make")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
+    with web_world.database.session() as s:
+        denied = s.scalars(select(AuditRecord).where(AuditRecord.action == "access.denied"))
+        recorded = sorted((r.actor, r.object_id) for r in denied)
+    assert refused and recorded == sorted(refused)
 
 
 def _scoped_variants(
@@ -270,28 +289,21 @@ def _scoped_variants(
     """For each parameter naming an object of a case: (what, URL with case B's object,
     URL with an unknown one, the two values when a query may echo them), the other
     parameters at case A's objects."""
-    for param in route.path_params:
+    named = [(p, False) for p in route.path_params]
+    named += [(name, True) for name, _required in route.query_params]
+    for param, in_query in named:
         kind = kind_of(param)
-        if kind in SCOPED:
-            ids = walker.ids[kind]
-            assert ids.other is not None
-            yield (
-                f"{route} with {param}",
-                walker.url(route, {kind: ids.other}),
-                walker.url(route, {kind: ids.unknown}),
-                (),
-            )
-    for name, _required in route.query_params:
-        kind = kind_of(name)
-        if kind in SCOPED:
-            ids = walker.ids[kind]
-            assert ids.other is not None
-            yield (
-                f"{route} with ?{name}=",
-                walker.url(route, {kind: ids.other}, (kind,)),
-                walker.url(route, {kind: ids.unknown}, (kind,)),
-                (ids.other, ids.unknown),
-            )
+        if kind not in SCOPED:
+            continue
+        ids = walker.ids[kind]
+        assert ids.other is not None
+        query = (kind,) if in_query else ()
+        yield (
+            f"{route} with ?{param}=" if in_query else f"{route} with {param}",
+            walker.url(route, {kind: ids.other}, query),
+            walker.url(route, {kind: ids.unknown}, query),
+            (ids.other, ids.unknown) if in_query else (),
+        )
 
 
 def _echo_free(text: str, *values: str) -> str:
@@ -327,27 +339,31 @@ def test_another_cases_ids_answer_like_unknown_ones(walker: Walker, web_app: Fas
                     status = walker.send(route, role, other).status_code
                     if status != 200 and all(may(role, a) for a in route.actions):
                         wrong.append(f"{what} as {role} (sees all): {status}")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
     if any(r.path_params for r in _guarded(web_app)):
         assert walked > 0
 
 
 def test_nothing_of_case_b_reaches_a_viewer_of_case_a(walker: Walker, web_app: FastAPI) -> None:
-    """Every read the analyst may make, with every object they may see (both raids, both
-    districts: raids are visible to all, their case lists filtered), shows nothing of
-    case B."""
+    """Every read the investigator and analyst may make, with every object they may see
+    in its path and its filters (both raids, both districts: raids are visible to all,
+    their case lists filtered), shows nothing of case B."""
     leaks = []
     for route in _guarded(web_app):
         if route.method != "GET" or not all(may("analyst", a) for a in route.actions):
             continue
         kinds = [kind_of(p) for p in route.path_params]
-        choices = product(*(walker.ids[k].visible for k in kinds))
-        for values in choices:
-            url = walker.url(route, dict(zip(kinds, values, strict=True)))
+        filters = tuple(
+            kind_of(name)
+            for name, _required in route.query_params
+            if kind_of(name) in walker.ids and kind_of(name) not in kinds
+        )
+        for values in product(*(walker.ids[k].visible for k in (*kinds, *filters))):
+            url = walker.url(route, dict(zip((*kinds, *filters), values, strict=True)), filters)
             for role in ASSIGNED:
                 text = walker.send(route, role, url).text
                 leaks += [f"{url} as {role}: {m!r}" for m in CASE_B_MARKERS if m in text]
-    assert leaks == []
+    assert leaks == [], "\n".join(leaks)
 
 
 def test_unsafe_page_requests_without_the_right_csrf_token_are_refused(
@@ -371,7 +387,7 @@ def test_unsafe_page_requests_without_the_right_csrf_token_are_refused(
         )
         if forged.status_code != 403:
             wrong.append(f"{route} forged header: {forged.status_code}")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
     assert csrf_token(admin) == walker.csrf["admin"]  # still logged in: logout was refused
     with web_world.database.session() as s:
         denials = s.scalars(select(AuditRecord).where(AuditRecord.action == "access.denied"))
@@ -504,3 +520,9 @@ def test_an_idle_session_ends(
     finally:
         walker.close()
         app.state.database.close()
+
+
+def test_the_walk_covers_the_issues_stable_urls(web_app: FastAPI) -> None:
+    """The walk reads the routes off the app: this keeps it from walking too few."""
+    walked = {re.sub(r"{[^}]*}", "{}", r.path) for r in app_routes(web_app)}
+    assert STABLE - walked == set()

@@ -107,7 +107,8 @@ def list_all(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -
     with session_for(home, db) as (session, cfg):
         rows = list_users(session)
     for row in rows:
-        row["created_at"] = row["created_at"].astimezone(cfg.timezone).isoformat()
+        created = row["created_at"].astimezone(cfg.timezone)
+        row["created_at"] = created.isoformat() if as_json else f"{created:%Y-%m-%d %H:%M}"
     columns = [("id", "id"), ("name", "name"), ("role", "role"), ("disabled", "disabled")]
     columns += [("cases", "cases"), ("tokens", "tokens"), ("created", "created_at")]
     print_rows("Users", rows, columns, as_json)
