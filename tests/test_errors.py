@@ -4,6 +4,8 @@ from phunt.errors import (
     CorruptInput,
     InputError,
     IntegrityError,
+    LoginRefused,
+    LoginThrottled,
     NotFoundError,
     PhuntError,
     StorageError,
@@ -18,6 +20,7 @@ def test_tree_matches_the_docstring() -> None:
     for cls in (UsageError, InputError, StorageError, IntegrityError):
         assert issubclass(cls, PhuntError)
     assert not issubclass(CorruptInput, WrongFormat)
+    assert issubclass(LoginThrottled, LoginRefused) and issubclass(LoginRefused, PhuntError)
 
 
 def test_input_error_names_file_and_location() -> None:
