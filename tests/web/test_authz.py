@@ -59,6 +59,7 @@ READS = {
     "hashsets": Action.VIEW_HASHSETS,
     "dashboard": Action.VIEW_STATS,
     "stats": Action.VIEW_STATS,
+    "users": Action.MANAGE_USERS,
 }
 VIEWS = frozenset({Action.VIEW_STATS, Action.VIEW_CASES, Action.VIEW_HASHSETS})
 UNKNOWN = "987654"
@@ -108,6 +109,8 @@ def world_ids(world: World) -> dict[str, Ids]:
         "file": Ids((str(world.matched_file_a),), str(world.matched_file_b)),
         "chat": Ids((str(world.chat_a),), str(world.chat_b)),
         "person": Ids((person_a,), person_b, "phone:+910000000000"),
+        # A user no one is: the walk's changes (disable, unassign) then change nothing (400).
+        "user": Ids(("no-such-user",), unknown="no-such-user-either"),
     }
 
 
