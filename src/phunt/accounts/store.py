@@ -105,6 +105,23 @@ def unassign(session: Session, name: str, case_id: int) -> None:
     audit.append(session, "user.unassign", "user", name, {"case_id": case_id})
 
 
+def assignees(session: Session, case_id: int) -> list[dict[str, Any]]:
+    """The users assigned to case ``case_id``, by name (those who see every case are not
+    listed unless assigned); NotFoundError for no such case."""
+    if session.get(Case, case_id) is None:
+        raise NotFoundError(f"no case {case_id}")
+    query = (
+        select(User.name, User.role, User.disabled, CaseAssignment.assigned_at)
+        .join(CaseAssignment, CaseAssignment.user_id == User.id)
+        .where(CaseAssignment.case_id == case_id)
+        .order_by(User.name)
+    )
+    return [
+        {"name": name, "role": role, "disabled": disabled, "assigned_at": at}
+        for name, role, disabled, at in session.execute(query)
+    ]
+
+
 def disable(session: Session, name: str) -> None:
     """Stop ``name`` signing in; their open sessions end and their tokens stop working."""
     user = _user(session, name)

@@ -12,8 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from phunt.accounts import store as accounts
 from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
+from phunt.web.api.assignments import candidates
 from phunt.web.deps import DbSession, check_case, page_viewer, render, viewer_scope
 from phunt.web.paging import Paging, paging
 
@@ -46,10 +48,15 @@ def case_page(
     viewer: CaseReader,
     case_id: int,
 ) -> HTMLResponse:
-    """A case: FIR number, station, statutes, suspects, devices and custody."""
+    """A case: FIR number, station, statutes, suspects, devices and custody, and who is
+    assigned to it (with the forms that change it, for those who may)."""
     check_case(viewer, case_id)
     detail = browse.case_detail(session, case_id)
-    return render(request, "cases/detail.html", viewer, detail=detail)
+    assigned = accounts.assignees(session, case_id)
+    choices = candidates(session, assigned) if viewer.may(Action.ASSIGN_CASES) else []
+    return render(
+        request, "cases/detail.html", viewer, detail=detail, assignees=assigned, candidates=choices
+    )
 
 
 @router.get("/suspects/{suspect_id}", response_class=HTMLResponse)

@@ -15,6 +15,8 @@ from fastapi.responses import HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
 from phunt.ingest import browse, browse_files, browse_triage
+from phunt.schema.cases import CUSTODY_ACTIONS
+from phunt.schema.types import utcnow
 from phunt.web.api.devices import visible_devices
 from phunt.web.api.files import visible_files
 from phunt.web.deps import DbSession, check_case, page_viewer, render
@@ -62,12 +64,17 @@ def device_page(
     session: DbSession,
     viewer: Viewer = page_viewer(Action.VIEW_CASES),
 ) -> HTMLResponse:
-    """One device: who and where, custody, ingest jobs with their hashes, and triage."""
+    """One device: who and where, custody (with the form that adds an event, for those
+    who may), ingest jobs with their hashes, and triage."""
     check_case(viewer, browse.device_ref(session, device_id).case_id)
     detail = browse.device_detail(session, device_id)
     triage = browse_triage.triage_summary(session, device_id)
     facts = {job.id: verification_facts(job.verification) for job in detail.jobs}
-    return render(request, "devices/detail.html", viewer, device=detail, triage=triage, facts=facts)
+    now = utcnow().astimezone(request.app.state.settings.timezone).strftime("%Y-%m-%dT%H:%M")
+    return render(
+        request, "devices/detail.html", viewer, device=detail, triage=triage, facts=facts,
+        custody_actions=CUSTODY_ACTIONS, now=now,
+    )  # fmt: skip
 
 
 @router.get("/devices/{device_id}/files", response_class=HTMLResponse)
