@@ -265,7 +265,9 @@ def test_every_route_for_every_role_follows_the_table(
         status = response.status_code
         if role is None:
             if not route.api and route.method in UNSAFE:
-                # A change from no session carries no CSRF token: refused before anything.
+                # A change from no session carries no CSRF token: refused before anything,
+                # and the refusal is recorded like any other.
+                refused.append(("anonymous", response.url.path))
                 if status != 403 or CSRF_MESSAGE not in response.text:
                     wrong.append(f"{route} anonymous: {status}")
                 continue
