@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 
 from test_lib import run_phunt
@@ -49,9 +49,9 @@ def serving(*args: str, url: str) -> Iterator[Served]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(url, verify=False, timeout=2)
+                httpx2.get(url, verify=False, timeout=2)
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 if child.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(child.communicate()[1]) from None
                 time.sleep(0.2)
@@ -71,7 +71,7 @@ def test_serve_answers_the_login_page_and_stops(tmp_path: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/login"
     with serving("--port", str(port), "--home", str(tmp_path / "home"), url=url) as served:
-        response = httpx.get(url)
+        response = httpx2.get(url)
         assert response.status_code == 200 and 'name="password"' in response.text
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "server" not in response.headers
@@ -87,8 +87,8 @@ def test_serve_warns_when_listening_beyond_this_machine_without_tls(
     url = f"http://127.0.0.2:{port}/login"
     args = ("--host", "127.0.0.2", "--port", str(port), "--workers", "2", "--db", db_url)
     with serving(*args, url=url) as served:
-        assert httpx.get(url).status_code == 200
-        assert httpx.get(f"http://127.0.0.2:{port}/api/v1/openapi.json").status_code == 200
+        assert httpx2.get(url).status_code == 200
+        assert httpx2.get(f"http://127.0.0.2:{port}/api/v1/openapi.json").status_code == 200
     warning = "phunt: warning: serving on 127.0.0.2 without TLS"
     assert served.stderr.count(warning) == 1 and served.returncode == 0
 
@@ -106,7 +106,7 @@ def test_serve_over_tls_marks_the_cookie_secure(tmp_path: Path) -> None:
     url = f"https://127.0.0.1:{port}/login"
     args = ("--port", str(port), "--home", str(tmp_path / "home"))
     with serving(*args, "--ssl-certfile", str(cert), "--ssl-keyfile", str(key), url=url):
-        response = httpx.get(url, verify=False)
+        response = httpx2.get(url, verify=False)
         assert response.status_code == 200
         assert "secure" in response.headers["set-cookie"].lower()
 
