@@ -26,7 +26,6 @@ from typing import Any, TypeVar
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from phunt.chats.browse import Scope, visible
 from phunt.schema.cases import Case, Device
 from phunt.schema.chats import (
     ChatAttachment,
@@ -35,6 +34,7 @@ from phunt.schema.chats import (
     ChatRecord,
     ChatRole,
 )
+from phunt.schema.scope import Scope, in_scope
 
 T = TypeVar("T")
 CACHE_SIZE = 8
@@ -44,7 +44,7 @@ _lock = threading.Lock()
 
 def scope_devices(session: Session, scope: Scope) -> list[int]:
     """The ids of the devices in ``scope``."""
-    query = select(Device.id).where(visible(Device.case_id, scope)).order_by(Device.id)
+    query = select(Device.id).where(in_scope(Device.case_id, scope)).order_by(Device.id)
     return list(session.scalars(query))
 
 

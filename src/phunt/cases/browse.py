@@ -24,11 +24,9 @@ from phunt.errors import NotFoundError, UsageError
 from phunt.schema.cases import Case, CustodyEvent, Device, District, Operation, Raid, Suspect
 from phunt.schema.chats import ChatRecord
 from phunt.schema.ingest import IngestJob
+from phunt.schema.scope import Scope, in_scope
 
 T = TypeVar("T")
-
-Scope = frozenset[int] | None
-"""Case ids a viewer may see; ``None`` when the viewer sees every case."""
 
 
 _Query = Select[*tuple[Any, ...]]
@@ -332,7 +330,7 @@ def _one(session: Session, query: _Query, build: Callable[[Any], T], what: str) 
 
 
 def _scoped(scope: Scope) -> list[ColumnElement[bool]]:
-    return [] if scope is None else [Case.id.in_(sorted(scope))]
+    return [in_scope(Case.id, scope)]
 
 
 # -- operations -------------------------------------------------------------------------
@@ -559,9 +557,7 @@ def list_suspects(
 ) -> Page[SuspectRow]:
     """Suspects of the cases in the viewer's scope (of one case)."""
     query, sorts = _suspect_query()
-    where: list[ColumnElement[bool]] = []
-    if scope is not None:
-        where.append(Suspect.case_id.in_(sorted(scope)))
+    where: list[ColumnElement[bool]] = [in_scope(Suspect.case_id, scope)]
     if case_id is not None:
         where.append(Suspect.case_id == case_id)
     return _paged(session, Suspect, query, where, sorts, order, _suspect_row)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, false, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, select
 from sqlalchemy.orm import Session
 
 from phunt.errors import NotFoundError
@@ -31,9 +31,7 @@ from phunt.schema.chats import (
     ChatRecord,
     ChatRole,
 )
-
-Scope = frozenset[int] | None
-"""The case ids a viewer sees; ``None`` for every case (and devices in no case)."""
+from phunt.schema.scope import Scope, in_scope
 
 GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
 ADMIN_ROLES = ("creator", "admin")
@@ -190,15 +188,6 @@ class MessageRow(_Row):
     attachments: list[AttachmentRow]
 
 
-def visible(device_case: SQLColumnExpression[Any], scope: Scope) -> ColumnElement[bool]:
-    """The condition that a row of a device with case ``device_case`` is in ``scope``."""
-    if scope is None:
-        return device_case.is_(None) | device_case.is_not(None)
-    if not scope:
-        return false()
-    return device_case.in_(sorted(scope))
-
-
 def _order(page: PageRequest, columns: dict[str, SQLColumnExpression[Any]]) -> list[Any]:
     column = columns[page.sort] if page.sort in columns else next(iter(columns.values()))
     return [column.desc() if page.desc else column.asc()]
@@ -253,7 +242,7 @@ def list_chats(
     _check_parents(session, scope, device_id, case_id)
     columns = _chat_columns()
     members, flagged = columns[3], columns[4]
-    conditions = [visible(Device.case_id, scope)]
+    conditions = [in_scope(Device.case_id, scope)]
     if device_id is not None:
         conditions.append(ChatRecord.device_id == device_id)
     if case_id is not None:
@@ -284,7 +273,7 @@ def _check_parents(
     session: Session, scope: Scope, device_id: int | None, case_id: int | None
 ) -> None:
     if device_id is not None:
-        seen = select(Device.id).where(Device.id == device_id, visible(Device.case_id, scope))
+        seen = select(Device.id).where(Device.id == device_id, in_scope(Device.case_id, scope))
         if session.scalar(seen) is None:
             raise NotFoundError(f"no device {device_id}")
     hidden = scope is not None and case_id not in scope
@@ -299,7 +288,7 @@ def get_chat(session: Session, scope: Scope, chat_id: int) -> ChatDetail:
         .join(Device, Device.id == ChatRecord.device_id)
         .join(ChatImport, ChatImport.id == ChatRecord.import_id)
         .outerjoin(Case, Case.id == Device.case_id)
-        .where(ChatRecord.id == chat_id, visible(Device.case_id, scope))
+        .where(ChatRecord.id == chat_id, in_scope(Device.case_id, scope))
     )
     found = session.execute(query).one_or_none()
     if found is None:

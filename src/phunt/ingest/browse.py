@@ -11,13 +11,12 @@ files lists a page in one query and counts it in another.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 from pydantic.dataclasses import dataclass
-from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from phunt.cases.case_files import get_case
@@ -26,23 +25,12 @@ from phunt.hashsets.categories import Category, label
 from phunt.matching.segment import PDQ_KIND, VPDQ_KIND
 from phunt.schema.cases import Case, Device, Raid, Suspect
 from phunt.schema.ingest import EvidenceFile, IngestJob
+from phunt.schema.scope import Scope, in_scope
 
 #: Match kinds that compare pictures or videos by distance; the others are digests.
 NEAR_KINDS = frozenset({PDQ_KIND, VPDQ_KIND})
 #: Problem files shown on a device's page; the file listing has them all.
 PROBLEMS_SHOWN = 200
-
-Scope = Collection[int] | None
-"""The case ids a viewer may read; None for a viewer who sees everything, including
-devices with no case."""
-
-
-def in_scope(case_column: Any, scope: Scope) -> ColumnElement[bool]:
-    """The condition that keeps rows of the viewer's cases (a null case only for all)."""
-    if scope is None:
-        return true()
-    condition: ColumnElement[bool] = case_column.in_(sorted(scope))
-    return condition
 
 
 def category_label(code: int | None, scheme: str | None) -> str | None:

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from phunt.errors import NotFoundError
 from phunt.hashing.kinds import pdq_quality_min, pdq_threshold
-from phunt.ingest.browse import Scope, in_scope
 from phunt.matching.pdq_index import PdqIndex, hex_to_array
 from phunt.schema.cases import Case, Device
 from phunt.schema.ingest import EvidenceFile, IngestJob
+from phunt.schema.scope import Scope, in_scope
 
 #: Copies listed on a file's page, each kind; the totals count them all.
 COPIES_SHOWN = 200

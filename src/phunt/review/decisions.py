@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from phunt.audit import store as audit
 from phunt.errors import NotFoundError, UsageError
 from phunt.hashsets.categories import VICS_US, Category, check_scheme, code_problem, label
-from phunt.ingest.browse import Scope, in_scope
 from phunt.schema.cases import Device
 from phunt.schema.ingest import EvidenceFile
 from phunt.schema.review import ReviewDecision
+from phunt.schema.scope import Scope, in_scope
 
 #: The VICS 2.0 code of "not pertinent".
 NOT_PERTINENT = 0

@@ -20,8 +20,8 @@ from phunt.audit import store as audit
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
 from phunt.hashsets.writers import WRITERS
-from phunt.ingest.browse import Scope
 from phunt.review.local_set import decision_entries
+from phunt.schema.scope import Scope
 
 #: Export formats and whether they carry categories.
 FORMATS = {"vics": True, "plain": False}

@@ -27,11 +27,11 @@ from phunt.hashsets.entry import HashEntry
 from phunt.hashsets.store import ImportResult, import_hash_list
 from phunt.hashsets.store_sets import version_row
 from phunt.hashsets.writers import WRITERS
-from phunt.ingest.browse import Scope, in_scope
 from phunt.schema.cases import Device
 from phunt.schema.hashsets import HashSet
 from phunt.schema.ingest import EvidenceFile
 from phunt.schema.review import ReviewDecision, ReviewSetting
+from phunt.schema.scope import Scope, in_scope
 
 LOCAL_SET_KEY = "local_set"
 #: What the local set's description says, so no imported list is mistaken for it.

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from phunt.errors import UsageError
 from phunt.hashing.kinds import pdq_quality_min, pdq_threshold
-from phunt.ingest.browse import Scope, in_scope
 from phunt.ingest.browse_copies import near_pictures
 from phunt.review.decisions import Choice, current_rows, decide, get_decision
 from phunt.schema.cases import Case, Device, Raid
 from phunt.schema.ingest import EvidenceFile
 from phunt.schema.review import ReviewDecision
+from phunt.schema.scope import Scope, in_scope
 
 _CHUNK = 5000
 
