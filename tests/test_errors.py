@@ -7,6 +7,7 @@ from phunt.errors import (
     LoginRefused,
     LoginThrottled,
     NotFoundError,
+    NotPermitted,
     PhuntError,
     StorageError,
     UsageError,
@@ -21,6 +22,7 @@ def test_tree_matches_the_docstring() -> None:
         assert issubclass(cls, PhuntError)
     assert not issubclass(CorruptInput, WrongFormat)
     assert issubclass(LoginThrottled, LoginRefused) and issubclass(LoginRefused, PhuntError)
+    assert issubclass(NotPermitted, UsageError)
 
 
 def test_input_error_names_file_and_location() -> None:

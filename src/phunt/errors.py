@@ -7,6 +7,7 @@ third-party libraries are translated into this tree where phunt calls them, so c
     PhuntError
     ├── UsageError            the user asked for something impossible (CLI exit 2)
     │   ├── NotFoundError     a named operation, case, device, hash set ... does not exist
+    │   ├── NotPermitted      the user's role may not make this change (the web answers 403)
     │   └── AlreadyImported   these bytes were imported for this device before (``import_id``)
     ├── InputError            evidence or a list could not be read (``path``, ``location``: where)
     │   ├── WrongFormat       "not my format": a reader declines, the registry tries the next one
@@ -33,6 +34,10 @@ class UsageError(PhuntError):
 
 class NotFoundError(UsageError):
     """A named object does not exist."""
+
+
+class NotPermitted(UsageError):
+    """The user's role may not make this change (the web answers 403)."""
 
 
 class AlreadyImported(UsageError):

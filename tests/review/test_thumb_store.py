@@ -12,9 +12,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import delete, func, select
 
-from phunt.errors import CorruptInput, NotFoundError, UsageError, WrongFormat
+from phunt.errors import CorruptInput, NotFoundError, NotPermitted, UsageError, WrongFormat
 from phunt.review import thumb_store
-from phunt.review.thumb_store import NotPermitted
 from phunt.review.thumbs import DEFAULT_BLUR
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database

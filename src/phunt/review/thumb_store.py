@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from phunt.accounts.access import Action, Viewer
 from phunt.audit import store as audit
-from phunt.errors import NotFoundError, UsageError, WrongFormat
+from phunt.errors import NotFoundError, NotPermitted, UsageError, WrongFormat
 from phunt.review.thumbs import (
     DEFAULT_BLUR,
     MAX_BLUR,
@@ -45,10 +45,6 @@ UNIT_MINIMUM_DEFAULT = 1
 """The unit's minimum blur level until an admin sets one: never a sharp picture unasked."""
 
 _UNIT_ROW = 1
-
-
-class NotPermitted(UsageError):
-    """The viewer's role may not make this change (the web answers 403)."""
 
 
 @dataclass(frozen=True)
