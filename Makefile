@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test lint typecheck layers unit chromium bench bench-quick bench-hashsets bench-deps fuzz clean
+.PHONY: install demo test lint typecheck layers unit chromium poppler bench bench-quick bench-hashsets bench-deps fuzz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,17 @@ chromium:
 		fi; \
 	fi
 
-test: chromium lint typecheck layers unit
+# Report tests read PDFs with Debian's poppler-utils (pdftotext, pdftoppm).
+poppler:
+	@if ! command -v pdftotext >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && apt-get install -y -qq poppler-utils; \
+		else \
+			echo "poppler-utils missing and not root: sudo apt-get install poppler-utils (PDF checks skip)"; \
+		fi; \
+	fi
+
+test: chromium poppler lint typecheck layers unit
 
 bench: install
 	$(PY) bench/run_all.py

@@ -14,6 +14,9 @@ EXPECTED = {
     Action.EDIT_CASES: {"admin", "supervisor", "investigator"},
     Action.ASSIGN_CASES: {"admin", "supervisor"},
     Action.MANAGE_USERS: {"admin"},
+    Action.REVIEW: {"admin", "supervisor", "investigator", "analyst"},
+    Action.SET_REVIEW_MINIMUM: {"admin"},
+    Action.WRITE_REPORTS: {"admin", "supervisor", "investigator"},
 }
 
 

@@ -26,6 +26,9 @@ class Action(StrEnum):
     EDIT_CASES = "edit_cases"  # changes to case data from the web (custody events ...)
     ASSIGN_CASES = "assign_cases"  # assign and unassign users to cases
     MANAGE_USERS = "manage_users"  # add and disable users, issue tokens
+    REVIEW = "review"  # see thumbnails, categorise and propagate decisions
+    SET_REVIEW_MINIMUM = "set_review_minimum"  # the unit's least blur and greyscale floor
+    WRITE_REPORTS = "write_reports"  # court reports, certificates, exports, takedowns
 
 
 _EVERY_ROLE = frozenset(ROLES)
@@ -39,6 +42,9 @@ PERMISSIONS: Mapping[Action, frozenset[str]] = MappingProxyType(
         Action.EDIT_CASES: frozenset({"admin", "supervisor", "investigator"}),
         Action.ASSIGN_CASES: frozenset({"admin", "supervisor"}),
         Action.MANAGE_USERS: frozenset({"admin"}),
+        Action.REVIEW: frozenset({"admin", "supervisor", "investigator", "analyst"}),
+        Action.SET_REVIEW_MINIMUM: frozenset({"admin"}),
+        Action.WRITE_REPORTS: frozenset({"admin", "supervisor", "investigator"}),
     }
 )
 
