@@ -1,7 +1,8 @@
 """Thumbnails of stored files for a viewer, cached in the case database, and the blur
 settings that decide how they look.
 
-Every read is scoped: a file on a device outside the viewer's cases is ``NotFoundError``,
+The settings themselves live in :mod:`phunt.review.settings` (re-exported here). Every
+read is scoped: a file on a device outside the viewer's cases is ``NotFoundError``,
 exactly as a file that does not exist, so ids of other cases are not confirmed. A viewer
 sees thumbnails at their own blur level and greyscale (:func:`settings`), which is never
 below the unit's minimum set by an admin. A *reveal* renders one file at a lower level
@@ -15,18 +16,20 @@ are kept elsewhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from phunt.accounts.access import Action, Viewer
+from phunt.accounts.access import Viewer
 from phunt.audit import store as audit
-from phunt.errors import NotFoundError, NotPermitted, UsageError, WrongFormat
+from phunt.errors import NotFoundError, UsageError, WrongFormat
+from phunt.review.settings import UNIT_MINIMUM_DEFAULT as UNIT_MINIMUM_DEFAULT
+from phunt.review.settings import Settings as Settings
+from phunt.review.settings import check_level, settings
+from phunt.review.settings import save_settings as save_settings
+from phunt.review.settings import set_unit_minimum as set_unit_minimum
+from phunt.review.settings import unit_minimum as unit_minimum
 from phunt.review.thumbs import (
-    DEFAULT_BLUR,
-    MAX_BLUR,
     STRIP_FRAMES,
     Format,
     Spec,
@@ -34,73 +37,10 @@ from phunt.review.thumbs import (
     from_locator,
     media_kind,
 )
-from phunt.schema.accounts import User
 from phunt.schema.cases import Device
 from phunt.schema.ingest import EvidenceFile
-from phunt.schema.review_media import ReviewThumbnail, ReviewUnitSetting, ReviewUserSetting
-from phunt.schema.types import utcnow
+from phunt.schema.review_media import ReviewThumbnail
 from phunt.sources.locator import Locator
-
-UNIT_MINIMUM_DEFAULT = 1
-"""The unit's minimum blur level until an admin sets one: never a sharp picture unasked."""
-
-_UNIT_ROW = 1
-
-
-@dataclass(frozen=True)
-class Settings:
-    """A viewer's effective rendering: ``blur`` is never below ``unit_minimum``."""
-
-    blur: int
-    grey: bool
-    unit_minimum: int
-
-
-def unit_minimum(session: Session) -> int:
-    """The unit's minimum blur level (``UNIT_MINIMUM_DEFAULT`` until an admin sets one)."""
-    row = session.get(ReviewUnitSetting, _UNIT_ROW)
-    return UNIT_MINIMUM_DEFAULT if row is None else row.min_blur
-
-
-def set_unit_minimum(session: Session, viewer: Viewer, level: int) -> None:
-    """Set the unit's minimum blur level (admins only); audited with the old and new level."""
-    if not viewer.may(Action.MANAGE_USERS):
-        raise NotPermitted("only an admin sets the unit's minimum blur level")
-    _check_level(level)
-    row = session.get(ReviewUnitSetting, _UNIT_ROW)
-    old = UNIT_MINIMUM_DEFAULT if row is None else row.min_blur
-    if row is None:
-        row = ReviewUnitSetting(id=_UNIT_ROW, min_blur=level, updated_by=viewer.name)
-        session.add(row)
-    row.min_blur, row.updated_by, row.updated_at = level, viewer.name, utcnow()
-    details = {"old": old, "new": level}
-    audit.append(session, "review.unit_minimum", "review", "unit", details, actor=viewer.name)
-
-
-def settings(session: Session, viewer: Viewer) -> Settings:
-    """The viewer's blur level and greyscale, raised to the unit's minimum when below it."""
-    minimum = unit_minimum(session)
-    row = session.get(ReviewUserSetting, viewer.user_id)
-    blur, grey = (DEFAULT_BLUR, True) if row is None else (row.blur, row.grey)
-    return Settings(max(blur, minimum), grey, minimum)
-
-
-def save_settings(session: Session, viewer: Viewer, blur: int, grey: bool) -> Settings:
-    """Store the viewer's own defaults; a level under the unit's minimum is refused."""
-    _check_level(blur)
-    minimum = unit_minimum(session)
-    if blur < minimum:
-        raise UsageError(f"blur level {blur} is below the unit's minimum of {minimum}")
-    if session.get(User, viewer.user_id) is None:
-        raise NotFoundError(f"no user {viewer.user_id}")
-    row = session.get(ReviewUserSetting, viewer.user_id)
-    if row is None:
-        row = ReviewUserSetting(user_id=viewer.user_id, blur=blur, grey=grey)
-        session.add(row)
-    row.blur, row.grey, row.updated_at = blur, grey, utcnow()
-    details = {"blur": blur, "grey": grey}
-    audit.append(session, "review.settings", "user", viewer.name, details, actor=viewer.name)
-    return Settings(blur, grey, minimum)
 
 
 def thumbnail(session: Session, viewer: Viewer, file_id: int, *, fmt: Format = "jpeg") -> Thumbnail:
@@ -124,7 +64,9 @@ def reveal(
     not below the viewer's own is refused: that is not a reveal, just :func:`thumbnail`.
     """
     mine = settings(session, viewer)
-    _check_level(blur)
+    check_level(blur)
+    if grey is False and mine.grey_required:
+        raise UsageError("the unit requires greyscale thumbnails, reveals included")
     if blur >= mine.blur:
         raise UsageError(f"a reveal lowers the blur: {blur} is not below {mine.blur}")
     spec = Spec(blur, mine.grey if grey is None else grey, fmt)
@@ -139,11 +81,6 @@ def drop_case_thumbnails(session: Session, case_id: int) -> int:
     files = select(EvidenceFile.id).join(Device).where(Device.case_id == case_id)
     result = session.execute(delete(ReviewThumbnail).where(ReviewThumbnail.file_id.in_(files)))
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _check_level(level: int) -> None:
-    if not 0 <= level <= MAX_BLUR:
-        raise UsageError(f"blur level {level} is not between 0 and {MAX_BLUR}")
 
 
 def _get_or_make(session: Session, viewer: Viewer, file_id: int, spec: Spec) -> Thumbnail:
