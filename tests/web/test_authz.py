@@ -60,6 +60,7 @@ READS = {
     "dashboard": Action.VIEW_STATS,
     "stats": Action.VIEW_STATS,
     "users": Action.MANAGE_USERS,
+    "review": Action.REVIEW,  # thumbnails: a read, but only for the roles that review
 }
 VIEWS = frozenset({Action.VIEW_STATS, Action.VIEW_CASES, Action.VIEW_HASHSETS})
 UNKNOWN = "987654"
