@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 import shutil
 from collections.abc import Callable
@@ -20,8 +19,10 @@ from starlette.testclient import TestClient
 
 from phunt.audit.store import acting_as
 from phunt.cases.devices import add_device
+from phunt.hashsets.categories import VICS_US, Category
+from phunt.hashsets.store import entries_of, import_hash_list
 from phunt.ingest.job import ingest
-from phunt.review.thumbs import DEFAULT_BLUR
+from phunt.review.local_set import choose_local_set
 from phunt.schema.audit import AuditRecord
 from phunt.schema.ingest import EvidenceFile
 from phunt.schema.review import ReviewDecision
@@ -269,3 +270,108 @@ def test_unit_labels_take_keys_after_the_categories(
     assert current_decisions(web_world)[first] == (None, "Screenshot of a game", "admin", None)
     analyst = client_for("analyst")
     assert analyst.post("/review/settings/labels", data={**labels, "csrf_token": csrf(analyst)}).status_code == 403
+
+
+def figures(client: TestClient, world: World, devices: list[int]) -> tuple[list[int], int]:
+    """Each device page's matched files, and the dashboard's total of matched files."""
+    per_device = []
+    for device in devices:
+        page = client.get(f"/devices/{device}").text
+        found = re.search(r'id="triage-matched"[^>]*>(\d+)<', page)
+        assert found is not None
+        per_device.append(int(found.group(1)))
+    board = client.get("/dashboard").text
+    total = re.search(r'data-figure="matched_files">(\d+)<', board)
+    assert total is not None
+    return per_device, int(total.group(1))
+
+
+def three_devices(world: World, client: TestClient) -> tuple[int, list[int]]:
+    """A queue picture of device A, with a near copy on a new device of case A and an
+    exact and a near copy on a new device of case B; the picture and the three devices."""
+    picture = [f for f in unmatched_pictures(client, world) if f not in
+               (world.matched_file_a, world.near_file_a)][0]  # fmt: skip
+    source = file_path(world, picture)
+    a2 = add_device_with_copies(world, "EV-A/2", world.case_a, [(source, True)])
+    b2 = add_device_with_copies(world, "EV-B/2", world.case_b, [(source, False), (source, True)])
+    with world.database.session() as s, acting_as("admin"):
+        choose_local_set(s, "unit-local")
+    return picture, [world.device_a, a2, b2]
+
+
+def test_propagation_says_what_first_then_applies_and_the_figures_follow(
+    web_world: World, client_for: Callable[[str], TestClient]
+) -> None:
+    supervisor = client_for("supervisor")
+    picture, devices = three_devices(web_world, supervisor)
+    before = figures(supervisor, web_world, devices)
+    empty = supervisor.get(f"/review/files/{picture}/propagate")
+    assert empty.status_code == 200 and "has no decision yet" in empty.text
+    token = csrf(supervisor)
+    form = {"item": [f"{picture}:{picture}"], "choice": "1", "csrf_token": token}
+    assert supervisor.post("/review/decide", data=form, follow_redirects=False).status_code == 303
+    dialog = supervisor.get(f"/review/files/{picture}/propagate").text
+    assert "3 files on 2 devices in 2 cases: 1 with the same content, 2 near copies" in dialog
+    done = supervisor.post(f"/review/files/{picture}/propagate", data={"csrf_token": token},
+                           follow_redirects=False)  # fmt: skip
+    assert done.headers["location"] == f"/review/files/{picture}?done=3"
+    decided = current_decisions(web_world)
+    source = decided[picture]
+    copies = {f: d for f, d in decided.items() if f != picture}
+    assert len(copies) == 3 and {d[:3] for d in copies.values()} == {(1, None, "supervisor")}
+    after = figures(supervisor, web_world, devices)
+    assert after[0] == [before[0][0] + 1, before[0][1] + 1, before[0][2] + 2]
+    assert after[1] == before[1] + 4 and source[3] is None
+    # The same again: nothing left to apply.
+    assert "Nothing to apply" in supervisor.get(f"/review/files/{picture}/propagate").text
+    # The analyst (case A) sees only case A's copies in the dialog and the circulation.
+    analyst = client_for("analyst")
+    view = analyst.get(f"/review/files/{picture}/circulation").text
+    assert "2 devices, 1 cases, 1 suspects" in view and "EV-B/2" not in view
+    assert "CR 202/2026" not in view and "EV-A/2" in view
+    full = supervisor.get(f"/review/files/{picture}/circulation").text
+    assert "3 devices, 2 cases, 1 suspects" in full and "EV-B/2" in full
+    assert analyst.get(f"/review/files/{web_world.matched_file_b}/circulation").status_code == 404
+
+
+def test_the_circulation_names_the_chats_and_the_earliest_time(
+    web_world: World, client_for: Callable[[str], TestClient]
+) -> None:
+    analyst = client_for("analyst")
+    view = analyst.get(f"/review/files/{web_world.matched_file_a}/circulation").text
+    row = re.search(rf'<tr data-device="{web_world.device_a}">(.*?)</tr>', view, re.S)
+    assert row is not None and "Ward 9 Market" in row.group(1)
+    assert "05/01/2026" in row.group(1)  # the message that carried it
+    assert "Arun Example" in row.group(1)
+
+
+def test_the_decisions_export_as_vics_and_as_a_plain_list(
+    web_world: World, client_for: Callable[[str], TestClient], tmp_path: Path
+) -> None:
+    investigator = client_for("investigator")
+    page = investigator.get(f"/review/devices/{web_world.device_a}").text
+    first, second = queue_items(page)[:2]
+    token = csrf(investigator)
+    for file_id, key in ((first, "1"), (second, "0")):
+        form = {"item": [f"{file_id}:{file_id}"], "choice": key, "csrf_token": token}
+        investigator.post("/review/decide", data=form)
+    assert 'id="export-vics"' in investigator.get("/review/settings").text
+    vics = investigator.post("/review/export", data={"fmt": "vics", "csrf_token": token})
+    assert vics.status_code == 200 and "attachment" in vics.headers["content-disposition"]
+    assert "investigator" not in vics.text  # the examiners' names stay at home
+    received = tmp_path / "received.json"
+    received.write_bytes(vics.content)
+    with web_world.database.session() as s, acting_as("admin"):
+        sha = {f: s.get_one(EvidenceFile, f).sha256 for f in (first, second)}
+        import_hash_list(s, str(received), name="Re-imported")
+        back = {e.hashes["sha256"]: e.category for _n, e in entries_of(s, "Re-imported")}
+    assert back == {sha[first]: Category(1, VICS_US), sha[second]: Category(0, VICS_US)}
+    plain = investigator.post("/review/export", data={"fmt": "plain", "csrf_token": token})
+    lines = [x for x in plain.text.splitlines() if x and not x.startswith("#")]
+    assert lines == [sha[first]]
+    with web_world.database.session() as s:
+        audited = list(s.scalars(select(AuditRecord).where(AuditRecord.action == "review.export")))
+    assert [len(r.details["sha256"]) for r in audited] == [64, 64]
+    analyst = client_for("analyst")
+    assert 'id="export-vics"' not in analyst.get("/review/settings").text
+    assert analyst.post("/review/export", data={"fmt": "vics", "csrf_token": csrf(analyst)}).status_code == 403
