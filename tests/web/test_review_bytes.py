@@ -48,6 +48,10 @@ def _value(world: World, param: str, file_id: int) -> str:
     return "1" if value is None else str(value)
 
 
+def _url(path: str, world: World, file_id: int) -> str:
+    return re.sub(r"{(\w+)(:\w+)?}", lambda m: _value(world, m.group(1), file_id), path)
+
+
 def _embedded(body: bytes) -> list[bytes]:
     found = re.findall(rb"data:[\w/+.-]+;base64,([A-Za-z0-9+/=]+)", body)
     return [base64.b64decode(chunk) for chunk in found]
@@ -76,7 +80,7 @@ def test_no_route_returns_an_evidence_files_bytes(
                 continue
             ids = originals if "{file_id}" in route.path else [web_world.matched_file_a]
             for file_id in ids:
-                url = re.sub(r"{(\w+)(:\w+)?}", lambda m: _value(web_world, m.group(1), file_id), route.path)
+                url = _url(route.path, web_world, file_id)
                 extra = api if route.api else headers
                 data = {"blur": "0", "colour": "true"} if method == "POST" else None
                 response = admin.request(method, url, headers=extra, data=data)

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 
 from phunt.errors import InputError, UsageError, WrongFormat
 from phunt.ingest import browse_files
-from phunt.review import circulation, decisions, propagate, thumb_store
+from phunt.review import circulation, decisions, propagate, settings, thumb_store
 from phunt.review.thumbs import MAX_BLUR
 from phunt.web.deps import DbSession, check_case, render, viewer_scope
 from phunt.web.pages.review_common import Reviewer, choices, known_bad, refresh_local_set
@@ -43,7 +43,7 @@ def item_page(
     check_case(viewer, browse_files.file_case(session, file_id))
     detail = browse_files.file_detail(session, file_id)
     history = decisions.history(session, file_id, viewer_scope(viewer))
-    mine = thumb_store.settings(session, viewer)
+    mine = settings.settings(session, viewer)
     return render(
         request, "review/item.html", viewer, file=detail, history=history[::-1],
         choices=choices(session), mine=mine, levels=range(0, MAX_BLUR + 1), done=done,
