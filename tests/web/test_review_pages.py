@@ -420,3 +420,15 @@ def test_the_decisions_export_as_vics_and_as_a_plain_list(
         ).status_code
         == 403
     )
+
+
+def test_device_and_case_pages_lead_to_their_queue(
+    web_world: World, client_for: Callable[[str], TestClient]
+) -> None:
+    queue = f'href="/review/devices/{web_world.device_a}"'
+    case_queue = f'href="/review/cases/{web_world.case_a}"'
+    analyst, auditor = client_for("analyst"), client_for("auditor")
+    assert queue in analyst.get(f"/devices/{web_world.device_a}").text
+    assert case_queue in analyst.get(f"/cases/{web_world.case_a}").text
+    assert queue not in auditor.get(f"/devices/{web_world.device_a}").text  # no review role
+    assert case_queue not in auditor.get(f"/cases/{web_world.case_a}").text
