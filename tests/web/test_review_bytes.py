@@ -18,17 +18,8 @@ from phunt.web.app import web_routes
 
 from .conftest import World
 from .test_review_pages import csrf
+from .test_security import _value as world_value
 
-PARAMS = {
-    "operation_id": "operation_id",
-    "raid_id": "raid_ids",
-    "district_id": "district_ids",
-    "case_id": "case_a",
-    "suspect_id": "suspect_a",
-    "device_id": "device_a",
-    "chat_id": "chat_a",
-    "name": "hash_set",
-}
 SKIP = {("/logout", "POST"), ("/login", "POST")}
 PIECE = 64
 
@@ -40,12 +31,7 @@ def _pieces(data: bytes) -> list[bytes]:
 
 
 def _value(world: World, param: str, file_id: int) -> str:
-    if param == "file_id":
-        return str(file_id)
-    value = getattr(world, PARAMS.get(param, ""), None)
-    if isinstance(value, list):
-        value = value[0]
-    return "1" if value is None else str(value)
+    return str(file_id) if param == "file_id" else world_value(world, param)
 
 
 def _url(path: str, world: World, file_id: int) -> str:
