@@ -14,14 +14,8 @@ from sqlalchemy import select
 from phunt.schema.audit import AuditRecord
 
 from .conftest import World
-from .test_review_pages import (
-    colourless,
-    current_decisions,
-    energy,
-    file_path,
-    sharp_energy,
-    three_devices,
-)
+from .test_review_decisions import current_decisions, three_devices
+from .test_review_pages import colourless, energy, file_path, sharp_energy
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
