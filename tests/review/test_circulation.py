@@ -57,7 +57,8 @@ def test_every_place_with_its_earliest_time(database: Database, world: ReviewWor
     assert seen.decision is not None and seen.decision.category_code == 1
     places = [(p.evidence_number, p.exact, p.near, p.earliest, p.suspect) for p in seen.places]
     assert [p[0] for p in places] == ["EV-A2", "EV-B1", "EV-A1", "EV-X1"]  # earliest first
-    assert places[0][1:] == (1, 0, datetime(2026, 3, 2, 8, 30, tzinfo=UTC), None)  # the chat's message
+    # A2: the chat message that carried it is earlier than the file time.
+    assert places[0][1:] == (1, 0, datetime(2026, 3, 2, 8, 30, tzinfo=UTC), None)
     assert places[1][1:] == (0, 1, datetime(2026, 3, 7, 10, 0, tzinfo=UTC), "Dev Sample")
     assert places[3][3] is None  # no time known: last
     assert [(c.title, c.platform) for c in seen.places[0].chats] == [("Plant Swap", "whatsapp")]
