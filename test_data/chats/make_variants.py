@@ -51,7 +51,8 @@ TEXTS: dict[str, list[str]] = {
         "21/05/2026, 09:03 - You're now an admin",
         "21/05/2026, 09:04 - Rahul Das changed this group's icon",
         "21/05/2026, 09:05 - Rahul Das changed the group settings to allow only admins to edit",
-        "21/05/2026, 09:06 - Sneha Roy: Is the meeting at six?",
+        "21/05/2026, 09:06 - Sneha Roy: Is the meeting at six? Invite: "
+        "https://chat.whatsapp.com/AbCdEfGhIjKlMnOp12",
         "21/05/2026, 09:07 - Rahul Das removed Sneha Roy",
         "21/05/2026, 09:08 - Anil Kumar left",
         "21/05/2026, 09:09 - Rahul Das pinned a message",

@@ -190,3 +190,8 @@ def test_a_folder_holding_only_the_export_zip_under_another_name(tmp_path: Path)
     assert renamed.format == "whatsapp-txt"
     assert renamed.chats[0].message_count == original.chats[0].message_count > 0
     assert roles(renamed.chats[0]) == roles(original.chats[0])
+
+
+def test_invite_links_named_in_a_chat_are_kept_with_their_line() -> None:
+    chat = parse_export(DATA / "wordings").chats[0]
+    assert chat.invite_links == {"https://chat.whatsapp.com/AbCdEfGhIjKlMnOp12": "line 7"}

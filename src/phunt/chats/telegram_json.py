@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, TextIO
 from phunt.chats import roles
 from phunt.chats.attachments import hash_companion, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
+from phunt.chats.invites import note_links
 from phunt.chats.model import Attachment, Chat, ChatKind, Message, Participant
 from phunt.errors import CorruptInput
 from phunt.json_limits import JsonTooDeep, decode_value
@@ -371,6 +372,7 @@ class _Run:
         attachments = self.attachments(mid, raw)
         chat.attachments.extend(attachments)
         text = _joined_text(raw.get("text", ""))
+        note_links(chat, text, evidence)
         reply = raw.get("reply_to_message_id")
         forwarded = raw.get("forwarded_from")
         return Message(

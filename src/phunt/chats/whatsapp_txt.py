@@ -21,6 +21,7 @@ from typing import IO, BinaryIO
 from phunt.chats import notices, roles
 from phunt.chats.attachments import hash_companion, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
+from phunt.chats.invites import note_links
 from phunt.chats.model import Attachment, Chat, Message, Participant
 from phunt.chats.source import ChatSource, ZipChatSource
 from phunt.errors import CorruptInput, WrongFormat
@@ -326,6 +327,7 @@ class _Run:
             if gone == "you_deleted" and sender_name and self.owner_name is None:
                 self.owner_name = (sender_name, number)
         self.chat.attachments.extend(attachments)
+        note_links(self.chat, text, evidence)
         self.chat.message_count += 1
         if self.chat.first_time is None:
             self.chat.first_time = time
