@@ -63,10 +63,11 @@ def _pattern(text: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile("^" + "".join(parts).rstrip(r"\.") + r"\.?$", flags)
 
 
-def _literal(text: str) -> str:
-    """The longest fixed run of a phrase, up to any ": ", as its cheap pre-filter."""
-    chunks = [c.split(": ")[0].strip(" \"'.") for c in _SLOT.split(text.translate(QUOTES))[::2]]
-    return max(chunks, key=len)
+def _first_word(text: str) -> str:
+    """The first fixed word of a phrase ("created" in "{actor} created group ..."): the
+    cheap pre-filter for lines that look like a person's message."""
+    fixed = " ".join(_SLOT.split(text.translate(QUOTES))[::2])
+    return fixed.split()[0].casefold()
 
 
 def _compile() -> list[tuple[re.Pattern[str], str, Phrase]]:
@@ -81,10 +82,7 @@ def _compile() -> list[tuple[re.Pattern[str], str, Phrase]]:
 
 
 _NOTICES = _compile()
-_HINT = re.compile(
-    "|".join(re.escape(_literal(p.text)) for _, _, p in _NOTICES if len(_literal(p.text)) > 3),
-    re.IGNORECASE,
-)
+_HINT = frozenset(_first_word(p.text) for _, _, p in _NOTICES)
 _GROUP_PREFIXES = tuple(_SLOT.split(p.text)[0] for _, _, p in _NOTICES if p.kind == "encryption")
 
 
@@ -112,7 +110,7 @@ def match_notice(text: str) -> Notice | None:
 
 def may_be_notice(text: str) -> bool:
     """Cheap test: does ``text`` hold any notice's fixed words (a pre-filter, not a match)?"""
-    return _HINT.search(text) is not None
+    return not _HINT.isdisjoint(text.casefold().split())
 
 
 def chat_notice_prefixes() -> tuple[str, ...]:
@@ -129,6 +127,9 @@ _OMITTED_EXACT = frozenset(
     p.text.casefold() for lang in LANGUAGES for p in lang.omitted if "{" not in p.text
 )
 _OMITTED_FILE = [_pattern(p.text) for lang in LANGUAGES for p in lang.omitted if "{" in p.text]
+_OMITTED_ENDS = tuple(
+    p.text.rpartition("}")[2] for lang in LANGUAGES for p in lang.omitted if "{" in p.text
+)
 ANDROID_FILE = re.compile(
     r"^(?P<file>[^\n()]+?\.\w{1,5}) \([^()]*?(?:"
     + "|".join(map(re.escape, _markers("android")))
@@ -146,9 +147,9 @@ YOU = frozenset(name.casefold() for lang in LANGUAGES for name in lang.you)
 
 def omitted(text: str) -> bool:
     """True when a message's first line stands for media the export left out."""
-    if text.casefold() in _OMITTED_EXACT:
+    if len(text) < 40 and text.casefold() in _OMITTED_EXACT:
         return True
-    return any(p.match(text) for p in _OMITTED_FILE)
+    return text.endswith(_OMITTED_ENDS) and any(p.match(text) for p in _OMITTED_FILE)
 
 
 def deleted(text: str) -> str | None:
