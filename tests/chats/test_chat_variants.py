@@ -195,3 +195,11 @@ def test_a_folder_holding_only_the_export_zip_under_another_name(tmp_path: Path)
 def test_invite_links_named_in_a_chat_are_kept_with_their_line() -> None:
     chat = parse_export(DATA / "wordings").chats[0]
     assert chat.invite_links == {"https://chat.whatsapp.com/AbCdEfGhIjKlMnOp12": "line 7"}
+
+
+def test_the_exporting_user_in_another_language_is_the_owner(tmp_path: Path) -> None:
+    text = "10/02/2026 08:00 - Você criou este grupo\n10/02/2026 08:01 - Ana Souza: Olá\n"
+    (tmp_path / "Conversa do WhatsApp com Vizinhos.txt").write_text(text, encoding="utf-8")
+    chat = parse_export(tmp_path).chats[0]
+    assert (chat.title, chat.kind) == ("Vizinhos", "group")
+    assert roles(chat) == {"owner": ["creator", "member"], "name:Ana Souza": ["member"]}

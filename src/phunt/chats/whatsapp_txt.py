@@ -280,7 +280,7 @@ class _Run:
         return found
 
     def new_person(self, name: str) -> Participant:
-        if name.lower() == "you":
+        if name.casefold() in notices.YOU:  # "You", "Você", "Du", "Вы" ... (notices tables)
             return self.chat.participant(OWNER_ID)
         if looks_like_phone(name):
             phone = to_e164(name)
