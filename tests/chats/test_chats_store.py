@@ -170,3 +170,15 @@ def test_corrupt_export_raises_and_stores_nothing(database: Database, tmp_path: 
             chat_store.import_export(s, tmp_path / "missing.db", "PH-A")
         with pytest.raises(NotFoundError):
             chat_store.list_members(s, 999)
+
+
+def test_import_keeps_the_invite_links_on_the_chat(database: Database, tmp_path: Path) -> None:
+    _setup(database, tmp_path, listed=False)
+    wordings = TEST_DATA / "chats" / "variants" / "wordings"
+    with database.session() as s:
+        chat_store.import_export(s, wordings, "PH-A")
+    with database.session() as s:
+        [group] = chat_store.list_chats(s)
+        row = chat_store.get_chat(s, group["id"])
+        assert row.invite_links == {"https://chat.whatsapp.com/AbCdEfGhIjKlMnOp12": "line 7"}
+        assert row.title == "Ward Notices"

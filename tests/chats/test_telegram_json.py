@@ -222,17 +222,14 @@ def test_stream_matches_json_loads_across_chunk_boundaries(
     assert got == json.loads(text)
 
 
-def test_an_integer_from_id_is_kept_as_text_with_a_warning() -> None:
+def test_an_integer_from_id_is_a_user_id_as_older_exports_write_it() -> None:
+    """Older Telegram Desktop exports write ``"from_id": 1002``: the same user as "user1002"."""
     export = TelegramJsonParser().parse_path(DATA / "integer_from_id")
-    assert [str(w) for w in export.warnings] == [
-        f"chat chat4000000001, message {mid}: from_id is 1002, not text as Telegram writes"
-        " it: read as '1002'"
-        for mid in (3, 10)
-    ]
+    assert export.warnings == []
     chat = export.chats[0]
     assert chat.message_count == 10
-    assert [m.sender_id for m in chat.messages if m.id in ("3", "10")] == ["1002", "1002"]
-    assert chat.participants["1002"].message_count == 2
+    assert [m.sender_id for m in chat.messages if m.id in ("3", "10")] == ["user1002", "user1002"]
+    assert chat.participants["user1002"].message_count == 2
 
 
 def test_a_from_id_that_is_an_object_makes_the_message_unreadable(tmp_path: Path) -> None:

@@ -158,6 +158,8 @@ class Chat:
     message_count: int = 0
     first_time: datetime | None = None
     last_time: datetime | None = None
+    invite_links: dict[str, str] = field(default_factory=dict)
+    """Group invite links named in the chat -> the message or line that first named them."""
 
     def participant(self, pid: str) -> Participant:
         """The participant with id ``pid``, created on first use."""

@@ -367,6 +367,7 @@ class _Writer:
             row.title, row.kind, row.raw_kind = chat.title, chat.kind, chat.raw_kind
             row.message_count = chat.message_count
             row.first_time, row.last_time = chat.first_time, chat.last_time
+            row.invite_links = dict(chat.invite_links) or None
             sent = self.bad_sent.get(row.id, {})
             row.known_bad = bool(sent)
             people = list(chat.participants.values())

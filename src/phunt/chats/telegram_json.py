@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, TextIO
 from phunt.chats import roles
 from phunt.chats.attachments import hash_companion, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
+from phunt.chats.invites import note_links
 from phunt.chats.model import Attachment, Chat, ChatKind, Message, Participant
 from phunt.errors import CorruptInput
 from phunt.json_limits import JsonTooDeep, decode_value
@@ -65,6 +66,7 @@ _CHUNK = 1 << 20
 _MAX_VALUE = 256 << 20
 _NON_BLANK = re.compile(r"[^ \t\r\n]")
 _EPOCH = datetime(1970, 1, 1)
+_NUMERIC_IDS = ("from_id", "actor_id")
 _SECOND = timedelta(seconds=1)
 
 
@@ -282,12 +284,17 @@ class _Run:
     def messages(self, stream: _JsonStream, chat: Chat) -> None:
         last: object = None
         where = f"chat {chat.platform_id}"
-        for _ in stream.items(f"{where} messages"):
+        unnumbered = 0
+        for position, _ in enumerate(stream.items(f"{where} messages"), 1):
             try:
                 raw = stream.value(where)
             except CorruptInput as exc:
                 after = "the start" if last is None else f"id {last}"
                 raise stream.corrupt(exc.message, f"{where}, message after {after}") from None
+            if isinstance(raw, dict) and "id" not in raw and "type" in raw:
+                # trimmed exports (hand-edited samples) drop ids: number by position, say so
+                raw["id"] = f"#{position}"
+                unnumbered += 1
             if not isinstance(raw, dict) or "id" not in raw:
                 after = "the start" if last is None else f"id {last}"
                 self.export.warn(f"{where}, message after {after}", "message without an id")
@@ -305,6 +312,10 @@ class _Run:
                 chat.messages.append(message)
             if self.sink is not None:
                 self.sink(chat, message)
+        if unnumbered:
+            self.export.warn(
+                where, f"{unnumbered} messages without an id: identified by position (#n)"
+            )
 
     def when(self, raw: dict[str, Any]) -> tuple[datetime, timedelta | None, bool]:
         local = datetime.fromisoformat(raw["date"]) if "date" in raw else None
@@ -347,6 +358,9 @@ class _Run:
         if sender_id and (sender_id != chat.platform_id or chat.kind == "private"):
             sender = chat.participant(sender_id)
             sender.see_name(sender_name)
+        elif sender_id is None and sender_name:  # trimmed export: a name without an id
+            sender = roles.by_name(chat, sender_name)
+        if sender is not None:
             sender.message_count += 1
             roles.member(sender, time, evidence)
         action = raw.get("action") if service else None
@@ -358,6 +372,7 @@ class _Run:
         attachments = self.attachments(mid, raw)
         chat.attachments.extend(attachments)
         text = _joined_text(raw.get("text", ""))
+        note_links(chat, text, evidence)
         reply = raw.get("reply_to_message_id")
         forwarded = raw.get("forwarded_from")
         return Message(
@@ -389,6 +404,11 @@ class _Run:
             return value
         if isinstance(value, (list, dict)):
             raise TypeError(f"{key} is a JSON {type(value).__name__}, not text")
+        if key in _NUMERIC_IDS and isinstance(value, int) and not isinstance(value, bool):
+            # Older Telegram Desktop exports write ids as bare numbers: a user's, or the
+            # channel's own id for its posts.
+            own = chat.platform_id == f"{_PREFIX[chat.kind]}{value}"
+            return chat.platform_id if own else f"user{value}"
         text = json.dumps(value)
         self.export.warn(
             f"chat {chat.platform_id}, {evidence}",

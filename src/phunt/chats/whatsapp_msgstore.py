@@ -8,7 +8,8 @@ runs to gigabytes (deserialize holds it all in memory) and deserialize cannot re
 WAL, which SQLite reads only from a file beside the database. The probe reads just the
 schema pages from the stream (:mod:`phunt.chats.sqlite_schema`). The schema generation is
 chosen by table presence (see ../shared/formats/whatsapp-android-msgstore.md): ``message``
-(current, preferred when a transitional database has both) or ``messages`` (legacy).
+(current) or ``messages`` (legacy); a database in mid-migration has both, and the one that
+holds the messages is read (both, de-duplicated on chat and ``key_id``, when both do).
 Every role names its row.
 """
 
@@ -143,7 +144,9 @@ class WhatsAppMsgstoreParser(ChatParser):
                 try:
                     db = _Db(conn)
                     location = "table message"
-                    if "message" in db.tables:
+                    if "message" in db.tables and "messages" in db.tables:
+                        location = run.transitional(db)
+                    elif "message" in db.tables:
                         run.current(db)
                     elif "messages" in db.tables:
                         location = "table messages"
@@ -169,7 +172,10 @@ class _Run:
     ) -> None:
         self.export, self.source, self.keep, self.sink = export, source, keep, sink
         self.chats: dict[Any, Chat] = {}
+        self.by_jid: dict[str, Chat] = {}
         self.last_row: str | None = None
+        self.seen_keys: set[tuple[str, Any]] | None = None
+        """(chat JID, key_id) of messages read from ``message``, when ``messages`` follows."""
 
     # -- identities -------------------------------------------------------------------
     def person(self, chat: Chat, jid: str | None, from_me: bool) -> Participant | None:
@@ -187,11 +193,48 @@ class _Run:
 
     def chat_for(self, key: Any, jid: str, subject: str | None) -> Chat:
         chat = self.chats.get(key)
+        if chat is None and jid in self.by_jid:  # same chat, keyed by the other schema
+            chat = self.by_jid[jid]
+            chat.title = chat.title or subject
         if chat is None:
             chat = self.chats[key] = Chat(
                 "whatsapp", jid, subject, _kind(jid), raw_kind=jid.rpartition("@")[2]
             )
+            self.by_jid[jid] = chat
         return chat
+
+    # -- transitional schema (both tables) ---------------------------------------------
+    def transitional(self, db: _Db) -> str:
+        """Read whichever table holds the messages (both, de-duplicated, if both do) and
+        say which; returns the table being read, for errors."""
+        new = db.conn.execute(
+            "SELECT count(*) FROM message WHERE chat_row_id IS NOT NULL "
+            "AND chat_row_id NOT IN (0, -1)"
+        ).fetchone()[0]
+        old = db.conn.execute(
+            "SELECT count(*) FROM messages WHERE key_remote_jid IS NOT NULL "
+            "AND key_remote_jid != '-1'"
+        ).fetchone()[0]
+        if old == 0:
+            self.current(db)
+            return "table message"
+        if new == 0:
+            self.export.warn(
+                "table message",
+                f"holds only its placeholder row: read the {old} rows of legacy table messages "
+                "(a database in mid-migration)",
+            )
+            self.legacy(db)
+            return "table messages"
+        self.seen_keys = set()
+        self.current(db)
+        kept = self.legacy(db)
+        self.export.warn(
+            "tables message and messages",
+            f"both hold messages (mid-migration): read {new} rows of message and {kept} of "
+            f"the {old} rows of messages not already there (same chat and key_id)",
+        )
+        return "table messages"
 
     # -- current schema ---------------------------------------------------------------
     def current(self, db: _Db) -> None:
@@ -236,18 +279,21 @@ class _Run:
             action = "s.action_type"
         sql = (
             "SELECT m._id, m.chat_row_id, m.from_me, m.sender_jid_row_id, m.timestamp, "
-            f"m.message_type, m.text_data, {media}, {quoted}, {forwarded}, {action} "
+            f"m.message_type, m.text_data, {media}, {quoted}, {forwarded}, {action}, "
+            f"{db.col('message', 'm', 'key_id')} "
             f"FROM message m {' '.join(joins)} ORDER BY m.chat_row_id, m.timestamp, m._id"
         )
         for row in db.conn.execute(sql):
             (rid, chat_row, from_me, sender_row, stamp, mtype, text) = row[:7]
-            (path, size, mime, name, fhash, reply, fwd, code) = row[7:]
+            (path, size, mime, name, fhash, reply, fwd, code, key) = row[7:]
             self.last_row = f"row {rid} of message"
             chat = self.chats.get(chat_row)
             if chat is None:
                 if chat_row not in (None, 0, -1):
                     self.export.warn(self.last_row, f"chat row {chat_row} is not in table chat")
                 continue
+            if self.seen_keys is not None and key is not None:
+                self.seen_keys.add((chat.platform_id, key))
             sender_jid = jids.get(sender_row) if sender_row else None
             if not from_me and sender_jid is None and chat.kind == "private":
                 sender_jid = chat.platform_id
@@ -299,7 +345,8 @@ class _Run:
             person.add_role(role, None, evidence)
 
     # -- legacy schema ----------------------------------------------------------------
-    def legacy(self, db: _Db) -> None:
+    def legacy(self, db: _Db) -> int:
+        """Read the legacy tables; returns how many message rows were emitted."""
         if "chat_list" in db.tables:
             subject = db.col("chat_list", "c", "subject")
             for jid, title in db.conn.execute(
@@ -329,23 +376,29 @@ class _Run:
                 "status",
                 "forwarded",
                 "quoted_row_id",
+                "key_id",
             )
         )
+        kept = 0
         sql = (
             f"SELECT m._id, m.key_remote_jid, {pick} FROM messages m "
             "ORDER BY m.key_remote_jid, m.timestamp, m._id"
         )
         for row in db.conn.execute(sql):
             rid, jid, from_me, resource, stamp, wa_type, data = row[:7]
-            name, size, mime, mhash, caption, status, fwd, quoted = row[7:]
+            name, size, mime, mhash, caption, status, fwd, quoted, key = row[7:]
             self.last_row = f"row {rid} of messages"
             if not jid or jid == "-1":
                 continue
+            if self.seen_keys is not None and (jid, key) in self.seen_keys:
+                continue  # already read from table message
+            kept += 1
             chat = self.chat_for(jid, jid, None)
             mtype = int(wa_type) if str(wa_type or "").isdigit() else 0
             attachment = None
             if name or mhash:
-                attachment = self.attachment(str(rid), None, size, mime, name, mhash)
+                mid = f"messages/{rid}" if self.seen_keys is not None else str(rid)
+                attachment = self.attachment(mid, None, size, mime, name, mhash)
             sender = resource or (jid if chat.kind == "private" and not from_me else None)
             system = status == 6
             self.emit(
@@ -364,6 +417,7 @@ class _Run:
                 [],
             )
         self.last_row = None
+        return kept
 
     # -- shared -----------------------------------------------------------------------
     def attachment(
@@ -437,8 +491,9 @@ class _Run:
             roles.member(sender, time, evidence)
         attachments = (attachment,) if attachment is not None else ()
         chat.attachments.extend(attachments)
+        both = self.seen_keys is not None and table == "messages"
         message = Message(
-            id=str(rid),
+            id=f"messages/{rid}" if both else str(rid),  # row ids of two tables can collide
             chat_id=chat.platform_id,
             time=time,
             utc_offset=None,

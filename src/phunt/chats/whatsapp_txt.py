@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import IO, BinaryIO
 
-from phunt.chats import roles
+from phunt.chats import notices, roles
 from phunt.chats.attachments import hash_companion, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
+from phunt.chats.invites import note_links
 from phunt.chats.model import Attachment, Chat, Message, Participant
 from phunt.chats.source import ChatSource, ZipChatSource
 from phunt.errors import CorruptInput, WrongFormat
@@ -32,44 +33,29 @@ HEADER = re.compile(
     r"(?:\s?(?P<ap>[AaPp]\.?\s?[Mm]\.?))?(?(br)\]\s|(?:\s-\s|:\s))(?P<rest>.*)$"
 )
 OWNER_ID = "owner"
-_SYSTEM = [
-    (re.compile(p), action)
-    for p, action in (
-        (r'^(?P<actor>[^:]+?) created group "(?P<subject>.*)"$', "create_group"),
-        (r"^(?P<actor>[^:]+?) was added$", "added"),
-        (r"^(?P<actor>[^:]+?) added (?P<targets>.+)$", "add_members"),
-        (r"^(?P<actor>[^:]+?) removed (?P<targets>.+)$", "remove_members"),
-        (r"^(?P<actor>[^:]+?) left$", "left"),
-        (r"^(?P<actor>[^:]+?) joined using this group's invite link$", "join_group_by_link"),
-        (
-            r'^(?P<actor>[^:]+?) changed the subject (?:from ".*" )?to "(?P<subject>.*)"$',
-            "edit_group_title",
-        ),
-        (r"^(?P<actor>[^:]+?) changed this group's settings to .+$", "settings"),
-        (r"^(?P<actor>[^:]+?) changed this group's icon$", "edit_group_photo"),
-        (r"^(?P<actor>[^:]+?) changed the group description$", "edit_description"),
-        (r"^You're now an admin$", "admin_granted"),
-        (r"^Messages and calls are end-to-end encrypted\b.*$", "encryption_notice"),
-        (r"^(?P<actor>[^:]+?) changed to (?P<targets>.+)$", "number_change"),
-    )
-]
-# Cheap pre-filter so ordinary messages skip the list of system-event patterns.
-_SYSTEM_HINT = re.compile(
-    r" (?:created|added|removed|left|joined|changed)\b|\bwas added$|^You're now|^Messages and"
-)
-# Localised markers seen in real exports (format notes, section 4); extend as met.
-_ATTACHED = ("file attached", "bestand bijgevoegd", "Datei angehängt")
-_OMITTED = ("<Media omitted>", "<Media weggelaten>")
-_ANDROID_FILE = re.compile(
-    r"^(?P<file>[^\n()]+?\.\w{1,5}) \((?:" + "|".join(map(re.escape, _ATTACHED)) + r")\)$"
-)
-_IOS_FILE = re.compile(r"<attached: (?P<file>[^>\n]+)>$|^(?P<old>\S+) <attached>$")
-_IOS_OMITTED = re.compile(
-    r"^(?:.+ )?(image|video|audio|sticker|GIF|Contact card|document) omitted$"
-)
-_DELETED = re.compile(r"^(?:This message was deleted|You deleted this message)\.?$")
-_CURLY = str.maketrans("\u201c\u201d", '""')
-_CHAT_NAME = re.compile(r"^WhatsApp Chat (?:with |- )(?P<name>.+?)(?:\.txt|\.zip)?$")
+UNRECOGNISED = "unrecognised-notice"
+#: Notice kinds (phunt.chats.notices) as the actions messages carry (Telegram's names where
+#: Telegram has the same event).
+_ACTIONS = {
+    "created": "create_group",
+    "added": "add_members",
+    "was_added": "added",
+    "removed": "remove_members",
+    "was_removed": "removed",
+    "left": "left",
+    "joined_link": "join_group_by_link",
+    "admin_granted": "admin_granted",
+    "admin_revoked": "admin_revoked",
+    "subject_changed": "edit_group_title",
+    "icon_changed": "edit_group_photo",
+    "description_changed": "edit_description",
+    "settings_changed": "settings",
+    "security_code_changed": "security_code_changed",
+    "number_changed": "number_change",
+    "encryption": "encryption_notice",
+}
+_NOT_GROUP = ("encryption", "number_changed", "security_code_changed")
+_CHAT_NOTICE = notices.chat_notice_prefixes()
 _PROBE_LINES = 20
 _PROBE_LINE_BYTES = 4096
 
@@ -97,7 +83,10 @@ def _text_member(names: list[str]) -> str | None:
         if base == "_chat.txt" or (base.startswith("WhatsApp Chat") and base.endswith(".txt")):
             return name
     texts = [n for n in names if n.endswith(".txt")]
-    return texts[0] if len(texts) == 1 else None
+    if len(texts) == 1:
+        return texts[0]
+    zips = [n for n in names if n.lower().endswith(".zip") and "/" not in n]
+    return zips[0] if not texts and len(zips) == 1 else None  # a folder holding the export zip
 
 
 def _first_lines_match(stream: IO[bytes]) -> bool:
@@ -112,8 +101,7 @@ def _first_lines_match(stream: IO[bytes]) -> bool:
 
 
 def _title(name: str) -> str | None:
-    match = _CHAT_NAME.match(name.rsplit("/", 1)[-1])
-    return match["name"] if match else None
+    return notices.export_title(name.rsplit("/", 1)[-1])
 
 
 @register
@@ -236,11 +224,13 @@ class _Run:
     def date_order(self) -> bool:
         """True for day-first. Decided by the first field above 12 in either position."""
         high_a = high_b = 0
+        day_month = False  # any header not year-first (those have one order: y-m-d)
         with self.source.open_text() as stream:
             for number, line in _lines(stream, lambda _where, _what: None):
                 match = HEADER.match(line)
                 if match is None or len(match["a"]) == 4:
                     continue
+                day_month = True
                 high_a, high_b = max(high_a, int(match["a"])), max(high_b, int(match["b"]))
                 if high_a > 12 and high_b <= 12:
                     return True
@@ -249,7 +239,8 @@ class _Run:
                 if high_a > 12 and high_b > 12:
                     self.export.warn(f"line {number}", "inconsistent date order in file")
                     return True
-        self.export.warn("line 1", "date order ambiguous (no day above 12); read as day-first")
+        if day_month:
+            self.export.warn("line 1", "date order ambiguous (no day above 12); read as day-first")
         return True
 
     def cached_stamp(self, line: str, m: re.Match[str]) -> datetime | None:
@@ -273,7 +264,7 @@ class _Run:
         hour = int(m["H"])
         if m["ap"]:
             pm = m["ap"][0] in "Pp"
-            if not 1 <= hour <= 12:
+            if hour > 12:  # hour 0 with AM/PM ("00:08 a. m."): some phones write midnight so
                 return None
             hour = hour % 12 + (12 if pm else 0)
         try:
@@ -289,7 +280,7 @@ class _Run:
         return found
 
     def new_person(self, name: str) -> Participant:
-        if name.lower() == "you":
+        if name.casefold() in notices.YOU:  # "You", "Você", "Du", "Вы" ... (notices tables)
             return self.chat.participant(OWNER_ID)
         if looks_like_phone(name):
             phone = to_e164(name)
@@ -304,34 +295,25 @@ class _Run:
         time = local.astimezone(UTC)
         evidence = f"line {number}"
         rest = m["rest"]
-        ios = m["br"] is not None
         sender: Participant | None = None
         sender_name: str | None = None
         action: str | None = None
         targets: tuple[str, ...] = ()
-        body = rest
-        if ios and rest.startswith("\u200e"):
-            action, targets, sender = self.system(
-                clean(rest).translate(_CURLY), time, evidence, number
-            )
-        else:
-            if not ios and _SYSTEM_HINT.search(rest):
-                action, targets, sender = self.system(clean(rest), time, evidence, number)
-            if action is None:
-                author, sep, body = rest.partition(": ")
-                if not sep:
-                    action = "system"
-                elif ios and body.startswith("\u200e") and not self.media_line(clean(body)):
-                    # iOS attributes notices to the chat itself ("Group: \u200eMessages ...").
-                    action, targets, sender = self.system(clean(body), time, evidence, number)
-                    action = action or "system"
-                else:
-                    sender_name = clean(author)
-                    sender = self.person(author)
-                    sender.see_name(sender_name)
-                    sender.message_count += 1
-                    roles.member(sender, time, evidence)
-                    self.authors.add(sender.id)
+        author, sep, body = rest.partition(": ")
+        if not sep or rest.startswith("\u200e"):
+            # no author (Android), or marked by iOS: a notice, recognised or kept as text
+            action, targets, sender = self.notice(clean(rest), time, evidence)
+        elif notices.may_be_notice(author):
+            action, targets, sender = self.notice(clean(rest), time, evidence, strict=True)
+        if action is None and body.startswith(("\u200e", *_CHAT_NOTICE)):
+            action, targets, sender = self.chat_notice(author, body, time, evidence)
+        if action is None:
+            sender_name = clean(author)
+            sender = self.person(author)
+            sender.see_name(sender_name)
+            sender.message_count += 1
+            roles.member(sender, time, evidence)
+            self.authors.add(sender.id)
         text = "\n".join([body, *extra]) if action is None else "\n".join([rest, *extra])
         attachments: tuple[Attachment, ...] = ()
         deleted = False
@@ -340,11 +322,12 @@ class _Run:
             attachments, caption = self.media(str(number), first, extra)
             if attachments:
                 text = caption
-            deleted = _DELETED.match(first) is not None
-            owns = first.startswith("You deleted this message")
-            if owns and sender_name and self.owner_name is None:
+            gone = notices.deleted(first)
+            deleted = gone is not None
+            if gone == "you_deleted" and sender_name and self.owner_name is None:
                 self.owner_name = (sender_name, number)
         self.chat.attachments.extend(attachments)
+        note_links(self.chat, text, evidence)
         self.chat.message_count += 1
         if self.chat.first_time is None:
             self.chat.first_time = time
@@ -369,22 +352,39 @@ class _Run:
         if self.sink is not None:
             self.sink(self.chat, message)
 
+    def chat_notice(
+        self, author: str, body: str, time: datetime, evidence: str
+    ) -> tuple[str | None, tuple[str, ...], Participant | None]:
+        """A notice attributed to the chat itself (``Group: \u200eMessages and calls ...``).
+
+        It names the chat: the title when the file name did not give one. A marked body
+        that is no known notice is a notice only when its author is the chat's title
+        (otherwise it is a person's message, e.g. an iOS location).
+        """
+        text = clean(body)
+        if self.media_line(text):
+            return None, (), None
+        name = clean(author)
+        found = notices.match_notice(text)
+        if found is None and name != self.chat.title:
+            return None, (), None
+        if self.chat.title is None:
+            self.chat.title = name
+        return self.notice(text, time, evidence)
+
     @staticmethod
     def media_line(body: str) -> bool:
-        return bool(_IOS_FILE.search(body) or _IOS_OMITTED.match(body) or _DELETED.match(body))
+        return bool(notices.IOS_FILE.search(body) or notices.omitted(body) or notices.deleted(body))
 
     def media(self, mid: str, first: str, extra: list[str]) -> tuple[tuple[Attachment, ...], str]:
         """Attachments named on the message's first line, and the caption left over."""
         caption_after = "\n".join(clean(x) for x in extra)
-        if first in _OMITTED:
+        if notices.omitted(first):
             return (Attachment(mid, None, None, False, note=first),), caption_after
-        omitted = _IOS_OMITTED.match(first)
-        if omitted:
-            return (Attachment(mid, None, None, False, note=first),), caption_after
-        match = _ANDROID_FILE.match(first)
+        match = notices.ANDROID_FILE.match(first)
         if match:
             return (self.attachment(mid, match["file"]),), caption_after
-        match = _IOS_FILE.search(first)
+        match = notices.IOS_FILE.search(first)
         if match:
             name = match["file"] or match["old"]
             caption = first[: match.start()].strip()
@@ -399,43 +399,47 @@ class _Run:
             return Attachment(mid, name, name, True, mime=mime, note="file missing")
         return present(mid, name, name, mime, digest)
 
-    def system(
-        self, body: str, time: datetime, evidence: str, number: int
+    def notice(
+        self, body: str, time: datetime, evidence: str, *, strict: bool = False
     ) -> tuple[str | None, tuple[str, ...], Participant | None]:
-        """Apply a group event's role evidence; action None when ``body`` is not an event."""
-        for pattern, action in _SYSTEM:
-            m = pattern.match(body)
-            if m is None:
-                continue
-            groups = m.groupdict()
-            actor = self.person(groups["actor"]) if groups.get("actor") else None
-            names = _split_names(groups.get("targets") or "")
-            if action != "encryption_notice" and action != "number_change":
-                self.is_group = True
-            if actor is not None and action != "number_change":
-                if actor.id != OWNER_ID:
-                    actor.see_name(clean(groups["actor"]))
-                roles.member(actor, time, evidence)
-            if action == "create_group" and actor is not None:
-                actor.add_role("creator", time, evidence)
-            if groups.get("subject") is not None:
-                self.chat.title = groups["subject"]
-            if action == "add_members":
-                assert actor is not None
+        """Apply a notice's role evidence. An unknown one is kept as ``unrecognised-notice``
+        (never a person's message), unless ``strict`` (the line may be a message)."""
+        found = notices.match_notice(body)
+        if found is None:
+            return (None if strict else UNRECOGNISED), (), None
+        kind = found.kind
+        actor = None
+        if found.by_owner:
+            actor = self.person("You")
+        elif found.actor:
+            actor = self.person(found.actor)
+        names = ("You",) if found.to_owner else _split_names(found.targets or "")
+        if kind not in _NOT_GROUP:
+            self.is_group = True
+        if actor is not None and kind != "number_changed":
+            if actor.id != OWNER_ID:
+                actor.see_name(clean(found.actor or ""))
+            roles.member(actor, time, evidence)
+        if found.subject is not None and kind in ("created", "subject_changed"):
+            self.chat.title = found.subject
+        if kind == "created" and actor is not None:
+            actor.add_role("creator", time, evidence)
+        elif kind in ("added", "was_added"):
+            if actor is not None:
                 actor.add_role("admin", time, evidence, inferred=True)
-                for name in names:
-                    roles.member(self.person(name), time, evidence)
-            elif action == "remove_members":
-                for name in names:
-                    roles.removal(actor, self.person(name), time, evidence)
-            elif action == "left" and actor is not None:
-                actor.add_role("left", time, evidence)
-            elif action == "settings" and actor is not None:
-                actor.add_role("admin", time, evidence, inferred=True)
-            elif action == "admin_granted":
-                self.person("You").add_role("admin", time, evidence)
-            return action, names, actor
-        return None, (), None
+            for name in names:
+                roles.member(self.person(name), time, evidence)
+        elif kind in ("removed", "was_removed"):
+            for name in names:
+                roles.removal(actor, self.person(name), time, evidence)
+        elif kind == "left" and actor is not None:
+            actor.add_role("left", time, evidence)
+        elif kind == "settings_changed" and actor is not None:
+            actor.add_role("admin", time, evidence, inferred=True)
+        elif kind == "admin_granted":
+            for name in names:
+                self.person(name).add_role("admin", time, evidence)
+        return _ACTIONS[kind], names, actor
 
     def finish(self) -> None:
         chat = self.chat

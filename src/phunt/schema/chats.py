@@ -11,6 +11,7 @@ export is still streaming, before every participant is known.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -59,6 +60,8 @@ class ChatRecord(Base):
     first_time: Mapped[datetime | None]
     last_time: Mapped[datetime | None]
     known_bad: Mapped[bool] = mapped_column(Boolean, default=False)
+    invite_links: Mapped[dict[str, Any] | None]
+    """Group invite links named in the chat -> where first named (takedown requests)."""
 
 
 class ChatParticipant(Base):
