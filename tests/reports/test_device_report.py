@@ -12,7 +12,9 @@ from phunt.reports import device
 from phunt.reports.facts import as_of
 from phunt.reports.manifest import manifest_path
 from phunt.reports.render import write_report
+from phunt.reports.verify import verify_report
 from phunt.schema.db import Database
+from test_lib import run_phunt
 
 from .conftest import ReportWorld
 from .reading import image_count, ink_share, pdf_text
@@ -104,6 +106,10 @@ def test_written_twice_the_bytes_are_the_same(shared: Shared, tmp_path: Path) ->
         assert one["options"]["subject"] == "EV-7/1"
         files = sorted(k for k in one["inputs"] if k.startswith("file:"))
         assert len(files) == 3
+        with db.session() as s:  # each checks out, with its own manifest and audit record
+            checked = [verify_report(path, s) for path in (first, second)]
+        assert [c.problems for c in checked] == [[], []]
+        assert checked[0].written_at_record != checked[1].written_at_record
 
 
 def test_html_is_the_same_report(shared: Shared, tmp_path: Path) -> None:
@@ -114,3 +120,29 @@ def test_html_is_the_same_report(shared: Shared, tmp_path: Path) -> None:
     assert "<img" not in html
     assert world.sources.sha256["camera"] in html
     assert "Device report EV-7/1" in html
+
+
+def test_the_cli_writes_refuses_to_overwrite_and_verifies(shared: Shared, tmp_path: Path) -> None:
+    db, world = shared
+    db_url = db.url
+    out = tmp_path / "phone.pdf"
+    done = run_phunt("report", "device", "EV-7/1", "-o", str(out), "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "phone.pdf.manifest.json").is_file()
+    again = run_phunt("report", "device", "EV-7/1", "-o", str(out), "--db", db_url)
+    assert again.returncode == 2
+    assert "--force" in again.stderr
+    forced = run_phunt("report", "device", "EV-7/1", "-o", str(out), "--force", "--db", db_url)
+    assert forced.returncode == 0, forced.stderr
+    report = tmp_path / "case.html"
+    done = run_phunt("report", "case", str(world.case_id), "-o", str(report), "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    assert "Case report CR 7/2026" in report.read_text()
+    for written in (out, report):
+        checked = run_phunt("report", "verify", str(written), "--db", db_url, "--json")
+        assert checked.returncode == 0, checked.stderr
+        assert '"ok": true' in checked.stdout
+    missing = run_phunt("report", "device", "EV-404", "-o", str(tmp_path / "x.pdf"), "--db", db_url)
+    assert missing.returncode == 2
+    assert "no device 'EV-404'" in missing.stderr

@@ -118,3 +118,25 @@ def test_each_write_is_audited_and_leaves_the_facts_record(
         point = as_of(s)
         assert (point.seq, point.hash) == (fact.seq, fact.hash)
         assert audit.verify(s).ok
+
+
+def test_verify_needs_a_manifest_and_a_known_kind(database: Database, tmp_path: Path) -> None:
+    from phunt.errors import InputError
+    from phunt.reports.verify import builder, verify_report
+
+    out = tmp_path / "r.html"
+    out.write_bytes(b"<p>x</p>")
+    with database.session() as s, pytest.raises(InputError, match="no manifest beside the report"):
+        verify_report(out, s)
+    for kind in ("../evil", "render.x", "nosuch"):
+        with pytest.raises(InputError, match=r"report kind|cannot rebuild"):
+            builder(kind)
+    with database.session() as s:
+        write_report(b"<p>x</p>", out, inputs={}, kind="nosuch", session=s, force=True)
+        result = verify_report(out, s)
+    assert not result.ok
+    assert result.file_ok
+    assert result.problems == [
+        "the report cannot be rebuilt from the database: "
+        "this version of phunt cannot rebuild a 'nosuch' report"
+    ]

@@ -73,11 +73,13 @@ def verify_report(path: Path, session: Session) -> VerifyResult:
     if not file_ok:
         problems.append("the file's SHA-256 is not the one its manifest records: it was altered")
     writes = report_writes(session, manifest.output_sha256)
-    written = writes[-1].seq if writes else None
-    if written is None:
+    same = [w for w in writes if w.details.get("manifest_sha256") == manifest.sha256]
+    written = same[-1].seq if same else None
+    if not writes:
         problems.append("the audit chain holds no record of writing a file with this SHA-256")
-    elif writes[-1].details.get("manifest_sha256") != manifest.sha256:
-        problems.append(f"the manifest differs from the one audit record {written} recorded")
+    elif not same:
+        seqs = ", ".join(str(w.seq) for w in writes)
+        problems.append(f"the manifest is not the one the audit chain recorded (records {seqs})")
     try:
         built = builder(manifest.kind)(session, manifest.options)
     except PhuntError as exc:
