@@ -81,6 +81,7 @@ def verify(
 ) -> None:
     """Check a report against its manifest and the database; exit 1 naming what changed."""
     from phunt.reports.verify import verify_report
+    from phunt.safe_text import printable
 
     with session_for(home, db) as (session, _cfg):
         result = verify_report(report, session)
@@ -92,6 +93,6 @@ def verify(
     else:
         sys.stderr.write(f"{report}: does NOT match\n")
         for problem in result.problems:
-            sys.stderr.write(f"  {problem}\n")
+            sys.stderr.write(f"  {printable(problem)}\n")  # names evidence paths
     if not result.ok:
         raise typer.Exit(1)
