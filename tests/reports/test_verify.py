@@ -93,3 +93,14 @@ def test_altered_bytes_and_later_facts_are_told_apart(
     assert forged.problems[0] == (
         "the audit chain holds no record of writing a file with this SHA-256"
     )
+    # A hostile file name is text in the report, never markup.
+    with database.session() as s:
+        row = s.get(EvidenceFile, min(int(k[5:]) for k in text["inputs"] if k.startswith("file:")))
+        assert row is not None
+        row.path = '<img src="x" onerror="alert(1)">\x1b[2J.jpg'
+    with database.session() as s:
+        html = device.build(s, {"device_id": world.phone}).html.decode()
+    assert "&lt;img src=&#34;x&#34; onerror=&#34;alert(1)&#34;&gt;" in html
+    assert "<img" not in html
+    assert "\\x1b[2J.jpg" in html  # a control character shown, not obeyed
+    assert "\x1b" not in html

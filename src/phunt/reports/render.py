@@ -22,11 +22,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from phunt import __version__
 from phunt.audit import store as audit
 from phunt.errors import UsageError
 from phunt.reports.manifest import Manifest, inputs_digest, manifest_path
+from phunt.safe_text import printable
 from phunt.schema.db import Session
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -72,6 +74,14 @@ def tool() -> dict[str, str]:
     return {"name": "phunt", "version": __version__, "weasyprint": version("weasyprint")}
 
 
+def _visible(value: object) -> object:
+    """Every string shown with its control and direction-override characters made
+    visible escapes (``\\x1b``): a file name reads in its stored order, nothing hidden."""
+    if isinstance(value, str) and not isinstance(value, Markup):  # a macro's output is done
+        return printable(value)
+    return value
+
+
 @functools.cache
 def environment() -> Environment:
     """The reports' one Jinja2 environment (templates under ``templates/``)."""
@@ -82,6 +92,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
     env.filters.update(ist=ist, ist_seconds=ist_seconds, w3c=w3c, thousands=thousands)
     return env
