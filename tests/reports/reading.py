@@ -1,10 +1,29 @@
-"""Reading a written PDF as a person would: its text, and page 1 as a picture."""
+"""Writing a report as the CLI does, and reading the PDF as a person would: its text,
+and page 1 as a picture."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from phunt.reports.manifest import Built
+from phunt.reports.render import write_report
+from phunt.reports.verify import builder
+from phunt.schema.db import Database
+
+
+def write(db: Database, kind: str, options: Mapping[str, Any], out: Path) -> Built:
+    """Build the ``kind`` report of ``options`` and write it to ``out`` with its manifest."""
+    with db.session() as s:
+        built = builder(kind)(s, options)
+        write_report(
+            built.html, out, inputs=built.inputs, kind=kind, session=s,
+            options=built.options, labels=built.labels,
+        )  # fmt: skip
+    return built
 
 
 def pdf_text(path: Path) -> str:

@@ -5,29 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phunt.reports import case
-from phunt.reports.render import write_report
 from phunt.schema.db import Database
 
 from .conftest import E01_MD5, E01_SEGMENTS, E01_SHA256, ReportWorld
-from .reading import image_count, ink_share, pdf_text
+from .reading import image_count, ink_share, pdf_text, write
 
 Shared = tuple[Database, ReportWorld]
-
-
-def _write(db: Database, world: ReportWorld, out: Path) -> None:
-    with db.session() as s:
-        built = case.build(s, {"case_id": world.case_id})
-        write_report(
-            built.html, out, inputs=built.inputs, kind="case", session=s,
-            options=built.options, labels=built.labels,
-        )  # fmt: skip
 
 
 def test_the_pdf_states_the_case_and_its_devices(shared: Shared, tmp_path: Path) -> None:
     db, world = shared
     out = tmp_path / "case.pdf"
-    _write(db, world, out)
+    write(db, "case", {"case_id": world.case_id}, out)
     text = pdf_text(out)
     facts = [
         "Case report CR 7/2026, Cyber PS Kochi",
@@ -52,6 +41,6 @@ def test_the_pdf_states_the_case_and_its_devices(shared: Shared, tmp_path: Path)
 
 def test_written_twice_the_bytes_are_the_same(shared: Shared, tmp_path: Path) -> None:
     db, world = shared
-    _write(db, world, tmp_path / "one.pdf")
-    _write(db, world, tmp_path / "two.pdf")
+    write(db, "case", {"case_id": world.case_id}, tmp_path / "one.pdf")
+    write(db, "case", {"case_id": world.case_id}, tmp_path / "two.pdf")
     assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()

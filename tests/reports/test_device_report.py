@@ -8,33 +8,22 @@ import json
 from pathlib import Path
 
 from phunt.ingest.store import list_matches
-from phunt.reports import device
 from phunt.reports.facts import as_of
 from phunt.reports.manifest import manifest_path
-from phunt.reports.render import write_report
 from phunt.reports.verify import verify_report
 from phunt.schema.db import Database
 from test_lib import run_phunt
 
 from .conftest import ReportWorld
-from .reading import image_count, ink_share, pdf_text
+from .reading import image_count, ink_share, pdf_text, write
 
 Shared = tuple[Database, ReportWorld]
-
-
-def _write(db: Database, world: ReportWorld, out: Path) -> None:
-    with db.session() as s:
-        built = device.build(s, {"device_id": world.phone})
-        write_report(
-            built.html, out, inputs=built.inputs, kind="device", session=s,
-            options=built.options, labels=built.labels,
-        )  # fmt: skip
 
 
 def test_the_pdf_states_every_fact(shared: Shared, tmp_path: Path) -> None:
     db, world = shared
     out = tmp_path / "device.pdf"
-    _write(db, world, out)
+    write(db, "device", {"device_id": world.phone}, out)
     text = pdf_text(out)
     with db.session() as s:
         head = as_of(s)
@@ -85,7 +74,7 @@ def test_the_pdf_states_every_fact(shared: Shared, tmp_path: Path) -> None:
 def test_page_one_is_not_blank(shared: Shared, tmp_path: Path) -> None:
     db, world = shared
     out = tmp_path / "device.pdf"
-    _write(db, world, out)
+    write(db, "device", {"device_id": world.phone}, out)
     assert 0.01 < ink_share(out, tmp_path) < 0.5
 
 
@@ -93,8 +82,10 @@ def test_written_twice_the_bytes_are_the_same(shared: Shared, tmp_path: Path) ->
     db, world = shared
     for suffix in (".pdf", ".html"):
         first, second = tmp_path / f"one{suffix}", tmp_path / f"two{suffix}"
-        _write(db, world, first)
-        _write(db, world, second)  # the first write's audit record changes no fact
+        write(db, "device", {"device_id": world.phone}, first)
+        write(
+            db, "device", {"device_id": world.phone}, second
+        )  # the first write's audit record changes no fact
         assert first.read_bytes() == second.read_bytes()
         one = json.loads(manifest_path(first).read_bytes())
         two = json.loads(manifest_path(second).read_bytes())
@@ -115,7 +106,7 @@ def test_written_twice_the_bytes_are_the_same(shared: Shared, tmp_path: Path) ->
 def test_html_is_the_same_report(shared: Shared, tmp_path: Path) -> None:
     db, world = shared
     out = tmp_path / "device.html"
-    _write(db, world, out)
+    write(db, "device", {"device_id": world.phone}, out)
     html = out.read_text()
     assert "<img" not in html
     assert world.sources.sha256["camera"] in html

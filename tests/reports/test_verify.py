@@ -10,31 +10,21 @@ from pathlib import Path
 
 from phunt.cases.devices import log_custody
 from phunt.reports import device
-from phunt.reports.render import write_report
 from phunt.reports.verify import verify_report
 from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile
 from test_lib import run_phunt
 
 from .conftest import ReportWorld
-
-
-def _write(db: Database, world: ReportWorld, out: Path) -> int:
-    """Write the phone's report; the id of its first matched file."""
-    with db.session() as s:
-        built = device.build(s, {"device_id": world.phone})
-        write_report(
-            built.html, out, inputs=built.inputs, kind="device", session=s,
-            options=built.options, labels=built.labels,
-        )  # fmt: skip
-    return min(int(k.split(":")[1]) for k in built.inputs if k.startswith("file:"))
+from .reading import write
 
 
 def test_an_altered_matched_file_is_named(
     database: Database, world: ReportWorld, db_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "device.pdf"
-    file_id = _write(database, world, out)
+    built = write(database, "device", {"device_id": world.phone}, out)
+    file_id = min(int(k.split(":")[1]) for k in built.inputs if k.startswith("file:"))
     with database.session() as s:
         fresh = verify_report(out, s)
     assert fresh.ok, fresh.problems
@@ -65,7 +55,7 @@ def test_altered_bytes_and_later_facts_are_told_apart(
     database: Database, world: ReportWorld, tmp_path: Path
 ) -> None:
     out = tmp_path / "device.html"
-    _write(database, world, out)
+    write(database, "device", {"device_id": world.phone}, out)
     with database.session() as s:
         log_custody(
             s, "EV-7/1", "examined", "Dr Meera Example", datetime(2026, 5, 4, 6, 0, tzinfo=UTC)

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
+from phunt.ingest.browse import device_detail
 from phunt.reports.device import DeviceSection, device_section
 from phunt.reports.facts import as_of
-from phunt.reports.facts_device import case_device_ids, case_facts, device_facts
+from phunt.reports.facts_device import case_device_ids, case_facts
 from phunt.reports.manifest import Built, digest
 from phunt.reports.render import render_html
 from phunt.schema.db import Session
@@ -25,7 +26,7 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
     point = as_of(session, options.get("as_of"))
     case = case_facts(session, int(options["case_id"]))
     ids = case_device_ids(session, case.id)
-    sections = [device_section(session, device_facts(session, i), case) for i in ids]
+    sections = [device_section(session, device_detail(session, i), case) for i in ids]
     inputs = {"audit": digest(point.as_input()), "case": digest(asdict(case))}
     inputs["devices"] = digest([s.device.evidence_number for s in sections])
     labels = {"case": "the case", "audit": "the audit record read at", "devices": "its devices"}

@@ -9,17 +9,15 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from phunt.cases.devices import get_device
+from phunt.ingest.browse import DeviceDetail, device_detail
 from phunt.reports.facts import AsOf, as_of
 from phunt.reports.facts_chats import ChatFindings, chat_findings
 from phunt.reports.facts_device import (
     CaseFacts,
-    DeviceFacts,
     Examiner,
     HashSetUse,
     MatchedFile,
     case_facts,
-    device_facts,
     examiners,
     hash_sets_used,
     matched_files,
@@ -29,13 +27,17 @@ from phunt.reports.render import render_html
 from phunt.schema.db import Session
 
 KIND = "device"
+#: The device's own facts, apart from its custody and its sources (each its own input).
+PARTICULARS = ("id", "evidence_number", "kind", "make", "model", "serial", "imei",
+               "case_id", "suspect", "raid_location", "raided_at")  # fmt: skip
+SOURCES = ("jobs", "problem_files", "damaged")
 
 
 @dataclass(frozen=True)
 class DeviceSection:
     """One device's facts as a report shows them, and the inputs they hash to."""
 
-    device: DeviceFacts
+    device: DeviceDetail
     files: list[MatchedFile]
     hash_sets: list[HashSetUse]
     by_category: list[tuple[str, int]]
@@ -46,7 +48,7 @@ class DeviceSection:
     labels: dict[str, str]
 
 
-def device_section(session: Session, device: DeviceFacts, case: CaseFacts | None) -> DeviceSection:
+def device_section(session: Session, device: DeviceDetail, case: CaseFacts | None) -> DeviceSection:
     """Read the rest of one device's facts and hash each section."""
     phones = suspect_phones(case, device.suspect)
     files = matched_files(session, device.id)
@@ -54,11 +56,12 @@ def device_section(session: Session, device: DeviceFacts, case: CaseFacts | None
     chats = chat_findings(session, device.id, phones)
     people = examiners(session, device, files)
     number = device.evidence_number
-    particulars = {k: v for k, v in asdict(device).items() if k not in ("custody", "sources")}
+    facts = asdict(device)
+    particulars = {k: facts[k] for k in PARTICULARS}
     inputs = {
         f"device:{number}": digest(particulars),
         f"custody:{number}": digest([asdict(c) for c in device.custody]),
-        f"sources:{number}": digest([asdict(j) for j in device.sources]),
+        f"sources:{number}": digest({k: facts[k] for k in SOURCES}),
         f"hash-sets:{number}": digest([asdict(s) for s in sets]),
         f"chats:{number}": digest(asdict(chats)),
         f"examiners:{number}": digest([asdict(e) for e in people]),
@@ -99,7 +102,7 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
     """The device report of ``options["device_id"]``, read at audit record
     ``options["as_of"]`` (the newest fact record when absent)."""
     point: AsOf = as_of(session, options.get("as_of"))
-    dev = device_facts(session, get_device(session, int(options["device_id"])).id)
+    dev = device_detail(session, int(options["device_id"]))
     case = case_of(session, dev.case_id)
     section = device_section(session, dev, case)
     inputs = {

@@ -19,12 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from phunt.cases.case_files import get_case
-from phunt.ingest.browse import NEAR_KINDS, Custody, Job, category_label, device_detail, job_ids
+from phunt.ingest.browse import DeviceDetail, category_label, job_ids
+from phunt.ingest.browse_files import Match, as_match
 from phunt.review.decisions import current_rows
 from phunt.schema.audit import AuditRecord
 from phunt.schema.cases import Device, Operation, Suspect
 from phunt.schema.hashsets import HashSet, HashSetVersion
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
+from phunt.schema.review import ReviewDecision
 
 
 @dataclass(frozen=True)
@@ -47,37 +49,6 @@ class CaseFacts:
     opened_at: datetime
     operation: str | None
     suspects: list[SuspectFacts]
-
-
-@dataclass(frozen=True)
-class DeviceFacts:
-    """The device's particulars, custody chain and the sources ingested from it."""
-
-    id: int
-    evidence_number: str
-    kind: str
-    make: str
-    model: str
-    serial: str
-    imei: str
-    case_id: int | None
-    suspect: str | None
-    raid_location: str | None
-    raided_at: datetime | None
-    custody: list[Custody]
-    sources: list[Job]
-
-
-@dataclass(frozen=True)
-class MatchFacts:
-    hash_set: str
-    version: int | None
-    entry: int
-    kind: str
-    near: bool
-    distance: int
-    threshold: int | None
-    category: str | None
 
 
 @dataclass(frozen=True)
@@ -106,7 +77,7 @@ class MatchedFile:
     md5: str | None
     sha1: str | None
     sha256: str | None
-    matches: list[MatchFacts]
+    matches: list[Match]
     decision: DecisionFacts | None = None
 
 
@@ -160,71 +131,50 @@ def case_device_ids(session: Session, case_id: int) -> list[int]:
     return list(session.scalars(query.order_by(Device.evidence_number, Device.id)))
 
 
-def device_facts(session: Session, device_id: int) -> DeviceFacts:
-    """The device, its custody chain and its sources (``device_detail``'s)."""
-    d = device_detail(session, device_id)
-    return DeviceFacts(
-        d.id, d.evidence_number, d.kind, d.make, d.model, d.serial, d.imei, d.case_id,
-        d.suspect, d.raid_location, d.raided_at, list(d.custody), list(d.jobs),
-    )  # fmt: skip
-
-
 def matched_files(session: Session, device_id: int) -> list[MatchedFile]:
     """Every matched file of the device in source order, its matches closest first, with
     its current review decision."""
-    jobs = job_ids(session, device_id)
     query = (
-        select(FileMatch, EvidenceFile, Device.evidence_number, _source_path())
+        select(FileMatch, HashSet.kind, EvidenceFile, Device.evidence_number, _source_path())
         .join(EvidenceFile, EvidenceFile.id == FileMatch.file_id)
         .join(Device, Device.id == EvidenceFile.device_id)
-        .where(FileMatch.job_id.in_(jobs))
+        .outerjoin(HashSet, HashSet.name == FileMatch.hash_set)
+        .where(FileMatch.job_id.in_(job_ids(session, device_id)))
         .order_by(EvidenceFile.job_id, EvidenceFile.seq, FileMatch.distance, FileMatch.id)
     )
     files: dict[int, tuple[EvidenceFile, str, str]] = {}
-    matches: dict[int, list[MatchFacts]] = defaultdict(list)
-    for m, f, number, source in session.execute(query):
+    matches: dict[int, list[Match]] = defaultdict(list)
+    for m, list_kind, f, number, source in session.execute(query):
         files.setdefault(f.id, (f, number, source))
-        category = category_label(m.category_code, m.category_scheme)
-        matches[f.id].append(
-            MatchFacts(
-                m.hash_set,
-                m.version,
-                m.entry,
-                m.kind,
-                m.kind in NEAR_KINDS,
-                m.distance,
-                m.threshold,
-                category,
-            )
-        )
+        matches[f.id].append(as_match(m, list_kind))
     decisions = current_rows(session, list(files))
-    out = []
-    for fid, (f, number, source) in files.items():
-        row = decisions.get(fid)
-        decision = None
-        if row is not None:
-            category = category_label(row.category_code, row.category_scheme)
-            decision = DecisionFacts(category, row.label, row.note, row.decided_by, row.decided_at)
-        out.append(
-            MatchedFile(
-                f.id,
-                number,
-                source,
-                f.path,
-                f.size,
-                f.modified,
-                f.accessed,
-                f.changed,
-                f.created,
-                f.deleted,
-                f.md5,
-                f.sha1,
-                f.sha256,
-                matches[fid],
-                decision,
-            )
+    return [
+        MatchedFile(
+            id=f.id,
+            device=number,
+            source_path=source,
+            path=f.path,
+            size=f.size,
+            modified=f.modified,
+            accessed=f.accessed,
+            changed=f.changed,
+            created=f.created,
+            deleted=f.deleted,
+            md5=f.md5,
+            sha1=f.sha1,
+            sha256=f.sha256,
+            matches=matches[f.id],
+            decision=_decision(decisions.get(f.id)),
         )
-    return out
+        for f, number, source in files.values()
+    ]
+
+
+def _decision(row: ReviewDecision | None) -> DecisionFacts | None:
+    if row is None:
+        return None
+    category = category_label(row.category_code, row.category_scheme)
+    return DecisionFacts(category, row.label, row.note, row.decided_by, row.decided_at)
 
 
 def _source_path() -> Any:
@@ -275,12 +225,12 @@ def hash_sets_used(session: Session, files: Sequence[MatchedFile]) -> list[HashS
 
 
 def examiners(
-    session: Session, device: DeviceFacts, files: Sequence[MatchedFile]
+    session: Session, device: DeviceDetail, files: Sequence[MatchedFile]
 ) -> list[Examiner]:
     """Who ingested the device's sources (the audit chain's actors), who recorded custody
     as ``examined``, and who reviewed its matched files."""
     did: dict[str, set[str]] = defaultdict(set)
-    jobs = [str(job.id) for job in device.sources]
+    jobs = [str(job.id) for job in device.jobs]
     actors = session.execute(
         select(AuditRecord.actor).where(
             AuditRecord.object_type == "ingest_job",

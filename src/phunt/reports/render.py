@@ -37,29 +37,27 @@ IST = ZoneInfo("Asia/Kolkata")
 MEDIA = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
-def ist(value: datetime | None) -> str:
-    """``07/12/2026 14:35 IST``; a stored naive time is UTC; none gives an empty string."""
+def _utc(value: datetime) -> datetime:
+    """A stored naive time is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def ist(value: datetime | None, seconds: bool = False) -> str:
+    """``07/12/2026 14:35 IST`` (with ``:SS`` when ``seconds``, for file times); none
+    gives an empty string."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(IST).strftime("%d/%m/%Y %H:%M IST")
+    shape = "%d/%m/%Y %H:%M:%S IST" if seconds else "%d/%m/%Y %H:%M IST"
+    return _utc(value).astimezone(IST).strftime(shape)
 
 
 def ist_seconds(value: datetime | None) -> str:
-    """As :func:`ist` with seconds, for file times where the second matters."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(IST).strftime("%d/%m/%Y %H:%M:%S IST")
+    return ist(value, seconds=True)
 
 
 def w3c(value: datetime) -> str:
     """The W3C date WeasyPrint reads from ``dcterms.created`` into the PDF's dates."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utc(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def thousands(value: int | None) -> str:
