@@ -140,3 +140,12 @@ def test_verify_needs_a_manifest_and_a_known_kind(database: Database, tmp_path: 
         "the report cannot be rebuilt from the database: "
         "this version of phunt cannot rebuild a 'nosuch' report"
     ]
+
+
+def test_a_signed_checkpoint_is_stated_when_there_is_one() -> None:
+    point = {"records": 4, "head": "cd" * 32, "at": AT, "key_id": "k1", "signature": "c2ln"}
+    html = render_html("base.html", {**CONTEXT, "as_of": AsOf(5, "ab" * 32, AT, point)})
+    text = " ".join(html.decode().split())
+    assert f'the chain\'s first 4 records end in <code class="hash">{"cd" * 32}</code>' in text
+    assert "signed 07/12/2026 14:35 IST with key k1; signature <code>c2ln</code>" in text
+    assert "checkpoint" not in render_html("base.html", CONTEXT).decode()

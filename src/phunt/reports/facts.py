@@ -9,7 +9,6 @@ chain with the same hash, however much the chain has grown since.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from sqlalchemy import not_, or_, select
 from sqlalchemy.orm import Session
 
-import phunt.audit
+import phunt.schema.audit as audit_schema
 from phunt.audit.store import GENESIS
 from phunt.errors import NotFoundError
 from phunt.schema.audit import AuditRecord
@@ -29,7 +28,7 @@ OUTPUT_ACTION_PREFIXES = ("report.", "export.")
 @dataclass(frozen=True)
 class AsOf:
     """The audit record a report's facts are read at: its number, hash and time, and the
-    newest sealed checkpoint of the chain at or before it, when the chain has one."""
+    newest signed checkpoint of the chain at or before it, when there is one."""
 
     seq: int
     hash: str
@@ -62,21 +61,20 @@ def as_of(session: Session, seq: int | None = None) -> AsOf:
 
 
 def _checkpoint(session: Session, seq: int) -> dict[str, Any] | None:
-    """The chain's newest checkpoint covering records up to ``seq`` at most, when the audit
-    package offers checkpoints (``latest_checkpoint``); only its plain fields are shown."""
-    latest = getattr(phunt.audit, "latest_checkpoint", None)
-    if latest is None:
+    """The newest signed checkpoint covering no record after ``seq``, when the schema has
+    checkpoints (``AuditCheckpoint``, from ``phunt audit anchor``): a later checkpoint
+    must not change a report read at ``seq``, or ``verify`` would see a change."""
+    model = getattr(audit_schema, "AuditCheckpoint", None)
+    if model is None:
         return None
-    point = latest(session)
-    if point is None:
+    query = (
+        select(model).where(model.records <= seq).order_by(model.records.desc(), model.id.desc())
+    )
+    row = session.scalars(query.limit(1)).first()
+    if row is None:
         return None
-    is_data = dataclasses.is_dataclass(point) and not isinstance(point, type)
-    values = dataclasses.asdict(point) if is_data else vars(point)
-    fields = {k: v for k, v in values.items() if isinstance(v, str | int)}
-    upto = fields.get("seq", fields.get("upto", 0))
-    if isinstance(upto, int) and upto > seq:
-        return None
-    return fields
+    names = ("records", "head", "at", "key_id", "signature")
+    return {name: getattr(row, name) for name in names}
 
 
 @dataclass(frozen=True)
