@@ -115,6 +115,7 @@ COMMANDS: dict[str, str] = {
     "graph": "chats",
     "hashset": "hashsets",
     "review": "review",
+    "report": "report",
     "audit": "audit",
     "user": "users",
 }

@@ -233,25 +233,7 @@ def file_detail(session: Session, file_id: int) -> FileDetail:
         .where(FileMatch.file_id == f.id)
         .order_by(FileMatch.distance, FileMatch.hash_set, FileMatch.id)
     )
-    matches = [
-        Match(
-            m.hash_set,
-            list_kind,
-            m.version,
-            m.entry,
-            m.kind,
-            m.kind in NEAR_KINDS,
-            m.distance,
-            m.threshold,
-            m.quality,
-            m.variant,
-            m.category_code,
-            m.category_scheme,
-            category_label(m.category_code, m.category_scheme),
-            dict(m.detail),
-        )
-        for m, list_kind in session.execute(matches_q)
-    ]
+    matches = [as_match(m, list_kind) for m, list_kind in session.execute(matches_q)]
     return FileDetail(
         f.id,
         f.device_id,
@@ -286,6 +268,26 @@ def file_detail(session: Session, file_id: int) -> FileDetail:
         f.error,
         list(f.warnings),
         matches,
+    )
+
+
+def as_match(m: FileMatch, list_kind: str | None) -> Match:
+    """A stored match as the read models show it (``list_kind``: its set's kind)."""
+    return Match(
+        m.hash_set,
+        list_kind,
+        m.version,
+        m.entry,
+        m.kind,
+        m.kind in NEAR_KINDS,
+        m.distance,
+        m.threshold,
+        m.quality,
+        m.variant,
+        m.category_code,
+        m.category_scheme,
+        category_label(m.category_code, m.category_scheme),
+        dict(m.detail),
     )
 
 
