@@ -117,6 +117,7 @@ COMMANDS: dict[str, str] = {
     "review": "review",
     "audit": "audit",
     "user": "users",
+    "report": "report_more",
 }
 
 

@@ -21,15 +21,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 from phunt.accounts.profile import FIELDS, get_profile
 from phunt.errors import UsageError
 from phunt.hashing.crypto import digest_file
-from phunt.reports.certificate_facts import device_particulars, source_hashes
+from phunt.reports.certificate_facts import HashValue, device_particulars, source_hashes
 from phunt.reports.facts import as_of
 from phunt.reports.manifest import Built, Manifest, digest
 from phunt.reports.render import render_html, write_report
+from phunt.schema.db import Session
 
 IST = ZoneInfo("Asia/Kolkata")
 KIND = "certificate"
@@ -83,6 +82,14 @@ def hash_records(records: Sequence[Path]) -> list[dict[str, Any]]:
     return [{k: r[k] for k in ("name", "size", "md5", "sha1", "sha256")} for r in found]
 
 
+def _stated(values: list[HashValue]) -> list[HashValue]:
+    """What Part B states of a source (the hash report has every value): its SHA-256, or
+    for a folder the manifest's, and the acquisition MD5 an E01 carries."""
+    main = [v for v in values if v.note == "source"]
+    main = main or [v for v in values if v.note.startswith("manifest")]
+    return main + [v for v in values if v.note.startswith("acquisition")]
+
+
 def build(session: Session, options: Mapping[str, Any]) -> Built:
     """The certificate from the database and ``options`` (``device``, ``expert``,
     ``records`` as :func:`hash_records` gave them, ``signed_at``, ``as_of``)."""
@@ -107,14 +114,18 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
         for label, key in ALGORITHMS
     ]  # fmt: skip
     used = {row["algorithm"] for row in [*source_rows, *record_rows]}
+    stated = [asdict(v) for s in sources for v in _stated(s.values)]
+    stated += [row for row in record_rows if row["algorithm"] == "SHA-256"]
     context = {
         "title": TITLE,
         "as_of": point,
-        "device": asdict(device) | {"make_model": " ".join(filter(None, (device.make, device.model)))},
+        "device": asdict(device)
+        | {"make_model": " ".join(filter(None, (device.make, device.model)))},
         "source_types": _source_types(device.kind),
         "expert": {key: getattr(profile, key) if profile else "" for key in FIELDS},
         "sources": source_rows,
         "records": record_rows,
+        "stated": stated,
         "algorithms": {name: name in used for name in ("SHA-1", "SHA-256", "MD5")},
         "signed": {"date": ist_date(signed_at), "time": ist_time(signed_at)},
     }

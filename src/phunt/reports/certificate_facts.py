@@ -91,7 +91,8 @@ def source_hashes(session: Session, device_id: int) -> list[SourceHashes]:
             values.append(HashValue(f"ingest job {job.id}", "SHA-256", job.manifest_sha256, note))
         hashed_at = job.finished_at or job.started_at
         found.append(
-            SourceHashes(job.id, job.source_path, job.source_kind, job.source_size, hashed_at,
-                         values)  # fmt: skip
+            SourceHashes(
+                job.id, job.source_path, job.source_kind, job.source_size, hashed_at, values
+            )
         )
     return found

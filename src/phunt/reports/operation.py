@@ -18,8 +18,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from phunt.analysis.people import ADMIN_ROLES, build_network
 from phunt.cases.browse import dashboard
 from phunt.cases.operations import get_operation
@@ -29,6 +27,7 @@ from phunt.reports.charts import bar_chart, data_uri
 from phunt.reports.facts import as_of
 from phunt.reports.manifest import Built, Manifest, digest
 from phunt.reports.render import render_html, write_report
+from phunt.schema.db import Session
 
 KIND = "operation"
 LISTS_DISAGREE = "Lists disagree (several categories)"

@@ -60,8 +60,12 @@ def matched_files(session: Session, device_ids: set[int]) -> list[MatchedFile]:
     if not device_ids:
         return []
     query = (
-        select(FileMatch.file_id, EvidenceFile.device_id, FileMatch.category_code,
-               FileMatch.category_scheme)  # fmt: skip
+        select(
+            FileMatch.file_id,
+            EvidenceFile.device_id,
+            FileMatch.category_code,
+            FileMatch.category_scheme,
+        )
         .join(EvidenceFile, EvidenceFile.id == FileMatch.file_id)
         .where(EvidenceFile.device_id.in_(sorted(device_ids)))
     )
@@ -72,8 +76,7 @@ def matched_files(session: Session, device_ids: set[int]) -> list[MatchedFile]:
         if code is not None and scheme is not None:
             categories[file_id].add((code, scheme))
     reviews = (
-        select(ReviewDecision.file_id, ReviewDecision.category_code,
-               ReviewDecision.category_scheme)  # fmt: skip
+        select(ReviewDecision.file_id, ReviewDecision.category_code, ReviewDecision.category_scheme)
         .join(EvidenceFile, EvidenceFile.id == ReviewDecision.file_id)
         .where(
             EvidenceFile.device_id.in_(sorted(device_ids)),
