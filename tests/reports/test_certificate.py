@@ -126,5 +126,5 @@ def test_refusals(database: Database, world: World, tmp_path: Path) -> None:
             write_certificate(s, "EV-A/1", tmp_path / "x.pdf", expert="nobody")
         with pytest.raises(UsageError, match="no such file"):
             write_certificate(s, "EV-A/1", tmp_path / "x.pdf", records=[tmp_path / "missing"])
-        with pytest.raises(UsageError, match="html or .pdf"):
+        with pytest.raises(UsageError, match=r"html or \.pdf"):
             write_certificate(s, "EV-A/1", tmp_path / "x.txt")
