@@ -118,3 +118,22 @@ def test_an_empty_operation(database: Database, tmp_path: Path) -> None:
         html = build(s, {"operation": "Quiet"}).html.decode()
     assert "0 raids at 0 locations, 0 cases registered, 0 arrested, 0 devices seized" in html
     assert "Nothing to chart" in html
+
+
+def test_verify_names_the_figures_that_changed(
+    database: Database, world: World, tmp_path: Path
+) -> None:
+    from phunt.cases.case_files import add_suspect, arrest_suspect
+    from phunt.reports.verify import verify_report
+    from reports_more_world import T0
+
+    out = tmp_path / "op.pdf"
+    with database.session() as s:
+        write_operation(s, world.operation_id, out)
+    with database.session() as s:
+        assert verify_report(out, s).ok
+        arrest_suspect(s, add_suspect(s, world.case_b, "Late Arrest").id, T0)
+    with database.session() as s:
+        result = verify_report(out, s)
+    assert not result.ok
+    assert result.changed == ["figures"]

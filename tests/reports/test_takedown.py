@@ -108,3 +108,20 @@ def test_refusals(database: Database, world: World, tmp_path: Path) -> None:
         write_takedown(s, tmp_path, case=world.case_b)
         with pytest.raises(UsageError, match="exists"):
             write_takedown(s, tmp_path, case=world.case_b)
+
+
+def test_a_letter_verifies_until_its_groups_change(
+    database: Database, world: World, tmp_path: Path
+) -> None:
+    from phunt.reports.verify import verify_report
+    from phunt.schema.chats import ChatMessage
+
+    with database.session() as s:
+        write_takedown(s, tmp_path, case=world.case_a)
+    letter = tmp_path / "takedown-telegram.pdf"
+    with database.session() as s:
+        assert verify_report(letter, s).ok
+        s.query(ChatMessage).filter_by(platform_message_id="305").one().known_bad = False
+    with database.session() as s:
+        result = verify_report(letter, s)
+    assert not result.ok and result.changed == ["groups"]

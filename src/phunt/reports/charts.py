@@ -11,10 +11,11 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 #: Colours a reader can tell apart in print and in grey.
 PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#404040")
-_RC = {
+_RC: dict[str, Any] = {
     "svg.hashsalt": "phunt-report",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
@@ -35,8 +36,9 @@ def bar_chart(
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]  # its keys are Literals
         height = max(2.4, 0.28 * len(labels) * max(1, len(series)) ** 0.5) if horizontal else 3.0
         fig = Figure(figsize=(7.0, height))
         FigureCanvasSVG(fig)
@@ -56,7 +58,7 @@ def bar_chart(
             ax.invert_yaxis()
         else:
             ax.set_xticks(ticks, list(labels), rotation=35, ha="right")
-        (ax.xaxis if horizontal else ax.yaxis).get_major_locator().set_params(integer=True)
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
         ax.set_title(title)
         if len(series) > 1:
             ax.legend(frameon=False, ncols=min(4, len(series)))

@@ -84,7 +84,9 @@ def matched_files(session: Session, device_ids: set[int]) -> list[MatchedFile]:
             ReviewDecision.category_code.is_not(None),
         )
     )
-    reviewed = {f: (c, s) for f, c, s in session.execute(reviews) if f in devices and s}
+    reviewed = {
+        f: (c, s) for f, c, s in session.execute(reviews) if f in devices and c is not None and s
+    }
     return [
         MatchedFile(f, devices[f], frozenset(categories[f]), reviewed.get(f))
         for f in sorted(devices)
