@@ -87,7 +87,7 @@ def source_hashes(session: Session, device_id: int) -> list[SourceHashes]:
             if ewf.get(key):
                 values.append(HashValue(job.source_path, "MD5", str(ewf[key]), note))
         if job.manifest_sha256:
-            note = "manifest of the files stored (path and SHA-256 of each)"
+            note = "manifest of the files stored: path and SHA-256 of each"
             values.append(HashValue(f"ingest job {job.id}", "SHA-256", job.manifest_sha256, note))
         hashed_at = job.finished_at or job.started_at
         found.append(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from phunt.analysis.people import ADMIN_ROLES, build_network
-from phunt.cases.browse import dashboard
+from phunt.cases.browse import DashboardFigures, dashboard
 from phunt.cases.operations import get_operation
 from phunt.hashsets.categories import Category, label
 from phunt.reports import operation_facts as facts
@@ -35,18 +35,10 @@ NO_CATEGORY = "No category on the list"
 
 
 @dataclass
-class DistrictRow:
-    """One district's figures (or the total)."""
+class DistrictRow(DashboardFigures):
+    """The dashboard's figures of one district (or the total) and what the report adds."""
 
-    district: str
-    raids: int = 0
     locations: int = 0
-    cases: int = 0
-    arrests: int = 0
-    devices: int = 0
-    devices_examined: int = 0
-    matched_files: int = 0
-    groups: int = 0
     members: int = 0
     admins: int = 0
 
@@ -103,7 +95,7 @@ def _charts(rows: list[DistrictRow], categories: Counter[str]) -> list[dict[str,
             "arrested": [r.arrests for r in active], "devices": [r.devices for r in active],
         }, False),
         ("Devices examined and matched files by district", names, {
-            "devices examined": [r.devices_examined for r in active],
+            "devices examined": [r.devices_ingested for r in active],
             "matched files": [r.matched_files for r in active],
         }, False),
     ]  # fmt: skip
@@ -128,15 +120,15 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
     files = facts.matched_files(session, set(districts))
     people = _people(session, districts)
 
-    rows = []
-    for fig in [*dash.rows, dash.total]:
-        row = DistrictRow(
-            fig.district, fig.raids, 0, fig.cases, fig.arrests, fig.devices,
-            fig.devices_ingested, fig.matched_files, fig.groups,
-            len(people.members.get(fig.district, ())), len(people.admins.get(fig.district, ())),
-        )  # fmt: skip
-        row.locations = len(places.get(fig.district, ()))
-        rows.append(row)
+    rows = [
+        DistrictRow(
+            **fig.as_dict(),
+            locations=len(places.get(fig.district, ())),
+            members=len(people.members.get(fig.district, ())),
+            admins=len(people.admins.get(fig.district, ())),
+        )
+        for fig in [*dash.rows, dash.total]
+    ]
     total = rows.pop()
     total.locations = sum(r.locations for r in rows)
     categories: Counter[str] = Counter()
