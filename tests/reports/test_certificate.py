@@ -128,3 +128,12 @@ def test_refusals(database: Database, world: World, tmp_path: Path) -> None:
             write_certificate(s, "EV-A/1", tmp_path / "x.pdf", records=[tmp_path / "missing"])
         with pytest.raises(UsageError, match=r"html or \.pdf"):
             write_certificate(s, "EV-A/1", tmp_path / "x.txt")
+
+
+def test_a_folder_source_is_stated_by_its_manifest_hash(database: Database, world: World) -> None:
+    with database.session() as s:
+        html = build(s, {"device": "EV-B/1"}).html.decode()
+    part_b = html.split('id="hash-report"')[0]
+    assert "9e" * 32 in part_b  # the manifest: a folder has no digest of its own
+    assert "(source)" not in part_b
+    assert "[X] Computer / Storage Media" in html and "Examplebook" in html
