@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from phunt.cli import report_more
 from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, session_for
 
 app = typer.Typer(
@@ -96,3 +97,7 @@ def verify(
             sys.stderr.write(f"  {printable(problem)}\n")  # names evidence paths
     if not result.ok:
         raise typer.Exit(1)
+
+
+# certificate, operation and takedown live in report_more.py (one file per concern).
+report_more.add_commands(app)

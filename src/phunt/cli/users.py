@@ -7,12 +7,13 @@ list): they are prompted for twice, or read from standard input with ``--passwor
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_rows, session_for
+from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, print_rows, session_for
 from phunt.errors import UsageError
+from phunt.safe_text import printable
 
 app = typer.Typer(
     help="Web workspace users: roles, case assignments, API tokens.", no_args_is_help=True
@@ -112,3 +113,45 @@ def list_all(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -
     columns = [("id", "id"), ("name", "name"), ("role", "role"), ("disabled", "disabled")]
     columns += [("cases", "cases"), ("tokens", "tokens"), ("created", "created_at")]
     print_rows("Users", rows, columns, as_json)
+
+
+def _field(help_text: str) -> Any:
+    return typer.Option(help=help_text)
+
+
+@app.command("profile")
+def profile(
+    name: NameArg,
+    full_name: Annotated[str | None, _field("Name as signed on certificates.")] = None,
+    relative: Annotated[str | None, _field('The name after "son/daughter/spouse of".')] = None,
+    designation: Annotated[str | None, _field("Designation, e.g. Scientific Officer.")] = None,
+    organisation: Annotated[str | None, _field("Organisation, e.g. the lab or unit.")] = None,
+    address: Annotated[str | None, _field("Where the expert resides or is employed.")] = None,
+    phone: Annotated[str | None, _field("Office phone.")] = None,
+    email: Annotated[str | None, _field("Office e-mail.")] = None,
+    place: Annotated[str | None, _field("Place where certificates are signed.")] = None,
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show, or set, the particulars a section 63 certificate prints for this expert.
+
+    Only the options given change ('' clears a field); a field never set stays blank on
+    the certificate, for the expert to complete by hand.
+    """
+    from phunt.accounts.profile import get_profile, set_profile
+
+    given = {
+        "full_name": full_name, "relative": relative, "designation": designation,
+        "organisation": organisation, "address": address, "phone": phone, "email": email,
+        "place": place,
+    }  # fmt: skip
+    changes = {key: value for key, value in given.items() if value is not None}
+    with session_for(home, db) as (session, _cfg):
+        found = set_profile(session, name, changes) if changes else get_profile(session, name)
+    row = found.as_dict()
+    if as_json:
+        print_json(row)
+        return
+    for key, value in row.items():
+        print(f"{key}: {printable(value)}")

@@ -89,7 +89,7 @@ def verify_report(path: Path, session: Session) -> VerifyResult:
     problems += [f"input changed since the report: {name}" for name in changed]
     problems += [f"input no longer in the database: {name}" for name in missing]
     problems += [f"input new in the database: {name}" for name in added]
-    rebuilt = built.html if manifest.media == "html" else html_to_pdf(built.html, built.inputs)
+    rebuilt = html_to_pdf(built.html, built.inputs) if manifest.media == "pdf" else built.html
     rebuilt_ok = hashlib.sha256(rebuilt).hexdigest() == manifest.output_sha256
     if not rebuilt_ok and not (changed or missing or added):
         then, now = manifest.tool, tool()
