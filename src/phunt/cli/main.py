@@ -115,6 +115,7 @@ COMMANDS: dict[str, str] = {
     "graph": "chats",
     "hashset": "hashsets",
     "review": "review",
+    "export": "export",
     "audit": "audit",
     "user": "users",
 }
