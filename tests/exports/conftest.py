@@ -15,7 +15,7 @@ from phunt.schema.db import Database
 from phunt.schema.ingest import FileMatch
 from test_lib import TEST_DATA
 
-FORMULA = "=HYPERLINK(\"http://example.invalid\")"
+FORMULA = '=HYPERLINK("http://example.invalid")'
 
 
 @dataclass(frozen=True)

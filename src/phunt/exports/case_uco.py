@@ -28,6 +28,10 @@ from phunt.exports.store_device import DeviceFacts, device_facts, device_files, 
 from phunt.schema.db import Session
 from phunt.schema.scope import Scope
 
+#: An ingest job's status in UCO's action status vocabulary (an interrupted job waits to
+#: be resumed).
+ACTION_STATUS = {"complete": "Complete/Finish", "running": "Ongoing", "interrupted": "Pending"}
+
 
 def export_case_uco(
     session: Session, device: int | str, out: Path, *, scope: Scope = None, force: bool = False
@@ -155,8 +159,10 @@ def _ingest(
         nodes.action_node(
             key,
             "ingest",
-            description=f"phunt ingest {job.id}: {job.files} files, {job.errors} errors",
-            status=job.status,
+            description=(
+                f"phunt ingest {job.id} ({job.status}): {job.files} files, {job.errors} errors"
+            ),
+            status=ACTION_STATUS.get(job.status, "Unknown"),
             start=job.started_at,
             end=job.finished_at,
             performer=None if actor is None else nodes.iri("person", actor),

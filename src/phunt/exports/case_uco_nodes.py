@@ -59,7 +59,11 @@ def tool_node() -> Node:
 
 
 def person_node(name: str) -> Node:
-    return {"@id": iri("person", name), "@type": "uco-identity:Person", "uco-core:name": clean(name)}
+    return {
+        "@id": iri("person", name),
+        "@type": "uco-identity:Person",
+        "uco-core:name": clean(name),
+    }
 
 
 def organization_node(name: str) -> Node:
@@ -142,7 +146,9 @@ def action_node(key: tuple[object, ...], name: str, **fields: Any) -> Node:
             "uco-action:startTime": when(fields["start"]) if fields.get("start") else None,
             "uco-action:endTime": when(fields["end"]) if fields.get("end") else None,
             "uco-action:performer": ref(fields["performer"]) if fields.get("performer") else None,
-            "uco-action:instrument": ref(fields["instrument"]) if fields.get("instrument") else None,
+            "uco-action:instrument": ref(fields["instrument"])
+            if fields.get("instrument")
+            else None,
             "uco-action:object": refs["objects"],
             "uco-action:result": refs["results"],
             "case-investigation:wasInformedBy": informed,
@@ -214,7 +220,9 @@ def file_node(evidence: str, file: EvidenceFile) -> Node:
                 "uco-observable:modifiedTime": when(file.modified) if file.modified else None,
                 "uco-observable:accessedTime": when(file.accessed) if file.accessed else None,
                 "uco-observable:metadataChangeTime": when(file.changed) if file.changed else None,
-                "uco-observable:observableCreatedTime": when(file.created) if file.created else None,
+                "uco-observable:observableCreatedTime": when(file.created)
+                if file.created
+                else None,
             }
         )
     ]
@@ -240,7 +248,10 @@ def contained_node(file_target: str, device_target: str) -> Node:
 
 
 def _content(
-    key: tuple[object, ...], digests: dict[str, str | None], size: int | None, mime: str | None = None
+    key: tuple[object, ...],
+    digests: dict[str, str | None],
+    size: int | None,
+    mime: str | None = None,
 ) -> Node:
     hashes = [
         {

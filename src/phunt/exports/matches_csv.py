@@ -76,8 +76,9 @@ def write_rows(rows: Iterable[MatchRow], out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
-    for count, row in enumerate(rows, 1):
+    for row in rows:
         writer.writerow([csv_cell(cell) for cell in _cells(row)])
+        count += 1
     return count
 
 

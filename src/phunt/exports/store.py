@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from phunt.cases.case_files import get_case
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError
 from phunt.schema.cases import Case, Device
@@ -90,9 +89,9 @@ class CategorisedFile:
 
 def case_selection(session: Session, case_id: int, scope: Scope = None) -> Selection:
     """The case and its devices; an unknown case and one outside ``scope`` look alike."""
-    if scope is not None and case_id not in scope:
+    case = session.scalar(select(Case).where(Case.id == case_id, in_scope(Case.id, scope)))
+    if case is None:
         raise NotFoundError(f"no case {case_id}")
-    case = get_case(session, case_id)
     ids = session.scalars(select(Device.id).where(Device.case_id == case.id).order_by(Device.id))
     return Selection("case", case.id, f"{case.number} ({case.station})", case.id, tuple(ids))
 
@@ -100,7 +99,8 @@ def case_selection(session: Session, case_id: int, scope: Scope = None) -> Selec
 def device_selection(session: Session, ref: int | str, scope: Scope = None) -> Selection:
     """One device by id or evidence number, within ``scope``."""
     device = get_device(session, ref)
-    if scope is not None and device.case_id not in scope:
+    seen = select(Device.id).where(Device.id == device.id, in_scope(Device.case_id, scope))
+    if session.scalar(seen) is None:
         raise NotFoundError(f"no device {ref!r}")
     return Selection("device", device.id, device.evidence_number, device.case_id, (device.id,))
 
@@ -186,9 +186,7 @@ def input_hashes(session: Session, selection: Selection) -> dict[str, str]:
     return out
 
 
-def set_version_hashes(
-    session: Session, pairs: Iterable[tuple[str, int | None]]
-) -> dict[str, str]:
+def set_version_hashes(session: Session, pairs: Iterable[tuple[str, int | None]]) -> dict[str, str]:
     """``hashset:NAME:vN`` -> the SHA-256 of the list file imported as that version."""
     wanted = {(name, version) for name, version in pairs if version is not None}
     if not wanted:

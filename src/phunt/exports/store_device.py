@@ -106,4 +106,6 @@ def job_actors(session: Session, job_ids: Iterable[int]) -> dict[int, str]:
         AuditRecord.object_type == "ingest_job",
         AuditRecord.object_id.in_(ids),
     )
-    return {int(job_id): actor for job_id, actor in session.execute(query.order_by(AuditRecord.seq))}
+    return {
+        int(job_id): actor for job_id, actor in session.execute(query.order_by(AuditRecord.seq))
+    }

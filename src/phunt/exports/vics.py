@@ -72,7 +72,7 @@ def media_entries(files: Iterable[CategorisedFile]) -> list[HashEntry]:
     for item in files:
         if item.file.sha256 is not None:
             by_content.setdefault(item.file.sha256, []).append(item)
-    out = []
+    out: list[HashEntry] = []
     for copies in by_content.values():
         entry = _entry(copies, len(out) + 1)
         if entry is not None:
