@@ -172,7 +172,10 @@ def test_a_report_built_by_name(
     assert 'value="probe"' in listed and 'value="absent"' not in listed
     got = _post(client, f"/devices/{web_world.device_a}/reports", output="probe", format="html")
     assert got.status_code == 200, got.text
-    assert got.content == f"<!doctype html><title>probe</title><p>device {web_world.device_a}</p>".encode()  # noqa: E501
+    assert (
+        got.content
+        == f"<!doctype html><title>probe</title><p>device {web_world.device_a}</p>".encode()
+    )
     assert got.headers["content-disposition"].startswith("attachment;")
     kept = _kept(web_world, "html")
     manifest = json.loads(Path(f"{kept}.manifest.json").read_text())

@@ -115,6 +115,7 @@ def _entry(copies: list[CategorisedFile], number: int) -> HashEntry | None:
             "DecidedBy": chosen.by,
             "DecidedAt": utc_text(chosen.at),
         }
+    extra = {key: value for key, value in extra.items() if value is not None}
     return HashEntry(hashes, category, number, None, extra)
 
 

@@ -28,7 +28,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse as cases_browse
-from phunt.errors import NotFoundError, UsageError
+from phunt.errors import UsageError
 from phunt.exports.case_uco import export_case_uco
 from phunt.exports.matches_csv import export_matches
 from phunt.exports.store import case_selection
@@ -121,9 +121,10 @@ def produce(
         export_vics(session, subject_id, out, scope=scope)
     elif output.name == "case-uco":
         export_case_uco(session, subject_id, out, scope=scope)
+    elif subject == "case":
+        export_matches(session, out, case_id=subject_id, scope=scope)
     else:
-        where = {"case_id": subject_id} if subject == "case" else {"device": subject_id}
-        export_matches(session, out, scope=scope, **where)  # type: ignore[arg-type]
+        export_matches(session, out, device=subject_id, scope=scope)
     return out
 
 
