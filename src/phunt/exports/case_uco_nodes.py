@@ -8,13 +8,15 @@ same rows give the same ids. Empty values are left out, never written as "".
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
 from phunt import __version__
 from phunt.exports.ids import clean, stable_uuid, utc_text
 from phunt.schema.cases import Case, CustodyEvent, Device
-from phunt.schema.ingest import EvidenceFile, IngestJob
+from phunt.exports.store_device import FileRow
+from phunt.schema.ingest import IngestJob
 
 Node = dict[str, Any]
 
@@ -33,7 +35,14 @@ _HASH_METHODS = (("md5", "MD5"), ("sha1", "SHA1"), ("sha256", "SHA256"))
 
 
 def iri(kind: str, *key: object) -> str:
-    return f"kb:{kind}-{stable_uuid(kind, *key)}"
+    """``kb:<kind>-<uuid of key>``: a record's facets and hashes share its key's UUID, told
+    apart by their kind (one UUID to compute per file, not eight)."""
+    return f"kb:{kind}-{_uuid(key)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _uuid(key: tuple[object, ...]) -> str:
+    return stable_uuid(*key)
 
 
 def ref(target: str) -> dict[str, str]:
@@ -202,7 +211,7 @@ def file_iri(evidence: str, job: int, seq: int) -> str:
     return iri("file", evidence, job, seq)
 
 
-def file_node(evidence: str, file: EvidenceFile) -> Node:
+def file_node(evidence: str, file: FileRow) -> Node:
     key = (evidence, file.job_id, file.seq)
     path = clean(file.path)
     name = os.path.basename(path.rstrip("/")) or path
@@ -238,7 +247,7 @@ def file_node(evidence: str, file: EvidenceFile) -> Node:
 
 def contained_node(file_target: str, device_target: str) -> Node:
     return {
-        "@id": iri("relationship", file_target),
+        "@id": "kb:relationship-" + file_target.removeprefix("kb:file-"),
         "@type": "uco-core:Relationship",
         "uco-core:source": ref(file_target),
         "uco-core:target": ref(device_target),
@@ -255,7 +264,7 @@ def _content(
 ) -> Node:
     hashes = [
         {
-            "@id": iri("hash", *key, method),
+            "@id": iri(f"hash-{method.lower()}", *key),
             "@type": "uco-types:Hash",
             "uco-types:hashMethod": method,
             "uco-types:hashValue": {"@type": "xsd:hexBinary", "@value": value.upper()},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -85,15 +86,39 @@ def _matching(session: Session, device_id: int) -> dict[int, JobMatching]:
     }
 
 
-def device_files(session: Session, device_id: int) -> Iterator[EvidenceFile]:
+@dataclass(frozen=True)
+class FileRow:
+    """The columns of a stored file that the export writes (no EXIF or other JSON, which
+    would be decoded for nothing)."""
+
+    job_id: int
+    seq: int
+    path: str
+    size: int | None
+    deleted: bool
+    modified: datetime | None
+    accessed: datetime | None
+    changed: datetime | None
+    created: datetime | None
+    md5: str | None
+    sha1: str | None
+    sha256: str | None
+    mime: str | None
+
+
+_FILE_COLUMNS = [getattr(EvidenceFile, name) for name in FileRow.__dataclass_fields__]
+
+
+def device_files(session: Session, device_id: int) -> Iterator[FileRow]:
     """The device's stored files, in job and source order, a batch at a time."""
     query = (
-        select(EvidenceFile)
+        select(*_FILE_COLUMNS)
         .where(EvidenceFile.device_id == device_id)
         .order_by(EvidenceFile.job_id, EvidenceFile.seq)
         .execution_options(yield_per=BATCH)
     )
-    yield from session.scalars(query)
+    for row in session.execute(query):
+        yield FileRow(*row)
 
 
 def job_actors(session: Session, job_ids: Iterable[int]) -> dict[int, str]:
