@@ -14,8 +14,8 @@ from typing import Any
 
 from phunt import __version__
 from phunt.exports.ids import clean, stable_uuid, utc_text
-from phunt.schema.cases import Case, CustodyEvent, Device
 from phunt.exports.store_device import FileRow
+from phunt.schema.cases import Case, CustodyEvent, Device
 from phunt.schema.ingest import IngestJob
 
 Node = dict[str, Any]
