@@ -5,9 +5,6 @@ their hashes, custody, ingest and matching as provenance), and is the same bytes
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +17,9 @@ from phunt.schema.db import Database
 from test_lib import TEST_DATA
 
 from .conftest import ExportWorld
+from .uco_check import assert_conforms
 
 UCO = "https://ontology.unifiedcyberontology.org/uco/"
-
-
-def case_validate() -> str:
-    """The case-utils validator beside this Python (the project's venv), or on PATH."""
-    beside = Path(sys.executable).parent / "case_validate"
-    found = str(beside) if beside.exists() else shutil.which("case_validate")
-    if found is None:
-        pytest.skip("case_validate (case-utils) is not installed")
-    return found
 
 
 def _by_type(graph: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
@@ -44,11 +33,7 @@ def test_device_export_conforms_to_case(
     with database.session() as s:
         result = export_case_uco(s, "EV-A", out)
     assert result.entries == 7  # EV-A's stored files, over its two ingests
-    checked = subprocess.run(
-        [case_validate(), str(out)], capture_output=True, text=True, timeout=300
-    )
-    assert checked.returncode == 0, checked.stdout[-3000:]
-    assert "Conforms: True" in checked.stdout
+    assert_conforms(out)
     graph = json.loads(out.read_text())["@graph"]
     (device,) = _by_type(graph, "uco-observable:MobileDevice")
     facets = {f["@type"]: f for f in device["uco-core:hasFacet"]}

@@ -60,6 +60,7 @@ def test_manifest_names_the_inputs(database: Database, tmp_path: Path) -> None:
             s, out, kind="t", selection=SELECTION, inputs={"job:2": "b" * 64, "job:1": "a" * 64},
             write=one,
         )  # fmt: skip
+    assert (out.stat().st_mode & 0o777, result.manifest.stat().st_mode & 0o777) == (0o600, 0o600)
     manifest = json.loads(result.manifest.read_text())
     assert manifest == {
         "kind": "t",

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
+from exports.uco_check import assert_conforms
 from phunt.reports.manifest import Built, digest
 from phunt.review.decisions import Choice, decide
 from phunt.schema.audit import AuditRecord
@@ -118,6 +119,7 @@ def test_vics_and_case_uco_downloads(
     graph = uco.json()["@graph"]
     devices = [n for n in graph if n["@type"] == "uco-observable:MobileDevice"]
     assert [d["uco-core:name"] for d in devices] == ["EV-A/1"]
+    assert_conforms(_kept(web_world, "jsonld"))
     assert [r.actor for r in _audited(web_world, "export.case-uco")] == ["supervisor"]
 
 

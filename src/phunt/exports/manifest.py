@@ -115,7 +115,8 @@ def _place(out: Path, content: Callable[[TextIO], None], force: bool) -> tuple[s
     """Write a temporary file with ``content``, sync it and move it to ``out``."""
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "x", encoding="utf-8", newline="") as fh:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # it names evidence
+        with open(fd, "w", encoding="utf-8", newline="") as fh:
             content(fh)
             fh.flush()
             os.fsync(fh.fileno())
