@@ -44,6 +44,17 @@ def test_export_commands(
     jsonld = tmp_path / "ev-a.jsonld"
     uco = _phunt(db_url, "case-uco", "--device", "EV-A", "-o", str(jsonld), "--json")
     assert json.loads(uco.stdout)["entries"] == 7, uco.stderr
+    checked = _phunt(db_url, "verify", str(jsonld))
+    assert (checked.returncode, checked.stdout) == (
+        0, f"{jsonld}: matches its manifest, the audit log and the database\n",
+    )  # fmt: skip
+    csv_out.write_text("altered\n")
+    altered = _phunt(db_url, "verify", str(csv_out))
+    assert altered.returncode == 1
+    assert altered.stderr.splitlines()[:2] == [
+        f"{csv_out}: does NOT match",
+        "  the file's SHA-256 is not the one its manifest records: it was altered",
+    ]
     with database.session() as s:
         mine = [r for r in list_records(s) if r.action.startswith("export.")]
     assert [(r.action, r.actor) for r in mine] == [

@@ -86,3 +86,32 @@ def case_uco_command(
     with session_for(home, db) as (session, _cfg):
         result = export_case_uco(session, device, out, force=force)
     _say(result, "files", as_json)
+
+
+@app.command("verify")
+def verify_command(
+    export: Annotated[Path, typer.Argument(metavar="FILE", help="An export phunt wrote.")],
+    home: HomeOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check an export against its manifest, the audit log and the database; exit 1
+    naming what no longer holds."""
+    import sys
+
+    from phunt.exports.verify import verify_export
+    from phunt.safe_text import printable
+
+    with session_for(home, db) as (session, _cfg):
+        result = verify_export(session, export)
+    name = printable(str(export))
+    if as_json:
+        print_json(result.as_dict())
+    elif result.ok:
+        print(f"{name}: matches its manifest, the audit log and the database")
+    else:
+        sys.stderr.write(f"{name}: does NOT match\n")
+        for problem in result.problems:
+            sys.stderr.write(f"  {printable(problem)}\n")
+    if not result.ok:
+        raise typer.Exit(1)

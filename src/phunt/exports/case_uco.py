@@ -22,8 +22,8 @@ from typing import TextIO
 
 from phunt.exports import case_uco_nodes as nodes
 from phunt.exports.ids import clean
-from phunt.exports.manifest import ExportResult, check_target, write_export
-from phunt.exports.store import device_selection, input_hashes
+from phunt.exports.manifest import ExportResult, Plan, check_target, write_plan
+from phunt.exports.store import Selection, device_selection, input_hashes
 from phunt.exports.store_device import DeviceFacts, device_facts, device_files, job_actors
 from phunt.schema.db import Session
 from phunt.schema.scope import Scope
@@ -39,6 +39,11 @@ def export_case_uco(
     """Write the device's files, custody and ingests to ``out`` (see the module)."""
     selection = device_selection(session, device, scope)
     check_target(Path(out), force)
+    return write_plan(session, out, case_uco_plan(session, selection), force)
+
+
+def case_uco_plan(session: Session, selection: Selection) -> Plan:
+    """The CASE/UCO export of a device selection."""
     facts = device_facts(session, selection)
     inputs = input_hashes(session, selection)
     actors = job_actors(session, (job.id for job in facts.jobs))
@@ -46,10 +51,7 @@ def export_case_uco(
     def write(fh: TextIO) -> int:
         return write_graph(session, facts, inputs, actors, fh)
 
-    return write_export(
-        session, out, kind="case-uco", selection=selection, inputs=inputs, write=write,
-        force=force,
-    )  # fmt: skip
+    return Plan("case-uco", selection, inputs, write)
 
 
 class _Graph:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from phunt import __version__
 from phunt.audit import store as audit
@@ -29,7 +30,19 @@ from phunt.exports.store import Selection
 from phunt.schema.db import Session
 
 MANIFEST_SUFFIX = ".manifest.json"
-_OBJECT_TYPES = {"case": "case_file", "device": "device"}
+OBJECT_TYPES = {"case": "case_file", "device": "device"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An export ready to write: what it covers, what it is made from, and the function
+    that writes its content (returning how many entries it wrote). Writing a plan twice
+    gives the same bytes; :mod:`.verify` rebuilds one to compare."""
+
+    kind: str
+    selection: Selection
+    inputs: dict[str, str]
+    write: Callable[[TextIO], int]
 
 
 @dataclass(frozen=True)
@@ -107,8 +120,43 @@ def write_export(
     manifest_sha, _ = _place(manifest_path(out), manifest_content, force)
     result = ExportResult(kind, out, manifest_path(out), sha256, size, entries)
     details = result.as_dict() | {"manifest_sha256": manifest_sha, "inputs": manifest["inputs"]}
-    audit.append(session, f"export.{kind}", _OBJECT_TYPES[selection.kind], selection.id, details)
+    audit.append(session, f"export.{kind}", OBJECT_TYPES[selection.kind], selection.id, details)
     return result
+
+
+def write_plan(session: Session, out: Path, plan: Plan, force: bool) -> ExportResult:
+    """:func:`write_export` of a :class:`Plan`."""
+    return write_export(
+        session, out, kind=plan.kind, selection=plan.selection, inputs=plan.inputs,
+        write=plan.write, force=force,
+    )  # fmt: skip
+
+
+class _HashSink(io.RawIOBase):
+    """A file that only counts and hashes what is written to it."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self.digest.update(view)
+        self.size += view.nbytes
+        return view.nbytes
+
+
+def plan_digest(plan: Plan) -> tuple[str, int]:
+    """The SHA-256 and size the plan's content has, computed without writing a file
+    (encoded exactly as :func:`write_export` writes it)."""
+    sink = _HashSink()
+    text = io.TextIOWrapper(io.BufferedWriter(sink), encoding="utf-8", newline="")
+    plan.write(text)
+    text.flush()
+    return sink.digest.hexdigest(), sink.size
 
 
 def _place(out: Path, content: Callable[[TextIO], None], force: bool) -> tuple[str, int]:

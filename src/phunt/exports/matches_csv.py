@@ -15,7 +15,7 @@ from typing import TextIO
 
 from phunt.errors import UsageError
 from phunt.exports.ids import clean, utc_text
-from phunt.exports.manifest import ExportResult, check_target, write_export
+from phunt.exports.manifest import ExportResult, Plan, check_target, write_plan
 from phunt.exports.store import (
     MatchRow,
     Selection,
@@ -49,15 +49,16 @@ def export_matches(
     """Write the matches of a case or of a device (exactly one of them) to ``out``."""
     selection = select_one(session, case_id, device, scope)
     check_target(Path(out), force)
+    return write_plan(session, out, matches_plan(session, selection), force)
+
+
+def matches_plan(session: Session, selection: Selection) -> Plan:
+    """The CSV export of a case's or a device's matches."""
 
     def write(fh: TextIO) -> int:
         return write_rows(match_rows(session, selection), fh)
 
-    inputs = input_hashes(session, selection)
-    return write_export(
-        session, out, kind="matches-csv", selection=selection, inputs=inputs, write=write,
-        force=force,
-    )  # fmt: skip
+    return Plan("matches-csv", selection, input_hashes(session, selection), write)
 
 
 def select_one(

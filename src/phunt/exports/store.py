@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError
+from phunt.schema.audit import AuditRecord
 from phunt.schema.cases import Case, Device
 from phunt.schema.hashsets import HashSet, HashSetVersion
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
@@ -199,3 +201,15 @@ def set_version_hashes(session: Session, pairs: Iterable[tuple[str, int | None]]
     rows = session.execute(query)
     found = {f"hashset:{n}:v{v}": sha for n, v, sha in rows if (n, v) in wanted}
     return dict(sorted(found.items()))
+
+
+def export_writes(
+    session: Session, action: str, object_type: str, object_id: int
+) -> list[dict[str, Any]]:
+    """The details of every audit record of writing an export of that object, oldest first."""
+    query = select(AuditRecord.details).where(
+        AuditRecord.action == action,
+        AuditRecord.object_type == object_type,
+        AuditRecord.object_id == str(object_id),
+    )
+    return list(session.scalars(query.order_by(AuditRecord.seq)))

@@ -21,10 +21,11 @@ from typing import Any, TextIO
 from phunt import __version__
 from phunt.errors import UsageError
 from phunt.exports.ids import clean, stable_uuid, utc_text
-from phunt.exports.manifest import ExportResult, check_target, write_export
+from phunt.exports.manifest import ExportResult, Plan, check_target, write_plan
 from phunt.exports.store import (
     CategorisedFile,
     Decision,
+    Selection,
     case_row,
     case_selection,
     categorised_files,
@@ -44,6 +45,11 @@ def export_vics(
     """Write the case's categorised media to ``out`` (see the module)."""
     selection = case_selection(session, case_id, scope)
     check_target(Path(out), force)
+    return write_plan(session, out, vics_plan(session, selection), force)
+
+
+def vics_plan(session: Session, selection: Selection) -> Plan:
+    """The VICS export of a case selection."""
     case = case_row(session, selection.case_id)
     assert case is not None
     entries = media_entries(categorised_files(session, selection))
@@ -60,10 +66,7 @@ def export_vics(
     def write(fh: TextIO) -> int:
         return write_vics(entries, fh, form="case", metadata=meta)
 
-    inputs = input_hashes(session, selection)
-    return write_export(
-        session, out, kind="vics", selection=selection, inputs=inputs, write=write, force=force
-    )
+    return Plan("vics", selection, input_hashes(session, selection), write)
 
 
 def media_entries(files: Iterable[CategorisedFile]) -> list[HashEntry]:
