@@ -9,16 +9,24 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from phunt.errors import InputError
 from phunt.exports.case_uco import export_case_uco
 from phunt.exports.matches_csv import export_matches
 from phunt.exports.verify import verify_export
 from phunt.exports.vics import export_vics
-from phunt.schema.db import Database
+from phunt.schema.audit import AuditRecord
+from phunt.schema.db import Database, Session
 from phunt.schema.ingest import EvidenceFile, IngestJob
 
 from .conftest import ExportWorld
+
+
+def _written(session: Session) -> dict[str, int]:
+    """Each export action's audit record number."""
+    records = session.scalars(select(AuditRecord).where(AuditRecord.action.like("export.%")))
+    return {r.action: r.seq for r in records}
 
 
 def test_every_kind_verifies_unchanged(
@@ -30,10 +38,12 @@ def test_every_kind_verifies_unchanged(
         export_matches(s, tmp_path / "a.csv", case_id=world.case_a)
         export_case_uco(s, "EV-A", tmp_path / "a.jsonld")
     with database.session() as s:
+        written = _written(s)
         for name in ("a.json", "a.csv", "a.jsonld"):
             check = verify_export(s, tmp_path / name)
             assert (check.ok, check.problems) == (True, []), name
-            assert (check.file_ok, check.audited, check.rebuilt_ok) == (True, True, True)
+            assert (check.file_ok, check.rebuilt_ok) == (True, True)
+            assert check.written_at_record == written[f"export.{check.kind}"]
 
 
 def test_an_altered_row_an_input_and_the_bytes_are_named(
@@ -52,7 +62,9 @@ def test_an_altered_row_an_input_and_the_bytes_are_named(
         job.manifest_sha256 = "9" * 64
     with database.session() as s:
         check = verify_export(s, out)
-    assert (check.ok, check.file_ok, check.audited, check.rebuilt_ok) == (False, True, True, False)
+        written = _written(s)
+    assert (check.ok, check.file_ok, check.rebuilt_ok) == (False, True, False)
+    assert check.written_at_record == written["export.matches-csv"]
     assert check.added == [f"job:{world.job_a}"] and check.changed == check.missing == []
     assert check.problems == [
         f"inputs new since: job:{world.job_a}",
@@ -61,7 +73,7 @@ def test_an_altered_row_an_input_and_the_bytes_are_named(
     out.write_text(out.read_text().replace("known.jpg", "other.jpg"))
     with database.session() as s:
         check = verify_export(s, out)
-    assert (check.file_ok, check.audited) == (False, True)
+    assert (check.file_ok, check.written_at_record) == (False, written["export.matches-csv"])
     assert check.problems[0] == (
         "the file's SHA-256 is not the one its manifest records: it was altered"
     )
@@ -71,7 +83,7 @@ def test_an_altered_row_an_input_and_the_bytes_are_named(
     manifest.write_text(json.dumps(data))
     with database.session() as s:
         check = verify_export(s, out)
-    assert (check.file_ok, check.audited) == (True, False)
+    assert (check.file_ok, check.written_at_record) == (True, None)
     assert check.problems[0] == (
         "the audit log holds no record of writing an export with this SHA-256"
     )

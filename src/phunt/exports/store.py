@@ -205,11 +205,12 @@ def set_version_hashes(session: Session, pairs: Iterable[tuple[str, int | None]]
 
 def export_writes(
     session: Session, action: str, object_type: str, object_id: int
-) -> list[dict[str, Any]]:
-    """The details of every audit record of writing an export of that object, oldest first."""
-    query = select(AuditRecord.details).where(
+) -> list[tuple[int, dict[str, Any]]]:
+    """(record number, details) of every audit record of writing an export of that
+    object, oldest first."""
+    query = select(AuditRecord.seq, AuditRecord.details).where(
         AuditRecord.action == action,
         AuditRecord.object_type == object_type,
         AuditRecord.object_id == str(object_id),
     )
-    return list(session.scalars(query.order_by(AuditRecord.seq)))
+    return [(seq, details) for seq, details in session.execute(query.order_by(AuditRecord.seq))]

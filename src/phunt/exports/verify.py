@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,28 +21,10 @@ from phunt.exports.manifest import OBJECT_TYPES, Plan, manifest_path, plan_diges
 from phunt.exports.matches_csv import matches_plan
 from phunt.exports.store import Selection, case_selection, device_selection, export_writes
 from phunt.exports.vics import vics_plan
+from phunt.reports.verify import VerifyResult
 from phunt.schema.db import Session
 
 _PLANS = {"vics": vics_plan, "matches-csv": matches_plan, "case-uco": case_uco_plan}
-
-
-@dataclass(frozen=True)
-class ExportCheck:
-    """``ok`` only when every check passed; ``problems`` says in words what failed."""
-
-    path: str
-    kind: str
-    ok: bool
-    file_ok: bool
-    audited: bool
-    rebuilt_ok: bool | None
-    changed: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -62,9 +43,10 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return found
 
 
-def verify_export(session: Session, path: Path) -> ExportCheck:
+def verify_export(session: Session, path: Path) -> VerifyResult:
     """Check the export at ``path`` (see the module); :class:`InputError` only when the
-    file or its manifest cannot be read."""
+    file or its manifest cannot be read. The result is the one ``phunt report verify``
+    gives (``written_at_record``: the audit record of the write)."""
     manifest = read_manifest(path)
     kind, chosen = manifest["kind"], manifest["selection"]
     try:
@@ -76,8 +58,8 @@ def verify_export(session: Session, path: Path) -> ExportCheck:
     if not file_ok:
         problems.append("the file's SHA-256 is not the one its manifest records: it was altered")
     writes = export_writes(session, f"export.{kind}", OBJECT_TYPES[chosen["kind"]], chosen["id"])
-    audited = any(w.get("sha256") == manifest["sha256"] for w in writes)
-    if not audited:
+    written = [seq for seq, details in writes if details.get("sha256") == manifest["sha256"]]
+    if not written:
         problems.append("the audit log holds no record of writing an export with this SHA-256")
     try:
         plan: Plan | None = _PLANS[kind](session, _selection(session, chosen))
@@ -94,9 +76,9 @@ def verify_export(session: Session, path: Path) -> ExportCheck:
     rebuilt_ok = None if plan is None else plan_digest(plan)[0] == manifest["sha256"]
     if rebuilt_ok is False:
         problems.append("exporting the same selection today gives different bytes")
-    return ExportCheck(
-        str(path), kind, not problems, file_ok, audited, rebuilt_ok, changed, missing, added,
-        problems,
+    return VerifyResult(
+        str(path), kind, not problems, file_ok, written[-1] if written else None, changed,
+        missing, added, rebuilt_ok, problems,
     )  # fmt: skip
 
 
