@@ -116,6 +116,7 @@ COMMANDS: dict[str, str] = {
     "hashset": "hashsets",
     "review": "review",
     "report": "report",
+    "export": "export",
     "audit": "audit",
     "user": "users",
 }
