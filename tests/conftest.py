@@ -7,39 +7,12 @@ With ``CI=true`` an unreachable PostgreSQL fails the test instead of skipping it
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from test_lib import postgres_url_for_schema
-
-POSTGRES_URL = os.environ.get("PHUNT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_schema() -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    admin_url = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = create_engine(admin_url)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as exc:
-        engine.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI and unreachable: {exc.orig}")
-        pytest.skip(f"PostgreSQL unreachable: {exc.orig}")
-    try:
-        yield postgres_url_for_schema(POSTGRES_URL, schema)
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+from test_lib import postgres_schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,7 +21,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'phunt.db'}"
     else:
-        yield from _postgres_schema()
+        yield from postgres_schema()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -149,3 +150,31 @@ def ewf_subset(folder: Path, *numbers: int) -> Path:
         name = f"notes.E{number:02d}"
         (folder / name).write_bytes((TEST_DATA / "ewf" / name).read_bytes())
     return folder / "notes.E01"
+
+
+POSTGRES_URL = os.environ.get("PHUNT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_schema() -> Iterator[str]:
+    """A URL for a new, empty PostgreSQL schema, dropped afterwards (skips, or fails in
+    CI, when the server is unreachable)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    admin_url = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(admin_url)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        engine.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and unreachable: {exc.orig}")
+        pytest.skip(f"PostgreSQL unreachable: {exc.orig}")
+    try:
+        yield postgres_url_for_schema(POSTGRES_URL, schema)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

@@ -27,7 +27,7 @@ from phunt.hashsets.store import import_hash_list
 from phunt.ingest.job import ingest
 from phunt.review.decisions import Choice, decide
 from phunt.schema.db import Database
-from test_lib import TEST_DATA
+from test_lib import TEST_DATA, postgres_schema
 
 PHONE_A = TEST_DATA / "chats_devices" / "phone_a"
 E01_SHA256 = "e0" * 32
@@ -141,8 +141,6 @@ def shared(
     """One world per module and database kind, for tests that only read it and write
     reports (which change no fact); isolated like ``database`` (no PHUNT_* of the user's,
     no write to the user's cache)."""
-    from conftest import _postgres_schema
-
     tmp = tmp_path_factory.mktemp("report-world")
     with pytest.MonkeyPatch.context() as mp:
         for name in ("PHUNT_HOME", "PHUNT_DATABASE_URL", "PHUNT_TIMEZONE", "PHUNT_ACTOR"):
@@ -152,7 +150,7 @@ def shared(
         urls = (
             iter([f"sqlite:///{tmp / 'phunt.db'}"])
             if request.param == "sqlite"
-            else _postgres_schema()
+            else postgres_schema()
         )
         for url in urls:
             db = Database(url)
