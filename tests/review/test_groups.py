@@ -105,9 +105,11 @@ def test_groups_are_those_of_the_all_pairs_rule(
                 if not batch:
                     continue
                 values = [_flip(bases[b], bits) for _d, _i, b, bits, _q, _g in batch]
-                rows = [{"mime": "image/jpeg", "pdq": format(v, "064x"),
-                         "pdq_quality": good if q else low, "known_good": kg}
-                        for v, (_d, _i, _b, _bits, q, kg) in zip(values, batch, strict=True)]  # fmt: skip
+                rows = [
+                    {"mime": "image/jpeg", "pdq": format(v, "064x"),
+                     "pdq_quality": good if f[4] else low, "known_good": f[5]}
+                    for v, f in zip(values, batch, strict=True)
+                ]  # fmt: skip
                 ids = _store(s, device_id, rows)
                 for i, v, f in zip(ids, values, batch, strict=True):
                     stored[i] = (device_id, v, f[4], f[5])
