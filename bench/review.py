@@ -30,6 +30,7 @@ import hashlib
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,24 +117,18 @@ def seed(db: Database, files: int, entries: int) -> list[int]:
         ]  # fmt: skip
         conn.execute(insert(IngestJob), jobs)
         job_ids = list(conn.scalars(select(IngestJob.id).order_by(IngestJob.id)))
-        rows: list[dict[str, Any]] = []
-        for i in range(files):
-            d = i // per_device
-            image = bool(is_image[i])
-            rows.append(
-                {
-                    "job_id": job_ids[d], "device_id": device_ids[d], "seq": i % per_device,
-                    "path": f"DCIM/{i}.jpg" if image else f"Documents/{i}.txt", "size": 1000,
-                    "sha256": _sha(same.get(i, i)), "mime": "image/jpeg" if image else "text/plain",
-                    "pdq": pdq_of.get(i), "pdq_quality": 90 if image else None,
-                    "pdq_mode": "image" if image else None,
-                }
-            )  # fmt: skip
-            if len(rows) == BATCH:
-                conn.execute(insert(EvidenceFile), rows)
-                rows = []
-        if rows:
-            conn.execute(insert(EvidenceFile), rows)
+        rows = (
+            {
+                "job_id": job_ids[i // per_device], "device_id": device_ids[i // per_device],
+                "seq": i % per_device, "size": 1000, "sha256": _sha(same.get(i, i)),
+                "path": f"DCIM/{i}.jpg" if is_image[i] else f"Documents/{i}.txt",
+                "mime": "image/jpeg" if is_image[i] else "text/plain",
+                "pdq": pdq_of.get(i), "pdq_quality": 90 if is_image[i] else None,
+                "pdq_mode": "image" if is_image[i] else None,
+            }
+            for i in range(files)
+        )  # fmt: skip
+        _insert_files(conn, rows)
         first = conn.scalar(select(EvidenceFile.id).order_by(EvidenceFile.id).limit(1)) or 1
     return [first + i for i in decided]
 
@@ -187,19 +182,25 @@ class QueueRun:
 
 
 def _insert_pictures(conn: Any, job: int, device: int, start: int, hashes: list[str]) -> None:
-    rows: list[dict[str, Any]] = []
-    for k, value in enumerate(hashes):
-        i = start + k
-        rows.append(
-            {"job_id": job, "device_id": device, "seq": k, "path": f"DCIM/{i}.jpg",
-             "size": 1000 + i % 7919, "sha256": _sha(i), "mime": "image/jpeg", "pdq": value,
-             "pdq_quality": 90, "pdq_mode": "image"}
-        )  # fmt: skip
-        if len(rows) == BATCH:
-            conn.execute(insert(EvidenceFile), rows)
-            rows = []
-    if rows:
-        conn.execute(insert(EvidenceFile), rows)
+    rows = (
+        {"job_id": job, "device_id": device, "seq": k, "path": f"DCIM/{start + k}.jpg",
+         "size": 1000 + (start + k) % 7919, "sha256": _sha(start + k), "mime": "image/jpeg",
+         "pdq": value, "pdq_quality": 90, "pdq_mode": "image"}
+        for k, value in enumerate(hashes)
+    )  # fmt: skip
+    _insert_files(conn, rows)
+
+
+def _insert_files(conn: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert ``rows`` of ``evidence_file`` :data:`BATCH` at a time."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            conn.execute(insert(EvidenceFile), batch)
+            batch = []
+    if batch:
+        conn.execute(insert(EvidenceFile), batch)
 
 
 def _job(conn: Any, device: int, files: int) -> int:

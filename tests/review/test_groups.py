@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -25,7 +27,8 @@ from phunt.review import groups
 from phunt.review.queue import review_queue
 from phunt.schema.db import Database, Session
 from phunt.schema.ingest import EvidenceFile, IngestJob
-from phunt.schema.review_groups import ReviewNearPair
+from phunt.schema.review_groups import ReviewGrouped, ReviewNearPair
+from test_lib import run_phunt
 
 ADMIN = Viewer(0, "admin1", "admin", frozenset())
 _names = itertools.count()
@@ -201,3 +204,34 @@ def test_videos_pair_whichever_was_stored_first(database: Database) -> None:
         page = review_queue(s, ADMIN, case_id=case_id)
     items = {frozenset(i.members): i.kind for i in page.items}
     assert items == {frozenset({original, copy}): "video", frozenset({_unrelated}): "video"}
+
+
+def test_the_ingest_command_stores_its_pairs(db_url: str, tmp_path: Path) -> None:
+    """``phunt ingest`` groups its files: the queue finds the pairs already stored."""
+    from PIL import Image
+
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    rng = np.random.default_rng(4)
+    pixels = (rng.random((48, 64, 3)) * 255).astype(np.uint8)
+    picture = Image.fromarray(pixels).resize((640, 480), Image.Resampling.BICUBIC)
+    picture.save(folder / "a.png")
+    picture.resize((480, 360)).save(folder / "b.jpg", quality=80)
+    Image.fromarray(255 - pixels).resize((640, 480)).save(folder / "c.png")
+    added = run_phunt("device", "add", "--evidence", "EV-9", "--kind", "laptop", "--db", db_url)
+    assert added.returncode == 0, added.stderr
+    done = run_phunt("ingest", str(folder), "--device", "EV-9", "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    database = Database(db_url, migrate=False)
+    try:
+        with database.session() as s:
+            grouped = s.scalars(select(ReviewGrouped)).one()
+            files = {
+                p.rsplit("/", 1)[-1]: i
+                for p, i in s.execute(select(EvidenceFile.path, EvidenceFile.id))
+            }
+            pairs = groups.pairs_of(s, [grouped.device_id]).tolist()
+    finally:
+        database.close()
+    assert grouped.last_file_id == max(files.values())
+    assert pairs == [sorted([files["a.png"], files["b.jpg"]])]

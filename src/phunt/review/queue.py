@@ -11,13 +11,12 @@ re-encoded at several sizes is looked at once. The item shows its largest member
 best picture of the group) and names every member.
 
 One call reads the queue's rows (id, size, video or not: one statement), joins them by
-the near pairs of their devices (worked out once per set of devices and kept until an
-ingest stores files there, see :func:`near_pairs`), and reads the details of the page's
-items in one more statement. On 500k generated pictures of one device (2,000 groups of
-10 near copies), on a shared 2-core machine, a page takes 0.7 s on SQLite and 0.8 s on
-PostgreSQL (0.3 s CPU) once the pairs are known; working them out, the first time,
-takes 39 s on SQLite and 27 s on PostgreSQL (18 s CPU, nearly all the PDQ index
-comparing every picture with every other).
+the near pairs of their devices (stored as files are ingested, :mod:`phunt.review.groups`;
+see :func:`near_pairs`), and reads the details of the page's items in one more statement.
+On 500k generated pictures of one device (2,000 groups of 10 near copies), pinned to one
+core of a shared 2-core machine, the first request takes 0.9 s of CPU on SQLite and 0.4 s
+on PostgreSQL (2-3 s of wall time under a load average of 10; bench/results/review.md);
+it used to take 18 s of CPU, working out every pair at the first request of a process.
 """
 
 from __future__ import annotations
