@@ -154,3 +154,14 @@ def test_propagation_reaches_turned_copies(database: Database, pictures: dict[st
         f"propagated from review decision {source} "
         f"(rotated 90 degrees anticlockwise, PDQ distance {distance})"
     )
+
+
+def test_variants_from_bits_are_close_to_those_from_the_dct() -> None:
+    """A transpose moves the bits exactly; a sign change inverts them, within the bits
+    between the two medians (see groups_dihedral's docstring)."""
+    for seed in (3, 4, 7):
+        result = hash_rgb(np.asarray(_scene(seed)), dihedral=True)
+        made = array_to_hex(variants([result.hash.hex]))
+        distances = [hamming(a, b) for a, b in zip(made, result.dihedral, strict=True)]
+        assert made[0] == result.hash.hex and distances[DIHEDRAL_NAMES.index("flipplus1")] == 0
+        assert max(distances) <= 12 and sum(distances) > 0
