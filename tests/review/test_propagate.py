@@ -33,7 +33,7 @@ def test_scope_limits_the_copies(database: Database, world: ReviewWorld) -> None
     with database.session() as s:
         (source,) = decide(s, [f[("A1", "P1")]], Choice(2))
         decide(s, [f[("B1", "P1")]], Choice(0))
-        assert preview(s, source, {world.case_a}).file_ids == []
+        assert preview(s, source, frozenset({world.case_a})).file_ids == []
         everyone = preview(s, source)
         assert everyone.file_ids == [f[("B1", "P1")]] and everyone.replacing == 1
         apply(s, source)

@@ -89,6 +89,7 @@ def ingest_command(
     """
     from phunt.ingest.job import IngestInterrupted, ingest
     from phunt.ingest.pipeline import default_workers
+    from phunt.review import groups as review_groups
     from phunt.schema.db import Database
 
     check_workers(workers, zero_means_default=True)
@@ -116,6 +117,8 @@ def ingest_command(
     )
     try:
         summary = _with_progress(run, source) if show_progress else run()
+        with database.session() as s:  # the new files' near-duplicates, for the review queue
+            review_groups.update_after_ingest(s, summary.job)
     except IngestInterrupted as stop:
         resume_cmd = _resume_command(source, device, workers, cluster, fast, pdq, expand, batch)
         sys.stderr.write(_interrupted_message(stop, device, resume_cmd, home, db))

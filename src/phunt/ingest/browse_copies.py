@@ -128,6 +128,12 @@ def near_pictures(session: Session, pdq: str, threshold: int) -> dict[int, int]:
     return {int(i): int(d) for i, d in zip(found.id, found.distance, strict=True)}
 
 
+def picture_index(session: Session) -> PdqIndex:
+    """The index :func:`near_pictures` searches, for callers that query many hashes at once
+    (re-screening a set, propagating to turned copies)."""
+    return _picture_index(session)
+
+
 def _picture_index(session: Session) -> PdqIndex:
     """The PDQ index of every stored picture of the session's database (see the module)."""
     jobs = session.execute(

@@ -10,7 +10,7 @@ ids, or None for all): a file outside it is refused as an unknown one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -145,10 +145,12 @@ def decide(
     scope: Scope = None,
     *,
     propagated_from: int | None = None,
+    notes: Mapping[int, str] | None = None,
 ) -> list[int]:
     """Record ``choice`` on each file (a selection is one call), superseding any current
     decision; returns the new decisions' ids in the order of ``file_ids``. A file whose
-    current decision already says the same is left alone (no new row, its id returned)."""
+    current decision already says the same is left alone (no new row, its id returned).
+    ``notes`` replaces the choice's note for the files it names (how a copy was found)."""
     choice = choice.check()
     files = visible_files(session, file_ids, scope)
     current = current_rows(session, files)
@@ -156,16 +158,19 @@ def decide(
     made: list[ReviewDecision] = []
     ids: dict[int, ReviewDecision] = {}
     for file_id in files:
+        this = choice
+        if notes is not None and file_id in notes:
+            this = Choice(choice.code, choice.scheme, choice.label, notes[file_id])
         old = current.get(file_id)
-        if old is not None and _says(old, choice):
+        if old is not None and _says(old, this):
             ids[file_id] = old
             continue
         row = ReviewDecision(
             file_id=file_id,
-            category_code=choice.code,
-            category_scheme=None if choice.code is None else choice.scheme,
-            label=choice.label,
-            note=choice.note,
+            category_code=this.code,
+            category_scheme=None if this.code is None else this.scheme,
+            label=this.label,
+            note=this.note,
             decided_by=who,
             previous_id=None if old is None else old.id,
             propagated_from_id=propagated_from,
@@ -178,7 +183,7 @@ def decide(
         if row.previous_id is not None:
             current[row.file_id].superseded_by_id = row.id
     if made:
-        details = {
+        details: dict[str, Any] = {
             "decisions": [row.id for row in made],
             "files": [row.file_id for row in made],
             "replaced": [row.previous_id for row in made if row.previous_id is not None],
@@ -188,6 +193,8 @@ def decide(
             "note": choice.note,
             "propagated_from": propagated_from,
         }
+        if notes is not None:
+            details["notes"] = [row.note for row in made]
         action = "review.propagate" if propagated_from is not None else "review.decide"
         audit.append(session, action, "review_decision", made[0].id, details, actor=who)
     return [ids[file_id].id for file_id in files]

@@ -11,19 +11,16 @@ re-encoded at several sizes is looked at once. The item shows its largest member
 best picture of the group) and names every member.
 
 One call reads the queue's rows (id, size, video or not: one statement), joins them by
-the near pairs of their devices (worked out once per set of devices and kept until an
-ingest stores files there, see :func:`near_pairs`), and reads the details of the page's
-items in one more statement. On 500k generated pictures of one device (2,000 groups of
-10 near copies), on a shared 2-core machine, a page takes 0.7 s on SQLite and 0.8 s on
-PostgreSQL (0.3 s CPU) once the pairs are known; working them out, the first time,
-takes 39 s on SQLite and 27 s on PostgreSQL (18 s CPU, nearly all the PDQ index
-comparing every picture with every other).
+the near pairs of their devices (stored as files are ingested, :mod:`phunt.review.groups`;
+see :func:`near_pairs`), and reads the details of the page's items in one more statement.
+On 500k generated pictures of one device (2,000 groups of 10 near copies), pinned to one
+core of a shared 2-core machine, the first request takes 0.9 s of CPU on SQLite and 0.4 s
+on PostgreSQL (2-3 s of wall time under a load average of 10; bench/results/review.md);
+it used to take 18 s of CPU, working out every pair at the first request of a process.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -35,13 +32,10 @@ from sqlalchemy.orm import Session
 
 from phunt.accounts.access import Viewer
 from phunt.errors import NotFoundError, UsageError
-from phunt.hashing.kinds import pdq_quality_min, pdq_threshold
-from phunt.hashing.vpdq import from_text
-from phunt.matching.pdq_index import PdqIndex, hex_to_array
-from phunt.matching.vpdq_match import VpdqIndex
+from phunt.review import groups
 from phunt.schema.cases import Case, Device
 from phunt.schema.chats import ChatAttachment
-from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
+from phunt.schema.ingest import EvidenceFile, FileMatch
 from phunt.schema.review import ReviewDecision
 
 Kind = Literal["picture", "video"]
@@ -159,16 +153,12 @@ def _owner(
     return condition
 
 
-def _is_video() -> ColumnElement[bool]:
-    return or_(EvidenceFile.mime.like("video/%"), EvidenceFile.vpdq.is_not(None))
-
-
 def _candidates(owner: ColumnElement[bool], f: Filters) -> Any:
     """The queue's rows, by id: id, size, and whether it is a video."""
     categorised = exists().where(
         FileMatch.file_id == EvidenceFile.id, FileMatch.category_code.is_not(None)
     )
-    video = _is_video()
+    video = groups.is_video()
     media = or_(EvidenceFile.mime.like("image/%"), video)
     decided = exists().where(  # an examiner's current decision takes a file off the queue
         ReviewDecision.file_id == EvidenceFile.id, ReviewDecision.superseded_by_id.is_(None)
@@ -270,88 +260,17 @@ def _rows_of(ids: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return rows[both, 0], rows[both, 1]
 
 
-_cache: OrderedDict[tuple[str, tuple[int, ...]], tuple[tuple[int, int, int], np.ndarray]] = (
-    OrderedDict()
-)
-_lock = threading.Lock()
-#: Sets of devices whose near pairs are kept, the most recently used.
-CACHED_OWNERS = 32
-
-
 def near_pairs(session: Session, owner: ColumnElement[bool]) -> np.ndarray:
-    """``(k, 2)`` file ids, smaller first, of the owner's near-duplicate pictures and
-    matching videos (all of them: the queue's filters apply afterwards).
+    """``(k, 2)`` file ids, smaller first, of near-duplicate pictures and matching videos
+    whose smaller file is on the owner's devices (all of them: the queue keeps the pairs
+    whose both files it holds, after its filters).
 
-    Comparing every picture of a 500k-file device with every other is the queue's one
-    costly step, so the pairs are kept per database and set of devices (a case of one
-    device shares the device's) until an ingest on one of them stores files: rows are
-    only ever added, and an ingest adds to its job's ``files`` in the transaction that
-    stores them, so the jobs' count, newest id and sum of files change whenever the
-    devices' files do (as in :mod:`phunt.ingest.browse_copies`).
+    The pairs are stored (:mod:`phunt.review.groups`); files stored since their device's
+    last update are compared with the others first, once.
     """
-    devices = tuple(session.scalars(select(Device.id).where(owner).order_by(Device.id)))
-    jobs = session.execute(
-        select(func.count(), func.max(IngestJob.id), func.sum(IngestJob.files)).where(
-            IngestJob.device_id.in_(devices)
-        )
-    ).one()
-    stamp = (int(jobs[0] or 0), int(jobs[1] or 0), int(jobs[2] or 0))
-    full_key = (str(session.get_bind().engine.url), devices)
-    with _lock:
-        held = _cache.get(full_key)
-        if held is not None and held[0] == stamp:
-            _cache.move_to_end(full_key)
-            return held[1]
-    # Worked out outside the lock: other devices' queues need not wait for this one.
-    pairs = np.concatenate([_picture_pairs(session, owner), _video_pairs(session, owner)])
-    with _lock:
-        _cache[full_key] = (stamp, pairs)
-        while len(_cache) > CACHED_OWNERS:
-            _cache.popitem(last=False)
-    return pairs
-
-
-def _picture_pairs(session: Session, owner: ColumnElement[bool]) -> np.ndarray:
-    """Pictures within the PDQ threshold of each other, both of the quality minimum."""
-    query = (
-        select(EvidenceFile.id, EvidenceFile.pdq)
-        .join(Device, Device.id == EvidenceFile.device_id)
-        .where(
-            owner,
-            EvidenceFile.pdq.is_not(None),
-            EvidenceFile.pdq_quality >= pdq_quality_min(),
-            ~_is_video(),
-        )
-    )
-    rows = _fetch_all(session, query)
-    if len(rows) < 2:
-        return np.empty((0, 2), np.int64)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    hashes = hex_to_array([str(r[1]) for r in rows])
-    found = PdqIndex.build(hashes, ids).query(hashes, pdq_threshold())
-    return _ordered(ids[found.query], found.id)
-
-
-def _video_pairs(session: Session, owner: ColumnElement[bool]) -> np.ndarray:
-    """Videos that match under vPDQ's rule (either way round)."""
-    query = (
-        select(EvidenceFile.id, EvidenceFile.vpdq)
-        .join(Device, Device.id == EvidenceFile.device_id)
-        .where(owner, EvidenceFile.vpdq.is_not(None))
-    )
-    frames = [(int(i), from_text(str(text))) for i, text in session.execute(query)]
-    if len(frames) < 2:
-        return np.empty((0, 2), np.int64)
-    index = VpdqIndex.build(frames)
-    found = [(file_id, other) for file_id, own in frames for other, _m in index.query(own)]
-    pairs = np.asarray(found, dtype=np.int64).reshape(-1, 2)
-    return _ordered(pairs[:, 0], pairs[:, 1])
-
-
-def _ordered(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distinct pairs of different files, the smaller id first."""
-    pairs = np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
-    return np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+    devices = list(session.scalars(select(Device.id).where(owner).order_by(Device.id)))
+    groups.update(session, devices)
+    return groups.pairs_of(session, devices)
 
 
 @njit(cache=True, nogil=True)

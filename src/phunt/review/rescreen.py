@@ -4,14 +4,16 @@ The stored hashes suffice (no evidence is read), and the search runs from the se
 files, the small side to the large: each entry's digests are looked up on the stored
 files' digest indexes (SHA-256, SHA-1, MD5), and its PDQ in the index of every stored
 picture that a file's "where else" view uses (:func:`~phunt.ingest.browse_copies.near_pictures`:
-the PDQ hash kind's threshold, pictures at its quality minimum). Each new hit becomes a
+the PDQ hash kind's threshold, pictures at its quality minimum), with the 7 variants of the
+listed picture turned or mirrored (:mod:`phunt.review.groups_dihedral`), so a rotated or
+flipped copy is found as ingest finds it. Each new hit becomes a
 ``file_match`` row like an ingest's (one per file and entry, the exact one first; marked
 ``rescreened`` in its detail), and the job of each file that had no match before counts
 it, so the device, case and dashboard figures follow. Entries disabled in the set, or
 whose category is not known-bad, match nothing, as at ingest; files on a known-good list
-are not matched; a hit already stored for the same entry is not stored twice. Only the
-original picture's PDQ is stored, so a rotated or flipped copy, which ingest finds through
-its PDQ variants, is found here only when its original is.
+are not matched; a hit already stored for the same entry is not stored twice. A copy
+found turned or mirrored records its distance to that variant, the file's variant that
+matches (``variant``, as ingest records it) and the transform (``detail``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from phunt.hashing.kinds import pdq_threshold
 from phunt.hashsets.categories import is_known_bad
 from phunt.hashsets.entry import HashEntry
 from phunt.hashsets.store import entries_of, get_hash_set
-from phunt.ingest.browse_copies import near_pictures
+from phunt.ingest.browse_copies import picture_index
+from phunt.review import groups_dihedral as dihedral
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 
 #: Digest kinds looked up on the stored files' indexed columns, strongest first.
@@ -90,19 +93,26 @@ def _reportable(entry: HashEntry) -> bool:
     return is_known_bad(entry.category)
 
 
-def _hit(number: int, entry: HashEntry, kind: str, distance: int) -> dict[str, Any]:
-    """A ``file_match`` row's fields that come from the entry and the comparison."""
+def _hit(
+    number: int, entry: HashEntry, kind: str, distance: int, turned: str = "orig"
+) -> dict[str, Any]:
+    """A ``file_match`` row's fields that come from the entry and the comparison; a file
+    found as the entry's picture ``turned`` records, as ingest would, the variant of the
+    file that matches the entry (the inverse transform), and says how it was found."""
     category = entry.category
     near = kind == "pdq"
+    detail: dict[str, Any] = {"rescreened": True}
+    if turned != "orig":
+        detail |= {"transform": turned, "seen_as": dihedral.WORDS[turned]}
     return {
         "entry": number,
         "kind": kind,
         "distance": distance,
         "threshold": pdq_threshold() if near else None,
-        "variant": "orig" if near else None,
+        "variant": dihedral.INVERSE[turned] if near else None,
         "category_code": None if category is None else category.code,
         "category_scheme": None if category is None else category.scheme,
-        "detail": {"rescreened": True},
+        "detail": detail,
     }
 
 
@@ -131,16 +141,19 @@ def _near(
     entries: list[tuple[int, HashEntry]],
     hits: dict[tuple[int, int], dict[str, Any]],
 ) -> None:
-    """Stored pictures within the PDQ threshold of an entry's PDQ (closest kept)."""
-    threshold = pdq_threshold()
-    for number, entry in entries:
-        listed = entry.hashes.get("pdq")
-        if listed is None:
-            continue
-        for file_id, distance in near_pictures(session, listed, threshold).items():
-            held = hits.get((file_id, number))
-            if held is None or held["distance"] > distance:
-                hits[(file_id, number)] = _hit(number, entry, "pdq", distance)
+    """Stored pictures within the PDQ threshold of an entry's PDQ, or else of one of its
+    turned or mirrored variants (the closest)."""
+    listed = [(number, entry) for number, entry in entries if "pdq" in entry.hashes]
+    if not listed:
+        return
+    found = dihedral.search(
+        picture_index(session), [entry.hashes["pdq"] for _n, entry in listed], pdq_threshold()
+    )
+    for (k, file_id), (distance, turned) in found.items():
+        number, entry = listed[k]
+        held = hits.get((file_id, number))
+        if held is None or held["distance"] > distance:
+            hits[(file_id, number)] = _hit(number, entry, "pdq", distance, turned)
 
 
 def _files(

@@ -11,6 +11,7 @@ from phunt.schema import hashsets as hashsets
 from phunt.schema import ingest as ingest
 from phunt.schema import profiles as profiles
 from phunt.schema import review as review
+from phunt.schema import review_groups as review_groups
 from phunt.schema import review_media as review_media
 from phunt.schema.base import Base
 
