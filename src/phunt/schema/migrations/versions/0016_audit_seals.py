@@ -1,0 +1,55 @@
+"""audit seals and checkpoints
+
+Revision ID: 0016
+Revises: 0012
+Create Date: 2026-12-07
+
+Every row that matters is sealed by the audit record that wrote it: ``audit_seal`` holds
+one content hash per sealed row and record (the record's details carry their Merkle
+root), and ``audit_checkpoint`` the signed checkpoints ``phunt audit anchor`` wrote.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import phunt.schema.types
+
+revision = "0016"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+UTC_DATETIME = phunt.schema.types.UTCDateTime
+
+
+def upgrade() -> None:
+    op.create_table(
+        "audit_seal",
+        sa.Column("audit_seq", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("table_name", sa.String(length=40), nullable=False),
+        sa.Column("row_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("leaf", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("audit_seq", "table_name", "row_id", name=op.f("pk_audit_seal")),
+    )
+    op.create_index(
+        "ix_audit_seal_row", "audit_seal", ["table_name", "row_id", "audit_seq"], unique=False
+    )
+    op.create_table(
+        "audit_checkpoint",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("records", sa.Integer(), nullable=False),
+        sa.Column("head", sa.String(length=64), nullable=False),
+        sa.Column("at", UTC_DATETIME(), nullable=False),
+        sa.Column("key_id", sa.String(length=64), nullable=False),
+        sa.Column("signature", sa.String(length=200), nullable=False),
+        sa.Column("file_sha256", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_checkpoint")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("audit_checkpoint")
+    op.drop_index("ix_audit_seal_row", table_name="audit_seal")
+    op.drop_table("audit_seal")
