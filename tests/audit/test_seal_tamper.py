@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seal_world import make_world
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
 from phunt.audit.rows import SEALED_TABLES, table
 from phunt.schema.db import Database
-from seal_world import make_world
 
 #: A forger's change of each table: a column that matters and its forged value.
 FORGED = {
@@ -99,7 +99,9 @@ def _caught(database: Database, how: str) -> dict[str, tuple[object, ...]]:
 def test_the_untouched_world_verifies(world: Database) -> None:
     with world.session() as s:
         verdict = audit.verify(s)
-        tables = {name: s.scalar(select(func.count()).select_from(table(name))) for name in SEALED_TABLES}
+        tables = {
+            name: s.scalar(select(func.count()).select_from(table(name))) for name in SEALED_TABLES
+        }
     assert (verdict.ok, verdict.problem, verdict.pending) == (True, None, 0)
     assert [name for name, count in tables.items() if not count] == []
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from phunt.schema.base import Base
 
 #: The tables whose rows are sealed: the record a court relies on. Districts are not: the
 #: migrations preload them as reference data, before there is a log to seal them in.
@@ -52,8 +51,9 @@ EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
 
 def table(name: str) -> Table:
     """The sealed table called ``name``."""
-    found = Base.metadata.tables[name]
-    return found
+    from phunt.schema.metadata import metadata  # every model, whichever a command loaded
+
+    return metadata.tables[name]
 
 
 def _plain(value: Any) -> Any:
@@ -72,7 +72,9 @@ def row_hash(table_name: str, row: Mapping[str, Any]) -> str:
     migrations are additive) does not change the hash of the rows sealed before it.
     """
     body = {"table": table_name, "row": {k: v for k, v in row.items() if v is not None}}
-    data = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+    data = json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+    )
     return hashlib.sha256(data.encode()).hexdigest()
 
 

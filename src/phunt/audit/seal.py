@@ -77,7 +77,9 @@ def _track(session: Session, _context: UOWTransaction) -> None:
         session.info.pop(_KEY, None)
 
 
-def _by_ids(session: Session, name: str, ids: set[int], gone: set[int]) -> Iterator[tuple[int, str]]:
+def _by_ids(
+    session: Session, name: str, ids: set[int], gone: set[int]
+) -> Iterator[tuple[int, str]]:
     tbl = table(name)
     wanted = sorted(ids | gone)
     for start in range(0, len(wanted), _CHUNK):
