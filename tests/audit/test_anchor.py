@@ -69,8 +69,9 @@ def test_an_intact_log_holds_its_anchor(anchored: tuple[Database, Path, Path]) -
     with database.session() as s:
         checkpoint = latest_checkpoint(s)
         assert checkpoint is not None and audit.verify(s).ok
-        assert (checkpoint.records, checkpoint.head) == (5, s.get(AuditRecord, 5).hash)
-        record = s.get(AuditRecord, 6)
+        fifth, record = s.get(AuditRecord, 5), s.get(AuditRecord, 6)
+        assert fifth is not None and record is not None
+        assert (checkpoint.records, checkpoint.head) == (5, fifth.hash)
         assert (record.action, record.details["records"]) == ("audit.anchor", 5)
         assert record.details["sha256"] == hashlib.sha256(anchor.read_bytes()).hexdigest()
 
@@ -82,7 +83,9 @@ def test_a_cut_tail_with_its_head_moved_fails_the_anchor(
     with database.session() as s:
         s.execute(delete(AuditSeal).where(AuditSeal.audit_seq >= 4))
         s.execute(delete(AuditRecord).where(AuditRecord.seq >= 4))
-        s.execute(update(AuditHead).values(seq=3, hash=s.get(AuditRecord, 3).hash))
+        third = s.get(AuditRecord, 3)
+        assert third is not None
+        s.execute(update(AuditHead).values(seq=3, hash=third.hash))
     with database.session() as s:
         assert audit.verify(s).ok  # the chain alone cannot tell
     problem = _against(database, anchor, key)

@@ -30,7 +30,8 @@ def _file(database: Database) -> int:
         case = open_case(s, "CR 5/2026", "Cyber PS Kochi", "Ernakulam", ["IT Act s.67B"]).id
         device = add_device(s, "PH-1", "mobile phone", case_id=case).id
         job = add_job(s, "PH-1", "/evidence/phone")
-        return add_file(s, job, device, 0, "DCIM/a.jpg", sha256="ab" * 32)
+        file_id: int = add_file(s, job, device, 0, "DCIM/a.jpg", sha256="ab" * 32)
+        return file_id
 
 
 def _client(database: Database, file_id: int, n: int, start: threading.Barrier) -> None:

@@ -38,7 +38,7 @@ FORGED = {
     "hash_set_disable": ("reason", "no reason"),
 }
 #: What a put-in copy changes to pass the table's unique constraints.
-UNIQUE = {
+UNIQUE: dict[str, dict[str, object]] = {
     "operation": {"name": "Forged"},
     "case_file": {"number": "CR 99/2026"},
     "device": {"evidence_number": "PH-FORGED"},
@@ -78,13 +78,14 @@ def _tamper(s: Session, name: str, how: str) -> int:
         s.execute(delete(tbl).where(where))
         return int(newest)
     row: dict[str, Any] = dict(s.execute(select(tbl).where(where)).mappings().one())
-    row |= UNIQUE.get(name, {}) | {"id": newest + 1000}
+    row |= UNIQUE.get(name, {})
+    row["id"] = newest + 1000
     s.execute(insert(tbl).values(row))
     return int(newest) + 1000
 
 
 def _caught(database: Database, how: str) -> dict[str, tuple[object, ...]]:
-    out = {}
+    out: dict[str, tuple[object, ...]] = {}
     for name in SEALED_TABLES:
         with database.session() as s:
             _foreign_keys(s, on=False)

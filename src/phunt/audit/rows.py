@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Table
 
-
 #: The tables whose rows are sealed: the record a court relies on. Districts are not: the
 #: migrations preload them as reference data, before there is a log to seal them in.
 SEALED_TABLES = (
@@ -65,7 +64,7 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot seal a value of type {type(value).__name__}")
 
 
-def row_hash(table_name: str, row: Mapping[str, Any]) -> str:
+def row_hash(table_name: str, row: Mapping[Any, Any]) -> str:
     """The content hash of one row given as ``{column: value}`` (every column).
 
     NULL columns are left out, so a column a later migration adds (nullable, as the

@@ -52,7 +52,7 @@ def take_pending(session: Session) -> Pending:
 def seal_where(session: Session, sealed: Any, *where: ColumnElement[bool]) -> None:
     """Seal the rows of ``sealed`` (a model or table) that ``where`` selects with the next
     audit record of this session: for rows written through Core in bulk."""
-    tbl = cast(Table, getattr(sealed, "__table__", sealed))
+    tbl = cast(Table, getattr(sealed, "__table__", sealed))  # or reflected, in a migration
     if tbl.name not in SEALED_TABLES:
         raise ValueError(f"{tbl.name} is not a sealed table")
     pending(session).scopes.append((tbl, where))

@@ -127,7 +127,8 @@ def log_custody(
     event = CustodyEvent(device_id=dev.id, action=action, actor=actor.strip(), at=at, note=note)
     session.add(event)
     session.flush()
-    details = {"device": dev.evidence_number, "action": action, "by": event.actor, "note": note}
+    details: dict[str, object] = {"device": dev.evidence_number, "action": action}
+    details |= {"by": event.actor, "note": note}
     details["event"] = event.id
     details["at"] = at.isoformat()
     audit.append(session, "custody.log", "device", dev.id, details)

@@ -7,6 +7,11 @@ Create Date: 2026-12-07
 Every row that matters is sealed by the audit record that wrote it: ``audit_seal`` holds
 one content hash per sealed row and record (the record's details carry their Merkle
 root), and ``audit_checkpoint`` the signed checkpoints ``phunt audit anchor`` wrote.
+
+A database that already holds a log gets one ``audit.seal_existing`` record sealing every
+row as this migration finds it: what was done to a row before it cannot be shown any more,
+what is done after it can. The tables are read as they stand (reflected), so a later
+migration's columns do not matter here.
 """
 
 from __future__ import annotations
@@ -47,6 +52,24 @@ def upgrade() -> None:
         sa.Column("file_sha256", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_checkpoint")),
     )
+    _seal_existing(op.get_bind())
+
+
+def _seal_existing(conn: sa.Connection) -> None:
+    from sqlalchemy.orm import Session
+
+    from phunt.audit import store as audit
+    from phunt.audit.rows import SEALED_TABLES
+    from phunt.audit.seal import seal_where
+
+    if not conn.execute(sa.text("SELECT COUNT(*) FROM audit_record")).scalar():
+        return  # a new database: its rows are sealed as they are written
+    meta = sa.MetaData()
+    with Session(bind=conn) as session:  # joins the migration's transaction
+        for name in SEALED_TABLES:
+            seal_where(session, sa.Table(name, meta, autoload_with=conn))
+        details = {"note": "every row as migration 0016 found it"}
+        audit.append(session, "audit.seal_existing", "audit", "0016", details, actor="migration")
 
 
 def downgrade() -> None:

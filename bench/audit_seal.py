@@ -1,0 +1,128 @@
+"""What sealing costs an ingest, and what verifying the sealed rows costs.
+
+An ingest of N small generated files (random bytes, a few KiB each) into a fresh SQLite
+database, twice: as shipped (its ``ingest.complete`` record seals every file and match
+row) and with the bulk seal switched off; then ``verify`` of the chain and of every
+sealed row. The seal step itself (reading the job's rows back, hashing them, writing one
+``audit_seal`` row each) is timed inside the run. Wall and CPU seconds; the machine is
+shared, so CPU is the steadier figure. Writes ``bench/results/audit_seal.md``.
+
+    PYTHONPATH=src .venv/bin/python bench/audit_seal.py --files 3000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from phunt.audit import seal
+from phunt.audit import store as audit
+from phunt.cases.devices import add_device
+from phunt.ingest import store as ingest_store
+from phunt.ingest.job import ingest
+from phunt.schema.db import Database
+
+RESULTS = Path(__file__).resolve().parent / "results" / "audit_seal.md"
+
+
+def make_files(folder: Path, count: int) -> None:
+    for i in range(count):
+        sub = folder / f"d{i // 500:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"f{i:06d}.bin").write_bytes(os.urandom(1024 + i % 4096))
+
+
+@contextmanager
+def timed_seals(spent: list[float]) -> Iterator[None]:
+    original = seal.write_seals
+
+    def timing(*args: Any) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        try:
+            return original(*args)
+        finally:
+            spent.append(time.perf_counter() - t0)
+
+    setattr(seal, "write_seals", timing)  # noqa: B010 (the store calls seal.write_seals)
+    try:
+        yield
+    finally:
+        setattr(seal, "write_seals", original)  # noqa: B010
+
+
+@contextmanager
+def no_bulk_seal() -> Iterator[None]:
+    """The ingest store's bulk seal switched off (its name, as the store imported it)."""
+    original = vars(ingest_store)["seal_where"]
+    setattr(ingest_store, "seal_where", lambda *_a, **_k: None)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(ingest_store, "seal_where", original)  # noqa: B010
+
+
+def measure(fn: Callable[[], object]) -> tuple[float, float]:
+    w0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w0, time.process_time() - c0
+
+
+def run(source: Path, work: Path, sealed: bool) -> dict[str, float]:
+    db = Database(f"sqlite:///{work / ('sealed' if sealed else 'plain')}.db")
+    with db.session() as s:
+        add_device(s, "BENCH-1", "hard disk")
+    spent: list[float] = []
+    with timed_seals(spent):
+        if sealed:
+            wall, cpu = measure(lambda: ingest(db, str(source), "BENCH-1", import_chats=False))
+        else:
+            with no_bulk_seal():
+                wall, cpu = measure(lambda: ingest(db, str(source), "BENCH-1", import_chats=False))
+    out = {"wall": wall, "cpu": cpu, "seal": sum(spent)}
+    if sealed:
+        with db.session() as s:
+            vwall, vcpu = measure(lambda: audit.verify(s))
+            assert audit.verify(s).ok
+        out |= {"verify_wall": vwall, "verify_cpu": vcpu}
+    db.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "src"
+        make_files(source, args.files)
+        for attempt in range(args.repeat):
+            for sealed in (False, True):
+                work = Path(tmp) / f"run{attempt}{int(sealed)}"
+                work.mkdir()
+                r = run(source, work, sealed)
+                line = (
+                    f"| {args.files} | {'yes' if sealed else 'no'} | {r['wall']:.2f} | "
+                    f"{r['cpu']:.2f} | {r['seal']:.3f} | "
+                    + (f"{r['verify_wall']:.2f} |" if sealed else "- |")
+                )
+                print(line, flush=True)
+                lines.append(line)
+    RESULTS.write_text(
+        "# Sealing an ingest's rows (bench/audit_seal.py)\n\n"
+        f"{args.files} generated files of 1-5 KiB, one ingest worker, SQLite, on the shared "
+        "2-core machine; each line one run, alternating.\n\n"
+        "| files | sealed | ingest wall s | coordinator CPU s | seal step s | verify s |\n"
+        "|---|---|---|---|---|---|\n" + "\n".join(lines) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
