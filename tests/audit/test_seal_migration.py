@@ -42,7 +42,7 @@ def test_rows_from_before_seals_are_sealed_by_the_migration(db_url: str) -> None
                 "audit.seal_existing",
                 "migration",
             )
-            assert record.details["sealed_rows"]["count"] == 2
+            assert record.sealed_rows is not None and record.sealed_rows["count"] == 2
             assert audit.verify(s).ok
         with database.session() as s:
             s.execute(update(Suspect).where(Suspect.id == 7).values(name="Someone Else"))

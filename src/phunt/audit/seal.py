@@ -123,7 +123,7 @@ def _entries(session: Session, todo: Pending) -> Iterator[tuple[str, int, str]]:
 
 
 def write_seals(session: Session, seq: int, todo: Pending) -> dict[str, Any]:
-    """Write the seals of record ``seq``; its ``sealed_rows`` detail (count, Merkle root)."""
+    """Write the seals of record ``seq``; its ``sealed_rows`` (count, Merkle root)."""
     seal_table = cast(Table, AuditSeal.__table__)
     batch: list[dict[str, Any]] = []
 

@@ -1,7 +1,8 @@
 """The audit log's store: append to, list and verify the hash-chained records.
 
-Each record stores SHA-256 over its canonical JSON (time, actor, action, object, details
-and the previous record's hash), so changing, removing, inserting or reordering records
+Each record stores SHA-256 over its canonical JSON (time, actor, action, object, details,
+the previous record's hash, and the count and Merkle root of the rows it seals when it
+seals any), so changing, removing, inserting or reordering records
 breaks the chain at a point the verifier can name. The newest record's number and hash
 are also kept in ``audit_head``, which catches removal of the chain's tail. A defence
 expert can recompute every hash with any JSON library and SHA-256: the canonical form is
@@ -65,9 +66,11 @@ def canonical(
     object_id: str,
     details: dict[str, Any],
     prev_hash: str,
+    sealed_rows: dict[str, Any] | None = None,
 ) -> bytes:
-    """The exact bytes a record's hash covers."""
-    body = {
+    """The exact bytes a record's hash covers: ``sealed_rows`` only when the record seals
+    rows, so records from before seals keep their hashes."""
+    body: dict[str, Any] = {
         "at": at.isoformat(timespec="microseconds"),
         "actor": actor,
         "action": action,
@@ -76,14 +79,17 @@ def canonical(
         "details": details,
         "prev_hash": prev_hash,
     }
+    if sealed_rows is not None:
+        body["sealed_rows"] = sealed_rows
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def record_hash(rec: AuditRecord) -> str:
     """Recompute a stored record's hash from its content."""
     data = canonical(
-        rec.at, rec.actor, rec.action, rec.object_type, rec.object_id, rec.details, rec.prev_hash
-    )
+        rec.at, rec.actor, rec.action, rec.object_type, rec.object_id, rec.details, rec.prev_hash,
+        rec.sealed_rows,
+    )  # fmt: skip
     return hashlib.sha256(data).hexdigest()
 
 
@@ -101,19 +107,18 @@ def append(
     The head row is locked (``FOR UPDATE`` on PostgreSQL; SQLite serialises writers), so
     concurrent writers cannot fork the chain. The sealed rows the action wrote
     (:mod:`phunt.audit.seal`) are sealed by this record: their count and Merkle root go in
-    its details as ``sealed_rows``.
+    its ``sealed_rows``, which its hash covers.
     """
     details = json.loads(json.dumps(details or {}, default=str))
     head = session.execute(select(AuditHead).with_for_update()).scalar_one_or_none()
     prev_seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
     session.flush()  # the ORM's writes are noticed (and so sealed) before the seals are made
     todo = seal.take_pending(session)
-    if todo:
-        details["sealed_rows"] = seal.write_seals(session, prev_seq + 1, todo)
+    sealed = seal.write_seals(session, prev_seq + 1, todo) if todo else None
     at = utcnow()
     who = actor or current_actor()
     digest = hashlib.sha256(
-        canonical(at, who, action, object_type, str(object_id), details, prev_hash)
+        canonical(at, who, action, object_type, str(object_id), details, prev_hash, sealed)
     ).hexdigest()
     rec = AuditRecord(
         seq=prev_seq + 1,
@@ -126,6 +131,8 @@ def append(
         prev_hash=prev_hash,
         hash=digest,
     )
+    if sealed is not None:  # unset otherwise: migration 0008 appends before the column exists
+        rec.sealed_rows = sealed
     session.add(rec)
     if head is None:
         session.add(AuditHead(id=1, seq=rec.seq, hash=digest))
@@ -227,7 +234,7 @@ def _walk(session: Session, groups: SealGroups, total: int) -> Verdict | None:
             if rec.seq != prev_seq + 1:
                 detail = f"records {prev_seq + 1}..{rec.seq - 1} are missing"
                 return Verdict(False, total, rec.seq, "deleted", detail)
-            wrong = groups.check(rec.seq, rec.details.get("sealed_rows"))
+            wrong = groups.check(rec.seq, rec.sealed_rows)
             if wrong is not None:
                 return Verdict(False, total, rec.seq, "altered", wrong)
             prev_hash, prev_seq = rec.hash, rec.seq

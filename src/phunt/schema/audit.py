@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phunt.schema.base import Base
@@ -23,6 +23,8 @@ class AuditRecord(Base):
     object_type: Mapped[str] = mapped_column(String(100))
     object_id: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The count and Merkle root of the rows this record seals (``audit_seal``), or None.
+    sealed_rows: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
@@ -43,7 +45,7 @@ Index("ix_audit_record_object", AuditRecord.object_type, AuditRecord.object_id)
 class AuditSeal(Base):
     """A row's content hash as the audit record that wrote it sealed it.
 
-    The record's details carry the Merkle root of its seals (``sealed_rows``), so a seal
+    The record carries the count and Merkle root of its seals (``sealed_rows``), so a seal
     cannot be changed without breaking the chain; a row's latest seal is what the row must
     still hash to (``phunt.audit.rows``). ``leaf`` is ``-`` for a row deleted by an
     audited action.

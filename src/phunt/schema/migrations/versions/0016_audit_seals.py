@@ -5,8 +5,9 @@ Revises: 0012
 Create Date: 2026-12-07
 
 Every row that matters is sealed by the audit record that wrote it: ``audit_seal`` holds
-one content hash per sealed row and record (the record's details carry their Merkle
-root), and ``audit_checkpoint`` the signed checkpoints ``phunt audit anchor`` wrote.
+one content hash per sealed row and record, ``audit_record.sealed_rows`` their count and
+Merkle root (which the record's hash covers when present), and ``audit_checkpoint`` the
+signed checkpoints ``phunt audit anchor`` wrote.
 
 A database that already holds a log gets one ``audit.seal_existing`` record sealing every
 row as this migration finds it: what was done to a row before it cannot be shown any more,
@@ -30,6 +31,8 @@ UTC_DATETIME = phunt.schema.types.UTCDateTime
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("audit_record") as batch_op:
+        batch_op.add_column(sa.Column("sealed_rows", sa.JSON(), nullable=True))
     op.create_table(
         "audit_seal",
         sa.Column("audit_seq", sa.Integer(), autoincrement=False, nullable=False),
@@ -76,3 +79,5 @@ def downgrade() -> None:
     op.drop_table("audit_checkpoint")
     op.drop_index("ix_audit_seal_row", table_name="audit_seal")
     op.drop_table("audit_seal")
+    with op.batch_alter_table("audit_record") as batch_op:
+        batch_op.drop_column("sealed_rows")
