@@ -4,8 +4,10 @@ Rows written through the ORM are noticed at each flush (inserted, changed, delet
 rows written in bulk through Core are named by the writer with :func:`seal_where` (an
 ingest's files and matches by job). The next :func:`phunt.audit.store.append` in the same
 session reads them back as stored, writes one ``audit_seal`` row per sealed row, and puts
-the count and Merkle root of those seals in its own details, which its hash covers.
-A million files cost one audit record and a read of the rows just written.
+the count and Merkle root of those seals in its ``sealed_rows``, which its hash covers.
+A million files cost one audit record and a read of the rows just written; that read is
+made before the log's head is locked (the seals written under a provisional negative
+number, renumbered once the head is held), so other writers wait only for the renumbering.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, event, insert, select
+from sqlalchemy import ColumnElement, Table, event, insert, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from phunt.audit.rows import DELETED, SEALED_TABLES, merkle_root, row_hash, table
+from phunt.errors import StorageError
 from phunt.schema.audit import AuditSeal
 
 _KEY = "phunt_audit_pending"
@@ -120,6 +123,16 @@ def _entries(session: Session, todo: Pending) -> Iterator[tuple[str, int, str]]:
             if row_id != last:
                 yield name, row_id, leaf
                 last = row_id
+
+
+def claim(session: Session, staged: int, seq: int, count: int) -> None:
+    """Give the ``count`` seals written under the (negative) number ``staged`` to record
+    ``seq``; another writer's seals under the same number (one chance in two billion) make
+    it fail rather than take them."""
+    query = update(AuditSeal).where(AuditSeal.audit_seq == staged).values(audit_seq=seq)
+    moved = session.execute(query.execution_options(synchronize_session=False))
+    if getattr(moved, "rowcount", count) != count:
+        raise StorageError(f"two writers staged seals as {staged} at once; run it again")
 
 
 def write_seals(session: Session, seq: int, todo: Pending) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import getpass
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -110,11 +111,19 @@ def append(
     its ``sealed_rows``, which its hash covers.
     """
     details = json.loads(json.dumps(details or {}, default=str))
-    head = session.execute(select(AuditHead).with_for_update()).scalar_one_or_none()
-    prev_seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
     session.flush()  # the ORM's writes are noticed (and so sealed) before the seals are made
     todo = seal.take_pending(session)
-    sealed = seal.write_seals(session, prev_seq + 1, todo) if todo else None
+    staged, sealed = None, None
+    if todo.scopes:  # bulk: read and hash before taking the head, which others wait for
+        staged = secrets.randbits(31) + 1  # a provisional number no other writer holds
+        sealed = seal.write_seals(session, -staged, todo)
+    head = session.execute(select(AuditHead).with_for_update()).scalar_one_or_none()
+    prev_seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if staged is not None:
+        assert sealed is not None
+        seal.claim(session, -staged, prev_seq + 1, sealed["count"])
+    elif todo:
+        sealed = seal.write_seals(session, prev_seq + 1, todo)
     at = utcnow()
     who = actor or current_actor()
     digest = hashlib.sha256(
