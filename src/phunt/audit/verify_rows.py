@@ -78,6 +78,19 @@ class SealGroups:
         return None if self._next is None else int(self._next[0])
 
 
+class NoSeals:
+    """Stands for :class:`SealGroups` when only the chain is checked."""
+
+    def check(self, seq: int, claim: Any) -> str | None:
+        return None
+
+    def leftover(self) -> int | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
 class _Pending:
     """Which ingest jobs are unfinished and never completed (their rows not sealed yet)."""
 
