@@ -40,6 +40,11 @@ class NotPermitted(UsageError):
     """The user's role may not make this change (the web answers 403)."""
 
 
+class ConflictError(UsageError):
+    """Someone else changed what the user was looking at since they read it: their change
+    would overwrite one they never saw (the web answers 409). Reload and try again."""
+
+
 class AlreadyImported(UsageError):
     """The same source bytes were imported for the device before, as ``import_id``.
 

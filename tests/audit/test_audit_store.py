@@ -44,6 +44,9 @@ def test_empty_log_verifies(database: Database) -> None:
         "first_bad": None,
         "problem": None,
         "detail": "",
+        "table": None,
+        "row_id": None,
+        "pending": 0,
     }
 
 

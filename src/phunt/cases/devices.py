@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from phunt.audit import store as audit
 from phunt.cases.case_files import get_case, get_suspect
 from phunt.cases.operations import get_raid
-from phunt.errors import NotFoundError, UsageError
+from phunt.errors import ConflictError, NotFoundError, UsageError
 from phunt.schema.cases import CUSTODY_ACTIONS, DEVICE_KINDS, CustodyEvent, Device
 
 
@@ -91,10 +91,34 @@ def list_devices(session: Session, case_id: int | None = None) -> list[Device]:
 
 
 def log_custody(
-    session: Session, device: int | str, action: str, actor: str, at: datetime, note: str = ""
+    session: Session,
+    device: int | str,
+    action: str,
+    actor: str,
+    at: datetime,
+    note: str = "",
+    *,
+    seen: int | None = None,
 ) -> CustodyEvent:
-    """Append a custody event; events are never edited, only added."""
+    """Append a custody event; events are never edited, only added.
+
+    The device's row is locked first, so events of one device are added (and audited) one
+    at a time, in the order of their ids. ``seen`` is the id of the newest event the user
+    saw (0: none); when another was logged since, a :class:`ConflictError` says so.
+    """
     dev = get_device(session, device)
+    session.execute(select(Device.id).where(Device.id == dev.id).with_for_update())
+    newest = session.scalars(
+        select(CustodyEvent)
+        .where(CustodyEvent.device_id == dev.id)
+        .order_by(CustodyEvent.id.desc())
+    ).first()
+    if seen is not None and (0 if newest is None else newest.id) != seen:
+        assert newest is not None
+        raise ConflictError(
+            f"device {dev.evidence_number}: {newest.actor} logged {newest.action!r} (event "
+            f"{newest.id}) since you read its custody; reload it and log again"
+        )
     if action not in CUSTODY_ACTIONS:
         choices = ", ".join(CUSTODY_ACTIONS)
         raise UsageError(f"unknown custody action {action!r} (choose from: {choices})")
@@ -103,7 +127,9 @@ def log_custody(
     event = CustodyEvent(device_id=dev.id, action=action, actor=actor.strip(), at=at, note=note)
     session.add(event)
     session.flush()
-    details = {"device": dev.evidence_number, "action": action, "by": event.actor, "note": note}
+    details: dict[str, object] = {"device": dev.evidence_number, "action": action}
+    details |= {"by": event.actor, "note": note}
+    details["event"] = event.id
     details["at"] = at.isoformat()
     audit.append(session, "custody.log", "device", dev.id, details)
     return event

@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
+from phunt.audit.seal import seal_where
 from phunt.cases.devices import get_device
 from phunt.chats.source import ChatInput, Link
 from phunt.errors import AlreadyImported, NotFoundError, UsageError, WrongFormat
@@ -234,6 +235,9 @@ def _import(
         imp.keyword_hits,
         imp.warnings,
     )
+    chats = select(ChatRecord.id).where(ChatRecord.import_id == imp.id)
+    for written in (ChatParticipant, ChatMessage, ChatAttachment):
+        seal_where(session, written, written.chat_id.in_(chats))  # bulk: sealed by scope
     audit.append(session, "chats.import", "chat_import", imp.id, summary.as_dict())
     return summary
 

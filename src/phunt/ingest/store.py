@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
+from phunt.audit.seal import seal_where
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
@@ -495,8 +496,14 @@ def record_chats(session: Session, job_id: int, outcomes: list[dict[str, Any]]) 
 
 
 def finish_job(session: Session, job_id: int, manifest: str) -> tuple[IngestJob, int]:
-    """Mark the job complete with its manifest hash; the job and its number of stored files."""
+    """Mark the job complete with its manifest hash; the job and its number of stored files.
+
+    The job's files and matches, written in bulk, are sealed by the caller's
+    ``ingest.complete`` audit record (one Merkle root over all of them).
+    """
     job = get_job(session, job_id)
     job.status, job.finished_at, job.manifest_sha256 = "complete", utcnow(), manifest
+    seal_where(session, EvidenceFile, EvidenceFile.job_id == job_id)
+    seal_where(session, FileMatch, FileMatch.job_id == job_id)
     count = session.scalar(select(func.count()).where(EvidenceFile.job_id == job_id))
     return job, count or 0

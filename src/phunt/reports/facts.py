@@ -16,10 +16,9 @@ from typing import Any
 from sqlalchemy import not_, or_, select
 from sqlalchemy.orm import Session
 
-import phunt.schema.audit as audit_schema
 from phunt.audit.store import GENESIS
 from phunt.errors import NotFoundError
-from phunt.schema.audit import AuditRecord
+from phunt.schema.audit import AuditCheckpoint, AuditRecord
 
 #: Audit actions that write an output (a report, an export) and change no fact.
 OUTPUT_ACTION_PREFIXES = ("report.", "export.")
@@ -61,12 +60,10 @@ def as_of(session: Session, seq: int | None = None) -> AsOf:
 
 
 def _checkpoint(session: Session, seq: int) -> dict[str, Any] | None:
-    """The newest signed checkpoint covering no record after ``seq``, when the schema has
-    checkpoints (``AuditCheckpoint``, from ``phunt audit anchor``): a later checkpoint
-    must not change a report read at ``seq``, or ``verify`` would see a change."""
-    model = getattr(audit_schema, "AuditCheckpoint", None)
-    if model is None:
-        return None
+    """The newest signed checkpoint (``phunt audit anchor``) covering no record after
+    ``seq``: a later checkpoint must not change a report read at ``seq``, or ``verify``
+    would see a change."""
+    model = AuditCheckpoint
     query = (
         select(model).where(model.records <= seq).order_by(model.records.desc(), model.id.desc())
     )

@@ -19,7 +19,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
-from phunt.errors import NotFoundError, UsageError
+from phunt.errors import ConflictError, NotFoundError, UsageError
 from phunt.hashsets.categories import VICS_US, Category, check_scheme, code_problem, label
 from phunt.schema.cases import Device
 from phunt.schema.ingest import EvidenceFile
@@ -146,14 +146,26 @@ def decide(
     *,
     propagated_from: int | None = None,
     notes: Mapping[int, str] | None = None,
+    seen: Mapping[int, int | None] | None = None,
 ) -> list[int]:
     """Record ``choice`` on each file (a selection is one call), superseding any current
     decision; returns the new decisions' ids in the order of ``file_ids``. A file whose
     current decision already says the same is left alone (no new row, its id returned).
-    ``notes`` replaces the choice's note for the files it names (how a copy was found)."""
+    ``notes`` replaces the choice's note for the files it names (how a copy was found).
+
+    The files' rows are locked first, so two examiners deciding on one file at once
+    decide one after the other, never both superseding the same decision. ``seen`` maps a
+    file to the current decision the user saw (None: none); when another was made since,
+    a :class:`ConflictError` names it and nothing is recorded.
+    """
     choice = choice.check()
     files = visible_files(session, file_ids, scope)
+    ordered = sorted(files)  # one order for every writer: no deadlock
+    for start in range(0, len(ordered), 5000):
+        lock = select(EvidenceFile.id).where(EvidenceFile.id.in_(ordered[start : start + 5000]))
+        session.execute(lock.order_by(EvidenceFile.id).with_for_update())
     current = current_rows(session, files)
+    _check_seen(current, seen or {})
     who = audit.current_actor()
     made: list[ReviewDecision] = []
     ids: dict[int, ReviewDecision] = {}
@@ -198,6 +210,23 @@ def decide(
         action = "review.propagate" if propagated_from is not None else "review.decide"
         audit.append(session, action, "review_decision", made[0].id, details, actor=who)
     return [ids[file_id].id for file_id in files]
+
+
+def _check_seen(current: Mapping[int, ReviewDecision], seen: Mapping[int, int | None]) -> None:
+    for file_id, saw in seen.items():
+        now = current.get(file_id)
+        if (None if now is None else now.id) != saw:
+            what = (
+                "its decision was removed"
+                if now is None
+                else (
+                    f"{now.decided_by} decided it at {now.decided_at:%Y-%m-%d %H:%M:%S} UTC "
+                    f"(decision {now.id})"
+                )
+            )
+            raise ConflictError(
+                f"file {file_id}: {what} since you read it; reload it and decide again"
+            )
 
 
 def _says(row: ReviewDecision, choice: Choice) -> bool:

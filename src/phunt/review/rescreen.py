@@ -27,6 +27,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
+from phunt.audit.seal import seal_where
 from phunt.hashing.kinds import pdq_threshold
 from phunt.hashsets.categories import is_known_bad
 from phunt.hashsets.entry import HashEntry
@@ -196,6 +197,9 @@ def _add_matches(session: Session, rows: list[dict[str, Any]]) -> int:
     job_of = {row["file_id"]: row["job_id"] for row in rows}
     newly = Counter(job_of[f] for f in files if f not in matched_before)
     session.execute(insert(cast(Table, FileMatch.__table__)), rows)
+    listed = FileMatch.hash_set == rows[0]["hash_set"], FileMatch.version == rows[0]["version"]
+    seal_where(session, FileMatch, *listed)  # sealed by the review.rescreen record
+    seal_where(session, IngestJob, IngestJob.id.in_(sorted(newly)))
     for job_id, count in newly.items():
         session.execute(
             update(IngestJob)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phunt.schema.base import Base
@@ -23,6 +23,8 @@ class AuditRecord(Base):
     object_type: Mapped[str] = mapped_column(String(100))
     object_id: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The count and Merkle root of the rows this record seals (``audit_seal``), or None.
+    sealed_rows: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
@@ -38,3 +40,38 @@ class AuditHead(Base):
 
 
 Index("ix_audit_record_object", AuditRecord.object_type, AuditRecord.object_id)
+
+
+class AuditSeal(Base):
+    """A row's content hash as the audit record that wrote it sealed it.
+
+    The record carries the count and Merkle root of its seals (``sealed_rows``), so a seal
+    cannot be changed without breaking the chain; a row's latest seal is what the row must
+    still hash to (``phunt.audit.rows``). ``leaf`` is ``-`` for a row deleted by an
+    audited action.
+    """
+
+    __tablename__ = "audit_seal"
+
+    audit_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    leaf: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed checkpoint written by ``phunt audit anchor``: the newest is what reports
+    show. The copy that counts is the file kept outside the database."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    records: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(200))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+
+
+Index("ix_audit_seal_row", AuditSeal.table_name, AuditSeal.row_id, AuditSeal.audit_seq)

@@ -1,0 +1,154 @@
+"""Sealing: the rows an action wrote, hashed into the audit record of that action.
+
+Rows written through the ORM are noticed at each flush (inserted, changed, deleted);
+rows written in bulk through Core are named by the writer with :func:`seal_where` (an
+ingest's files and matches by job). The next :func:`phunt.audit.store.append` in the same
+session reads them back as stored, writes one ``audit_seal`` row per sealed row, and puts
+the count and Merkle root of those seals in its ``sealed_rows``, which its hash covers.
+A million files cost one audit record and a read of the rows just written; that read is
+made before the log's head is locked (the seals written under a provisional negative
+number, renumbered once the head is held), so other writers wait only for the renumbering.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, event, insert, select, update
+from sqlalchemy.orm import Session, UOWTransaction
+
+from phunt.audit.rows import DELETED, SEALED_TABLES, merkle_root, row_hash, table
+from phunt.errors import StorageError
+from phunt.schema.audit import AuditSeal
+
+_KEY = "phunt_audit_pending"
+_CHUNK = 2000
+
+
+@dataclass
+class Pending:
+    """What the next audit record of a session seals."""
+
+    rows: dict[str, set[int]] = field(default_factory=dict)
+    deleted: dict[str, set[int]] = field(default_factory=dict)
+    scopes: list[tuple[Table, tuple[ColumnElement[bool], ...]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.deleted or self.scopes)
+
+
+def pending(session: Session) -> Pending:
+    found = session.info.get(_KEY)
+    if found is None:
+        found = session.info[_KEY] = Pending()
+    return cast(Pending, found)
+
+
+def take_pending(session: Session) -> Pending:
+    """What is pending, no longer pending."""
+    return cast(Pending, session.info.pop(_KEY, None) or Pending())
+
+
+def seal_where(session: Session, sealed: Any, *where: ColumnElement[bool]) -> None:
+    """Seal the rows of ``sealed`` (a model or table) that ``where`` selects with the next
+    audit record of this session: for rows written through Core in bulk."""
+    tbl = cast(Table, getattr(sealed, "__table__", sealed))  # or reflected, in a migration
+    if tbl.name not in SEALED_TABLES:
+        raise ValueError(f"{tbl.name} is not a sealed table")
+    pending(session).scopes.append((tbl, where))
+
+
+@event.listens_for(Session, "after_flush")
+def _track(session: Session, _context: UOWTransaction) -> None:
+    """Note every sealed row the flush inserted, changed or deleted."""
+    todo = pending(session)
+    for objects, into in (
+        (session.new, todo.rows),
+        (session.dirty, todo.rows),
+        (session.deleted, todo.deleted),
+    ):
+        for obj in objects:
+            name = getattr(getattr(obj, "__table__", None), "name", None)
+            if name in SEALED_TABLES:
+                row_id = getattr(obj, "id", None)  # every sealed table's key; set by now
+                if row_id is not None:
+                    into.setdefault(name, set()).add(int(row_id))
+    if not todo:
+        session.info.pop(_KEY, None)
+
+
+def _by_ids(
+    session: Session, name: str, ids: set[int], gone: set[int]
+) -> Iterator[tuple[int, str]]:
+    tbl = table(name)
+    wanted = sorted(ids | gone)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found = {
+            int(row["id"]): row_hash(name, row)
+            for row in session.execute(select(tbl).where(tbl.c.id.in_(chunk))).mappings()
+        }
+        for row_id in chunk:
+            if row_id in found:
+                yield row_id, found[row_id]
+            elif row_id in gone:
+                yield row_id, DELETED
+            # else: written and rolled back with a savepoint: nothing to seal
+
+
+def _by_scope(
+    session: Session, tbl: Table, where: tuple[ColumnElement[bool], ...]
+) -> Iterator[tuple[int, str]]:
+    name = tbl.name
+    query = select(tbl).where(*where).order_by(tbl.c.id).execution_options(yield_per=_CHUNK)
+    for row in session.execute(query).mappings():
+        yield int(row["id"]), row_hash(name, row)
+
+
+def _entries(session: Session, todo: Pending) -> Iterator[tuple[str, int, str]]:
+    """Every sealed ``(table, row_id, hash)`` in table then row order, each row once."""
+    names = sorted(set(todo.rows) | set(todo.deleted) | {tbl.name for tbl, _ in todo.scopes})
+    for name in names:
+        sources: list[Iterable[tuple[int, str]]] = [
+            _by_scope(session, tbl, where) for tbl, where in todo.scopes if tbl.name == name
+        ]
+        ids, gone = todo.rows.get(name, set()), todo.deleted.get(name, set())
+        if ids or gone:
+            sources.append(_by_ids(session, name, ids - gone, gone))
+        last = None
+        for row_id, leaf in heapq.merge(*sources):
+            if row_id != last:
+                yield name, row_id, leaf
+                last = row_id
+
+
+def claim(session: Session, staged: int, seq: int, count: int) -> None:
+    """Give the ``count`` seals written under the (negative) number ``staged`` to record
+    ``seq``; another writer's seals under the same number (one chance in two billion) make
+    it fail rather than take them."""
+    query = update(AuditSeal).where(AuditSeal.audit_seq == staged).values(audit_seq=seq)
+    moved = session.execute(query.execution_options(synchronize_session=False))
+    if getattr(moved, "rowcount", count) != count:
+        raise StorageError(f"two writers staged seals as {staged} at once; run it again")
+
+
+def write_seals(session: Session, seq: int, todo: Pending) -> dict[str, Any]:
+    """Write the seals of record ``seq``; its ``sealed_rows`` (count, Merkle root)."""
+    seal_table = cast(Table, AuditSeal.__table__)
+    batch: list[dict[str, Any]] = []
+
+    def stored() -> Iterator[tuple[str, int, str]]:
+        for name, row_id, leaf in _entries(session, todo):
+            batch.append({"audit_seq": seq, "table_name": name, "row_id": row_id, "leaf": leaf})
+            if len(batch) >= _CHUNK:
+                session.execute(insert(seal_table), batch)
+                batch.clear()
+            yield name, row_id, leaf
+
+    count, root = merkle_root(stored())
+    if batch:
+        session.execute(insert(seal_table), batch)
+    return {"count": count, "merkle_root": root}
