@@ -149,3 +149,14 @@ def test_a_signed_checkpoint_is_stated_when_there_is_one() -> None:
     assert f'the chain\'s first 4 records end in <code class="hash">{"cd" * 32}</code>' in text
     assert "signed 07/12/2026 14:35 IST with key k1; signature <code>c2ln</code>" in text
     assert "checkpoint" not in render_html("base.html", CONTEXT).decode()
+
+
+def test_rendering_a_pdf_leaves_pillow_strict_about_truncated_pictures() -> None:
+    """WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
+    a damaged JPEG must still be an error for the evidence decoders afterwards."""
+    from PIL import ImageFile
+
+    from phunt.reports.render import html_to_pdf
+
+    html_to_pdf(b"<p>x</p>", {"a": "0" * 64})
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

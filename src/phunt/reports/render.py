@@ -105,8 +105,25 @@ def render_html(template: str, context: Mapping[str, object]) -> bytes:
     return page.render({"tool": tool(), **context}).encode()
 
 
+def _import_weasyprint() -> None:
+    """Import WeasyPrint without its side effect on evidence decoding.
+
+    ``weasyprint.images`` sets Pillow's global ``ImageFile.LOAD_TRUNCATED_IMAGES`` to True
+    when imported: in a process that also hashes or thumbnails evidence (the web app, a
+    test run), a truncated JPEG would then decode as a picture instead of being recorded
+    as damaged. Reports embed no raster image, so the flag is put back at once.
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint.images  # noqa: F401  (the import that sets the flag)
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def html_to_pdf(html: bytes, inputs: Mapping[str, str]) -> bytes:
     """The PDF of ``html``, its file identifier derived from the inputs' hashes."""
+    _import_weasyprint()
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
