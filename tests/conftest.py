@@ -66,10 +66,12 @@ def database(db_url: str) -> Iterator[object]:
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's PHUNT_* settings or writes into the work tree, nor
-    into the user's cache of set files (which a PostgreSQL database's sets are read from)."""
+    into the user's cache of set files (which a PostgreSQL database's sets are read from),
+    nor into the user's data folder (the default home, under XDG_DATA_HOME)."""
     for name in ("PHUNT_HOME", "PHUNT_DATABASE_URL", "PHUNT_TIMEZONE", "PHUNT_ACTOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PHUNT_HOME", str(tmp_path / "phunt-home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("PHUNT_CACHE", str(tmp_path / "phunt-cache"))
 
 

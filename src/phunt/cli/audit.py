@@ -24,7 +24,7 @@ def verify(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> 
     """Check the whole chain; exit 1 and name the first bad record if it was tampered with."""
     from phunt.audit.store import verify as verify_chain
 
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         verdict = verify_chain(session)
     if as_json:
         print_json(verdict.as_dict())
@@ -50,7 +50,7 @@ def show_log(
     from phunt.audit.store import list_records
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         records = list_records(session, limit)
         if as_json:
             print_json_lines(as_dict(r) for r in records)
