@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_lib import postgres_url_for_schema
+from test_lib import initialise, postgres_url_for_schema
 
 POSTGRES_URL = os.environ.get("PHUNT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -43,12 +43,41 @@ def _postgres_schema() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database URL for an empty, isolated database of each kind."""
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL for an empty, isolated database of each kind (no file, an empty
+    schema): what ``phunt init`` starts from."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'phunt.db'}"
     else:
         yield from _postgres_schema()
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """A database URL for an empty, isolated database of each kind (tests/cli overrides
+    it with one ``phunt init`` has made, since only init creates a database)."""
+    return empty_db_url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database at the head schema, migrated once per run and copied by
+    :func:`test_lib.initialise` (migrating costs about a second of CPU a database)."""
+    from phunt.schema.db import Database
+
+    path = tmp_path_factory.mktemp("template") / "phunt.db"
+    Database(f"sqlite:///{path}").close()
+    return path
+
+
+@pytest.fixture
+def initialised_home(sqlite_template: Path) -> Path:
+    """``$PHUNT_HOME`` with a database ``phunt init`` has made, for tests of commands run
+    with the default data folder."""
+    home = Path(os.environ["PHUNT_HOME"])
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    initialise(f"sqlite:///{home / 'phunt.db'}", sqlite_template)
+    return home
 
 
 @pytest.fixture

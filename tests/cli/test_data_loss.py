@@ -102,7 +102,7 @@ def test_ingest_of_the_data_folder_or_inside_it_is_refused(db_url: str, tmp_path
     assert jobs.returncode == 0 and jobs.stdout == ""
 
 
-def test_only_init_creates_a_database(db_url: str, tmp_path: Path) -> None:
+def test_only_init_creates_a_database(empty_db_url: str, tmp_path: Path) -> None:
     """Defect 3 and "verify refuses to invent": a mistyped folder or an empty database is
     an error for every other command, and nothing is created there."""
     typo = tmp_path / "typo-home"
@@ -112,16 +112,16 @@ def test_only_init_creates_a_database(db_url: str, tmp_path: Path) -> None:
         assert "no phunt database at" in missing.stderr and "phunt init" in missing.stderr
         assert "intact" not in missing.stdout
         assert not (typo / "phunt.db").exists()
-        empty = run_phunt(*args, "--db", db_url)
+        empty = run_phunt(*args, "--db", empty_db_url)
         assert empty.returncode == 2 and "`phunt init` creates one" in empty.stderr
-    if db_url.startswith("postgresql"):
-        probe = Database(db_url, migrate=False)
+    if empty_db_url.startswith("postgresql"):
+        probe = Database(empty_db_url, migrate=False)
         try:
             assert probe.table_names() == []
         finally:
             probe.close()
-    assert run_phunt("init", "--db", db_url).returncode == 0
-    verified = run_phunt("audit", "verify", "--db", db_url)
+    assert run_phunt("init", "--db", empty_db_url).returncode == 0
+    verified = run_phunt("audit", "verify", "--db", empty_db_url)
     assert verified.returncode == 0 and "intact: 0 records" in verified.stdout
 
 

@@ -12,7 +12,8 @@ databases get UTC everywhere. No folder is ever created here.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -55,11 +56,12 @@ def _postgresql_read_only(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
     """An engine for ``url`` (no folder is created). ``read_only``: every connection
-    refuses writes (SQLite ``mode=ro``, PostgreSQL read-only transactions)."""
+    refuses writes (SQLite ``mode=ro``, PostgreSQL read-only transactions); the engine's
+    URL stays the plain one, which is what the set files' folder is found from."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if read_only and url.startswith("sqlite:"):
-        url = _read_only_sqlite_url(url)
+        kwargs = {"creator": _read_only_sqlite(url)} | kwargs
     try:
         engine = create_engine(url, **({"json_serializer": json_text} | kwargs))
     except (SQLAlchemyError, ImportError, ValueError) as exc:
@@ -72,23 +74,28 @@ def make_engine(url: str, *, read_only: bool = False, **kwargs: Any) -> Engine:
     return engine
 
 
-def _read_only_sqlite_url(url: str) -> str:
-    """A ``mode=ro`` URI for the file of ``url``. A folder nobody may write to (a
-    read-only mount) cannot hold the ``-shm`` index SQLite's WAL readers need, so a
-    database closed cleanly there (no ``-wal`` beside it) is opened ``immutable``: no
-    writer can be at work in such a folder. A ``-wal`` left there is read through
-    ``mode=ro``, which then needs the ``-shm`` to be present too."""
+def _read_only_sqlite(url: str) -> Callable[[], sqlite3.Connection]:
+    """Connections to the file of ``url`` through a ``mode=ro`` URI. A folder nobody may
+    write to (a read-only mount) cannot hold the ``-shm`` index SQLite's WAL readers
+    need, so a database closed cleanly there (no ``-wal`` beside it) is opened
+    ``immutable``: no writer can be at work in such a folder. A ``-wal`` left there is
+    read through ``mode=ro``, which then needs the ``-shm`` to be present too."""
     from urllib.parse import quote
 
     path = sqlite_path(check_url(url))
     if path is None:
-        return url
+        raise StorageError(f"{mask(url)} is not a database file")
     absolute = os.path.abspath(path)
     uri = f"file:{quote(absolute)}?mode=ro"
-    folder_writable = os.access(os.path.dirname(absolute), os.W_OK)
-    if not folder_writable and not os.path.exists(absolute + "-wal"):
+    if not os.access(os.path.dirname(absolute), os.W_OK) and not os.path.exists(
+        absolute + "-wal"
+    ):
         uri += "&immutable=1"
-    return f"sqlite:///{uri}&uri=true"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    return connect
 
 
 def _alembic_config(engine: Engine) -> Any:
