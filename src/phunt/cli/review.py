@@ -3,7 +3,7 @@
 Decisions are listed, set on stored files by id (a selection is several ids), propagated
 to their copies across the operation after a preview, exported to share, and published
 as the unit's local known-bad set, which then re-screens every device already ingested.
-The command line acts for the operator (``PHUNT_ACTOR`` or the OS user), who sees every
+The command line acts for the operator (the OS user, or ``phunt --as``), who sees every
 case; the web workspace limits the same services to a user's cases.
 """
 
