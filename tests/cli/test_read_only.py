@@ -91,9 +91,9 @@ def test_a_new_home_on_a_read_only_path_is_one_clear_line(tmp_path: Path) -> Non
     )
 
 
+@pytest.mark.parametrize("empty_db_url", ["postgresql"], indirect=True)
 def test_reading_commands_as_a_read_only_postgresql_user(db_url: str, tmp_path: Path) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("the SQLite case is the read-only folder above")
+    """The SQLite case is the read-only folder above."""
     home = tmp_path / "home"
     _fill(["--db", db_url, "--home", str(home)])
     role = f"reader_{uuid.uuid4().hex[:10]}"
