@@ -87,9 +87,7 @@ def _read_only_sqlite(url: str) -> Callable[[], sqlite3.Connection]:
         raise StorageError(f"{mask(url)} is not a database file")
     absolute = os.path.abspath(path)
     uri = f"file:{quote(absolute)}?mode=ro"
-    if not os.access(os.path.dirname(absolute), os.W_OK) and not os.path.exists(
-        absolute + "-wal"
-    ):
+    if not os.access(os.path.dirname(absolute), os.W_OK) and not os.path.exists(absolute + "-wal"):
         uri += "&immutable=1"
 
     def connect() -> sqlite3.Connection:
