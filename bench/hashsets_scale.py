@@ -185,6 +185,8 @@ def bench_nsrl(b: Bench) -> None:
         "reads sha256, sha1, md5 of every row" if peer else "missing",
     )
     loaded, bare = b.work / "home-nsrl", b.work / "home-none"
+    for home in (loaded, bare):
+        b.phunt("setup", ["init"], home)  # only init creates a database
     args = ["hashset", "import", str(db), "--name", "nsrl", "--kind", "known-good", "--json"]
     m = b.phunt(f"RDS v3, {made:,} rows", args, loaded)
     what, figure = f"NSRL RDS v3, {made:,} rows: import", seconds(m)

@@ -327,13 +327,11 @@ def hashdeep(target: Path, cores: int) -> list[str]:
 def run_phunt_ingest(
     source: Path, cores: int, extra: list[str], cpus: str
 ) -> tuple[Measurement, dict[str, Any]]:
-    """Ingest ``source`` into a fresh data folder (device registered first, not timed)."""
+    """Ingest ``source`` into a fresh data folder (made and the device registered first,
+    not timed)."""
     with tempfile.TemporaryDirectory(prefix="phunt-bench-", dir=cache_dir("homes")) as home:
-        subprocess.run(
-            [PHUNT, "device", "add", "--evidence", "EV-1", "--kind", "hard disk", "--home", home],
-            check=True,
-            capture_output=True,
-        )
+        for setup in (["init"], ["device", "add", "--evidence", "EV-1", "--kind", "hard disk"]):
+            subprocess.run([PHUNT, *setup, "--home", home], check=True, capture_output=True)
         cmd = [PHUNT, "ingest", str(source), "--device", "EV-1", "--workers", str(cores)]
         m = measure([*cmd, *extra, "--json", "--home", home], cpus=cpus)
     if m.returncode != 0:

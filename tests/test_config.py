@@ -8,13 +8,25 @@ from phunt.config import resolve
 from phunt.errors import UsageError
 
 
-def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The default home is the user's data folder (XDG on Linux), never the current
+    folder, which may be the evidence itself."""
     monkeypatch.delenv("PHUNT_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.chdir(tmp_path)
     cfg = resolve()
-    assert cfg.home == Path("phunt-data")
-    assert cfg.database_url == "sqlite:///phunt-data/phunt.db"
+    home = tmp_path / "share" / "phunt"
+    assert cfg.home == home
+    assert cfg.database_url == f"sqlite:///{home}/phunt.db"
     assert cfg.timezone.key == "Asia/Kolkata"
-    assert cfg.scratch == Path("phunt-data") / "scratch"
+    assert cfg.scratch == home / "scratch"
+    assert cfg.protected == (
+        home,
+        home / "phunt.db",
+        home / "phunt.db-wal",
+        home / "phunt.db-shm",
+        home / "phunt.db-journal",
+    )
 
 
 def test_options_beat_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

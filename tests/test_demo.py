@@ -27,3 +27,17 @@ def test_make_demo_runs_with_its_default_relative_home(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Audit log: intact" in result.stdout
     assert (tmp_path / "phunt-data" / "demo" / "phunt.db").exists()
+
+
+def test_the_demo_never_removes_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    """The demo recreates its folder: given a real data folder by mistake, it refuses."""
+    import pytest
+
+    from phunt.errors import UsageError
+
+    real = tmp_path / "real-home"
+    real.mkdir()
+    (real / "phunt.db").write_bytes(b"a case")
+    with pytest.raises(UsageError, match="holds something other than a demo"):
+        run(real, Console(record=True))
+    assert (real / "phunt.db").read_bytes() == b"a case"

@@ -53,6 +53,24 @@ def postgres_url_for_schema(url: str, schema: str) -> str:
     return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
 
 
+def initialise(url: str, template: Path) -> None:
+    """Make the database at ``url`` as ``phunt init`` would (a copy of the template for
+    SQLite, the migrations for PostgreSQL)."""
+    import sqlite3
+
+    from phunt.schema.db import Database
+
+    if not url.startswith("sqlite:///"):
+        Database(url).close()
+        return
+    source, target = sqlite3.connect(template), sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 def run_phunt(
     *args: str,
     env: dict[str, str] | None = None,

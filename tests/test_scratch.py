@@ -182,9 +182,9 @@ def _spooled_files(area: Path) -> list[Path]:
 
 
 def test_killed_ingest_leaves_scratch_in_the_data_folder_until_the_next_command(
-    tmp_path: Path, sleeper: subprocess.Popen[bytes]
+    tmp_path: Path, sleeper: subprocess.Popen[bytes], initialised_home: Path
 ) -> None:
-    home = tmp_path / "home"
+    home = initialised_home
     system_temp = tmp_path / "system-temp"
     system_temp.mkdir()
     evidence = tmp_path / "phone.zip"
@@ -237,7 +237,7 @@ def test_a_killed_process_not_yet_reaped_has_ended() -> None:
         child.wait()
 
 
-def test_an_ingest_that_ends_leaves_no_scratch(tmp_path: Path) -> None:
+def test_an_ingest_that_ends_leaves_no_scratch(tmp_path: Path, initialised_home: Path) -> None:
     """The listing process and the workers remove their copies: nothing waits for the
     next command (the listing process used to be ended before it had cleaned up)."""
     from test_lib import run_phunt
@@ -250,7 +250,7 @@ def test_an_ingest_that_ends_leaves_no_scratch(tmp_path: Path) -> None:
         zf.writestr("inner.zip", inner.getvalue())
         for n in range(20):
             zf.writestr(f"f{n}.txt", f"file {n}\n")
-    home = str(tmp_path / "home")
+    home = str(initialised_home)
     added = run_phunt("device", "add", "--evidence", "E1", "--kind", "laptop", "--home", home)
     assert added.returncode == 0, added.stderr
     done = run_phunt("ingest", str(archive), "--device", "E1", "--workers", "2", "--home", home)

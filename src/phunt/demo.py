@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import random
 import shutil
+import sys
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from phunt.cases.case_files import add_suspect, arrest_suspect, open_case
 from phunt.cases.devices import add_device, log_custody
 from phunt.cases.operations import add_raid, create_operation
 from phunt.cases.stats import operation_stats, totals
+from phunt.errors import PhuntError, UsageError
 from phunt.hashsets.store import import_hash_list
 from phunt.ingest.job import ingest
 from phunt.ingest.pipeline import default_workers
@@ -91,12 +93,23 @@ def _disguise(zipped: Path, resaved: Path) -> None:
         smaller.save(p, "JPEG", quality=60)
 
 
+#: The file that marks a folder as the demo's own, so that a rerun may remove it (and
+#: never a real data folder given by mistake as --home).
+DEMO_MARK = ".phunt-demo"
+
+
 def run(home: Path, console: Console) -> int:
     """Run the demo in ``home`` (recreated) and return the number of matched files."""
     home = home.resolve()  # ingest records absolute source paths
     if home.exists():
+        if any(home.iterdir()) and not (home / DEMO_MARK).is_file():
+            raise UsageError(
+                f"{home} holds something other than a demo: the demo recreates its folder, "
+                "so give it a new or empty one (--home)"
+            )
         shutil.rmtree(home)
     home.mkdir(parents=True)
+    (home / DEMO_MARK).write_text("made by python -m phunt.demo; removed by its next run\n")
     db = Database(f"sqlite:///{home / 'phunt.db'}")
     evidence = home / "evidence"
     t0 = datetime(2026, 11, 28, 0, 30, tzinfo=UTC)
@@ -169,7 +182,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--home", default="phunt-data/demo", help="Folder for the demo's data.")
     args = parser.parse_args()
-    run(Path(args.home), Console())
+    try:
+        run(Path(args.home), Console())
+    except PhuntError as exc:
+        sys.stderr.write(f"phunt.demo: error: {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

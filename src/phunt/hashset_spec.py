@@ -60,7 +60,7 @@ def engine_spec_at(
     if sets is None:
         from phunt.schema.db import Database
 
-        database = Database(url)
+        database = Database(url, create=False)
         try:
             with database.session() as session:
                 return engine_spec(

@@ -137,8 +137,8 @@ def test_import_groups_members_messages_people_graph(db_url: str, tmp_path: Path
     assert json.loads(graph.stdout)["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
 
 
-def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
-    db = ("--db", f"sqlite:///{tmp_path / 'phunt.db'}")
+def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, initialised_home: Path) -> None:
+    db = ("--home", str(initialised_home))
     missing = _phunt("chats", "members", "999", *db)
     assert missing.returncode == 2
     assert missing.stderr.splitlines() == ["phunt: error: no chat 999"]

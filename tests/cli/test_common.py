@@ -50,9 +50,10 @@ def test_triage_scratch_is_the_data_folder_when_there_is_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``phunt hash`` and ``scan`` need no data folder: they use one named or existing,
-    else the user's cache, and never make ./phunt-data themselves."""
+    else the user's cache, and never make the default data folder themselves."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     use_triage_scratch(str(tmp_path / "given"))
     assert scratch.current_area() == str(tmp_path / "given" / "scratch")
     use_triage_scratch()  # PHUNT_HOME, as the test environment sets it
@@ -60,10 +61,10 @@ def test_triage_scratch_is_the_data_folder_when_there_is_one(
     monkeypatch.delenv("PHUNT_HOME")
     use_triage_scratch()
     assert scratch.current_area() == str(tmp_path / "cache" / "phunt" / "scratch")
-    assert not (tmp_path / "phunt-data").exists()
-    (tmp_path / "phunt-data").mkdir()
+    assert not (tmp_path / "data" / "phunt").exists()
+    (tmp_path / "data" / "phunt").mkdir(parents=True)
     use_triage_scratch()
-    assert scratch.current_area() == str(tmp_path / "phunt-data" / "scratch")
+    assert scratch.current_area() == str(tmp_path / "data" / "phunt" / "scratch")
 
 
 @pytest.mark.usefixtures("restore_scratch")

@@ -53,8 +53,8 @@ def test_ingest_then_list_files_and_matches(db_url: str, tmp_path: Path) -> None
     assert table.returncode == 0 and "md5" in table.stdout
 
 
-def test_ingest_e01_reports_verification(tmp_path: Path) -> None:
-    home = str(tmp_path / "home")
+def test_ingest_e01_reports_verification(tmp_path: Path, initialised_home: Path) -> None:
+    home = str(initialised_home)
     run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
     image = shared_folder("reference/disk-images") / "ext2.split.E01"
     result = run_phunt("ingest", str(image), "--device", "D1", "--home", home)
@@ -64,8 +64,10 @@ def test_ingest_e01_reports_verification(tmp_path: Path) -> None:
     assert deleted.returncode == 0
 
 
-def test_ingest_of_an_e01_set_missing_a_segment_names_it(tmp_path: Path) -> None:
-    home = str(tmp_path / "home")
+def test_ingest_of_an_e01_set_missing_a_segment_names_it(
+    tmp_path: Path, initialised_home: Path
+) -> None:
+    home = str(initialised_home)
     run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
     first = ewf_subset(tmp_path / "ev", 1, 3)
     result = run_phunt("ingest", str(first), "--device", "D1", "--workers", "1", "--home", home)
@@ -78,8 +80,10 @@ def test_ingest_of_an_e01_set_missing_a_segment_names_it(tmp_path: Path) -> None
     ]
 
 
-def test_ingest_refuses_a_symlink_named_as_the_source(tmp_path: Path) -> None:
-    home = str(tmp_path / "home")
+def test_ingest_refuses_a_symlink_named_as_the_source(
+    tmp_path: Path, initialised_home: Path
+) -> None:
+    home = str(initialised_home)
     run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "a.txt").write_text("a")
@@ -94,8 +98,8 @@ def test_ingest_refuses_a_symlink_named_as_the_source(tmp_path: Path) -> None:
     assert jobs.returncode == 0 and jobs.stdout.strip() in ("", "[]")
 
 
-def test_ingest_refuses_bad_workers_and_batch(tmp_path: Path) -> None:
-    home = str(tmp_path / "home")
+def test_ingest_refuses_bad_workers_and_batch(tmp_path: Path, initialised_home: Path) -> None:
+    home = str(initialised_home)
     run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
     (tmp_path / "ev").mkdir()
     (tmp_path / "ev" / "a.txt").write_text("a")

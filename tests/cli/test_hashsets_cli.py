@@ -84,21 +84,27 @@ def test_import_show_lookup_scan_disable_export(db_url: str, tmp_path: Path) -> 
     assert audit.returncode == 0 and "intact: 3 records" in audit.stdout
 
 
-def test_import_errors_are_one_line(tmp_path: Path) -> None:
+def test_import_errors_are_one_line(tmp_path: Path, initialised_home: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("d41d8cd98f00b204e9800998ecf8427e\nzz\n")
-    result = run_phunt("hashset", "import", str(bad), "--name", "x", "--home", str(tmp_path))
+    result = run_phunt(
+        "hashset", "import", str(bad), "--name", "x", "--home", str(initialised_home)
+    )
     assert result.returncode == 2 and "line 2" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    missing = run_phunt("hashset", "show", "nope", "--home", str(tmp_path))
+    missing = run_phunt("hashset", "show", "nope", "--home", str(initialised_home))
     assert missing.returncode == 2 and "no hash set 'nope'" in missing.stderr
 
 
-def test_import_and_scan_of_a_deeply_nested_vics_file_are_one_clear_line(tmp_path: Path) -> None:
+def test_import_and_scan_of_a_deeply_nested_vics_file_are_one_clear_line(
+    tmp_path: Path, initialised_home: Path
+) -> None:
     from test_lib import TEST_DATA
 
     deep = TEST_DATA / "hashsets" / "vics_deep.json"
-    result = run_phunt("hashset", "import", str(deep), "--name", "x", "--home", str(tmp_path))
+    result = run_phunt(
+        "hashset", "import", str(deep), "--name", "x", "--home", str(initialised_home)
+    )
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "vics_deep.json" in result.stderr and "nested at least 5001 levels" in result.stderr

@@ -144,8 +144,10 @@ def test_bad_limit_options_are_one_line(option: str, value: str, message: str) -
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
 
 
-def test_ingest_records_the_refused_member_and_carries_on(tmp_path: Path) -> None:
-    home = str(tmp_path / "home")
+def test_ingest_records_the_refused_member_and_carries_on(
+    tmp_path: Path, initialised_home: Path
+) -> None:
+    home = str(initialised_home)
     evidence = tmp_path / "card"
     evidence.mkdir()
     shutil.copy(DATA / "bomb.zip", evidence / "bomb.zip")

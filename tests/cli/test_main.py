@@ -63,7 +63,7 @@ def test_help_lists_command_groups() -> None:
     assert "Print phunt's version." in result.stdout
 
 
-def test_user_error_is_one_line_exit_2(tmp_path: Path) -> None:
+def test_user_error_is_one_line_exit_2(tmp_path: Path, initialised_home: Path) -> None:
     result = run_phunt(
         "case",
         "open",
@@ -74,7 +74,7 @@ def test_user_error_is_one_line_exit_2(tmp_path: Path) -> None:
         "--district",
         "Atlantis",
         "--home",
-        str(tmp_path),
+        str(initialised_home),
     )
     assert result.returncode == 2
     assert result.stderr.startswith("phunt: error: no district 'Atlantis'")
@@ -89,7 +89,7 @@ def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_bad_option_value_exits_2(tmp_path: Path) -> None:
+def test_bad_option_value_exits_2(tmp_path: Path, initialised_home: Path) -> None:
     result = run_phunt(
         "raid",
         "add",
@@ -104,7 +104,7 @@ def test_bad_option_value_exits_2(tmp_path: Path) -> None:
         "--at",
         "yesterday",
         "--home",
-        str(tmp_path),
+        str(initialised_home),
     )
     assert result.returncode == 2
     assert "not an ISO 8601 date-time" in result.stderr or "no operation" in result.stderr

@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from phunt.os_user import os_user
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
 from review.conftest import Picture, ReviewWorld, build
 from review.conftest import pictures as pictures  # the fixture, for this module
 from test_lib import run_phunt
 
-ACTOR = {"PHUNT_ACTOR": "analyst.meera"}
+#: The command line records the operating-system user (tests/cli/test_actor.py).
+ACTOR = os_user()
 
 
 @pytest.fixture
@@ -25,7 +27,7 @@ def world(database: Database, pictures: dict[str, Picture]) -> ReviewWorld:
 
 
 def _phunt(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_phunt("review", *args, "--db", db_url, env=ACTOR)
+    return run_phunt("review", *args, "--db", db_url)
 
 
 def test_review_commands(
@@ -41,7 +43,7 @@ def test_review_commands(
     assert (row["file_id"], row["category_code"], row["decided_by"]) == (
         source,
         1,
-        "analyst.meera",
+        ACTOR,
     )
     unknown = _phunt(db_url, "set", "999999", "--category", "1")
     assert (unknown.returncode, unknown.stderr) == (2, "phunt: error: no stored file 999999\n")

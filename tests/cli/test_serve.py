@@ -67,17 +67,22 @@ def serving(*args: str, url: str) -> Iterator[Served]:
     served.returncode, served.stderr = child.returncode, err
 
 
-def test_serve_answers_the_login_page_and_stops(tmp_path: Path) -> None:
+def test_serve_answers_the_login_page_and_stops(initialised_home: Path) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/login"
-    with serving("--port", str(port), "--home", str(tmp_path / "home"), url=url) as served:
+    with serving("--port", str(port), "--home", str(initialised_home), url=url) as served:
         response = httpx2.get(url)
         assert response.status_code == 200 and 'name="password"' in response.text
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "server" not in response.headers
     assert served.returncode == 0
-    assert (tmp_path / "home" / "phunt.db").is_file()
     assert "without TLS" not in served.stderr
+
+
+def test_serve_needs_a_database_made_by_init(tmp_path: Path) -> None:
+    missing = run_phunt("serve", "--home", str(tmp_path / "typo"))
+    assert missing.returncode == 2 and "`phunt init` creates one" in missing.stderr
+    assert not (tmp_path / "typo").exists()
 
 
 def test_serve_warns_when_listening_beyond_this_machine_without_tls(
@@ -93,7 +98,7 @@ def test_serve_warns_when_listening_beyond_this_machine_without_tls(
     assert served.stderr.count(warning) == 1 and served.returncode == 0
 
 
-def test_serve_over_tls_marks_the_cookie_secure(tmp_path: Path) -> None:
+def test_serve_over_tls_marks_the_cookie_secure(tmp_path: Path, initialised_home: Path) -> None:
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     made = subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
@@ -104,7 +109,7 @@ def test_serve_over_tls_marks_the_cookie_secure(tmp_path: Path) -> None:
         pytest.skip("openssl could not make a test certificate")
     port = _free_port()
     url = f"https://127.0.0.1:{port}/login"
-    args = ("--port", str(port), "--home", str(tmp_path / "home"))
+    args = ("--port", str(port), "--home", str(initialised_home))
     with serving(*args, "--ssl-certfile", str(cert), "--ssl-keyfile", str(key), url=url):
         response = httpx2.get(url, verify=False)
         assert response.status_code == 200

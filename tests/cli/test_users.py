@@ -13,17 +13,19 @@ import time
 
 from sqlalchemy import select
 
+from phunt.os_user import os_user
 from phunt.schema.accounts import ApiToken, User
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
 from test_lib import run_phunt
 
 PASSWORD = "harbour kite meadow"
-ACTOR = {"PHUNT_ACTOR": "admin.sreeja"}
+#: The command line records the operating-system user (tests/cli/test_actor.py).
+ACTOR = os_user()
 
 
 def _phunt(db_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return run_phunt(*args, "--db", db_url, env=ACTOR, stdin=stdin)
+    return run_phunt(*args, "--db", db_url, stdin=stdin)
 
 
 def _add(db_url: str, name: str, role: str) -> subprocess.CompletedProcess[str]:
@@ -70,7 +72,7 @@ def test_user_lifecycle(db_url: str) -> None:
     finally:
         db.close()
     assert [(r.action, r.actor) for r in records] == [
-        (action, "admin.sreeja")
+        (action, ACTOR)
         for action in ("user.add", "user.assign", "user.unassign", "user.token", "user.disable")
     ]
     assert value not in str([r.details for r in records])
@@ -111,7 +113,7 @@ def _on_terminal(db_url: str, typed: list[str]) -> tuple[int, str, str]:
         stdin=child,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=os.environ | ACTOR,
+        env=os.environ,
         start_new_session=True,
     )
     os.close(child)

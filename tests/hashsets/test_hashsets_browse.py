@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from phunt.audit import store as audit
 from phunt.errors import NotFoundError
 from phunt.hashsets import browse, store
 from phunt.hashsets.browse_diff import diff_view
@@ -118,11 +119,8 @@ def test_versions_entries_and_an_unknown_version(two_versions: Database) -> None
     assert first[0].disabled
 
 
-def test_disables_say_which_entry_by_whom_and_why(
-    two_versions: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PHUNT_ACTOR", "examiner.rao")
-    with two_versions.session() as s:
+def test_disables_say_which_entry_by_whom_and_why(two_versions: Database) -> None:
+    with two_versions.session() as s, audit.acting_as("examiner.rao"):
         store.disable_entry(s, "unit", "3", "<b>a logo</b>")
         store.disable_entry(s, "unit", H[0], "a stock photo")
     with two_versions.session() as s:

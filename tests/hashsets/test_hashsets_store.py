@@ -149,7 +149,7 @@ def test_vics_round_trip_through_the_database(database: Database, tmp_path: Path
 
 
 def test_csv_export_and_audit(database: Database, tmp_path: Path) -> None:
-    out = tmp_path / "x" / "export.csv"
+    out = tmp_path / "export.csv"  # in an existing folder: exports create none
     with database.session() as s:
         store.import_hash_list(s, _list(tmp_path / "a.txt", H[:2]), name="c")
         store.export(s, "c", str(out), fmt="csv")

@@ -15,6 +15,7 @@ from phunt.schema.db import Database
 
 
 def _sqlite(tmp_path: Path) -> Database:
+    (tmp_path / "db").mkdir(exist_ok=True)  # phunt creates no folder for a database
     return Database(f"sqlite:///{tmp_path / 'db' / 'phunt.db'}")
 
 

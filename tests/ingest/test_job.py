@@ -148,6 +148,7 @@ def _count(db_url: str) -> int:
 
 @pytest.mark.slow
 def test_killed_ingest_resumes_without_loss_or_duplicates(db_url: str, tmp_path: Path) -> None:
+    Database(db_url).close()  # phunt init's work: only init creates a database
     src = tmp_path / "many"
     src.mkdir()
     total = 3000

@@ -60,7 +60,7 @@ def test_districts_of_kerala_preloaded(database: Database) -> None:
 
 
 def test_sqlite_uses_wal(tmp_path: object) -> None:
-    db = Database(f"sqlite:///{tmp_path}/x/phunt.db")
+    db = Database(f"sqlite:///{tmp_path}/phunt.db")
     try:
         with db.engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

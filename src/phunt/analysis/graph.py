@@ -19,6 +19,7 @@ import networkx as nx
 from phunt.analysis.people import ADMIN_ROLES, Network, build_network
 from phunt.audit import store as audit
 from phunt.errors import UsageError
+from phunt.output_path import check_target, output_path
 
 if TYPE_CHECKING:
     from phunt.schema.db import Session
@@ -82,19 +83,27 @@ def build_graph(network: Network, *, all_media: bool = False) -> nx.MultiDiGraph
 
 
 def export_graph(
-    session: Session, output: str | Path, fmt: str, *, all_media: bool = False
+    session: Session,
+    output: str | Path,
+    fmt: str,
+    *,
+    all_media: bool = False,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Write the database's network to ``output``; audit it with the file's SHA-256."""
+    """Write the database's network to ``output`` (the :mod:`phunt.output_path` rule:
+    an existing file only with ``force``); audit it with the file's SHA-256."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown graph format {fmt!r} (choose from: {', '.join(FORMATS)})")
-    graph = build_graph(build_network(session), all_media=all_media)
     path = Path(output)
+    check_target(path, force=force)  # before the work: never into the data folder
+    graph = build_graph(build_network(session), all_media=all_media)
     try:
-        if fmt == "graphml":
-            nx.write_graphml(graph, path)
-        else:
-            nx.write_gexf(graph, path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with output_path(path, force=force) as partial:
+            if fmt == "graphml":
+                nx.write_graphml(graph, partial)
+            else:
+                nx.write_gexf(graph, partial)
+            digest = hashlib.sha256(partial.read_bytes()).hexdigest()
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from None
     kinds = [data["kind"] for _node, data in graph.nodes(data=True)]

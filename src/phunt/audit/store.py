@@ -11,10 +11,8 @@ expert can recompute every hash with any JSON library and SHA-256: the canonical
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
-import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from phunt.audit import seal
 from phunt.audit.verify_rows import NoSeals, SealGroups
+from phunt.os_user import os_user
 from phunt.schema.audit import AuditHead, AuditRecord
 from phunt.schema.types import utcnow
 
@@ -51,12 +50,7 @@ def acting_as(name: str) -> Iterator[None]:
 def current_actor() -> str:
     """The user named by :func:`acting_as` when set, else the OS user running phunt."""
     acting = _ACTING_AS.get()
-    if acting is not None:
-        return acting
-    try:
-        return os.environ.get("PHUNT_ACTOR") or getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid:{os.getuid()}"
+    return acting if acting is not None else os_user()
 
 
 def canonical(

@@ -59,7 +59,7 @@ def verify(
     from phunt.audit.store import verify as verify_chain
 
     signed = read_anchor(anchor, _key_path(key, home, db)) if anchor is not None else None
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         verdict = verify_chain(session)
         against = check_against(session, signed[0]) if signed is not None else None
     result = verdict.as_dict()
@@ -155,7 +155,7 @@ def show_log(
     from phunt.audit.store import list_records
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         records = list_records(session, limit)
         if as_json:
             print_json_lines(as_dict(r) for r in records)

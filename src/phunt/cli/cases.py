@@ -16,6 +16,7 @@ from phunt.cli.common import (
     session_for,
     split_list,
 )
+from phunt.safe_text import printable
 
 case_app = typer.Typer(help="Cases (FIRs) and their statutes.", no_args_is_help=True)
 suspect_app = typer.Typer(help="Suspects named in cases, and arrests.", no_args_is_help=True)
@@ -52,7 +53,8 @@ def case_open(
             opened_at=parse_time(opened, cfg) if opened else None,
         )
         out = as_dict(case, cfg.timezone)
-    print_json(out) if as_json else print(f"case {out['id']} opened: {number} ({station})")
+    opened = f"case {out['id']} opened: {printable(number)} ({printable(station)})"
+    print_json(out) if as_json else print(opened)
 
 
 @case_app.command("list")
@@ -66,7 +68,7 @@ def case_list(
     from phunt.cases.case_files import list_cases
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = [
             as_dict(c, cfg.timezone) | {"district": c.district.name}
             for c in list_cases(session, operation)
@@ -111,7 +113,7 @@ def suspect_add(
             handles=split_list(handle),
         )
         out = as_dict(suspect, cfg.timezone)
-    print_json(out) if as_json else print(f"suspect {out['id']} added: {out['name']}")
+    print_json(out) if as_json else print(f"suspect {out['id']} added: {printable(out['name'])}")
 
 
 @suspect_app.command("arrest")
@@ -142,7 +144,7 @@ def suspect_list(
     from phunt.cases.case_files import list_suspects
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = [as_dict(s, cfg.timezone) for s in list_suspects(session, case)]
     print_rows(
         "Suspects",

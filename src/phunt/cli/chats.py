@@ -16,6 +16,7 @@ from phunt.cli.common import (
     print_table,
     session_for,
 )
+from phunt.safe_text import printable
 
 chats_app = typer.Typer(
     help="Chat exports: parse, import from a device, list groups, members, messages.",
@@ -80,7 +81,7 @@ def parse_command(
     if as_json:
         print_json(doc)
         return
-    print(f"{doc['source']} ({doc['format']}), sha256 {doc['source_sha256']}")
+    print(f"{printable(doc['source'])} ({doc['format']}), sha256 {doc['source_sha256']}")
     print_table(
         "Chats",
         ["id", "title", "kind", "participants", "messages", "attachments"],
@@ -97,7 +98,7 @@ def parse_command(
         ),
     )
     for warning in doc["warnings"]:
-        print(f"warning: {warning}")
+        print(f"warning: {printable(str(warning))}")
 
 
 @chats_app.command("import")
@@ -132,7 +133,7 @@ def import_command(
         print_json(result.as_dict())
         return
     print(
-        f"import {result.import_id} on {result.device}: {result.chats} chats, "
+        f"import {result.import_id} on {printable(result.device)}: {result.chats} chats, "
         f"{result.participants} participants, {result.messages} messages, "
         f"{result.attachments} attachments ({result.matched_attachments} on a hash set), "
         f"{result.keyword_hits} keyword hits, {len(result.warnings)} warnings"
@@ -156,7 +157,7 @@ def groups_command(
     from phunt.analysis.people import build_network
     from phunt.chats.store import list_chats
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         if merged:
             rows = build_network(session).groups_json()
         else:
@@ -203,7 +204,7 @@ def members_command(
     """A chat's participants with their roles and the record proving each."""
     from phunt.chats.store import list_members
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = list_members(session, chat)
     if as_json:
         print_json_lines(_plain(rows, cfg.timezone))
@@ -240,7 +241,7 @@ def messages_command(
     """A chat's messages in time order, with attachments, matches and keyword hits."""
     from phunt.chats.store import list_messages
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = list_messages(session, chat, flagged_only=flagged, limit=limit)
     if as_json:
         print_json_lines(_plain(rows, cfg.timezone))
@@ -270,7 +271,7 @@ def people_command(
     """People merged across devices and cases, ranked (known-bad sent, admin roles, groups)."""
     from phunt.analysis.people import rank_people
 
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         rows = rank_people(session)[:limit]
     if as_json:
         print_json_lines(rows)
@@ -300,6 +301,7 @@ def graph_export_command(
     all_media: Annotated[
         bool, typer.Option("--all-media", help="Every hashed file, not only known-bad ones.")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -308,12 +310,13 @@ def graph_export_command(
     from phunt.analysis.graph import export_graph
 
     with session_for(home, db) as (session, _cfg):
-        summary = export_graph(session, output, fmt, all_media=all_media)
+        summary = export_graph(session, output, fmt, all_media=all_media, force=force)
     if as_json:
         print_json(summary)
         return
     print(
-        f"{summary['file']} ({fmt}): {summary['people']} people, {summary['groups']} groups, "
+        f"{printable(summary['file'])} ({fmt}): {summary['people']} people, "
+        f"{summary['groups']} groups, "
         f"{summary['media']} media, {summary['edges']} edges; sha256 {summary['sha256']}"
     )
 

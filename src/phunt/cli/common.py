@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 HomeOpt = Annotated[
     str | None,
     typer.Option(
-        "--home", help="Data folder (default $PHUNT_HOME or ./phunt-data).", metavar="DIR"
+        "--home",
+        help="Data folder (default $PHUNT_HOME or the user's data folder).",
+        metavar="DIR",
     ),
 ]
 DbOpt = Annotated[
@@ -39,11 +41,13 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 def settings(home: str | None, db: str | None) -> Settings:
     """The run's settings; every command with a data folder comes through here, so its
-    scratch area is chosen and cleared of dead processes' copies here."""
-    from phunt import scratch
+    scratch area is chosen and cleared of dead processes' copies here, and the data
+    folder and database are protected from every export (:mod:`phunt.output_path`)."""
+    from phunt import output_path, scratch
     from phunt.config import resolve
 
     cfg = resolve(home, db)
+    output_path.protect(*cfg.protected)
     scratch.use(str(cfg.scratch))
     return cfg
 
@@ -53,27 +57,80 @@ def use_triage_scratch(home: str | None = None) -> None:
     folder: the data folder's when one is named (``--home``, ``PHUNT_HOME``) or the
     default one exists, else the user's cache folder (nothing made in the working folder)."""
     from phunt import scratch
-    from phunt.config import DEFAULT_HOME, SCRATCH_NAME
+    from phunt.config import SCRATCH_NAME, default_home
 
     named = home or os.environ.get("PHUNT_HOME")
-    if named or os.path.isdir(DEFAULT_HOME):
-        scratch.use(os.path.join(named or DEFAULT_HOME, SCRATCH_NAME))
+    if named or os.path.isdir(default_home()):
+        scratch.use(os.path.join(named or default_home(), SCRATCH_NAME))
     else:
         scratch.use(scratch.user_area())
 
 
 @contextmanager
-def session_for(home: str | None, db: str | None) -> Iterator[tuple[Session, Settings]]:
-    """Open the database (migrating it if needed) and yield a committing session."""
+def session_for(
+    home: str | None, db: str | None, *, read_only: bool = False, create: bool = False
+) -> Iterator[tuple[Session, Settings]]:
+    """Open the case database and yield a committing session.
+
+    Only ``phunt init`` passes ``create``: any other command on a missing database is a
+    clear error, never a new, empty case. A command that only reads passes
+    ``read_only``: nothing is written (no migration, no WAL switch), so it works on a
+    read-only data folder; one that writes brings an older schema up to date first.
+    """
     from phunt.schema.db import Database
 
     cfg = settings(home, db)
-    database = Database(cfg.database_url)
+    database = Database(cfg.database_url, create=create, read_only=read_only)
     try:
-        with database.session() as session:
+        with database.session() as session, acting_for(session, write=not read_only):
             yield session, cfg
     finally:
         database.close()
+
+
+#: The phunt account named by ``phunt --as NAME`` for this run (see :func:`acting_for`).
+_requested_account: list[str] = []
+
+
+def request_account(name: str | None) -> None:
+    """Remember ``phunt --as NAME``; it is checked when the database is opened."""
+    _requested_account[:] = [] if name is None else [name]
+
+
+@contextmanager
+def acting_for(session: Session, *, write: bool) -> Iterator[None]:
+    """Record the block's changes under :func:`actor_name`."""
+    from phunt.audit.store import acting_as
+
+    with acting_as(actor_name(session, write=write)):
+        yield
+
+
+def actor_name(session: Session, *, write: bool) -> str:
+    """Who the command's changes are recorded under: the operating-system user, or the
+    phunt account named by ``--as``, which must sign in: the account exists and is
+    enabled (an admin's decision: ``phunt user add`` / ``disable``) and its password is
+    typed on the terminal, or given as the first line of standard input when there is
+    none. The sign-in is audited with the OS user as its address and throttled like the
+    web's. A reading command records nothing, so it asks for no password."""
+    from phunt.os_user import os_user
+
+    name = os_user()
+    if not (_requested_account and write):
+        return name
+    from phunt.accounts.store import authenticate
+
+    wanted = _requested_account[0]
+    authenticate(session, wanted, _account_password(wanted), f"cli:{name}")
+    return wanted
+
+
+def _account_password(name: str) -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    return getpass.getpass(f"Password of {name}: ")
 
 
 #: Worker processes allowed per core, and in all: more only thrash (and thousands of
@@ -138,12 +195,15 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=escape(title))
+    from phunt.safe_text import printable
+
+    table = Table(title=escape(printable(title)))
     for col in columns:
-        table.add_column(escape(col))
+        table.add_column(escape(printable(col)))
     for row in rows:
-        # Evidence text (file names, chat messages) may contain [brackets]: never markup.
-        table.add_row(*("" if v is None else escape(str(v)) for v in row))
+        # Evidence text (file names, chat messages) may contain [brackets]: never markup;
+        # nor terminal escapes or line breaks that would forge lines (safe_text).
+        table.add_row(*("" if v is None else escape(printable(str(v))) for v in row))
     Console().print(table)
 
 

@@ -15,6 +15,7 @@ from phunt.cli.common import (
     print_rows,
     session_for,
 )
+from phunt.safe_text import printable
 
 device_app = typer.Typer(help="Seized devices.", no_args_is_help=True)
 custody_app = typer.Typer(help="Chain of custody of devices.", no_args_is_help=True)
@@ -56,7 +57,7 @@ def device_add(
             case_id=case,
         )
         out = as_dict(device, cfg.timezone)
-    print_json(out) if as_json else print(f"device {out['id']} registered: {evidence}")
+    print_json(out) if as_json else print(f"device {out['id']} registered: {printable(evidence)}")
 
 
 @device_app.command("list")
@@ -71,7 +72,7 @@ def device_list(
     from phunt.ingest.guard import list_jobs
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = [as_dict(d, cfg.timezone) for d in list_devices(session, case)]
         last = {job.device: job for job in list_jobs(session)}
     for row in rows:
@@ -117,7 +118,8 @@ def custody_log(
     with session_for(home, db) as (session, cfg):
         event = log_custody(session, device, action, by, parse_time(at, cfg), note)
         out = as_dict(event, cfg.timezone)
-    print_json(out) if as_json else print(f"custody event {out['id']}: {action} by {by}")
+    logged = f"custody event {out['id']}: {printable(action)} by {printable(by)}"
+    print_json(out) if as_json else print(logged)
 
 
 @custody_app.command("show")
@@ -131,7 +133,7 @@ def custody_show(
     from phunt.cases.devices import custody_history
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = [as_dict(e, cfg.timezone) for e in custody_history(session, device)]
     print_rows(
         f"Custody of {device}",

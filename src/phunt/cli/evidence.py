@@ -31,7 +31,7 @@ def files_command(
     from phunt.ingest.store import list_files
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = [
             as_dict(f, cfg.timezone)
             for f in list_files(
@@ -60,7 +60,7 @@ def matches_command(
     """List every match on a device's files, with list, version, entry and distance."""
     from phunt.ingest.store import list_matches
 
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         rows = list_matches(session, device)
     print_rows(
         f"Matches on {device}",

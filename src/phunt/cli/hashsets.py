@@ -20,6 +20,7 @@ from phunt.cli.common import (
 from phunt.errors import UsageError
 from phunt.hashsets.vics_writer import VicsWriter
 from phunt.hashsets.writers import WRITERS
+from phunt.safe_text import printable
 
 app = typer.Typer(
     help="Hash sets: import versions, diff, disable, export, lookup, verify, rebuild.",
@@ -74,7 +75,8 @@ def import_command(
         print_json(result.as_dict())
     else:
         print(
-            f"{result.hash_set} version {result.version} ({result.kind}, {result.format}): "
+            f"{printable(result.hash_set)} version {result.version} ({result.kind}, "
+            f"{result.format}): "
             f"{result.entries} entries, {result.added} added, {result.removed} removed"
         )
 
@@ -85,7 +87,7 @@ def list_command(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = Fals
     from phunt.hashsets.store import list_hash_sets, versions
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = []
         for hs in list_hash_sets(session):
             current = versions(session, hs)[-1] if hs.current_version else None
@@ -113,14 +115,14 @@ def show_command(
     from phunt.hashsets.store import get_hash_set, versions
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         hs = get_hash_set(session, name)
         out = as_dict(hs, cfg.timezone)
         out["versions"] = [as_dict(v, cfg.timezone) for v in versions(session, hs)]
     if as_json:
         print_json(out)
         return
-    print(f"{out['name']} ({out['kind']}), current version {out['current_version']}")
+    print(f"{printable(out['name'])} ({out['kind']}), current version {out['current_version']}")
     cols = ["version", "imported", "by", "file", "sha256", "entries", "added", "removed"]
     print_table(
         "Versions",
@@ -157,7 +159,7 @@ def diff_command(
     """Entries added and removed between two versions."""
     from phunt.hashsets.store import diff, get_hash_set
 
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         current = get_hash_set(session, name).current_version
         to_v = to_version if to_version is not None else current
         from_v = from_version if from_version is not None else max(1, to_v - 1)
@@ -166,7 +168,7 @@ def diff_command(
         print_json(result.as_dict())
     else:
         print(
-            f"{name}: version {from_v} -> {to_v}: "
+            f"{printable(name)}: version {from_v} -> {to_v}: "
             f"{len(result.added)} added, {len(result.removed)} removed"
         )
 
@@ -186,7 +188,9 @@ def disable_command(
 
     with session_for(home, db) as (session, cfg):
         out = as_dict(disable_entry(session, name, entry, reason), cfg.timezone)
-    print_json(out) if as_json else print(f"entry {out['entry']} of {name} disabled: {reason}")
+    print_json(out) if as_json else print(
+        f"entry {out['entry']} of {printable(name)} disabled: {printable(reason)}"
+    )
 
 
 @app.command("export")
@@ -198,20 +202,25 @@ def export_command(
     ] = VicsWriter.name,
     version: Annotated[int | None, typer.Option(help="Default: current.")] = None,
     form: Annotated[str, typer.Option(help="VICS form: hashset or case.")] = "hashset",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Export a version (without disabled entries) to share with another agency."""
+    """Export a version (without disabled entries) to share with another agency: never
+    into the data folder, an existing file only with --force, into an existing folder."""
     from phunt.hashsets.store import export
 
     with session_for(home, db) as (session, _cfg):
-        details = export(session, name, out, fmt=export_format, version=version, form=form)
+        details = export(
+            session, name, out, fmt=export_format, version=version, form=form, force=force
+        )
     if as_json:
         print_json(details)
     else:
         print(
-            f"wrote {details['entries']} entries to {details['file']} (sha256 {details['sha256']})"
+            f"wrote {details['entries']} entries to {printable(details['file'])} "
+            f"(sha256 {details['sha256']})"
         )
 
 
@@ -225,13 +234,14 @@ def verify_command(
     """Check every version's set file (SHA-256 and structure); exit 1 if one is not whole."""
     from phunt.hashsets.store_repair import verify_files
 
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         checks = verify_files(session, name)
     if as_json:
         print_json_lines(c.as_dict() for c in checks)
     else:
         for c in checks:
-            print(f"{c.hash_set} version {c.version}: {'ok' if c.ok else c.problem}")
+            state = "ok" if c.ok else printable(str(c.problem))
+            print(f"{printable(c.hash_set)} version {c.version}: {state}")
     if not all(c.ok for c in checks):
         raise typer.Exit(1)
 
@@ -254,7 +264,7 @@ def rebuild_command(
         return
     for c in checks:
         state = "rebuilt" if c.rebuilt else "intact"
-        print(f"{c.hash_set} version {c.version}: {state} ({c.index_sha256[:16]})")
+        print(f"{printable(c.hash_set)} version {c.version}: {state} ({c.index_sha256[:16]})")
 
 
 @app.command("lookup")
@@ -270,7 +280,7 @@ def lookup_command(
     which is answered in batches; one query at a time for someone typing)."""
     from phunt.ingest.lookup import BATCH, Lookup
 
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         service = Lookup.from_database(session, hashset or None)
     source = hashes if hashes else (line.strip() for line in sys.stdin)
     batch = 1 if not hashes and sys.stdin.isatty() else BATCH

@@ -16,6 +16,7 @@ from phunt.cli.common import (
     DbOpt,
     HomeOpt,
     JsonOpt,
+    actor_name,
     check_at_least_one,
     check_workers,
     print_json,
@@ -31,6 +32,7 @@ from phunt.cli.limits import (
     MaxScratchOpt,
     expand_limits,
 )
+from phunt.safe_text import printable
 
 if TYPE_CHECKING:
     from phunt.ingest.job import IngestInterrupted, IngestSummary
@@ -87,6 +89,7 @@ def ingest_command(
     One ingest at a time writes a device. Ctrl-C leaves the job interrupted and prints
     the command that resumes it.
     """
+    from phunt.audit.store import acting_as
     from phunt.ingest.job import IngestInterrupted, ingest
     from phunt.ingest.pipeline import default_workers
     from phunt.review import groups as review_groups
@@ -95,7 +98,8 @@ def ingest_command(
     check_workers(workers, zero_means_default=True)
     check_at_least_one("--batch", batch)
     cfg = settings(home, db)
-    database = Database(cfg.database_url)
+    cfg.check_source(source)
+    database = Database(cfg.database_url, create=False)
     n = workers or (1 if cluster else default_workers())
     show_progress = not as_json and sys.stderr.isatty()
     mode = None if not pdq else ("fast" if fast else "default")
@@ -116,9 +120,12 @@ def ingest_command(
         should_stop=_deferred_ctrl_c(),
     )
     try:
-        summary = _with_progress(run, source) if show_progress else run()
-        with database.session() as s:  # the new files' near-duplicates, for the review queue
-            review_groups.update_after_ingest(s, summary.job)
+        with database.session() as session:
+            actor = actor_name(session, write=True)
+        with acting_as(actor):
+            summary = _with_progress(run, source) if show_progress else run()
+            with database.session() as s:  # the new files' near-duplicates, for the review queue
+                review_groups.update_after_ingest(s, summary.job)
     except IngestInterrupted as stop:
         resume_cmd = _resume_command(source, device, workers, cluster, fast, pdq, expand, batch)
         sys.stderr.write(_interrupted_message(stop, device, resume_cmd, home, db))
@@ -130,14 +137,15 @@ def ingest_command(
         print_json(summary.as_dict())
     else:
         print(
-            f"ingest {summary.job} of {summary.source} for {summary.device}: "
+            f"ingest {summary.job} of {printable(summary.source)} for {printable(summary.device)}: "
             f"{summary.files} files, {summary.bytes} bytes, "
             f"{summary.matched_files} matched, {summary.errors} errors"
         )
         print(f"source sha256 {summary.source_sha256}; manifest sha256 {summary.manifest_sha256}")
         ewf = summary.verification.get("ewf")
         if ewf:
-            print(f"E01 acquisition hash: {'verified' if ewf.get('ok') else 'NOT verified'} {ewf}")
+            state = "verified" if ewf.get("ok") else "NOT verified"
+            print(f"E01 acquisition hash: {state} {printable(str(ewf))}")
 
 
 def _resume_command(
@@ -172,9 +180,10 @@ def _interrupted_message(
     """What Ctrl-C leaves behind and the exact command that finishes it."""
     where = (["--home", home] if home else []) + (["--db", db] if db else [])
     return (
-        f"phunt: ingest job {stop.job} of {stop.source} for device {device} interrupted "
+        f"phunt: ingest job {stop.job} of {printable(stop.source)} for device "
+        f"{printable(device)} interrupted "
         f"with {stop.files} files stored; it is left resumable.\n"
-        f"phunt: resume it with: {shlex.join(cmd + where)}\n"
+        f"phunt: resume it with: {printable(shlex.join(cmd + where))}\n"
     )
 
 
@@ -191,7 +200,7 @@ def jobs_command(
 
     from phunt.ingest.guard import list_jobs
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = []
         for job in list_jobs(session, device):
             row = asdict(job)

@@ -20,7 +20,7 @@ import importlib
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
@@ -30,6 +30,7 @@ from typer.main import get_group
 
 from phunt import __version__
 from phunt.errors import PhuntError
+from phunt.safe_text import printable
 
 if TYPE_CHECKING:  # Typer carries its own copy of click
     from typer._click import Command, Context
@@ -161,9 +162,21 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
-    # A callback makes Typer build a group even though "version" is its only own command.
-    pass
+def _root(
+    account: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Record changes under this phunt account (its password is asked for); "
+            "default: the operating-system user.",
+            metavar="NAME",
+        ),
+    ] = None,
+) -> None:
+    # A callback also makes Typer build a group though "version" is its only own command.
+    from phunt.cli.common import request_account
+
+    request_account(account)
 
 
 @app.command("version")
@@ -177,7 +190,8 @@ def main() -> None:
     try:
         app()
     except PhuntError as exc:
-        sys.stderr.write(f"phunt: error: {exc}\n")
+        # Messages name files from the evidence: escaped, one line per error.
+        sys.stderr.write(f"phunt: error: {printable(str(exc))}\n")
         sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("phunt: interrupted\n")

@@ -16,6 +16,7 @@ from phunt.cli.common import (
     print_table,
     session_for,
 )
+from phunt.safe_text import printable
 
 operation_app = typer.Typer(help="Operations: statewide sweeps.", no_args_is_help=True)
 district_app = typer.Typer(help="Districts (Kerala's 14 are preloaded).", no_args_is_help=True)
@@ -23,12 +24,17 @@ raid_app = typer.Typer(help="Raids of an operation.", no_args_is_help=True)
 
 
 def init(home: HomeOpt = None, db: DbOpt = None) -> None:
-    """Create the data folder and the database (later commands do this on first use too)."""
+    """Create the data folder and the database, or bring an existing one up to date (the
+    one command that creates a database: the others refuse a missing one)."""
+    from phunt.cli.common import settings
+    from phunt.config import make_home
     from phunt.schema.db import current_revision
+    from phunt.schema.url_check import mask
 
-    with session_for(home, db) as (session, cfg):
+    make_home(settings(home, db).home)
+    with session_for(home, db, create=True) as (session, cfg):
         revision = current_revision(session.get_bind().engine)
-    print(f"phunt database ready at {cfg.database_url} (schema {revision})")
+    print(f"phunt database ready at {mask(cfg.database_url)} (schema {revision})")
 
 
 @operation_app.command("create")
@@ -46,7 +52,8 @@ def operation_create(
     with session_for(home, db) as (session, cfg):
         op = create_operation(session, name, description)
         out = as_dict(op, cfg.timezone)
-    print_json(out) if as_json else print(f"operation {out['id']} created: {out['name']}")
+    created = f"operation {out['id']} created: {printable(out['name'])}"
+    print_json(out) if as_json else print(created)
 
 
 @operation_app.command("list")
@@ -55,7 +62,7 @@ def operation_list(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = Fa
     from phunt.cases.operations import list_operations
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = [as_dict(o, cfg.timezone) for o in list_operations(session)]
     print_rows(
         "Operations", rows, [("id", "id"), ("name", "name"), ("created", "created_at")], as_json
@@ -68,7 +75,7 @@ def district_list(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = Fal
     from phunt.cases.operations import list_districts
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         rows = [as_dict(d) for d in list_districts(session)]
     print_rows("Districts", rows, [("id", "id"), ("name", "name"), ("state", "state")], as_json)
 
@@ -87,7 +94,7 @@ def district_add(
 
     with session_for(home, db) as (session, _cfg):
         out = as_dict(add_district(session, name, state))
-    print_json(out) if as_json else print(f"district {out['id']} added: {out['name']}")
+    print_json(out) if as_json else print(f"district {out['id']} added: {printable(out['name'])}")
 
 
 @raid_app.command("add")
@@ -108,7 +115,8 @@ def raid_add(
     with session_for(home, db) as (session, cfg):
         raid = add_raid(session, operation, district, location, parse_time(at, cfg), team_lead)
         out = as_dict(raid, cfg.timezone)
-    print_json(out) if as_json else print(f"raid {out['id']} recorded at {out['location']}")
+    recorded = f"raid {out['id']} recorded at {printable(out['location'])}"
+    print_json(out) if as_json else print(recorded)
 
 
 @raid_app.command("list")
@@ -122,7 +130,7 @@ def raid_list(
     from phunt.cases.operations import list_raids
     from phunt.schema.records import as_dict
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         raids = list_raids(session, operation)
         rows = [as_dict(r, cfg.timezone) | {"district": r.district.name} for r in raids]
     print_rows(
@@ -153,7 +161,7 @@ def stats(
 
     if by != "district":
         raise UsageError(f"--by {by!r} is not supported (choose from: district)")
-    with session_for(home, db) as (session, _cfg):
+    with session_for(home, db, read_only=True) as (session, _cfg):
         rows = operation_stats(session, operation)
     total = totals(rows)
     if as_json:

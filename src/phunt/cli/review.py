@@ -3,7 +3,7 @@
 Decisions are listed, set on stored files by id (a selection is several ids), propagated
 to their copies across the operation after a preview, exported to share, and published
 as the unit's local known-bad set, which then re-screens every device already ingested.
-The command line acts for the operator (``PHUNT_ACTOR`` or the OS user), who sees every
+The command line acts for the operator (the OS user, or ``phunt --as``), who sees every
 case; the web workspace limits the same services to a user's cases.
 """
 
@@ -17,6 +17,7 @@ import typer
 
 from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, print_rows, session_for
 from phunt.errors import UsageError
+from phunt.safe_text import printable
 
 if TYPE_CHECKING:
     from phunt.config import Settings
@@ -59,7 +60,7 @@ def list_command(
     from phunt.cases.devices import get_device
     from phunt.review.decisions import list_decisions
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         device_id = None if device is None else get_device(session, device).id
         found = list_decisions(
             session, device_id=device_id, case_id=case, include_superseded=history
@@ -79,7 +80,7 @@ def history_command(
     replaced)."""
     from phunt.review.decisions import history
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = [_row(d, cfg) for d in history(session, file_id)]
     print_rows(f"Decisions on file {file_id}", rows, [*_COLUMNS, ("note", "note")], as_json)
 
@@ -154,7 +155,8 @@ def export_command(
 
     with session_for(home, db) as (session, _cfg):
         details = export_decisions(session, str(out), fmt=fmt, force=force)
-    print(f"{details['entries']} entries written to {out} (sha256 {details['sha256']})")
+    shown = printable(str(out))
+    print(f"{details['entries']} entries written to {shown} (sha256 {details['sha256']})")
 
 
 @app.command("local-set")
@@ -168,7 +170,7 @@ def local_set_command(
 
     with session_for(home, db) as (session, _cfg):
         choose_local_set(session, name)
-    print(f"categorised files join hash set {name!r}")
+    print(f"categorised files join hash set {printable(repr(name))}")
 
 
 @app.command("publish")
@@ -193,7 +195,8 @@ def publish_command(
         print_json({"set": result.as_dict(), "rescreen": found and found.as_dict()})
         return
     print(
-        f"hash set {result.hash_set!r} version {result.version}: {result.entries} entries "
+        f"hash set {printable(repr(result.hash_set))} version {result.version}: "
+        f"{result.entries} entries "
         f"({result.added} added, {result.removed} removed)"
     )
     if found is not None:

@@ -47,7 +47,7 @@ def serve(
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
     tls = ssl_certfile is not None
     cfg = settings(home, db)
-    Database(cfg.database_url).close()  # migrate once, before any worker opens it
+    Database(cfg.database_url, create=False).close()  # migrate once, before any worker opens it
     if host not in LOCAL_HOSTS and not tls:
         sys.stderr.write(
             f"phunt: warning: serving on {host} without TLS: passwords and session cookies "

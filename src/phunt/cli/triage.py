@@ -29,6 +29,7 @@ from phunt.cli.limits import (
     expand_limits,
 )
 from phunt.hashing import kinds
+from phunt.safe_text import printable
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders or containers to read.")]
 ExpandOpt = Annotated[
@@ -91,14 +92,14 @@ def hash_command(
         if result.error is not None:
             errors += 1
             if not as_json:
-                sys.stderr.write(f"{result.path}: {result.error}\n")
+                sys.stderr.write(f"{printable(result.path)}: {printable(str(result.error))}\n")
         if as_json:
             print_json_lines([result.as_json()])
         elif result.md5 is not None:
             shown = f"  pdq={result.pdq.hash.hex}" if result.pdq is not None else ""
             print(
                 f"{result.sha256}  {result.md5}  {result.sha1}  "
-                f"{result.size}  {result.mime}  {result.path}{shown}"
+                f"{result.size}  {result.mime}  {printable(result.path)}{shown}"
             )
     if errors:
         raise typer.Exit(2)
@@ -191,14 +192,15 @@ def scan_command(
                 print_json_lines([item.as_json()])
             else:
                 print(
-                    f"MATCH {item.path}  [{item.kind} on {item.list}, entry {item.entry}, "
+                    f"MATCH {printable(item.path)}  [{item.kind} on {printable(str(item.list))}, "
+                    f"entry {printable(str(item.entry))}, "
                     f"distance {item.distance}, category {item.category}]"
                 )
         elif item.error is not None:
             if as_json:
                 print_json_lines([{"type": "error", "path": item.path, "error": item.error}])
             else:
-                sys.stderr.write(f"{item.path}: {item.error}\n")
+                sys.stderr.write(f"{printable(item.path)}: {printable(str(item.error))}\n")
     totals = summary.as_json()
     if as_json:
         print_json_lines([totals])

@@ -57,7 +57,7 @@ def add(
     check_new(password)  # before the database is opened: a typo costs no migration
     with session_for(home, db) as (session, _cfg):
         user_id = add_user(session, name, role, password)
-    print(f"user {user_id} added: {name} ({role})")
+    print(f"user {user_id} added: {printable(name)} ({printable(role)})")
 
 
 @app.command("assign")
@@ -67,7 +67,7 @@ def assign(name: NameArg, case: CaseOpt, home: HomeOpt = None, db: DbOpt = None)
 
     with session_for(home, db) as (session, _cfg):
         assign_case(session, name, case)
-    print(f"{name} assigned to case {case}")
+    print(f"{printable(name)} assigned to case {case}")
 
 
 @app.command("unassign")
@@ -77,7 +77,7 @@ def unassign(name: NameArg, case: CaseOpt, home: HomeOpt = None, db: DbOpt = Non
 
     with session_for(home, db) as (session, _cfg):
         unassign_case(session, name, case)
-    print(f"{name} no longer assigned to case {case}")
+    print(f"{printable(name)} no longer assigned to case {case}")
 
 
 @app.command("disable")
@@ -87,7 +87,7 @@ def disable(name: NameArg, home: HomeOpt = None, db: DbOpt = None) -> None:
 
     with session_for(home, db) as (session, _cfg):
         disable_user(session, name)
-    print(f"user {name} disabled")
+    print(f"user {printable(name)} disabled")
 
 
 @app.command("token")
@@ -105,7 +105,7 @@ def list_all(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -
     """List users with their role, state, cases and number of API tokens."""
     from phunt.accounts.store import list_users
 
-    with session_for(home, db) as (session, cfg):
+    with session_for(home, db, read_only=True) as (session, cfg):
         rows = list_users(session)
     for row in rows:
         created = row["created_at"].astimezone(cfg.timezone)

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from phunt.errors import UsageError
 from phunt.hashsets.base import HashEntry
 from phunt.hashsets.writers import HashListWriter, register_writer
+from phunt.safe_text import csv_cell
 
 
 @register_writer
@@ -40,8 +41,10 @@ def write_csv(
     """Write ``entries`` as CSV readable by :class:`CsvReader`; return how many.
 
     Columns: ``kinds``, ``name``, ``category``, ``category_scheme``, then ``extra_fields``
-    (non-text extras as JSON). A hash of a kind without a column stops the export rather
-    than being dropped. Open ``out`` with ``newline=""``.
+    (non-text extras as JSON). Names and extras come from whoever made the list: one
+    starting with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe (OWASP). A hash
+    of a kind without a column stops the export rather than being dropped. Open ``out``
+    with ``newline=""``.
     """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*kinds, "name", "category", "category_scheme", *extra_fields])
@@ -55,7 +58,7 @@ def write_csv(
         writer.writerow(
             [
                 *(entry.hashes.get(kind, "").replace("\n", ";") for kind in kinds),
-                entry.name or "",
+                csv_cell(entry.name or ""),
                 "" if category is None else category.code,
                 "" if category is None else category.scheme,
                 *(_cell(entry.extra.get(field)) for field in extra_fields),
@@ -64,7 +67,8 @@ def write_csv(
     return count
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> object:
+    """A cell no spreadsheet runs as a formula (:func:`phunt.safe_text.csv_cell`)."""
     if value is None:
         return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return csv_cell(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -42,6 +41,7 @@ from phunt.hashsets.store_sets import (
     version_row,
     versions,
 )
+from phunt.output_path import check_target, output_path
 
 __all__ = [
     "CurrentSet",
@@ -111,11 +111,14 @@ def export(
     fmt: str = "vics",
     version: int | None = None,
     form: str = "hashset",
+    force: bool = False,
 ) -> dict[str, Any]:
     """Write a version (without disabled entries) to ``out``; returns what the audit records.
 
     The record counts what the writer wrote, not the version's size, so it states what was
-    actually shared, and how many disabled entries were left out.
+    actually shared, and how many disabled entries were left out. ``out`` follows
+    :mod:`phunt.output_path`: never inside the data folder, an existing file only with
+    ``force``, written whole or not at all.
     """
     from phunt.hashsets.writers import WRITERS
 
@@ -126,18 +129,20 @@ def export(
         raise UsageError(f"unknown VICS form {form!r} (choose from: hashset, case)")
     disabled = disabled_numbers(session, hash_set)
     skip = set(disabled)
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    check_target(out, force=force)
     with open_version(session, name, row) as set_file:
         left_out = disabled_in(set_file, disabled)
         portable = (entry for number, entry in set_file.entries() if number not in skip)
-        with open(out, "w", encoding="utf-8", newline="") as fh:
-            written = writer.write(portable, fh, form=form, metadata=row.meta)
+        with output_path(out, force=force) as partial:
+            with open(partial, "w", encoding="utf-8", newline="") as fh:
+                written = writer.write(portable, fh, form=form, metadata=row.meta)
+            digest = sha256_file(str(partial))
     details = {
         "hash_set": name,
         "version": row.version,
         "format": fmt,
         "file": os.path.abspath(out),
-        "sha256": sha256_file(out),
+        "sha256": digest,
         "entries": written,
         "disabled_left_out": left_out,
     }

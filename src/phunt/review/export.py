@@ -10,7 +10,6 @@ examiners' names stay at home (no provenance fields). The file's SHA-256 is audi
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from phunt.audit import store as audit
 from phunt.errors import UsageError
 from phunt.hashing.crypto import sha256_file
 from phunt.hashsets.writers import WRITERS
+from phunt.output_path import check_target, output_path
 from phunt.review.local_set import decision_entries
 from phunt.schema.scope import Scope
 
@@ -34,20 +34,20 @@ def export_decisions(
     returns what the audit records."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (choose from: {', '.join(FORMATS)})")
-    if os.path.exists(out) and not force:
-        raise UsageError(f"{out} exists; give --force to replace it")
+    check_target(out, force=force)  # before the work: never into the data folder
     writer = WRITERS.get(fmt)()
     entries = decision_entries(session, scope, known_bad_only=not FORMATS[fmt], provenance=False)
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
     meta = (
         {"profile": "US"} if fmt == "vics" else {"title": "known-bad files categorised by review"}
     )
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        written = writer.write(entries, fh, metadata=meta)
+    with output_path(out, force=force) as partial:
+        with open(partial, "w", encoding="utf-8", newline="") as fh:
+            written = writer.write(entries, fh, metadata=meta)
+        digest = sha256_file(str(partial))
     details = {
         "format": fmt,
         "file": os.path.abspath(out),
-        "sha256": sha256_file(out),
+        "sha256": digest,
         "entries": written,
         "scope": None if scope is None else sorted(scope),
     }

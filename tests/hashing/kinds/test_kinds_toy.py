@@ -63,6 +63,7 @@ def test_toy_kind_through_hash_import_scan_and_ingest(
 
     toy_list = tmp_path / "toy.txt"
     toy_list.write_text(f"# a list of the toy kind\n{crc.upper()}  listed.bin\n")
+    assert _phunt("init", "--db", db_url).exit_code == 0
     imported = _phunt(
         "hashset", "import", str(toy_list), "--name", "toy", "--format", "plain",
         "--hash-kind", toy, "--db", db_url, "--json",

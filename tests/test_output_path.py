@@ -1,0 +1,106 @@
+"""The one rule for files phunt writes on request (:mod:`phunt.output_path`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from phunt import output_path
+from phunt.errors import UsageError
+from phunt.output_path import check_target, open_output
+
+
+@pytest.fixture(autouse=True)
+def _no_registered_places() -> Iterator[None]:
+    """Each test starts with nothing protected, and leaves nothing behind."""
+    saved = set(output_path._protected)
+    output_path._protected.clear()
+    yield
+    output_path._protected.clear()
+    output_path._protected.update(saved)
+
+
+def test_a_new_file_is_written_whole_and_no_temporary_file_stays(tmp_path: Path) -> None:
+    target = tmp_path / "share.csv"
+    with open_output(target) as fh:
+        fh.write("md5\n")
+    assert target.read_text() == "md5\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["share.csv"]
+
+
+def test_anything_inside_the_data_folder_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "phunt.db").write_bytes(b"SQLite format 3\x00 case")
+    output_path.protect(home)
+    for target in (home / "phunt.db", home / "new.csv", home, home / "sub" / "x"):
+        with pytest.raises(UsageError, match="inside phunt's data"):
+            check_target(target, force=True)
+    assert (home / "phunt.db").read_bytes() == b"SQLite format 3\x00 case"
+
+
+def test_a_link_into_the_data_folder_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "phunt.db").write_bytes(b"case")
+    (tmp_path / "innocent.csv").symlink_to(home / "phunt.db")
+    (tmp_path / "folder-link").symlink_to(home)
+    for target in (tmp_path / "innocent.csv", tmp_path / "folder-link" / "x.csv"):
+        with pytest.raises(UsageError, match="inside phunt's data"):
+            check_target(target, force=True, protected=[home])
+    assert (home / "phunt.db").read_bytes() == b"case"
+
+
+def test_a_protected_database_file_elsewhere_and_its_wal(tmp_path: Path) -> None:
+    db = tmp_path / "cases.db"
+    db.write_bytes(b"case")
+    output_path.protect(db, f"{db}-wal")
+    with pytest.raises(UsageError, match="inside phunt's data"):
+        check_target(db, force=True)
+    with pytest.raises(UsageError, match="inside phunt's data"):
+        check_target(f"{db}-wal", force=True)
+    assert check_target(tmp_path / "other.db") == tmp_path / "other.db"
+
+
+def test_an_existing_file_needs_force(tmp_path: Path) -> None:
+    target = tmp_path / "share.json"
+    target.write_text("old")
+    with pytest.raises(UsageError, match="exists; give --force"), open_output(target) as fh:
+        fh.write("new")
+    assert target.read_text() == "old"
+    with open_output(target, force=True) as fh:
+        fh.write("new")
+    assert target.read_text() == "new"
+
+
+def test_a_file_appearing_while_writing_is_not_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "share.json"
+    with pytest.raises(UsageError, match="exists; give --force"), open_output(target) as fh:
+        fh.write("ours")
+        target.write_text("someone else's")
+    assert target.read_text() == "someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["share.json"]
+
+
+def test_missing_folders_are_not_created(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        check_target(tmp_path / "typo" / "deeper" / "share.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_is_never_a_target(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a folder"):
+        check_target(tmp_path, force=True)
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "share.json"
+    target.write_text("old")
+    with pytest.raises(RuntimeError, match="writer broke"), open_output(target, force=True) as fh:
+        fh.write("half")
+        raise RuntimeError("writer broke")
+    assert target.read_text() == "old"
+    assert sorted(os.listdir(tmp_path)) == ["share.json"]
