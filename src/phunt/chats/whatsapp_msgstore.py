@@ -28,8 +28,10 @@ from phunt.chats.base import ChatParser, MessageSink, ParseContext, guess_mime, 
 from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant, RoleName
 from phunt.chats.source import ChatSource
 from phunt.chats.sqlite_schema import MAGIC, table_names
+from phunt.chats.whatsapp_contacts import apply_contacts, read_contacts
 from phunt.errors import CorruptInput, WrongFormat
 from phunt.phones import from_jid_user
+from phunt.sources.apps import app_for_path
 from phunt.spool import spooled
 
 OWNER_ID = "owner"
@@ -162,6 +164,8 @@ class WhatsAppMsgstoreParser(ChatParser):
                     f"unreadable database: {exc}", path=context.origin, location=where
                 ) from None
         context.export.chats.extend(run.chats.values())
+        apply_contacts(run.chats.values(), read_contacts(context.source, context.export))
+        context.export.app = app_for_path(context.export.source)
 
 
 class _Run:
