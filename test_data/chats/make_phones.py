@@ -63,12 +63,14 @@ MESSAGES = [
 ]
 
 
-def picture(path: Path) -> None:
+def picture(path: Path) -> int:
+    """A plain-colour square; returns its size for ``ZFILESIZE``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (16, 16), (200, 160, 40)).save(path, "JPEG", quality=80)
+    return path.stat().st_size
 
 
-def chat_storage(path: Path) -> None:
+def chat_storage(path: Path, size: int) -> None:
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     db.executescript(IOS_SCHEMA)
@@ -95,7 +97,7 @@ def chat_storage(path: Path) -> None:
     db.executemany(
         "INSERT INTO ZWAMEDIAITEM (Z_PK, ZMESSAGE, ZMEDIALOCALPATH, ZFILESIZE, ZTITLE) "
         "VALUES (?, ?, ?, ?, ?)",
-        [(1, 4, MEDIA, 631, None), (2, 6, None, 52000, None)],
+        [(1, 4, MEDIA, size, None), (2, 6, None, 52000, None)],
     )
     db.executemany(
         "INSERT INTO ZWAMESSAGE (Z_PK, ZCHATSESSION, ZISFROMME, ZGROUPMEMBER, ZFROMJID, "
@@ -116,8 +118,7 @@ def chat_storage(path: Path) -> None:
 
 
 def ios() -> None:
-    picture(SHARED / "Message" / MEDIA)
-    chat_storage(SHARED / "ChatStorage.sqlite")
+    chat_storage(SHARED / "ChatStorage.sqlite", picture(SHARED / "Message" / MEDIA))
     prefs = SHARED / "Library/Preferences/group.net.whatsapp.WhatsApp.shared.plist"
     prefs.parent.mkdir(parents=True, exist_ok=True)
     prefs.write_bytes(plistlib.dumps({"OwnJabberID": OWNER}, fmt=plistlib.FMT_BINARY))

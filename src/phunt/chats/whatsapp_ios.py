@@ -40,6 +40,7 @@ PREFERENCES = (
     "Library/Preferences/group.net.whatsapp.WhatsApp.shared.plist",
     "Library/Preferences/group.net.whatsapp.WhatsAppSMB.shared.plist",
 )
+_PLIST_LIMIT = 16 << 20
 APPLE_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
 _SYSTEM_TYPE = 6
 _DELETED_TYPES = (14,)
@@ -131,10 +132,13 @@ class _Run:
             if stream is None:
                 continue
             try:
-                with stream:
-                    prefs = plistlib.load(stream)
-            except (plistlib.InvalidFileException, ValueError, OSError, EOFError):
-                self.export.warn(name, "unreadable preferences plist; owner's number unknown")
+                with stream:  # read whole: a container's member may not seek
+                    prefs = plistlib.loads(stream.read(_PLIST_LIMIT))
+            except (plistlib.InvalidFileException, ValueError, OSError, EOFError) as exc:
+                self.export.warn(
+                    self.context.source.describe(name),
+                    f"unreadable preferences plist ({exc}); owner's number unknown",
+                )
                 continue
             jid = prefs.get("OwnJabberID") if isinstance(prefs, dict) else None
             if isinstance(jid, str) and "@" in jid:
