@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
 from phunt.cases.devices import add_device
+from phunt.chats import browse
 from phunt.chats import store as chat_store
 from phunt.ingest.job import ingest
 from phunt.schema.chats import ChatAttachment, ChatImport, ChatParticipant, ChatRecord
@@ -19,6 +21,14 @@ from test_lib import TEST_DATA
 IOS = TEST_DATA / "chats" / "ios"
 SHARED = IOS / "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
 MEDIA = "Message/Media/120363000000000001@g.us/a/1/0b5e2c1d-0000-4000-8000-000000000001.jpg"
+
+
+@dataclass(frozen=True)
+class _At:
+    page: int = 1
+    per_page: int = 50
+    sort: str = "role"
+    desc: bool = False
 
 
 def _device(database: Database) -> str:
@@ -75,6 +85,15 @@ def test_import_keeps_contact_names_apart_and_says_business(database: Database) 
         names = {m["key"]: m["contact_name"] for m in chat_store.list_members(s, group["id"])}
         assert names["+919800000003"] == "Ravi Cousin"
         assert s.scalars(select(ChatImport.app)).all() == ["whatsapp-business"]
+        # What the web pages and the API read.
+        assert browse.get_chat(s, None, group["id"]).app == "whatsapp-business"
+        page = browse.list_members(s, None, group["id"], _At())
+        assert {m.key: m.contact_name for m in page.items} == {
+            "+919800000002": "Asha (work)",
+            "+919800000003": "Ravi Cousin",
+            "+919800000004": None,
+            "owner": None,
+        }
 
 
 def test_ingest_imports_chat_storage_from_an_iphone_zip(database: Database, tmp_path: Path) -> None:
