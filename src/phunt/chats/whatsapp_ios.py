@@ -24,9 +24,9 @@ from typing import Any, BinaryIO
 from phunt.chats import roles
 from phunt.chats.attachments import hash_companion, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
-from phunt.chats.model import Attachment, Chat, ChatKind, Message, Participant, RoleName
+from phunt.chats.model import Attachment, Chat, Message, Participant, RoleName
 from phunt.chats.sqlite_schema import MAGIC, table_names
-from phunt.chats.whatsapp_msgstore import OWNER_ID, lossless_text
+from phunt.chats.whatsapp_msgstore import OWNER_ID, chat_kind, jid_participant, lossless_text
 from phunt.errors import CorruptInput
 from phunt.phones import from_jid_user
 from phunt.sources.apps import app_for_path
@@ -49,15 +49,6 @@ _RANKS: dict[int, tuple[RoleName, ...]] = {
     1: ("member", "admin"),
     2: ("member", "admin", "creator"),
 }
-
-
-def _kind(jid: str) -> ChatKind:
-    server = jid.rpartition("@")[2]
-    if server == "g.us":
-        return "group"
-    if server == "broadcast":
-        return "broadcast"
-    return "channel" if server == "newsletter" else "private"
 
 
 def apple_time(value: Any) -> datetime | None:
@@ -155,13 +146,7 @@ class _Run:
             if self.export.owner is not None:
                 owner.phone, owner.phone_raw = self.export.owner.phone, self.owner_jid
             return owner
-        if not jid:
-            return None
-        user, _, server = jid.partition("@")
-        phone = from_jid_user(user) if server == "s.whatsapp.net" else None
-        person = chat.participant(phone or jid)
-        person.phone, person.phone_raw = phone, jid
-        return person
+        return jid_participant(chat, jid) if jid else None
 
     def read(self, conn: sqlite3.Connection) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -180,7 +165,7 @@ class _Run:
             if not jid:
                 self.export.warn(f"row {pk} of ZWACHATSESSION", "chat without a JID; skipped")
                 continue
-            self.chats[pk] = Chat("whatsapp", jid, title, _kind(jid), jid.rpartition("@")[2])
+            self.chats[pk] = Chat("whatsapp", jid, title, chat_kind(jid), jid.rpartition("@")[2])
         if "ZWAGROUPINFO" in tables:
             self.creators(conn)
         if "ZWAGROUPMEMBER" in tables:

@@ -59,7 +59,8 @@ _RANKS: dict[int, tuple[RoleName, ...]] = {
 }
 
 
-def _kind(jid: str) -> ChatKind:
+def chat_kind(jid: str) -> ChatKind:
+    """The kind of chat a WhatsApp JID names, by its server (shared with the iOS parser)."""
     server = jid.rpartition("@")[2]
     if server == "g.us":
         return "group"
@@ -68,6 +69,15 @@ def _kind(jid: str) -> ChatKind:
     if server == "broadcast":
         return "broadcast"
     return "private"
+
+
+def jid_participant(chat: Chat, jid: str) -> Participant:
+    """The participant a JID names: keyed by E.164 number for a phone JID, else the JID."""
+    user, _, server = jid.partition("@")
+    phone = from_jid_user(user) if server == "s.whatsapp.net" else None
+    person = chat.participant(phone or jid)
+    person.phone, person.phone_raw = phone, jid
+    return person
 
 
 def _hex_sha256(value: Any) -> str | None:
@@ -187,13 +197,7 @@ class _Run:
             owner = chat.participant(OWNER_ID)
             owner.see_name("device owner")
             return owner
-        if not jid:
-            return None
-        user, _, server = jid.partition("@")
-        phone = from_jid_user(user) if server == "s.whatsapp.net" else None
-        person = chat.participant(phone or jid)
-        person.phone, person.phone_raw = phone, jid
-        return person
+        return jid_participant(chat, jid) if jid else None
 
     def chat_for(self, key: Any, jid: str, subject: str | None) -> Chat:
         chat = self.chats.get(key)
@@ -202,7 +206,7 @@ class _Run:
             chat.title = chat.title or subject
         if chat is None:
             chat = self.chats[key] = Chat(
-                "whatsapp", jid, subject, _kind(jid), raw_kind=jid.rpartition("@")[2]
+                "whatsapp", jid, subject, chat_kind(jid), raw_kind=jid.rpartition("@")[2]
             )
             self.by_jid[jid] = chat
         return chat
