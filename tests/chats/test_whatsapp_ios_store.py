@@ -128,3 +128,31 @@ def test_ingest_imports_chat_storage_from_an_iphone_zip(database: Database, tmp_
         assert [(a.present, a.note) for a in untied] == [
             (False, "no local path in ZWAMEDIAITEM (not downloaded, or deleted)")
         ]
+
+
+def test_ingest_reads_a_business_msgstore_with_its_wa_db(
+    database: Database, tmp_path: Path
+) -> None:
+    device = _device(database)
+    folder = TEST_DATA / "chats" / "w4b"
+    packed = tmp_path / "android.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, "data/data/" + path.relative_to(folder).as_posix())
+    summary = ingest(database, str(packed), device)
+    [outcome] = summary.chats
+    assert outcome["export"].endswith("com.whatsapp.w4b/databases/msgstore.db")
+    imported = outcome["imported"]
+    assert (imported["format"], imported["app"], imported["warnings"]) == (
+        "whatsapp-msgstore",
+        "whatsapp-business",
+        [],
+    )
+    with database.session() as s:
+        saved = s.scalars(
+            select(ChatParticipant.contact_name)
+            .where(ChatParticipant.contact_name.is_not(None))
+            .order_by(ChatParticipant.id)
+        ).all()
+        assert saved == ["Asha (work)", "Ravi Cousin", "Asha (work)"]
