@@ -235,3 +235,42 @@ def test_unreadable_preferences_plist_is_a_warning(tmp_path: Path) -> None:
     assert warning.message.startswith("unreadable preferences plist (")
     assert warning.message.endswith("); owner's number unknown")
     assert export.owner is None and export.chats[0].message_count == 6
+
+
+def test_builds_without_optional_columns_still_parse(tmp_path: Path) -> None:
+    """Older builds lack some columns: read as NULL, not as damage."""
+    older = tmp_path / "ChatStorage.sqlite"
+    shutil.copyfile(SHARED / "ChatStorage.sqlite", older)
+    with sqlite3.connect(older) as db:
+        for table, column in [
+            ("ZWAMESSAGE", "ZPUSHNAME"),
+            ("ZWAMESSAGE", "ZGROUPEVENTTYPE"),
+            ("ZWAGROUPMEMBER", "ZFIRSTNAME"),
+            ("ZWAGROUPMEMBER", "ZISACTIVE"),
+            ("ZWAMEDIAITEM", "ZTITLE"),
+            ("ZWACHATSESSION", "ZPARTNERNAME"),
+        ]:
+            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        db.execute("INSERT INTO ZWAMESSAGE (Z_PK, ZMESSAGEDATE, ZTEXT) VALUES (99, 789280200, '')")
+    db.close()
+    export = WhatsAppIosParser().parse_path(older)
+    assert [str(w) for w in export.warnings] == [
+        "table ZWAMESSAGE: 1 rows without a chat (ZCHATSESSION empty); skipped"
+    ]
+    group, private = export.chats
+    assert (group.title, group.message_count, private.message_count) == (None, 6, 3)
+    assert [m.action for m in group.messages if m.action] == ["system:None", "system:None"]
+    assert set(group.participants["+919800000004"].roles) == {"member"}
+    assert group.participants["+919800000003"].names == ["Ravi K"]
+    assert [(a.path, a.note) for a in group.attachments][0] == (MEDIA, "file missing")
+
+
+def test_missing_required_column_is_corrupt_naming_the_table(tmp_path: Path) -> None:
+    damaged = tmp_path / "ChatStorage.sqlite"
+    shutil.copyfile(SHARED / "ChatStorage.sqlite", damaged)
+    with sqlite3.connect(damaged) as db:
+        db.execute("ALTER TABLE ZWAMESSAGE DROP COLUMN ZMESSAGEDATE")
+    db.close()
+    with pytest.raises(CorruptInput, match="no such column") as caught:
+        WhatsAppIosParser().parse_path(damaged)
+    assert caught.value.location == "table ZWAMESSAGE"

@@ -148,6 +148,12 @@ class _Run:
             return owner
         return jid_participant(chat, jid) if jid else None
 
+    def optional(self, conn: sqlite3.Connection, table: str, alias: str, *names: str) -> str:
+        """``alias.NAME`` for each column ``table`` has, NULL for the others: builds of the
+        app differ in the columns they keep, and a missing optional one is not damage."""
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+        return ", ".join(f"{alias}.{n}" if n in have else "NULL" for n in names)
+
     def read(self, conn: sqlite3.Connection) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         for table in REQUIRED:
@@ -159,8 +165,9 @@ class _Run:
                     location=self.where,
                 )
         self.where = "table ZWACHATSESSION"
+        title_col = self.optional(conn, "ZWACHATSESSION", "c", "ZPARTNERNAME")
         for pk, jid, title in conn.execute(
-            "SELECT Z_PK, ZCONTACTJID, ZPARTNERNAME FROM ZWACHATSESSION ORDER BY Z_PK"
+            f"SELECT c.Z_PK, c.ZCONTACTJID, {title_col} FROM ZWACHATSESSION c ORDER BY c.Z_PK"
         ):
             if not jid:
                 self.export.warn(f"row {pk} of ZWACHATSESSION", "chat without a JID; skipped")
@@ -176,7 +183,8 @@ class _Run:
 
     def creators(self, conn: sqlite3.Connection) -> None:
         self.where = "table ZWAGROUPINFO"
-        sql = "SELECT Z_PK, ZCHATSESSION, ZCREATORJID, ZCREATIONDATE FROM ZWAGROUPINFO"
+        created_col = self.optional(conn, "ZWAGROUPINFO", "g", "ZCREATIONDATE")
+        sql = f"SELECT g.Z_PK, g.ZCHATSESSION, g.ZCREATORJID, {created_col} FROM ZWAGROUPINFO g"
         for pk, chat_pk, creator, created in conn.execute(sql):
             chat = self.chats.get(chat_pk)
             evidence = f"row {pk} of ZWAGROUPINFO"
@@ -189,9 +197,12 @@ class _Run:
 
     def group_members(self, conn: sqlite3.Connection) -> None:
         self.where = "table ZWAGROUPMEMBER"
+        more = self.optional(
+            conn, "ZWAGROUPMEMBER", "g", "ZCONTACTNAME", "ZFIRSTNAME", "ZISADMIN", "ZISACTIVE"
+        )
         sql = (
-            "SELECT Z_PK, ZCHATSESSION, ZMEMBERJID, ZCONTACTNAME, ZFIRSTNAME, ZISADMIN, "
-            "ZISACTIVE FROM ZWAGROUPMEMBER ORDER BY Z_PK"
+            f"SELECT g.Z_PK, g.ZCHATSESSION, g.ZMEMBERJID, {more} FROM ZWAGROUPMEMBER g "
+            "ORDER BY g.Z_PK"
         )
         for pk, chat_pk, jid, contact, first, admin, active in conn.execute(sql):
             evidence = f"row {pk} of ZWAGROUPMEMBER"
@@ -214,20 +225,30 @@ class _Run:
                 person.add_role("left", None, evidence)
 
     def messages(self, conn: sqlite3.Connection, media: bool) -> None:
-        pick = "mi.ZMEDIALOCALPATH, mi.ZFILESIZE, mi.ZTITLE" if media else "NULL, NULL, NULL"
-        join = "LEFT JOIN ZWAMEDIAITEM mi ON mi.Z_PK = m.ZMEDIAITEM" if media else ""
+        optional = ("ZISFROMME", "ZGROUPMEMBER", "ZFROMJID", "ZTEXT", "ZMESSAGETYPE")
+        cols = self.optional(conn, "ZWAMESSAGE", "m", *optional, "ZGROUPEVENTTYPE", "ZPUSHNAME")
+        item_col = self.optional(conn, "ZWAMESSAGE", "m", "ZMEDIAITEM")
+        media = media and item_col != "NULL"
+        pick = "NULL, NULL, NULL"
+        if media:
+            pick = self.optional(
+                conn, "ZWAMEDIAITEM", "i", "ZMEDIALOCALPATH", "ZFILESIZE", "ZTITLE"
+            )
+        join = "LEFT JOIN ZWAMEDIAITEM i ON i.Z_PK = m.ZMEDIAITEM" if media else ""
         sql = (
-            "SELECT m.Z_PK, m.ZCHATSESSION, m.ZISFROMME, m.ZGROUPMEMBER, m.ZFROMJID, "
-            "m.ZMESSAGEDATE, m.ZTEXT, m.ZMESSAGETYPE, m.ZGROUPEVENTTYPE, m.ZPUSHNAME, "
-            f"m.ZMEDIAITEM, {pick} FROM ZWAMESSAGE m {join} "
-            "ORDER BY m.ZCHATSESSION, m.ZMESSAGEDATE, m.Z_PK"
+            f"SELECT m.Z_PK, m.ZCHATSESSION, m.ZMESSAGEDATE, {cols}, {item_col}, {pick} "
+            f"FROM ZWAMESSAGE m {join} ORDER BY m.ZCHATSESSION, m.ZMESSAGEDATE, m.Z_PK"
         )
+        orphans = 0
         self.where = "table ZWAMESSAGE"
         for row in conn.execute(sql):
-            pk, chat_pk, from_me, member, from_jid, stamp, text, mtype, event, push = row[:10]
+            pk, chat_pk, stamp, from_me, member, from_jid, text, mtype, event, push = row[:10]
             item, path, size, title = row[10:]
             self.where = evidence = f"row {pk} of ZWAMESSAGE"
             chat = self.chats.get(chat_pk)
+            if chat is None and chat_pk is None:
+                orphans += 1  # rows the app keeps outside any chat: counted, not listed
+                continue
             if chat is None:
                 self.export.warn(evidence, f"chat {chat_pk!r} is not in ZWACHATSESSION")
                 continue
@@ -270,6 +291,10 @@ class _Run:
             if self.context.sink is not None:
                 self.context.sink(chat, message)
         self.where = "table ZWAMESSAGE"
+        if orphans:
+            self.export.warn(
+                self.where, f"{orphans} rows without a chat (ZCHATSESSION empty); skipped"
+            )
 
     @staticmethod
     def count(chat: Chat, time: datetime) -> None:
