@@ -262,7 +262,7 @@ def test_builds_without_optional_columns_still_parse(tmp_path: Path) -> None:
     assert [m.action for m in group.messages if m.action] == ["system:None", "system:None"]
     assert set(group.participants["+919800000004"].roles) == {"member"}
     assert group.participants["+919800000003"].names == ["Ravi K"]
-    assert [(a.path, a.note) for a in group.attachments][0] == (MEDIA, "file missing")
+    assert (group.attachments[0].path, group.attachments[0].note) == (MEDIA, "file missing")
 
 
 def test_missing_required_column_is_corrupt_naming_the_table(tmp_path: Path) -> None:
