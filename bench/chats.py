@@ -8,7 +8,9 @@ fresh child process so peak memory (ru_maxrss) belongs to that parse alone.
 Side by side, in the same run: phunt's streaming Telegram parser against ``json.load`` of
 the whole file (what a naive parser does; it is the peer whose memory use the streaming
 reader exists to avoid), and the WhatsApp text parser against a bare header-regex scan of
-the same file (the floor any line parser pays).
+the same file (the floor any line parser pays). Then an iPhone WhatsApp database
+(``ChatStorage.sqlite``, the same message count in 4 groups of 400 members, one in 20 with a
+media item) against a bare SQLite scan of the same rows (the floor any reader pays).
 
     PYTHONPATH=src .venv/bin/python bench/chats.py --messages 1000000 --out bench/results/chats.md
 """
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 USERS = 400
@@ -105,8 +108,73 @@ def make_whatsapp(path: Path, lines: int) -> None:
                 out.write(f"{stamp}User {user}: {_text(i)}\n")
 
 
+IOS_SCHEMA = """
+CREATE TABLE ZWACHATSESSION (Z_PK INTEGER PRIMARY KEY, ZSESSIONTYPE INTEGER,
+  ZGROUPINFO INTEGER, ZCONTACTJID VARCHAR, ZPARTNERNAME VARCHAR);
+CREATE TABLE ZWAGROUPINFO (Z_PK INTEGER PRIMARY KEY, ZCHATSESSION INTEGER,
+  ZCREATIONDATE TIMESTAMP, ZCREATORJID VARCHAR);
+CREATE TABLE ZWAGROUPMEMBER (Z_PK INTEGER PRIMARY KEY, ZISACTIVE INTEGER, ZISADMIN INTEGER,
+  ZCHATSESSION INTEGER, ZCONTACTNAME VARCHAR, ZFIRSTNAME VARCHAR, ZMEMBERJID VARCHAR);
+CREATE TABLE ZWAMEDIAITEM (Z_PK INTEGER PRIMARY KEY, ZFILESIZE INTEGER, ZMESSAGE INTEGER,
+  ZMEDIALOCALPATH VARCHAR, ZTITLE VARCHAR);
+CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZGROUPEVENTTYPE INTEGER,
+  ZISFROMME INTEGER, ZMESSAGETYPE INTEGER, ZCHATSESSION INTEGER, ZGROUPMEMBER INTEGER,
+  ZMEDIAITEM INTEGER, ZMESSAGEDATE TIMESTAMP, ZFROMJID VARCHAR, ZPUSHNAME VARCHAR,
+  ZTEXT VARCHAR);
+"""
+
+
+def make_chatstorage(path: Path, messages: int) -> None:
+    """An iOS ``ChatStorage.sqlite``: CHATS groups of USERS members sharing ``messages``."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.executescript(IOS_SCHEMA)
+    base = 1767587400 - 978307200  # Apple seconds
+    for c in range(1, CHATS + 1):
+        jid = f"1203630000000000{c:02d}@g.us"
+        db.execute("INSERT INTO ZWACHATSESSION VALUES (?, 1, ?, ?, ?)", (c, c, jid, f"Group {c}"))
+        db.execute("INSERT INTO ZWAGROUPINFO VALUES (?, ?, ?, ?)", (c, c, base, "0@s.whatsapp.net"))
+        db.executemany(
+            "INSERT INTO ZWAGROUPMEMBER VALUES (?, 1, ?, ?, ?, NULL, ?)",
+            (
+                ((c - 1) * USERS + u + 1, int(u < 3), c, f"User {u}", f"9198{u:08d}@s.whatsapp.net")
+                for u in range(USERS)
+            ),
+        )
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for i in range(messages):
+            chat = 1 + i % CHATS
+            member = (chat - 1) * USERS + 1 + (i * 7919) % USERS
+            event = i % 50 == 0
+            media = i + 1 if i % 20 == 1 else None
+            yield (
+                i + 1,
+                2 if event else 0,
+                0,
+                6 if event else 0,
+                chat,
+                member,
+                media,
+                base + i,
+                None,
+                None,
+                "" if event else _text(i),
+            )
+
+    db.executemany("INSERT INTO ZWAMESSAGE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+    db.execute(
+        "INSERT INTO ZWAMEDIAITEM SELECT ZMEDIAITEM, 54321, Z_PK, "
+        "'Media/x/' || Z_PK || '.jpg', NULL FROM ZWAMESSAGE WHERE ZMEDIAITEM IS NOT NULL"
+    )
+    db.commit()
+    db.close()
+
+
 CHILD = r"""
 import json, resource, sys, time
+from collections.abc import Iterator
 from pathlib import Path
 mode, path = sys.argv[1], Path(sys.argv[2])
 usage0 = resource.getrusage(resource.RUSAGE_SELF)
@@ -121,6 +189,12 @@ elif mode == "json.load":
     with path.open(encoding="utf-8") as fh:
         data = json.load(fh)
     count = sum(len(c["messages"]) for c in data["chats"]["list"])
+elif mode == "sqlite-scan":
+    import sqlite3
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    sql = ("SELECT m.*, mi.ZMEDIALOCALPATH FROM ZWAMESSAGE m LEFT JOIN ZWAMEDIAITEM mi "
+           "ON mi.Z_PK = m.ZMEDIAITEM ORDER BY m.ZCHATSESSION, m.ZMESSAGEDATE, m.Z_PK")
+    count = sum(1 for _ in db.execute(sql))
 elif mode == "regex-scan":
     from phunt.chats.whatsapp_txt import HEADER
     with path.open(encoding="utf-8") as fh:
@@ -162,6 +236,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
     parser.add_argument("--no-peers", action="store_true", help="skip json.load / regex scan")
     parser.add_argument("--quick", action="store_true", help="100,000 messages, no file written")
+    parser.add_argument(
+        "--only", choices=("telegram", "whatsapp", "ios"), default=None, help="one export only"
+    )
     args = parser.parse_args()
     if args.quick:
         args.messages = min(args.messages, 100_000)
@@ -182,23 +259,33 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     with tempfile.TemporaryDirectory(prefix="phunt-bench-chats-") as tmp:
-        tg = Path(tmp) / "DataExport_2026-01-06"
-        tg.mkdir()
-        make_telegram(tg / "result.json", args.messages)
-        size = (tg / "result.json").stat().st_size
-        lines.append(row("Telegram JSON", "phunt (streaming)", run("phunt", tg), size))
-        if not args.no_peers:
-            lines.append(
-                row("Telegram JSON", "json.load (peer)", run("json.load", tg / "result.json"), size)
-            )
-        wa = Path(tmp) / "WhatsApp Chat with Bench Group.txt"
-        make_whatsapp(wa, args.messages)
-        size = wa.stat().st_size
-        lines.append(row("WhatsApp text", "phunt", run("phunt", wa), size))
-        if not args.no_peers:
-            lines.append(
-                row("WhatsApp text", "header regex only (floor)", run("regex-scan", wa), size)
-            )
+        if args.only in (None, "telegram"):
+            tg = Path(tmp) / "DataExport_2026-01-06"
+            tg.mkdir()
+            make_telegram(tg / "result.json", args.messages)
+            size = (tg / "result.json").stat().st_size
+            lines.append(row("Telegram JSON", "phunt (streaming)", run("phunt", tg), size))
+            if not args.no_peers:
+                peer = run("json.load", tg / "result.json")
+                lines.append(row("Telegram JSON", "json.load (peer)", peer, size))
+        if args.only in (None, "whatsapp"):
+            wa = Path(tmp) / "WhatsApp Chat with Bench Group.txt"
+            make_whatsapp(wa, args.messages)
+            size = wa.stat().st_size
+            lines.append(row("WhatsApp text", "phunt", run("phunt", wa), size))
+            if not args.no_peers:
+                floor = run("regex-scan", wa)
+                lines.append(row("WhatsApp text", "header regex only (floor)", floor, size))
+        if args.only in (None, "ios"):
+            ios = Path(tmp) / "ChatStorage.sqlite"
+            make_chatstorage(ios, args.messages)
+            size = ios.stat().st_size
+            lines.append(row("WhatsApp iOS ChatStorage.sqlite", "phunt", run("phunt", ios), size))
+            if not args.no_peers:
+                floor = run("sqlite-scan", ios)
+                lines.append(
+                    row("WhatsApp iOS ChatStorage.sqlite", "SQLite scan (floor)", floor, size)
+                )
     lines += [
         "",
         "Target (issue 7): Telegram 1M messages at >= 50,000 messages/s, peak memory < 500 MB.",

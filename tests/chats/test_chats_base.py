@@ -62,7 +62,13 @@ def test_the_name_rules_load_no_parser_and_the_registry_loads_every_one() -> Non
     before, found, names = json.loads(out.stdout)
     assert before == ["phunt.chats.candidate"]
     assert found == "whatsapp-msgstore"
-    assert names == ["telegram-html", "telegram-json", "whatsapp-msgstore", "whatsapp-txt"]
+    assert names == [
+        "telegram-html",
+        "telegram-json",
+        "whatsapp-msgstore",
+        "whatsapp-ios",
+        "whatsapp-txt",
+    ]
 
 
 def test_registry_names() -> None:
@@ -70,6 +76,7 @@ def test_registry_names() -> None:
         "telegram-html",
         "telegram-json",
         "whatsapp-msgstore",
+        "whatsapp-ios",
         "whatsapp-txt",
     ]
     with pytest.raises(UsageError, match="unknown chat format"):

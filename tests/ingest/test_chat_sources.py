@@ -87,8 +87,9 @@ def test_media_roots_are_the_folder_then_the_app_folder() -> None:
         f"{ROOT}/Databases",
         ROOT,
         f"{ROOT}/WhatsApp",
+        f"{ROOT}/Databases/Message",
     ]
-    assert media_roots("/ev/x.zip!") == ["/ev/x.zip!", "/ev", "/ev/WhatsApp"]
+    assert media_roots("/ev/x.zip!") == ["/ev/x.zip!", "/ev", "/ev/WhatsApp", "/ev/x.zip!/Message"]
 
 
 def test_attachment_missing_beside_a_copy_is_tied_by_path_and_takes_the_stored_digests() -> None:

@@ -13,7 +13,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from phunt.chats import telegram_html, telegram_json, whatsapp_msgstore, whatsapp_txt
+    from phunt.chats import (
+        telegram_html,
+        telegram_json,
+        whatsapp_ios,
+        whatsapp_msgstore,
+        whatsapp_txt,
+    )
     from phunt.chats.base import (
         PARSERS,
         ChatParser,
@@ -98,6 +104,7 @@ __all__ = [
     "summarise",
     "telegram_html",
     "telegram_json",
+    "whatsapp_ios",
     "whatsapp_msgstore",
     "whatsapp_txt",
 ]

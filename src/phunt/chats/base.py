@@ -181,7 +181,13 @@ PARSERS: Registry[type[ChatParser]] = Registry("chat format")
 #: The parser modules, in the order their probes are tried. They are imported on first use
 #: of the registry (:func:`load_parsers`), not with the package: ingest's name rules
 #: (:mod:`phunt.chats.candidate`) need none of them.
-PARSER_MODULES = ("telegram_html", "telegram_json", "whatsapp_msgstore", "whatsapp_txt")
+PARSER_MODULES = (
+    "telegram_html",
+    "telegram_json",
+    "whatsapp_msgstore",
+    "whatsapp_ios",
+    "whatsapp_txt",
+)
 
 
 def load_parsers() -> Registry[type[ChatParser]]:

@@ -105,6 +105,8 @@ class ChatDetail(_Row):
     source_path: str
     source_sha256: str | None
     format: str
+    app: str | None
+    """The app that wrote the source (``whatsapp-business``); None for imports before 0019."""
     imported_at: datetime
     imported_by: str
 
@@ -132,6 +134,8 @@ class MemberRow(_Row):
     key: str
     name: str | None
     names: list[str]
+    contact_name: str | None
+    """What the owner's address book calls them (WhatsApp wa.db), apart from their names."""
     phone: str | None
     username: str | None
     owner: bool

@@ -3,7 +3,8 @@
 Ingest's chat-source stage flags each file with them, and ingest picks the chat sources
 among a job's stored files with them (:func:`phunt.ingest.chat_sources.find_candidates`).
 
-A WhatsApp ``msgstore*.db`` (its ``-wal`` and ``-shm`` journal files belong to it), a
+A WhatsApp ``msgstore*.db`` or iOS ``ChatStorage.sqlite`` (their ``-wal`` and ``-shm``
+journal files belong to them), a
 WhatsApp text export (``WhatsApp Chat with ....txt`` or ``.zip``, iOS ``_chat.txt``), a
 Telegram export folder (``result.json``, or the HTML pages ``messages.html``,
 ``messages2.html`` ...). The name only makes a candidate: the chat parsers' content probe
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Form = Literal["msgstore", "journal", "text-export", "json-export", "html-export"]
+Form = Literal["msgstore", "chatstorage", "journal", "text-export", "json-export", "html-export"]
 
 _HTML_PAGE = re.compile(r"messages[0-9]*\.html")
 
@@ -48,6 +49,13 @@ def chat_candidate(path: str) -> ChatCandidate | None:
             return ChatCandidate("whatsapp", "msgstore", path)
         for journal in ("-wal", "-shm"):
             if name.endswith(".db" + journal):
+                return ChatCandidate("whatsapp", "journal", path[: -len(journal)])
+        return None
+    if name.startswith("chatstorage.sqlite"):
+        if name == "chatstorage.sqlite":
+            return ChatCandidate("whatsapp", "chatstorage", path)
+        for journal in ("-wal", "-shm"):
+            if name == "chatstorage.sqlite" + journal:
                 return ChatCandidate("whatsapp", "journal", path[: -len(journal)])
         return None
     if name == "_chat.txt" or (

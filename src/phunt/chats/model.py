@@ -105,6 +105,9 @@ class Participant:
     names: list[str] = field(default_factory=list)
     roles: dict[RoleName, Role] = field(default_factory=dict)
     message_count: int = 0
+    contact_name: str | None = None
+    """What the device owner's address book calls this person (WhatsApp ``wa.db``): who
+    knew whom. Kept apart from ``names``, the names the person gave themselves."""
 
     def see_name(self, name: str | None) -> None:
         """Remember a display name, once, in the order first seen."""
@@ -195,6 +198,9 @@ class ChatExport:
     chats: list[Chat] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     owner: Participant | None = None
+    app: str | None = None
+    """The app that wrote the source where its path says (``whatsapp-business`` for
+    ``com.whatsapp.w4b``), from :func:`phunt.sources.apps.app_for_path`."""
 
     def warn(self, location: str, message: str) -> None:
         """Record a warning tied to a line, message or row."""

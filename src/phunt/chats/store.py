@@ -71,6 +71,8 @@ class ImportSummary:
     matched_attachments: int
     keyword_hits: int
     warnings: list[str] = field(default_factory=list)
+    app: str | None = None
+    """The app that wrote the source (``whatsapp-business`` for ``com.whatsapp.w4b``)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -209,8 +211,11 @@ def _import(
             on_message=writer,
         )
     writer.flush()
+    if owner is None and export.owner is not None and export.owner.phone:
+        owner = imp.owner_phone = export.owner.phone  # the database names its own account
     participants = writer.finish(export, owner)
     imp.platform, imp.format = export.platform, export.format
+    imp.app = export.app or export.platform
     imp.source_sha256 = export.source_sha256 or digest
     imp.chats, imp.messages, imp.attachments = (
         len(export.chats),
@@ -234,6 +239,7 @@ def _import(
         imp.matched_attachments,
         imp.keyword_hits,
         imp.warnings,
+        imp.app,
     )
     chats = select(ChatRecord.id).where(ChatRecord.import_id == imp.id)
     for written in (ChatParticipant, ChatMessage, ChatAttachment):
@@ -482,6 +488,7 @@ def _participant_row(
         "username": p.username,
         "platform_user_id": p.id if stable else None,
         "names": list(p.names),
+        "contact_name": p.contact_name,
         "is_owner": is_owner,
         "message_count": p.message_count,
         "known_bad_sent": bad,
@@ -562,6 +569,7 @@ def list_members(session: Session, chat_id: int) -> list[dict[str, Any]]:
             "id": p.id,
             "key": p.key,
             "name": p.names[-1] if p.names else None,
+            "contact_name": p.contact_name,
             "phone": p.phone,
             "username": p.username,
             "owner": p.is_owner,

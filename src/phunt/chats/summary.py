@@ -2,9 +2,10 @@
 
 Kept separate from the CLI so the shape is defined, tested and versioned in one place::
 
-    {"platform", "format", "source", "source_sha256", "warnings": [...],
+    {"platform", "format", "app", "source", "source_sha256", "warnings": [...],
      "chats": [{"id", "title", "kind", "message_count",
-                "participants": [{"id", "name", "phone", "username", "roles"}],
+                "participants": [{"id", "name", "phone", "username", "roles",
+                                  "contact_name" (only when the owner's address book has one)}],
                 "attachments": [{"message_id", "file", "included"}]}]}
 
 ``roles`` is a list of {"role", "first_seen", "last_seen", "evidence", "inferred"} so the
@@ -24,7 +25,7 @@ def _iso(when: datetime | None) -> str | None:
 
 
 def _participant(person: Participant) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "id": person.id,
         "name": person.display_name,
         "phone": person.phone,
@@ -40,6 +41,9 @@ def _participant(person: Participant) -> dict[str, Any]:
             for role in sorted(person.roles.values(), key=lambda r: ROLE_NAMES.index(r.name))
         ],
     }
+    if person.contact_name is not None:
+        doc["contact_name"] = person.contact_name
+    return doc
 
 
 def _chat(chat: Chat) -> dict[str, Any]:
@@ -61,6 +65,7 @@ def summarise(export: ChatExport) -> dict[str, Any]:
     return {
         "platform": export.platform,
         "format": export.format,
+        "app": export.app or export.platform,
         "source": export.source,
         "source_sha256": export.source_sha256,
         "warnings": [str(w) for w in export.warnings],

@@ -28,8 +28,10 @@ from phunt.chats.base import ChatParser, MessageSink, ParseContext, guess_mime, 
 from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant, RoleName
 from phunt.chats.source import ChatSource
 from phunt.chats.sqlite_schema import MAGIC, table_names
+from phunt.chats.whatsapp_contacts import apply_contacts, read_contacts
 from phunt.errors import CorruptInput, WrongFormat
 from phunt.phones import from_jid_user
+from phunt.sources.apps import app_for_path
 from phunt.spool import spooled
 
 OWNER_ID = "owner"
@@ -57,7 +59,8 @@ _RANKS: dict[int, tuple[RoleName, ...]] = {
 }
 
 
-def _kind(jid: str) -> ChatKind:
+def chat_kind(jid: str) -> ChatKind:
+    """The kind of chat a WhatsApp JID names, by its server (shared with the iOS parser)."""
     server = jid.rpartition("@")[2]
     if server == "g.us":
         return "group"
@@ -66,6 +69,15 @@ def _kind(jid: str) -> ChatKind:
     if server == "broadcast":
         return "broadcast"
     return "private"
+
+
+def jid_participant(chat: Chat, jid: str) -> Participant:
+    """The participant a JID names: keyed by E.164 number for a phone JID, else the JID."""
+    user, _, server = jid.partition("@")
+    phone = from_jid_user(user) if server == "s.whatsapp.net" else None
+    person = chat.participant(phone or jid)
+    person.phone, person.phone_raw = phone, jid
+    return person
 
 
 def _hex_sha256(value: Any) -> str | None:
@@ -162,6 +174,8 @@ class WhatsAppMsgstoreParser(ChatParser):
                     f"unreadable database: {exc}", path=context.origin, location=where
                 ) from None
         context.export.chats.extend(run.chats.values())
+        apply_contacts(run.chats.values(), read_contacts(context.source, context.export))
+        context.export.app = app_for_path(context.export.source)
 
 
 class _Run:
@@ -183,13 +197,7 @@ class _Run:
             owner = chat.participant(OWNER_ID)
             owner.see_name("device owner")
             return owner
-        if not jid:
-            return None
-        user, _, server = jid.partition("@")
-        phone = from_jid_user(user) if server == "s.whatsapp.net" else None
-        person = chat.participant(phone or jid)
-        person.phone, person.phone_raw = phone, jid
-        return person
+        return jid_participant(chat, jid) if jid else None
 
     def chat_for(self, key: Any, jid: str, subject: str | None) -> Chat:
         chat = self.chats.get(key)
@@ -198,7 +206,7 @@ class _Run:
             chat.title = chat.title or subject
         if chat is None:
             chat = self.chats[key] = Chat(
-                "whatsapp", jid, subject, _kind(jid), raw_kind=jid.rpartition("@")[2]
+                "whatsapp", jid, subject, chat_kind(jid), raw_kind=jid.rpartition("@")[2]
             )
             self.by_jid[jid] = chat
         return chat

@@ -27,7 +27,9 @@ graph_app = typer.Typer(help="The people-groups-media network.", no_args_is_help
 FormatOpt = Annotated[
     str | None,
     typer.Option(
-        "--format", help="Parser: telegram-json, whatsapp-msgstore, whatsapp-txt (default: detect)."
+        "--format",
+        help="Parser: telegram-json, whatsapp-msgstore, whatsapp-ios, whatsapp-txt "
+        "(default: detect).",
     ),
 ]
 TzOpt = Annotated[

@@ -22,6 +22,7 @@ from typing import BinaryIO
 from phunt.chats.candidate import chat_candidate
 from phunt.chats.model import Attachment
 from phunt.chats.source import ChatSource, Link, normalise
+from phunt.chats.whatsapp_ios import MEDIA_ROOTS as IOS_MEDIA_ROOTS
 from phunt.chats.whatsapp_msgstore import MEDIA_ROOTS
 
 #: The note every parser gives an attachment whose file is not at its path.
@@ -143,10 +144,12 @@ def media_roots(folder: str) -> list[str]:
     """Where an export's relative media paths may start, as stored paths.
 
     The roots the msgstore parser looks in (beside the database, the app's folder above
-    it, its ``WhatsApp`` folder), applied to ``folder``; Telegram and text exports keep
-    their media under their own folder, the first root.
+    it, its ``WhatsApp`` folder), then the iOS parser's ``Message`` folder beside
+    ``ChatStorage.sqlite``, applied to ``folder``; Telegram and text exports keep their
+    media under their own folder, the first root.
     """
-    roots = (posixpath.normpath(posixpath.join(folder, root)) for root in MEDIA_ROOTS)
+    every = MEDIA_ROOTS + IOS_MEDIA_ROOTS
+    roots = (posixpath.normpath(posixpath.join(folder, root)) for root in every)
     return list(dict.fromkeys(roots))
 
 

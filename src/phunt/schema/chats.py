@@ -32,6 +32,8 @@ class ChatImport(Base):
     source_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     platform: Mapped[str] = mapped_column(String(20))
     format: Mapped[str] = mapped_column(String(40))
+    app: Mapped[str | None] = mapped_column(String(40))
+    """The app that wrote the source (``whatsapp-business``), where its path says."""
     owner_phone: Mapped[str | None] = mapped_column(String(20))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(200))
@@ -82,6 +84,8 @@ class ChatParticipant(Base):
     username: Mapped[str | None] = mapped_column(String(200), index=True)
     platform_user_id: Mapped[str | None] = mapped_column(String(200), index=True)
     names: Mapped[list[str]] = mapped_column(default=list)
+    contact_name: Mapped[str | None] = mapped_column(Text)
+    """What the owner's address book calls this person (WhatsApp wa.db), not their own name."""
     is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     known_bad_sent: Mapped[int] = mapped_column(Integer, default=0)
