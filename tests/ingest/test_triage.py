@@ -3,10 +3,10 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from phunt.ingest import triage
 from phunt.ingest.triage import Match, ScanSummary, hash_sources
 
 
@@ -32,7 +32,7 @@ def test_match_and_summary_json(monkeypatch: pytest.MonkeyPatch) -> None:
         "variant": "rot90",
     }
     s = ScanSummary(files=3, bytes=10, matched_files=1, errors=0, started=100.0)
-    monkeypatch.setattr(triage.time, "monotonic", lambda: 102.5)
+    monkeypatch.setattr("phunt.ingest.triage.time", SimpleNamespace(monotonic=lambda: 102.5))
     assert s.as_json() == {
         "type": "summary",
         "files": 3,
