@@ -24,6 +24,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from _chats_check import compare
 
 USERS = 400
 CHATS = 4
@@ -129,24 +132,35 @@ elapsed = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 peak = usage.ru_maxrss * 1024
 cpu = usage.ru_utime + usage.ru_stime - cpu0
-print(json.dumps({"messages": count, "seconds": elapsed, "cpu": cpu, "peak_bytes": peak}))
+# Not timed: what each reading found, for the correctness check (bench/_chats_check.py).
+sys.path.insert(0, sys.argv[3])
+import _chats_check
+if mode == "phunt":
+    summary = _chats_check.from_model(export)
+elif mode == "json.load":
+    summary = _chats_check.from_json(data)
+else:
+    summary = _chats_check.from_text(path)
+print(json.dumps({"messages": count, "seconds": elapsed, "cpu": cpu, "peak_bytes": peak,
+                  "summary": summary}))
 """
 
 
-def run(mode: str, path: Path) -> dict[str, float]:
+def run(mode: str, path: Path) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    here = str(Path(__file__).resolve().parent)
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(path)],
+        [sys.executable, "-c", CHILD, mode, str(path), here],
         check=True,
         capture_output=True,
         text=True,
         env=env,
     )
-    result: dict[str, float] = json.loads(out.stdout)
+    result: dict[str, Any] = json.loads(out.stdout)
     return result
 
 
-def row(name: str, peer: str, result: dict[str, float], size: int) -> str:
+def row(name: str, peer: str, result: dict[str, Any], size: int) -> str:
     rate = result["messages"] / result["seconds"]
     cpu_rate = result["messages"] / result["cpu"]
     return (
@@ -160,7 +174,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
-    parser.add_argument("--no-peers", action="store_true", help="skip json.load / regex scan")
+    parser.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="leave the peers out of the table (they still run: the check needs them)",
+    )
     parser.add_argument("--quick", action="store_true", help="100,000 messages, no file written")
     args = parser.parse_args()
     if args.quick:
@@ -181,24 +199,41 @@ def main() -> None:
         "| messages/CPU-s | peak memory |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
+    ratios: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    checks: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     with tempfile.TemporaryDirectory(prefix="phunt-bench-chats-") as tmp:
         tg = Path(tmp) / "DataExport_2026-01-06"
         tg.mkdir()
         make_telegram(tg / "result.json", args.messages)
         size = (tg / "result.json").stat().st_size
-        lines.append(row("Telegram JSON", "phunt (streaming)", run("phunt", tg), size))
+        ours = run("phunt", tg)
+        lines.append(row("Telegram JSON", "phunt (streaming)", ours, size))
+        peer = run("json.load", tg / "result.json")
         if not args.no_peers:
-            lines.append(
-                row("Telegram JSON", "json.load (peer)", run("json.load", tg / "result.json"), size)
-            )
+            lines.append(row("Telegram JSON", "json.load (peer)", peer, size))
+        ratios.append(("Telegram", ours, peer))
+        checks.append(("Telegram: phunt's model vs json.load", ours, peer))
         wa = Path(tmp) / "WhatsApp Chat with Bench Group.txt"
         make_whatsapp(wa, args.messages)
         size = wa.stat().st_size
-        lines.append(row("WhatsApp text", "phunt", run("phunt", wa), size))
+        ours = run("phunt", wa)
+        lines.append(row("WhatsApp text", "phunt", ours, size))
+        peer = run("regex-scan", wa)
         if not args.no_peers:
-            lines.append(
-                row("WhatsApp text", "header regex only (floor)", run("regex-scan", wa), size)
-            )
+            lines.append(row("WhatsApp text", "header regex only (floor)", peer, size))
+        ratios.append(("WhatsApp", ours, peer))
+        checks.append(("WhatsApp: phunt's model vs str.split reading", ours, peer))
+    lines += ["", "Same run, phunt's messages per CPU-second over its peer's (ratios):", ""]
+    for name, ours, peer in ratios:
+        ratio = (ours["messages"] / ours["cpu"]) / (peer["messages"] / peer["cpu"])
+        lines.append(f"- {name}: {ratio:.2f}x")
+    lines += [
+        "",
+        "Correctness (not timed; bench/_chats_check.py reads each file without phunt):",
+        "",
+    ]
+    for name, ours, peer in checks:
+        lines.append(f"- {name}: {compare(ours['summary'], peer['summary'])}")
     lines += [
         "",
         "Target (issue 7): Telegram 1M messages at >= 50,000 messages/s, peak memory < 500 MB.",
