@@ -296,6 +296,17 @@ def build_times(sizes: list[int]) -> list[str]:
     return lines
 
 
+FAISS_NOTE = [
+    "Why FAISS IndexBinaryFlat's rate at 10M moves from run to run: every query is compared"
+    " with all 10M codes (320 MB, far more than the CPU caches hold), so the scan is bound by"
+    " memory bandwidth, which other jobs on a shared machine take a share of, and CPU time"
+    " counts the stalls. The CPU time here is the calling thread's: FAISS's OpenMP workers"
+    " would not be counted, and with 2 threads its rate would read about twice too high"
+    " (measured: 127 queries per thread-CPU-second for 63 per process-CPU-second), so this"
+    " script stops unless FAISS runs one thread.",
+]
+
+
 def ratio_lines(rows: list[Row]) -> list[str]:
     """phunt's batch rate over each peer's, size by size, from the same run."""
     lines = []
@@ -388,6 +399,8 @@ def main() -> None:
         "",
         f"FAISS: {faiss.__version__} ({faiss.get_compile_options().strip()}),"
         f" OpenMP threads {faiss.omp_get_max_threads()}.",
+        "",
+        *FAISS_NOTE,
         "",
         "## Exact digests",
         "",
