@@ -288,3 +288,49 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 def facts_table() -> str:
     """The machine facts as a two-column Markdown table."""
     return table(["fact", "value"], machine_facts())
+
+
+HEADER_START = "<!-- bench header: written by bench/run_all.py -->"
+HEADER_END = "<!-- end of bench header -->"
+
+
+def run_header(before: Sequence[float], after: Sequence[float], revision: str) -> str:
+    """The lines ``make bench`` puts at the top of a results file: code, machine, load.
+
+    The load average is read just before the script starts (and after it ends): on a
+    shared machine it says how far absolute rates can be trusted; ratios measured in the
+    same run (phunt and its peer taking turns) are fairer than either figure alone.
+    """
+    memory = psutil.virtual_memory()
+    flags = cpu_flags()
+    useful = [f for f in ("sha_ni", "avx2", "avx512f") if f in flags]
+
+    def load(values: Sequence[float]) -> str:
+        return " / ".join(f"{v:.2f}" for v in values)
+
+    return "\n".join(
+        [
+            HEADER_START,
+            f"- commit: `{revision if len(revision) < 90 else revision[:87] + '...'}`",
+            f"- run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC (end of the script)",
+            f"- machine: {os.cpu_count()} cores (nproc), {cpu_model()}"
+            f" ({', '.join(useful) or 'no SHA/AVX flags'}), {memory.total / 2**30:.1f} GiB",
+            f"- load average (1 / 5 / 15 min) before the run: {load(before)}; after: {load(after)}",
+            HEADER_END,
+        ]
+    )
+
+
+def stamp_results(path: Path, header: str) -> None:
+    """Put ``header`` under the file's title, replacing the one a previous run put there."""
+    text = path.read_text(encoding="utf-8")
+    if HEADER_START in text and HEADER_END in text:
+        head, rest = text.split(HEADER_START, 1)
+        text = head + header + rest.split(HEADER_END, 1)[1]
+    else:
+        title, _, body = text.partition("\n")
+        if title.startswith("# "):
+            text = f"{title}\n\n{header}\n\n{body.lstrip(chr(10))}"
+        else:
+            text = f"{header}\n\n{text}"
+    path.write_text(text, encoding="utf-8")

@@ -3,7 +3,7 @@
 Generates (in a temporary folder) a full-account Telegram Desktop JSON export and an
 Android WhatsApp text export of ``--messages`` messages each (default 1,000,000; neutral
 invented text, 400 members, a share of photos and service events), then parses each in a
-fresh child process so peak memory (ru_maxrss) belongs to that parse alone.
+fresh child process so peak memory (VmHWM) belongs to that parse alone.
 
 Side by side, in the same run: phunt's streaming Telegram parser against ``json.load`` of
 the whole file (what a naive parser does; it is the peer whose memory use the streaming
@@ -27,6 +27,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from _chats_check import compare
 
 USERS = 400
 CHATS = 4
@@ -201,26 +204,45 @@ elif mode == "regex-scan":
         count = sum(1 for line in fh if HEADER.match(line))
 elapsed = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
-peak = usage.ru_maxrss * 1024
+# VmHWM: this process image's own peak RSS. ru_maxrss would carry the parent's RSS over
+# fork and exec, so a parent that grew would show in the child's peak.
+with open("/proc/self/status") as fh:
+    peak = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM:"))
 cpu = usage.ru_utime + usage.ru_stime - cpu0
-print(json.dumps({"messages": count, "seconds": elapsed, "cpu": cpu, "peak_bytes": peak}))
+# Not timed: what each reading found, for the correctness check (bench/_chats_check.py).
+sys.path.insert(0, sys.argv[3])
+import _chats_check
+if mode == "phunt":
+    summary = _chats_check.from_model(export)
+elif mode == "json.load":
+    summary = _chats_check.from_json(data)
+else:
+    summary = _chats_check.from_text(path)
+print(json.dumps({"messages": count, "seconds": elapsed, "cpu": cpu, "peak_bytes": peak,
+                  "summary": summary}))
 """
 
 
-def run(mode: str, path: Path) -> dict[str, float]:
+def run(mode: str, path: Path) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    here = str(Path(__file__).resolve().parent)
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(path)],
+        [sys.executable, "-c", CHILD, mode, str(path), here],
         check=True,
         capture_output=True,
         text=True,
         env=env,
     )
-    result: dict[str, float] = json.loads(out.stdout)
+    result: dict[str, Any] = json.loads(out.stdout)
     return result
 
 
-def row(name: str, peer: str, result: dict[str, float], size: int) -> str:
+def check(name: str, ours: dict[str, Any], peer: dict[str, Any]) -> str:
+    """Compare the two readings at once and keep only the verdict line."""
+    return f"- {name}: {compare(ours.pop('summary'), peer.pop('summary'))}"
+
+
+def row(name: str, peer: str, result: dict[str, Any], size: int) -> str:
     rate = result["messages"] / result["seconds"]
     cpu_rate = result["messages"] / result["cpu"]
     return (
@@ -234,7 +256,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown table here")
-    parser.add_argument("--no-peers", action="store_true", help="skip json.load / regex scan")
+    parser.add_argument(
+        "--no-peers",
+        action="store_true",
+        help="leave the peers out of the table (they still run: the check needs them)",
+    )
     parser.add_argument("--quick", action="store_true", help="100,000 messages, no file written")
     parser.add_argument(
         "--only", choices=("telegram", "whatsapp", "ios"), default=None, help="one export only"
@@ -251,41 +277,62 @@ def main() -> None:
         f"Python {platform.python_version()} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs shared with other jobs (load average "
         f"{os.getloadavg()[0]:.1f} at start), {started}. "
-        "Each parse runs in a fresh process; peak = that process's max RSS "
+        "Each parse runs in a fresh process; peak = that process's peak RSS (VmHWM) "
         "(includes the interpreter, about 10-20 MB). Generated data, see bench/chats.py.",
         "",
         "| export | parser | messages | file | wall time | messages/s (wall) | CPU time "
         "| messages/CPU-s | peak memory |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
+    ratios: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    checks: list[str] = []
     with tempfile.TemporaryDirectory(prefix="phunt-bench-chats-") as tmp:
         if args.only in (None, "telegram"):
             tg = Path(tmp) / "DataExport_2026-01-06"
             tg.mkdir()
             make_telegram(tg / "result.json", args.messages)
             size = (tg / "result.json").stat().st_size
-            lines.append(row("Telegram JSON", "phunt (streaming)", run("phunt", tg), size))
+            ours = run("phunt", tg)
+            lines.append(row("Telegram JSON", "phunt (streaming)", ours, size))
+            peer = run("json.load", tg / "result.json")
             if not args.no_peers:
-                peer = run("json.load", tg / "result.json")
                 lines.append(row("Telegram JSON", "json.load (peer)", peer, size))
+            ratios.append(("Telegram", ours, peer))
+            checks.append(check("Telegram: phunt's model vs json.load", ours, peer))
         if args.only in (None, "whatsapp"):
             wa = Path(tmp) / "WhatsApp Chat with Bench Group.txt"
             make_whatsapp(wa, args.messages)
             size = wa.stat().st_size
-            lines.append(row("WhatsApp text", "phunt", run("phunt", wa), size))
+            ours = run("phunt", wa)
+            lines.append(row("WhatsApp text", "phunt", ours, size))
+            peer = run("regex-scan", wa)
             if not args.no_peers:
-                floor = run("regex-scan", wa)
-                lines.append(row("WhatsApp text", "header regex only (floor)", floor, size))
+                lines.append(row("WhatsApp text", "header regex only (floor)", peer, size))
+            ratios.append(("WhatsApp", ours, peer))
+            checks.append(check("WhatsApp: phunt's model vs str.split reading", ours, peer))
         if args.only in (None, "ios"):
             ios = Path(tmp) / "ChatStorage.sqlite"
             make_chatstorage(ios, args.messages)
             size = ios.stat().st_size
-            lines.append(row("WhatsApp iOS ChatStorage.sqlite", "phunt", run("phunt", ios), size))
+            ours = run("phunt", ios)
+            lines.append(row("WhatsApp iOS ChatStorage.sqlite", "phunt", ours, size))
+            floor = run("sqlite-scan", ios)
             if not args.no_peers:
-                floor = run("sqlite-scan", ios)
                 lines.append(
                     row("WhatsApp iOS ChatStorage.sqlite", "SQLite scan (floor)", floor, size)
                 )
+            ratios.append(("WhatsApp iOS", ours, floor))
+    lines += ["", "Same run, phunt's messages per CPU-second over its peer's (ratios):", ""]
+    for name, ours, peer in ratios:
+        ratio = (ours["messages"] / ours["cpu"]) / (peer["messages"] / peer["cpu"])
+        lines.append(f"- {name}: {ratio:.2f}x")
+    lines += [
+        "",
+        "Correctness (not timed; bench/_chats_check.py reads each file without phunt;",
+        "the iOS database's check is its message count against the SQLite scan):",
+        "",
+    ]
+    lines += checks
     lines += [
         "",
         "Target (issue 7): Telegram 1M messages at >= 50,000 messages/s, peak memory < 500 MB.",

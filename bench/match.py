@@ -29,7 +29,6 @@ for _var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MK
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
-import platform  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -43,6 +42,7 @@ import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 from threatexchange.signal_type.pdq.pdq_index import PDQIndex  # noqa: E402
 
+from _common import cpu_model  # noqa: E402
 from phunt.matching.exact import ExactIndex  # noqa: E402
 from phunt.matching.pdq_index import PdqIndex, array_to_hex  # noqa: E402
 
@@ -250,6 +250,74 @@ def bench_exact(n: int, lookups: int, rng: np.random.Generator) -> list[Row]:
     return rows
 
 
+BUILD_CHILD = r"""
+import json, sys, time
+import numpy as np
+t0 = time.thread_time()
+from phunt.matching.pdq_index import PdqIndex
+imported = time.thread_time() - t0
+hashes = np.random.default_rng(7).integers(0, 256, size=(int(sys.argv[1]), 32), dtype=np.uint8)
+times = []
+for _ in range(2):
+    t = time.thread_time()
+    PdqIndex.build(hashes).query(hashes[:1])
+    times.append(time.thread_time() - t)
+print(json.dumps({"import": imported, "first": times[0], "second": times[1]}))
+"""
+
+
+def build_times(sizes: list[int]) -> list[str]:
+    """Index build CPU seconds with numba's cache empty, then filled, each in a fresh process.
+
+    The first build in a process compiles the kernels (empty cache) or loads them from the
+    cache; the second build in the same process is what a long-running server pays.
+    """
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    lines = [
+        "| entries | numba cache | first build CPU s (compile or load included) "
+        "| second build in the same process CPU s |",
+        "|---:|---|---:|---:|",
+    ]
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="phunt-numba-") as cache:
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            for state in ("empty (first run after install)", "filled (every later run)"):
+                out = subprocess.run(
+                    [sys.executable, "-c", BUILD_CHILD, str(n)],
+                    env=env, check=True, capture_output=True, text=True,
+                )  # fmt: skip
+                t = json.loads(out.stdout)
+                lines.append(f"| {n:,} | {state} | {t['first']:.1f} | {t['second']:.1f} |")
+                print(f"  build {n:,}, cache {state.split()[0]}: {t}")
+    return lines
+
+
+FAISS_NOTE = [
+    "Why FAISS IndexBinaryFlat's rate at 10M moves from run to run: every query is compared"
+    " with all 10M codes (320 MB, far more than the CPU caches hold), so the scan is bound by"
+    " memory bandwidth, which other jobs on a shared machine take a share of, and CPU time"
+    " counts the stalls. The CPU time here is the calling thread's: FAISS's OpenMP workers"
+    " would not be counted, and with 2 threads its rate would read about twice too high"
+    " (measured: 127 queries per thread-CPU-second for 63 per process-CPU-second), so this"
+    " script stops unless FAISS runs one thread.",
+]
+
+
+def ratio_lines(rows: list[Row]) -> list[str]:
+    """phunt's batch rate over each peer's, size by size, from the same run."""
+    lines = []
+    for size in sorted({r.size for r in rows}):
+        rate = {r.name: r.count / r.work[1] for r in rows if r.size == size}
+        ours = rate["phunt PdqIndex, one batch"]
+        peers = [n for n in rate if not n.startswith("phunt")]
+        lines.append(f"- {size:,}: " + "; ".join(f"{ours / rate[n]:,.1f}x {n}" for n in peers))
+    return lines
+
+
 def table(rows: list[Row], unit: str, with_recall: bool) -> list[str]:
     head = (
         f"| index | entries | build CPU s (wall) | held MB | build peak MB"
@@ -283,12 +351,18 @@ def main() -> None:
     if args.quick:
         args.sizes, args.queries, args.exact_size, args.lookups = [100_000], 1000, 200_000, 100_000
     faiss.omp_set_num_threads(1)
+    # CPU time is this thread's (time.thread_time): FAISS's OpenMP workers would not be
+    # counted, so a FAISS using 2 threads would look twice as fast per CPU second.
+    if faiss.omp_get_max_threads() != 1:
+        raise SystemExit("FAISS would run more than one OpenMP thread")
     rng = np.random.default_rng(args.seed)
 
     pdq_rows: list[Row] = []
     for n in args.sizes:
         print(f"PDQ, {n:,} hashes, {args.queries:,} queries")
         pdq_rows += bench_pdq(n, args.queries, rng, n <= args.brute_up_to)
+    print("index build, numba cache empty then filled")
+    build_lines = build_times(args.sizes)
     print(f"exact, {args.exact_size:,} entries, {args.lookups:,} lookups")
     exact_rows = bench_exact(args.exact_size, args.lookups, rng)
 
@@ -297,7 +371,7 @@ def main() -> None:
         "",
         f"`bench/match.py --sizes {' '.join(map(str, args.sizes))} --queries {args.queries}"
         f"{' --quick' if args.quick else ''}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
-        f"; {platform.processor() or platform.machine()}, {os.cpu_count()} cores shared with"
+        f"; {cpu_model()}, {os.cpu_count()} cores shared with"
         " other jobs; one thread for numba, OpenMP and FAISS.",
         "",
         f"## PDQ near matching, threshold {THRESHOLD} inclusive",
@@ -311,6 +385,22 @@ def main() -> None:
         " wall-clock rates, in brackets, vary with other jobs' load).",
         "",
         *table(pdq_rows, "queries/s", True),
+        "",
+        "Same run, queries per CPU second, phunt's one batch over each peer (ratios are fairer"
+        " than absolute rates on a loaded machine):",
+        "",
+        *ratio_lines(pdq_rows),
+        "",
+        "phunt's build above runs after a small build compiled the kernels. From a fresh"
+        " process, the first build also compiles them (numba cache empty: the first run after"
+        " installing) or loads them from numba's cache (every later run):",
+        "",
+        *build_lines,
+        "",
+        f"FAISS: {faiss.__version__} ({faiss.get_compile_options().strip()}),"
+        f" OpenMP threads {faiss.omp_get_max_threads()}.",
+        "",
+        *FAISS_NOTE,
         "",
         "## Exact digests",
         "",

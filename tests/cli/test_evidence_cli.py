@@ -53,15 +53,48 @@ def test_ingest_then_list_files_and_matches(db_url: str, tmp_path: Path) -> None
     assert table.returncode == 0 and "md5" in table.stdout
 
 
-def test_ingest_e01_reports_verification(tmp_path: Path, initialised_home: Path) -> None:
-    home = str(initialised_home)
-    run_phunt("device", "add", "--evidence", "D1", "--kind", "hard disk", "--home", home)
-    image = shared_folder("reference/disk-images") / "ext2.split.E01"
+def _ingest_reference(image_name: str, kind: str, home: str) -> str:
+    """Register device D1 and ingest one reference image into it; the ingest's stdout."""
+    added = run_phunt("device", "add", "--evidence", "D1", "--kind", kind, "--home", home)
+    assert added.returncode == 0, added.stderr
+    image = shared_folder("reference/disk-images") / image_name
     result = run_phunt("ingest", str(image), "--device", "D1", "--home", home)
     assert result.returncode == 0, result.stderr
-    assert "E01 acquisition hash: verified" in result.stdout
+    return result.stdout
+
+
+def test_ingest_e01_reports_verification(initialised_home: Path) -> None:
+    home = str(initialised_home)
+    stdout = _ingest_reference("ext2.split.E01", "hard disk", home)
+    # The acquisition MD5 ewfinfo and img_stat give (reference/disk-images/MANIFEST.md).
+    assert (
+        "E01 acquisition hash: verified {'stored_md5': '196066add11fb71c4c49cf1bb50d6d24', "
+        "'computed_md5': '196066add11fb71c4c49cf1bb50d6d24', 'ok': True"
+    ) in stdout
+    stored = _jsonl(run_phunt("files", "--device", "D1", "--json", "--home", home).stdout)
+    assert [(str(f["path"]).split("!/")[1], f["md5"]) for f in stored] == [
+        ("a_directory/a_file", hashlib.md5(A_FILE).hexdigest()),
+        ("a_directory/another_file", hashlib.md5(b"This is another file.\n").hexdigest()),
+        ("a_link", None),
+        ("passwords.txt", "39cb097008d17660abd0539891a672af"),
+    ]
     deleted = run_phunt("files", "--device", "D1", "--deleted", "--json", "--home", home)
-    assert deleted.returncode == 0
+    assert (deleted.returncode, deleted.stdout) == (0, "")  # fls -d lists nothing here
+
+
+A_FILE = b"This is a text file.\n\nWe should be able to parse it.\n"
+
+
+def test_files_deleted_lists_the_names_fls_finds_deleted(initialised_home: Path) -> None:
+    """ímynd.dd holds two deleted names whose inode is gone (MANIFEST.md, `fls -r -p -d`)."""
+    home = str(initialised_home)
+    _ingest_reference("ímynd.dd", "memory card", home)
+    deleted = run_phunt("files", "--device", "D1", "--deleted", "--json", "--home", home)
+    assert deleted.returncode == 0, deleted.stderr
+    assert [(str(f["path"]).split("!/")[1], f["deleted"]) for f in _jsonl(deleted.stdout)] == [
+        ("a_directory/.another_file.swp", True),
+        ("a_directory/another_file~", True),
+    ]
 
 
 def test_ingest_of_an_e01_set_missing_a_segment_names_it(

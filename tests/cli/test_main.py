@@ -89,25 +89,22 @@ def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_bad_option_value_exits_2(tmp_path: Path, initialised_home: Path) -> None:
-    result = run_phunt(
-        "raid",
-        "add",
-        "--operation",
-        "x",
-        "--district",
-        "Kollam",
-        "--location",
-        "l",
-        "--team-lead",
-        "t",
-        "--at",
-        "yesterday",
-        "--home",
-        str(initialised_home),
-    )
+def test_bad_option_value_exits_2(initialised_home: Path) -> None:
+    """The operation exists, so only the date can be what is refused."""
+    home = str(initialised_home)
+    assert run_phunt("operation", "create", "x", "--home", home).returncode == 0
+
+    def raid(at: str) -> subprocess.CompletedProcess[str]:
+        place = ["--district", "Kollam", "--location", "l", "--team-lead", "t"]
+        return run_phunt("raid", "add", "--operation", "x", *place, "--at", at, "--home", home)
+
+    result = raid("yesterday")
     assert result.returncode == 2
-    assert "not an ISO 8601 date-time" in result.stderr or "no operation" in result.stderr
+    assert result.stderr == (
+        "phunt: error: not an ISO 8601 date-time: 'yesterday' (e.g. 2026-11-28T06:30)\n"
+    )
+    good = raid("2026-12-06T10:00")
+    assert (good.returncode, good.stdout, good.stderr) == (0, "raid 1 recorded at l\n", "")
 
 
 def _options_app() -> typer.Typer:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
+import pdqhash
 from PIL import Image
+from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_file
 
 from phunt.hashsets.store import disable_entry, import_hash_list, load_hash_sets
 from phunt.ingest.scan import load_list_file, scan_sources
@@ -45,25 +48,35 @@ def _picture(path: Path, flip: bool = False) -> None:
 
 
 def test_pdq_match_through_a_mirror(tmp_path: Path) -> None:
-    from phunt.hashing.pdq import hash_image_file
-
+    """The listed hash is threatexchange's, and the expected distance and quality come from
+    Meta's C++ PDQ (pdqhash) on the mirrored picture: none of them from phunt."""
     original = tmp_path / "orig.png"
     _picture(original)
+    listed, _ = pdq_from_file(original)
     lst = tmp_path / "pdq.txt"
-    lst.write_text("# kind: pdq\n" + hash_image_file(str(original)).hash.hex + "\n")
+    lst.write_text(f"# kind: pdq\n{listed}\n")
     ev = tmp_path / "ev"
     ev.mkdir()
     _picture(ev / "mirrored.png", flip=True)
+    _, quality = pdq_from_file(ev / "mirrored.png")
+    with Image.open(ev / "mirrored.png") as image:
+        variants, _ = pdqhash.compute_dihedral(np.ascontiguousarray(image.convert("RGB")))
+    distances = [bin(int(listed, 16) ^ _bits(v)).count("1") for v in variants]
+    assert min(distances) == distances[5]  # pdqhash's sixth variant is the vertical-axis flip
     engine = MatchEngine()
     load_list_file(engine, str(lst))
     matches, summary = _scan([str(ev)], engine)
     assert len(matches) == 1
     m = matches[0].as_json()
-    assert m["kind"] == "pdq" and m["distance"] <= 31 and m["variant"] == "flipy"
-    assert m["threshold"] == 31 and m["pdq_mode"] == "default" and m["quality"] >= 50
+    assert (m["kind"], m["variant"], m["distance"]) == ("pdq", "flipy", distances[5])
+    assert (m["threshold"], m["pdq_mode"], m["quality"]) == (31, "default", quality)
     no_dihedral = list(scan_sources([str(ev)], engine, ScanSummary(), dihedral=False))
     assert not [i for i in no_dihedral if isinstance(i, Match)]
     assert summary.matched_files == 1
+
+
+def _bits(bits: np.ndarray) -> int:
+    return int("".join(str(int(b)) for b in bits), 2)
 
 
 def test_scan_against_hash_sets_respects_disable(database: Database, tmp_path: Path) -> None:
@@ -95,9 +108,33 @@ def test_scan_matches_a_reencoded_video_with_its_time_range(tmp_path: Path) -> N
     matches, summary = _scan([str(video / "reencoded.mp4"), str(video / "different.mp4")], engine)
     assert [Path(m.path).name for m in matches] == ["reencoded.mp4"]
     m = matches[0].as_json()
-    assert m["kind"] == "vpdq" and m["query_pct"] >= 80.0
-    assert m["ranges"] == ["00:00:00-00:00:17"]
+    assert (m["kind"], m["query_pct"], m["ranges"]) == ("vpdq", 100.0, ["00:00:00-00:00:17"])
     assert summary.files == 2 and summary.matched_files == 1
+
+
+def test_scan_matches_a_video_against_metas_own_vpdq_hashes(tmp_path: Path) -> None:
+    """The list holds the hashes Meta's vPDQ wrote for one of its sample videos (every frame);
+    phunt hashes the video itself (one frame a second) and must find it, and only it."""
+    from test_lib import shared_folder
+
+    reference = shared_folder("reference/vpdq")
+    frames = (reference / "vpdq" / "sample-hashes" / "doorknob-hd-no-bar.txt").read_text().split()
+    lst = tmp_path / "meta.txt"
+    lst.write_text("vpdq " + ";".join(frames) + "\n")
+    engine = MatchEngine()
+    assert load_list_file(engine, str(lst)) == 1
+    videos = reference / "tmk" / "sample-videos"
+    found, summary = _scan(
+        [
+            str(videos / "doorknob-hd-no-bar.mp4"),
+            str(videos / "pattern-sd-with-small-logo-bar.mp4"),
+        ],
+        engine,
+    )
+    assert [Path(m.path).name for m in found] == ["doorknob-hd-no-bar.mp4"]
+    m = found[0].as_json()
+    assert (m["kind"], m["query_pct"], m["ranges"]) == ("vpdq", 100.0, ["00:00:00-00:00:01"])
+    assert (summary.files, summary.matched_files, summary.errors) == (2, 1, 0)
 
 
 def test_hash_json_carries_video_frames_and_facts() -> None:

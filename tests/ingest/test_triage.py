@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -17,7 +18,7 @@ def test_hash_sources_in_order_with_missing(tmp_path: Path) -> None:
     assert results[2].error == "no such file or folder"
 
 
-def test_match_and_summary_json() -> None:
+def test_match_and_summary_json(monkeypatch: pytest.MonkeyPatch) -> None:
     m = Match("p", "s" * 64, "pdq", "list", "2", 7, 9, {"variant": "rot90"})
     assert m.as_json() == {
         "type": "match",
@@ -30,9 +31,17 @@ def test_match_and_summary_json() -> None:
         "entry": 9,
         "variant": "rot90",
     }
-    s = ScanSummary(files=3, bytes=10, matched_files=1, errors=0)
-    out = s.as_json()
-    assert out["type"] == "summary" and out["files"] == 3 and out["elapsed_s"] >= 0
+    s = ScanSummary(files=3, bytes=10, matched_files=1, errors=0, started=100.0)
+    monkeypatch.setattr("phunt.ingest.triage.time", SimpleNamespace(monotonic=lambda: 102.5))
+    assert s.as_json() == {
+        "type": "summary",
+        "files": 3,
+        "bytes": 10,
+        "matched_files": 1,
+        "errors": 0,
+        "pdq_low_quality": 0,
+        "elapsed_s": 2.5,
+    }
 
 
 def test_a_root_that_is_a_link_is_one_clear_error(tmp_path: Path) -> None:
@@ -49,6 +58,15 @@ def test_a_root_that_is_a_link_is_one_clear_error(tmp_path: Path) -> None:
     ]
 
 
+# The two files test_data/ewf/make_damaged.py writes, digested here, not by phunt.
+NOTE_MD5 = hashlib.md5(b"Meeting moved to Thursday.\n").hexdigest()
+REPORT_MD5 = hashlib.md5(
+    "".join(
+        f"Shift roster for week {n:03d}: desk duty, patrol, court, leave.\n" for n in range(700)
+    ).encode()
+).hexdigest()
+
+
 def test_hash_of_a_damaged_e01_ends_with_its_errors_and_the_damaged_files() -> None:
     from test_lib import TEST_DATA
 
@@ -60,10 +78,24 @@ def test_hash_of_a_damaged_e01_ends_with_its_errors_and_the_damaged_files() -> N
         (image, False),
         ("p1/report.txt", False),
     ]
-    assert results[2].error is not None and "bad sector(s): 192 - 255" in results[2].error
-    assert results[3].error is not None and "sector(s): 192 - 255" in results[3].error
+    bad = (
+        "sector(s): 192 - 255 (number: 64) in damaged-deflate.E01: compressed chunk does not "
+        "decompress (Error -3 while decompressing data: invalid literal/lengths set)"
+    )
+    assert results[2].error == (
+        f"E01 not verified: bad {bad}; MD5 630aeb42fd074b126b3ac17282bad794 is not the "
+        "acquisition MD5 e3f62ce1a14b3a6196a8ba42cfba9fe5"
+    )
+    assert results[3].error == (
+        f"data in bad sectors of the E01 ({bad}): read as zeros, so its content and digests "
+        "are not the acquired file's"
+    )
+    assert results[0].md5 == NOTE_MD5
     sound = list(hash_sources([str(TEST_DATA / "ewf" / "sound.E01")], pdq_mode=None, workers=2))
-    assert len(sound) == 2 and all(r.error is None for r in sound)
+    assert [(r.path.rsplit("!/", 1)[-1], r.error, r.md5) for r in sound] == [
+        ("p1/note.txt", None, NOTE_MD5),
+        ("p1/report.txt", None, REPORT_MD5),
+    ]
 
 
 def test_each_path_has_its_own_budget_and_the_limits_reach_the_walk() -> None:
