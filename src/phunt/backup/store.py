@@ -1,0 +1,108 @@
+"""The SQL of backups: every table streamed in primary-key order, rows put back with their
+ids, PostgreSQL sequences moved past them, and the test that a database is empty."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
+
+#: Filled by the migrations before anything is recorded (reference data): a restore
+#: replaces their rows with the backup's.
+PRELOADED = frozenset({"district"})
+#: Set files are carried as files of their own (a database keeps them in parts or in a
+#: folder, depending on its kind), never as this table's rows.
+NOT_DUMPED = frozenset({"hash_set_blob"})
+_BATCH = 1000
+
+
+def tables() -> list[Table]:
+    """Every table of the schema in the order rows can be inserted (parents first)."""
+    from phunt.schema.metadata import metadata
+
+    return [t for t in metadata.sorted_tables if t.name not in NOT_DUMPED]
+
+
+def table_named(name: str) -> Table:
+    from phunt.schema.metadata import metadata
+
+    return metadata.tables[name]
+
+
+def schema_revision(conn: Connection) -> str:
+    """The migration the database is at (a backup restores only into the same one)."""
+    return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
+
+
+def stream_rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
+    """The rows of ``table`` in primary-key order, fetched in batches, never all at once."""
+    query = select(table).order_by(*table.primary_key.columns)
+    options = {"stream_results": True, "yield_per": _BATCH}  # this query only
+    result = conn.execute(query, execution_options=options)
+    for row in result:
+        yield dict(row._mapping)
+
+
+def set_file_shas(conn: Connection) -> list[str]:
+    """The SHA-256 of every set file a hash-set version names, sorted."""
+    from phunt.schema.hashsets import HashSetVersion
+
+    query = select(HashSetVersion.index_sha256).distinct().order_by(HashSetVersion.index_sha256)
+    return [str(sha) for sha in conn.execute(query).scalars()]
+
+
+def filled_tables(conn: Connection) -> list[str]:
+    """The tables holding rows, besides the migrations' reference data."""
+    from phunt.schema.metadata import metadata
+
+    filled = []
+    for table in metadata.sorted_tables:
+        if table.name in PRELOADED:
+            continue
+        if conn.execute(select(func.count()).select_from(table)).scalar_one():
+            filled.append(table.name)
+    return sorted(filled)
+
+
+def clear_preloaded(conn: Connection) -> None:
+    """Remove the reference rows the migrations loaded; the backup brings its own."""
+    for name in sorted(PRELOADED):
+        conn.execute(delete(table_named(name)))
+
+
+def insert_rows(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Insert ``rows`` as given (ids included), in batches; how many."""
+    batch: list[Mapping[str, Any]] = []
+    count = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _BATCH:
+            conn.execute(insert(table), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        conn.execute(insert(table), batch)
+        count += len(batch)
+    return count
+
+
+def move_sequences(conn: Connection) -> None:
+    """On PostgreSQL, set each table's id sequence past the ids restored, so the next row
+    gets a new id; SQLite takes the largest id plus one by itself."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables():
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        sequence = conn.execute(
+            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+        ).scalar_one()
+        if sequence is None:
+            continue
+        top = conn.execute(select(func.max(column))).scalar_one()
+        conn.execute(
+            text("SELECT setval(:s, :v, :called)"),
+            {"s": sequence, "v": top if top is not None else 1, "called": top is not None},
+        )

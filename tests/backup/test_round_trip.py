@@ -1,0 +1,71 @@
+"""A backup restored into an empty database of either kind is the same record: every
+row back with its id, the audit log verifying, and the report written before the backup
+verified against (and rebuilt to the same bytes from) the restored database."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from phunt.audit.store import list_records, verify
+from phunt.backup import store
+from phunt.backup.service import restore, write_backup
+from phunt.cases.case_files import open_case
+from phunt.reports.manifest import read_manifest
+from phunt.reports.verify import verify_report
+from phunt.schema.db import Database
+from reports.conftest import Sources, build
+from reports.reading import write
+
+
+def _counts(db: Database) -> dict[str, int]:
+    with db.session() as s:
+        return {
+            t.name: s.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in store.tables()
+        }
+
+
+def test_restore_reproduces_the_record_and_its_report(
+    database: Database, sources: Sources, target_url: str, key: Path, tmp_path: Path
+) -> None:
+    world = build(database, sources)
+    report = tmp_path / "device.pdf"
+    write(database, "device", {"device_id": world.phone}, report)
+    before = _counts(database)
+    out = tmp_path / "case.phbk"
+    with database.session() as s:
+        summary = write_backup(s, out, key)
+    assert summary.rows == sum(before.values())
+    assert summary.set_files == 1
+    with database.session() as s:
+        last = list_records(s, limit=1)[0]
+        assert (last.action, last.details["sha256"]) == (
+            "backup.write",
+            hashlib.sha256(out.read_bytes()).hexdigest(),
+        )
+
+    restored = Database(target_url)
+    try:
+        with restored.session() as s:
+            done = restore(s, out, key)
+        assert done.rows == summary.rows
+        # the same rows, and the restore's own audit record
+        assert _counts(restored) == before | {"audit_record": before["audit_record"] + 1}
+        with restored.session() as s:
+            verdict = verify(s)
+            assert (verdict.ok, verdict.records) == (True, summary.audit_records + 1)
+            assert list_records(s, limit=1)[0].action == "backup.restore"
+            result = verify_report(report, s)
+            assert (result.ok, result.problems) == (True, [])
+        again = tmp_path / "device-again.pdf"
+        options = read_manifest(report).options
+        write(restored, "device", options, again)
+        assert again.read_bytes() == report.read_bytes()
+        with restored.session() as s:  # new rows get new ids (PostgreSQL's sequences moved)
+            case = open_case(s, "CR 8/2026", "Cyber PS Kochi", "Ernakulam", ["IT Act s.67B"])
+            assert case.id == world.case_id + 1
+    finally:
+        restored.close()
