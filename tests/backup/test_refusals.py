@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Callable
-from typing import Any
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,9 +94,9 @@ def test_a_backup_signed_by_another_key_is_refused(
     out = tmp_path / "other.phbk"
     with database.session() as s:
         write_backup(s, out, other_key)
-    with pytest.raises(IntegrityError, match="not by the audit key") as caught:
-        with database.session() as s:
-            restore(s, out, key)
+    refused = pytest.raises(IntegrityError, match="not by the audit key")
+    with refused as caught, database.session() as s:
+        restore(s, out, key)
     assert "manifest signed by key" in str(caught.value)
 
 
@@ -119,12 +119,16 @@ def test_restore_into_a_database_holding_rows_is_refused(
     try:
         with target.session() as s:
             open_case(s, "CR 1/2026", "Cyber PS Kochi", "Ernakulam", ["IT Act s.67B"])
-        with pytest.raises(UsageError, match="only into an empty database") as caught:
-            with target.session() as s:
-                restore(s, backup_file, key)
+        refused = pytest.raises(UsageError, match="only into an empty database")
+        with refused as caught, target.session() as s:
+            restore(s, backup_file, key)
         assert "audit_record" in str(caught.value) and "case_file" in str(caught.value)
         with target.session() as s:
-            assert filled_tables(s.connection()) == ["audit_head", "audit_record", "audit_seal",
-                                                     "case_file"]
+            assert filled_tables(s.connection()) == [
+                "audit_head",
+                "audit_record",
+                "audit_seal",
+                "case_file",
+            ]
     finally:
         target.close()

@@ -9,6 +9,7 @@ in the restored log, which ``phunt audit verify`` then checks like the original.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -39,47 +40,65 @@ class Summary:
     file_sha256: str
 
 
+def _sha256_of(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _dump(
+    reading: Session, session: Session, temp: Path, key: Any, records: int, head: str
+) -> tuple[list[dict[str, Any]], bytes]:
+    """Every table's part, the set files and the signed manifest into the zip ``temp``;
+    the parts' entries and the manifest's bytes."""
+    from phunt.hashsets.blobs import local_set_file
+
+    parts: list[dict[str, Any]] = []
+    with zipfile.ZipFile(temp, "w") as archive:
+        conn = reading.connection()
+        for table in store.tables():
+            part = PartWriter(archive, f"tables/{table.name}.jsonl")
+            rows = 0
+            for row in store.stream_rows(conn, table):
+                part.write(encode(row))
+                rows += 1
+            parts.append(part.close() | {"table": table.name, "rows": rows})
+        for sha in store.set_file_shas(conn):
+            local = local_set_file(session, sha, what="hash-set version")
+            part = PartWriter(archive, f"setfiles/{sha}.phs")
+            with open(local, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    part.write(chunk)
+            parts.append(part.close())
+        manifest = {
+            "format": FORMAT,
+            "scope": "database",
+            "tool": f"phunt {__version__}",
+            "schema_revision": store.schema_revision(conn),
+            "created_at": utcnow().isoformat(timespec="seconds"),
+            "audit": {"records": records, "head": head},
+            "parts": parts,
+        }
+        data = sign_manifest(archive, manifest, key)
+    return parts, data
+
+
 def write_backup(session: Session, out: Path, key_path: Path, *, force: bool = False) -> Summary:
     """Write the whole database to ``out`` (through :func:`phunt.output_path.output_path`)
     and audit it in ``session``."""
-    import hashlib
-
     from phunt.audit.anchor import load_key
-    from phunt.hashsets.blobs import local_set_file
 
     key = load_key(key_path)
-    conn = session.connection()
-    head = audit.verify(session, rows=False)
-    if not head.ok:
-        raise IntegrityError(f"the audit log is broken at record {head.first_bad}: no backup")
-    parts: list[dict[str, Any]] = []
-    with output_path(out, force=force) as temp:
-        with zipfile.ZipFile(temp, "w") as archive:
-            for table in store.tables():
-                part = PartWriter(archive, f"tables/{table.name}.jsonl")
-                rows = 0
-                for row in store.stream_rows(conn, table):
-                    part.write(encode(row))
-                    rows += 1
-                parts.append(part.close() | {"table": table.name, "rows": rows})
-            for sha in store.set_file_shas(conn):
-                local = local_set_file(session, sha, what="hash-set version")
-                part = PartWriter(archive, f"setfiles/{sha}.phs")
-                with open(local, "rb") as fh:
-                    while chunk := fh.read(1 << 20):
-                        part.write(chunk)
-                parts.append(part.close())
-            manifest = {
-                "format": FORMAT,
-                "scope": "database",
-                "tool": f"phunt {__version__}",
-                "schema_revision": store.schema_revision(conn),
-                "created_at": utcnow().isoformat(timespec="seconds"),
-                "audit": {"records": head.records, "head": head.head},
-                "parts": parts,
-            }
-            data = sign_manifest(archive, manifest, key)
-        digest = hashlib.sha256(temp.read_bytes()).hexdigest()
+    with store.snapshot(session) as reading:
+        head = audit.verify(reading, rows=False)
+        if not head.ok:
+            reason = f"the audit log is broken at record {head.first_bad}: no backup"
+            raise IntegrityError(reason)
+        with output_path(out, force=force) as temp:
+            parts, data = _dump(reading, session, temp, key, head.records, head.head)
+            digest = _sha256_of(temp)
     summary = Summary(
         str(out),
         sum(p.get("rows", 0) for p in parts),
@@ -99,8 +118,6 @@ def write_backup(session: Session, out: Path, key_path: Path, *, force: bool = F
 
 def restore(session: Session, path: Path, key_path: Path) -> Summary:
     """Restore the backup at ``path`` into the empty database of ``session``."""
-    import hashlib
-
     from phunt.audit.anchor import load_key
     from phunt.hashsets.blobs import put_set_file
 
@@ -130,7 +147,7 @@ def restore(session: Session, path: Path, key_path: Path) -> Summary:
                 target = Path(folder) / Path(part["name"]).name
                 checked.extract(part["name"], target)
                 put_set_file(session, target)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = _sha256_of(path)
     summary = Summary(
         str(path), rows, sum(1 for p in parts if "table" in p),
         sum(1 for p in parts if "table" not in p), checked.manifest["audit"]["records"],

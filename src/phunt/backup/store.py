@@ -4,9 +4,11 @@ ids, PostgreSQL sequences moved past them, and the test that a database is empty
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
+from sqlalchemy.orm import Session
 
 #: Filled by the migrations before anything is recorded (reference data): a restore
 #: replaces their rows with the backup's.
@@ -15,6 +17,26 @@ PRELOADED = frozenset({"district"})
 #: folder, depending on its kind), never as this table's rows.
 NOT_DUMPED = frozenset({"hash_set_blob"})
 _BATCH = 1000
+
+
+@contextmanager
+def snapshot(session: Session) -> Iterator[Session]:
+    """A session of its own reading one snapshot of the whole database, so a backup taken
+    while others write holds rows and a log of one moment: PostgreSQL's repeatable read;
+    on SQLite an explicit read transaction (WAL keeps its snapshot without blocking
+    writers), which Python's driver would otherwise not begin for a SELECT."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        else:
+            conn.exec_driver_sql("BEGIN")
+        try:
+            with Session(bind=conn) as reading:
+                yield reading
+        finally:
+            conn.rollback()
 
 
 def tables() -> list[Table]:
