@@ -13,6 +13,7 @@ from phunt.audit.store import list_records, verify
 from phunt.backup import store
 from phunt.backup.service import restore, write_backup
 from phunt.cases.case_files import open_case
+from phunt.hashsets.blobs import database_problem, local_set_file
 from phunt.reports.manifest import read_manifest
 from phunt.reports.verify import verify_report
 from phunt.schema.db import Database
@@ -60,6 +61,10 @@ def test_restore_reproduces_the_record_and_its_report(
             assert list_records(s, limit=1)[0].action == "backup.restore"
             result = verify_report(report, s)
             assert (result.ok, result.problems) == (True, [])
+            sha = store.set_file_shas(s.connection())[0]
+            assert database_problem(s, sha) is None  # held by PostgreSQL, whole
+            local = local_set_file(s, sha, what="test")  # beside SQLite, or fetched
+            assert hashlib.sha256(local.read_bytes()).hexdigest() == sha
         again = tmp_path / "device-again.pdf"
         options = read_manifest(report).options
         write(restored, "device", options, again)
@@ -69,3 +74,17 @@ def test_restore_reproduces_the_record_and_its_report(
             assert case.id == world.case_id + 1
     finally:
         restored.close()
+
+
+def test_a_backup_reads_one_snapshot(database: Database) -> None:
+    """What others commit while a backup reads is not in it (nor half in it)."""
+    with database.session() as s, store.snapshot(s) as reading:
+        seen = store.stream_rows(reading.connection(), store.table_named("district"))
+        districts = len(list(seen))
+        with database.session() as other:
+            open_case(other, "CR 5/2026", "Cyber PS Kochi", "Ernakulam", ["IT Act s.67B"])
+        cases = list(store.stream_rows(reading.connection(), store.table_named("case_file")))
+        assert (districts, cases) == (14, [])
+    with database.session() as s:
+        cases = list(store.stream_rows(s.connection(), store.table_named("case_file")))
+        assert [c["number"] for c in cases] == ["CR 5/2026"]
