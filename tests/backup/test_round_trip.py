@@ -16,7 +16,9 @@ from phunt.cases.case_files import open_case
 from phunt.hashsets.blobs import database_problem, local_set_file
 from phunt.reports.manifest import read_manifest
 from phunt.reports.verify import verify_report
+from phunt.review.decisions import Choice, decide
 from phunt.schema.db import Database
+from phunt.schema.review import ReviewDecision
 from reports.conftest import Sources, build
 from reports.reading import write
 
@@ -33,6 +35,9 @@ def test_restore_reproduces_the_record_and_its_report(
     database: Database, sources: Sources, target_url: str, key: Path, tmp_path: Path
 ) -> None:
     world = build(database, sources)
+    with database.session() as s:  # a decision superseded by a later one (a forward link)
+        first = s.execute(select(ReviewDecision)).scalars().one()
+        decide(s, [first.file_id], Choice(code=1, note="second look"))
     report = tmp_path / "device.pdf"
     write(database, "device", {"device_id": world.phone}, report)
     before = _counts(database)
@@ -58,6 +63,8 @@ def test_restore_reproduces_the_record_and_its_report(
         with restored.session() as s:
             verdict = verify(s)
             assert (verdict.ok, verdict.records) == (True, summary.audit_records + 1)
+            decisions = s.execute(select(ReviewDecision).order_by(ReviewDecision.id)).scalars()
+            assert [d.superseded_by_id for d in decisions] == [first.id + 1, None]
             assert list_records(s, limit=1)[0].action == "backup.restore"
             result = verify_report(report, s)
             assert (result.ok, result.problems) == (True, [])

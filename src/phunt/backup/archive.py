@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from phunt.audit.anchor import _raw_public, key_id  # the audit key's id, as anchors give it
 from phunt.errors import InputError, IntegrityError
 
 FORMAT = "phunt-backup/1"
@@ -33,20 +34,6 @@ def member(name: str) -> zipfile.ZipInfo:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
     return info
-
-
-def _raw_public(key: Any) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
-    raw: bytes = key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return raw
-
-
-def key_id(raw_public: bytes) -> str:
-    """As :func:`phunt.audit.anchor.key_id`: the SHA-256 of the raw public key."""
-    return hashlib.sha256(raw_public).hexdigest()
 
 
 class PartWriter:

@@ -135,11 +135,14 @@ def restore(session: Session, path: Path, key_path: Path) -> Summary:
     store.clear_preloaded(conn)
     rows = 0
     parts = checked.manifest["parts"]
-    for part in parts:
-        if "table" in part:
-            table = store.table_named(part["table"])
+    tables = [(store.table_named(p["table"]), p["name"]) for p in parts if "table" in p]
+    for table, name in tables:
+        decode = decoder(table)
+        rows += store.insert_rows(conn, table, (decode(x) for x in checked.lines(name)))
+    for table, name in tables:  # rows naming a later row of their own table
+        if store.self_references(table):
             decode = decoder(table)
-            rows += store.insert_rows(conn, table, (decode(x) for x in checked.lines(part["name"])))
+            store.link_rows(conn, table, (decode(x) for x in checked.lines(name)))
     store.move_sequences(conn)
     with tempfile.TemporaryDirectory(prefix="phunt-restore-") as folder:
         for part in parts:

@@ -7,7 +7,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 #: Filled by the migrations before anything is recorded (reference data): a restore
@@ -93,20 +104,49 @@ def clear_preloaded(conn: Connection) -> None:
         conn.execute(delete(table_named(name)))
 
 
-def insert_rows(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Insert ``rows`` as given (ids included), in batches; how many."""
+def self_references(table: Table) -> list[str]:
+    """Columns of ``table`` naming another of its rows (a decision superseded by a later
+    one): they are set once every row is in, since a row may name one after it."""
+    return sorted(fk.parent.name for fk in table.foreign_keys if fk.column.table is table)
+
+
+def _batches(rows: Iterable[Mapping[str, Any]]) -> Iterator[list[Mapping[str, Any]]]:
     batch: list[Mapping[str, Any]] = []
-    count = 0
     for row in rows:
         batch.append(row)
         if len(batch) == _BATCH:
-            conn.execute(insert(table), batch)
-            count += len(batch)
+            yield batch
             batch = []
     if batch:
-        conn.execute(insert(table), batch)
+        yield batch
+
+
+def insert_rows(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Insert ``rows`` as given (ids included), in batches, their :func:`self_references`
+    left empty; how many."""
+    later = self_references(table)
+    count = 0
+    for batch in _batches(rows):
+        conn.execute(insert(table), [{**r, **dict.fromkeys(later)} for r in batch])
         count += len(batch)
     return count
+
+
+def link_rows(conn: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Set the :func:`self_references` of the rows inserted by :func:`insert_rows`."""
+    later = self_references(table)
+    if not later:
+        return
+    key = table.primary_key.columns["id"]
+    query = (
+        update(table)
+        .where(key == bindparam("row_id"))
+        .values({name: bindparam(f"new_{name}") for name in later})
+    )
+    linked = (r for r in rows if any(r.get(name) is not None for name in later))
+    for batch in _batches(linked):
+        params = [{"row_id": r["id"]} | {f"new_{n}": r.get(n) for n in later} for r in batch]
+        conn.execute(query, params)
 
 
 def move_sequences(conn: Connection) -> None:
