@@ -132,3 +132,25 @@ def test_restore_into_a_database_holding_rows_is_refused(
             ]
     finally:
         target.close()
+
+
+def test_a_backup_of_another_schema_revision_is_refused(
+    database: Database, key: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phunt.backup import store
+
+    _small_world(database)
+    out = tmp_path / "older.phbk"
+    with monkeypatch.context() as patched:
+        patched.setattr(store, "schema_revision", lambda _conn: "0009")
+        with database.session() as s:
+            write_backup(s, out, key)
+    empty = Database(f"sqlite:///{tmp_path / 'target.db'}")
+    try:
+        with pytest.raises(UsageError) as caught, empty.session() as s:
+            restore(s, out, key)
+        with empty.session() as s:
+            now = store.schema_revision(s.connection())
+        assert str(caught.value) == f"the backup is of schema 0009, this database of {now}"
+    finally:
+        empty.close()
