@@ -95,3 +95,40 @@ def test_a_backup_reads_one_snapshot(database: Database) -> None:
     with database.session() as s:
         cases = list(store.stream_rows(s.connection(), store.table_named("case_file")))
         assert [c["number"] for c in cases] == ["CR 5/2026"]
+
+
+def test_sql_null_and_json_null_come_back_as_they_were(
+    database: Database, target_url: str, key: Path, tmp_path: Path
+) -> None:
+    """Both read back as None; a query on ``IS NULL`` tells them apart, so a restore
+    keeps which one each row held."""
+    from sqlalchemy import JSON, update
+
+    from phunt.schema.audit import AuditRecord
+
+    from .test_refusals import _small_world
+
+    _small_world(database)
+    with database.session() as s:
+        write_backup(s, tmp_path / "first.phbk", key)  # record 4, sealing nothing: SQL NULL
+        s.execute(update(AuditRecord).where(AuditRecord.seq == 4).values(sealed_rows=JSON.NULL))
+    out = tmp_path / "third.phbk"
+    with database.session() as s:
+        write_backup(s, tmp_path / "second.phbk", key)  # record 5: SQL NULL
+    with database.session() as s:
+        write_backup(s, out, key)  # records 1 to 5 (this one's record, 6, comes after)
+    restored = Database(target_url)
+    try:
+        with restored.session() as s:
+            restore(s, out, key)
+            query = select(AuditRecord.seq, AuditRecord.sealed_rows.is_(None))
+            held = s.execute(query.where(AuditRecord.seq >= 3).order_by(AuditRecord.seq))
+            assert [tuple(r) for r in held] == [
+                (3, False),
+                (4, False),
+                (5, True),
+                (6, True),
+            ]  # 6: restore
+            assert verify(s).ok
+    finally:
+        restored.close()

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import DateTime, LargeBinary, Table
 from sqlalchemy.types import TypeDecorator
 
+from phunt.backup.store import JSON_NULLS, as_stored
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
@@ -45,16 +47,16 @@ def decoder(table: Table) -> Any:
 
     def decode(line: bytes) -> dict[str, Any]:
         row: dict[str, Any] = json.loads(line)
-        unknown = set(row) - set(kinds)
+        unknown = set(row) - set(kinds) - {JSON_NULLS}
         if unknown:
             raise ValueError(f"columns not in table {table.name}: {', '.join(sorted(unknown))}")
         for name, value in row.items():
-            if value is None:
+            if value is None or name == JSON_NULLS:
                 continue
             if kinds[name] == "time":
                 row[name] = datetime.fromisoformat(value)
             elif kinds[name] == "bytes":
                 row[name] = bytes.fromhex(value)
-        return row
+        return as_stored(table, row)
 
     return decode

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Connection,
     Engine,
     Table,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    null,
     select,
     text,
     update,
@@ -68,13 +70,37 @@ def schema_revision(conn: Connection) -> str:
     return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
 
 
+#: The key of a line listing its JSON columns that hold JSON ``null``, not SQL NULL (both
+#: read back as None; a restore puts back the one that was there).
+JSON_NULLS = "~json_null"
+
+
+def _json_columns(table: Table) -> list[str]:
+    return [c.name for c in table.columns if isinstance(c.type, JSON) and c.nullable]
+
+
 def stream_rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
     """The rows of ``table`` in primary-key order, fetched in batches, never all at once."""
-    query = select(table).order_by(*table.primary_key.columns)
+    nullable = _json_columns(table)
+    flags = [table.c[name].is_(None).label(f"~null~{name}") for name in nullable]
+    query = select(table, *flags).order_by(*table.primary_key.columns)
     options = {"stream_results": True, "yield_per": _BATCH}  # this query only
-    result = conn.execute(query, execution_options=options)
-    for row in result:
-        yield dict(row._mapping)
+    for found in conn.execute(query, execution_options=options):
+        row = dict(found._mapping)
+        sql_null = {name: row.pop(f"~null~{name}") for name in nullable}
+        json_null = [n for n in nullable if row[n] is None and not sql_null[n]]
+        if json_null:
+            row[JSON_NULLS] = json_null
+        yield row
+
+
+def as_stored(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` as :func:`stream_rows` gave it, ready to insert: SQL NULL where it was."""
+    json_null = set(row.pop(JSON_NULLS, ()))
+    for name in _json_columns(table):
+        if row.get(name) is None:
+            row[name] = JSON.NULL if name in json_null else null()
+    return row
 
 
 def set_file_shas(conn: Connection) -> list[str]:
