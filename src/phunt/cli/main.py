@@ -119,6 +119,8 @@ COMMANDS: dict[str, str] = {
     "report": "report",
     "export": "export",
     "audit": "audit",
+    "backup": "backup",
+    "restore": "backup",
     "user": "users",
 }
 

@@ -1,0 +1,1 @@
+"""Backups of a whole phunt database: signed, checked before any row is restored."""

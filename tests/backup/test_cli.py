@@ -1,0 +1,59 @@
+"""``phunt backup`` and ``phunt restore`` as an examiner runs them: the backup file goes
+through phunt's output rule (never over a file without --force, never into the data
+folder), and the restored database verifies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from phunt.schema.db import Database
+from test_lib import initialise, run_phunt
+
+from .test_refusals import _small_world
+
+
+def test_backup_and_restore_from_the_command_line(
+    initialised_home: Path, sqlite_template: Path, tmp_path: Path
+) -> None:
+    home = ("--home", str(initialised_home))
+    assert run_phunt("audit", "key", "init", *home).returncode == 0
+    db = Database(f"sqlite:///{initialised_home / 'phunt.db'}")
+    try:
+        _small_world(db)
+    finally:
+        db.close()
+    out = tmp_path / "lab.phbk"
+    first = run_phunt("backup", "-o", str(out), *home)
+    assert first.returncode == 0, first.stderr
+    # 14 districts, a case, a device, a custody event, 3 audit records, their 3 seals, the head
+    said = "24 rows of 39 tables, 0 set files and 3 audit records written to"
+    assert first.stdout.startswith(said)
+    written = out.read_bytes()
+
+    again = run_phunt("backup", "-o", str(out), *home)
+    assert (again.returncode, again.stderr.strip()) == (
+        2,
+        f"phunt: error: {out} exists; give --force to replace it",
+    )
+    assert out.read_bytes() == written
+    inside = run_phunt("backup", "-o", str(initialised_home / "lab.phbk"), *home)
+    assert inside.returncode == 2 and "inside phunt's data" in inside.stderr
+    assert not (initialised_home / "lab.phbk").exists()
+    forced = run_phunt("backup", "-o", str(out), "--force", "--json", *home)
+    assert forced.returncode == 0, forced.stderr
+
+    other = tmp_path / "other-home"
+    other.mkdir(mode=0o700)
+    initialise(f"sqlite:///{other / 'phunt.db'}", sqlite_template)
+    key = str(initialised_home.with_name(initialised_home.name + "-audit-key.pem"))
+    restored = run_phunt("restore", str(out), "--home", str(other), "--key", key, "--json")
+    assert restored.returncode == 0, restored.stderr
+    summary = json.loads(restored.stdout)
+    assert summary["rows"] == json.loads(forced.stdout)["rows"]
+    verified = run_phunt("audit", "verify", "--home", str(other), "--json")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert json.loads(verified.stdout)["records"] == summary["audit_records"] + 1
+
+    twice = run_phunt("restore", str(out), "--home", str(other), "--key", key)
+    assert twice.returncode == 2 and "only into an empty database" in twice.stderr
