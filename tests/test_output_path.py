@@ -104,3 +104,21 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
         raise RuntimeError("writer broke")
     assert target.read_text() == "old"
     assert sorted(os.listdir(tmp_path)) == ["share.json"]
+
+
+def test_phunts_own_folder_inside_the_data_folder(tmp_path: Path) -> None:
+    """The web's downloads (``own``) may lie in the data folder; nothing beside them may,
+    nor the database, nor a link out of the own folder back into the data folder."""
+    home = tmp_path / "home"
+    own = home / "reports" / "web"
+    own.mkdir(parents=True)
+    (home / "phunt.db").write_bytes(b"SQLite format 3\x00 case")
+    os.symlink(home / "phunt.db", own / "link.db")
+    output_path.protect(home, home / "phunt.db")
+    assert check_target(own / "bundle.zip", own=own) == (own / "bundle.zip").resolve()
+    for target in (home / "new.csv", home / "phunt.db", own, own / "link.db"):
+        with pytest.raises(UsageError, match="inside phunt's data"):
+            check_target(target, own=own, force=True)
+    with output_path.output_path(own / "bundle.zip", own=own) as temp:
+        temp.write_bytes(b"PK")
+    assert (own / "bundle.zip").read_bytes() == b"PK"

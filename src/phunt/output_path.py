@@ -53,17 +53,21 @@ def check_target(
     *,
     force: bool = False,
     protected: Iterable[str | os.PathLike[str]] = (),
+    own: str | os.PathLike[str] | None = None,
 ) -> Path:
     """The absolute, resolved path to write ``target`` to, or a :class:`UsageError`
     saying why not (protected place, existing file without ``force``, a folder, a
-    missing parent folder)."""
+    missing parent folder). ``own`` is a folder of phunt's own inside the data folder
+    (the web's downloads under ``reports/``, named by phunt, never by a user): a target
+    inside it is not refused for lying in a protected place."""
     shown = os.fspath(target)
     if not shown:
         raise UsageError("no output file given")
     resolved = Path(os.path.realpath(shown))
     places = _protected | {Path(os.path.realpath(p)) for p in protected}
+    mine = None if own is None else Path(os.path.realpath(own))
     for place in sorted(places):
-        if _inside(resolved, place):
+        if _inside(resolved, place) and not (mine is not None and mine in resolved.parents):
             raise UsageError(
                 f"refusing to write {shown}: it is inside phunt's data ({place}); "
                 "choose a file outside the data folder"
@@ -83,12 +87,14 @@ def output_path(
     *,
     force: bool = False,
     protected: Iterable[str | os.PathLike[str]] = (),
+    own: str | os.PathLike[str] | None = None,
 ) -> Iterator[Path]:
     """A temporary path in the target's folder to write to; when the block ends without
     an error it is flushed to disk and renamed to ``target`` (atomically). Without
     ``force`` the rename refuses a file that appeared meanwhile. On an error the
-    temporary file is removed and ``target`` is untouched."""
-    final = check_target(target, force=force, protected=protected)
+    temporary file is removed and ``target`` is untouched. ``own``: see
+    :func:`check_target`."""
+    final = check_target(target, force=force, protected=protected, own=own)
     fd, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
     os.close(fd)
     temp = Path(temp_name)

@@ -14,6 +14,7 @@ import json
 import re
 import sys
 import types
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,13 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from exports.uco_check import assert_conforms
+from phunt import output_path
+from phunt.errors import UsageError
 from phunt.reports.manifest import Built, digest
 from phunt.review.decisions import Choice, decide
 from phunt.schema.audit import AuditRecord
 from phunt.schema.ingest import EvidenceFile, FileMatch
+from phunt.web import bundle
 from phunt.web.pages import reports
 
 from .conftest import World
@@ -185,3 +189,70 @@ def test_a_report_built_by_name(
     assert manifest["output_sha256"] == hashlib.sha256(got.content).hexdigest()
     (record,) = _audited(web_world, "report.write")
     assert (record.actor, record.details["sha256"]) == ("admin", manifest["output_sha256"])
+
+
+def test_takedown_requests_as_one_zip(
+    web_world: World, client_for: Callable[[str], TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as under `phunt serve`: the data folder is protected from every other output
+    monkeypatch.setattr(output_path, "_protected", {web_world.settings.home.resolve()})
+    client = client_for("investigator")
+    url = f"/cases/{web_world.case_a}/reports"
+    assert 'name="output" value="takedown"' in client.get(url).text
+    got = _post(client, url, output="takedown", format="zip")
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"] == "application/zip"
+    assert got.headers["cache-control"] == "no-store"
+    assert got.headers["content-disposition"] == (
+        f'attachment; filename="case-{web_world.case_a}-takedown.zip"'
+    )
+    archive = zipfile.ZipFile(io.BytesIO(got.content))
+    names = ["takedown-whatsapp.pdf", "takedown-whatsapp.pdf.manifest.json", "takedown.csv",
+             "takedown.csv.manifest.json"]  # fmt: skip
+    assert archive.namelist() == names
+    assert {i.date_time for i in archive.infolist()} == {bundle.MEMBER_TIME}
+    (row,) = csv.DictReader(io.StringIO(archive.read("takedown.csv").decode()))
+    assert (row["platform"], row["title"], row["devices"]) == (
+        "whatsapp",
+        "Ward 9 Market",
+        "EV-A/1",
+    )
+    for name in ("takedown.csv", "takedown-whatsapp.pdf"):
+        manifest = json.loads(archive.read(f"{name}.manifest.json"))
+        assert manifest["output_sha256"] == hashlib.sha256(archive.read(name)).hexdigest()
+    assert archive.read("takedown-whatsapp.pdf").startswith(b"%PDF-")
+    kept = _kept(web_world, "zip")
+    assert kept.read_bytes() == got.content
+    assert sorted(p.name for p in kept.with_suffix("").iterdir()) == names  # for report verify
+    (record,) = _audited(web_world, "report.takedown-zip")
+    assert (record.actor, record.details["sha256"]) == (
+        "investigator", hashlib.sha256(got.content).hexdigest()
+    )  # fmt: skip
+    assert sorted(record.details["members"]) == names
+    writes = [r for r in _audited(web_world, "report.write") if "takedown" in r.details["kind"]]
+    assert sorted((r.actor, r.details["kind"]) for r in writes) == [
+        ("investigator", "takedown"), ("investigator", "takedown_csv")
+    ]  # fmt: skip
+    again = web_world.settings.home / "reports" / "web" / "again.zip"
+    bundle.zip_folder(kept.with_suffix(""), again, own=again.parent)
+    assert again.read_bytes() == got.content  # the same members, the same bytes
+    with pytest.raises(UsageError, match="inside phunt's data"):
+        bundle.zip_folder(kept.with_suffix(""), web_world.settings.home / "elsewhere.zip")
+
+
+def test_an_operations_takedown_is_for_who_sees_every_case(
+    web_world: World, client_for: Callable[[str], TestClient]
+) -> None:
+    url = f"/operations/{web_world.operation_id}/reports"
+    investigator, supervisor = client_for("investigator"), client_for("supervisor")
+    assert 'value="takedown"' not in investigator.get(url).text
+    refused = _post(investigator, url, output="takedown", format="zip")
+    assert refused.status_code == 403
+    assert not (web_world.settings.home / "reports" / "web").exists()
+    assert 'value="takedown"' in supervisor.get(url).text
+    got = _post(supervisor, url, output="takedown", format="zip")
+    assert got.status_code == 200, got.text
+    rows = list(csv.DictReader(io.StringIO(
+        zipfile.ZipFile(io.BytesIO(got.content)).read("takedown.csv").decode()
+    )))  # fmt: skip
+    assert sorted(r["title"] for r in rows) == ["Harbour Traders", "Ward 9 Market"]

@@ -407,6 +407,27 @@ def _proving_messages(
     return found
 
 
+class InviteLink(_Row):
+    """A group invite link named in the chat, with the message that first named it (None
+    when the evidence names a record that is not a stored message)."""
+
+    link: str
+    evidence: str
+    message: ProvingMessage | None
+
+
+def invite_links(session: Session, detail: ChatDetail) -> list[InviteLink]:
+    """The invite links of a chat the viewer sees (``detail``: :func:`get_chat`'s answer),
+    in the order of the messages that named them."""
+    chat_id = detail.chat.id
+    stored = session.scalar(select(ChatRecord.invite_links).where(ChatRecord.id == chat_id))
+    named: dict[str, str] = {str(k): str(v) for k, v in (stored or {}).items()}
+    proofs = _proving_messages(session, chat_id, set(named.values()))
+    links = [InviteLink(link=k, evidence=v, message=proofs.get(v)) for k, v in named.items()]
+    return sorted(links, key=lambda x: (x.message is None, x.message.id if x.message else 0,
+                                        x.link))  # fmt: skip
+
+
 def message_index(session: Session, scope: Scope, chat_id: int, message_id: int) -> int:
     """How many of the chat's messages come before ``message_id`` in time order (to open
     the page that holds it); NotFoundError when the chat holds no such message."""

@@ -28,19 +28,21 @@ FORMATS = {"vics": True, "plain": False}
 
 
 def export_decisions(
-    session: Session, out: str, *, fmt: str = "vics", scope: Scope = None, force: bool = False
-) -> dict[str, Any]:
+    session: Session, out: str, *, fmt: str = "vics", scope: Scope = None, force: bool = False,
+    own: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """Write the decisions to ``out`` (refusing to replace a file unless ``force``);
-    returns what the audit records."""
+    returns what the audit records. ``own``: phunt's own folder in the data folder that
+    the web writes its downloads into (:func:`phunt.output_path.check_target`)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (choose from: {', '.join(FORMATS)})")
-    check_target(out, force=force)  # before the work: never into the data folder
+    check_target(out, force=force, own=own)  # before the work: never into the data folder
     writer = WRITERS.get(fmt)()
     entries = decision_entries(session, scope, known_bad_only=not FORMATS[fmt], provenance=False)
     meta = (
         {"profile": "US"} if fmt == "vics" else {"title": "known-bad files categorised by review"}
     )
-    with output_path(out, force=force) as partial:
+    with output_path(out, force=force, own=own) as partial:
         with open(partial, "w", encoding="utf-8", newline="") as fh:
             written = writer.write(entries, fh, metadata=meta)
         digest = sha256_file(str(partial))

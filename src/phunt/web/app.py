@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException
 
 from phunt.accounts.access import Action
 from phunt.config import Settings
-from phunt.errors import NotFoundError, UsageError
+from phunt.errors import ConflictError, NotFoundError, UsageError
 from phunt.schema.db import Database
 from phunt.web import api, pages
 from phunt.web.csrf import CsrfRejected, check_csrf
@@ -61,6 +61,7 @@ MESSAGES = {
     403: ("Not allowed", "Your role does not allow this. The refusal has been recorded."),
     404: ("Not found", "There is nothing here, or nothing you may see."),
     405: ("Not allowed", "This address does not take that kind of request."),
+    409: ("Changed meanwhile", "Someone else changed this since you read it. Reload it."),
 }
 CSRF_MESSAGE = "The form had expired or did not come from phunt. Reload the page and try again."
 
@@ -174,6 +175,9 @@ def _install_errors(app: FastAPI) -> None:
     async def usage(request: Request, exc: Exception) -> Response:
         return await _error(request, 400, str(exc))
 
+    async def conflict(request: Request, exc: Exception) -> Response:
+        return await _error(request, 409, str(exc))  # the service names who changed what
+
     app.add_exception_handler(NotVisible, not_visible)
     app.add_exception_handler(NotFoundError, not_visible)
     app.add_exception_handler(LoginRequired, login_required)
@@ -183,6 +187,7 @@ def _install_errors(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(UsageError, usage)
+    app.add_exception_handler(ConflictError, conflict)
 
 
 def _include(app: FastAPI) -> None:

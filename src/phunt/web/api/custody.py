@@ -44,6 +44,12 @@ class NewCustodyEvent(BaseModel):
         max_length=50,
         description="ISO 8601 time; without a zone, the unit's zone; none: now.",
     )
+    seen: int | None = Field(
+        default=None,
+        ge=0,
+        description="Id of the newest custody event the client read (0: none); when another "
+        "was logged since, the answer is 409 naming it and nothing is recorded.",
+    )
 
 
 class CustodyEvent(BaseModel):
@@ -84,7 +90,7 @@ def log_event(
     """Append ``event`` to the chain of a device the viewer sees (404 otherwise)."""
     check_case(viewer, browse.device_ref(session, device_id).case_id)
     at = parse_when(event.at, tz)
-    row = log_custody(session, device_id, event.action, event.by, at, event.note)
+    row = log_custody(session, device_id, event.action, event.by, at, event.note, seen=event.seen)
     return CustodyEvent(
         id=row.id,
         device_id=device_id,
@@ -100,5 +106,5 @@ def post_custody(
     request: Request, session: DbSession, viewer: Editor, device_id: int, body: NewCustodyEvent
 ) -> CustodyEvent:
     """Append a custody event to a device's chain (400: unknown action, no name, a time
-    that cannot be read or lies in the future)."""
+    that cannot be read or lies in the future; 409: an event logged since ``seen``)."""
     return log_event(session, viewer, device_id, body, request.app.state.settings.timezone)

@@ -79,6 +79,7 @@ def chat(
         detail=detail,
         chat=detail.chat,
         admins=browse.list_admins(session, scope, chat_id),
+        invites=browse.invite_links(session, detail),
         members=members.items,
         total=members.total,
         flagged=flagged.items,

@@ -33,8 +33,10 @@ def log_custody_event(
     by: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     at: Annotated[str, Form(max_length=50)] = "",
+    seen: Annotated[int | None, Form(ge=0)] = None,
 ) -> RedirectResponse:
-    """Append a custody event to the device's chain."""
-    event = NewCustodyEvent(action=action, by=by, note=note, at=at)
+    """Append a custody event to the device's chain; an event logged since the page showed
+    the chain (``seen``, its newest id) is a 409 naming it."""
+    event = NewCustodyEvent(action=action, by=by, note=note, at=at, seen=seen)
     log_event(session, viewer, device_id, event, request.app.state.settings.timezone)
     return RedirectResponse(f"/devices/{device_id}#custody", status_code=303)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
+from phunt.cases.devices import custody_history
 from phunt.ingest import browse, browse_files, browse_triage
 from phunt.schema.cases import CUSTODY_ACTIONS
 from phunt.schema.types import utcnow
@@ -71,9 +72,11 @@ def device_page(
     triage = browse_triage.triage_summary(session, device_id)
     facts = {job.id: verification_facts(job.verification) for job in detail.jobs}
     now = utcnow().astimezone(request.app.state.settings.timezone).strftime("%Y-%m-%dT%H:%M")
+    # the newest event the form's user saw: one logged since makes their post a 409
+    seen = max((e.id for e in custody_history(session, device_id)), default=0)
     return render(
         request, "devices/detail.html", viewer, device=detail, triage=triage, facts=facts,
-        custody_actions=CUSTODY_ACTIONS, now=now,
+        custody_actions=CUSTODY_ACTIONS, now=now, custody_seen=seen,
     )  # fmt: skip
 
 

@@ -12,7 +12,8 @@ module this installation lacks is not offered. Exports are the services of
 its manifest, so ``phunt report verify`` can check the file later, and the write is
 audited as the signed-in user. A subject outside the viewer's cases answers 404 (before
 the form is looked at). An operation's report holds the statewide figures by district
-that every role sees on the dashboard.
+that every role sees on the dashboard. A case's or an operation's takedown requests
+come as one zip (:mod:`phunt.web.bundle`), the letters signed with the writer's profile.
 """
 
 from __future__ import annotations
@@ -36,7 +37,16 @@ from phunt.exports.vics import export_vics
 from phunt.ingest import browse
 from phunt.schema.db import Session
 from phunt.schema.types import utcnow
-from phunt.web.deps import DbSession, check_case, page_viewer, render, viewer_scope
+from phunt.web.bundle import write_takedown_zip
+from phunt.web.deps import (
+    DbSession,
+    Forbidden,
+    check_case,
+    deny,
+    page_viewer,
+    render,
+    viewer_scope,
+)
 
 router = APIRouter()
 
@@ -46,6 +56,7 @@ MEDIA = {
     "json": "application/json",
     "jsonld": "application/ld+json",
     "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
 }
 
 
@@ -59,6 +70,7 @@ class Output:
     report: str | None = None  # the phunt.reports module that builds it; None: an export
 
 
+TAKEDOWN = "Takedown requests: takedown.csv and a letter per platform, with their manifests"
 CATALOGUE: dict[str, tuple[Output, ...]] = {
     "device": (
         Output("device", "Device report", ("pdf", "html"), "device"),
@@ -70,8 +82,12 @@ CATALOGUE: dict[str, tuple[Output, ...]] = {
         Output("case", "Case report", ("pdf", "html"), "case"),
         Output("vics", "VICS 2.0 of the categorised media", ("json",)),
         Output("matches", "Matches (CSV)", ("csv",)),
+        Output("takedown", TAKEDOWN, ("zip",)),
     ),
-    "operation": (Output("operation", "Operation report", ("pdf", "html"), "operation"),),
+    "operation": (
+        Output("operation", "Operation report", ("pdf", "html"), "operation"),
+        Output("takedown", TAKEDOWN, ("zip",)),
+    ),
 }
 _AREAS = {"device": "devices", "case": "cases", "operation": "operations"}
 
@@ -83,6 +99,17 @@ def offered(subject: str) -> list[Output]:
         for output in CATALOGUE[subject]
         if output.report is None or importlib.util.find_spec(f"phunt.reports.{output.report}")
     ]
+
+
+def everywhere(subject: str, output: Output) -> bool:
+    """An operation's takedown requests name the groups, people and messages of every case
+    of the operation: only a viewer who sees every case may write them."""
+    return subject == "operation" and output.name == "takedown"
+
+
+def offered_to(viewer: Viewer, subject: str) -> list[Output]:
+    """What ``viewer`` may write about the subject."""
+    return [o for o in offered(subject) if viewer.sees_all or not everywhere(subject, o)]
 
 
 def subject_label(session: Session, viewer: Viewer, subject: str, subject_id: int) -> str:
@@ -117,6 +144,10 @@ def produce(
     if output.report is not None:
         build_report(session, output.report, report_options(output, subject, subject_id, viewer),
                      out)  # fmt: skip
+    elif output.name == "takedown":
+        case, operation = (subject_id, None) if subject == "case" else (None, subject_id)
+        write_takedown_zip(session, out, case=case, operation=operation, officer=viewer.name,
+                           own=folder)  # fmt: skip
     elif output.name == "vics":
         export_vics(session, subject_id, out, scope=scope)
     elif output.name == "case-uco":
@@ -144,8 +175,9 @@ def _list(request: Request, session: Session, viewer: Viewer, subject: str, iden
     label = subject_label(session, viewer, subject, ident)
     base = f"/{_AREAS[subject]}/{ident}"
     return render(
-        request, "reports/index.html", viewer, label=label, base=base, outputs=offered(subject)
-    )
+        request, "reports/index.html", viewer, label=label, base=base,
+        outputs=offered_to(viewer, subject),
+    )  # fmt: skip
 
 
 def _download(
@@ -159,6 +191,9 @@ def _download(
         raise UsageError(f"choose what to write about this {subject}: {choices}")
     if fmt not in output.formats:
         raise UsageError(f"{output.title} is written as {' or '.join(output.formats)}")
+    if everywhere(subject, output) and not viewer.sees_all:
+        deny(request, session, viewer, "an operation's takedown requests span cases not assigned")
+        raise Forbidden()
     folder = request.app.state.settings.home / "reports" / "web"
     path = produce(session, viewer, folder, subject, ident, output, fmt)
     return FileResponse(

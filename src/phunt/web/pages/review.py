@@ -28,6 +28,7 @@ from phunt.web.pages.review_common import (
     apply_choice,
     choices,
     parse_items,
+    parse_seen,
     refresh_local_set,
     safe_back,
 )
@@ -149,9 +150,11 @@ def decide(
     choice: Annotated[str, Form(max_length=2)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     back: Annotated[str, Form(max_length=4000)] = "",
+    seen: Annotated[list[str] | None, Form(max_length=100_000)] = None,
 ) -> RedirectResponse:
-    """Categorise the selected items with the choice of one key; back to the page."""
+    """Categorise the selected items with the choice of one key; back to the page. A file
+    decided by someone else since the page showed it is a 409 naming who (``seen``)."""
     items = parse_items(item or [])
-    decided = apply_choice(session, viewer, items, choice, note)
+    decided = apply_choice(session, viewer, items, choice, note, parse_seen(seen or []))
     refresh_local_set(request, session, decided)
     return RedirectResponse(safe_back(back, "/review/settings"), status_code=303)

@@ -55,25 +55,50 @@ def parse_items(values: list[str]) -> list[tuple[int, list[int]]]:
     return items
 
 
+def parse_seen(values: list[str]) -> dict[int, int | None]:
+    """``"12:40"`` (a file, then the id of the current decision the page showed; nothing
+    after the colon: none) per file the form showed."""
+    if len(values) > MAX_ITEMS * 50:
+        raise UsageError("too many files in one form")
+    seen: dict[int, int | None] = {}
+    for value in values:
+        file_id, _, decision = value.partition(":")
+        try:
+            seen[int(file_id)] = int(decision) if decision.strip() else None
+        except ValueError as exc:
+            raise UsageError("a seen decision is a file id and a decision id") from exc
+    return seen
+
+
 def apply_choice(
-    session: Session, viewer: Viewer, items: list[tuple[int, list[int]]], key: str, note: str
-) -> bool:
+    session: Session, viewer: Viewer, items: list[tuple[int, list[int]]], key: str, note: str,
+    seen: dict[int, int | None] | None = None,
+) -> bool:  # fmt: skip
     """Record the key's choice on each item's shown file, and the same (naming it) on the
-    item's other members; whether the choice is a known-bad category."""
+    item's other members; whether the choice is a known-bad category. ``seen`` holds the
+    decisions the page showed: when one has changed since, the service's ConflictError
+    (409) stops the request and nothing of it is recorded (its transaction rolls back)."""
+    saw = seen or {}
     found = {str(k.key): k for k in choices(session)}.get(key.strip())
     if found is None:
         raise UsageError("press one of the keys shown")
     choice = decisions.Choice(found.code, VICS_US, found.label, note or None)
     scope = viewer_scope(viewer)
     shown = [file_id for file_id, _members in items]
-    made = decisions.decide(session, shown, choice, scope)
+    made = decisions.decide(session, shown, choice, scope, seen=_of(saw, shown))
     for (file_id, members), decision_id in zip(items, made, strict=True):
         rest = [m for m in members if m != file_id]
         if rest:
             copy = decisions.Choice(found.code, VICS_US, found.label,
                                     f"same item as review decision {decision_id}")  # fmt: skip
-            decisions.decide(session, rest, copy, scope, propagated_from=decision_id)
+            decisions.decide(session, rest, copy, scope, propagated_from=decision_id,
+                             seen=_of(saw, rest))  # fmt: skip
     return known_bad(found.code)
+
+
+def _of(seen: dict[int, int | None], files: list[int]) -> dict[int, int | None]:
+    """What the page showed of ``files`` (a file it did not say is not checked)."""
+    return {f: seen[f] for f in files if f in seen}
 
 
 def known_bad(code: int | None) -> bool:

@@ -44,10 +44,11 @@ def item_page(
     detail = browse_files.file_detail(session, file_id)
     history = decisions.history(session, file_id, viewer_scope(viewer))
     mine = settings.settings(session, viewer)
+    current = next((d for d in history if d.current), None)  # sent back as ``seen``
     return render(
         request, "review/item.html", viewer, file=detail, history=history[::-1],
         choices=choices(session), mine=mine, levels=range(0, MAX_BLUR + 1), done=done,
-        back=f"/review/files/{file_id}",
+        back=f"/review/files/{file_id}", current=current,
     )  # fmt: skip
 
 

@@ -84,8 +84,10 @@ def export_decisions(
     """The current decisions in the viewer's cases as a file to download."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     name = f"review-decisions-{stamp}-{uuid.uuid4().hex[:8]}.{SUFFIX.get(fmt, 'txt')}"
-    out = request.app.state.settings.home / "exports" / name
-    export.export_decisions(session, str(out), fmt=fmt, scope=viewer_scope(viewer))
+    folder = request.app.state.settings.home / "exports"  # phunt's own, in the data folder
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    out = folder / name
+    export.export_decisions(session, str(out), fmt=fmt, scope=viewer_scope(viewer), own=folder)
     media = "application/json" if fmt == "vics" else "text/plain; charset=utf-8"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(out.read_bytes(), media_type=media, headers=headers)
