@@ -28,7 +28,7 @@ from phunt.review.queue import review_queue
 from phunt.schema.db import Database, Session
 from phunt.schema.ingest import EvidenceFile, IngestJob
 from phunt.schema.review_groups import ReviewGrouped, ReviewNearPair
-from test_lib import run_phunt
+from test_lib import initialise, run_phunt
 
 ADMIN = Viewer(0, "admin1", "admin", frozenset())
 _names = itertools.count()
@@ -206,9 +206,13 @@ def test_videos_pair_whichever_was_stored_first(database: Database) -> None:
     assert items == {frozenset({original, copy}): "video", frozenset({_unrelated}): "video"}
 
 
-def test_the_ingest_command_stores_its_pairs(db_url: str, tmp_path: Path) -> None:
+def test_the_ingest_command_stores_its_pairs(
+    db_url: str, tmp_path: Path, sqlite_template: Path
+) -> None:
     """``phunt ingest`` groups its files: the queue finds the pairs already stored."""
     from PIL import Image
+
+    initialise(db_url, sqlite_template)  # only ``phunt init`` creates a database
 
     folder = tmp_path / "phone"
     folder.mkdir()
