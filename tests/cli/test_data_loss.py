@@ -138,3 +138,29 @@ def test_urls_that_keep_nothing_or_land_elsewhere_are_refused(tmp_path: Path) ->
     secret = run_phunt("case", "list", "--db", "postgresql://u:s3cret@host:notaport/db")
     assert secret.returncode == 2 and "s3cret" not in secret.stderr
     assert "postgresql://u:***@host:notaport/db" in secret.stderr
+
+
+def test_reports_and_exports_over_the_live_database_are_refused(tmp_path: Path) -> None:
+    """The same rule for the report, certificate, takedown and export commands: with or
+    without --force, nothing is written over the database or inside the data folder."""
+    home = tmp_path / "home"
+    where = ["--home", str(home)]
+    assert run_phunt("init", *where).returncode == 0
+    assert run_phunt("operation", "create", "P-Hunt", *where).returncode == 0
+    db = home / "phunt.db"
+    before = _sha256(db)
+    commands = [
+        ["report", "operation", "P-Hunt", "-o", str(db)],
+        ["report", "device", "1", "-o", str(home / "r.pdf")],
+        ["report", "certificate", "1", "-o", str(db)],
+        ["report", "takedown", "--operation", "P-Hunt", "-o", str(home)],
+        ["export", "matches", "--case", "1", "-o", str(db)],
+        ["export", "vics", "--case", "1", "-o", str(Path(f"{db}-wal"))],
+        ["export", "case-uco", "--device", "1", "-o", str(home / "x.jsonld")],
+    ]
+    for command in commands:
+        out = run_phunt(*command, "--force", *where)
+        assert out.returncode == 2, (command, out.stdout)
+        assert out.stderr.startswith("phunt: error: refusing to write"), (command, out.stderr)
+    assert _sha256(db) == before
+    assert not (home / "r.pdf").exists() and not (home / "x.jsonld").exists()

@@ -228,3 +228,13 @@ def split_list(values: list[str] | None) -> list[str]:
     for value in values or []:
         out.extend(part.strip() for part in value.split(",") if part.strip())
     return out
+
+
+def refuse_protected(out: os.PathLike[str]) -> None:
+    """Refuse an output file inside phunt's data folder or over its database (reports and
+    exports write their own files atomically and refuse to overwrite without --force; this
+    adds the data-folder rule of :mod:`phunt.output_path`). Call it inside
+    ``session_for``, which registers the data folder."""
+    from phunt import output_path
+
+    output_path.check_target(out, force=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, session_for
+from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, refuse_protected, session_for
 
 if TYPE_CHECKING:
     from phunt.exports.manifest import ExportResult
@@ -49,6 +49,7 @@ def vics_command(
     from phunt.exports.vics import export_vics
 
     with session_for(home, db) as (session, _cfg):
+        refuse_protected(out)
         result = export_vics(session, case, out, force=force)
     _say(result, "media", as_json)
 
@@ -67,6 +68,7 @@ def matches_command(
     from phunt.exports.matches_csv import export_matches
 
     with session_for(home, db) as (session, _cfg):
+        refuse_protected(out)
         result = export_matches(session, out, case_id=case, device=device, force=force)
     _say(result, "matches", as_json)
 
@@ -84,6 +86,7 @@ def case_uco_command(
     from phunt.exports.case_uco import export_case_uco
 
     with session_for(home, db) as (session, _cfg):
+        refuse_protected(out)
         result = export_case_uco(session, device, out, force=force)
     _say(result, "files", as_json)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from phunt.cli import report_more
-from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, session_for
+from phunt.cli.common import DbOpt, HomeOpt, JsonOpt, print_json, refuse_protected, session_for
 
 app = typer.Typer(
     help="Court-ready reports (HTML or PDF) and their verification.", no_args_is_help=True
@@ -35,6 +35,7 @@ def write(
     from phunt.reports.verify import builder
 
     with session_for(home, db) as (session, _cfg):
+        refuse_protected(out)
         built = builder(kind)(session, options)
         manifest = write_report(
             built.html, out, inputs=built.inputs, kind=kind, session=session, force=force,
@@ -57,6 +58,7 @@ def device(
     from phunt.cases.devices import get_device
 
     with session_for(home, db) as (session, _cfg):
+        refuse_protected(out)
         ident = get_device(session, device_id).id
     write("device", {"device_id": ident}, out, force, home, db)
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from phunt.cli.common import DbOpt, HomeOpt, parse_time, session_for
+from phunt.cli.common import DbOpt, HomeOpt, parse_time, refuse_protected, session_for
 
 OutOpt = Annotated[Path, typer.Option("-o", "--out", help="File to write (.pdf or .html).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing report.")]
@@ -43,6 +43,7 @@ def certificate(
     from phunt.reports.certificate import write_certificate
 
     with session_for(home, db) as (session, cfg):
+        refuse_protected(out)
         at = parse_time(signed_at, cfg) if signed_at is not None else None
         manifest = write_certificate(
             session, device, out, expert=expert, records=record or [], signed_at=at, force=force
@@ -61,6 +62,7 @@ def operation(
     from phunt.reports.operation import write_operation
 
     with session_for(home, db) as (session, _cfg):
+        refuse_protected(out)
         manifest = write_operation(session, operation_ref, out, force=force)
     _written(out, manifest.output_sha256)
 
@@ -81,6 +83,7 @@ def takedown(
     from phunt.reports.takedown_requests import write_takedown
 
     with session_for(home, db) as (session, _cfg):
+        refuse_protected(out / "takedown.csv")
         manifests = write_takedown(
             session, out, case=case, operation=operation, officer=officer, force=force
         )
