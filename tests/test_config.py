@@ -26,6 +26,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         home / "phunt.db-wal",
         home / "phunt.db-shm",
         home / "phunt.db-journal",
+        tmp_path / "share" / "phunt-audit-key.pem",
     )
 
 

@@ -48,12 +48,19 @@ class Settings:
         return Path(path) if path and path != ":memory:" else None
 
     @property
+    def audit_key_file(self) -> Path:
+        """The audit key's default place: beside the data folder, not in it, so the key is
+        not lost or copied with the database (``phunt audit key init``)."""
+        return self.home.with_name(self.home.name + "-audit-key.pem")
+
+    @property
     def protected(self) -> tuple[Path, ...]:
         """What no export may overwrite and no ingest may read as evidence: the data
-        folder, and a SQLite database with the files SQLite keeps beside it."""
+        folder, a SQLite database with the files SQLite keeps beside it, and the audit
+        key (an output over it would lose every later signature)."""
         file = self.database_file
         sides = () if file is None else tuple(Path(f"{file}{s}") for s in SQLITE_SIDE_FILES)
-        return (self.home, *sides)
+        return (self.home, *sides, self.audit_key_file)
 
     def check_source(self, source: str | os.PathLike[str]) -> None:
         """Refuse evidence that holds phunt's own data or lies inside it: ingesting the

@@ -154,6 +154,7 @@ def test_no_checkpoint_before_the_first_anchor(database: Database) -> None:
 
 def test_the_commands_anchor_and_verify(tmp_path: Path) -> None:
     env = {"PHUNT_HOME": str(tmp_path / "data")}
+    assert run_phunt("init", env=env).returncode == 0
     assert run_phunt("operation", "create", "P-Hunt", env=env).returncode == 0
     alone = run_phunt("audit", "verify", env=env)
     assert alone.returncode == 0 and "not checked without --anchor" in alone.stdout

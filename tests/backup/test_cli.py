@@ -27,7 +27,7 @@ def test_backup_and_restore_from_the_command_line(
     first = run_phunt("backup", "-o", str(out), *home)
     assert first.returncode == 0, first.stderr
     # 14 districts, a case, a device, a custody event, 3 audit records, their 3 seals, the head
-    said = "24 rows of 39 tables, 0 set files and 3 audit records written to"
+    said = "24 rows of 38 tables, 0 set files and 3 audit records written to"
     assert first.stdout.startswith(said)
     written = out.read_bytes()
 
@@ -57,3 +57,24 @@ def test_backup_and_restore_from_the_command_line(
 
     twice = run_phunt("restore", str(out), "--home", str(other), "--key", key)
     assert twice.returncode == 2 and "only into an empty database" in twice.stderr
+
+
+def test_thumbnails_never_travel_in_a_backup(tmp_path: Path) -> None:
+    """Pictures rendered from evidence (revealed ones too) are a cache, not a record."""
+    import zipfile
+
+    home = tmp_path / "home"
+    where = ["--home", str(home)]
+    assert run_phunt("init", *where).returncode == 0
+    db = Database(f"sqlite:///{home / 'phunt.db'}")
+    try:
+        _small_world(db)
+    finally:
+        db.close()
+    assert run_phunt("audit", "key", "init", *where).returncode == 0
+    out = tmp_path / "b.zip"
+    made = run_phunt("backup", "-o", str(out), *where)
+    assert made.returncode == 0, made.stderr
+    names = zipfile.ZipFile(out).namelist()
+    assert "tables/review_thumbnail.jsonl" not in names
+    assert "tables/custody_event.jsonl" in names

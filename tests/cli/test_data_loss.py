@@ -141,8 +141,9 @@ def test_urls_that_keep_nothing_or_land_elsewhere_are_refused(tmp_path: Path) ->
 
 
 def test_reports_and_exports_over_the_live_database_are_refused(tmp_path: Path) -> None:
-    """The same rule for the report, certificate, takedown and export commands: with or
-    without --force, nothing is written over the database or inside the data folder."""
+    """The same rule for the report, certificate, takedown, export, anchor and backup
+    commands: with or without --force, nothing is written over the database or the audit
+    key or inside the data folder."""
     home = tmp_path / "home"
     where = ["--home", str(home)]
     assert run_phunt("init", *where).returncode == 0
@@ -158,9 +159,34 @@ def test_reports_and_exports_over_the_live_database_are_refused(tmp_path: Path) 
         ["export", "vics", "--case", "1", "-o", str(Path(f"{db}-wal"))],
         ["export", "case-uco", "--device", "1", "-o", str(home / "x.jsonld")],
     ]
+    key = tmp_path / "home-audit-key.pem"  # the default place: beside the data folder
+    assert run_phunt("audit", "key", "init", *where).returncode == 0
+    key_before = _sha256(key)
+    commands += [
+        ["audit", "anchor", "-o", str(db)],
+        ["audit", "anchor", "-o", str(key)],
+        ["backup", "-o", str(key)],
+        ["backup", "-o", str(db)],
+    ]
     for command in commands:
         out = run_phunt(*command, "--force", *where)
         assert out.returncode == 2, (command, out.stdout)
         assert out.stderr.startswith("phunt: error: refusing to write"), (command, out.stderr)
     assert _sha256(db) == before
+    assert _sha256(key) == key_before
     assert not (home / "r.pdf").exists() and not (home / "x.jsonld").exists()
+
+
+def test_a_key_file_that_is_not_an_ed25519_pem_key_is_one_line(tmp_path: Path) -> None:
+    where = ["--home", str(tmp_path / "home")]
+    assert run_phunt("init", *where).returncode == 0
+    for text in ("not a key\n", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n"):
+        bad = tmp_path / "bad.pem"
+        bad.write_text(text)
+        bad.chmod(0o600)
+        anchor = str(tmp_path / "a.json")
+        out = run_phunt("audit", "anchor", "-o", anchor, "--key", str(bad), *where)
+        assert (out.returncode, out.stderr) == (
+            2,
+            f"phunt: error: {bad}: not an unencrypted Ed25519 PEM key\n",
+        )

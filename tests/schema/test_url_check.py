@@ -42,6 +42,10 @@ def test_a_named_postgresql_database_passes() -> None:
             "postgresql://u@127.0.0.1:1/db?password=s3cret&x=1",
             "postgresql://u@127.0.0.1:1/db?password=***&x=1",
         ),
+        # SQLAlchemy reads the password up to the first "@": "/", "?" and "#" belong to it.
+        ("postgresql://u:s3/cret@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
+        ("postgresql://u:s3#cret@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
+        ("postgresql://u:s3?cret@127.0.0.1:1/db", "postgresql://u:***@127.0.0.1:1/db"),
     ],
 )
 def test_a_password_is_never_shown(url: str, shown: str) -> None:

@@ -48,7 +48,8 @@ class Checkpoint:
 
 
 def default_key_path(home: Path) -> Path:
-    """Beside the data folder, not in it: the key is not lost or copied with the database."""
+    """Beside the data folder, not in it: the key is not lost or copied with the database
+    (:attr:`phunt.config.Settings.audit_key_file` names the same place, to protect it)."""
     return home.with_name(home.name + "-audit-key.pem")
 
 
@@ -88,6 +89,7 @@ def key_id(raw_public: bytes) -> str:
 
 def load_key(path: Path) -> Any:
     """The private key in ``path``; refused when others may read it."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
@@ -99,7 +101,11 @@ def load_key(path: Path) -> Any:
         raise UsageError(reason) from None
     if mode & 0o077:
         raise UsageError(f"{path}: the audit key is readable by others (chmod 600 it)")
-    key = load_pem_private_key(data, password=None)
+    try:
+        key = load_pem_private_key(data, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        # not PEM, another format (OpenSSH), or protected by a passphrase
+        raise UsageError(f"{path}: not an unencrypted Ed25519 PEM key") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise UsageError(f"{path}: not an Ed25519 key")
     return key
@@ -150,15 +156,14 @@ def write_anchor(session: Session, key_path: Path, out: Path, *, force: bool = F
 
 
 def _write_new(out: Path, data: bytes, force: bool) -> None:
-    """Write through a temporary file and a rename; an existing file only with ``force``."""
-    if out.exists() and not force:
-        raise UsageError(f"{out} exists; give --force to replace it")
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    """Through :mod:`phunt.output_path`: a temporary file and a rename, an existing file
+    only with ``force``, never inside the data folder or over the database or key."""
+    from phunt.output_path import output_path
+
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
+        with output_path(out, force=force) as temp:
+            temp.write_bytes(data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise UsageError(f"{out}: cannot write the anchor ({exc.strerror})") from None
 
 

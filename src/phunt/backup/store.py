@@ -27,8 +27,10 @@ from sqlalchemy.orm import Session
 #: replaces their rows with the backup's.
 PRELOADED = frozenset({"district"})
 #: Set files are carried as files of their own (a database keeps them in parts or in a
-#: folder, depending on its kind), never as this table's rows.
-NOT_DUMPED = frozenset({"hash_set_blob"})
+#: folder, depending on its kind), never as this table's rows. Review thumbnails are a
+#: cache rebuilt on demand from the evidence, and pictures made from evidence (revealed
+#: ones included) must not travel off site inside a backup.
+NOT_DUMPED = frozenset({"hash_set_blob", "review_thumbnail"})
 _BATCH = 1000
 
 

@@ -18,8 +18,10 @@ from sqlalchemy.exc import ArgumentError
 
 from phunt.errors import UsageError
 
-#: ``scheme://user:password@`` up to the last ``@`` of the authority.
-_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^/?#@:]*:)[^/?#]*(?=@)")
+#: ``scheme://user:password@``: everything up to the last ``@`` is masked, since ``/``,
+#: ``?``, ``#`` and ``@`` may all be in a password as the drivers read it; when a ``@``
+#: comes later in the URL more is masked than the password, which shows less, never more.
+_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^/?#@:]*:).*(?=@)")
 #: ``password=...`` in a query string or a libpq keyword string.
 _PASSWORD_PARAM = re.compile(r"(?P<key>password=)[^&\s]*", re.I)
 
