@@ -15,6 +15,7 @@ def test_verify_names_a_forged_custody_event(db_url: str) -> None:
         ["device", "add", "--evidence", "EV-1", "--kind", "mobile phone"],
         ["custody", "log", "--device", "EV-1", "--action", "seized", "--by", "SI Devika"],
     ]
+    assert run_phunt("init", "--db", db_url).returncode == 0
     for step in steps:
         done = run_phunt(*step, "--db", db_url)
         assert done.returncode == 0, done.stderr

@@ -256,6 +256,7 @@ def test_workers_die_when_the_coordinator_is_killed(tmp_path: Path) -> None:
             fh.truncate(256 << 20)
     home = str(tmp_path / "home")
     base = [sys.executable, "-m", "phunt"]
+    subprocess.run([*base, "init", "--home", home], check=True, capture_output=True)
     add = [*base, "device", "add", "--evidence", "EV-W", "--kind", "laptop", "--home", home]
     subprocess.run(add, check=True, capture_output=True)
     cmd = [*base, "ingest", str(src), "--device", "EV-W", "--workers", "2", "--no-pdq"]
