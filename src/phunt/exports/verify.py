@@ -39,8 +39,25 @@ def read_manifest(path: Path) -> dict[str, Any]:
     ok = ok and isinstance(data.get("selection"), dict)
     if not ok or data["selection"].get("kind") not in OBJECT_TYPES:
         raise InputError("not a phunt export manifest", path=str(where))
+    _check_fields(data, str(where))
     found: dict[str, Any] = data
     return found
+
+
+def _check_fields(data: dict[str, Any], where: str) -> None:
+    """:class:`InputError` naming the manifest and the key when a field verification reads
+    is missing or of the wrong type (an edited manifest never ends in a traceback)."""
+    if not isinstance(data.get("sha256"), str):
+        raise InputError("manifest key 'sha256' is missing or not text", path=where)
+    chosen = data["selection"].get("id")
+    if isinstance(chosen, bool) or not isinstance(chosen, int | str) or not str(chosen).isdigit():
+        raise InputError("manifest key 'selection.id' is missing or not a number", path=where)
+    inputs = data.get("inputs")
+    ok = inputs is None or (
+        isinstance(inputs, dict) and all(isinstance(v, str) for v in inputs.values())
+    )
+    if not ok:
+        raise InputError("manifest key 'inputs' is not an object of hashes", path=where)
 
 
 def verify_export(session: Session, path: Path) -> VerifyResult:
@@ -66,6 +83,9 @@ def verify_export(session: Session, path: Path) -> VerifyResult:
     except NotFoundError:
         plan = None
         problems.append(f"the {chosen['kind']} {chosen['id']} is no longer in the database")
+    except (KeyError, TypeError, ValueError) as exc:
+        plan = None
+        problems.append(f"the export cannot be rebuilt from its manifest: {exc!r}")
     then: dict[str, str] = manifest.get("inputs") or {}
     now = {} if plan is None else plan.inputs
     changed = sorted(k for k in then.keys() & now.keys() if then[k] != now[k])

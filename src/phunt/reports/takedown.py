@@ -17,15 +17,18 @@ from datetime import datetime
 from typing import Any
 
 from phunt.accounts.profile import FIELDS, get_profile
-from phunt.analysis.people import ADMIN_ROLES, TITLE_ONLY, Network, Person, build_network
+from phunt.analysis import store as people_store
+from phunt.analysis.people import ADMIN_ROLES, TITLE_ONLY
 from phunt.errors import UsageError
 from phunt.reports import takedown_facts as facts
 from phunt.reports.facts import as_of
 from phunt.reports.manifest import Built, digest
 from phunt.reports.render import render_html
+from phunt.schema.chats import ChatParticipant
 from phunt.schema.db import Session
 
 KIND = "takedown"
+_OWNER_PLACEHOLDER = "device owner"
 PLATFORM_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 #: Invite links as each platform writes them.
 _LINKS = {
@@ -57,11 +60,56 @@ def _network_key(chat: facts.GroupChat) -> str:
     return f"{key}#chat{chat.id}" if chat.platform_id.startswith(TITLE_ONLY) else key
 
 
-def _who(person: Person) -> str:
+@dataclass
+class _Seen:
+    """One person as the scope's own devices show them (never another case's rows)."""
+
+    names: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    usernames: list[str] = field(default_factory=list)
+    platform_ids: list[str] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+
+
+def _who(person: _Seen) -> str:
     """A person as a platform can find them: name, phone, @username, platform id."""
     ids = [*person.phones, *(f"@{u}" for u in person.usernames), *person.platform_ids]
     name = person.names[0] if person.names else "(no name)"
     return f"{name} ({', '.join(ids)})" if ids else name
+
+
+def _members(rows: list[ChatParticipant], roles: Mapping[int, set[str]]) -> list[_Seen]:
+    """The people among ``rows`` (one group's chats on the scope's devices), merged as
+    ``phunt people`` merges them (shared phone, platform id or username) but from these
+    rows only, so no name, phone or role seen on a device outside the scope can leak in."""
+    root = {p.id: p.id for p in rows}
+
+    def find(item: int) -> int:
+        while root[item] != item:
+            item = root[item]
+        return item
+
+    first: dict[tuple[str, str], int] = {}
+    for p in rows:
+        keys = [("phone", p.phone), ("id", p.platform_user_id), ("user", p.username)]
+        for kind, value in keys:
+            if value:
+                key = (kind, value.lower() if kind == "user" else value)
+                other = first.setdefault(key, p.id)
+                a, b = find(other), find(p.id)
+                root[max(a, b)] = min(a, b)
+    people: dict[int, _Seen] = {}
+    for p in rows:
+        seen = people.setdefault(find(p.id), _Seen())
+        for value, values in ((p.phone, seen.phones), (p.username, seen.usernames),
+                              (p.platform_user_id, seen.platform_ids)):  # fmt: skip
+            if value and value not in values:
+                values.append(value)
+        for name in p.names:
+            if name not in seen.names and not (p.is_owner and name == _OWNER_PLACEHOLDER):
+                seen.names.append(name)
+        seen.roles |= roles.get(p.id, set())
+    return list(people.values())
 
 
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
@@ -72,8 +120,12 @@ def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
     return max(x for x in (a, b) if x is not None) if (a or b) else None
 
 
-def find_groups(session: Session, scope: facts.Scope, network: Network) -> list[Group]:
-    """The scope's groups that shared listed files, by platform, then group id and title."""
+def find_groups(session: Session, scope: facts.Scope) -> list[Group]:
+    """The scope's groups that shared listed files, by platform, then group id and title.
+
+    Everything in a group comes from the scope's own devices: the same group id on another
+    case's device adds nothing (members, admins, dates and messages stay in their case).
+    """
     chats = facts.bad_group_chats(session, scope.device_ids)
     ids = [c.id for c in chats]
     messages = facts.known_bad_messages(session, ids)
@@ -82,10 +134,17 @@ def find_groups(session: Session, scope: facts.Scope, network: Network) -> list[
     for chat_id, message_id, text in facts.link_messages(session, ids):
         for link in _LINKS[platform_of[chat_id]].findall(text):
             links.setdefault(chat_id, []).append((link, message_id))
-    people = {p.id: p for p in network.people}
+    chat_key = {c.id: _network_key(c) for c in chats if c.device_id in scope.device_ids}
+    rows_of: dict[str, list[ChatParticipant]] = {}
+    for row in people_store.participants(session):
+        if row.chat_id in chat_key and row.device_id in scope.device_ids:
+            rows_of.setdefault(chat_key[row.chat_id], []).append(row)
+    roles = people_store.roles_by_participant(session)
     groups: dict[str, Group] = {}
     for chat in chats:
-        key = _network_key(chat)
+        if chat.id not in chat_key:
+            continue
+        key = chat_key[chat.id]
         group_id = "" if chat.platform_id.startswith(TITLE_ONLY) else chat.platform_id
         group = groups.setdefault(key, Group(chat.platform, group_id))
         if chat.title and chat.title not in group.titles:
@@ -101,13 +160,10 @@ def find_groups(session: Session, scope: facts.Scope, network: Network) -> list[
             group.evidence.append(f"{chat.evidence_number}: {', '.join(found)}")
         if chat.evidence_number not in group.devices:
             group.devices.append(chat.evidence_number)
-        merged = network.groups.get(key)
-        if merged is not None:
-            group.members_seen = len(merged.members)
-            group.admins = sorted(
-                _who(people[who]) for who, roles in merged.members.items()
-                if roles & set(ADMIN_ROLES) and who in people
-            )  # fmt: skip
+    for key, group in groups.items():
+        members = _members(rows_of.get(key, []), roles)
+        group.members_seen = len(members)
+        group.admins = sorted(_who(m) for m in members if m.roles & set(ADMIN_ROLES))
     return sorted(groups.values(), key=lambda g: (g.platform, g.group_id, g.titles))
 
 
@@ -126,7 +182,7 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
         raise UsageError(f"no takedown letter for {platform!r}")
     scope = scope_of(session, options)
     point = as_of(session, options.get("as_of"))
-    groups = [g for g in find_groups(session, scope, build_network(session))
+    groups = [g for g in find_groups(session, scope)
               if g.platform == platform]  # fmt: skip
     officer = options.get("officer")
     profile = get_profile(session, officer) if officer else None

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from phunt.analysis.people import build_network
 from phunt.audit import store as audit
 from phunt.errors import UsageError
 from phunt.reports.facts import as_of
@@ -35,7 +34,7 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
     """The CSV's bytes (in ``Built.html``) for ``options``' case or operation."""
     scope = scope_of(session, options)
     point = as_of(session, options.get("as_of"))
-    groups = find_groups(session, scope, build_network(session))
+    groups = find_groups(session, scope)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)

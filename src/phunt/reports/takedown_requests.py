@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phunt.analysis.people import build_network
 from phunt.errors import UsageError
 from phunt.reports import takedown, takedown_csv
 from phunt.reports.manifest import Manifest
@@ -30,7 +29,7 @@ def write_takedown(
     where = {"case": case, "operation": operation}
     written = [takedown_csv.write_csv(session, out_dir / "takedown.csv", where, force=force)]
     scope = takedown.scope_of(session, where)
-    platforms = {g.platform for g in takedown.find_groups(session, scope, build_network(session))}
+    platforms = {g.platform for g in takedown.find_groups(session, scope)}
     for platform in sorted(platforms):
         built = takedown.build(session, where | {"platform": platform, "officer": officer})
         out = out_dir / f"takedown-{platform}.pdf"

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from phunt.errors import InputError, PhuntError
 from phunt.reports.facts import report_writes
-from phunt.reports.manifest import Built, Manifest, read_manifest
+from phunt.reports.manifest import Built, Manifest, manifest_path, read_manifest
 from phunt.reports.render import html_to_pdf, tool
 from phunt.schema.db import Session
 
@@ -64,6 +64,7 @@ def verify_report(path: Path, session: Session) -> VerifyResult:
     """Verify the report at ``path`` with the manifest beside it; raises
     :class:`InputError` only when the report or its manifest cannot be read."""
     manifest = read_manifest(path)
+    _check_fields(path, manifest)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -85,6 +86,10 @@ def verify_report(path: Path, session: Session) -> VerifyResult:
     except PhuntError as exc:
         problems.append(f"the report cannot be rebuilt from the database: {exc}")
         return _result(path, manifest, file_ok, written, problems)
+    except (KeyError, TypeError, ValueError) as exc:  # options edited in the manifest
+        what = f"option {exc}" if isinstance(exc, KeyError) else str(exc)
+        problems.append(f"the report cannot be rebuilt from its manifest's options: {what}")
+        return _result(path, manifest, file_ok, written, problems)
     changed, missing, added = _compare(manifest, built)
     problems += [f"input changed since the report: {name}" for name in changed]
     problems += [f"input no longer in the database: {name}" for name in missing]
@@ -97,6 +102,29 @@ def verify_report(path: Path, session: Session) -> VerifyResult:
     elif not rebuilt_ok:
         problems.append("rebuilt from today's database, the report has other bytes")
     return _result(path, manifest, file_ok, written, problems, changed, missing, added, rebuilt_ok)
+
+
+_TYPES: dict[str, type] = {
+    "kind": str, "output": str, "media": str, "output_sha256": str, "output_bytes": int,
+    "html_sha256": str, "inputs": dict, "labels": dict, "options": dict, "tool": dict,
+}  # fmt: skip
+
+
+def _check_fields(path: Path, manifest: Manifest) -> None:
+    """:class:`InputError` naming the manifest and the field when a field has the wrong
+    type: an edited manifest is reported, never followed into a traceback."""
+    where = str(manifest_path(path))
+    for key, kind in _TYPES.items():
+        value = getattr(manifest, key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise InputError(f"manifest field {key!r} is not {_name(kind)}", path=where)
+    for key in ("inputs", "labels"):
+        if not all(isinstance(v, str) for v in getattr(manifest, key).values()):
+            raise InputError(f"manifest field {key!r} holds a value that is not text", path=where)
+
+
+def _name(kind: type) -> str:
+    return {str: "text", int: "a whole number", dict: "a JSON object"}.get(kind, kind.__name__)
 
 
 def _compare(manifest: Manifest, built: Built) -> tuple[list[str], list[str], list[str]]:

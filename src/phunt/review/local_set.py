@@ -12,6 +12,8 @@ and every later ingest matches it. The list file is kept in the data folder, whe
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
 from phunt.errors import UsageError
-from phunt.hashing.crypto import sha256_file
 from phunt.hashing.kinds import pdq_quality_min
 from phunt.hashsets.categories import VICS_US, Category, convert, is_known_bad
 from phunt.hashsets.entry import HashEntry
 from phunt.hashsets.store import ImportResult, import_hash_list
 from phunt.hashsets.store_sets import version_row
 from phunt.hashsets.writers import WRITERS
+from phunt.output_path import output_path
 from phunt.schema.cases import Device
 from phunt.schema.hashsets import HashSet
 from phunt.schema.ingest import EvidenceFile
@@ -119,26 +121,39 @@ def _graver(new: Category, held: Category) -> bool:
 
 def publish(session: Session, folder: Path, *, agency: str = "") -> ImportResult:
     """Write the local set's next version from the current decisions (see the module);
-    the list file goes into ``folder`` and stays there."""
+    the list file goes into ``folder`` and stays there. :class:`UsageError` when the
+    current version already holds every categorised file."""
+    result = publish_if_new(session, folder, agency=agency)
+    if result is None:
+        name = local_set_name(session)
+        raise UsageError(
+            f"hash set {name!r}: its current version already holds "
+            "every categorised file: nothing to publish"
+        )
+    return result
+
+
+def publish_if_new(session: Session, folder: Path, *, agency: str = "") -> ImportResult | None:
+    """:func:`publish`, but None (and nothing written) when there is nothing new, so a
+    caller that publishes after every decision tells "up to date" from a failure."""
     name = local_set_name(session)
     if name is None:
         raise UsageError("no local hash set chosen yet: an admin names it first")
     existing = session.scalar(select(HashSet).where(HashSet.name == name))
     version = 1 if existing is None else existing.current_version + 1
+    text = io.StringIO(newline="")
+    WRITERS.get("vics")().write(decision_entries(session), text, metadata={"profile": "US"})
+    data = text.getvalue().encode("utf-8")
+    if existing is not None and existing.current_version > 0:
+        held = version_row(session, existing, None).file_sha256
+        if held == hashlib.sha256(data).hexdigest():
+            return None
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{_file_stem(name)}-v{version}.json"
-    writer = WRITERS.get("vics")()
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        writer.write(decision_entries(session), out, metadata={"profile": "US"})
-    same = existing is not None and existing.current_version > 0
-    if same and existing is not None:
-        same = version_row(session, existing, None).file_sha256 == sha256_file(str(path))
-    if same and existing is not None:
-        path.unlink()
-        raise UsageError(
-            f"hash set {name!r} version {existing.current_version} already holds "
-            "every categorised file: nothing to publish"
-        )
+    # a temporary file renamed into place, never over an existing version: two reviewers
+    # publishing at once get one version each or a clear error, never interleaved bytes
+    with output_path(path, own=folder) as temp:
+        temp.write_bytes(data)
     return import_hash_list(
         session,
         str(path),

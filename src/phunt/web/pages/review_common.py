@@ -116,9 +116,8 @@ def refresh_local_set(request: Request, session: Session, known_bad: bool) -> in
     if name is None:
         return None
     folder = request.app.state.settings.home / "local-sets"
-    try:
-        result = local_set.publish(session, folder)
-    except UsageError:
+    result = local_set.publish_if_new(session, folder)  # a failure reaches the page
+    if result is None:
         return None  # the set already holds every categorised file
     return rescreen.rescreen(session, result.hash_set).files_newly_matched
 
