@@ -1,7 +1,7 @@
 """A small world with a row of every sealed table, written by the real services: a case
 with its operation, raid, suspect and device, custody, a hash set (imported, an entry
 disabled), an ingest of a phone folder that matches and holds a chat, a chat export
-imported, and a review decision (``tests/audit/test_seal_*.py``)."""
+imported (with a watched word), and a review decision (``tests/audit/test_seal_*.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from phunt.cases.case_files import add_suspect, open_case
 from phunt.cases.devices import add_device, log_custody
 from phunt.cases.operations import add_raid, create_operation
 from phunt.chats import store as chat_store
+from phunt.chats.keywords import Watchlist
 from phunt.hashsets import store as hashset_store
 from phunt.hashsets.store_disable import disable_entry
 from phunt.ingest.job import ingest
@@ -43,7 +44,9 @@ def make_world(database: Database, tmp_path: Path) -> None:
         disable_entry(s, "unit-list", "ab" * 32, "a known false positive")
     ingest(database, str(DEVICES / "phone_a"), "PH-A")
     with database.session() as s:
-        chat_store.import_export(s, DEVICES / "phone_b/msgstore.db", "PH-B")
+        chat_store.import_export(
+            s, DEVICES / "phone_b/msgstore.db", "PH-B", watchlist=Watchlist(["chairs"])
+        )
         file_id = s.query(EvidenceFile.id).filter(EvidenceFile.sha256 == SHA).scalar()
         assert file_id is not None
         decide(s, [file_id], Choice(label="needs second look"))

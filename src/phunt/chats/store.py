@@ -244,6 +244,12 @@ def _import(
     chats = select(ChatRecord.id).where(ChatRecord.import_id == imp.id)
     for written in (ChatParticipant, ChatMessage, ChatAttachment):
         seal_where(session, written, written.chat_id.in_(chats))  # bulk: sealed by scope
+    people = select(ChatParticipant.id).where(ChatParticipant.chat_id.in_(chats))
+    files = select(ChatAttachment.id).where(ChatAttachment.chat_id.in_(chats))
+    said = select(ChatMessage.id).where(ChatMessage.chat_id.in_(chats))
+    seal_where(session, ChatRole, ChatRole.participant_id.in_(people))  # roles reports state
+    seal_where(session, ChatMediaMatch, ChatMediaMatch.attachment_id.in_(files))
+    seal_where(session, ChatKeywordHit, ChatKeywordHit.message_id.in_(said))
     audit.append(session, "chats.import", "chat_import", imp.id, summary.as_dict())
     return summary
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import plistlib
 import sqlite3
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
@@ -98,7 +99,7 @@ class WhatsAppIosParser(ChatParser):
                     run.read(conn)
                 finally:
                     conn.close()
-            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError, ValueError) as exc:
                 raise CorruptInput(
                     f"unreadable database: {exc}", path=context.origin, location=run.where
                 ) from None
@@ -154,6 +155,28 @@ class _Run:
         have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
         return ", ".join(f"{alias}.{n}" if n in have else "NULL" for n in names)
 
+    def text(self, value: Any, table: str, pk: Any, column: str) -> str | None:
+        """A text column as ``str`` or None: a damaged or altered row may hold a number or
+        a BLOB there. Bytes are decoded as the database's text is; anything else is left
+        out. Either way a warning names the table, row and column."""
+        if value is None or isinstance(value, str):
+            return value
+        where = f"row {pk!r} of {table}"
+        if isinstance(value, bytes):
+            self.export.warn(where, f"{column} is a BLOB, not text; read as text")
+            return lossless_text(value)
+        self.export.warn(where, f"{column} is {type(value).__name__}, not text; left out")
+        return None
+
+    @contextmanager
+    def row(self, evidence: str) -> Iterator[None]:
+        """Read one row: a value the code cannot use skips the row with a warning naming
+        it, and the parse goes on with the next."""
+        try:
+            yield
+        except (TypeError, AttributeError, ValueError, OverflowError) as exc:
+            self.export.warn(evidence, f"unreadable row ({type(exc).__name__}: {exc}); skipped")
+
     def read(self, conn: sqlite3.Connection) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         for table in REQUIRED:
@@ -166,13 +189,18 @@ class _Run:
                 )
         self.where = "table ZWACHATSESSION"
         title_col = self.optional(conn, "ZWACHATSESSION", "c", "ZPARTNERNAME")
-        for pk, jid, title in conn.execute(
+        for pk, raw_jid, raw_title in conn.execute(
             f"SELECT c.Z_PK, c.ZCONTACTJID, {title_col} FROM ZWACHATSESSION c ORDER BY c.Z_PK"
         ):
-            if not jid:
-                self.export.warn(f"row {pk} of ZWACHATSESSION", "chat without a JID; skipped")
-                continue
-            self.chats[pk] = Chat("whatsapp", jid, title, chat_kind(jid), jid.rpartition("@")[2])
+            evidence = f"row {pk!r} of ZWACHATSESSION"
+            with self.row(evidence):
+                jid = self.text(raw_jid, "ZWACHATSESSION", pk, "ZCONTACTJID")
+                title = self.text(raw_title, "ZWACHATSESSION", pk, "ZPARTNERNAME")
+                if not jid:
+                    self.export.warn(evidence, "chat without a JID; skipped")
+                    continue
+                kind, raw_kind = chat_kind(jid), jid.rpartition("@")[2]
+                self.chats[pk] = Chat("whatsapp", jid, title, kind, raw_kind)
         if "ZWAGROUPINFO" in tables:
             self.creators(conn)
         if "ZWAGROUPMEMBER" in tables:
@@ -185,15 +213,17 @@ class _Run:
         self.where = "table ZWAGROUPINFO"
         created_col = self.optional(conn, "ZWAGROUPINFO", "g", "ZCREATIONDATE")
         sql = f"SELECT g.Z_PK, g.ZCHATSESSION, g.ZCREATORJID, {created_col} FROM ZWAGROUPINFO g"
-        for pk, chat_pk, creator, created in conn.execute(sql):
-            chat = self.chats.get(chat_pk)
+        for pk, chat_pk, raw_creator, created in conn.execute(sql):
             evidence = f"row {pk} of ZWAGROUPINFO"
-            if chat is None or not creator:
-                self.export.warn(evidence, "group without its chat or creator")
-                continue
-            person = self.person(chat, creator, from_me=False)
-            if person is not None:
-                person.add_role("creator", apple_time(created), evidence)
+            with self.row(evidence):
+                chat = self.chats.get(chat_pk)
+                creator = self.text(raw_creator, "ZWAGROUPINFO", pk, "ZCREATORJID")
+                if chat is None or not creator:
+                    self.export.warn(evidence, "group without its chat or creator")
+                    continue
+                person = self.person(chat, creator, from_me=False)
+                if person is not None:
+                    person.add_role("creator", apple_time(created), evidence)
 
     def group_members(self, conn: sqlite3.Connection) -> None:
         self.where = "table ZWAGROUPMEMBER"
@@ -206,23 +236,31 @@ class _Run:
         )
         for pk, chat_pk, jid, contact, first, admin, active in conn.execute(sql):
             evidence = f"row {pk} of ZWAGROUPMEMBER"
-            chat = self.chats.get(chat_pk)
-            if not isinstance(jid, str) or "@" not in jid:
-                self.export.warn(evidence, f"member without a WhatsApp address ({jid!r})")
-                continue
-            self.members[pk] = jid
-            if chat is None:
-                self.export.warn(evidence, f"chat {chat_pk!r} is not in ZWACHATSESSION")
-                continue
-            person = self.person(chat, jid, from_me=False)
-            if person is None:
-                continue
-            person.see_name(contact or first)
-            level = admin if isinstance(admin, int) else 0
-            for role in _RANKS.get(level, _RANKS[1]):
-                person.add_role(role, None, evidence)
-            if active == 0:
-                person.add_role("left", None, evidence)
+            with self.row(evidence):
+                self.member(evidence, pk, chat_pk, jid, contact, first, admin, active)
+
+    def member(self, evidence: str, pk: Any, chat_pk: Any, jid: Any, *more: Any) -> None:
+        """One row of ``ZWAGROUPMEMBER``: the member's names, ranks and whether they left."""
+        raw_contact, raw_first, admin, active = more
+        chat = self.chats.get(chat_pk)
+        if not isinstance(jid, str) or "@" not in jid:
+            self.export.warn(evidence, f"member without a WhatsApp address ({jid!r})")
+            return
+        self.members[pk] = jid
+        if chat is None:
+            self.export.warn(evidence, f"chat {chat_pk!r} is not in ZWACHATSESSION")
+            return
+        contact = self.text(raw_contact, "ZWAGROUPMEMBER", pk, "ZCONTACTNAME")
+        first = self.text(raw_first, "ZWAGROUPMEMBER", pk, "ZFIRSTNAME")
+        person = self.person(chat, jid, from_me=False)
+        if person is None:
+            return
+        person.see_name(contact or first)
+        level = admin if isinstance(admin, int) else 0
+        for role in _RANKS.get(level, _RANKS[1]):
+            person.add_role(role, None, evidence)
+        if active == 0:
+            person.add_role("left", None, evidence)
 
     def messages(self, conn: sqlite3.Connection, media: bool) -> None:
         optional = ("ZISFROMME", "ZGROUPMEMBER", "ZFROMJID", "ZTEXT", "ZMESSAGETYPE")
@@ -242,50 +280,16 @@ class _Run:
         orphans = 0
         self.where = "table ZWAMESSAGE"
         for row in conn.execute(sql):
-            pk, chat_pk, stamp, from_me, member, from_jid, text, mtype, event, push = row[:10]
-            item, path, size, title = row[10:]
-            self.where = evidence = f"row {pk} of ZWAMESSAGE"
-            chat = self.chats.get(chat_pk)
-            if chat is None and chat_pk is None:
+            self.where = evidence = f"row {row[0]} of ZWAMESSAGE"
+            if row[1] is None:
                 orphans += 1  # rows the app keeps outside any chat: counted, not listed
                 continue
-            if chat is None:
-                self.export.warn(evidence, f"chat {chat_pk!r} is not in ZWACHATSESSION")
+            found = None
+            with self.row(evidence):
+                found = self.message(evidence, row, media)
+            if found is None:
                 continue
-            time = apple_time(stamp)
-            if time is None:
-                self.export.warn(evidence, f"message without a usable date ({stamp!r}); skipped")
-                continue
-            if chat.kind == "private":
-                jid = None if from_me else (from_jid or chat.platform_id)
-            else:
-                jid = self.members.get(member) if member is not None else None
-            sender = self.person(chat, jid, bool(from_me))
-            if sender is not None and push and not from_me:
-                sender.see_name(push)
-            attachment = None
-            if item is not None and media:
-                attachment = self.attachment(str(pk), path, size, title)
-                chat.attachments.append(attachment)
-            system = mtype == _SYSTEM_TYPE
-            if sender is not None and not system:
-                sender.message_count += 1
-                roles.member(sender, time, evidence)
-            self.count(chat, time)
-            message = Message(
-                id=str(pk),
-                chat_id=chat.platform_id,
-                time=time,
-                utc_offset=None,
-                offset_assumed=False,
-                sender_id=None if sender is None else sender.id,
-                sender_name=None,
-                text=text or "",
-                location=evidence,
-                action=f"system:{event}" if system else None,
-                attachments=() if attachment is None else (attachment,),
-                deleted=mtype in _DELETED_TYPES,
-            )
+            chat, message = found
             if self.context.keep:
                 chat.messages.append(message)
             if self.context.sink is not None:
@@ -295,6 +299,57 @@ class _Run:
             self.export.warn(
                 self.where, f"{orphans} rows without a chat (ZCHATSESSION empty); skipped"
             )
+
+    def message(
+        self, evidence: str, row: tuple[Any, ...], media: bool
+    ) -> tuple[Chat, Message] | None:
+        """One row of ``ZWAMESSAGE`` (with its media item) as a message of its chat."""
+        pk, chat_pk, stamp, from_me, member, raw_from, raw_text, mtype, event, raw_push = row[:10]
+        item, raw_path, size, raw_title = row[10:]
+        chat = self.chats.get(chat_pk)
+        if chat is None:
+            self.export.warn(evidence, f"chat {chat_pk!r} is not in ZWACHATSESSION")
+            return None
+        time = apple_time(stamp)
+        if time is None:
+            self.export.warn(evidence, f"message without a usable date ({stamp!r}); skipped")
+            return None
+        from_jid = self.text(raw_from, "ZWAMESSAGE", pk, "ZFROMJID")
+        text = self.text(raw_text, "ZWAMESSAGE", pk, "ZTEXT")
+        push = self.text(raw_push, "ZWAMESSAGE", pk, "ZPUSHNAME")
+        if chat.kind == "private":
+            jid = None if from_me else (from_jid or chat.platform_id)
+        else:
+            jid = self.members.get(member) if member is not None else None
+        sender = self.person(chat, jid, bool(from_me))
+        if sender is not None and push and not from_me:
+            sender.see_name(push)
+        attachment = None
+        if item is not None and media:
+            path = self.text(raw_path, "ZWAMEDIAITEM", item, "ZMEDIALOCALPATH")
+            title = self.text(raw_title, "ZWAMEDIAITEM", item, "ZTITLE")
+            attachment = self.attachment(str(pk), path, size, title)
+            chat.attachments.append(attachment)
+        system = mtype == _SYSTEM_TYPE
+        if sender is not None and not system:
+            sender.message_count += 1
+            roles.member(sender, time, evidence)
+        self.count(chat, time)
+        message = Message(
+            id=str(pk),
+            chat_id=chat.platform_id,
+            time=time,
+            utc_offset=None,
+            offset_assumed=False,
+            sender_id=None if sender is None else sender.id,
+            sender_name=None,
+            text=text or "",
+            location=evidence,
+            action=f"system:{event}" if system else None,
+            attachments=() if attachment is None else (attachment,),
+            deleted=mtype in _DELETED_TYPES,
+        )
+        return chat, message
 
     @staticmethod
     def count(chat: Chat, time: datetime) -> None:
@@ -321,7 +376,14 @@ class _Run:
     def push_names(self, conn: sqlite3.Connection) -> None:
         """The names people gave themselves, added to the participants with those JIDs."""
         self.where = "table ZWAPROFILEPUSHNAME"
-        names = dict(conn.execute("SELECT ZJID, ZPUSHNAME FROM ZWAPROFILEPUSHNAME"))
+        names: dict[str, str] = {}
+        for pk, raw_jid, raw_name in conn.execute(
+            "SELECT Z_PK, ZJID, ZPUSHNAME FROM ZWAPROFILEPUSHNAME ORDER BY Z_PK"
+        ):
+            jid = self.text(raw_jid, "ZWAPROFILEPUSHNAME", pk, "ZJID")
+            name = self.text(raw_name, "ZWAPROFILEPUSHNAME", pk, "ZPUSHNAME")
+            if jid is not None and name is not None:
+                names[jid] = name
         for chat in self.chats.values():
             for person in chat.participants.values():
                 if person.phone_raw in names and person.id != OWNER_ID:
