@@ -216,8 +216,10 @@ if mode == "phunt":
     summary = _chats_check.from_model(export)
 elif mode == "json.load":
     summary = _chats_check.from_json(data)
-else:
+elif mode == "regex-scan":
     summary = _chats_check.from_text(path)
+else:  # sqlite-scan, a floor that only reads the rows: its check is the message count
+    summary = None
 print(json.dumps({"messages": count, "seconds": elapsed, "cpu": cpu, "peak_bytes": peak,
                   "summary": summary}))
 """
@@ -322,6 +324,11 @@ def main() -> None:
                     row("WhatsApp iOS ChatStorage.sqlite", "SQLite scan (floor)", floor, size)
                 )
             ratios.append(("WhatsApp iOS", ours, floor))
+            same = "equal" if ours["messages"] == floor["messages"] else "DIFFERENT"
+            checks.append(
+                f"- WhatsApp iOS: phunt read {ours['messages']:,} messages, the SQLite scan "
+                f"{floor['messages']:,} rows: {same}"
+            )
     lines += ["", "Same run, phunt's messages per CPU-second over its peer's (ratios):", ""]
     for name, ours, peer in ratios:
         ratio = (ours["messages"] / ours["cpu"]) / (peer["messages"] / peer["cpu"])
