@@ -187,7 +187,3 @@ def main() -> None:
     except PhuntError as exc:
         sys.stderr.write(f"phunt.demo: error: {exc}\n")
         sys.exit(2)
-
-
-if __name__ == "__main__":
-    main()
