@@ -17,7 +17,7 @@ from sqlalchemy import select
 from test_chats import MEDIA, group, people, sha256, write
 
 from phunt.cases.devices import add_device
-from phunt.demo.chats import msgstore, telegram_export, whatsapp_txt
+from phunt.demo.chats import chatstorage, msgstore, telegram_export, whatsapp_txt
 from phunt.demo.plan import Group, Person
 from phunt.ingest.job import ingest
 from phunt.schema.chats import (
@@ -51,10 +51,12 @@ def device_tree() -> tuple[dict[str, bytes], dict[str, list[Group]], Person]:
     files.update(whatsapp_txt(ward, owner, people(), MEDIA))
     files.update(whatsapp_txt(market, owner, people(), MEDIA, form="zip"))
     files.update(msgstore([ward, market], owner, people(), MEDIA))
+    files.update(chatstorage([ward, market], owner, people(), MEDIA))
     expected = {
         "telegram-json": [ward, market],
         "whatsapp-txt": [ward, market],
         "whatsapp-msgstore": [ward, market],
+        "whatsapp-ios": [ward, market],
     }
     return files, expected, owner
 
