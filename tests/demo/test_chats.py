@@ -111,6 +111,14 @@ def group(title: str, owner_role: OwnerRole, shift: int = 0) -> tuple[Group, Per
     return built, people()[owner]
 
 
+def two_groups(owner_role: OwnerRole) -> tuple[Group, Group, Person]:
+    """A group with messages and one without, the owner holding ``owner_role`` in both."""
+    first, owner = group("Ward 9 Walkers", owner_role)
+    second, _ = group("Temple Road Cricket", owner_role)
+    quiet = Group("whatsapp", second.title, second.creator, second.admins, second.members, ())
+    return first, quiet, owner
+
+
 def write(root: Path, files: dict[str, bytes]) -> None:
     """Lay a writer's files out under ``root`` as on the device."""
     for path, data in files.items():
