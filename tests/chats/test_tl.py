@@ -157,3 +157,23 @@ def test_truncating_a_valid_message_anywhere_gives_a_tl_error(text: bytes, stamp
     for cut in range(len(data)):
         with pytest.raises(tl.TLError):
             tl.decode(data[:cut], "Message")
+
+
+def test_a_flags_field_after_data_is_decoded_field_by_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No constructor phunt carries has one (wallPaperNoFile does, in the full schema), so
+    # a line of that shape is added for the test only.
+    [late] = tl.parse_schema("lateFlags#0badc0de id:long flags:# title:flags.0?string = Peer;", 0)
+    assert late.head is None
+    monkeypatch.setitem(tl.CONSTRUCTORS, late.id, late)
+    monkeypatch.setitem(tl.BY_NAME, late.name, late)
+    for title in ("ward notice", None):
+        data = tl.encode({"_": "lateFlags", "id": 5, "title": title})
+        decoded, end = tl.decode(data, "Peer")
+        assert end == len(data) and decoded.get("title") == title and decoded["id"] == 5
+
+
+def test_flags_must_be_declared_before_they_are_used() -> None:
+    with pytest.raises(ValueError, match="uses flags before it is declared"):
+        tl.parse_schema("early#0badc0de title:flags.0?string flags:# = Peer;", 0)

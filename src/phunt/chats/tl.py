@@ -60,6 +60,11 @@ class Constructor:
     type: str
     fields: tuple[Field, ...]
     layer: int
+    steps: tuple[tuple[str, str, str | None, int], ...] = ()
+    """The fields as the decoder walks them: name, kind, flags field, bit mask."""
+    head: tuple[str, ...] | None = None
+    """The ``#`` fields when they all come first (only data-less ``true`` fields between
+    them), so that their values alone say which fields follow; None otherwise."""
 
 
 def parse_schema(text: str, layer: int) -> list[Constructor]:
@@ -70,14 +75,22 @@ def parse_schema(text: str, layer: int) -> list[Constructor]:
         if match is None:
             raise ValueError(f"not a TL constructor line: {line!r}")
         name, ident, raw_fields, type_name = match.groups()
-        fields = []
+        fields: list[Field] = []
         for raw in raw_fields.split():
             part = _FIELD.match(raw)
             if part is None:
                 raise ValueError(f"bad field {raw!r} in {name}")
             fname, flag, bit, kind = part.groups()
+            if flag is not None and all(f.name != flag for f in fields):
+                raise ValueError(f"{fname} of {name} uses {flag} before it is declared")
             fields.append(Field(fname, kind, flag, int(bit) if bit else 0))
-        found.append(Constructor(int(ident, 16), name, type_name, tuple(fields), layer))
+        steps = tuple((f.name, f.kind, f.flag, 1 << f.bit) for f in fields)
+        data_at = next((i for i, f in enumerate(fields) if f.kind not in ("#", "true")), None)
+        counted = [f.name for f in fields[:data_at] if f.kind == "#"]
+        every = [f.name for f in fields if f.kind == "#"]
+        head = tuple(counted) if counted == every else None
+        cons = Constructor(int(ident, 16), name, type_name, tuple(fields), layer, steps, head)
+        found.append(cons)
     return found
 
 
@@ -93,6 +106,10 @@ def _table() -> tuple[dict[int, Constructor], dict[str, Constructor]]:
 
 CONSTRUCTORS, BY_NAME = _table()
 """Every supported constructor by id, and by name (the newest layer's where names repeat)."""
+
+
+_PLANS: dict[tuple[int, ...], tuple[tuple[str, str], ...]] = {}
+_MAX_PLANS = 4096
 
 
 class Decoder:
@@ -174,6 +191,26 @@ class Decoder:
             raise TLError(f"vector of {count} elements at offset {start} overruns the data")
         return [self.value(inner, depth) for _ in range(count)]
 
+    def _plan(self, cons: Constructor, out: TLObject) -> tuple[tuple[str, str], ...]:
+        """The fields present in this object, in order; its leading flags are read into
+        ``out`` first when they decide them all (the plan is then kept for the next
+        object with the same flags: most messages share a few combinations)."""
+        assert cons.head is not None
+        key: tuple[int, ...] = (cons.id,)
+        for name in cons.head:
+            out[name] = self.uint32()
+            key += (out[name],)
+        plan = _PLANS.get(key)
+        if plan is None:
+            plan = tuple(
+                (n, k)
+                for n, k, flag, mask in cons.steps
+                if k != "#" and (flag is None or out[flag] & mask)
+            )
+            if len(_PLANS) < _MAX_PLANS:  # random or hostile flags must not grow it unbounded
+                _PLANS[key] = plan
+        return plan
+
     def object(self, expected: str | None = None, depth: int = 0) -> TLObject:
         """A boxed object (constructor id, then fields); ``expected`` is its TL type."""
         if depth > _MAX_DEPTH:
@@ -187,10 +224,29 @@ class Decoder:
         if expected is not None and cons.type != expected:
             raise TLError(f"{cons.name} at offset {start} where a {expected} belongs")
         out: TLObject = {"_": cons.name}
-        for field in cons.fields:
-            if field.flag is not None and not (out.get(field.flag, 0) >> field.bit) & 1:
-                continue
-            out[field.name] = self.value(field.kind, depth)
+        if cons.head is None:  # a flags field after data: decide field by field
+            for name, kind, flag, mask in cons.steps:
+                if flag is None or out[flag] & mask:
+                    out[name] = self.value(kind, depth)
+            return out
+        data, size = self.data, len(self.data)
+        for name, kind in self._plan(cons, out):
+            # The fixed-size scalars inline: most fields of a message are these.
+            pos = self.pos
+            if kind == "true":
+                out[name] = True
+            elif kind == "int" or kind == "#":
+                if pos + 4 > size:
+                    raise TLError(f"truncated: 4 bytes needed at offset {pos}, data ends")
+                out[name] = (_INT if kind == "int" else _UINT).unpack_from(data, pos)[0]
+                self.pos = pos + 4
+            elif kind == "long":
+                if pos + 8 > size:
+                    raise TLError(f"truncated: 8 bytes needed at offset {pos}, data ends")
+                out[name] = _LONG.unpack_from(data, pos)[0]
+                self.pos = pos + 8
+            else:
+                out[name] = self.value(kind, depth)
         return out
 
 
