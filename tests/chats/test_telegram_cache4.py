@@ -182,31 +182,55 @@ def test_older_builds_keep_messages_in_the_messages_table(tmp_path: Path) -> Non
     assert walkers.messages[0].location == "row mid=1 uid=-4100000000 of messages"
 
 
-def test_the_demo_writer_is_deterministic_and_read_back_exactly() -> None:
+def test_the_demo_writer_is_deterministic_and_read_back_exactly(tmp_path: Path) -> None:
     owner = Person("Lakshmi Pillai", "+919800000021", 710021, "lakshmi_p")
     ravi = Person("Ravi Menon", "+919800000022", 710022, "ravi_m")
+    others = [Person(f"Member {n}", f"+9197000{n:05d}", 720000 + n, f"m{n}") for n in range(201)]
     at = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
-    group = Group(
+    small = Group(
         "telegram",
         "Tea stall",
         ravi.phone,
         (ravi.phone,),
         (ravi.phone, owner.phone),
-        (Message(owner.phone, at, "two cups", "pic-9"),),
+        (Message(owner.phone, at, "two cups", "vid-9"),),
     )
-    media = {"pic-9": b"\x00\x00\x00\x18ftypmp42 invented video bytes"}
-    first = cache4([group], owner, {ravi.phone: ravi}, media)
-    assert first == cache4([group], owner, {ravi.phone: ravi}, media)
-    assert sorted(first) == [
-        "org.telegram.messenger/files/Telegram/Telegram Video/2_5000000001.mp4",
-        DATABASE,
-    ]
-    export = TelegramCache4Parser().parse(io.BytesIO(first[DATABASE]), "cache4.db")
-    [chat] = export.chats
-    assert _roles(chat) == {
+    large = Group(
+        "telegram",
+        "Ward notices",
+        owner.phone,
+        (owner.phone, others[0].phone),
+        (owner.phone, *(p.phone for p in others)),
+        (Message(others[5].phone, at, "water cut on sunday"),),
+    )
+    people = {p.phone: p for p in (ravi, *others)}
+    media = {"vid-9": b"\x00\x00\x00\x18ftypmp42 invented video bytes"}
+    first = cache4([small, large], owner, people, media)
+    assert first == cache4([small, large], owner, people, media)
+    video = "org.telegram.messenger/files/Telegram/Telegram Video/2_5000000001.mp4"
+    assert sorted(first) == [video, DATABASE]
+    for name, data in first.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    export = parse_export(tmp_path / DATABASE)
+    assert export.warnings == [] and export.owner is not None
+    assert export.owner.id == "user710021"
+    tea = _chat(export, "chat4100000000")
+    assert _roles(tea) == {
         "user710022": ["admin", "creator", "member"],
         "user710021": ["member"],
     }
-    [_, message] = chat.messages
+    [_, message] = tea.messages
     assert (message.sender_id, message.text, message.time) == ("user710021", "two cups", at)
-    assert message.attachments[0].mime == "video/mp4"
+    [attachment] = message.attachments
+    assert (attachment.present, attachment.mime, attachment.file_name) == (
+        True,
+        "video/mp4",
+        "vid-9.mp4",
+    )
+    assert attachment.sha256 == hashlib.sha256(media["vid-9"]).hexdigest()
+    ward = _chat(export, "channel4100000001")  # 202 members: written as a supergroup
+    assert ward.kind == "supergroup" and len(ward.participants) == 202
+    admins = sorted(p.id for p in ward.participants.values() if "admin" in p.roles)
+    assert admins == ["user710021", "user720000"]
+    assert [m.sender_id for m in ward.messages] == ["user710021", "user720005"]

@@ -24,6 +24,8 @@ from phunt.demo.plan import Group, Person
 ROOT = "org.telegram.messenger/files/"
 DATABASE = ROOT + "cache4.db"
 DC = 2
+BASIC_GROUP_LIMIT = 200
+"""Members a basic group holds; a larger group is a supergroup on Telegram."""
 _BASE_CHAT_ID = 4_100_000_000
 _SCHEMA = (
     "CREATE TABLE users(uid INTEGER PRIMARY KEY, name TEXT, status INTEGER, data BLOB)",
@@ -284,13 +286,14 @@ def cache4(
 ) -> dict[str, bytes]:
     """``org.telegram.messenger/files/cache4.db`` and the media it names, for ``owner``'s
     phone: ``people`` by phone, ``media`` by MediaFile.key; groups titled in
-    ``supergroups`` are written as supergroups (``channel_users_v2``), the others as
-    basic groups (``chat_settings_v2``)."""
+    ``supergroups``, or larger than a basic group can be, are written as supergroups
+    (``channel_users_v2``), the others as basic groups (``chat_settings_v2``)."""
     writer = _Writer(owner, people, media)
     try:
         writer.users()
         for index, group in enumerate(groups):
-            writer.group(index, group, group.title in supergroups)
+            big = len(group.members) > BASIC_GROUP_LIMIT  # Telegram upgrades such a group
+            writer.group(index, group, big or group.title in supergroups)
         return {DATABASE: writer.database(), **writer.files}
     finally:
         writer.conn.close()
