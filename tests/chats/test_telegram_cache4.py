@@ -234,3 +234,26 @@ def test_the_demo_writer_is_deterministic_and_read_back_exactly(tmp_path: Path) 
     admins = sorted(p.id for p in ward.participants.values() if "admin" in p.roles)
     assert admins == ["user710021", "user720000"]
     assert [m.sender_id for m in ward.messages] == ["user710021", "user720005"]
+
+
+def test_messages_still_in_the_wal_are_read(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "cache4.db").write_bytes(GOOD.read_bytes())
+    seized = tmp_path / "seized"
+    seized.mkdir()
+    db = sqlite3.connect(live / "cache4.db")
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        with db:
+            db.execute("DELETE FROM messages_v2 WHERE mid = 15")
+        for name in ("cache4.db", "cache4.db-wal"):  # copied before the app checkpoints
+            (seized / name).write_bytes((live / name).read_bytes())
+    finally:
+        db.close()
+    assert _chat(parse_export(GOOD), "user700002").message_count == 1
+    before = {p.name: p.read_bytes() for p in seized.iterdir()}
+    export = parse_export(seized / "cache4.db")
+    assert all(c.platform_id != "user700002" for c in export.chats)
+    assert {p.name: p.read_bytes() for p in seized.iterdir()} == before  # evidence untouched

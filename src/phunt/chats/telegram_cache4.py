@@ -34,20 +34,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from phunt.chats import roles
 from phunt.chats.base import ChatParser, ParseContext, register
 from phunt.chats.model import Chat, ChatKind, Message, Participant, RoleName
-from phunt.chats.sqlite_schema import MAGIC, table_names
+from phunt.chats.sqlite_copy import probe_database, read_only_copy
 from phunt.chats.telegram_cache4_actions import ACTIONS, apply_action
 from phunt.chats.telegram_cache4_media import find_attachment
 from phunt.chats.tl import TLError, TLObject, decode
 from phunt.errors import CorruptInput
 from phunt.phones import from_jid_user
-from phunt.spool import spooled
 
 MAIN = "cache4.db"
 REQUIRED = ("users", "chats")
@@ -65,36 +63,22 @@ class TelegramCache4Parser(ChatParser):
 
     @classmethod
     def probe(cls, stream: BinaryIO, name: str) -> bool:
-        if stream.read(16) != MAGIC:
-            return False
-        if name == MAIN:
-            return True  # ours by name: a missing table is damage, reported by parse
-        try:
-            tables = table_names(stream)
-        except (ValueError, IndexError, OSError):
-            return False
-        return all(t in tables for t in REQUIRED) and any(t in tables for t in MESSAGE_TABLES)
+        return probe_database(stream, name, MAIN, _has_tables)
 
     def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
         run = _Run(context)
-        with ExitStack() as stack:
-            files = {MAIN: stream}
-            for suffix in ("-wal", "-shm"):
-                companion = context.source.open(context.name + suffix)
-                if companion is not None:
-                    files[MAIN + suffix] = stack.enter_context(companion)
-            work = stack.enter_context(spooled(files, prefix="phunt-cache4-"))
-            try:
-                conn = sqlite3.connect(f"file:{(work / MAIN).as_posix()}?mode=ro", uri=True)
-                try:
-                    run.read(conn)
-                finally:
-                    conn.close()
-            except (sqlite3.DatabaseError, ValueError) as exc:
-                raise CorruptInput(
-                    f"unreadable database: {exc}", path=context.origin, location=run.where
-                ) from None
+        try:
+            with read_only_copy(stream, context.name, context.source, prefix="phunt-cache4-") as db:
+                run.read(db)
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            raise CorruptInput(
+                f"unreadable database: {exc}", path=context.origin, location=run.where
+            ) from None
         context.export.chats.extend(run.chats.values())
+
+
+def _has_tables(tables: set[str]) -> bool:
+    return all(t in tables for t in REQUIRED) and any(t in tables for t in MESSAGE_TABLES)
 
 
 def utc(stamp: Any) -> datetime | None:
