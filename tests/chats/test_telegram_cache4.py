@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from phunt.chats.base import detect, parse_export
 from phunt.chats.candidate import chat_candidate
@@ -257,3 +260,41 @@ def test_messages_still_in_the_wal_are_read(tmp_path: Path) -> None:
     export = parse_export(seized / "cache4.db")
     assert all(c.platform_id != "user700002" for c in export.chats)
     assert {p.name: p.read_bytes() for p in seized.iterdir()} == before  # evidence untouched
+
+
+_BLOBS = {
+    "users": "data",
+    "chats": "data",
+    "chat_settings_v2": "info",
+    "channel_users_v2": "data",
+    "messages_v2": "data",
+}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(sorted(_BLOBS)),
+    st.integers(min_value=0, max_value=20),
+    st.integers(min_value=0, max_value=400),
+    st.binary(min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_a_damaged_blob_anywhere_is_a_warning_or_is_read_never_a_crash(
+    table: str, row: int, at: int, junk: bytes, cut: bool
+) -> None:
+    column = _BLOBS[table]
+    with tempfile.TemporaryDirectory() as work:
+        target = Path(work) / "cache4.db"
+        target.write_bytes(GOOD.read_bytes())
+        db = sqlite3.connect(target)
+        with db:
+            rows = db.execute(f"SELECT rowid, {column} FROM {table} ORDER BY rowid").fetchall()
+            rowid, blob = rows[row % len(rows)]
+            at %= len(blob)
+            damaged = blob[:at] if cut else blob[:at] + junk + blob[at + len(junk) :]
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (damaged, rowid))
+        db.close()
+        export = parse_export(target)
+    # The damaged row is named first; rows that needed it (a chat's members) may follow.
+    assert not export.warnings or f"of {table}" in export.warnings[0].location
+    assert export.chats  # the rest of the database was still read
