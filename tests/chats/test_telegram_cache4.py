@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import sqlite3
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from phunt.chats import tl
 from phunt.chats.base import detect, parse_export
 from phunt.chats.candidate import chat_candidate
 from phunt.chats.model import Chat, ChatExport
@@ -298,3 +300,42 @@ def test_a_damaged_blob_anywhere_is_a_warning_or_is_read_never_a_crash(
     # The damaged row is named first; rows that needed it (a chat's members) may follow.
     assert not export.warnings or f"of {table}" in export.warnings[0].location
     assert export.chats  # the rest of the database was still read
+
+
+def _without_self(target: Path) -> None:
+    """``target``: the good database with no user row carrying the ``self`` flag."""
+    target.parent.mkdir(parents=True)
+    target.write_bytes(GOOD.read_bytes())
+    db = sqlite3.connect(target)
+    with db:
+        [(blob,)] = db.execute("SELECT data FROM users WHERE uid = 700001").fetchall()
+        user, _ = tl.decode(blob, "User")
+        db.execute(
+            "UPDATE users SET data = ? WHERE uid = 700001", (tl.encode({**user, "self": False}),)
+        )
+    db.close()
+
+
+def test_the_owner_comes_from_the_apps_preferences_when_no_user_is_self(tmp_path: Path) -> None:
+    target = tmp_path / "files" / "cache4.db"
+    _without_self(target)
+    assert parse_export(target).owner is None
+    prefs = tmp_path / "shared_prefs" / "userconfing.xml"
+    prefs.parent.mkdir()
+    user = {"_": "user", "self": True, "id": 700001, "first_name": "Anil", "phone": "919800000001"}
+    encoded = base64.b64encode(tl.encode(user)).decode()
+    prefs.write_text(
+        "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n"
+        f'    <string name="user">{encoded}\n</string>\n</map>\n'
+    )
+    export = parse_export(target)
+    assert export.owner is not None and export.warnings == []
+    assert (export.owner.id, export.owner.phone) == ("user700001", "+919800000001")
+    walkers = _chat(export, "chat4100000000")
+    assert "admin" in walkers.participants["user700001"].roles  # the owner's own admin_rights
+    prefs.write_text('<map><string name="user">AAAA</string></map>')
+    damaged = parse_export(target)
+    assert damaged.owner is None
+    assert [w.location for w in damaged.warnings] == [
+        str(prefs.parent.parent / "files" / "../shared_prefs/userconfing.xml")
+    ]

@@ -6,7 +6,8 @@ Its tables keep Telegram's own objects as TL-serialised blobs, read with
 :mod:`phunt.chats.tl` from the published schema (:mod:`phunt.chats.tl_schema`):
 
 - ``users.data``: ``User`` (``user``, ``userEmpty``); the account's own user carries the
-  ``self`` flag and becomes the export's owner.
+  ``self`` flag and becomes the export's owner (else the app's preferences name it:
+  :mod:`phunt.chats.telegram_cache4_prefs`).
 - ``chats.data``: ``Chat`` (``chat``, ``chatForbidden``, ``channel``, ``channelForbidden``);
   the ``creator``/``admin_rights``/``left`` flags are the owner's own standing there.
 - ``chat_settings_v2.info``: ``ChatFull`` (``chatFull``) of a basic group, whose
@@ -26,6 +27,9 @@ layers before 186, as listed in :mod:`phunt.chats.tl_schema`. A blob that does n
 (truncated, an unknown constructor, a newer layer's layout) is a recorded warning naming
 the table and row, and the row is skipped: never a crash. A database without the tables is
 not this format; one named ``cache4.db`` that lacks them is damaged and says which is missing.
+Not read: ``dialogs`` and ``media_v4`` (an index and a copy of what the messages hold) and
+``enc_chats``; secret chats' messages are stored with the Android client's own
+constructors, which are not in the published schema, so they are warnings naming their rows.
 Media files are looked for beside the database as :mod:`phunt.chats.telegram_cache4_media`
 says; service actions become roles as :mod:`phunt.chats.telegram_cache4_actions` says.
 """
@@ -43,6 +47,7 @@ from phunt.chats.model import Chat, ChatKind, Message, Participant, RoleName
 from phunt.chats.sqlite_copy import probe_database, read_only_copy
 from phunt.chats.telegram_cache4_actions import ACTIONS, apply_action
 from phunt.chats.telegram_cache4_media import find_attachment
+from phunt.chats.telegram_cache4_prefs import own_user
 from phunt.chats.tl import TLError, TLObject, decode
 from phunt.errors import CorruptInput
 from phunt.phones import from_jid_user
@@ -132,6 +137,12 @@ class _Run:
             conn, "users", "SELECT uid, CAST(data AS BLOB) FROM users ORDER BY uid"
         ):
             self.user(uid, data)
+        if self.self_id is None:
+            user = own_user(self.context.source, self.export)
+            if user is not None:
+                self.people.setdefault(user["id"], user)
+                self.self_id = user["id"]
+                self.describe(self.own(user), user)
         for uid, data in self.rows(
             conn, "chats", "SELECT uid, CAST(data AS BLOB) FROM chats ORDER BY uid"
         ):
@@ -155,8 +166,12 @@ class _Run:
         self.people[user["id"]] = user
         if user.get("self"):
             self.self_id = user["id"]
-            owner = self.export.owner = Participant(f"user{user['id']}")
-            self.describe(owner, user)
+            self.describe(self.own(user), user)
+
+    def own(self, user: TLObject) -> Participant:
+        """The export's owner: the account whose phone held the database."""
+        owner = self.export.owner = Participant(f"user{user['id']}")
+        return owner
 
     @staticmethod
     def describe(person: Participant, user: TLObject) -> None:
