@@ -339,3 +339,19 @@ def test_the_owner_comes_from_the_apps_preferences_when_no_user_is_self(tmp_path
     assert [w.location for w in damaged.warnings] == [
         str(prefs.parent.parent / "files" / "../shared_prefs/userconfing.xml")
     ]
+
+
+def test_a_message_in_both_tables_of_a_migrating_build_is_read_once(tmp_path: Path) -> None:
+    target = tmp_path / "cache4.db"
+    target.write_bytes(GOOD.read_bytes())
+    db = sqlite3.connect(target)
+    with db:
+        db.execute("CREATE TABLE messages AS SELECT * FROM messages_v2 WHERE mid IN (2, 3)")
+        db.execute("UPDATE messages SET mid = 99 WHERE mid = 3")  # one only the old table has
+    db.close()
+    walkers = _chat(parse_export(target), "chat4100000000")
+    assert walkers.message_count == 10
+    assert [m.location for m in walkers.messages if m.id == "3"] == [
+        "row mid=3 uid=-4100000000 of messages_v2",
+        "row mid=99 uid=-4100000000 of messages",
+    ]

@@ -125,14 +125,14 @@ class _Run:
         """Every table phunt knows, blobs read as BLOBs (a blob stored as text is kept)."""
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         found = [t for t in MESSAGE_TABLES if t in tables]
-        for table in (*REQUIRED, MESSAGE_TABLES[0]):
-            if table not in tables and not (table == MESSAGE_TABLES[0] and found):
-                self.where = f"table {table}"
-                raise CorruptInput(
-                    f"no table {table}: not a complete cache4.db",
-                    path=self.context.origin,
-                    location=self.where,
-                )
+        missing = [t for t in REQUIRED if t not in tables] + ([] if found else [MESSAGE_TABLES[0]])
+        if missing:
+            self.where = f"table {missing[0]}"
+            raise CorruptInput(
+                f"no table {missing[0]}: not a complete cache4.db",
+                path=self.context.origin,
+                location=self.where,
+            )
         for uid, data in self.rows(
             conn, "users", "SELECT uid, CAST(data AS BLOB) FROM users ORDER BY uid"
         ):
@@ -155,8 +155,11 @@ class _Run:
             sql = "SELECT did, uid, CAST(data AS BLOB) FROM channel_users_v2 ORDER BY did, uid"
             for did, uid, data in self.rows(conn, "channel_users_v2", sql):
                 self.channel_user(did, uid, data)
+        # A build part-way through its migration keeps both tables: a message is read once,
+        # from the newer one.
+        seen: set[tuple[Any, Any]] | None = set() if len(found) > 1 else None
         for table in found:
-            self.messages(conn, table)
+            self.messages(conn, table, seen)
 
     def user(self, uid: Any, data: Any) -> None:
         found = self.blob(data, "User", f"row {uid} of users")
@@ -272,9 +275,15 @@ class _Run:
         elif kind == "channelParticipantAdmin":
             person.add_role("admin", utc(entry.get("date")), evidence)
 
-    def messages(self, conn: sqlite3.Connection, table: str) -> None:
+    def messages(
+        self, conn: sqlite3.Connection, table: str, seen: set[tuple[Any, Any]] | None
+    ) -> None:
         sql = f"SELECT mid, uid, date, CAST(data AS BLOB), out FROM {table} ORDER BY uid, date, mid"
         for mid, uid, date, data, out in self.rows(conn, table, sql):
+            if seen is not None:
+                if (mid, uid) in seen:
+                    continue
+                seen.add((mid, uid))
             evidence = f"row mid={mid} uid={uid} of {table}"
             found = self.blob(data, "Message", evidence)
             if found is None or found[0]["_"] == "messageEmpty":
