@@ -101,5 +101,16 @@ channelParticipantBanned#6df8014e flags:# left:flags.0?true peer:Peer kicked_by:
 channelParticipantLeft#1b03f006 peer:Peer = ChannelParticipant;
 """
 
+#: Channel participants since Telegram Star subscriptions (layer 186), as the published
+#: schema of layer 211 lists them; the other ChannelParticipant constructors kept their ids.
+LAYER_211_PARTICIPANTS = """
+channelParticipant#cb397619 flags:# user_id:long date:int subscription_until_date:flags.0?int = ChannelParticipant;
+channelParticipantSelf#4f607bef flags:# via_request:flags.0?true user_id:long inviter_id:long date:int subscription_until_date:flags.1?int = ChannelParticipant;
+"""
+
 #: Where each block of constructors was read, by layer.
-LAYERS: dict[int, str] = {189: LAYER_189, 185: LAYER_185_PARTICIPANTS}
+LAYERS: dict[int, str] = {
+    211: LAYER_211_PARTICIPANTS,
+    189: LAYER_189,
+    185: LAYER_185_PARTICIPANTS,
+}
