@@ -22,9 +22,9 @@ Its tables keep Telegram's own objects as TL-serialised blobs, read with
   titles and migration. Trailing bytes after a message are the Android client's own
   additions; one that reads as a TL string holding a path is taken as the file's local path.
 
-Covered: the constructors of layer 189, and the channel-participant constructors both of
-the layers before 186 and of 186 to 211 (older rows keep the ids they were written
-with), as listed in :mod:`phunt.chats.tl_schema`. A blob that does not decode
+Covered: the constructors of layers 189 and 216 (a row keeps the ids of the layer that
+wrote it, and both are read), and the channel-participant constructors of the layers
+before 186 and of 186 to 216, as listed in :mod:`phunt.chats.tl_schema`. A blob that does not decode
 (truncated, an unknown constructor, a newer layer's layout) is a recorded warning naming
 the table and row, and the row is skipped: never a crash. A database without the tables is
 not this format; one named ``cache4.db`` that lacks them is damaged and says which is missing.
