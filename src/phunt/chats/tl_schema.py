@@ -1,8 +1,9 @@
 """The TL constructors phunt decodes, as Telegram publishes them (schema text, by layer).
 
 Each line is copied in Telegram's own TL notation from the public API schema
-(``Telegram/SourceFiles/mtproto/scheme/api.tl`` in Telegram Desktop's source, the same
-schema Telegram for Android is generated from; https://core.telegram.org/schema). Only the
+(``Telegram/SourceFiles/mtproto/scheme/api.tl`` in Telegram Desktop's source: the API
+every client, Telegram for Android too, serialises its objects in;
+https://core.telegram.org/schema). Only the
 constructors needed to read ``cache4.db`` are listed: users, chats and channels, group and
 channel participants with their rights, messages and service messages with the actions
 that state roles, and the photo/document media they carry. A constructor keeps its id for
