@@ -3,8 +3,8 @@
 Ingest's chat-source stage flags each file with them, and ingest picks the chat sources
 among a job's stored files with them (:func:`phunt.ingest.chat_sources.find_candidates`).
 
-A WhatsApp ``msgstore*.db`` or iOS ``ChatStorage.sqlite`` (their ``-wal`` and ``-shm``
-journal files belong to them), a
+A WhatsApp ``msgstore*.db`` or iOS ``ChatStorage.sqlite``, Telegram for Android's
+``cache4.db`` (their ``-wal`` and ``-shm`` journal files belong to them), a
 WhatsApp text export (``WhatsApp Chat with ....txt`` or ``.zip``, iOS ``_chat.txt``), a
 Telegram export folder (``result.json``, or the HTML pages ``messages.html``,
 ``messages2.html`` ...). The name only makes a candidate: the chat parsers' content probe
@@ -18,9 +18,17 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Form = Literal["msgstore", "chatstorage", "journal", "text-export", "json-export", "html-export"]
+App = Literal["whatsapp", "telegram"]
+Form = Literal[
+    "msgstore", "chatstorage", "cache4", "journal", "text-export", "json-export", "html-export"
+]
 
 _HTML_PAGE = re.compile(r"messages[0-9]*\.html")
+_DATABASES: dict[str, tuple[App, Form]] = {
+    "chatstorage.sqlite": ("whatsapp", "chatstorage"),
+    "cache4.db": ("telegram", "cache4"),
+}
+"""Databases known by one exact name (lower case), each with its ``-wal``/``-shm``."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,7 @@ class ChatCandidate:
     or the folder of an export.
     """
 
-    app: Literal["whatsapp", "telegram"]
+    app: App
     form: Form
     root: str
 
@@ -51,13 +59,14 @@ def chat_candidate(path: str) -> ChatCandidate | None:
             if name.endswith(".db" + journal):
                 return ChatCandidate("whatsapp", "journal", path[: -len(journal)])
         return None
-    if name.startswith("chatstorage.sqlite"):
-        if name == "chatstorage.sqlite":
-            return ChatCandidate("whatsapp", "chatstorage", path)
-        for journal in ("-wal", "-shm"):
-            if name == "chatstorage.sqlite" + journal:
-                return ChatCandidate("whatsapp", "journal", path[: -len(journal)])
-        return None
+    for main, (app, form) in _DATABASES.items():
+        if name.startswith(main):
+            if name == main:
+                return ChatCandidate(app, form, path)
+            for journal in ("-wal", "-shm"):
+                if name == main + journal:
+                    return ChatCandidate(app, "journal", path[: -len(journal)])
+            return None
     if name == "_chat.txt" or (
         name.startswith("whatsapp chat") and name.endswith((".txt", ".zip"))
     ):
