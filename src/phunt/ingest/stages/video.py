@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from phunt.errors import CorruptInput, WrongFormat
 from phunt.ingest.stages.base import Stage, Work
+from phunt.spool import seekable
 
 #: Video types vPDQ hashes (what phones and messaging apps save).
 VIDEO_MIME_TYPES = frozenset(
@@ -37,8 +38,9 @@ class VpdqStage(Stage):
         entry, result = work.entry, work.result
         try:
             # Opened by phunt (O_NOATIME for a plain file), never by PyAV from its path,
-            # which would move the evidence's access time.
-            with entry.open() as stream:
+            # which would move the evidence's access time. vPDQ reads a video more than
+            # once: a member of a compressed container is copied first.
+            with seekable(entry.open()) as stream:
                 result.video = hash_video(stream, threads=1)
         except CorruptInput as exc:
             result.error = f"corrupt video: {exc.message}"
