@@ -8,7 +8,7 @@ ones ``phunt stats``, the dashboard and the operation report give.
 
 from __future__ import annotations
 
-import shutil
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,11 +23,10 @@ from phunt.cases.operations import add_raid, create_operation
 from phunt.cases.stats import DistrictFigures, operation_stats, totals
 from phunt.chats.keywords import Watchlist
 from phunt.chats.store import list_chats
-from phunt.config import make_home
+from phunt.demo.home import PLANTED, database_url, fresh_home
 from phunt.demo.plan import Plan
 from phunt.demo.scenario import Size, build_plan
 from phunt.demo.world import World, write_world
-from phunt.errors import UsageError
 from phunt.hashsets.store_import import import_hash_list
 from phunt.ingest.browse_files import device_files
 from phunt.ingest.job import ingest
@@ -39,9 +38,6 @@ from phunt.review import propagate
 from phunt.review.decisions import Choice, decide
 from phunt.schema.db import Database
 
-#: The file that marks a folder as the demo's own, so that a rerun may remove it (and
-#: never a real data folder given by mistake as --out).
-DEMO_MARK = ".phunt-demo"
 #: The category an examiner gives the new pictures the demo reviews (a number only).
 REVIEW_CODE = 2
 EXAMINER = "SI Demo Examiner"
@@ -81,27 +77,6 @@ class Outcome:
     @property
     def database_url(self) -> str:
         return database_url(self.home)
-
-
-def database_url(home: Path) -> str:
-    return f"sqlite:///{home / 'phunt.db'}"
-
-
-def fresh_home(home: Path) -> Path:
-    """``home`` emptied for the demo; a folder that is not the demo's own is refused."""
-    home = home.resolve()  # ingest records absolute source paths
-    if home.exists():
-        if not home.is_dir():
-            raise UsageError(f"{home} is a file: the demo needs a folder (--out)")
-        if any(home.iterdir()) and not (home / DEMO_MARK).is_file():
-            raise UsageError(
-                f"{home} holds something other than a demo: the demo recreates its folder, "
-                "so give it a new or empty one (--out)"
-            )
-        shutil.rmtree(home)
-    make_home(home)
-    (home / DEMO_MARK).write_text("made by phunt demo; removed by its next run\n")
-    return home
 
 
 def _record(db: Database, plan: Plan) -> None:
@@ -220,6 +195,7 @@ def run(home: Path, *, seed: int = 2026, size: Size = "full") -> Outcome:
     home = fresh_home(home)
     plan = build_plan(seed, size)
     world = write_world(plan, home / "evidence")
+    (home / PLANTED).write_text(json.dumps(world.planted(plan), indent=1) + "\n")
     out = Outcome(home, plan, world)
     db = Database(database_url(home), create=True)  # what ``phunt init`` does
     try:

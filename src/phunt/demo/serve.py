@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from phunt.accounts.store import add_user
-from phunt.demo.run import database_url
+from phunt.demo.home import database_url
 from phunt.errors import UsageError
 from phunt.schema.db import Database
 

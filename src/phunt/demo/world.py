@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from phunt.demo import chats, containers, lists, media
 from phunt.demo.plan import ChatCopy, Device, Group, MediaFile, Person, Plan, Transform
@@ -50,6 +51,34 @@ class World:
     lists: dict[str, Path] = field(default_factory=dict)  # list name -> file
     copies: dict[str, list[Copy]] = field(default_factory=dict)  # device number -> copies
     files: dict[str, int] = field(default_factory=dict)  # device number -> files written
+
+    def planted(self, plan: Plan) -> dict[str, Any]:
+        """The answer key: per device, each copy of a media file and whether the lists
+        reach it (a listed file, as it is or, when its kind's list is imported, changed)."""
+        by_key = {m.key: m for m in plan.media}
+        reach = {"picture": "demo-pdq" in self.lists, "video": "demo-vpdq" in self.lists}
+
+        def listed(copy: Copy) -> bool:
+            item = by_key[copy.media]
+            if item.known_category is None:
+                return False
+            if copy.transform == "exact":
+                return True
+            return reach[item.kind] and (item.kind == "video" or item.in_pdq_list)
+
+        return {
+            "seed": plan.seed,
+            "size": plan.size,
+            "lists": sorted(self.lists),
+            "devices": {
+                number: {
+                    "evidence": self.evidence[number].name,
+                    "files": self.files[number],
+                    "copies": [{**asdict(c), "listed": listed(c)} for c in copies],
+                }
+                for number, copies in self.copies.items()
+            },
+        }
 
 
 def _sha256(data: bytes) -> str:
