@@ -8,6 +8,7 @@ group creator and admin must be found.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -15,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_lib import run_phunt
 
-from demo.conftest import SEED, DemoRun, login_form
+from demo.conftest import SEED, DemoRun
+from phunt.accounts.store import new_token
 from phunt.chats.store import list_chats, list_members
 from phunt.config import resolve
 from phunt.demo.home import database_url
@@ -26,6 +27,7 @@ from phunt.demo.scenario import DISTRICTS, OPERATION, build_plan
 from phunt.ingest.store import list_matches
 from phunt.schema.db import Database, Session
 from phunt.web.app import create_app
+from test_lib import run_phunt
 
 Figures = dict[str, tuple[int, int, int, int]]  # district -> raids, cases, arrests, devices
 
@@ -87,7 +89,7 @@ def test_every_planted_creator_and_admin_is_identified(
     demo_run: DemoRun, session: Session, plan: Plan
 ) -> None:
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    found = Counter()
+    found: Counter[str] = Counter()
     for chat in list_chats(session):
         found[chat["device"]] += 1
         for member in list_members(session, chat["id"]):
@@ -104,7 +106,7 @@ def test_every_planted_creator_and_admin_is_identified(
         assert found[device.number] == copies == int(rows[device.number][6]), device.number
 
 
-def test_the_figures_agree_everywhere(demo_run: DemoRun, plan: Plan) -> None:
+def test_the_figures_agree_everywhere(demo_run: DemoRun, plan: Plan, session: Session) -> None:
     expected = planted_figures(plan)
     names = {*DISTRICTS, "Total"}
     printed = table_rows(demo_run.stdout.split("figures by district")[1], names)
@@ -112,18 +114,18 @@ def test_the_figures_agree_everywhere(demo_run: DemoRun, plan: Plan) -> None:
 
     stats = run_phunt("stats", "--json", "--operation", OPERATION, "--home", str(demo_run.home))
     assert stats.returncode == 0, stats.stderr
-    import json
-
     data = json.loads(stats.stdout)
-    got = {r["district"]: (r["raids"], r["cases"], r["arrests"], r["devices"]) for r in data["rows"]}
+    got = {
+        r["district"]: (r["raids"], r["cases"], r["arrests"], r["devices"]) for r in data["rows"]
+    }
     got = {d: f for d, f in got.items() if f[0]}
     t = data["total"]
     assert {**got, "Total": (t["raids"], t["cases"], t["arrests"], t["devices"])} == expected
 
     app = create_app(resolve(str(demo_run.home), database_url(demo_run.home)))
-    with TestClient(app, base_url="https://testserver") as client:
-        form = login_form(client.get("/login").text, "demo", demo_run.password)
-        assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+    token = new_token(session, "demo")
+    session.commit()
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
         [op] = client.get("/api/v1/operations").json()["items"]
         api = client.get(f"/api/v1/operations/{op['id']}/stats").json()
     got = {r["district"]: (r["raids"], r["cases"], r["arrests"], r["devices"]) for r in api["rows"]}

@@ -128,14 +128,15 @@ def _ingest_all(db: Database, plan: Plan, world: World, out: Outcome) -> None:
         with db.session() as s:
             matches = list_matches(s, device.number)
             groups = list_chats(s, device_ref=device.number)
-        by_file: dict[str, str] = {}
+        by_file: dict[str, str] = {}  # a file's first match's category
         for m in matches:
             code = m["category"]
             by_file.setdefault(m["path"], "-" if code is None else str(code))
+        categories = dict(sorted(Counter(by_file.values()).items()))
         out.devices.append(
             DeviceResult(
                 device.number, districts[device.case], device.kind, device.form,
-                summary.files, summary.matched_files, dict(sorted(Counter(by_file.values()).items())),
+                summary.files, summary.matched_files, categories,
                 {m["sha256"] for m in matches if m["sha256"]}, len(groups),
             )
         )  # fmt: skip

@@ -37,8 +37,10 @@ DISTRICTS = (
     "Ernakulam", "Thrissur", "Palakkad", "Malappuram", "Kozhikode", "Wayanad", "Kannur",
     "Kasaragod",
 )  # fmt: skip
-FIRST = ("Arun", "Bindu", "Chandran", "Deepa", "Eldho", "Fathima", "Gokul", "Hari", "Indu",
-         "Jibin", "Kavya", "Lijo", "Meera", "Nikhil", "Oommen", "Priya", "Rahul", "Sneha")  # fmt: skip
+FIRST = (
+    "Arun", "Bindu", "Chandran", "Deepa", "Eldho", "Fathima", "Gokul", "Hari", "Indu",
+    "Jibin", "Kavya", "Lijo", "Meera", "Nikhil", "Oommen", "Priya", "Rahul", "Sneha",
+)  # fmt: skip
 LAST = ("Example", "Sample", "Test", "Demo", "Mock", "Placeholder", "Specimen", "Dummy")
 PLACES = ("house", "flat", "shop", "lodge room", "rented room", "office")
 STATUTES = (("IT Act s.67B",), ("IT Act s.67B", "POCSO s.15"), ("IT Act s.67B", "POCSO s.14"))
@@ -131,7 +133,7 @@ class _Builder:
             per_case[i % len(districts)].append(kind)
         for i, (district, seized) in enumerate(zip(districts, per_case, strict=True)):
             fir = f"CR {101 + i}/2026"
-            owners = [self.person(fir) for kind, _ in seized if kind != "modem"]
+            owners = [self.person(fir) for what, _ in seized if what != "modem"]
             suspects = owners or [self.person(fir)]
             arrested = tuple(p.phone for j, p in enumerate(suspects) if (i + j) % 2 == 0)
             place = f"{self.rng.choice(PLACES)} {self.rng.randrange(1, 60)}"
@@ -144,9 +146,9 @@ class _Builder:
                 )
             )  # fmt: skip
             owner_iter = iter(owners)
-            for k, (kind, form) in enumerate(seized, start=1):
-                owner = None if kind == "modem" else next(owner_iter).phone
-                self.plan.devices.append(Device(f"EV-{101 + i}/{k}", kind, form, fir, owner))
+            for k, (what, form) in enumerate(seized, start=1):
+                owner = None if what == "modem" else next(owner_iter).phone
+                self.plan.devices.append(Device(f"EV-{101 + i}/{k}", what, form, fir, owner))
 
     def place(self, media: MediaFile, device: Device, transform: Transform, **kw: bool) -> None:
         n = self.counter[device.number] = self.counter.get(device.number, 0) + 1
@@ -222,7 +224,9 @@ class _Builder:
         phones = [d for d in self.plan.devices if is_phone(d)]
         return WHATSAPP_FORMS[phones.index(device) % len(WHATSAPP_FORMS)]
 
-    def messages(self, members: tuple[str, ...], shareable: list[MediaFile], g: int) -> tuple[Message, ...]:
+    def messages(
+        self, members: tuple[str, ...], shareable: list[MediaFile], g: int
+    ) -> tuple[Message, ...]:
         out: list[Message] = []
         at = CHAT_DAY + timedelta(days=g)
         attachments = [m.key for m in shareable if m.known_category is not None][g::2]

@@ -17,7 +17,9 @@ TOP_PEOPLE = 5
 
 
 def _categories(counts: dict[str, int]) -> str:
-    return ", ".join(f"cat {code}: {n}" if code != "-" else f"listed: {n}" for code, n in counts.items())
+    return ", ".join(
+        f"cat {code}: {n}" if code != "-" else f"uncategorised: {n}" for code, n in counts.items()
+    )
 
 
 def device_table(out: Outcome) -> Table:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from phunt.demo import chats, containers, lists, media
-from phunt.demo.plan import ChatCopy, Device, Group, MediaFile, Person, Plan, Transform
+from phunt.demo.plan import ChatCopy, Device, Group, MediaFile, Plan, Transform
 
 #: Files a device holds besides media and chats (the everyday rest of an extraction).
 EVERYDAY = {
@@ -133,13 +133,13 @@ def _chat_files(
         elif form == "chatstorage":
             out.update(chats.chatstorage(chosen, owner, people, files))
         else:
-            from phunt.demo.cache4 import cache4
-
-            out.update(cache4(chosen, owner, people, files))
+            raise ValueError(f"{device.number}: no generator writes {form} chats")
     return out
 
 
-def _write_device(device: Device, dest: Path, live: dict[str, bytes], gone: dict[str, bytes]) -> Path:
+def _write_device(
+    device: Device, dest: Path, live: dict[str, bytes], gone: dict[str, bytes]
+) -> Path:
     """The device's evidence in its form; returns what to ingest."""
     name = device.number.replace("/", "_")
     if device.form == "folder":
