@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from phunt.errors import CorruptInput, WrongFormat
 from phunt.ingest.stages.base import Stage, Work
-from phunt.spool import seekable
 
 #: Video types vPDQ hashes (what phones and messaging apps save).
 VIDEO_MIME_TYPES = frozenset(
@@ -34,12 +33,13 @@ class VpdqStage(Stage):
         if not work.read or work.result.mime not in VIDEO_MIME_TYPES:
             return
         from phunt.hashing.vpdq import hash_video
+        from phunt.spool import seekable
 
         entry, result = work.entry, work.result
         try:
             # Opened by phunt (O_NOATIME for a plain file), never by PyAV from its path,
-            # which would move the evidence's access time. vPDQ reads a video more than
-            # once: a member of a compressed container is copied first.
+            # which would move the evidence's access time. vPDQ reads the file twice: a
+            # member of a zip (which reads forwards only) is hashed from a private copy.
             with seekable(entry.open()) as stream:
                 result.video = hash_video(stream, threads=1)
         except CorruptInput as exc:
