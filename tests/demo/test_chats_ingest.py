@@ -17,7 +17,7 @@ from sqlalchemy import select
 from test_chats import MEDIA, group, people, sha256, write
 
 from phunt.cases.devices import add_device
-from phunt.demo.chats import telegram_export, whatsapp_txt
+from phunt.demo.chats import chatstorage, msgstore, telegram_export, whatsapp_txt
 from phunt.demo.plan import Group, Person
 from phunt.ingest.job import ingest
 from phunt.schema.chats import (
@@ -50,7 +50,14 @@ def device_tree() -> tuple[dict[str, bytes], dict[str, list[Group]], Person]:
     files.update(telegram_export([ward, market], owner, people(), MEDIA, random.Random(5)))
     files.update(whatsapp_txt(ward, owner, people(), MEDIA))
     files.update(whatsapp_txt(market, owner, people(), MEDIA, form="zip"))
-    expected = {"telegram-json": [ward, market], "whatsapp-txt": [ward, market]}
+    files.update(msgstore([ward, market], owner, people(), MEDIA))
+    files.update(chatstorage([ward, market], owner, people(), MEDIA))
+    expected = {
+        "telegram-json": [ward, market],
+        "whatsapp-txt": [ward, market],
+        "whatsapp-msgstore": [ward, market],
+        "whatsapp-ios": [ward, market],
+    }
     return files, expected, owner
 
 

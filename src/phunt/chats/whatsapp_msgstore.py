@@ -539,6 +539,7 @@ class _Run:
             for person in people or ([actor] if actor and action == "join_group_by_link" else []):
                 roles.member(person, time, evidence)
             if action == "add_members" and actor is not None and actor not in people:
+                roles.member(actor, time, evidence)  # only a member adds (the owner, unlisted)
                 actor.add_role("admin", time, evidence, inferred=True)
         elif action == "remove_members":
             for person in people:

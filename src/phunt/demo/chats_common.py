@@ -148,16 +148,17 @@ class Event:
     targets: tuple[str, ...] = ()
 
 
-def whatsapp_events(group: Group) -> list[Event]:
+def whatsapp_events(group: Group, owner: str) -> list[Event]:
     """The group's story before its messages, as every WhatsApp form records it.
 
     The creator creates the group and adds the other admins; then each admin adds a share
-    of the other members (the device owner's share first when the owner is an admin
-    without one), so every admin has taken an action that only admins can take.
+    of the other members (the device owner first, so an owner who is an admin always adds
+    someone: the owner's own database lists no role for the owner), so every admin has
+    taken an action that only admins can take.
     """
     at = created_at(group)
     events = [Event("created", at, group.creator)]
-    others = [a for a in group.admins if a != group.creator]
+    others = sorted((a for a in group.admins if a != group.creator), key=lambda a: a != owner)
     if others:
         events.append(Event("added", at + STEP, group.creator, tuple(others)))
     plain = [m for m in group.members if m not in group.admins]

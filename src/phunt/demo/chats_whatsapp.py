@@ -80,7 +80,7 @@ def _lines(group: Group, owner: Person, media: dict[str, bytes]) -> list[str]:
 
     lines: list[str] = []
     line(created_at(group), ENCRYPTION)
-    for event in whatsapp_events(group):
+    for event in whatsapp_events(group, owner.phone):
         actor = shown(event.actor)
         if event.kind == "created":
             line(event.at, f'{actor} created group "{group.title}"')
