@@ -22,15 +22,20 @@ from phunt.ingest.job import ingest
 from phunt.ingest.store import list_matches
 from phunt.schema.db import Database
 
+#: Five pictures and two videos, drawn in turn from one seed (module-wide: they are only read).
+_RNG = random.Random(20)
+PICTURES = [media.picture(_RNG) for _ in range(5)]
+VIDEOS = [media.video(_RNG) for _ in range(2)]
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture
 def pictures() -> list[bytes]:
-    return [media.picture(random.Random(seed)) for seed in range(5)]
+    return PICTURES
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def videos() -> list[bytes]:
-    return [media.video(random.Random(seed)) for seed in range(2)]
+    return VIDEOS
 
 
 def _import(db: Database, path: Path, data: bytes | None, name: str) -> int:

@@ -240,9 +240,9 @@ def forward(data: bytes, kind: Kind, transform: Transform, rng: random.Random) -
     Pictures: ``resize`` (50-80 %), ``recompress`` (JPEG quality 55-75), ``crop`` (0.4-1 %
     off each side: PDQ is not made for crops), ``mirror`` (left-right, found through
     PDQ's dihedral variants); ``reencode`` is taken as ``recompress``. Videos:
-    ``reencode`` (higher CRF) and ``resize`` (3/4 size, re-encoded). Each copy is checked
-    with phunt's hashers and made again from ``rng`` until it matches. Other pairs raise
-    ``UsageError``.
+    ``reencode`` (higher CRF; ``recompress`` is taken as it) and ``resize`` (3/4 size,
+    re-encoded). Each copy is checked with phunt's hashers and made again from ``rng``
+    until it matches. Other pairs (a cropped or mirrored video) raise ``UsageError``.
     """
     if transform == "exact":
         return data
@@ -252,6 +252,8 @@ def forward(data: bytes, kind: Kind, transform: Transform, rng: random.Random) -
         return _forward_picture(data, transform, rng)
     if kind != "video":
         raise UsageError(f"unknown media kind {kind!r} (choose from: picture, video)")
+    if transform == "recompress":
+        transform = "reencode"
     if transform not in VIDEO_TRANSFORMS:
         raise UsageError(
             f"a video copy cannot be made by {transform!r} "
