@@ -10,7 +10,10 @@ the whole file (what a naive parser does; it is the peer whose memory use the st
 reader exists to avoid), and the WhatsApp text parser against a bare header-regex scan of
 the same file (the floor any line parser pays). Then an iPhone WhatsApp database
 (``ChatStorage.sqlite``, the same message count in 4 groups of 400 members, one in 20 with a
-media item) against a bare SQLite scan of the same rows (the floor any reader pays).
+media item) against a bare SQLite scan of the same rows (the floor any reader pays); and
+Telegram for Android's ``cache4.db`` (4 basic groups of 400 members, TL blobs written with
+phunt's own constructor table, bench/_chats_cache4.py) against a bare scan of its
+``messages_v2`` rows, blobs included (the floor: phunt's part is decoding the TL).
 
     PYTHONPATH=src .venv/bin/python bench/chats.py --messages 1000000 --out bench/results/chats.md
 """
@@ -29,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from _chats_cache4 import make_cache4
 from _chats_check import compare
 
 USERS = 400
@@ -198,6 +202,11 @@ elif mode == "sqlite-scan":
     sql = ("SELECT m.*, mi.ZMEDIALOCALPATH FROM ZWAMESSAGE m LEFT JOIN ZWAMEDIAITEM mi "
            "ON mi.Z_PK = m.ZMEDIAITEM ORDER BY m.ZCHATSESSION, m.ZMESSAGEDATE, m.Z_PK")
     count = sum(1 for _ in db.execute(sql))
+elif mode == "sqlite-scan-cache4":
+    import sqlite3
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    sql = "SELECT mid, uid, date, data, out FROM messages_v2 ORDER BY uid, date, mid"
+    count = sum(1 for _ in db.execute(sql))
 elif mode == "regex-scan":
     from phunt.chats.whatsapp_txt import HEADER
     with path.open(encoding="utf-8") as fh:
@@ -218,7 +227,7 @@ elif mode == "json.load":
     summary = _chats_check.from_json(data)
 elif mode == "regex-scan":
     summary = _chats_check.from_text(path)
-else:  # sqlite-scan, a floor that only reads the rows: its check is the message count
+else:  # the SQLite scans, floors that only read the rows: their check is the message count
     summary = None
 print(json.dumps({"messages": count, "seconds": elapsed, "cpu": cpu, "peak_bytes": peak,
                   "summary": summary}))
@@ -265,7 +274,10 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="100,000 messages, no file written")
     parser.add_argument(
-        "--only", choices=("telegram", "whatsapp", "ios"), default=None, help="one export only"
+        "--only",
+        choices=("telegram", "whatsapp", "ios", "cache4"),
+        default=None,
+        help="one export only",
     )
     args = parser.parse_args()
     if args.quick:
@@ -329,6 +341,21 @@ def main() -> None:
                 f"- WhatsApp iOS: phunt read {ours['messages']:,} messages, the SQLite scan "
                 f"{floor['messages']:,} rows: {same}"
             )
+        if args.only in (None, "cache4"):
+            android = Path(tmp) / "cache4.db"
+            make_cache4(android, args.messages, chats=CHATS, users=USERS, text=_text)
+            size = android.stat().st_size
+            ours = run("phunt", android)
+            lines.append(row("Telegram Android cache4.db", "phunt", ours, size))
+            floor = run("sqlite-scan-cache4", android)
+            if not args.no_peers:
+                lines.append(row("Telegram Android cache4.db", "SQLite scan (floor)", floor, size))
+            ratios.append(("Telegram Android", ours, floor))
+            same = "equal" if ours["messages"] == floor["messages"] else "DIFFERENT"
+            checks.append(
+                f"- Telegram Android: phunt read {ours['messages']:,} messages, the SQLite scan "
+                f"{floor['messages']:,} rows: {same}"
+            )
     lines += ["", "Same run, phunt's messages per CPU-second over its peer's (ratios):", ""]
     for name, ours, peer in ratios:
         ratio = (ours["messages"] / ours["cpu"]) / (peer["messages"] / peer["cpu"])
@@ -336,7 +363,7 @@ def main() -> None:
     lines += [
         "",
         "Correctness (not timed; bench/_chats_check.py reads each file without phunt;",
-        "the iOS database's check is its message count against the SQLite scan):",
+        "the databases' check is their message count against the SQLite scan):",
         "",
     ]
     lines += checks

@@ -68,6 +68,7 @@ def test_the_name_rules_load_no_parser_and_the_registry_loads_every_one() -> Non
         "whatsapp-msgstore",
         "whatsapp-ios",
         "whatsapp-txt",
+        "telegram-cache4",
     ]
 
 
@@ -78,6 +79,7 @@ def test_registry_names() -> None:
         "whatsapp-msgstore",
         "whatsapp-ios",
         "whatsapp-txt",
+        "telegram-cache4",
     ]
     with pytest.raises(UsageError, match="unknown chat format"):
         parse_export(DATA / "telegram/single_chat", format="signal")

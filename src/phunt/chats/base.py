@@ -187,6 +187,7 @@ PARSER_MODULES = (
     "whatsapp_msgstore",
     "whatsapp_ios",
     "whatsapp_txt",
+    "telegram_cache4",
 )
 
 

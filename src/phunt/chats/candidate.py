@@ -3,8 +3,8 @@
 Ingest's chat-source stage flags each file with them, and ingest picks the chat sources
 among a job's stored files with them (:func:`phunt.ingest.chat_sources.find_candidates`).
 
-A WhatsApp ``msgstore*.db`` or iOS ``ChatStorage.sqlite`` (their ``-wal`` and ``-shm``
-journal files belong to them), a
+A WhatsApp ``msgstore*.db`` or iOS ``ChatStorage.sqlite``, Telegram for Android's
+``cache4.db`` (their ``-wal`` and ``-shm`` journal files belong to them), a
 WhatsApp text export (``WhatsApp Chat with ....txt`` or ``.zip``, iOS ``_chat.txt``), a
 Telegram export folder (``result.json``, or the HTML pages ``messages.html``,
 ``messages2.html`` ...). The name only makes a candidate: the chat parsers' content probe
@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Form = Literal["msgstore", "chatstorage", "journal", "text-export", "json-export", "html-export"]
+Form = Literal[
+    "msgstore", "chatstorage", "cache4", "journal", "text-export", "json-export", "html-export"
+]
 
 _HTML_PAGE = re.compile(r"messages[0-9]*\.html")
 
@@ -57,6 +59,13 @@ def chat_candidate(path: str) -> ChatCandidate | None:
         for journal in ("-wal", "-shm"):
             if name == "chatstorage.sqlite" + journal:
                 return ChatCandidate("whatsapp", "journal", path[: -len(journal)])
+        return None
+    if name.startswith("cache4.db"):
+        if name == "cache4.db":
+            return ChatCandidate("telegram", "cache4", path)
+        for journal in ("-wal", "-shm"):
+            if name == "cache4.db" + journal:
+                return ChatCandidate("telegram", "journal", path[: -len(journal)])
         return None
     if name == "_chat.txt" or (
         name.startswith("whatsapp chat") and name.endswith((".txt", ".zip"))
