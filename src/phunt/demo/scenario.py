@@ -80,13 +80,6 @@ def is_phone(device: Device) -> bool:
     return device.kind == "mobile phone"
 
 
-def chat_capable(device: Device, app: App) -> bool:
-    """Phones hold both apps; a laptop holds a Telegram Desktop export."""
-    if device.owner is None:
-        return False
-    return is_phone(device) or (app == "telegram" and device.kind == "laptop")
-
-
 def media_path(device: Device, n: int, kind: str, forwarded: bool) -> str:
     """Where a picture or video sits on a device of this kind (8.3 names on FAT)."""
     ext = "jpg" if kind == "picture" else "mp4"
@@ -190,7 +183,7 @@ class _Builder:
         bystanders = [self.person(None) for _ in range(self.n["bystanders"])]
         shareable = [m for m in self.plan.media if not m.key.startswith("own-")]
         for app in ("whatsapp", "telegram"):
-            devices = [d for d in self.plan.devices if chat_capable(d, app)]
+            devices = [d for d in self.plan.devices if d.owner and self.chat_form(app, d)]
             for g in range(self.n["groups"]):
                 chosen = self.choose_devices(app, devices, g)
                 owners = [d.owner for d in chosen if d.owner]
@@ -204,13 +197,14 @@ class _Builder:
                 self.plan.groups.append(group)
                 for device in chosen:
                     form = self.chat_form(app, device)
-                    self.plan.chats.append(ChatCopy(title, device.number, form, device.owner or ""))
+                    if form is not None and device.owner is not None:
+                        self.plan.chats.append(ChatCopy(title, device.number, form, device.owner))
 
     def choose_devices(self, app: App, devices: list[Device], g: int) -> list[Device]:
         """Every chat form in each size's first group; three or four devices per group."""
         if self.plan.size == "small" or len(devices) <= 4:
             return devices
-        by_form: dict[ChatForm, list[Device]] = {}
+        by_form: dict[ChatForm | None, list[Device]] = {}
         for d in devices:
             by_form.setdefault(self.chat_form(app, d), []).append(d)
         chosen = [forms[g % len(forms)] for forms in by_form.values()]
@@ -218,11 +212,22 @@ class _Builder:
         chosen += self.rng.sample(rest, max(0, 4 - len(chosen)))
         return chosen
 
-    def chat_form(self, app: App, device: Device) -> ChatForm:
-        if app == "telegram":
-            return "telegram-json"
+    def chat_form(self, app: App, device: Device) -> ChatForm | None:
+        """How the app's chats on this device reach the lab, None if it has no such app.
+
+        Phones take turns: an Android phone extracted whole (msgstore.db, Telegram's
+        cache4.db), an iPhone (ChatStorage.sqlite, no Telegram), an Android phone whose
+        owner exported a WhatsApp chat; a laptop holds a Telegram Desktop export.
+        """
+        if device.kind == "laptop":
+            return "telegram-json" if app == "telegram" else None
+        if not is_phone(device):
+            return None
         phones = [d for d in self.plan.devices if is_phone(d)]
-        return WHATSAPP_FORMS[phones.index(device) % len(WHATSAPP_FORMS)]
+        whatsapp = WHATSAPP_FORMS[phones.index(device) % len(WHATSAPP_FORMS)]
+        if app == "whatsapp":
+            return whatsapp
+        return None if whatsapp == "chatstorage" else "cache4"
 
     def messages(
         self, members: tuple[str, ...], shareable: list[MediaFile], g: int
