@@ -101,9 +101,16 @@ def test_every_planted_creator_and_admin_is_identified(
             assert seen[admin] & {"creator", "admin"}, f"{group.title}: admin {admin}"
         assert set(group.members) <= set(seen), f"{group.title}: a member is missing"
     rows = table_rows(demo_run.stdout, {d.number for d in plan.devices})
+    groups = {g.title: g for g in plan.groups}
     for device in plan.devices:
-        copies = sum(1 for c in plan.chats if c.device == device.number)
-        assert found[device.number] == copies == int(rows[device.number][6]), device.number
+        copies = [c for c in plan.chats if c.device == device.number]
+        assert found[device.number] == len(copies) == int(rows[device.number][6]), device.number
+        watched = sum(
+            1 for c in copies for m in groups[c.group].messages
+            if any(w in m.text for w in plan.watchlist)
+        )  # fmt: skip
+        assert int(rows[device.number][7]) == watched, device.number
+    assert "did not import" not in demo_run.stdout
 
 
 def test_the_figures_agree_everywhere(demo_run: DemoRun, plan: Plan, session: Session) -> None:

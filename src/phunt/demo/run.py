@@ -56,6 +56,8 @@ class DeviceResult:
     categories: dict[str, int]  # VICS code (or "-") -> matched files
     matched_sha256: set[str]
     groups: int
+    watch_hits: int  # messages flagged by the watchlist, in every chat imported
+    chat_errors: list[str]  # chats that did not import, with why
 
 
 @dataclass
@@ -138,6 +140,8 @@ def _ingest_all(db: Database, plan: Plan, world: World, out: Outcome) -> None:
                 device.number, districts[device.case], device.kind, device.form,
                 summary.files, summary.matched_files, categories,
                 {m["sha256"] for m in matches if m["sha256"]}, len(groups),
+                sum(c["imported"]["keyword_hits"] for c in summary.chats if "imported" in c),
+                [f"{c['export']}: {c['error']}" for c in summary.chats if "error" in c],
             )
         )  # fmt: skip
 

@@ -24,12 +24,14 @@ def _categories(counts: dict[str, int]) -> str:
 
 def device_table(out: Outcome) -> Table:
     table = Table(title=f"{out.plan.operation}: seized devices after ingest")
-    for col in ("device", "district", "kind", "form", "files", "matched", "by category", "groups"):
+    columns = ("device", "district", "kind", "form", "files", "matched", "by category", "groups",
+               "watchlist hits")  # fmt: skip
+    for col in columns:
         table.add_column(col)
     for d in out.devices:
         table.add_row(
             d.number, d.district, d.kind, d.form, str(d.files), str(d.matched),
-            _categories(d.categories), str(d.groups),
+            _categories(d.categories), str(d.groups), str(d.watch_hits),
         )  # fmt: skip
     return table
 
@@ -59,6 +61,9 @@ def figures_table(out: Outcome) -> Table:
 def print_summary(out: Outcome, console: Console) -> None:
     """Every table, then the review, the reports and the audit verdict in a few lines."""
     console.print(device_table(out))
+    for d in out.devices:
+        for problem in d.chat_errors:
+            console.print(f"[red]{d.number}: a chat did not import: {printable(problem)}[/red]")
     console.print(people_table(out))
     console.print(figures_table(out))
     console.print(
