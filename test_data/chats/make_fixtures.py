@@ -19,6 +19,9 @@ from pathlib import Path
 
 from PIL import Image
 
+# The current schema's tables, one copy: the demo's msgstore writer makes the same.
+from phunt.demo.chats_msgstore import SCHEMA as CURRENT_SCHEMA
+
 HERE = Path(__file__).resolve().parent
 TG = HERE / "telegram"
 WA = HERE / "whatsapp"
@@ -90,32 +93,6 @@ def whatsapp() -> None:
 
 def b64sha(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode()
-
-
-CURRENT_SCHEMA = """
-CREATE TABLE jid (_id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, server TEXT NOT NULL,
-  agent INTEGER, device INTEGER, type INTEGER, raw_string TEXT);
-CREATE TABLE jid_map (lid_row_id INTEGER PRIMARY KEY, jid_row_id INTEGER);
-CREATE TABLE chat (_id INTEGER PRIMARY KEY AUTOINCREMENT, jid_row_id INTEGER UNIQUE,
-  hidden INTEGER, subject TEXT, created_timestamp INTEGER, archived INTEGER,
-  sort_timestamp INTEGER);
-CREATE TABLE message (_id INTEGER PRIMARY KEY AUTOINCREMENT, chat_row_id INTEGER NOT NULL,
-  from_me INTEGER NOT NULL, key_id TEXT NOT NULL, sender_jid_row_id INTEGER, status INTEGER,
-  broadcast INTEGER, recipient_count INTEGER, timestamp INTEGER, received_timestamp INTEGER,
-  message_type INTEGER, text_data TEXT, starred INTEGER, sort_id INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE message_media (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER,
-  file_path TEXT, file_size INTEGER, message_url TEXT, mime_type TEXT, file_length INTEGER,
-  media_name TEXT, file_hash TEXT, enc_file_hash TEXT, media_key BLOB, width INTEGER,
-  height INTEGER);
-CREATE TABLE message_quoted (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER,
-  from_me INTEGER, key_id TEXT, text_data TEXT);
-CREATE TABLE message_forwarded (message_row_id INTEGER PRIMARY KEY, forward_score INTEGER);
-CREATE TABLE message_system (message_row_id INTEGER PRIMARY KEY, action_type INTEGER NOT NULL);
-CREATE TABLE message_system_chat_participant (message_row_id INTEGER, user_jid_row_id INTEGER);
-CREATE TABLE group_participant_user (_id INTEGER PRIMARY KEY AUTOINCREMENT,
-  group_jid_row_id INTEGER NOT NULL, user_jid_row_id INTEGER NOT NULL, rank INTEGER NOT NULL,
-  pending INTEGER NOT NULL, UNIQUE (group_jid_row_id, user_jid_row_id));
-"""
 
 
 def current(path: Path, image: bytes) -> None:

@@ -21,7 +21,8 @@ import pytest
 from PIL import Image
 
 from phunt.chats.model import Chat
-from phunt.demo.chats import telegram_export, whatsapp_txt
+from phunt.demo.chats import chat_files, chatstorage, msgstore, telegram_export, whatsapp_txt
+from phunt.demo.chats_whatsapp import export_name
 from phunt.demo.plan import Group, Message, Person
 from phunt.errors import UsageError
 
@@ -110,6 +111,14 @@ def group(title: str, owner_role: OwnerRole, shift: int = 0) -> tuple[Group, Per
     return built, people()[owner]
 
 
+def two_groups(owner_role: OwnerRole) -> tuple[Group, Group, Person]:
+    """A group with messages and one without, the owner holding ``owner_role`` in both."""
+    first, owner = group("Ward 9 Walkers", owner_role)
+    second, _ = group("Temple Road Cricket", owner_role)
+    quiet = Group("whatsapp", second.title, second.creator, second.admins, second.members, ())
+    return first, quiet, owner
+
+
 def write(root: Path, files: dict[str, bytes]) -> None:
     """Lay a writer's files out under ``root`` as on the device."""
     for path, data in files.items():
@@ -179,3 +188,33 @@ def test_same_inputs_give_the_same_bytes() -> None:
     assert first == telegram_export([planted], owner, people(), MEDIA, random.Random(7))
     zipped = whatsapp_txt(planted, owner, people(), MEDIA, form="zip")
     assert zipped == whatsapp_txt(planted, owner, people(), MEDIA, form="zip")
+
+
+def test_chat_files_dispatches_each_form_and_refuses_others() -> None:
+    ward, owner = group("Ward 9 Walkers", "admin")
+    market = Group(
+        "whatsapp", "Market Road", ward.creator, ward.admins, ward.members, ward.messages[:2]
+    )
+    both = [ward, market]
+    assert chat_files("msgstore", both, owner, people(), MEDIA, random.Random(1)) == msgstore(
+        both, owner, people(), MEDIA
+    )
+    assert chat_files("chatstorage", both, owner, people(), MEDIA, random.Random(1)) == (
+        chatstorage(both, owner, people(), MEDIA)
+    )
+    tg = chat_files("telegram-json", both, owner, people(), MEDIA, random.Random(1))
+    assert tg == telegram_export(both, owner, people(), MEDIA, random.Random(1))
+    texts = chat_files("whatsapp-txt", both, owner, people(), MEDIA, random.Random(1))
+    made: dict[str, bytes] = {}
+    for planted in both:
+        mine = {p: d for p, d in texts.items() if p.startswith(f"Download/{export_name(planted)}")}
+        zipped = any(p.endswith(".zip") for p in mine)
+        assert mine == whatsapp_txt(
+            planted, owner, people(), MEDIA, form="zip" if zipped else "folder"
+        )
+        made.update(mine)
+    assert made == texts
+    with pytest.raises(UsageError, match=r"'cache4' is not written by phunt\.demo\.chats"):
+        chat_files("cache4", both, owner, people(), MEDIA, random.Random(1))
+    with pytest.raises(UsageError, match="groups 'Market Road' appear more than once"):
+        msgstore([market, market], owner, people(), MEDIA)

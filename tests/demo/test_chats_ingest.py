@@ -32,6 +32,15 @@ from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile
 
 WARD, MARKET = "Ward 9 Walkers", "Market Road Traders"
+#: How ingest ties each format's attachments to the stored media: at the path the export
+#: names, or by digest (Android keeps media on the shared storage, away from the app's
+#: databases, and msgstore's file_hash finds them there).
+LINKS = {
+    "telegram-json": "path",
+    "whatsapp-txt": "path",
+    "whatsapp-msgstore": "digest",
+    "whatsapp-ios": "path",
+}
 
 
 def device_tree() -> tuple[dict[str, bytes], dict[str, list[Group]], Person]:
@@ -85,13 +94,13 @@ def test_ingest_imports_every_form_with_roles_messages_and_media(
             for chat in s.scalars(select(ChatRecord).where(ChatRecord.import_id == imp.id)):
                 found.setdefault(imp.format, []).append(chat.title or "")
                 planted = next(g for g in expected[imp.format] if g.title == chat.title)
-                _check_chat(s, chat, planted, owner)
+                _check_chat(s, chat, planted, owner, LINKS[imp.format])
         assert {f: sorted(t) for f, t in found.items()} == {
             f: sorted(g.title for g in groups) for f, groups in expected.items()
         }
 
 
-def _check_chat(s: object, chat: ChatRecord, planted: Group, owner: Person) -> None:
+def _check_chat(s: object, chat: ChatRecord, planted: Group, owner: Person, link: str) -> None:
     from sqlalchemy.orm import Session
 
     assert isinstance(s, Session)
@@ -112,10 +121,10 @@ def _check_chat(s: object, chat: ChatRecord, planted: Group, owner: Person) -> N
     ).all()
     assert len(said) == len(planted.messages)
     tied = s.execute(
-        select(EvidenceFile.sha256, ChatAttachment.sha256)
+        select(EvidenceFile.sha256, ChatAttachment.sha256, ChatAttachment.file_link)
         .join(EvidenceFile, EvidenceFile.id == ChatAttachment.file_id)
         .where(ChatAttachment.chat_id == chat.id)
     ).all()
     wanted = sorted(sha256(MEDIA[m.attachment]) for m in planted.messages if m.attachment)
-    assert sorted(stored or "" for stored, _ in tied) == wanted
-    assert all(stored == own for stored, own in tied)
+    assert sorted(stored or "" for stored, _, _ in tied) == wanted
+    assert all(stored == own and how == link for stored, own, how in tied)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_chats import MEDIA, OwnerRole, check_roles, group, people, sha256, write
+from test_chats import MEDIA, OwnerRole, check_roles, group, people, sha256, two_groups, write
 
 from phunt.chats.base import parse_export
 from phunt.demo.chats import chatstorage
@@ -14,11 +14,7 @@ from phunt.demo.chats_ios import SHARED
 
 @pytest.mark.parametrize("owner_role", ["creator", "admin", "member"])
 def test_store_parses_to_the_planted_groups(tmp_path: Path, owner_role: OwnerRole) -> None:
-    first, owner = group("Ward 9 Walkers", owner_role)
-    second, _ = group("Temple Road Cricket", owner_role)
-    second = second.__class__(
-        "whatsapp", second.title, second.creator, second.admins, second.members, ()
-    )
+    first, second, owner = two_groups(owner_role)
     write(tmp_path, chatstorage([first, second], owner, people(), MEDIA))
     export = parse_export(tmp_path / SHARED / "ChatStorage.sqlite")
     assert (export.format, export.app, export.warnings) == ("whatsapp-ios", "whatsapp", [])

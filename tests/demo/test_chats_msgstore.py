@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from test_chats import MEDIA, OwnerRole, check_roles, group, people, sha256, write
+from test_chats import MEDIA, OwnerRole, check_roles, group, people, sha256, two_groups, write
 
 from phunt.chats.base import parse_export
 from phunt.demo.chats import msgstore
@@ -15,13 +15,8 @@ from phunt.demo.chats_msgstore import DATABASES, WHATSAPP
 
 @pytest.mark.parametrize("owner_role", ["creator", "admin", "member"])
 def test_database_parses_to_the_planted_groups(tmp_path: Path, owner_role: OwnerRole) -> None:
-    first, owner = group("Ward 9 Walkers", owner_role)
-    second, _ = group("Temple Road Cricket", owner_role)
-    second = second.__class__(
-        "whatsapp", second.title, second.creator, second.admins, second.members, ()
-    )
-    files = msgstore([first, second], owner, people(), MEDIA)
-    write(tmp_path, files)
+    first, second, owner = two_groups(owner_role)
+    write(tmp_path, msgstore([first, second], owner, people(), MEDIA))
     export = parse_export(tmp_path / DATABASES / "msgstore.db")
     assert (export.format, export.app, export.warnings) == ("whatsapp-msgstore", "whatsapp", [])
     chats = {chat.title or "": chat for chat in export.chats}

@@ -77,6 +77,11 @@ def check(
     groups: list[Group], owner: Person, people: dict[str, Person], media: dict[str, bytes]
 ) -> None:
     """Refuse a plan the writers cannot render, naming the group and what is wrong."""
+    titles = [g.title for g in groups]
+    twice = sorted({t for t in titles if titles.count(t) > 1})
+    if twice:
+        # identifiers derive from titles: two groups of one title would be one chat
+        raise UsageError(f"groups {', '.join(map(repr, twice))} appear more than once")
     for group in groups:
         where = f"group {group.title!r}"
         if group.creator not in group.admins:
