@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from phunt.chats.tl import encode
+from phunt.demo.cache4 import chat_full, document_media
 
 BASE_CHAT = 4_100_000_000
 BASE_USER = 800_000
@@ -59,7 +60,7 @@ def make_cache4(
         db.execute(
             "INSERT INTO chats VALUES (?, ?, ?)", (chat_id, f"bench group {c}", encode(chat))
         )
-        members = [{"_": "chatParticipantCreator", "user_id": BASE_USER}]
+        members: list[dict[str, object]] = [{"_": "chatParticipantCreator", "user_id": BASE_USER}]
         members += [
             {
                 "_": "chatParticipantAdmin" if u < 3 else "chatParticipant",
@@ -69,18 +70,7 @@ def make_cache4(
             }
             for u in range(1, users)
         ]
-        full = {
-            "_": "chatFull",
-            "id": chat_id,
-            "about": "",
-            "participants": {
-                "_": "chatParticipants",
-                "chat_id": chat_id,
-                "participants": members,
-                "version": 1,
-            },
-            "notify_settings": {"_": "peerNotifySettings"},
-        }
+        full = chat_full(chat_id, members)
         db.execute(
             "INSERT INTO chat_settings_v2 VALUES (?, ?, 0, 0, 0, 0)", (chat_id, encode(full))
         )
@@ -108,22 +98,7 @@ def make_cache4(
                     "action": {"_": "messageActionChatAddUser", "users": [added]},
                 }
             elif i % 20 == 1:
-                raw["media"] = {
-                    "_": "messageMediaDocument",
-                    "document": {
-                        "_": "document",
-                        "id": 9_000_000_000 + i,
-                        "access_hash": i,
-                        "file_reference": b"",
-                        "date": base,
-                        "mime_type": "image/jpeg",
-                        "size": 54321,
-                        "dc_id": 2,
-                        "attributes": [
-                            {"_": "documentAttributeFilename", "file_name": f"photo_{i}.jpg"}
-                        ],
-                    },
-                }
+                raw["media"] = document_media(9_000_000_000 + i, "image/jpeg", 54321, f"p{i}.jpg")
             yield (i + 1, -chat_id, 1, 0, base + i, encode(raw), int(user == BASE_USER), 0, 0)
 
     db.executemany("INSERT INTO messages_v2 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())

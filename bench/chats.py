@@ -324,36 +324,29 @@ def main() -> None:
                 lines.append(row("WhatsApp text", "header regex only (floor)", peer, size))
             ratios.append(("WhatsApp", ours, peer))
             checks.append(check("WhatsApp: phunt's model vs str.split reading", ours, peer))
+        databases = []
         if args.only in (None, "ios"):
             ios = Path(tmp) / "ChatStorage.sqlite"
             make_chatstorage(ios, args.messages)
-            size = ios.stat().st_size
-            ours = run("phunt", ios)
-            lines.append(row("WhatsApp iOS ChatStorage.sqlite", "phunt", ours, size))
-            floor = run("sqlite-scan", ios)
-            if not args.no_peers:
-                lines.append(
-                    row("WhatsApp iOS ChatStorage.sqlite", "SQLite scan (floor)", floor, size)
-                )
-            ratios.append(("WhatsApp iOS", ours, floor))
-            same = "equal" if ours["messages"] == floor["messages"] else "DIFFERENT"
-            checks.append(
-                f"- WhatsApp iOS: phunt read {ours['messages']:,} messages, the SQLite scan "
-                f"{floor['messages']:,} rows: {same}"
+            databases.append(
+                ("WhatsApp iOS ChatStorage.sqlite", "WhatsApp iOS", ios, "sqlite-scan")
             )
         if args.only in (None, "cache4"):
             android = Path(tmp) / "cache4.db"
             make_cache4(android, args.messages, chats=CHATS, users=USERS, text=_text)
-            size = android.stat().st_size
-            ours = run("phunt", android)
-            lines.append(row("Telegram Android cache4.db", "phunt", ours, size))
-            floor = run("sqlite-scan-cache4", android)
+            databases.append(
+                ("Telegram Android cache4.db", "Telegram Android", android, "sqlite-scan-cache4")
+            )
+        for export, short, path, floor_mode in databases:
+            size = path.stat().st_size
+            ours, floor = run("phunt", path), run(floor_mode, path)
+            lines.append(row(export, "phunt", ours, size))
             if not args.no_peers:
-                lines.append(row("Telegram Android cache4.db", "SQLite scan (floor)", floor, size))
-            ratios.append(("Telegram Android", ours, floor))
+                lines.append(row(export, "SQLite scan (floor)", floor, size))
+            ratios.append((short, ours, floor))
             same = "equal" if ours["messages"] == floor["messages"] else "DIFFERENT"
             checks.append(
-                f"- Telegram Android: phunt read {ours['messages']:,} messages, the SQLite scan "
+                f"- {short}: phunt read {ours['messages']:,} messages, the SQLite scan "
                 f"{floor['messages']:,} rows: {same}"
             )
     lines += ["", "Same run, phunt's messages per CPU-second over its peer's (ratios):", ""]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import re
 import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from phunt.chats import tl
 from phunt.chats.base import detect, parse_export
 from phunt.chats.candidate import chat_candidate
 from phunt.chats.model import Chat, ChatExport
@@ -26,6 +32,18 @@ PICTURE = HERE / "good" / "org.telegram.messenger/files/Telegram/Telegram Images
 
 def _chat(export: ChatExport, pid: str) -> Chat:
     return next(c for c in export.chats if c.platform_id == pid)
+
+
+def _altered(folder: Path, *statements: str) -> Path:
+    """A copy of the good database in ``folder`` with ``statements`` applied."""
+    target = folder / "cache4.db"
+    target.write_bytes(GOOD.read_bytes())
+    db = sqlite3.connect(target)
+    with db:
+        for statement in statements:
+            db.execute(statement)
+    db.close()
+    return target
 
 
 def _roles(chat: Chat) -> dict[str, list[str]]:
@@ -170,13 +188,7 @@ def test_another_database_is_not_this_format(tmp_path: Path) -> None:
 
 
 def test_older_builds_keep_messages_in_the_messages_table(tmp_path: Path) -> None:
-    target = tmp_path / "cache4.db"
-    target.write_bytes(GOOD.read_bytes())
-    db = sqlite3.connect(target)
-    with db:
-        db.execute("ALTER TABLE messages_v2 RENAME TO messages")
-    db.close()
-    export = parse_export(target)
+    export = parse_export(_altered(tmp_path, "ALTER TABLE messages_v2 RENAME TO messages"))
     walkers = _chat(export, "chat4100000000")
     assert walkers.message_count == 9
     assert walkers.messages[0].location == "row mid=1 uid=-4100000000 of messages"
@@ -234,3 +246,119 @@ def test_the_demo_writer_is_deterministic_and_read_back_exactly(tmp_path: Path) 
     admins = sorted(p.id for p in ward.participants.values() if "admin" in p.roles)
     assert admins == ["user710021", "user720000"]
     assert [m.sender_id for m in ward.messages] == ["user710021", "user720005"]
+
+
+def test_messages_still_in_the_wal_are_read(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "cache4.db").write_bytes(GOOD.read_bytes())
+    seized = tmp_path / "seized"
+    seized.mkdir()
+    db = sqlite3.connect(live / "cache4.db")
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        with db:
+            db.execute("DELETE FROM messages_v2 WHERE mid = 15")
+        for name in ("cache4.db", "cache4.db-wal"):  # copied before the app checkpoints
+            (seized / name).write_bytes((live / name).read_bytes())
+    finally:
+        db.close()
+    assert _chat(parse_export(GOOD), "user700002").message_count == 1
+    before = {p.name: p.read_bytes() for p in seized.iterdir()}
+    export = parse_export(seized / "cache4.db")
+    assert all(c.platform_id != "user700002" for c in export.chats)
+    assert {p.name: p.read_bytes() for p in seized.iterdir()} == before  # evidence untouched
+
+
+_BLOBS = {
+    "users": "data",
+    "chats": "data",
+    "chat_settings_v2": "info",
+    "channel_users_v2": "data",
+    "messages_v2": "data",
+}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(sorted(_BLOBS)),
+    st.integers(min_value=0, max_value=20),
+    st.integers(min_value=0, max_value=400),
+    st.binary(min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_a_damaged_blob_anywhere_is_a_warning_or_is_read_never_a_crash(
+    table: str, row: int, at: int, junk: bytes, cut: bool
+) -> None:
+    column = _BLOBS[table]
+    with tempfile.TemporaryDirectory() as work:
+        target = Path(work) / "cache4.db"
+        target.write_bytes(GOOD.read_bytes())
+        db = sqlite3.connect(target)
+        with db:
+            rows = db.execute(f"SELECT rowid, {column} FROM {table} ORDER BY rowid").fetchall()
+            rowid, blob = rows[row % len(rows)]
+            at %= len(blob)
+            damaged = blob[:at] if cut else blob[:at] + junk + blob[at + len(junk) :]
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (damaged, rowid))
+        db.close()
+        export = parse_export(target)
+    # Every warning names a table and row. Damage may still decode (a changed id), so a
+    # later row that needed it (a chat's members) may be the one warned about.
+    assert all(re.fullmatch(r"row .+ of [a-z_0-9]+", w.location) for w in export.warnings)
+    assert all(w.location.rsplit(" of ", 1)[1] in _BLOBS for w in export.warnings)
+    assert export.chats  # the rest of the database was still read
+
+
+def _without_self(target: Path) -> None:
+    """``target``: the good database with no user row carrying the ``self`` flag."""
+    target.parent.mkdir(parents=True)
+    target.write_bytes(GOOD.read_bytes())
+    db = sqlite3.connect(target)
+    with db:
+        [(blob,)] = db.execute("SELECT data FROM users WHERE uid = 700001").fetchall()
+        user, _ = tl.decode(blob, "User")
+        db.execute(
+            "UPDATE users SET data = ? WHERE uid = 700001", (tl.encode({**user, "self": False}),)
+        )
+    db.close()
+
+
+def test_the_owner_comes_from_the_apps_preferences_when_no_user_is_self(tmp_path: Path) -> None:
+    target = tmp_path / "files" / "cache4.db"
+    _without_self(target)
+    assert parse_export(target).owner is None
+    prefs = tmp_path / "shared_prefs" / "userconfing.xml"
+    prefs.parent.mkdir()
+    user = {"_": "user", "self": True, "id": 700001, "first_name": "Anil", "phone": "919800000001"}
+    encoded = base64.b64encode(tl.encode(user)).decode()
+    prefs.write_text(
+        "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n"
+        f'    <string name="user">{encoded}\n</string>\n</map>\n'
+    )
+    export = parse_export(target)
+    assert export.owner is not None and export.warnings == []
+    assert (export.owner.id, export.owner.phone) == ("user700001", "+919800000001")
+    walkers = _chat(export, "chat4100000000")
+    assert "admin" in walkers.participants["user700001"].roles  # the owner's own admin_rights
+    prefs.write_text('<map><string name="user">AAAA</string></map>')
+    damaged = parse_export(target)
+    assert damaged.owner is None
+    assert [w.location for w in damaged.warnings] == [
+        str(prefs.parent.parent / "files" / "../shared_prefs/userconfing.xml")
+    ]
+
+
+def test_a_message_in_both_tables_of_a_migrating_build_is_read_once(tmp_path: Path) -> None:
+    target = _altered(
+        tmp_path,
+        "CREATE TABLE messages AS SELECT * FROM messages_v2 WHERE mid IN (2, 3)",
+        "UPDATE messages SET mid = 99 WHERE mid = 3",  # one only the old table has
+    )
+    walkers = _chat(parse_export(target), "chat4100000000")
+    assert walkers.message_count == 10
+    assert [m.location for m in walkers.messages if m.id == "3"] == [
+        "row mid=3 uid=-4100000000 of messages_v2",
+        "row mid=99 uid=-4100000000 of messages",
+    ]

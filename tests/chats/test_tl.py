@@ -177,3 +177,23 @@ def test_a_flags_field_after_data_is_decoded_field_by_field(
 def test_flags_must_be_declared_before_they_are_used() -> None:
     with pytest.raises(ValueError, match="uses flags before it is declared"):
         tl.parse_schema("early#0badc0de title:flags.0?string flags:# = Peer;", 0)
+
+
+def test_a_constructor_renumbered_by_a_later_layer_is_read_under_both_ids() -> None:
+    older = struct.pack("<Iqi", 0xC00C07C0, 700004, 1_767_587_400)
+    newer = struct.pack("<IIqi", 0xCB397619, 0, 700004, 1_767_587_400)
+    for data, layer in ((older, 185), (newer, 211)):
+        decoded, end = tl.decode(data, "ChannelParticipant")
+        assert (decoded["_"], decoded["user_id"], end) == ("channelParticipant", 700004, len(data))
+        assert tl.CONSTRUCTORS[struct.unpack_from("<I", data)[0]].layer == layer
+    # The writer encodes the newest layer's version.
+    assert tl.encode({"_": "channelParticipant", "user_id": 700004, "date": 1_767_587_400}) == newer
+
+
+def test_a_message_written_at_layer_189_and_at_216_reads_the_same() -> None:
+    message = {"_": "message", "id": 3, "peer_id": PEER, "date": 1_767_587_400, "message": "tea"}
+    newer = tl.encode(message)
+    assert struct.unpack_from("<I", newer)[0] == 0x9815CEC8  # the newest layer's id
+    older = struct.pack("<I", 0x94345242) + newer[4:]  # same fields, so same layout
+    assert tl.decode(older, "Message") == tl.decode(newer, "Message")
+    assert tl.CONSTRUCTORS[0x9815CEC8].layer == 216

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from phunt.chats import (
+        telegram_cache4,
         telegram_html,
         telegram_json,
         whatsapp_ios,
@@ -102,6 +103,7 @@ __all__ = [
     "detect_stream",
     "parse_export",
     "summarise",
+    "telegram_cache4",
     "telegram_html",
     "telegram_json",
     "whatsapp_ios",

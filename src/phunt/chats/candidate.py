@@ -18,11 +18,17 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+App = Literal["whatsapp", "telegram"]
 Form = Literal[
     "msgstore", "chatstorage", "cache4", "journal", "text-export", "json-export", "html-export"
 ]
 
 _HTML_PAGE = re.compile(r"messages[0-9]*\.html")
+_DATABASES: dict[str, tuple[App, Form]] = {
+    "chatstorage.sqlite": ("whatsapp", "chatstorage"),
+    "cache4.db": ("telegram", "cache4"),
+}
+"""Databases known by one exact name (lower case), each with its ``-wal``/``-shm``."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class ChatCandidate:
     or the folder of an export.
     """
 
-    app: Literal["whatsapp", "telegram"]
+    app: App
     form: Form
     root: str
 
@@ -53,20 +59,14 @@ def chat_candidate(path: str) -> ChatCandidate | None:
             if name.endswith(".db" + journal):
                 return ChatCandidate("whatsapp", "journal", path[: -len(journal)])
         return None
-    if name.startswith("chatstorage.sqlite"):
-        if name == "chatstorage.sqlite":
-            return ChatCandidate("whatsapp", "chatstorage", path)
-        for journal in ("-wal", "-shm"):
-            if name == "chatstorage.sqlite" + journal:
-                return ChatCandidate("whatsapp", "journal", path[: -len(journal)])
-        return None
-    if name.startswith("cache4.db"):
-        if name == "cache4.db":
-            return ChatCandidate("telegram", "cache4", path)
-        for journal in ("-wal", "-shm"):
-            if name == "cache4.db" + journal:
-                return ChatCandidate("telegram", "journal", path[: -len(journal)])
-        return None
+    for main, (app, form) in _DATABASES.items():
+        if name.startswith(main):
+            if name == main:
+                return ChatCandidate(app, form, path)
+            for journal in ("-wal", "-shm"):
+                if name == main + journal:
+                    return ChatCandidate(app, "journal", path[: -len(journal)])
+            return None
     if name == "_chat.txt" or (
         name.startswith("whatsapp chat") and name.endswith((".txt", ".zip"))
     ):

@@ -6,7 +6,8 @@ Its tables keep Telegram's own objects as TL-serialised blobs, read with
 :mod:`phunt.chats.tl` from the published schema (:mod:`phunt.chats.tl_schema`):
 
 - ``users.data``: ``User`` (``user``, ``userEmpty``); the account's own user carries the
-  ``self`` flag and becomes the export's owner.
+  ``self`` flag and becomes the export's owner (else the app's preferences name it:
+  :mod:`phunt.chats.telegram_cache4_prefs`).
 - ``chats.data``: ``Chat`` (``chat``, ``chatForbidden``, ``channel``, ``channelForbidden``);
   the ``creator``/``admin_rights``/``left`` flags are the owner's own standing there.
 - ``chat_settings_v2.info``: ``ChatFull`` (``chatFull``) of a basic group, whose
@@ -21,11 +22,15 @@ Its tables keep Telegram's own objects as TL-serialised blobs, read with
   titles and migration. Trailing bytes after a message are the Android client's own
   additions; one that reads as a TL string holding a path is taken as the file's local path.
 
-Covered: the constructors of layer 189 and the channel-participant constructors of the
-layers before 186, as listed in :mod:`phunt.chats.tl_schema`. A blob that does not decode
+Covered: the constructors of layers 189 and 216 (a row keeps the ids of the layer that
+wrote it, and both are read), and the channel-participant constructors of the layers
+before 186 and of 186 to 216, as listed in :mod:`phunt.chats.tl_schema`. A blob that does not decode
 (truncated, an unknown constructor, a newer layer's layout) is a recorded warning naming
 the table and row, and the row is skipped: never a crash. A database without the tables is
 not this format; one named ``cache4.db`` that lacks them is damaged and says which is missing.
+Not read: ``dialogs`` and ``media_v4`` (an index and a copy of what the messages hold) and
+``enc_chats``; secret chats' messages are stored with the Android client's own
+constructors, which are not in the published schema, so they are warnings naming their rows.
 Media files are looked for beside the database as :mod:`phunt.chats.telegram_cache4_media`
 says; service actions become roles as :mod:`phunt.chats.telegram_cache4_actions` says.
 """
@@ -34,20 +39,19 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from phunt.chats import roles
 from phunt.chats.base import ChatParser, ParseContext, register
 from phunt.chats.model import Chat, ChatKind, Message, Participant, RoleName
-from phunt.chats.sqlite_schema import MAGIC, table_names
+from phunt.chats.sqlite_copy import probe_database, read_only_copy
 from phunt.chats.telegram_cache4_actions import ACTIONS, apply_action
 from phunt.chats.telegram_cache4_media import find_attachment
+from phunt.chats.telegram_cache4_prefs import own_user
 from phunt.chats.tl import TLError, TLObject, decode
 from phunt.errors import CorruptInput
 from phunt.phones import from_jid_user
-from phunt.spool import spooled
 
 MAIN = "cache4.db"
 REQUIRED = ("users", "chats")
@@ -65,36 +69,22 @@ class TelegramCache4Parser(ChatParser):
 
     @classmethod
     def probe(cls, stream: BinaryIO, name: str) -> bool:
-        if stream.read(16) != MAGIC:
-            return False
-        if name == MAIN:
-            return True  # ours by name: a missing table is damage, reported by parse
-        try:
-            tables = table_names(stream)
-        except (ValueError, IndexError, OSError):
-            return False
-        return all(t in tables for t in REQUIRED) and any(t in tables for t in MESSAGE_TABLES)
+        return probe_database(stream, name, MAIN, _has_tables)
 
     def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
         run = _Run(context)
-        with ExitStack() as stack:
-            files = {MAIN: stream}
-            for suffix in ("-wal", "-shm"):
-                companion = context.source.open(context.name + suffix)
-                if companion is not None:
-                    files[MAIN + suffix] = stack.enter_context(companion)
-            work = stack.enter_context(spooled(files, prefix="phunt-cache4-"))
-            try:
-                conn = sqlite3.connect(f"file:{(work / MAIN).as_posix()}?mode=ro", uri=True)
-                try:
-                    run.read(conn)
-                finally:
-                    conn.close()
-            except (sqlite3.DatabaseError, ValueError) as exc:
-                raise CorruptInput(
-                    f"unreadable database: {exc}", path=context.origin, location=run.where
-                ) from None
+        try:
+            with read_only_copy(stream, context.name, context.source, prefix="phunt-cache4-") as db:
+                run.read(db)
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            raise CorruptInput(
+                f"unreadable database: {exc}", path=context.origin, location=run.where
+            ) from None
         context.export.chats.extend(run.chats.values())
+
+
+def _has_tables(tables: set[str]) -> bool:
+    return all(t in tables for t in REQUIRED) and any(t in tables for t in MESSAGE_TABLES)
 
 
 def utc(stamp: Any) -> datetime | None:
@@ -136,18 +126,24 @@ class _Run:
         """Every table phunt knows, blobs read as BLOBs (a blob stored as text is kept)."""
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         found = [t for t in MESSAGE_TABLES if t in tables]
-        for table in (*REQUIRED, MESSAGE_TABLES[0]):
-            if table not in tables and not (table == MESSAGE_TABLES[0] and found):
-                self.where = f"table {table}"
-                raise CorruptInput(
-                    f"no table {table}: not a complete cache4.db",
-                    path=self.context.origin,
-                    location=self.where,
-                )
+        missing = [t for t in REQUIRED if t not in tables] + ([] if found else [MESSAGE_TABLES[0]])
+        if missing:
+            self.where = f"table {missing[0]}"
+            raise CorruptInput(
+                f"no table {missing[0]}: not a complete cache4.db",
+                path=self.context.origin,
+                location=self.where,
+            )
         for uid, data in self.rows(
             conn, "users", "SELECT uid, CAST(data AS BLOB) FROM users ORDER BY uid"
         ):
             self.user(uid, data)
+        if self.self_id is None:
+            user = own_user(self.context.source, self.export)
+            if user is not None:
+                self.people.setdefault(user["id"], user)
+                self.self_id = user["id"]
+                self.describe(self.own(user), user)
         for uid, data in self.rows(
             conn, "chats", "SELECT uid, CAST(data AS BLOB) FROM chats ORDER BY uid"
         ):
@@ -160,8 +156,11 @@ class _Run:
             sql = "SELECT did, uid, CAST(data AS BLOB) FROM channel_users_v2 ORDER BY did, uid"
             for did, uid, data in self.rows(conn, "channel_users_v2", sql):
                 self.channel_user(did, uid, data)
+        # A build part-way through its migration keeps both tables: a message is read once,
+        # from the newer one.
+        seen: set[tuple[Any, Any]] | None = set() if len(found) > 1 else None
         for table in found:
-            self.messages(conn, table)
+            self.messages(conn, table, seen)
 
     def user(self, uid: Any, data: Any) -> None:
         found = self.blob(data, "User", f"row {uid} of users")
@@ -171,8 +170,12 @@ class _Run:
         self.people[user["id"]] = user
         if user.get("self"):
             self.self_id = user["id"]
-            owner = self.export.owner = Participant(f"user{user['id']}")
-            self.describe(owner, user)
+            self.describe(self.own(user), user)
+
+    def own(self, user: TLObject) -> Participant:
+        """The export's owner: the account whose phone held the database."""
+        owner = self.export.owner = Participant(f"user{user['id']}")
+        return owner
 
     @staticmethod
     def describe(person: Participant, user: TLObject) -> None:
@@ -273,9 +276,15 @@ class _Run:
         elif kind == "channelParticipantAdmin":
             person.add_role("admin", utc(entry.get("date")), evidence)
 
-    def messages(self, conn: sqlite3.Connection, table: str) -> None:
+    def messages(
+        self, conn: sqlite3.Connection, table: str, seen: set[tuple[Any, Any]] | None
+    ) -> None:
         sql = f"SELECT mid, uid, date, CAST(data AS BLOB), out FROM {table} ORDER BY uid, date, mid"
         for mid, uid, date, data, out in self.rows(conn, table, sql):
+            if seen is not None:
+                if (mid, uid) in seen:
+                    continue
+                seen.add((mid, uid))
             evidence = f"row mid={mid} uid={uid} of {table}"
             found = self.blob(data, "Message", evidence)
             if found is None or found[0]["_"] == "messageEmpty":

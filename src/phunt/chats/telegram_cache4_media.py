@@ -40,7 +40,7 @@ def find_attachment(
     if document is not None and document["_"] == "document":
         mime, size = document.get("mime_type"), document.get("size")
         for attribute in document.get("attributes") or []:
-            file_name = attribute.get("file_name") or file_name
+            file_name = _plain_name(attribute.get("file_name")) or file_name
         ext = posixpath.splitext(file_name or "")[1] or _EXT.get(mime or "", "")
         names += [f"{document['dc_id']}_{document['id']}{ext}", file_name]
     candidates = [n for n in names if n]
@@ -61,9 +61,6 @@ def find_attachment(
 _EXT = {"image/jpeg": ".jpg", "image/png": ".png", "video/mp4": ".mp4"}
 
 
-_EXT = {"image/jpeg": ".jpg", "image/png": ".png", "video/mp4": ".mp4"}
-
-
 def _local_path(tail: bytes) -> str | None:
     """The local path the Android client appended after a message, relative to the
     database's folder from its ``Telegram/`` folder on; None when the tail holds none."""
@@ -76,4 +73,15 @@ def _local_path(tail: bytes) -> str | None:
     if "/" not in path:
         return None
     at = path.find("/Telegram/")
-    return path[at + 1 :] if at >= 0 else posixpath.basename(path)
+    if at < 0:
+        return _plain_name(posixpath.basename(path))
+    relative = path[at + 1 :]
+    return None if ".." in relative.split("/") else relative
+
+
+def _plain_name(name: str | None) -> str | None:
+    """A file name the sender chose, only if it is a plain name: it must never lead the
+    search out of the phone's folders (``..``, a path, a NUL)."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        return None
+    return name

@@ -125,21 +125,20 @@ class Decoder:
         self.pos = start + size
         return start
 
+    def _unpack(self, fmt: struct.Struct) -> Any:
+        return fmt.unpack_from(self.data, self._take(fmt.size))[0]
+
     def int32(self) -> int:
-        value: int = _INT.unpack_from(self.data, self._take(4))[0]
-        return value
+        return int(self._unpack(_INT))
 
     def uint32(self) -> int:
-        value: int = _UINT.unpack_from(self.data, self._take(4))[0]
-        return value
+        return int(self._unpack(_UINT))
 
     def int64(self) -> int:
-        value: int = _LONG.unpack_from(self.data, self._take(8))[0]
-        return value
+        return int(self._unpack(_LONG))
 
     def double(self) -> float:
-        value: float = _DOUBLE.unpack_from(self.data, self._take(8))[0]
-        return value
+        return float(self._unpack(_DOUBLE))
 
     def raw_bytes(self) -> bytes:
         start = self.pos
@@ -216,7 +215,10 @@ class Decoder:
         if depth > _MAX_DEPTH:
             raise TLError(f"objects nested deeper than {_MAX_DEPTH} at offset {self.pos}")
         start = self.pos
-        ident = self.uint32()
+        if start + 4 > len(self.data):
+            raise TLError(f"truncated: 4 bytes needed at offset {start}, data ends")
+        ident = _UINT.unpack_from(self.data, start)[0]
+        self.pos = start + 4
         cons = CONSTRUCTORS.get(ident)
         if cons is None:
             what = f" (a {expected})" if expected else ""

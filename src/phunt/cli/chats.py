@@ -28,8 +28,8 @@ FormatOpt = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="Parser: telegram-json, whatsapp-msgstore, whatsapp-ios, whatsapp-txt "
-        "(default: detect).",
+        help="Parser: telegram-json, telegram-cache4, whatsapp-msgstore, whatsapp-ios, "
+        "whatsapp-txt (default: detect).",
     ),
 ]
 TzOpt = Annotated[

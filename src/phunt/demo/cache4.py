@@ -136,7 +136,7 @@ class _Writer:
         self.messages(did, peer, group, ids, start, supergroup)
 
     def chat_full(self, chat_id: int, group: Group, ids: dict[str, int], start: int) -> None:
-        participants = []
+        participants: list[TLObject] = []
         for phone in group.members:
             uid = ids[phone]
             if phone == group.creator:
@@ -145,18 +145,7 @@ class _Writer:
             kind = "chatParticipantAdmin" if phone in group.admins else "chatParticipant"
             creator = ids[group.creator]
             participants.append({"_": kind, "user_id": uid, "inviter_id": creator, "date": start})
-        full = {
-            "_": "chatFull",
-            "id": chat_id,
-            "about": "",
-            "participants": {
-                "_": "chatParticipants",
-                "chat_id": chat_id,
-                "participants": participants,
-                "version": 1,
-            },
-            "notify_settings": {"_": "peerNotifySettings"},
-        }
+        full = chat_full(chat_id, participants)
         self.conn.execute(
             "INSERT INTO chat_settings_v2 VALUES (?, ?, 0, 0, 0, 0)", (chat_id, encode(full))
         )
@@ -234,20 +223,7 @@ class _Writer:
         mime, ext, folder = _kind(data)
         doc_id, self.next_document = self.next_document, self.next_document + 1
         self.files[f"{ROOT}Telegram/{folder}/{DC}_{doc_id}{ext}"] = data
-        return {
-            "_": "messageMediaDocument",
-            "document": {
-                "_": "document",
-                "id": doc_id,
-                "access_hash": doc_id * 13,
-                "file_reference": b"",
-                "date": 0,
-                "mime_type": mime,
-                "size": len(data),
-                "dc_id": DC,
-                "attributes": [{"_": "documentAttributeFilename", "file_name": f"{key}{ext}"}],
-            },
-        }
+        return document_media(doc_id, mime, len(data), f"{key}{ext}")
 
     def row(self, mid: int, did: int, date: int, raw: TLObject, media: TLObject | None) -> None:
         data = encode(raw)
@@ -270,6 +246,40 @@ class _Writer:
             finally:
                 out.close()
             return path.read_bytes()
+
+
+def chat_full(chat_id: int, participants: list[TLObject]) -> TLObject:
+    """The ``chatFull`` of a basic group listing its participants (``chat_settings_v2``)."""
+    return {
+        "_": "chatFull",
+        "id": chat_id,
+        "about": "",
+        "participants": {
+            "_": "chatParticipants",
+            "chat_id": chat_id,
+            "participants": participants,
+            "version": 1,
+        },
+        "notify_settings": {"_": "peerNotifySettings"},
+    }
+
+
+def document_media(doc_id: int, mime: str, size: int, file_name: str) -> TLObject:
+    """A ``messageMediaDocument`` of a downloaded file, as the demo and the benchmark write it."""
+    return {
+        "_": "messageMediaDocument",
+        "document": {
+            "_": "document",
+            "id": doc_id,
+            "access_hash": doc_id * 13,
+            "file_reference": b"",
+            "date": 0,
+            "mime_type": mime,
+            "size": size,
+            "dc_id": DC,
+            "attributes": [{"_": "documentAttributeFilename", "file_name": file_name}],
+        },
+    }
 
 
 def _epoch() -> datetime:
