@@ -18,7 +18,7 @@ from typing import Any
 
 from phunt.demo import chats, containers, lists, media
 from phunt.demo.cache4 import cache4
-from phunt.demo.plan import ChatCopy, Device, Group, MediaFile, Plan, Transform
+from phunt.demo.plan import ChatCopy, ChatForm, Device, Group, MediaFile, Plan, Transform
 
 #: Files a device holds besides media and chats (the everyday rest of an extraction).
 EVERYDAY = {
@@ -116,7 +116,7 @@ def _chat_files(
     people = {p.phone: p for p in plan.people}
     groups = {g.title: g for g in plan.groups}
     owner = people[device.owner or ""]
-    by_form: dict[str, list[Group]] = {}
+    by_form: dict[ChatForm, list[Group]] = {}
     for copy in copies:
         by_form.setdefault(copy.form, []).append(groups[copy.group])
     out: dict[str, bytes] = {}
@@ -124,17 +124,10 @@ def _chat_files(
         shared = {m.attachment for g in chosen for m in g.messages if m.attachment}
         files = {key: made.get(key) for key in sorted(shared)}
         rng = random.Random(f"{plan.seed}/{device.number}/{form}")
-        if form == "telegram-json":
-            out.update(chats.telegram_export(chosen, owner, people, files, rng))
-        elif form == "whatsapp-txt":
-            for group in chosen:
-                out.update(chats.whatsapp_txt(group, owner, people, files))
-        elif form == "msgstore":
-            out.update(chats.msgstore(chosen, owner, people, files))
-        elif form == "chatstorage":
-            out.update(chats.chatstorage(chosen, owner, people, files))
-        else:
+        if form == "cache4":
             out.update(cache4(chosen, owner, people, files))
+        else:
+            out.update(chats.chat_files(form, chosen, owner, people, files, rng))
     return out
 
 
