@@ -24,6 +24,7 @@ from phunt.config import resolve
 from phunt.demo.home import database_url
 from phunt.demo.plan import Plan
 from phunt.demo.scenario import DISTRICTS, OPERATION, build_plan
+from phunt.demo.world import write_world
 from phunt.ingest.store import list_matches
 from phunt.schema.db import Database, Session
 from phunt.web.app import create_app
@@ -116,6 +117,13 @@ def test_every_planted_creator_and_admin_is_identified(
         )  # fmt: skip
         assert int(rows[device.number][7]) == watched, device.number
     assert "did not import" not in demo_run.stdout
+    # the people ranked first are planted admins or senders of known files
+    known = {m.key for m in plan.media if m.known_category is not None}
+    weighty = {a for g in plan.groups for a in g.admins} | {
+        m.author for g in plan.groups for m in g.messages if m.attachment in known
+    }
+    ranked = re.findall(r"│ phone:(\+\d+) ", demo_run.stdout)
+    assert ranked and set(ranked[:3]) <= weighty
 
 
 def test_the_figures_agree_everywhere(demo_run: DemoRun, plan: Plan, session: Session) -> None:
@@ -185,3 +193,17 @@ def test_the_same_seed_gives_the_same_plan(demo_run: DemoRun, plan: Plan) -> Non
     assert build_plan(SEED, "small") == plan
     assert build_plan(SEED + 1, "small") != plan
     assert demo_run.planted["seed"] == SEED
+
+
+def test_the_same_plan_writes_the_same_evidence(tmp_path: Path, plan: Plan) -> None:
+    """One device's evidence, written twice from the plan, is byte for byte the same."""
+    device = next(d for d in plan.devices if d.form == "zip")
+    small = Plan(
+        plan.operation, plan.seed, plan.size, plan.cases, plan.people, [device], plan.media,
+        [p for p in plan.placements if p.device == device.number],
+    )  # fmt: skip
+    first = write_world(small, tmp_path / "a")
+    second = write_world(small, tmp_path / "b")
+    assert first.copies == second.copies and first.copies[device.number]
+    a, b = first.evidence[device.number], second.evidence[device.number]
+    assert a.read_bytes() == b.read_bytes()
