@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from demo_session import SEED, DemoRun
 from fastapi.testclient import TestClient
 
-from demo.conftest import SEED, DemoRun
 from phunt.accounts.store import new_token
 from phunt.chats.store import list_chats, list_members
 from phunt.config import resolve
