@@ -37,7 +37,10 @@ def demo(
     if size not in SIZES:
         raise UsageError(f"--size must be one of {', '.join(SIZES)}, not {size!r}")
     console = Console()
-    outcome = run(out, seed=seed, size="small" if size == "small" else "full")
+    outcome = run(
+        out, seed=seed, size="small" if size == "small" else "full",
+        say=lambda text: console.print(f"[dim]{text}…[/dim]"),
+    )  # fmt: skip
     print_summary(outcome, console)
     if serve:
         from phunt.demo.serve import serve as serve_workspace

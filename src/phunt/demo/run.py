@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -32,7 +33,9 @@ from phunt.ingest.browse_files import device_files
 from phunt.ingest.job import ingest
 from phunt.ingest.pipeline import default_workers
 from phunt.ingest.store import list_matches
+from phunt.reports.certificate import write_certificate
 from phunt.reports.render import write_report
+from phunt.reports.takedown_requests import write_takedown
 from phunt.reports.verify import builder
 from phunt.review import propagate
 from phunt.review.decisions import Choice, decide
@@ -41,6 +44,8 @@ from phunt.schema.db import Database
 #: The category an examiner gives the new pictures the demo reviews (a number only).
 REVIEW_CODE = 2
 EXAMINER = "SI Demo Examiner"
+#: Where the run tells each step as it starts.
+Say = Callable[[str], None]
 
 
 @dataclass
@@ -75,10 +80,6 @@ class Outcome:
     reports: list[Path] = field(default_factory=list)
     audit_ok: bool = False
     audit_records: int = 0
-
-    @property
-    def database_url(self) -> str:
-        return database_url(self.home)
 
 
 def _record(db: Database, plan: Plan) -> None:
@@ -119,10 +120,11 @@ def _import_lists(db: Database, world: World) -> None:
             )  # fmt: skip
 
 
-def _ingest_all(db: Database, plan: Plan, world: World, out: Outcome) -> None:
+def _ingest_all(db: Database, plan: Plan, world: World, out: Outcome, say: Say) -> None:
     watchlist = Watchlist(plan.watchlist)
     districts = {c.fir: c.district for c in plan.cases}
     for device in plan.devices:
+        say(f"ingesting {device.number} ({device.kind}, {world.evidence[device.number].name})")
         summary = ingest(
             db, str(world.evidence[device.number]), device.number,
             workers=default_workers(), watchlist=watchlist,
@@ -167,8 +169,8 @@ def _reports(db: Database, plan: Plan, home: Path, out: Outcome) -> None:
     folder.mkdir()
     device = plan.devices[0]
     with db.session() as s:
-        device_id = get_device(s, device.number).id
-        case_id = get_device(s, device.number).case_id
+        row = get_device(s, device.number)
+        device_id, case_id = row.id, row.case_id
         wanted: list[tuple[str, dict[str, Any], str]] = [
             ("device", {"device_id": device_id}, f"device-{device_id}.html"),
             ("case", {"case_id": case_id}, f"case-{case_id}.html"),
@@ -182,9 +184,6 @@ def _reports(db: Database, plan: Plan, home: Path, out: Outcome) -> None:
                 options=built.options, labels=built.labels,
             )  # fmt: skip
         out.reports.append(folder / name)
-    from phunt.reports.certificate import write_certificate
-    from phunt.reports.takedown_requests import write_takedown
-
     with db.session() as s:
         write_certificate(s, device.number, folder / f"certificate-{device_id}.html")
         out.reports.append(folder / f"certificate-{device_id}.html")
@@ -195,19 +194,29 @@ def _reports(db: Database, plan: Plan, home: Path, out: Outcome) -> None:
     out.reports.extend(takedown / m.output for m in written)
 
 
-def run(home: Path, *, seed: int = 2026, size: Size = "full") -> Outcome:
-    """Build the plan, write the evidence, and run the pipeline over it in ``home``."""
+def _quiet(_text: str) -> None:
+    """No progress lines, for a caller that wants only the outcome."""
+
+
+def run(home: Path, *, seed: int = 2026, size: Size = "full", say: Say = _quiet) -> Outcome:
+    """Build the plan, write the evidence, and run the pipeline over it in ``home``;
+    ``say`` is told each step as it starts."""
     home = fresh_home(home)
     plan = build_plan(seed, size)
+    say(f"writing the evidence of {len(plan.devices)} seized devices and the hash lists")
     world = write_world(plan, home / "evidence")
     (home / PLANTED).write_text(json.dumps(world.planted(plan), indent=1) + "\n")
     out = Outcome(home, plan, world)
     db = Database(database_url(home), create=True)  # what ``phunt init`` does
     try:
+        say(f"recording {plan.operation}: {len(plan.cases)} raids and cases, suspects, devices")
         _record(db, plan)
+        say(f"importing the hash lists: {', '.join(world.lists)}")
         _import_lists(db, world)
-        _ingest_all(db, plan, world, out)
+        _ingest_all(db, plan, world, out, say)
+        say("reviewing the new pictures found on several devices, and propagating")
         _review(db, plan, world, out)
+        say("writing the reports")
         _reports(db, plan, home, out)
         with db.session() as s:
             rows = [r for r in operation_stats(s, plan.operation) if r.raids]
