@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test lint typecheck layers unit chromium poppler vpdq bench bench-quick bench-hashsets bench-deps fuzz clean
+.PHONY: install demo ewf-tools test lint typecheck layers unit chromium poppler vpdq bench bench-quick bench-hashsets bench-deps fuzz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,19 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-demo: install
-	$(PY) -m phunt.demo
+# The synthetic operation end to end (phunt demo --help for its options); its E01 device
+# is made with Debian's ewf-tools, installed as root when missing.
+demo: install ewf-tools
+	$(VENV)/bin/phunt demo $(DEMO_ARGS)
+
+ewf-tools:
+	@if ! command -v ewfacquirestream >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && apt-get install -y -qq ewf-tools; \
+		else \
+			echo "ewf-tools missing and not root: sudo apt-get install ewf-tools (the demo needs it for its E01)"; \
+		fi; \
+	fi
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench test_data
@@ -71,7 +82,7 @@ vpdq: install
 		fi; \
 	fi
 
-test: chromium poppler vpdq lint typecheck layers unit
+test: chromium poppler vpdq ewf-tools lint typecheck layers unit
 
 bench: install
 	$(PY) bench/run_all.py

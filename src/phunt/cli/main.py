@@ -122,6 +122,7 @@ COMMANDS: dict[str, str] = {
     "backup": "backup",
     "restore": "backup",
     "user": "users",
+    "demo": "demo",
 }
 
 

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from phunt.audit import store as audit
 from phunt.cases.devices import get_device
@@ -41,6 +41,9 @@ from phunt.sources.ewf_damage import damaged_files
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
 from phunt.sources.limits import ExpandLimits
 from phunt.sources.locator import close_thread_cache
+
+if TYPE_CHECKING:
+    from phunt.chats.keywords import Watchlist
 
 BATCH = 200
 
@@ -230,7 +233,9 @@ def _manifest(db: Database, job_id: int) -> str:
     return digest.hexdigest()
 
 
-def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]]:
+def _import_chats(
+    db: Database, job_id: int, device: str, watchlist: Watchlist | None = None
+) -> list[dict[str, Any]]:
     """Import every chat database and export among the job's files, wherever it lies.
 
     Each is read through its locator (inside zips, tars, disk images alike), and its
@@ -255,7 +260,9 @@ def _import_chats(db: Database, job_id: int, device: str) -> list[dict[str, Any]
         chat = ChatInput(posixpath.basename(main.path), source, main.path, opener)
         try:
             with db.session() as s:
-                summary = import_chat(s, chat, device, media=AttachmentLinker(tree, folder))
+                summary = import_chat(
+                    s, chat, device, watchlist=watchlist, media=AttachmentLinker(tree, folder)
+                )
             outcomes.append({"export": main.path, "imported": summary.as_dict()})
         except WrongFormat:
             continue
@@ -296,6 +303,7 @@ def ingest(
     progress: ProgressFn | None = None,
     batch_size: int = BATCH,
     import_chats: bool = True,
+    watchlist: Watchlist | None = None,
     again: str | None = None,
     take_over: bool = False,
     notice: guard.NoticeFn | None = None,
@@ -337,6 +345,7 @@ def ingest(
                 progress=progress,
                 batch_size=batch_size,
                 import_chats=import_chats,
+                watchlist=watchlist,
                 limits=limits,
                 should_stop=should_stop,
             )
@@ -360,6 +369,7 @@ def _ingest(
     progress: ProgressFn | None,
     batch_size: int,
     import_chats: bool,
+    watchlist: Watchlist | None,
     limits: ExpandLimits | None,
     should_stop: Callable[[], bool] | None,
 ) -> IngestSummary:
@@ -408,7 +418,7 @@ def _ingest(
     if should_stop is not None and should_stop():
         raise KeyboardInterrupt  # every file is stored; the chats and the seal wait
     _flag_damage(db, job_id, source)
-    chats = _import_chats(db, job_id, device) if import_chats else []
+    chats = _import_chats(db, job_id, device, watchlist) if import_chats else []
     close_thread_cache()  # the containers the chat import opened, and their copies
     manifest = _manifest(db, job_id)
     with db.session() as s:
