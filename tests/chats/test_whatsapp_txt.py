@@ -265,3 +265,17 @@ def test_text_from_a_stream_with_missing_media() -> None:
         ("7", False, "<Media omitted>"),
         ("18", False, "file missing"),
     ]
+
+
+def test_you_labels_the_exporting_account_and_is_never_its_name(tmp_path: Path) -> None:
+    """Merged across devices, an owner named "You" would carry that word as a name."""
+    path = tmp_path / "WhatsApp Chat with Ward 7.txt"
+    path.write_text(
+        "05/01/2026, 10:00 - You: I will bring the chairs\n"
+        "05/01/2026, 10:01 - Asha: Thank you\n",
+        encoding="utf-8",
+    )
+    [chat] = WhatsAppTextParser().parse_path(path).chats
+    owner = chat.participants["owner"]
+    assert owner.names == [] and owner.message_count == 1
+    assert [p.names for p in chat.participants.values() if p.id != "owner"] == [["Asha"]]

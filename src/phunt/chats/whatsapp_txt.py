@@ -310,7 +310,8 @@ class _Run:
         if action is None:
             sender_name = clean(author)
             sender = self.person(author)
-            sender.see_name(sender_name)
+            if sender.id != OWNER_ID:  # "You" labels the exporting account; it is no name
+                sender.see_name(sender_name)
             sender.message_count += 1
             roles.member(sender, time, evidence)
             self.authors.add(sender.id)
