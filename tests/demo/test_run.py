@@ -8,6 +8,7 @@ group creator and admin must be found.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter, defaultdict
@@ -28,6 +29,7 @@ from phunt.demo.world import write_world
 from phunt.ingest.store import list_matches
 from phunt.schema.db import Database, Session
 from phunt.web.app import create_app
+from reports_more_world import pdf_text
 from test_lib import run_phunt
 
 Figures = dict[str, tuple[int, int, int, int]]  # district -> raids, cases, arrests, devices
@@ -176,6 +178,10 @@ def test_review_and_reports(demo_run: DemoRun, plan: Plan) -> None:
     reports = demo_run.home / "reports"
     for name in ("operation.html", "takedown/takedown.csv"):
         assert (reports / name).stat().st_size > 0
+    [certificate] = reports.glob("certificate-*.pdf")
+    text = pdf_text(certificate)
+    for record in (*reports.glob("device-*.pdf"), *reports.glob("case-*.pdf")):
+        assert hashlib.sha256(record.read_bytes()).hexdigest() in text  # the records produced
     assert "Audit log: intact" in demo_run.stdout
 
 

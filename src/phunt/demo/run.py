@@ -164,7 +164,8 @@ def _review(db: Database, plan: Plan, world: World, out: Outcome) -> None:
 
 
 def _reports(db: Database, plan: Plan, home: Path, out: Outcome) -> None:
-    """The device, case, certificate, operation and takedown reports, as HTML."""
+    """The device, case and certificate reports as PDF (the court's copies), the operation's
+    figures as HTML (read in a browser), and the takedown requests."""
     folder = home / "reports"
     folder.mkdir()
     device = plan.devices[0]
@@ -172,8 +173,8 @@ def _reports(db: Database, plan: Plan, home: Path, out: Outcome) -> None:
         row = get_device(s, device.number)
         device_id, case_id = row.id, row.case_id
         wanted: list[tuple[str, dict[str, Any], str]] = [
-            ("device", {"device_id": device_id}, f"device-{device_id}.html"),
-            ("case", {"case_id": case_id}, f"case-{case_id}.html"),
+            ("device", {"device_id": device_id}, f"device-{device_id}.pdf"),
+            ("case", {"case_id": case_id}, f"case-{case_id}.pdf"),
             ("operation", {"operation": plan.operation}, "operation.html"),
         ]
     for kind, options, name in wanted:
@@ -185,8 +186,9 @@ def _reports(db: Database, plan: Plan, home: Path, out: Outcome) -> None:
             )  # fmt: skip
         out.reports.append(folder / name)
     with db.session() as s:
-        write_certificate(s, device.number, folder / f"certificate-{device_id}.html")
-        out.reports.append(folder / f"certificate-{device_id}.html")
+        certificate = folder / f"certificate-{device_id}.pdf"
+        write_certificate(s, device.number, certificate, records=out.reports[:2])
+        out.reports.append(certificate)
     takedown = folder / "takedown"
     takedown.mkdir()
     with db.session() as s:
