@@ -18,16 +18,20 @@ TOP_PEOPLE = 5
 
 def _categories(counts: dict[str, int]) -> str:
     return ", ".join(
-        f"cat {code}: {n}" if code != "-" else f"uncategorised: {n}" for code, n in counts.items()
+        f"cat {code}: {n}" if code != "-" else f"none: {n}" for code, n in counts.items()
     )
 
 
 def device_table(out: Outcome) -> Table:
     table = Table(title=f"{out.plan.operation}: seized devices after ingest")
-    columns = ("device", "district", "kind", "form", "files", "matched", "by category", "groups",
-               "watchlist hits")  # fmt: skip
-    for col in columns:
+    table.add_column("device", no_wrap=True)
+    for col in ("district", "kind", "form"):
         table.add_column(col)
+    for col in ("files", "matched"):
+        table.add_column(col, justify="right")
+    table.add_column("by category")
+    for col in ("groups", "watchlist hits"):
+        table.add_column(col, justify="right")
     for d in out.devices:
         table.add_row(
             d.number, d.district, d.kind, d.form, str(d.files), str(d.matched),
@@ -38,13 +42,15 @@ def device_table(out: Outcome) -> Table:
 
 def people_table(out: Outcome) -> Table:
     table = Table(title="People ranked first (merged across devices)")
-    for col in ("person", "names", "devices", "groups", "admin of", "known files sent", "score"):
-        table.add_column(col)
+    table.add_column("name")
+    table.add_column("phone", no_wrap=True)
+    for col in ("devices", "groups", "admin of", "known files sent", "score"):
+        table.add_column(col, justify="right")
     for p in out.people[:TOP_PEOPLE]:
         table.add_row(
-            p["person"], printable("; ".join(p["names"])), "; ".join(p["devices"]),
-            str(len(p["groups"])), str(len(p["admin_of"])), str(p["known_bad_sent"]),
-            str(p["score"]),
+            printable("; ".join(p["names"]) or "(no name)"), printable(", ".join(p["phones"])),
+            str(len(p["devices"])), str(len(p["groups"])), str(len(p["admin_of"])),
+            str(p["known_bad_sent"]), str(p["score"]),
         )  # fmt: skip
     return table
 
