@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from seal_world import make_world
 from sqlalchemy import select, text, update
 
@@ -17,7 +18,7 @@ from phunt.audit.rows import SEALED_TABLES
 from phunt.chats import store as chat_store
 from phunt.schema.audit import AuditRecord
 from phunt.schema.chats import ChatRole
-from phunt.schema.db import Database, make_engine, upgrade
+from phunt.schema.db import Database, _alembic_config, make_engine, upgrade
 
 NEW = ("chat_role", "chat_media_match", "chat_keyword_hit")
 
@@ -40,12 +41,15 @@ def test_the_migration_seals_chat_findings_written_unsealed(
     database = Database(db_url)
     with monkeypatch.context() as patch:
         _as_before(patch)
-        make_world(database, tmp_path)
+        make_world(database, tmp_path, leads=False)
     with database.session() as s:
         before = audit.verify(s)
-        s.execute(text("UPDATE alembic_version SET version_num = '0019'"))
-        s.commit()
     database.close()
+    engine = make_engine(db_url)
+    command.downgrade(_alembic_config(engine), "0020")  # the later, empty tables go
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0019'"))
+    engine.dispose()
     assert (before.ok, before.problem, before.table) == (False, "inserted", "chat_role")
     engine = make_engine(db_url)
     upgrade(engine, "head")

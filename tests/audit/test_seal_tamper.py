@@ -39,6 +39,14 @@ FORGED = {
     "hash_set": ("kind", "known-good"),
     "hash_set_version": ("file_sha256", "0" * 64),
     "hash_set_disable": ("reason", "no reason"),
+    "lead_source": ("name", "Another source"),
+    "lead_import": ("file_sha256", "0" * 64),
+    "lead": ("account", "someone_else"),
+    "lead_file": ("md5", "0" * 32),
+    "lead_link": ("value", "forged"),
+    "target": ("address", "Elsewhere"),
+    "lead_target": ("resolved_by", "nobody"),
+    "raid_plan": ("location", "Elsewhere"),
 }
 #: What a put-in copy changes to pass the table's unique constraints.
 UNIQUE: dict[str, dict[str, object]] = {
@@ -50,6 +58,10 @@ UNIQUE: dict[str, dict[str, object]] = {
     "hash_set": {"name": "forged"},
     "hash_set_version": {"version": 99},
     "hash_set_disable": {"entry": 99},
+    "lead_source": {"name": "forged"},
+    "lead": {"report_id": "forged"},
+    "lead_link": {"value": "forged"},
+    "lead_target": {"lead_id": 2},
 }
 
 

@@ -64,6 +64,12 @@ def _viewer(session: Session, user: User) -> Viewer:
     return Viewer(user.id, user.name, user.role, frozenset(session.scalars(query)))
 
 
+def viewer_named(session: Session, name: str) -> Viewer:
+    """The viewer of account ``name`` (role and assigned cases), for a command that reads
+    as that account: what it may see, without signing in, since reading changes nothing."""
+    return _viewer(session, _user(session, name))
+
+
 def add_user(session: Session, name: str, role: str, password: str) -> int:
     """Add a user; names are unique ignoring case, so two people cannot be confused."""
     if not _NAME.fullmatch(name):

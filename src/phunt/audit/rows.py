@@ -45,6 +45,14 @@ SEALED_TABLES = (
     "hash_set",
     "hash_set_version",
     "hash_set_disable",
+    "lead_source",
+    "lead_import",
+    "lead",
+    "lead_file",
+    "lead_link",
+    "target",
+    "lead_target",
+    "raid_plan",
 )
 #: The leaf of a row deleted by an audited action.
 DELETED = "-"

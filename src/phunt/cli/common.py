@@ -97,6 +97,11 @@ def request_account(name: str | None) -> None:
     _requested_account[:] = [] if name is None else [name]
 
 
+def requested_account() -> str | None:
+    """The account named by ``phunt --as NAME`` for this run, if any."""
+    return _requested_account[0] if _requested_account else None
+
+
 @contextmanager
 def acting_for(session: Session, *, write: bool) -> Iterator[None]:
     """Record the block's changes under :func:`actor_name`."""

@@ -108,6 +108,7 @@ COMMANDS: dict[str, str] = {
     "operation": "operations",
     "district": "operations",
     "raid": "operations",
+    "leads": "leads",
     "case": "cases",
     "suspect": "cases",
     "device": "devices",

@@ -177,4 +177,7 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats)
     app.add_typer(operation_app, name="operation")
     app.add_typer(district_app, name="district")
+    from phunt.cli.raids import add_commands  # raid plan, plans, outcome (issue 21)
+
+    add_commands(raid_app)
     app.add_typer(raid_app, name="raid")

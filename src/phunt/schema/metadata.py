@@ -9,6 +9,7 @@ from phunt.schema import chats as chats
 from phunt.schema import hashset_blobs as hashset_blobs
 from phunt.schema import hashsets as hashsets
 from phunt.schema import ingest as ingest
+from phunt.schema import leads as leads
 from phunt.schema import profiles as profiles
 from phunt.schema import review as review
 from phunt.schema import review_groups as review_groups
