@@ -2,14 +2,22 @@
 
 Every format hashes the media it finds the same way (MD5, SHA-1 and SHA-256 in one pass,
 through :mod:`phunt.hashing.crypto`), so a picture in a chat matches the hash lists and
-the same picture found elsewhere on the device.
+the same picture found elsewhere on the device. Every path a reader takes from evidence is
+looked up through :class:`MediaFinder`, the one place that keeps it inside the evidence
+(:mod:`phunt.chats.paths`) and says which media root held the files.
 """
 
 from __future__ import annotations
 
-from phunt.chats.model import Attachment
+from collections.abc import Sequence
+
+from phunt.chats.model import Attachment, ChatExport
+from phunt.chats.paths import MediaRoot, PathRefused
 from phunt.chats.source import ChatSource
 from phunt.hashing.crypto import Digests, digest_stream
+
+HERE = (MediaRoot("", "beside the main file"),)
+"""The one root of exports that keep their media under their own folder."""
 
 
 def hash_companion(source: ChatSource, name: str) -> Digests | None:
@@ -22,6 +30,59 @@ def hash_companion(source: ChatSource, name: str) -> Digests | None:
             return digest_stream(stream)
     except (OSError, EOFError):
         return None
+
+
+class MediaFinder:
+    """Finds an attachment's file under a reader's media roots, tried in their order.
+
+    A path that leaves the evidence from every root is refused, never read, and a warning
+    names the chat and message; the first time files are found under a device layout's
+    root (a full extraction's shared storage) a warning-list note says which one.
+    """
+
+    def __init__(
+        self, source: ChatSource, export: ChatExport, roots: Sequence[MediaRoot] = HERE
+    ) -> None:
+        self.source, self.export = source, export
+        self.roots = [root for root in roots if self._usable(root)]
+        self.used: set[str] = set()
+
+    def _usable(self, root: MediaRoot) -> bool:
+        """Our own roots are trusted, but one above the evidence root is no root at all."""
+        if not root.prefix:
+            return True
+        try:
+            self.source.resolve(root.prefix + ".")
+        except PathRefused:
+            return False
+        return True
+
+    def find(self, path: str, where: str) -> tuple[str, Digests] | None:
+        """The name (``root + path``) and digests of the first file found; None when absent
+        or refused (``where`` names the chat and message in the warning)."""
+        refusal: PathRefused | None = None
+        inside = False
+        for root in self.roots:
+            name = root.prefix + path
+            try:
+                self.source.resolve(name)
+            except PathRefused as exc:
+                refusal = exc
+                continue
+            inside = True
+            digest = hash_companion(self.source, name)
+            if digest is not None:
+                self._note(root)
+                return name, digest
+        if refusal is not None and not inside:
+            self.export.warn(where, f"attachment path refused, not read: {refusal}")
+        return None
+
+    def _note(self, root: MediaRoot) -> None:
+        if root.device and root.prefix not in self.used:
+            self.used.add(root.prefix)
+            shown = self.source.describe(root.prefix.rstrip("/"))
+            self.export.warn("media", f"attachments read from {shown} ({root.layout})")
 
 
 def present(
