@@ -78,7 +78,9 @@ def test_whatsapp_media_roots_newest_android_first_then_older_then_other_mounts(
         f"{up}/sdcard/WhatsApp/",
     ]
     assert len(roots) == 6 and all(r.device for r in roots)
-    assert roots[0].layout == "data/media/0/Android/media/com.whatsapp/WhatsApp, Android 11 and later"
+    assert (
+        roots[0].layout == "data/media/0/Android/media/com.whatsapp/WhatsApp, Android 11 and later"
+    )
     for root in roots:  # every root stays inside the device
         resolve(DB, root.prefix + "Media/a.jpg", evidence_root(DB))
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from phunt.chats.source import FolderChatSource, NoCompanions, ZipChatSource
 
 

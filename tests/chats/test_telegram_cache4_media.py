@@ -8,7 +8,8 @@ from typing import Any
 
 from phunt.chats.model import Attachment, ChatExport
 from phunt.chats.source import ChatSource, FolderChatSource
-from phunt.chats.telegram_cache4_media import find_attachment as find_in, media_finder
+from phunt.chats.telegram_cache4_media import find_attachment as find_in
+from phunt.chats.telegram_cache4_media import media_finder
 from phunt.chats.tl import encode_bytes
 from phunt.demo.cache4 import document_media
 

@@ -10,6 +10,7 @@ looked up through :class:`MediaFinder`, the one place that keeps it inside the e
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from phunt.chats.model import Attachment, ChatExport
 from phunt.chats.paths import MediaRoot, PathRefused
@@ -32,12 +33,25 @@ def hash_companion(source: ChatSource, name: str) -> Digests | None:
         return None
 
 
+class Found(NamedTuple):
+    """An attachment's file: its name for the source, its digests, and the root it is under."""
+
+    name: str
+    digest: Digests
+    root: MediaRoot
+
+    @property
+    def note(self) -> str | None:
+        """Where a full extraction's file was found (kept on the attachment), else None."""
+        return f"read from {self.root.layout}" if self.root.device else None
+
+
 class MediaFinder:
     """Finds an attachment's file under a reader's media roots, tried in their order.
 
     A path that leaves the evidence from every root is refused, never read, and a warning
-    names the chat and message; the first time files are found under a device layout's
-    root (a full extraction's shared storage) a warning-list note says which one.
+    names the chat and message. Which root held the file is in :class:`Found`; readers put
+    a device root's layout in the attachment's note.
     """
 
     def __init__(
@@ -45,7 +59,6 @@ class MediaFinder:
     ) -> None:
         self.source, self.export = source, export
         self.roots = [root for root in roots if self._usable(root)]
-        self.used: set[str] = set()
 
     def _usable(self, root: MediaRoot) -> bool:
         """Our own roots are trusted, but one above the evidence root is no root at all."""
@@ -57,9 +70,9 @@ class MediaFinder:
             return False
         return True
 
-    def find(self, path: str, where: str) -> tuple[str, Digests] | None:
-        """The name (``root + path``) and digests of the first file found; None when absent
-        or refused (``where`` names the chat and message in the warning)."""
+    def find(self, path: str, where: str) -> Found | None:
+        """The first file found (named ``root + path``); None when absent or refused
+        (``where`` names the chat and message in the warning)."""
         refusal: PathRefused | None = None
         inside = False
         for root in self.roots:
@@ -72,17 +85,10 @@ class MediaFinder:
             inside = True
             digest = hash_companion(self.source, name)
             if digest is not None:
-                self._note(root)
-                return name, digest
+                return Found(name, digest, root)
         if refusal is not None and not inside:
             self.export.warn(where, f"attachment path refused, not read: {refusal}")
         return None
-
-    def _note(self, root: MediaRoot) -> None:
-        if root.device and root.prefix not in self.used:
-            self.used.add(root.prefix)
-            shown = self.source.describe(root.prefix.rstrip("/"))
-            self.export.warn("media", f"attachments read from {shown} ({root.layout})")
 
 
 def present(
@@ -92,8 +98,9 @@ def present(
     mime: str | None,
     digest: Digests,
     platform_sha256: str | None = None,
+    note: str | None = None,
 ) -> Attachment:
-    """An attachment whose bytes were found and hashed."""
+    """An attachment whose bytes were found and hashed (``note``: where, if worth saying)."""
     return Attachment(
         message_id,
         file_name,
@@ -106,4 +113,5 @@ def present(
         sha1=digest.sha1,
         sha256=digest.sha256,
         platform_sha256=platform_sha256,
+        note=note,
     )

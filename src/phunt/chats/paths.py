@@ -57,7 +57,9 @@ def resolve(folder: str, name: str, root: str) -> str:
         raise PathRefused(f"{name!r} is not a relative path")
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
         raise PathRefused(f"{name!r} is absolute")
-    joined = posixpath.normpath(posixpath.join(folder, name)) if folder else posixpath.normpath(name)
+    joined = (
+        posixpath.normpath(posixpath.join(folder, name)) if folder else posixpath.normpath(name)
+    )
     if not _inside(joined, posixpath.normpath(root) if root else ""):
         raise PathRefused(f"{name!r} leaves the evidence ({root or 'its top'})")
     if joined in (".", "") or joined == posixpath.normpath(folder or "."):

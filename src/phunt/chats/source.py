@@ -95,7 +95,8 @@ class FolderChatSource(ChatSource):
             return []
 
     def describe(self, name: str) -> str:
-        return str(self.folder / name)
+        inside = self._inside(name)
+        return inside if inside is not None else str(self.folder / name)
 
 
 class ZipChatSource(ChatSource):
@@ -127,7 +128,9 @@ class ZipChatSource(ChatSource):
         return sorted(n for n in names if "/" not in n)
 
     def describe(self, name: str) -> str:
-        return f"{self.label}!/{posixpath.join(self.folder, name) if self.folder else name}"
+        inside = self._inside(name)
+        shown = inside or (posixpath.join(self.folder, name) if self.folder else name)
+        return f"{self.label}!/{shown}"
 
 
 class NoCompanions(ChatSource):

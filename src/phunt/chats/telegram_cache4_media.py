@@ -55,8 +55,9 @@ def find_attachment(
         for folder in MEDIA_FOLDERS if "/" not in name else ("",):
             found = finder.find(folder + name, where)
             if found is not None:
-                shown = file_name or posixpath.basename(found[0])
-                return present(mid, shown, found[0], mime or guess_mime(shown), found[1])
+                shown = file_name or posixpath.basename(found.name)
+                guessed = mime or guess_mime(shown)
+                return present(mid, shown, found.name, guessed, found.digest, note=found.note)
     path = candidates[0] if candidates else None
     label = file_name or (posixpath.basename(path) if path else None)
     note = "file missing" if path else "no local file named in cache4.db"

@@ -469,7 +469,7 @@ class _Run:
         found = self.media.find(ref, f"chat {chat.platform_id}, message id {mid}")
         if found is None:
             return (Attachment(mid, name, ref, True, size=size, mime=mime, note="file missing"),)
-        return (present(mid, name, ref, mime, found[1]),)
+        return (present(mid, name, ref, mime, found.digest),)
 
     def finish(self, chat: Chat) -> None:
         roles.resolve_names(chat)

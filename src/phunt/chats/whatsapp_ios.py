@@ -371,7 +371,7 @@ class _Run:
             return Attachment(mid, file_name, None, False, size=stated, mime=mime, note=note)
         found = self.media.find(path, f"chat {chat.platform_id}, ZWAMESSAGE row {mid}")
         if found is not None:
-            return present(mid, file_name, path, mime, found[1])
+            return present(mid, file_name, path, mime, found.digest)
         return Attachment(mid, file_name, path, True, size=stated, mime=mime, note="file missing")
 
     def push_names(self, conn: sqlite3.Connection) -> None:

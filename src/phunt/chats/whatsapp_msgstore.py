@@ -462,7 +462,7 @@ class _Run:
             )
         found = self.media.find(path, f"chat {chat.platform_id}, message row {mid}")
         if found is not None:
-            return present(mid, file_name, path, mime, found[1], platform_sha256)
+            return present(mid, file_name, path, mime, found.digest, platform_sha256, found.note)
         return Attachment(
             mid,
             file_name,

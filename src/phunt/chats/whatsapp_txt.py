@@ -398,7 +398,7 @@ class _Run:
         found = self.found.find(name, f"chat {self.chat.platform_id}, message at line {mid}")
         if found is None:
             return Attachment(mid, name, name, True, mime=mime, note="file missing")
-        return present(mid, name, name, mime, found[1])
+        return present(mid, name, name, mime, found.digest)
 
     def notice(
         self, body: str, time: datetime, evidence: str, *, strict: bool = False
