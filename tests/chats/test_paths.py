@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from phunt.chats.paths import PathRefused, device_media, evidence_root, resolve
+from phunt.chats.paths import PathRefused, device_media, evidence_root, on_device, resolve
 
 DB = "phone.zip!/data/data/com.whatsapp/databases"
 
@@ -101,3 +101,17 @@ def test_business_and_telegram_media_roots() -> None:
 def test_folders_of_no_known_layout_have_no_device_media() -> None:
     assert device_media("phone.zip!/WhatsApp/Databases") == []
     assert device_media("data/data/com.example/databases") == []
+
+
+def test_an_absolute_phone_path_is_looked_for_under_each_storage_folder() -> None:
+    found = on_device(DB, "/storage/emulated/0/WhatsApp/Media/WhatsApp Images/IMG-1.jpg")
+    assert found is not None
+    rest, roots = found
+    assert rest == "WhatsApp/Media/WhatsApp Images/IMG-1.jpg"
+    assert [r.prefix for r in roots] == [
+        "../../../../data/media/0/",
+        "../../../../sdcard/",
+        "../../../../storage/emulated/0/",
+    ]
+    assert on_device(DB, "/etc/passwd") is None
+    assert on_device("phone.zip!/WhatsApp/Databases", "/sdcard/WhatsApp/a.jpg") is None

@@ -202,3 +202,22 @@ def test_chatstorage_media_path_that_leaves_the_extraction_is_refused(tmp_path: 
     assert not any(a.present for a in chat.attachments)
     refused = [w for w in export.warnings if "refused" in w.message]
     assert refused and refused[0].location.startswith(f"chat {chat.platform_id}, ZWAMESSAGE row ")
+
+
+def test_an_older_msgstore_absolute_phone_path_is_found_on_the_extractions_storage(
+    tmp_path: Path,
+) -> None:
+    files, databases, _media = _phone("older-android")
+    for path, blob in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(blob)
+    db = tmp_path / databases / "msgstore.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE message_media SET file_path = '/storage/emulated/0/WhatsApp/' || file_path"
+        )
+    conn.close()
+    export = parse_export(db)
+    assert [a.present for a in export.chats[0].attachments] == [True, True]
+    assert _notes(export) == {"read from data/media/0, named by its phone path"}
+    assert export.warnings == []

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from phunt.chats.model import Attachment, ChatExport
-from phunt.chats.paths import MediaRoot, PathRefused
+from phunt.chats.paths import MediaRoot, PathRefused, on_device
 from phunt.chats.source import ChatSource
 from phunt.hashing.crypto import Digests, digest_stream
 
@@ -75,7 +75,11 @@ class MediaFinder:
         (``where`` names the chat and message in the warning)."""
         refusal: PathRefused | None = None
         inside = False
-        for root in self.roots:
+        roots = self.roots
+        phone = on_device(self.source.here, path)  # an absolute path on the phone's storage
+        if phone is not None:
+            path, roots = phone
+        for root in roots:
             name = root.prefix + path
             try:
                 self.source.resolve(name)

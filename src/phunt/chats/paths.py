@@ -29,6 +29,8 @@ _DEVICE = re.compile(rf"^(?P<root>.*?)(?:^|/)data/(?:data|user/\d+)/(?P<pkg>{_PA
 device root (``phone.zip!``, ``Dump``, the folder the examiner named)."""
 _STORAGE = ("data/media/0", "sdcard", "storage/emulated/0")
 """Where an extraction puts the phone's shared storage, in the order they are tried."""
+_MOUNTS = re.compile(r"^/(?:storage/emulated/0|sdcard|mnt/sdcard|data/media/0)/(?P<rest>.+)$")
+"""How the phone itself names its shared storage in an absolute path (older msgstore.db)."""
 
 
 _APP_FOLDERS = ("databases", "files")
@@ -110,3 +112,17 @@ def device_media(folder: str) -> list[MediaRoot]:
         roots.append(MediaRoot(f"{up}/{newer}/", f"{newer}, Android 11 and later", True))
         roots.append(MediaRoot(f"{up}/{older}/", f"{older}, before Android 11", True))
     return roots
+
+
+def on_device(folder: str, path: str) -> tuple[str, list[MediaRoot]] | None:
+    """An absolute path on the phone's shared storage (``/storage/emulated/0/...``,
+    ``/sdcard/...``, as older ``msgstore.db`` rows hold) as the path below the storage and
+    the storage folders of the extraction it may lie under, in :data:`_STORAGE`'s order;
+    None unless ``folder`` is an app's private folder. Still resolved inside the evidence
+    before anything is read."""
+    device, mount = _DEVICE.match(folder), _MOUNTS.match(path)
+    if device is None or mount is None:
+        return None
+    up = posixpath.relpath(_device_root(folder, device["root"]) or ".", folder or ".")
+    roots = [MediaRoot(f"{up}/{s}/", f"{s}, named by its phone path", True) for s in _STORAGE]
+    return mount["rest"], roots
