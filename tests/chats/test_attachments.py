@@ -107,12 +107,7 @@ def test_telegram_export_photo_named_out_of_the_export_is_refused(tmp_path: Path
         ],
     }
     (folder / "result.json").write_text(json.dumps(chat))
-    export = parse_export(folder)
-    [parsed] = export.chats
-    assert [a.present for a in parsed.attachments] == [True, False]
-    [warning] = export.warnings
-    assert warning.location == f"chat {parsed.platform_id}, message id 2"
-    assert "'photos/../../secret.jpg' leaves the evidence" in warning.message
+    _second_refused(folder, "message id 2", "photos/../../secret.jpg")
 
 
 def test_whatsapp_text_attachment_named_out_of_the_export_is_refused(tmp_path: Path) -> None:
@@ -124,9 +119,14 @@ def test_whatsapp_text_attachment_named_out_of_the_export_is_refused(tmp_path: P
     ]
     text = folder / "WhatsApp Chat with Ward 4 Walkers.txt"
     text.write_text("\n".join(lines) + "\n")
-    export = parse_export(text)
+    _second_refused(text, "message at line 2", "../secret.jpg")
+
+
+def _second_refused(target: Path, message: str, name: str) -> None:
+    """The export's first attachment is read and its second refused, with one warning."""
+    export = parse_export(target)
     [parsed] = export.chats
     assert [a.present for a in parsed.attachments] == [True, False]
     [warning] = export.warnings
-    assert warning.location == f"chat {parsed.platform_id}, message at line 2"
-    assert "'../secret.jpg' leaves the evidence" in warning.message
+    assert warning.location == f"chat {parsed.platform_id}, {message}"
+    assert f"{name!r} leaves the evidence" in warning.message
