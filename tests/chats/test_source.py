@@ -5,25 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from phunt.chats.source import FolderChatSource, NoCompanions, ZipChatSource, normalise
-
-
-@pytest.mark.parametrize(
-    ("name", "clean"),
-    [
-        ("photos/a.jpg", "photos/a.jpg"),
-        ("photos/../a.jpg", "a.jpg"),
-        ("../Media/a.jpg", "../Media/a.jpg"),
-        ("/storage/emulated/0/a.jpg", None),
-        ("", None),
-        (".", None),
-        ("a\\b", None),
-    ],
-)
-def test_normalise(name: str, clean: str | None) -> None:
-    assert normalise(name) == clean
+from phunt.chats.source import FolderChatSource, NoCompanions, ZipChatSource
 
 
 def test_folder_source(tmp_path: Path) -> None:
@@ -32,7 +14,7 @@ def test_folder_source(tmp_path: Path) -> None:
     (tmp_path / "export" / "photos" / "a.jpg").write_bytes(b"picture")
     (tmp_path / "export" / "result.json").write_bytes(b"{}")
     (tmp_path / "beside.txt").write_bytes(b"parent")
-    source = FolderChatSource(tmp_path / "export")
+    source = FolderChatSource(tmp_path / "export", root=tmp_path)
     assert source.list() == ["result.json"]
     assert source.exists("photos/a.jpg") and not source.exists("photos")
     stream = source.open("photos/a.jpg")
@@ -47,6 +29,7 @@ def test_folder_source(tmp_path: Path) -> None:
     assert source.open(str(tmp_path / "beside.txt")) is None  # absolute: never followed
     assert source.describe("result.json") == str(tmp_path / "export" / "result.json")
     assert FolderChatSource(tmp_path / "absent").list() == []
+    assert FolderChatSource(tmp_path / "export").open("../beside.txt") is None
 
 
 def test_zip_source(tmp_path: Path) -> None:
@@ -64,7 +47,8 @@ def test_zip_source(tmp_path: Path) -> None:
         assert stream is not None
         with stream:
             assert stream.read() == b"picture"
-        assert source.exists("../top.txt")
+        assert not source.exists("../top.txt")  # above the export: outside the evidence
+        assert ZipChatSource(archive, "chat", "export.zip", root="").exists("../top.txt")
         assert source.open("missing.jpg") is None
         assert source.describe("a.jpg") == "export.zip!/chat/a.jpg"
         assert ZipChatSource(archive, "", "export.zip").list() == ["top.txt"]

@@ -345,9 +345,7 @@ def test_the_owner_comes_from_the_apps_preferences_when_no_user_is_self(tmp_path
     prefs.write_text('<map><string name="user">AAAA</string></map>')
     damaged = parse_export(target)
     assert damaged.owner is None
-    assert [w.location for w in damaged.warnings] == [
-        str(prefs.parent.parent / "files" / "../shared_prefs/userconfing.xml")
-    ]
+    assert [w.location for w in damaged.warnings] == [str(prefs)]
 
 
 def test_a_message_in_both_tables_of_a_migrating_build_is_read_once(tmp_path: Path) -> None:

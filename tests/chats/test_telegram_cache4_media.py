@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
-from phunt.chats.source import FolderChatSource
-from phunt.chats.telegram_cache4_media import find_attachment
+from phunt.chats.model import Attachment, ChatExport
+from phunt.chats.source import ChatSource, FolderChatSource
+from phunt.chats.telegram_cache4_media import find_attachment as find_in
+from phunt.chats.telegram_cache4_media import media_finder
 from phunt.chats.tl import encode_bytes
 from phunt.demo.cache4 import document_media
 
 PHOTO = {"_": "messageMediaPhoto", "photo": {"_": "photoEmpty", "id": 1}}
+
+
+def find_attachment(source: ChatSource, mid: str, media: Any, tail: bytes) -> Attachment | None:
+    export = ChatExport("telegram", "telegram-cache4", "cache4.db")
+    return find_in(media_finder(source, export), f"row {mid}", mid, media, tail)
 
 
 def _folder(tmp_path: Path) -> FolderChatSource:

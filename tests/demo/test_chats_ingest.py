@@ -33,12 +33,11 @@ from phunt.schema.ingest import EvidenceFile
 
 WARD, MARKET = "Ward 9 Walkers", "Market Road Traders"
 #: How ingest ties each format's attachments to the stored media: at the path the export
-#: names, or by digest (Android keeps media on the shared storage, away from the app's
-#: databases, and msgstore's file_hash finds them there).
+#: names (msgstore's under the phone's shared storage, where Android keeps its media).
 LINKS = {
     "telegram-json": "path",
     "whatsapp-txt": "path",
-    "whatsapp-msgstore": "digest",
+    "whatsapp-msgstore": "path",
     "whatsapp-ios": "path",
 }
 

@@ -82,14 +82,34 @@ def test_stored_source_opens_companions_relative_to_the_main_file() -> None:
     ]
 
 
-def test_media_roots_are_the_folder_then_the_app_folder() -> None:
+def test_media_roots_are_the_folder_then_the_app_folder_never_above_the_evidence() -> None:
     assert media_roots(f"{ROOT}/Databases") == [
         f"{ROOT}/Databases",
         ROOT,
         f"{ROOT}/WhatsApp",
         f"{ROOT}/Databases/Message",
     ]
-    assert media_roots("/ev/x.zip!") == ["/ev/x.zip!", "/ev", "/ev/WhatsApp", "/ev/x.zip!/Message"]
+    assert media_roots("/ev/x.zip!") == ["/ev/x.zip!", "/ev/x.zip!/Message"]
+
+
+def test_media_roots_of_a_full_extraction_end_with_the_shared_storage_newest_first() -> None:
+    roots = media_roots("img.E01!/p2/data/data/com.whatsapp/databases")
+    assert roots[:3] == [
+        "img.E01!/p2/data/data/com.whatsapp/databases",
+        "img.E01!/p2/data/data/com.whatsapp",
+        "img.E01!/p2/data/data/com.whatsapp/WhatsApp",
+    ]
+    assert roots[4:6] == [
+        "img.E01!/p2/data/media/0/Android/media/com.whatsapp/WhatsApp",
+        "img.E01!/p2/data/media/0/WhatsApp",
+    ]
+
+
+def test_an_attachment_path_out_of_the_evidence_is_never_tied_by_path() -> None:
+    outside = _file(3, "other.zip!/a.jpg")
+    linker = AttachmentLinker(StoredTree([outside]), "phone.zip!/export")
+    att = Attachment("m5", "a.jpg", "../../other.zip!/a.jpg", True, note="file missing")
+    assert linker(att) == (att, None)
 
 
 def test_attachment_missing_beside_a_copy_is_tied_by_path_and_takes_the_stored_digests() -> None:

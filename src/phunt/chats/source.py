@@ -18,21 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from phunt.chats.paths import PathRefused, evidence_root, resolve
 from phunt.sources.locator import open_read_only
 from phunt.spool import seekable
-
-
-def normalise(name: str) -> str | None:
-    """``name`` as a clean relative ``/`` path (``a/../b`` -> ``b``); None if absolute or empty.
-
-    ``..`` segments are kept where they lead above the export's folder: a msgstore.db in
-    ``Databases/`` finds its media in ``../Media``. Absolute names come from the evidence
-    (paths on the phone) and must never reach the examiner's own file system.
-    """
-    if not name or name.startswith("/") or "\\" in name or "\0" in name:
-        return None
-    clean = posixpath.normpath(name)
-    return None if clean in (".", "") else clean
 
 
 class ChatSource(ABC):
@@ -42,7 +30,23 @@ class ChatSource(ABC):
     and must not extract anything to disk. ``open`` returns a fresh binary file object
     positioned at 0 (seekable where the medium allows) that the caller closes, or None
     when there is no such file.
+
+    ``here`` is the folder names are relative to and ``root`` the evidence root no name may
+    leave (``/`` paths, see :mod:`phunt.chats.paths`); a name that leaves it is absent.
     """
+
+    here: str = ""
+    root: str = ""
+
+    def resolve(self, name: str) -> str:
+        """``name`` as a path inside the evidence; ``PathRefused`` when it leaves it."""
+        return resolve(self.here, name, self.root)
+
+    def _inside(self, name: str) -> str | None:
+        try:
+            return self.resolve(name)
+        except PathRefused:
+            return None
 
     @abstractmethod
     def open(self, name: str) -> BinaryIO | None:
@@ -62,14 +66,17 @@ class ChatSource(ABC):
 
 
 class FolderChatSource(ChatSource):
-    """An export folder on the local file system (what the path-based API uses)."""
+    """An export folder on the local file system (what the path-based API uses); its
+    evidence root is found from the folder's layout unless ``root`` names it."""
 
-    def __init__(self, folder: Path | str) -> None:
+    def __init__(self, folder: Path | str, root: Path | str | None = None) -> None:
         self.folder = Path(folder)
+        self.here = self.folder.as_posix()
+        self.root = evidence_root(self.here) if root is None else Path(root).as_posix()
 
     def _path(self, name: str) -> Path | None:
-        clean = normalise(name)
-        return None if clean is None else self.folder / clean
+        inside = self._inside(name)
+        return None if inside is None else Path(inside)
 
     def open(self, name: str) -> BinaryIO | None:
         path = self._path(name)
@@ -88,18 +95,24 @@ class FolderChatSource(ChatSource):
             return []
 
     def describe(self, name: str) -> str:
-        return str(self.folder / name)
+        inside = self._inside(name)
+        return inside if inside is not None else str(self.folder / name)
 
 
 class ZipChatSource(ChatSource):
-    """The members of an open zip, relative to ``folder`` inside it (read, never extracted)."""
+    """The members of an open zip, relative to ``folder`` inside it (read, never extracted);
+    the evidence root is found from the folder's layout unless ``root`` names it."""
 
-    def __init__(self, archive: zipfile.ZipFile, folder: str, label: str) -> None:
+    def __init__(
+        self, archive: zipfile.ZipFile, folder: str, label: str, root: str | None = None
+    ) -> None:
         self.archive, self.folder, self.label = archive, folder.strip("/"), label
+        self.here = self.folder
+        self.root = evidence_root(self.folder) if root is None else root.strip("/")
         self._members = {i.filename for i in archive.infolist() if not i.is_dir()}
 
     def _member(self, name: str) -> str | None:
-        clean = normalise(posixpath.join(self.folder, name) if self.folder else name)
+        clean = self._inside(name)
         return clean if clean is not None and clean in self._members else None
 
     def open(self, name: str) -> BinaryIO | None:
@@ -115,7 +128,9 @@ class ZipChatSource(ChatSource):
         return sorted(n for n in names if "/" not in n)
 
     def describe(self, name: str) -> str:
-        return f"{self.label}!/{posixpath.join(self.folder, name) if self.folder else name}"
+        inside = self._inside(name)
+        shown = inside or (posixpath.join(self.folder, name) if self.folder else name)
+        return f"{self.label}!/{shown}"
 
 
 class NoCompanions(ChatSource):

@@ -47,7 +47,7 @@ from phunt.chats.base import ChatParser, ParseContext, register
 from phunt.chats.model import Chat, ChatKind, Message, Participant, RoleName
 from phunt.chats.sqlite_copy import probe_database, read_only_copy
 from phunt.chats.telegram_cache4_actions import ACTIONS, apply_action
-from phunt.chats.telegram_cache4_media import find_attachment
+from phunt.chats.telegram_cache4_media import find_attachment, media_finder
 from phunt.chats.telegram_cache4_prefs import own_user
 from phunt.chats.tl import TLError, TLObject, decode
 from phunt.errors import CorruptInput
@@ -102,6 +102,7 @@ class _Run:
 
     def __init__(self, context: ParseContext) -> None:
         self.context, self.export = context, context.export
+        self.media = media_finder(context.source, context.export)
         self.people: dict[int, TLObject] = {}
         self.chats: dict[int, Chat] = {}
         self.self_id: int | None = None
@@ -346,7 +347,8 @@ class _Run:
         elif sender is not None:
             sender.message_count += 1
             roles.member(sender, time, evidence)
-        attachment = find_attachment(self.context.source, str(raw["id"]), raw.get("media"), tail)
+        at = f"chat {chat.platform_id}, {evidence}"
+        attachment = find_attachment(self.media, at, str(raw["id"]), raw.get("media"), tail)
         if attachment is not None:
             chat.attachments.append(attachment)
         _count(chat, time)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import posixpath
 
-from phunt.chats.attachments import hash_companion, present
+from phunt.chats.attachments import HERE, MediaFinder, present
 from phunt.chats.base import guess_mime
-from phunt.chats.model import Attachment
+from phunt.chats.model import Attachment, ChatExport
+from phunt.chats.paths import device_media
 from phunt.chats.source import ChatSource
 from phunt.chats.tl import Decoder, TLError, TLObject
 
@@ -28,10 +29,16 @@ MEDIA_FOLDERS = (
 """Where the app's downloaded media are looked for, relative to the database's folder."""
 
 
+def media_finder(source: ChatSource, export: ChatExport) -> MediaFinder:
+    """The finder for one database: its own folder first, then the phone's storage."""
+    return MediaFinder(source, export, [*HERE, *device_media(source.here)])
+
+
 def find_attachment(
-    source: ChatSource, mid: str, media: TLObject | None, tail: bytes
+    finder: MediaFinder, where: str, mid: str, media: TLObject | None, tail: bytes
 ) -> Attachment | None:
-    """The photo or document a message carries, hashed where its file is found."""
+    """The photo or document a message carries, hashed where its file is found
+    (``where`` names the chat and row in a refusal's warning)."""
     if media is None or media["_"] not in ("messageMediaPhoto", "messageMediaDocument"):
         return None
     names = [_local_path(tail)]
@@ -46,11 +53,11 @@ def find_attachment(
     candidates = [n for n in names if n]
     for name in candidates:
         for folder in MEDIA_FOLDERS if "/" not in name else ("",):
-            where = folder + name
-            digest = hash_companion(source, where)
-            if digest is not None:
-                shown = file_name or posixpath.basename(where)
-                return present(mid, shown, where, mime or guess_mime(shown), digest)
+            found = finder.find(folder + name, where)
+            if found is not None:
+                shown = file_name or posixpath.basename(found.name)
+                guessed = mime or guess_mime(shown)
+                return present(mid, shown, found.name, guessed, found.digest, note=found.note)
     path = candidates[0] if candidates else None
     label = file_name or (posixpath.basename(path) if path else None)
     note = "file missing" if path else "no local file named in cache4.db"

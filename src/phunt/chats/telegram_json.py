@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO, TextIO
 
 from phunt.chats import roles
-from phunt.chats.attachments import hash_companion, present
+from phunt.chats.attachments import MediaFinder, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
 from phunt.chats.invites import note_links
 from phunt.chats.model import Attachment, Chat, ChatKind, Message, Participant
@@ -204,6 +204,7 @@ class _Run:
     def __init__(self, context: ParseContext) -> None:
         self.export, self.source, self.tz = context.export, context.source, context.tz
         self.keep, self.sink = context.keep, context.sink
+        self.media = MediaFinder(context.source, context.export)
         self.phones: dict[str, tuple[str | None, str]] = {}
         self.offsets: dict[int, timedelta] = {}
 
@@ -369,7 +370,7 @@ class _Run:
             targets = self.service(chat, raw, sender, sender_name, time, evidence)
         elif chat.kind == "channel" and raw.get("author"):
             roles.by_name(chat, raw["author"]).add_role("admin", time, evidence, inferred=True)
-        attachments = self.attachments(mid, raw)
+        attachments = self.attachments(chat, mid, raw)
         chat.attachments.extend(attachments)
         text = _joined_text(raw.get("text", ""))
         note_links(chat, text, evidence)
@@ -452,7 +453,7 @@ class _Run:
             return actor
         return roles.by_name(chat, name)
 
-    def attachments(self, mid: str, raw: dict[str, Any]) -> tuple[Attachment, ...]:
+    def attachments(self, chat: Chat, mid: str, raw: dict[str, Any]) -> tuple[Attachment, ...]:
         key = "photo" if "photo" in raw else "file" if "file" in raw else None
         if key is None:
             return ()
@@ -465,10 +466,10 @@ class _Run:
             )
         name = name or ref.rsplit("/", 1)[-1]
         mime = raw.get("mime_type") or guess_mime(name)
-        digest = hash_companion(self.source, ref)
-        if digest is None:
+        found = self.media.find(ref, f"chat {chat.platform_id}, message id {mid}")
+        if found is None:
             return (Attachment(mid, name, ref, True, size=size, mime=mime, note="file missing"),)
-        return (present(mid, name, ref, mime, digest),)
+        return (present(mid, name, ref, mime, found.digest),)
 
     def finish(self, chat: Chat) -> None:
         roles.resolve_names(chat)

@@ -23,9 +23,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
 from phunt.chats import roles
-from phunt.chats.attachments import hash_companion, present
+from phunt.chats.attachments import HERE, MediaFinder, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
 from phunt.chats.model import Attachment, Chat, Message, Participant, RoleName
+from phunt.chats.paths import MediaRoot
 from phunt.chats.sqlite_schema import MAGIC, table_names
 from phunt.chats.whatsapp_msgstore import OWNER_ID, chat_kind, jid_participant, lossless_text
 from phunt.errors import CorruptInput
@@ -35,7 +36,7 @@ from phunt.spool import spooled
 
 MAIN = "ChatStorage.sqlite"
 REQUIRED = ("ZWACHATSESSION", "ZWAMESSAGE")
-MEDIA_ROOTS = ("Message/", "")
+MEDIA_ROOTS = (MediaRoot("Message/", "the Message folder beside the database"), *HERE)
 """Where ``ZMEDIALOCALPATH`` is relative to: the ``Message`` folder beside the database."""
 PREFERENCES = (
     "Library/Preferences/group.net.whatsapp.WhatsApp.shared.plist",
@@ -112,6 +113,7 @@ class _Run:
 
     def __init__(self, context: ParseContext) -> None:
         self.context, self.export = context, context.export
+        self.media = MediaFinder(context.source, context.export, MEDIA_ROOTS)
         self.chats: dict[int, Chat] = {}
         self.members: dict[int, str] = {}
         """``Z_PK`` of ``ZWAGROUPMEMBER`` -> the member's JID (message senders point there)."""
@@ -328,7 +330,7 @@ class _Run:
         if item is not None and media:
             path = self.text(raw_path, "ZWAMEDIAITEM", item, "ZMEDIALOCALPATH")
             title = self.text(raw_title, "ZWAMEDIAITEM", item, "ZTITLE")
-            attachment = self.attachment(str(pk), path, size, title)
+            attachment = self.attachment(chat, str(pk), path, size, title)
             chat.attachments.append(attachment)
         system = mtype == _SYSTEM_TYPE
         if sender is not None and not system:
@@ -359,7 +361,7 @@ class _Run:
         if chat.last_time is None or time > chat.last_time:
             chat.last_time = time
 
-    def attachment(self, mid: str, path: Any, size: Any, title: Any) -> Attachment:
+    def attachment(self, chat: Chat, mid: str, path: Any, size: Any, title: Any) -> Attachment:
         path = path if isinstance(path, str) and path else None
         file_name = path.rsplit("/", 1)[-1] if path else (title or None)
         mime = guess_mime(file_name)
@@ -367,10 +369,9 @@ class _Run:
         if path is None:
             note = "no local path in ZWAMEDIAITEM (not downloaded, or deleted)"
             return Attachment(mid, file_name, None, False, size=stated, mime=mime, note=note)
-        for root in MEDIA_ROOTS:
-            digest = hash_companion(self.context.source, root + path)
-            if digest is not None:
-                return present(mid, file_name, path, mime, digest)
+        found = self.media.find(path, f"chat {chat.platform_id}, ZWAMESSAGE row {mid}")
+        if found is not None:
+            return present(mid, file_name, path, mime, found.digest)
         return Attachment(mid, file_name, path, True, size=stated, mime=mime, note="file missing")
 
     def push_names(self, conn: sqlite3.Connection) -> None:

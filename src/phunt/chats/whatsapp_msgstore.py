@@ -23,9 +23,10 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from phunt.chats import roles
-from phunt.chats.attachments import hash_companion, present
+from phunt.chats.attachments import MediaFinder, present
 from phunt.chats.base import ChatParser, MessageSink, ParseContext, guess_mime, register
 from phunt.chats.model import Attachment, Chat, ChatExport, ChatKind, Message, Participant, RoleName
+from phunt.chats.paths import MediaRoot, device_media
 from phunt.chats.source import ChatSource
 from phunt.chats.sqlite_schema import MAGIC, table_names
 from phunt.chats.whatsapp_contacts import apply_contacts, read_contacts
@@ -36,8 +37,13 @@ from phunt.spool import spooled
 
 OWNER_ID = "owner"
 _COMPANIONS = ("-wal", "-shm")
-MEDIA_ROOTS = ("", "../", "../WhatsApp/")
-"""Where media paths may be relative to: beside the db, or the app folder above."""
+MEDIA_ROOTS = (
+    MediaRoot("", "beside the database"),
+    MediaRoot("../", "the app folder above the database"),
+    MediaRoot("../WhatsApp/", "the WhatsApp folder beside the database's"),
+)
+"""Where media paths may be relative to, before a full extraction's shared storage
+(:func:`phunt.chats.paths.device_media`)."""
 _SYSTEM_TYPE = 7
 _DELETED_TYPES = (15, 64)
 # action_type codes where two tools agree (format notes, section 6); others kept raw.
@@ -185,6 +191,7 @@ class _Run:
         self, export: ChatExport, source: ChatSource, keep: bool, sink: MessageSink | None
     ) -> None:
         self.export, self.source, self.keep, self.sink = export, source, keep, sink
+        self.media = MediaFinder(source, export, [*MEDIA_ROOTS, *device_media(source.here)])
         self.chats: dict[Any, Chat] = {}
         self.by_jid: dict[str, Chat] = {}
         self.last_row: str | None = None
@@ -308,7 +315,7 @@ class _Run:
             targets = [jids[u] for u in affected.get(rid, ()) if u in jids]
             attachment = None
             if path or fhash or name:
-                attachment = self.attachment(str(rid), path, size, mime, name, fhash)
+                attachment = self.attachment(chat, str(rid), path, size, mime, name, fhash)
             self.emit(
                 chat,
                 rid,
@@ -406,7 +413,7 @@ class _Run:
             attachment = None
             if name or mhash:
                 mid = f"messages/{rid}" if self.seen_keys is not None else str(rid)
-                attachment = self.attachment(mid, None, size, mime, name, mhash)
+                attachment = self.attachment(chat, mid, None, size, mime, name, mhash)
             sender = resource or (jid if chat.kind == "private" and not from_me else None)
             system = status == 6
             self.emit(
@@ -429,7 +436,14 @@ class _Run:
 
     # -- shared -----------------------------------------------------------------------
     def attachment(
-        self, mid: str, path: str | None, size: Any, mime: str | None, name: str | None, fhash: Any
+        self,
+        chat: Chat,
+        mid: str,
+        path: str | None,
+        size: Any,
+        mime: str | None,
+        name: str | None,
+        fhash: Any,
     ) -> Attachment:
         file_name = name or (path.rsplit("/", 1)[-1] if path else None)
         stated_size = size if isinstance(size, int) else None
@@ -446,10 +460,9 @@ class _Run:
                 platform_sha256=platform_sha256,
                 note="no file path in database (not downloaded, deleted, or legacy schema)",
             )
-        for root in MEDIA_ROOTS:
-            digest = hash_companion(self.source, root + path)
-            if digest is not None:
-                return present(mid, file_name, path, mime, digest, platform_sha256)
+        found = self.media.find(path, f"chat {chat.platform_id}, message row {mid}")
+        if found is not None:
+            return present(mid, file_name, path, mime, found.digest, platform_sha256, found.note)
         return Attachment(
             mid,
             file_name,

@@ -19,7 +19,7 @@ from pathlib import PurePath
 from typing import IO, BinaryIO
 
 from phunt.chats import notices, roles
-from phunt.chats.attachments import hash_companion, present
+from phunt.chats.attachments import MediaFinder, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
 from phunt.chats.invites import note_links
 from phunt.chats.model import Attachment, Chat, Message, Participant
@@ -182,6 +182,7 @@ class _Run:
     def __init__(self, source: _Text, context: ParseContext) -> None:
         self.export, self.source, self.tz = context.export, source, context.tz
         self.keep, self.sink = context.keep, context.sink
+        self.found = MediaFinder(source.media, context.export)
         title = source.title
         self.chat = Chat("whatsapp", f"title:{title or source.name}", title, "private")
         self.day_first = True
@@ -394,11 +395,11 @@ class _Run:
 
     def attachment(self, mid: str, name: str) -> Attachment:
         mime = guess_mime(name)
-        # Media sit beside the text: a name with a folder in it is not one of them.
-        digest = None if "/" in name else hash_companion(self.source.media, name)
-        if digest is None:
+        # Media sit beside the text; a name that leaves the export is refused.
+        found = self.found.find(name, f"chat {self.chat.platform_id}, message at line {mid}")
+        if found is None:
             return Attachment(mid, name, name, True, mime=mime, note="file missing")
-        return present(mid, name, name, mime, digest)
+        return present(mid, name, name, mime, found.digest)
 
     def notice(
         self, body: str, time: datetime, evidence: str, *, strict: bool = False

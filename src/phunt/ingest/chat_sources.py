@@ -8,7 +8,10 @@ A parser reads the main file and its companions (media, the WAL) through a
 again, and only what a reader cannot take as a stream is copied, into private temporary
 files (a member that cannot seek, a database for SQLite). Each attachment is then
 tied to the stored file that holds its bytes: at the path it names inside the same
-container, or, where that file is gone, by its digest or the one the app recorded.
+container (under the media roots the readers use, a full extraction's shared storage
+included: :func:`phunt.chats.paths.device_media`), or, where that file is gone, by its
+digest or the one the app recorded. No path from evidence leaves the evidence root
+(:func:`phunt.chats.paths.evidence_root`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import BinaryIO
 
 from phunt.chats.candidate import chat_candidate
 from phunt.chats.model import Attachment
-from phunt.chats.source import ChatSource, Link, normalise
+from phunt.chats.paths import PathRefused, device_media, evidence_root, resolve
+from phunt.chats.source import ChatSource, Link
 from phunt.chats.whatsapp_ios import MEDIA_ROOTS as IOS_MEDIA_ROOTS
 from phunt.chats.whatsapp_msgstore import MEDIA_ROOTS
 
@@ -89,12 +93,11 @@ class StoredChatSource(ChatSource):
 
     def __init__(self, tree: StoredTree, folder: str, open_file: FileOpener) -> None:
         self.tree, self.folder, self.open_file = tree, folder, open_file
+        self.here, self.root = folder, evidence_root(folder)
 
     def _file(self, name: str) -> StoredFile | None:
-        clean = normalise(name)
-        if clean is None:
-            return None
-        return self.tree.get(posixpath.normpath(posixpath.join(self.folder, clean)))
+        inside = self._inside(name)
+        return None if inside is None else self.tree.get(inside)
 
     def open(self, name: str) -> BinaryIO | None:
         file = self._file(name)
@@ -107,8 +110,8 @@ class StoredChatSource(ChatSource):
         return self.tree.children(self.folder)
 
     def describe(self, name: str) -> str:
-        clean = normalise(name)
-        return posixpath.join(self.folder, clean if clean is not None else name)
+        inside = self._inside(name)
+        return inside if inside is not None else posixpath.join(self.folder, name)
 
 
 def find_candidates(tree: StoredTree) -> list[StoredFile]:
@@ -141,15 +144,21 @@ def find_candidates(tree: StoredTree) -> list[StoredFile]:
 
 
 def media_roots(folder: str) -> list[str]:
-    """Where an export's relative media paths may start, as stored paths.
+    """Where a chat source's relative media paths may start, as stored paths, in order.
 
-    The roots the msgstore parser looks in (beside the database, the app's folder above
-    it, its ``WhatsApp`` folder), then the iOS parser's ``Message`` folder beside
-    ``ChatStorage.sqlite``, applied to ``folder``; Telegram and text exports keep their
-    media under their own folder, the first root.
+    The roots the msgstore reader looks in (beside the database, the app's folder above
+    it, its ``WhatsApp`` folder), the iOS reader's ``Message`` folder, then a full
+    extraction's shared storage for the app whose folder ``folder`` is; only those inside
+    the evidence root. Telegram and text exports keep their media under their own folder,
+    the first root.
     """
-    every = MEDIA_ROOTS + IOS_MEDIA_ROOTS
-    roots = (posixpath.normpath(posixpath.join(folder, root)) for root in every)
+    root = evidence_root(folder)
+    roots: list[str] = []
+    for media in (*MEDIA_ROOTS, *IOS_MEDIA_ROOTS, *device_media(folder)):
+        try:
+            roots.append(resolve(folder, media.prefix + ".", root) if media.prefix else folder)
+        except PathRefused:
+            continue
     return list(dict.fromkeys(roots))
 
 
@@ -165,13 +174,19 @@ class AttachmentLinker:
 
     def __init__(self, tree: StoredTree, folder: str) -> None:
         self.tree = tree
+        self.root = evidence_root(folder)
         self.roots = media_roots(folder)
 
+    def _at(self, root: str, path: str) -> StoredFile | None:
+        try:
+            return self.tree.get(resolve(root, path, self.root))
+        except PathRefused:
+            return None  # the reader that read the path warned about it
+
     def __call__(self, att: Attachment) -> tuple[Attachment, Link | None]:
-        name = None if att.path is None else normalise(att.path)
-        if name is not None:
+        if att.path is not None:
             for root in self.roots:
-                stored = self.tree.get(posixpath.normpath(posixpath.join(root, name)))
+                stored = self._at(root, att.path)
                 if stored is None or stored.sha256 is None:
                     continue
                 if att.sha256 is not None and att.sha256 != stored.sha256:
