@@ -78,3 +78,36 @@ def test_thumbnails_never_travel_in_a_backup(tmp_path: Path) -> None:
     names = zipfile.ZipFile(out).namelist()
     assert "tables/review_thumbnail.jsonl" not in names
     assert "tables/custody_event.jsonl" in names
+
+
+def test_a_case_backup_restored_verifies_as_a_scope(
+    initialised_home: Path, sqlite_template: Path, tmp_path: Path
+) -> None:
+    """``backup --case`` and ``restore``; ``audit verify`` then names what it proved."""
+    from phunt.cases.case_files import open_case
+
+    home = ("--home", str(initialised_home))
+    assert run_phunt("audit", "key", "init", *home).returncode == 0
+    db = Database(f"sqlite:///{initialised_home / 'phunt.db'}")
+    try:
+        _small_world(db)
+        with db.session() as s:
+            open_case(s, "CR 11/2026", "Cyber PS Kochi", "Ernakulam", ["IT Act s.67B"])
+    finally:
+        db.close()
+    out = tmp_path / "case.phbk"
+    made = run_phunt("backup", "--case", "1", "-o", str(out), *home)
+    assert made.returncode == 0, made.stderr
+    assert "3 audit records written to" in made.stdout  # case, device, custody: not CR 11
+    other = tmp_path / "other-home"
+    other.mkdir(mode=0o700)
+    initialise(f"sqlite:///{other / 'phunt.db'}", sqlite_template)
+    key = str(initialised_home.with_name(initialised_home.name + "-audit-key.pem"))
+    restored = run_phunt("restore", str(out), "--home", str(other), "--key", key)
+    assert restored.returncode == 0, restored.stderr
+    assert "scoped restore of case CR 9/2026 (id 1)" in restored.stdout
+    verified = run_phunt("audit", "verify", "--home", str(other))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "intact" not in verified.stdout
+    assert "scoped restore of case CR 9/2026 (id 1) from a backup signed by key" in verified.stdout
+    assert "3 records, each proven included in checkpoint 4" in verified.stdout
