@@ -28,17 +28,7 @@ from reports.conftest import Sources, build
 from reports.reading import write
 from test_lib import initialise
 
-from .test_refusals import _flip_first_digit, _rewrite
-
-
-def _other_case(db: Database) -> int:
-    """A second case whose rows and records must stay out of the first one's backup."""
-    with db.session() as s:
-        case = open_case(s, "CR 9/2026", "Cyber PS Thrissur", "Thrissur", ["IT Act s.67B"])
-        add_device(s, "EV-9/1", "laptop", make="Acme", case_id=case.id)
-        when = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
-        log_custody(s, "EV-9/1", "seized", "SI Asha Example", when, "sealed bag 2")
-        return case.id
+from .test_refusals import _flip_first_digit, _rewrite, _small_world
 
 
 @pytest.fixture
@@ -59,7 +49,7 @@ def small_backup(database: Database, key: Path, tmp_path: Path) -> Path:
     with database.session() as s:
         case = open_case(s, "CR 7/2026", "Cyber PS Kochi", "Ernakulam", ["IT Act s.67B"])
         add_device(s, "EV-7/1", "mobile phone", make="Acme", case_id=case.id)
-    _other_case(database)
+    _small_world(database)  # another case: CR 9/2026, EV-9/1
     when = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
     with database.session() as s:
         log_custody(s, "EV-7/1", "seized", "SI Ravi Example", when, "sealed bag 3")
@@ -71,7 +61,7 @@ def small_backup(database: Database, key: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def case_backup(database: Database, sources: Sources, key: Path, tmp_path: Path) -> Path:
-    _other_case(database)
+    _small_world(database)  # another case: CR 9/2026, EV-9/1
     world = build(database, sources)
     write(database, "device", {"device_id": world.phone}, tmp_path / "device.pdf")
     with database.session() as s:  # another case's record after this one's, too

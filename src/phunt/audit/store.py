@@ -178,7 +178,8 @@ class Verdict:
     scope: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        said = {"scope": self.scope} if self.scope else {}  # only a restored case has one
+        return said | {
             "ok": self.ok,
             "records": self.records,
             "first_bad": self.first_bad,
@@ -187,7 +188,6 @@ class Verdict:
             "table": self.table,
             "row_id": self.row_id,
             "pending": self.pending,
-            "scope": self.scope or None,
         }
 
 

@@ -22,7 +22,7 @@ from phunt import __version__
 from phunt.audit import store as audit
 from phunt.audit.scope import sign_tree, tree_problem
 from phunt.backup import case_store, store
-from phunt.backup.archive import FORMAT, Checked, PartWriter, sign_manifest
+from phunt.backup.archive import FORMAT, Checked, PartWriter, file_part, lines_part, sign_manifest
 from phunt.backup.codec import encode
 from phunt.errors import IntegrityError
 from phunt.schema.audit import AuditHead
@@ -81,20 +81,13 @@ def dump_case(
                 rows = store.stream_rows(conn, table, where[table.name])
             else:
                 continue
-            writer, count = PartWriter(archive, f"tables/{table.name}.jsonl"), 0
-            for row in rows:
-                writer.write(encode(row))
-                count += 1
-            parts.append(writer.close() | {"table": table.name, "rows": count})
+            part = lines_part(archive, f"tables/{table.name}.jsonl", map(encode, rows))
+            parts.append(part | {"table": table.name})
         versions = store.table_named("hash_set_version")
         shas = {r["index_sha256"] for r in store.stream_rows(conn, versions, where[versions.name])}
         for sha in sorted(shas):
             local = local_set_file(session, sha, what="hash-set version")
-            writer = PartWriter(archive, f"setfiles/{sha}.phs")
-            with open(local, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    writer.write(chunk)
-            parts.append(writer.close())
+            parts.append(file_part(archive, f"setfiles/{sha}.phs", local))
         root, records_proof = case_store.records_proof(conn, head.records, seqs)
         at = utcnow().isoformat(timespec="seconds")
         scope = {

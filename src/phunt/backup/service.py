@@ -19,7 +19,7 @@ from typing import Any
 from phunt import __version__
 from phunt.audit import store as audit
 from phunt.backup import store
-from phunt.backup.archive import FORMAT, PartWriter, open_checked, sign_manifest
+from phunt.backup.archive import FORMAT, file_part, lines_part, open_checked, sign_manifest
 from phunt.backup.codec import decoder, encode
 from phunt.errors import IntegrityError, UsageError
 from phunt.output_path import output_path
@@ -61,19 +61,12 @@ def _dump(
     with zipfile.ZipFile(temp, "w") as archive:
         conn = reading.connection()
         for table in store.tables():
-            part = PartWriter(archive, f"tables/{table.name}.jsonl")
-            rows = 0
-            for row in store.stream_rows(conn, table):
-                part.write(encode(row))
-                rows += 1
-            parts.append(part.close() | {"table": table.name, "rows": rows})
+            rows = (encode(row) for row in store.stream_rows(conn, table))
+            part = lines_part(archive, f"tables/{table.name}.jsonl", rows)
+            parts.append(part | {"table": table.name})
         for sha in store.set_file_shas(conn):
             local = local_set_file(session, sha, what="hash-set version")
-            part = PartWriter(archive, f"setfiles/{sha}.phs")
-            with open(local, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    part.write(chunk)
-            parts.append(part.close())
+            parts.append(file_part(archive, f"setfiles/{sha}.phs", local))
         manifest = {
             "format": FORMAT,
             "scope": "database",
