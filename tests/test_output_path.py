@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,6 +92,17 @@ def test_missing_folders_are_not_created(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_service_may_make_the_folder_but_never_in_the_data(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    output_path.protect(home)
+    with pytest.raises(UsageError, match="inside phunt's data"):
+        check_target(home / "new" / "share.json", make_parents=True)
+    assert list(home.iterdir()) == []
+    made = check_target(tmp_path / "exports" / "share.json", make_parents=True)
+    assert made.parent.is_dir() and made.parent.stat().st_mode & 0o077 == 0
+
+
 def test_a_folder_is_never_a_target(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a folder"):
         check_target(tmp_path, force=True)
@@ -122,3 +134,42 @@ def test_phunts_own_folder_inside_the_data_folder(tmp_path: Path) -> None:
     with output_path.output_path(own / "bundle.zip", own=own) as temp:
         temp.write_bytes(b"PK")
     assert (own / "bundle.zip").read_bytes() == b"PK"
+
+
+def test_reports_and_exports_keep_the_rule_without_the_cli(database: Any, tmp_path: Path) -> None:
+    """The services themselves refuse the data folder (not only the CLI's check), and
+    write in a folder of phunt's own only when the caller names it (the web)."""
+    from phunt.exports.manifest import write_export
+    from phunt.exports.store import Selection
+    from phunt.reports.render import write_report
+
+    home = tmp_path / "home"
+    own = home / "reports" / "web"
+    own.mkdir(parents=True)
+    output_path.protect(home)
+    page = b"<!doctype html><title>device report</title>"
+    selection = Selection("device", 1, "EV-1/1", None, (1,))
+
+    def content(fh: Any) -> int:
+        fh.write("md5\n")
+        return 1
+
+    with database.session() as s:
+        with pytest.raises(UsageError, match="inside phunt's data"):
+            write_report(page, home / "r.html", inputs={}, kind="device", session=s)
+        with pytest.raises(UsageError, match="inside phunt's data"):
+            write_export(s, home / "e.csv", kind="matches", selection=selection, inputs={},
+                         write=content)  # fmt: skip
+        write_report(page, own / "r.html", inputs={}, kind="device", session=s, own=own)
+        write_export(s, own / "e.csv", kind="matches", selection=selection, inputs={},
+                     write=content, own=own)  # fmt: skip
+        with pytest.raises(UsageError, match="exists; give --force"):
+            write_report(page, own / "r.html", inputs={}, kind="device", session=s, own=own)
+    assert (own / "r.html").read_bytes() == page
+    assert (own / "e.csv").read_text() == "md5\n"
+    assert sorted(p.name for p in home.iterdir()) == ["reports"]
+    assert sorted(p.name for p in own.iterdir()) == [
+        "e.csv", "e.csv.manifest.json", "r.html", "r.html.manifest.json"
+    ]  # fmt: skip
+    for written in own.iterdir():
+        assert written.stat().st_mode & 0o077 == 0  # private: they name evidence

@@ -54,12 +54,15 @@ def check_target(
     force: bool = False,
     protected: Iterable[str | os.PathLike[str]] = (),
     own: str | os.PathLike[str] | None = None,
+    make_parents: bool = False,
 ) -> Path:
     """The absolute, resolved path to write ``target`` to, or a :class:`UsageError`
     saying why not (protected place, existing file without ``force``, a folder, a
     missing parent folder). ``own`` is a folder of phunt's own inside the data folder
     (the web's downloads under ``reports/``, named by phunt, never by a user): a target
-    inside it is not refused for lying in a protected place."""
+    inside it is not refused for lying in a protected place. ``make_parents`` creates a
+    missing parent folder (mode 0700) instead, once the target is known not to lie in a
+    protected place: for services whose callers name a new folder (never the CLI)."""
     shown = os.fspath(target)
     if not shown:
         raise UsageError("no output file given")
@@ -74,6 +77,8 @@ def check_target(
             )
     if resolved.is_dir():
         raise UsageError(f"refusing to write {shown}: it is a folder")
+    if make_parents and not resolved.parent.exists():
+        resolved.parent.mkdir(mode=0o700, parents=True)
     if not resolved.parent.is_dir():
         raise UsageError(f"cannot write {shown}: folder {resolved.parent} does not exist")
     if resolved.exists() and not force:

@@ -530,6 +530,42 @@ def checksum_tools() -> None:
         write(f"{name}-md5.idx", "\n".join([*header, *rows]) + "\n")
 
 
+#: HashKeeper's .hke header (its own spelling of "authenticated").
+HKE_HEADER = (
+    '"hashset_id","name","vendor","package","version","authenicated_flag","notable_flag",'
+    '"initials","num_of_files","description","date_loaded"'
+)
+
+
+def hashkeeper_sets() -> None:
+    """HashKeeper sets with their .hke descriptions (notable_flag 0 known-good, 1 known-bad):
+    one of each kind, one .hke flagging both, one with a flag that is neither, one whose
+    .hsh names a set its .hke does not describe."""
+    hsh_header = (
+        '"file_id","hashset_id","file_name","directory","hash","file_size","date_modified",'
+        '"time_modified","time_zone","comments","date_accessed","time_accessed"'
+    )
+    sets = {
+        "hk_known": ([("5", "0")], [("5", 141, "kernel.dll"), ("5", 142, "notes.hlp")]),
+        "hk_notable": ([("7", "1")], [("7", 143, "picture 1.jpg")]),
+        "hk_mixed": ([("5", "0"), ("7", "1")], [("5", 141, "kernel.dll"), ("7", 143, "x.jpg")]),
+        "hk_bad_flag": ([("5", "2")], [("5", 144, "a.txt")]),
+        "hk_stray": ([("5", "0")], [("5", 145, "a.txt"), ("9", 146, "b.txt")]),
+    }
+    for stem, (described, rows) in sets.items():
+        hke = [HKE_HEADER] + [
+            f'{set_id},"Z{set_id:0>5} Example set","Example Vendor","Example Suite","1.0",1,'
+            f'{flag},"UNIT",{len(rows)},"An invented set",6/11/98 10:35:21'
+            for set_id, flag in described
+        ]
+        write(f"{stem}.hke", "\r\n".join(hke) + "\r\n")
+        hsh = [hsh_header] + [
+            f'{4200000 + n},{set_id},"{name}","C:\\WINDOWS","{up("md5", n)}",{n * 100},,,,,,'
+            for set_id, n, name in rows
+        ]
+        write(f"{stem}.hsh", "\r\n".join(hsh) + "\r\n")
+
+
 def main() -> None:
     plain()
     csv_lists()
@@ -540,6 +576,7 @@ def main() -> None:
     nsrl_v3()
     threatexchange()
     checksum_tools()
+    hashkeeper_sets()
     unicode_lists()  # last: it copies fixtures the others write
 
 

@@ -13,16 +13,26 @@ from test_lib import initialise, run_phunt
 from .test_refusals import _small_world
 
 
+def _keyed_world(home: Path, *more: str) -> tuple[str, str]:
+    """An audit key beside ``home``, the small world (and cases numbered ``more``) in it."""
+    from phunt.cases.case_files import open_case
+
+    assert run_phunt("audit", "key", "init", "--home", str(home)).returncode == 0
+    db = Database(f"sqlite:///{home / 'phunt.db'}")
+    try:
+        _small_world(db)
+        with db.session() as s:
+            for number in more:
+                open_case(s, number, "Cyber PS Kochi", "Ernakulam", ["IT Act s.67B"])
+    finally:
+        db.close()
+    return "--home", str(home)
+
+
 def test_backup_and_restore_from_the_command_line(
     initialised_home: Path, sqlite_template: Path, tmp_path: Path
 ) -> None:
-    home = ("--home", str(initialised_home))
-    assert run_phunt("audit", "key", "init", *home).returncode == 0
-    db = Database(f"sqlite:///{initialised_home / 'phunt.db'}")
-    try:
-        _small_world(db)
-    finally:
-        db.close()
+    home = _keyed_world(initialised_home)
     out = tmp_path / "lab.phbk"
     first = run_phunt("backup", "-o", str(out), *home)
     assert first.returncode == 0, first.stderr
@@ -78,3 +88,26 @@ def test_thumbnails_never_travel_in_a_backup(tmp_path: Path) -> None:
     names = zipfile.ZipFile(out).namelist()
     assert "tables/review_thumbnail.jsonl" not in names
     assert "tables/custody_event.jsonl" in names
+
+
+def test_a_case_backup_restored_verifies_as_a_scope(
+    initialised_home: Path, sqlite_template: Path, tmp_path: Path
+) -> None:
+    """``backup --case`` and ``restore``; ``audit verify`` then names what it proved."""
+    home = _keyed_world(initialised_home, "CR 11/2026")
+    out = tmp_path / "case.phbk"
+    made = run_phunt("backup", "--case", "1", "-o", str(out), *home)
+    assert made.returncode == 0, made.stderr
+    assert "3 audit records written to" in made.stdout  # case, device, custody: not CR 11
+    other = tmp_path / "other-home"
+    other.mkdir(mode=0o700)
+    initialise(f"sqlite:///{other / 'phunt.db'}", sqlite_template)
+    key = str(initialised_home.with_name(initialised_home.name + "-audit-key.pem"))
+    restored = run_phunt("restore", str(out), "--home", str(other), "--key", key)
+    assert restored.returncode == 0, restored.stderr
+    assert "scoped restore of case CR 9/2026 (id 1)" in restored.stdout
+    verified = run_phunt("audit", "verify", "--home", str(other))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "intact" not in verified.stdout
+    assert "scoped restore of case CR 9/2026 (id 1) from a backup signed by key" in verified.stdout
+    assert "3 records, each proven included in checkpoint 4" in verified.stdout

@@ -51,12 +51,20 @@ def _edit_manifest(data: bytes) -> bytes:
     return json.dumps(body, indent=2, sort_keys=True).encode() + b"\n"
 
 
-@pytest.fixture
-def backup_file(database: Database, key: Path, tmp_path: Path) -> Path:
+@pytest.fixture(params=["database", "case"])
+def backup_file(
+    request: pytest.FixtureRequest, database: Database, key: Path, tmp_path: Path
+) -> Path:
+    """The small world backed up whole, and as its one case (``backup --case``)."""
+    from sqlalchemy import select
+
+    from phunt.schema.cases import Case
+
     _small_world(database)
     out = tmp_path / "small.phbk"
     with database.session() as s:
-        write_backup(s, out, key)
+        case_id = s.scalar(select(Case.id)) if request.param == "case" else None
+        write_backup(s, out, key, case_id=case_id)
     return out
 
 

@@ -49,6 +49,11 @@ EXPECTED = {
     "ilook_v3.csv": "csv",
     "NSRLFile_utf16le.txt": "nsrl-rds2",
     "hashkeeper.hsh": "hashkeeper",
+    "hk_known.hsh": "hashkeeper",
+    "hk_notable.hsh": "hashkeeper",
+    "hk_mixed.hsh": "hashkeeper",
+    "hk_bad_flag.hsh": "hashkeeper",
+    "hk_stray.hsh": "hashkeeper",
     "NSRLFile.txt-md5.idx": "tsk-idx",
     "notable.txt-md5.idx": "tsk-idx",
     "vpdq_video.txt": "vpdq-file",
@@ -75,7 +80,11 @@ EXPECTED = {
     "vics2_case_utf16le.json": "vics",
 }
 #: Fixtures no reader may claim.
-REFUSED = {"list_utf16_no_bom.csv", "NSRLFile_no_member.zip"}
+REFUSED = {
+    "list_utf16_no_bom.csv",
+    "NSRLFile_no_member.zip",
+    *(f"hk_{n}.hke" for n in ("known", "notable", "mixed", "bad_flag", "stray")),  # no hashes
+}
 #: The lists saved with a UTF-16/32 byte-order mark, and the UTF-8 list each one copies.
 TRANSCODED = {
     "plain_utf16le.txt": "plain.txt",

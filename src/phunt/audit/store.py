@@ -174,9 +174,12 @@ class Verdict:
     row_id: int | None = None
     pending: int = 0
     head: str = GENESIS
+    #: For a home restored from a case backup, what was proven (never "intact").
+    scope: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        said = {"scope": self.scope} if self.scope else {}  # only a restored case has one
+        return said | {
             "ok": self.ok,
             "records": self.records,
             "first_bad": self.first_bad,
@@ -198,18 +201,26 @@ def verify(session: Session, *, rows: bool = True, seals: bool = True) -> Verdic
     stream. ``seals`` checks each record's seals against it as the chain is walked (a read
     of every seal: one per sealed row).
     """
+    from phunt.audit.scope import check_prefix, scope_of
     from phunt.audit.verify_rows import check_rows
 
     total = session.scalar(select(func.count()).select_from(AuditRecord)) or 0
-    groups = SealGroups(session) if seals else NoSeals()
+    scope = scope_of(session)
+    start, said = (0, GENESIS), ""
+    if scope is not None:  # records up to the signed head are proven, not chained
+        wrong = check_prefix(session, scope, record_hash)
+        if wrong is not None:
+            return Verdict(False, total, wrong[0], wrong[1], wrong[2])
+        start, said = (scope.upto, str(scope.checkpoint["head"])), scope.describe()
+    groups = SealGroups(session, after=start[0]) if seals else NoSeals()
     try:
-        broken = _walk(session, groups, total)
+        broken = _walk(session, groups, total, start)
     finally:
         groups.close()
     if broken is not None:
         return broken
     if not rows:
-        return Verdict(True, total, head=_head(session)[1])
+        return Verdict(True, total, head=_head(session)[1], scope=said)
     findings, pending = check_rows(session)
     if findings:
         first = findings[0]
@@ -217,7 +228,7 @@ def verify(session: Session, *, rows: bool = True, seals: bool = True) -> Verdic
             False, total, first.audit_seq, first.problem, first.detail,
             table=first.table, row_id=first.row_id, pending=pending, head=_head(session)[1],
         )  # fmt: skip
-    return Verdict(True, total, pending=pending, head=_head(session)[1])
+    return Verdict(True, total, pending=pending, head=_head(session)[1], scope=said)
 
 
 def _head(session: Session) -> tuple[int, str]:
@@ -225,10 +236,18 @@ def _head(session: Session) -> tuple[int, str]:
     return (head.seq, head.hash) if head else (0, GENESIS)
 
 
-def _walk(session: Session, groups: SealGroups | NoSeals, total: int) -> Verdict | None:
-    """The chain's first problem, or None; records streamed, their seals beside them."""
-    prev_hash, prev_seq = GENESIS, 0
-    query = select(AuditRecord).order_by(AuditRecord.seq).execution_options(yield_per=2000)
+def _walk(
+    session: Session, groups: SealGroups | NoSeals, total: int, start: tuple[int, str]
+) -> Verdict | None:
+    """The chain's first problem after record ``start`` (number, hash), or None; records
+    streamed, their seals beside them."""
+    prev_seq, prev_hash = start
+    query = (
+        select(AuditRecord)
+        .where(AuditRecord.seq > prev_seq)
+        .order_by(AuditRecord.seq)
+        .execution_options(yield_per=2000)
+    )
     with session.execute(query) as result:
         for rec in result.scalars():
             if record_hash(rec) != rec.hash:

@@ -39,9 +39,10 @@ class Finding:
 class SealGroups:
     """The seals in record order, consumed as the chain is walked."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, after: int = 0) -> None:
         query = (
             select(AuditSeal.audit_seq, AuditSeal.table_name, AuditSeal.row_id, AuditSeal.leaf)
+            .where(AuditSeal.audit_seq > after)
             .order_by(AuditSeal.audit_seq, AuditSeal.table_name, AuditSeal.row_id)
             .execution_options(yield_per=_CHUNK)
         )

@@ -13,7 +13,7 @@ import base64
 import hashlib
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -53,6 +53,24 @@ class PartWriter:
     def close(self) -> dict[str, Any]:
         self._out.close()
         return {"name": self.name, "sha256": self._sha.hexdigest(), "bytes": self.size}
+
+
+def lines_part(archive: zipfile.ZipFile, name: str, lines: Iterable[bytes]) -> dict[str, Any]:
+    """A part of ``lines`` (a table's rows, encoded); its entry, with ``rows`` counted."""
+    part, rows = PartWriter(archive, name), 0
+    for line in lines:
+        part.write(line)
+        rows += 1
+    return part.close() | {"rows": rows}
+
+
+def file_part(archive: zipfile.ZipFile, name: str, path: Path) -> dict[str, Any]:
+    """A part holding the file at ``path`` (a set file), copied in chunks; its entry."""
+    part = PartWriter(archive, name)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            part.write(chunk)
+    return part.close()
 
 
 def sign_manifest(archive: zipfile.ZipFile, manifest: dict[str, Any], key: Any) -> bytes:

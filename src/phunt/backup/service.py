@@ -12,14 +12,14 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from phunt import __version__
 from phunt.audit import store as audit
 from phunt.backup import store
-from phunt.backup.archive import FORMAT, PartWriter, open_checked, sign_manifest
+from phunt.backup.archive import FORMAT, file_part, lines_part, open_checked, sign_manifest
 from phunt.backup.codec import decoder, encode
 from phunt.errors import IntegrityError, UsageError
 from phunt.output_path import output_path
@@ -38,6 +38,8 @@ class Summary:
     audit_records: int
     manifest_sha256: str
     file_sha256: str
+    #: After a case restore: what ``phunt audit verify`` proved of the carried records.
+    scope: str = ""
 
 
 def _sha256_of(path: Path) -> str:
@@ -59,19 +61,12 @@ def _dump(
     with zipfile.ZipFile(temp, "w") as archive:
         conn = reading.connection()
         for table in store.tables():
-            part = PartWriter(archive, f"tables/{table.name}.jsonl")
-            rows = 0
-            for row in store.stream_rows(conn, table):
-                part.write(encode(row))
-                rows += 1
-            parts.append(part.close() | {"table": table.name, "rows": rows})
+            rows = (encode(row) for row in store.stream_rows(conn, table))
+            part = lines_part(archive, f"tables/{table.name}.jsonl", rows)
+            parts.append(part | {"table": table.name})
         for sha in store.set_file_shas(conn):
             local = local_set_file(session, sha, what="hash-set version")
-            part = PartWriter(archive, f"setfiles/{sha}.phs")
-            with open(local, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    part.write(chunk)
-            parts.append(part.close())
+            parts.append(file_part(archive, f"setfiles/{sha}.phs", local))
         manifest = {
             "format": FORMAT,
             "scope": "database",
@@ -85,10 +80,14 @@ def _dump(
     return parts, data
 
 
-def write_backup(session: Session, out: Path, key_path: Path, *, force: bool = False) -> Summary:
-    """Write the whole database to ``out`` (through :func:`phunt.output_path.output_path`)
-    and audit it in ``session``."""
+def write_backup(
+    session: Session, out: Path, key_path: Path, *, force: bool = False, case_id: int | None = None
+) -> Summary:
+    """Write the whole database, or with ``case_id`` that case's scope
+    (:mod:`phunt.backup.case_scope`), to ``out`` (through
+    :func:`phunt.output_path.output_path`) and audit it in ``session``."""
     from phunt.audit.anchor import load_key
+    from phunt.backup.case_scope import dump_case
 
     key = load_key(key_path)
     with store.snapshot(session) as reading:
@@ -96,29 +95,37 @@ def write_backup(session: Session, out: Path, key_path: Path, *, force: bool = F
         if not head.ok:
             reason = f"the audit log is broken at record {head.first_bad}: no backup"
             raise IntegrityError(reason)
+        carried = head.records
         with output_path(out, force=force) as temp:
-            parts, data = _dump(reading, session, temp, key, head.records, head.head)
+            if case_id is None:
+                parts, data = _dump(reading, session, temp, key, head.records, head.head)
+            else:
+                parts, data, carried = dump_case(reading, session, temp, key, case_id, head)
             digest = _sha256_of(temp)
     summary = Summary(
         str(out),
         sum(p.get("rows", 0) for p in parts),
         sum(1 for p in parts if "table" in p),
-        sum(1 for p in parts if "table" not in p),
-        head.records,
+        sum(1 for p in parts if p["name"].startswith("setfiles/")),
+        carried,
         hashlib.sha256(data).hexdigest(),
         digest,
     )
     details = {
         "sha256": digest, "manifest_sha256": summary.manifest_sha256, "rows": summary.rows,
-        "audit_records": head.records, "audit_head": head.head,
+        "audit_records": carried, "audit_head": head.head,
     }  # fmt: skip
+    if case_id is not None:
+        details["case_id"] = case_id
     audit.append(session, "backup.write", "backup", str(out), details)
     return summary
 
 
 def restore(session: Session, path: Path, key_path: Path) -> Summary:
-    """Restore the backup at ``path`` into the empty database of ``session``."""
+    """Restore the backup at ``path`` into the empty database of ``session``; a case
+    backup's records are proven (:mod:`phunt.audit.scope`) before it is kept."""
     from phunt.audit.anchor import load_key
+    from phunt.backup.case_scope import finish_restore, proven
     from phunt.hashsets.blobs import put_set_file
 
     checked = open_checked(path, load_key(key_path))
@@ -146,16 +153,22 @@ def restore(session: Session, path: Path, key_path: Path) -> Summary:
     store.move_sequences(conn)
     with tempfile.TemporaryDirectory(prefix="phunt-restore-") as folder:
         for part in parts:
-            if "table" not in part:
+            if part["name"].startswith("setfiles/"):
                 target = Path(folder) / Path(part["name"]).name
                 checked.extract(part["name"], target)
                 put_set_file(session, target)
     digest = _sha256_of(path)
     summary = Summary(
         str(path), rows, sum(1 for p in parts if "table" in p),
-        sum(1 for p in parts if "table" not in p), checked.manifest["audit"]["records"],
-        checked.manifest_sha256, digest,
+        sum(1 for p in parts if p["name"].startswith("setfiles/")),
+        checked.manifest["audit"]["records"], checked.manifest_sha256, digest,
     )  # fmt: skip
-    details = {"sha256": digest, "manifest_sha256": summary.manifest_sha256, "rows": rows}
+    details: dict[str, Any] = {
+        "sha256": digest, "manifest_sha256": summary.manifest_sha256, "rows": rows
+    }  # fmt: skip
+    if checked.manifest.get("scope") == "case":
+        details["scope"] = finish_restore(session, checked)
     audit.append(session, "backup.restore", "backup", str(path), details)
+    if "scope" in details:
+        summary = replace(summary, scope=proven(session))
     return summary

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Connection,
     Engine,
     Table,
@@ -81,11 +82,16 @@ def _json_columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if isinstance(c.type, JSON) and c.nullable]
 
 
-def stream_rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
-    """The rows of ``table`` in primary-key order, fetched in batches, never all at once."""
+def stream_rows(
+    conn: Connection, table: Table, where: ColumnElement[bool] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``table`` (those ``where`` selects) in primary-key order, fetched in
+    batches, never all at once."""
     nullable = _json_columns(table)
     flags = [table.c[name].is_(None).label(f"~null~{name}") for name in nullable]
     query = select(table, *flags).order_by(*table.primary_key.columns)
+    if where is not None:
+        query = query.where(where)
     options = {"stream_results": True, "yield_per": _BATCH}  # this query only
     for found in conn.execute(query, execution_options=options):
         row = dict(found._mapping)

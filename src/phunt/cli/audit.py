@@ -92,7 +92,8 @@ def _say(verdict: Any, signed: Any, against: tuple[str, str] | None) -> None:
 
     if verdict.ok:
         pending = f", {verdict.pending} rows of unfinished ingests not sealed yet"
-        print(f"audit log intact: {verdict.records} records" + (pending if verdict.pending else ""))
+        said = verdict.scope or f"audit log intact: {verdict.records} records"
+        print(said + (pending if verdict.pending else ""))
     else:
         where = f"record {verdict.first_bad}" if verdict.first_bad is not None else "a row"
         sys.stderr.write(

@@ -36,23 +36,29 @@ def _say(summary: Summary, verb: str, as_json: bool) -> None:
         f"{summary.audit_records} audit records {verb} {printable(summary.path)}"
     )
     print(f"sha256 {summary.file_sha256}; manifest sha256 {summary.manifest_sha256}")
+    if summary.scope:
+        print(printable(summary.scope))
 
 
 def backup_command(
     out: Annotated[Path, typer.Option("-o", "--out", help="The backup file to write.")],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    case: Annotated[
+        int | None,
+        typer.Option("--case", help="Back up only this case (its id) and its audit records."),
+    ] = None,
     key: KeyOpt = None,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Back up the whole database (every case, the whole audit log, the set files),
-    signed with the audit key."""
+    """Back up the whole database (every case, the whole audit log, the set files), or
+    one case with the audit records that concern it, signed with the audit key."""
     from phunt.backup.service import write_backup
 
     key_path = _key_path(key, home, db)
     with session_for(home, db) as (session, _cfg):
-        summary = write_backup(session, out, key_path, force=force)
+        summary = write_backup(session, out, key_path, force=force, case_id=case)
     _say(summary, "written to", as_json)
 
 

@@ -34,12 +34,18 @@ ACTION_STATUS = {"complete": "Complete/Finish", "running": "Ongoing", "interrupt
 
 
 def export_case_uco(
-    session: Session, device: int | str, out: Path, *, scope: Scope = None, force: bool = False
+    session: Session,
+    device: int | str,
+    out: Path,
+    *,
+    scope: Scope = None,
+    force: bool = False,
+    own: Path | None = None,
 ) -> ExportResult:
     """Write the device's files, custody and ingests to ``out`` (see the module)."""
     selection = device_selection(session, device, scope)
-    check_target(Path(out), force)
-    return write_plan(session, out, case_uco_plan(session, selection), force)
+    check_target(Path(out), force, own)
+    return write_plan(session, out, case_uco_plan(session, selection), force, own)
 
 
 def case_uco_plan(session: Session, selection: Selection) -> Plan:

@@ -1,8 +1,11 @@
 """Writing an export: never over a file unless asked, whole or not at all, recorded.
 
-The content goes to a temporary file beside ``out`` and is renamed into place only when
-complete, so a crash or a full disk never leaves half an export under the final name.
-Without ``force`` the rename is a hard link, which fails if ``out`` appeared meanwhile.
+The content goes through :func:`phunt.output_path.output_path`: a temporary file beside
+``out``, renamed into place only when complete (so a crash or a full disk never leaves half
+an export under the final name), never over an existing file without ``force`` (the
+rename is a hard link, which fails if ``out`` appeared meanwhile), never into a missing
+folder, and never inside phunt's data folder but for a folder of phunt's own (``own``:
+the web's downloads), whichever layer calls it.
 ``<out>.manifest.json`` states the file's SHA-256 and size, what it covers and the hashes
 of what it was made from; it holds no time, so the same database gives the same manifest.
 The write is audited in the caller's transaction with both hashes.
@@ -13,7 +16,6 @@ files, kept separate until the two are merged.)
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
@@ -23,9 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from phunt import __version__
+from phunt import __version__, output_path
 from phunt.audit import store as audit
-from phunt.errors import UsageError
 from phunt.exports.store import Selection
 from phunt.schema.db import Session
 
@@ -71,13 +72,12 @@ def manifest_path(out: Path) -> Path:
     return out.with_name(out.name + MANIFEST_SUFFIX)
 
 
-def check_target(out: Path, force: bool) -> None:
-    """Stop before any work when ``out`` (or its manifest) exists and ``force`` is off."""
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; name the file to write")
+def check_target(out: Path, force: bool, own: Path | None = None) -> None:
+    """Stop before any work when ``out`` (or its manifest) may not be written: it exists
+    and ``force`` is off, or it lies in phunt's data folder. A missing folder is made, as
+    the export services always have (the CLI refuses one before calling them)."""
     for path in (out, manifest_path(out)):
-        if path.exists() and not force:
-            raise UsageError(f"{path} exists; give --force to replace it")
+        output_path.check_target(path, force=force, own=own, make_parents=True)
 
 
 def write_export(
@@ -89,19 +89,19 @@ def write_export(
     inputs: Mapping[str, str],
     write: Callable[[TextIO], int],
     force: bool = False,
+    own: Path | None = None,
 ) -> ExportResult:
     """Write ``out`` with ``write`` (which returns how many entries it wrote), then its
     manifest, then the audit record; see the module for the guarantees."""
     out = Path(os.path.abspath(out))
-    check_target(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_target(out, force, own)
     entries = 0
 
     def content(fh: TextIO) -> None:
         nonlocal entries
         entries = write(fh)
 
-    sha256, size = _place(out, content, force)
+    sha256, size = _place(out, content, force, own)
     manifest = {
         "kind": kind,
         "file": out.name,
@@ -117,18 +117,20 @@ def write_export(
     def manifest_content(fh: TextIO) -> None:
         fh.write(text)
 
-    manifest_sha, _ = _place(manifest_path(out), manifest_content, force)
+    manifest_sha, _ = _place(manifest_path(out), manifest_content, force, own)
     result = ExportResult(kind, out, manifest_path(out), sha256, size, entries)
     details = result.as_dict() | {"manifest_sha256": manifest_sha, "inputs": manifest["inputs"]}
     audit.append(session, f"export.{kind}", OBJECT_TYPES[selection.kind], selection.id, details)
     return result
 
 
-def write_plan(session: Session, out: Path, plan: Plan, force: bool) -> ExportResult:
+def write_plan(
+    session: Session, out: Path, plan: Plan, force: bool, own: Path | None = None
+) -> ExportResult:
     """:func:`write_export` of a :class:`Plan`."""
     return write_export(
         session, out, kind=plan.kind, selection=plan.selection, inputs=plan.inputs,
-        write=plan.write, force=force,
+        write=plan.write, force=force, own=own,
     )  # fmt: skip
 
 
@@ -159,30 +161,15 @@ def plan_digest(plan: Plan) -> tuple[str, int]:
     return sink.digest.hexdigest(), sink.size
 
 
-def _place(out: Path, content: Callable[[TextIO], None], force: bool) -> tuple[str, int]:
-    """Write a temporary file with ``content``, sync it and move it to ``out``."""
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # it names evidence
-        with open(fd, "w", encoding="utf-8", newline="") as fh:
+def _place(
+    out: Path, content: Callable[[TextIO], None], force: bool, own: Path | None
+) -> tuple[str, int]:
+    """Write ``out`` with ``content`` through :func:`phunt.output_path.output_path`
+    (private to its owner: it names evidence); its SHA-256 and size."""
+    with output_path.output_path(out, force=force, own=own) as temp:
+        with open(temp, "w", encoding="utf-8", newline="") as fh:
             content(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        sha256, size = _digest(tmp)
-        if force:
-            os.replace(tmp, out)
-        else:
-            try:
-                os.link(tmp, out)
-            except FileExistsError:
-                raise UsageError(f"{out} exists; give --force to replace it") from None
-            except OSError:  # a file system without hard links: checked, then renamed
-                if out.exists():
-                    raise UsageError(f"{out} exists; give --force to replace it") from None
-                os.replace(tmp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        sha256, size = _digest(temp)
     return sha256, size
 
 

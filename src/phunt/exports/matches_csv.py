@@ -45,11 +45,12 @@ def export_matches(
     device: int | str | None = None,
     scope: Scope = None,
     force: bool = False,
+    own: Path | None = None,
 ) -> ExportResult:
     """Write the matches of a case or of a device (exactly one of them) to ``out``."""
     selection = select_one(session, case_id, device, scope)
-    check_target(Path(out), force)
-    return write_plan(session, out, matches_plan(session, selection), force)
+    check_target(Path(out), force, own)
+    return write_plan(session, out, matches_plan(session, selection), force, own)
 
 
 def matches_plan(session: Session, selection: Selection) -> Plan:

@@ -40,12 +40,18 @@ from phunt.schema.scope import Scope
 
 
 def export_vics(
-    session: Session, case_id: int, out: Path, *, scope: Scope = None, force: bool = False
+    session: Session,
+    case_id: int,
+    out: Path,
+    *,
+    scope: Scope = None,
+    force: bool = False,
+    own: Path | None = None,
 ) -> ExportResult:
     """Write the case's categorised media to ``out`` (see the module)."""
     selection = case_selection(session, case_id, scope)
-    check_target(Path(out), force)
-    return write_plan(session, out, vics_plan(session, selection), force)
+    check_target(Path(out), force, own)
+    return write_plan(session, out, vics_plan(session, selection), force, own)
 
 
 def vics_plan(session: Session, selection: Selection) -> Plan:

@@ -213,6 +213,8 @@ def _set_for_import(
             f"{path}: a {reader.name} list does not say whether it is known-good or known-bad "
             f"({unknown}); give --kind known-good or --kind known-bad"
         )
+    if kind is not None and meta.get("kind_from") and kind != meta.get("list_kind"):
+        raise UsageError(f"{path}: {meta['kind_from']}; --kind {kind} contradicts it")
     list_kind = kind or str(meta.get("list_kind", reader.default_kind))
     hash_set = session.scalar(select(HashSet).where(HashSet.name == name))
     if hash_set is None:

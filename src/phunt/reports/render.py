@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +25,7 @@ from markupsafe import Markup
 from phunt import __version__
 from phunt.audit import store as audit
 from phunt.errors import UsageError
+from phunt.output_path import check_target, output_path
 from phunt.reports.manifest import Manifest, inputs_digest, manifest_path
 from phunt.safe_text import printable
 from phunt.schema.db import Session
@@ -145,22 +144,23 @@ def write_report(
     force: bool = False,
     options: Mapping[str, Any] | None = None,
     labels: Mapping[str, str] | None = None,
+    own: Path | None = None,
 ) -> Manifest:
     """Write ``html`` to ``out`` (``.html`` as is, ``.pdf`` rendered) and its manifest
     beside it, and audit the write in ``session``'s transaction.
 
     ``options`` are what rebuilds the report (the subject's id, the audit record read at):
     ``verify`` passes them back to the kind's ``build``. ``labels`` name the inputs for a
-    person (``"file:17"`` -> its path). Refuses to replace either file unless ``force``.
+    person (``"file:17"`` -> its path). Refuses, before any work, to replace either file
+    unless ``force`` and to write inside phunt's data folder but in ``own`` (the web's
+    downloads): :mod:`phunt.output_path`'s rule, whichever layer calls it.
     """
     media = MEDIA.get(out.suffix.lower())
     if media is None:
         raise UsageError(f"{out}: a report is written as .html or .pdf")
     mpath = manifest_path(out)
-    if not force:
-        for path in (out, mpath):
-            if path.exists():
-                raise UsageError(f"{path} exists: give --force to replace it")
+    for path in (out, mpath):
+        check_target(path, force=force, own=own)
     data = html if media == "html" else html_to_pdf(html, inputs)
     manifest = Manifest(
         kind=kind,
@@ -185,30 +185,13 @@ def write_report(
     }
     subject = manifest.options.get("subject", out.name)
     audit.append(session, "report.write", "report", f"{kind} {subject}", details)
-    _write(out, data, force)
-    _write(mpath, manifest.to_json(), force)
+    _write(out, data, force, own)
+    _write(mpath, manifest.to_json(), force, own)
     return manifest
 
 
-def _write(path: Path, data: bytes, force: bool) -> None:
-    """Whole or not at all, private to its owner (mode 0600: a report names evidence): a
-    temporary file beside ``path``, then linked (refusing an
-    existing file, even one that appeared meanwhile) or, with ``force``, renamed over it."""
-    if not path.parent.is_dir():
-        raise UsageError(f"{path.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise UsageError(f"{path} exists: give --force to replace it") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def _write(path: Path, data: bytes, force: bool, own: Path | None = None) -> None:
+    """Through :func:`phunt.output_path.output_path`: whole or not at all, private to its
+    owner (mode 0600: a report names evidence), an existing file only with ``force``."""
+    with output_path(path, force=force, own=own) as temp:
+        temp.write_bytes(data)

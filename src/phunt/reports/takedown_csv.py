@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from phunt.audit import store as audit
-from phunt.errors import UsageError
+from phunt.output_path import check_target
 from phunt.reports.facts import as_of
 from phunt.reports.manifest import Built, Manifest, digest, inputs_digest, manifest_path
 from phunt.reports.render import _write, ist, tool
@@ -56,14 +56,18 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
 
 
 def write_csv(
-    session: Session, out: Path, options: Mapping[str, Any], *, force: bool = False
+    session: Session,
+    out: Path,
+    options: Mapping[str, Any],
+    *,
+    force: bool = False,
+    own: Path | None = None,
 ) -> Manifest:
-    """Write the CSV and its manifest beside it; audited as a report's writing."""
+    """Write the CSV and its manifest beside it (by :mod:`phunt.output_path`'s rule, as
+    ``write_report`` does); audited as a report's writing."""
     mpath = manifest_path(out)
-    if not force:
-        for path in (out, mpath):
-            if path.exists():
-                raise UsageError(f"{path} exists: give --force to replace it")
+    for path in (out, mpath):
+        check_target(path, force=force, own=own)
     built = build(session, options)
     data = built.html
     manifest = Manifest(
@@ -77,6 +81,6 @@ def write_csv(
         "inputs_sha256": inputs_digest(manifest.inputs), "options": manifest.options,
     }  # fmt: skip
     audit.append(session, "report.write", "report", f"{KIND} {built.options['subject']}", details)
-    _write(out, data, force)
-    _write(mpath, manifest.to_json(), force)
+    _write(out, data, force, own)
+    _write(mpath, manifest.to_json(), force, own)
     return manifest

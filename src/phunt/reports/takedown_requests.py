@@ -19,6 +19,7 @@ def write_takedown(
     operation: int | str | None = None,
     officer: str | None = None,
     force: bool = False,
+    own: Path | None = None,
 ) -> list[Manifest]:
     """``takedown.csv`` and ``takedown-<platform>.pdf`` for each platform with groups to
     take down, in ``out_dir``; each with its manifest, each write audited."""
@@ -27,7 +28,9 @@ def write_takedown(
     if not out_dir.is_dir():
         raise UsageError(f"{out_dir}: no such folder")
     where = {"case": case, "operation": operation}
-    written = [takedown_csv.write_csv(session, out_dir / "takedown.csv", where, force=force)]
+    written = [
+        takedown_csv.write_csv(session, out_dir / "takedown.csv", where, force=force, own=own)
+    ]
     scope = takedown.scope_of(session, where)
     platforms = {g.platform for g in takedown.find_groups(session, scope)}
     for platform in sorted(platforms):
@@ -43,6 +46,7 @@ def write_takedown(
                 force=force,
                 options=built.options,
                 labels=built.labels,
+                own=own,
             )
         )
     return written

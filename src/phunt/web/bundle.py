@@ -47,7 +47,7 @@ def write_takedown_zip(
     folder named as ``out`` without its suffix) and zipped into ``out``; its SHA-256."""
     folder = out.with_suffix("")
     folder.mkdir(mode=0o700)
-    write_takedown(session, folder, case=case, operation=operation, officer=officer)
+    write_takedown(session, folder, case=case, operation=operation, officer=officer, own=own)
     members = zip_folder(folder, out, own=own)
     data = out.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()

@@ -143,31 +143,34 @@ def produce(
     scope = viewer_scope(viewer)
     if output.report is not None:
         build_report(session, output.report, report_options(output, subject, subject_id, viewer),
-                     out)  # fmt: skip
+                     out, own=folder)  # fmt: skip
     elif output.name == "takedown":
         case, operation = (subject_id, None) if subject == "case" else (None, subject_id)
         write_takedown_zip(session, out, case=case, operation=operation, officer=viewer.name,
                            own=folder)  # fmt: skip
     elif output.name == "vics":
-        export_vics(session, subject_id, out, scope=scope)
+        export_vics(session, subject_id, out, scope=scope, own=folder)
     elif output.name == "case-uco":
-        export_case_uco(session, subject_id, out, scope=scope)
+        export_case_uco(session, subject_id, out, scope=scope, own=folder)
     elif subject == "case":
-        export_matches(session, out, case_id=subject_id, scope=scope)
+        export_matches(session, out, case_id=subject_id, scope=scope, own=folder)
     else:
-        export_matches(session, out, device=subject_id, scope=scope)
+        export_matches(session, out, device=subject_id, scope=scope, own=folder)
     return out
 
 
-def build_report(session: Session, kind: str, options: Mapping[str, Any], out: Path) -> None:
-    """Build the ``kind`` report by name and write it with its manifest."""
+def build_report(
+    session: Session, kind: str, options: Mapping[str, Any], out: Path, *, own: Path | None = None
+) -> None:
+    """Build the ``kind`` report by name and write it with its manifest (``own``: the
+    folder of phunt's own it may write in, inside the data folder)."""
     from phunt.reports.render import write_report
     from phunt.reports.verify import builder
 
     built = builder(kind)(session, options)
     write_report(
         built.html, out, inputs=built.inputs, kind=kind, session=session,
-        options=built.options, labels=built.labels,
+        options=built.options, labels=built.labels, own=own,
     )  # fmt: skip
 
 
