@@ -5,6 +5,8 @@ The convention a page follows (and this test reads):
 * ``<!-- guide-files: NAME=PATH ... -->``: files copied into the page's empty folder before
   its first command (PATH from the repository's root; a folder is copied whole). The page
   says in one visible line what they are.
+* ``<!-- guide-continues: PAGE -->``: the page starts where PAGE (another page's name,
+  without ``.md``) ends, in a copy of its folder, as a reader who followed it would.
 * Fenced blocks marked ``console`` are run; any other block (``sh``, ``text``) is only
   shown, for what cannot run here (a lab's PostgreSQL, a browser, a password typed).
 * In a ``console`` block a line starting ``$ `` is a command (a line ending in ``\\``
@@ -28,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +52,15 @@ class Step:
     shown: list[str] = field(default_factory=list)
     exit: int = 0
     line: int = 0
+
+
+Results = list[tuple[Step, list[str], int]]
+
+
+def continues(text: str) -> str | None:
+    """The page this one starts from, if any."""
+    found = re.search(r"<!--\s*guide-continues:\s*(\S+)\s*-->", text)
+    return found.group(1) if found else None
 
 
 def read_page(text: str) -> tuple[dict[str, str], list[Step]]:
@@ -130,7 +142,7 @@ def script(steps: list[Step]) -> str:
     return "\n".join(body) + "\n"
 
 
-def run_page(page: Path, folder: Path) -> list[tuple[Step, list[str], int]]:
+def run_page(page: Path, folder: Path) -> Results:
     """Copy the page's files into ``folder``, run its commands there, and return each
     with its output lines and exit status."""
     files, steps = read_page(page.read_text(encoding="utf-8"))
@@ -175,13 +187,34 @@ def run_page(page: Path, folder: Path) -> list[tuple[Step, list[str], int]]:
     return results
 
 
+@pytest.fixture(scope="module")
+def finished() -> Iterator[dict[str, tuple[Path, Results]]]:
+    """Each page run so far: its folder as it ended, and its results. The folders are
+    short and of one length, so that tables holding a path wrap the same way each run."""
+    done: dict[str, tuple[Path, Results]] = {}
+    yield done
+    for folder, _ in done.values():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_once(page: Path, done: dict[str, tuple[Path, Results]]) -> Results:
+    """Run ``page`` (after the page it continues, once) in a folder of its own."""
+    if page.stem not in done:
+        folder = Path(tempfile.mkdtemp(prefix="guide-", dir="/tmp"))
+        before = continues(page.read_text(encoding="utf-8"))
+        if before is not None:
+            run_once(GUIDE / f"{before}.md", done)
+            shutil.copytree(done[before][0], folder, dirs_exist_ok=True)
+        done[page.stem] = (folder, run_page(page, folder))
+    return done[page.stem][1]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
-def test_every_command_prints_what_the_page_shows(page: Path) -> None:
-    # A short folder name of fixed length: tables that hold a path then wrap the same way.
-    with tempfile.TemporaryDirectory(prefix="guide-", dir="/tmp") as folder:
-        results = run_page(page, Path(folder))
-    for step, output, status in results:
+def test_every_command_prints_what_the_page_shows(
+    page: Path, finished: dict[str, tuple[Path, Results]]
+) -> None:
+    for step, output, status in run_once(page, finished):
         where = f"{page.name} line {step.line}: {step.command}"
         text = "\n".join(output)
         assert status == step.exit, f"{where}\nexit {status}, page says {step.exit}\n{text}"
