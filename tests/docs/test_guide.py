@@ -23,6 +23,7 @@ The convention a page follows (and this test reads):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -174,10 +175,8 @@ def run_page(page: Path, folder: Path) -> Results:
     try:
         out, _ = proc.communicate(timeout=PAGE_TIMEOUT_S)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     pieces = re.split(rf"\n?{MARK} (\d+)@@\n", out)
     results = []
     for i, step in enumerate(steps):
@@ -239,7 +238,6 @@ def test_the_guide_has_a_page_per_workflow_and_every_page_runs_something() -> No
         assert len(steps) >= 3, f"{page.name} runs fewer than three commands"
         quiet = [s.command for s in steps if s.command.startswith("phunt ") and not s.shown]
         assert all(">" in c for c in quiet), f"{page.name}: shows no output of {quiet}"
-
 
 
 def test_the_convention_catches_a_page_that_has_rotted() -> None:
