@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "guide"
 PAGES = sorted(p for p in GUIDE.glob("*.md") if p.name != "README.md")
 MARK = "@@guide-rc"
-#: A page's commands all together may take this long (the Dask page is the slowest).
+#: A page's commands all together may take this long (on a busy machine, about a minute).
 PAGE_TIMEOUT_S = 240
 
 
