@@ -19,6 +19,7 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -111,8 +112,13 @@ def pdq(n: int) -> str:
     return hashlib.sha256(f"reported picture {n}".encode()).hexdigest()
 
 
+def continuation(width: int, first: list[Any], last: list[Any]) -> list[Any]:
+    """A further row of a report: its id (and time), blanks, then one more file."""
+    return [*first, *[""] * (width - len(first) - len(last)), *last]
+
+
 def ncrb_rows() -> list[list[object]]:
-    """Four reports, six rows: 9100001 has two files, 9100003 names 9100001's account
+    """Four reports, five rows: 9100001 has two files, 9100003 names 9100001's account
     written differently, 9100004 names 9100002's phone written differently."""
     t = datetime
     return [
@@ -132,22 +138,11 @@ def ncrb_rows() -> list[list[object]]:
             sha1(1),
             pdq(1),
         ],
-        [
-            "9100001",
-            t(2026, 10, 3, 14, 5),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "img_0002.jpg",
-            md5(2),
-            sha1(2),
-            "",
-        ],
+        continuation(
+            len(NCRB_HEADERS),
+            ["9100001", t(2026, 10, 3, 14, 5)],
+            ["img_0002.jpg", md5(2), sha1(2), ""],
+        ),
         [
             "9100002",
             t(2026, 10, 9, 8, 30),
@@ -219,22 +214,11 @@ def interpol_rows() -> list[list[str]]:
             md5(4),
             "",
         ],
-        [
-            "IP-7781",
-            "02-11-2026 19:35",
-            "Asia/Kolkata",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "beach.jpg",
-            md5(6),
-            sha1(6),
-        ],
+        continuation(
+            len(INTERPOL_HEADERS),
+            ["IP-7781", "02-11-2026 19:35", "Asia/Kolkata"],
+            ["beach.jpg", md5(6), sha1(6)],
+        ),
         [
             "IP-7782",
             "05-11-2026 07:10",

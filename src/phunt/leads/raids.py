@@ -20,7 +20,7 @@ from phunt.cases.devices import add_device
 from phunt.cases.operations import add_raid, get_district, get_operation
 from phunt.errors import NotFoundError, UsageError
 from phunt.leads.targets import get_target, visible_targets
-from phunt.schema.cases import Case, Suspect
+from phunt.schema.cases import DEVICE_KINDS, Case, Suspect
 from phunt.schema.leads import Lead, LeadTarget, RaidPlan, Target
 from phunt.schema.scope import Scope, in_scope
 
@@ -123,6 +123,10 @@ def record_outcome(
         raise UsageError("give either an existing case or a new case number, not both")
     if (target_arrested or others) and case_id is None and not case_number.strip():
         raise UsageError("an arrest needs a case: give the case registered")
+    for device in devices or []:  # checked before anything is written
+        if device.kind not in DEVICE_KINDS:
+            kinds = ", ".join(DEVICE_KINDS)
+            raise UsageError(f"unknown device kind {device.kind!r} (choose from: {kinds})")
     raid = add_raid(
         session, plan.operation_id, plan.district_id, plan.location, raided_at, plan.team_lead
     )
