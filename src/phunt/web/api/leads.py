@@ -102,6 +102,8 @@ class TargetOut(BaseModel):
     known_bad_files: int
     accounts_seen_again: int
     chat_groups: int
+    rank: int
+    """1: the first to go after in its district."""
     corroboration: TallyOut
 
 
@@ -187,54 +189,33 @@ def lead_detail(session: Session, viewer: Viewer, lead_id: int) -> LeadDetail:
     )
 
 
+def target_out(row: targets.TargetRow, t: Tally) -> TargetOut:
+    return TargetOut.model_validate(row.as_dict() | {"corroboration": tally_out(t)})
+
+
 def target_list(session: Session, viewer: Viewer, district: str | None) -> list[TargetOut]:
     """The targets the viewer may open, by district then priority, each corroborated."""
     scope = viewer_scope(viewer)
-    rows = []
-    for row in targets.list_targets(session, scope, district=district):
-        group = corroborate_target(session, row.id, scope)
-        rows.append(
-            TargetOut(
-                id=row.id,
-                name=row.name,
-                district=row.district,
-                address=row.address,
-                phones=list(row.phones),
-                case_id=row.case_id,
-                reports=row.reports,
-                known_bad_files=row.known_bad_files,
-                accounts_seen_again=row.accounts_seen_again,
-                chat_groups=row.chat_groups,
-                corroboration=tally_out(group.tally),
-            )
-        )
-    return rows
+    return [
+        target_out(row, corroborate_target(session, row.id, scope).tally)
+        for row in targets.list_targets(session, scope, district=district)
+    ]
 
 
 def target_detail(session: Session, viewer: Viewer, target_id: int) -> TargetDetail:
     """One target the viewer may open, its priority inputs and its leads corroborated."""
     scope = viewer_scope(viewer)
     target = targets.get_target(session, target_id, scope)
-    rows = {row.id: row for row in targets.list_targets(session, scope)}
-    row = rows[target.id]
+    rows = targets.list_targets(session, scope, district=target.district_id)
+    row = next(r for r in rows if r.id == target.id)
     group = corroborate_target(session, target.id, scope)
     leads = {lead.id: lead for lead in store.list_leads(session, scope, target_id=target.id)}
-    return TargetDetail(
-        id=target.id,
-        name=target.name,
-        district=row.district,
-        address=target.address,
-        phones=list(target.phones),
-        case_id=target.case_id,
-        reports=row.reports,
-        known_bad_files=row.known_bad_files,
-        accounts_seen_again=row.accounts_seen_again,
-        chat_groups=row.chat_groups,
-        corroboration=tally_out(group.tally),
-        subscriber_details=target.subscriber_details,
-        subscriber_source=target.subscriber_source,
-        leads=[lead_out(leads[c.lead_id], c) for c in group.leads if c.lead_id in leads],
-    )
+    extra = {
+        "subscriber_details": target.subscriber_details,
+        "subscriber_source": target.subscriber_source,
+        "leads": [lead_out(leads[c.lead_id], c) for c in group.leads if c.lead_id in leads],
+    }
+    return TargetDetail.model_validate(target_out(row, group.tally).model_dump() | extra)
 
 
 def case_leads(session: Session, viewer: Viewer, case_id: int) -> CaseLeads:
