@@ -62,8 +62,8 @@ def test_lists_and_pages_keep_to_the_viewers_cases(
     targets = _text(analyst.get("/targets").text)
     assert "Target A" in targets and "Target B" not in targets
     assert "corroborated: 2 of 3 reported files found" in targets
-    case = _text(analyst.get(f"/cases/{web_world.case_a}/leads").text)
-    assert "corroborated: 2 of 3 reported files found" in case
+    for page in (f"/cases/{web_world.case_a}", f"/cases/{web_world.case_a}/leads"):
+        assert "corroborated: 2 of 3 reported files found" in _text(analyst.get(page).text)
     api = TestClient(web_app, headers={"Authorization": f"Bearer {token_for('analyst')}"})
     assert [lead["report_id"] for lead in api.get("/api/v1/leads").json()] == ["WEB-A-1"]
     assert api.get(f"/api/v1/leads/{x['lead_b']}").status_code == 404

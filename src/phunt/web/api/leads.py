@@ -218,6 +218,11 @@ def target_detail(session: Session, viewer: Viewer, target_id: int) -> TargetDet
     return TargetDetail.model_validate(target_out(row, group.tally).model_dump() | extra)
 
 
+def case_tally(session: Session, viewer: Viewer, case_id: int) -> TallyOut:
+    """A case's "corroborated: N of M" line, for the case page (the case is checked there)."""
+    return tally_out(corroborate_case(session, case_id, viewer_scope(viewer)).tally)
+
+
 def case_leads(session: Session, viewer: Viewer, case_id: int) -> CaseLeads:
     """The leads of a case the viewer sees, and the case's corroboration."""
     check_case(viewer, case_id)
