@@ -12,7 +12,6 @@ anything is written. Phone numbers are kept as reported and in E.164
 from __future__ import annotations
 
 import ipaddress
-import re
 import string
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
@@ -26,7 +25,6 @@ from phunt.phones import to_e164
 HASH_LENGTHS = {"md5": 32, "sha1": 40, "pdq": 64}
 _TITLES = {"md5": "an MD5", "sha1": "a SHA-1", "pdq": "a PDQ"}
 _HEX = frozenset(string.hexdigits)
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class _Row:
     def text(self, name: str) -> str:
         value = self.raw(name)
         text = value.isoformat() if isinstance(value, datetime) else value
-        return _SPACES.sub(" ", text).strip()
+        return " ".join(text.split()) if text else ""
 
     def hash(self, name: str) -> str | None:
         value = self.text(name).lower()

@@ -16,18 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
+from phunt.audit.seal import pending
 from phunt.audit.store import current_actor
 from phunt.cases.case_files import get_case
 from phunt.errors import NotFoundError, UsageError
 from phunt.leads.mapping import parse_mapping
 from phunt.leads.reports import Report, ReportedFile, read_reports
 from phunt.leads.sheets import read_sheet
+from phunt.schema.base import Base
 from phunt.schema.leads import Lead, LeadFile, LeadImport, LeadLink, LeadSource, LeadTarget, Target
 from phunt.schema.scope import Scope, in_scope
+from phunt.schema.types import utcnow
 
 _CHUNK = 500
 
@@ -131,22 +134,18 @@ def import_leads(
     session.add(record)
     session.flush()
     leads = _known(session, src.id, [r.report_id for r in reports])
-    had = {
-        lead.report_id: {ReportedFile(f.name, f.md5, f.sha1, f.pdq) for f in lead.files}
-        for lead in leads.values()
-    }
+    had = _files_of(session, list(leads.values()))
     new_leads = [_lead(r, src.id, record.id, case_id) for r in reports if r.report_id not in leads]
-    session.add_all(new_leads)
-    session.flush()
-    leads.update((lead.report_id, lead) for lead in new_leads)
+    for row, lead_id in zip(new_leads, _insert(session, Lead, new_leads), strict=True):
+        row["id"] = leads[row["report_id"]] = lead_id
     new_files = [
-        LeadFile(lead_id=leads[r.report_id].id, name=f.name, md5=f.md5, sha1=f.sha1, pdq=f.pdq)
+        {"lead_id": lead_id, "name": f.name, "md5": f.md5, "sha1": f.sha1, "pdq": f.pdq}
         for r in reports
+        for lead_id in [leads[r.report_id]]
         for f in r.files
-        if f not in had.get(r.report_id, set())
+        if f not in had.get(lead_id, set())
     ]
-    session.add_all(new_files)
-    session.flush()
+    _insert(session, LeadFile, new_files)
     record.new_leads, record.known_leads = len(new_leads), len(reports) - len(new_leads)
     links = _link(session, new_leads, new_files)
     summary = ImportSummary(
@@ -165,37 +164,62 @@ def import_leads(
     return summary
 
 
-def _known(session: Session, source_id: int, report_ids: list[str]) -> dict[str, Lead]:
-    found: dict[str, Lead] = {}
+def _known(session: Session, source_id: int, report_ids: list[str]) -> dict[str, int]:
+    """The ids of the leads of ``source_id`` already holding these report ids."""
+    found: dict[str, int] = {}
     for chunk in _chunks(report_ids):
-        query = select(Lead).where(Lead.source_id == source_id, Lead.report_id.in_(chunk))
-        found.update((lead.report_id, lead) for lead in session.scalars(query))
+        query = select(Lead.report_id, Lead.id).where(
+            Lead.source_id == source_id, Lead.report_id.in_(chunk)
+        )
+        found.update((report_id, lead_id) for report_id, lead_id in session.execute(query))
     return found
 
 
-def _lead(report: Report, source_id: int, import_id: int, case_id: int | None) -> Lead:
-    return Lead(
-        source_id=source_id,
-        import_id=import_id,
-        report_id=report.report_id,
-        case_id=case_id,
-        incident_at=report.incident_at,
-        incident_zone=report.incident_zone,
-        platform=report.platform,
-        account=report.account,
-        account_key=report.account_key,
-        phone=report.phone,
-        phone_raw=report.phone_raw,
-        email=report.email,
-        ip=report.ip,
-        port=report.port,
-        isp=report.isp,
-        location=report.location,
-        sheet_row=report.sheet_row,
-    )
+def _files_of(session: Session, lead_ids: list[int]) -> dict[int, set[ReportedFile]]:
+    """The files already reported with each of ``lead_ids``."""
+    found: dict[int, set[ReportedFile]] = defaultdict(set)
+    for chunk in _chunks(lead_ids):
+        for f in session.scalars(select(LeadFile).where(LeadFile.lead_id.in_(chunk))):
+            found[f.lead_id].add(ReportedFile(f.name, f.md5, f.sha1, f.pdq))
+    return found
 
 
-def _link(session: Session, leads: list[Lead], files: list[LeadFile]) -> int:
+def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in bulk (no object per row), sealed with the next audit record;
+    their ids, in order."""
+    ids: list[int] = []
+    query = insert(model).returning(model.__table__.c.id, sort_by_parameter_order=True)
+    for chunk in _chunks(rows):
+        ids.extend(session.scalars(query, chunk))
+    if ids:
+        pending(session).rows.setdefault(model.__tablename__, set()).update(ids)
+    return ids
+
+
+def _lead(report: Report, source_id: int, import_id: int, case_id: int | None) -> dict[str, Any]:
+    return {
+        "source_id": source_id,
+        "import_id": import_id,
+        "report_id": report.report_id,
+        "case_id": case_id,
+        "incident_at": report.incident_at,
+        "incident_zone": report.incident_zone,
+        "platform": report.platform,
+        "account": report.account,
+        "account_key": report.account_key,
+        "phone": report.phone,
+        "phone_raw": report.phone_raw,
+        "email": report.email,
+        "ip": report.ip,
+        "port": report.port,
+        "isp": report.isp,
+        "location": report.location,
+        "sheet_row": report.sheet_row,
+        "created_at": utcnow(),
+    }
+
+
+def _link(session: Session, leads: list[dict[str, Any]], files: list[dict[str, Any]]) -> int:
     """Link every lead written now to every lead naming its account, phone, e-mail or
     reported file; the number of links made."""
     pairs: set[tuple[int, int, str, str]] = set()
@@ -204,27 +228,26 @@ def _link(session: Session, leads: list[Lead], files: list[LeadFile]) -> int:
         ("phone", Lead.phone),
         ("email", Lead.email),
     ):
-        values = {str(getattr(lead, column.key)) for lead in leads} - {""}
+        values = {str(lead[column.key]) for lead in leads} - {""}
         holders: dict[str, set[int]] = defaultdict(set)
         for chunk in _chunks(sorted(values)):
             for lead_id, value in session.execute(select(Lead.id, column).where(column.in_(chunk))):
                 holders[value].add(lead_id)
-        new = {lead.id for lead in leads}
+        new = {lead["id"] for lead in leads}
         pairs |= _pairs(holders, new, reason)
     file_holders: dict[str, set[int]] = defaultdict(set)
-    changed = {f.lead_id for f in files}
+    changed = {f["lead_id"] for f in files}
     for kind in ("md5", "sha1", "pdq"):
         column = getattr(LeadFile, kind)
-        values = {getattr(f, kind) for f in files} - {None}
+        values = {f[kind] for f in files} - {None}
         for chunk in _chunks(sorted(values)):
             query = select(LeadFile.lead_id, column).where(column.in_(chunk))
             for lead_id, value in session.execute(query):
                 file_holders[f"{kind}:{value}"].add(lead_id)
     pairs |= _pairs(file_holders, changed, "file")
     pairs -= _existing(session, pairs)
-    for a, b, reason, value in sorted(pairs):
-        session.add(LeadLink(lead_a=a, lead_b=b, reason=reason, value=value))
-    session.flush()
+    rows = [{"lead_a": a, "lead_b": b, "reason": r, "value": v} for a, b, r, v in sorted(pairs)]
+    _insert(session, LeadLink, rows)
     return len(pairs)
 
 
