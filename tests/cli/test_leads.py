@@ -114,6 +114,12 @@ def test_the_tables_print(db_url: str) -> None:
     assert "img_0002.jpg" in shown and "9100003" in shown
     _run(db_url, "leads", "resolve", "1", "--name", "Ravi Example", "--district", "Ernakulam")
     assert "Ravi" in _run(db_url, "leads", "targets")  # the table wraps names
+    assert "Interpol" in _run(db_url, "leads", "sources")
+    sources = _lines(db_url, "leads", "sources")
+    assert [(s["name"], s["mapping"]["zone"]) for s in sources] == [
+        ("NCRB", "UTC"),
+        ("Interpol", "Asia/Kolkata"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,15 @@ def test_xlsx_dates_without_time_become_midnight(tmp_path: Path) -> None:
         (2, {"Report": "R1", "When": datetime(2026, 11, 2)}),
         (3, {"Report": "12.5", "When": ""}),
     ]
+
+
+@pytest.mark.parametrize("name", ["ncrb_tips.xlsx", "interpol_referrals.csv"])
+def test_a_sheet_longer_than_the_limit_is_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    from phunt.leads import sheets
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 2)
+    with pytest.raises(InputError, match="more than 2 rows") as caught:
+        read_sheet(LEADS / name)
+    assert caught.value.location == "row 3"

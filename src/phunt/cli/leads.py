@@ -19,6 +19,7 @@ from phunt.cli.common import (
     HomeOpt,
     JsonOpt,
     print_json,
+    print_json_lines,
     print_rows,
     print_table,
     session_for,
@@ -256,4 +257,31 @@ def leads_targets(
             ("case", "case_id"),
         ],
         as_json,
+    )
+
+
+@app.command("sources")
+def leads_sources(home: HomeOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Lead sources with the column mapping saved for each."""
+    from phunt.leads.store import list_sources
+    from phunt.schema.records import as_dict
+
+    with session_for(home, db, read_only=True) as (session, cfg):
+        rows = [as_dict(source, cfg.timezone) for source in list_sources(session)]
+    if as_json:
+        print_json_lines(rows)
+        return
+    print_table(
+        "Lead sources",
+        ["id", "name", "zone", "time format", "columns"],
+        [
+            (
+                r["id"],
+                r["name"],
+                r["mapping"]["zone"],
+                r["mapping"]["time_format"] or "ISO 8601",
+                "; ".join(f"{k}={v}" for k, v in r["mapping"]["columns"].items()),
+            )
+            for r in rows
+        ],
     )

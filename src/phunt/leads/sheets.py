@@ -9,6 +9,7 @@ a sheet) come back as their digits, not as ``9.198e+11``.
 from __future__ import annotations
 
 import csv
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -94,20 +95,29 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
+    """The first sheet's rows, read whole: openpyxl's warnings about styles and extensions
+    it skips (nothing read here) are silenced while it reads, and only then."""
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"not an xlsx workbook ({exc})", path=str(path)) from None
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise InputError("the workbook has no sheet", path=str(path))
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, [_cell(value) for value in values]
-    finally:
-        book.close()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise InputError(f"not an xlsx workbook ({exc})", path=str(path)) from None
+        try:
+            if not book.worksheets:
+                raise InputError("the workbook has no sheet", path=str(path))
+            found: list[tuple[int, list[Cell]]] = []
+            for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
+                if number > MAX_ROWS + 1:  # the header and MAX_ROWS rows
+                    break  # _sheet names the row past the limit
+                found.append((number, [_cell(value) for value in values]))
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise InputError(f"a damaged xlsx sheet ({exc})", path=str(path)) from None
+        finally:
+            book.close()
+    return iter(found)
 
 
 def _cell(value: Any) -> Cell:
