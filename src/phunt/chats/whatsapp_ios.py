@@ -28,7 +28,8 @@ from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
 from phunt.chats.model import Attachment, Chat, Message, Participant, RoleName
 from phunt.chats.paths import MediaRoot
 from phunt.chats.sqlite_schema import MAGIC, table_names
-from phunt.chats.whatsapp_msgstore import OWNER_ID, chat_kind, jid_participant, lossless_text
+from phunt.chats.whatsapp_jids import OWNER_ID, chat_kind, jid_participant
+from phunt.chats.whatsapp_msgstore_db import lossless_text
 from phunt.errors import CorruptInput
 from phunt.phones import from_jid_user
 from phunt.sources.apps import app_for_path
