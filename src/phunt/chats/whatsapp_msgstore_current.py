@@ -4,6 +4,7 @@ with its optional companion tables (media, quotes, forwards, system events)."""
 from __future__ import annotations
 
 from phunt.chats.whatsapp_msgstore_db import Db
+from phunt.chats.whatsapp_msgstore_media import media_row
 from phunt.chats.whatsapp_msgstore_rows import SYSTEM_TYPE, Rows
 
 
@@ -71,7 +72,7 @@ def read_current(run: Rows, db: Db) -> None:
         targets = [jids[u] for u in affected.get(rid, ()) if u in jids]
         attachment = None
         if path or fhash or name:
-            attachment = run.attachment(chat, str(rid), path, size, mime, name, fhash)
+            attachment = media_row(run.media, chat, str(rid), path, size, mime, name, fhash)
         run.emit(
             chat,
             rid,

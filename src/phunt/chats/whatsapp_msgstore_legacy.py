@@ -4,6 +4,7 @@ by JID, media columns on the message row)."""
 from __future__ import annotations
 
 from phunt.chats.whatsapp_msgstore_db import Db
+from phunt.chats.whatsapp_msgstore_media import media_row
 from phunt.chats.whatsapp_msgstore_rows import SYSTEM_TYPE, Rows
 
 _COLUMNS = (
@@ -57,7 +58,7 @@ def read_legacy(run: Rows, db: Db) -> int:
         attachment = None
         if name or mhash:
             mid = f"messages/{rid}" if run.seen_keys is not None else str(rid)
-            attachment = run.attachment(chat, mid, None, size, mime, name, mhash)
+            attachment = media_row(run.media, chat, mid, None, size, mime, name, mhash)
         sender = resource or (jid if chat.kind == "private" and not from_me else None)
         system = status == 6
         run.emit(

@@ -26,7 +26,7 @@ def hex_sha256(value: Any) -> str | None:
     return raw.hex() if len(raw) == 32 else None
 
 
-def attachment(
+def media_row(
     media: MediaFinder,
     chat: Chat,
     mid: str,

@@ -14,7 +14,6 @@ from phunt.chats.model import Attachment, Chat, ChatExport, Message, Participant
 from phunt.chats.paths import MediaRoot
 from phunt.chats.source import ChatSource
 from phunt.chats.whatsapp_jids import OWNER_ID, chat_kind, jid_participant
-from phunt.chats.whatsapp_msgstore_media import attachment
 from phunt.chats.whatsapp_msgstore_roles import action_name, ranked, system
 
 SYSTEM_TYPE = 7
@@ -67,18 +66,6 @@ class Rows:
         if person is None:
             return
         ranked(person, level, evidence)
-
-    def attachment(
-        self,
-        chat: Chat,
-        mid: str,
-        path: str | None,
-        size: Any,
-        mime: str | None,
-        name: str | None,
-        fhash: Any,
-    ) -> Attachment:
-        return attachment(self.media, chat, mid, path, size, mime, name, fhash)
 
     def emit(
         self,
