@@ -208,7 +208,7 @@ elif mode == "sqlite-scan-cache4":
     sql = "SELECT mid, uid, date, data, out FROM messages_v2 ORDER BY uid, date, mid"
     count = sum(1 for _ in db.execute(sql))
 elif mode == "regex-scan":
-    from phunt.chats.whatsapp_txt import HEADER
+    from phunt.chats.whatsapp_txt_lines import HEADER
     with path.open(encoding="utf-8") as fh:
         count = sum(1 for line in fh if HEADER.match(line))
 elapsed = time.perf_counter() - start

@@ -12,6 +12,7 @@ from phunt.audit.store import verify
 from phunt.cases.case_files import add_suspect, open_case
 from phunt.cases.devices import add_device
 from phunt.chats import store as chat_store
+from phunt.chats import store_writer
 from phunt.chats.keywords import Watchlist
 from phunt.errors import CorruptInput, NotFoundError, UsageError
 from phunt.hashsets import store as hashset_store
@@ -130,7 +131,7 @@ def test_watchlist_hits_are_stored_and_flag_messages(database: Database, tmp_pat
 def test_telegram_export_streams_in_batches(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(chat_store, "BATCH", 2)
+    monkeypatch.setattr(store_writer, "BATCH", 2)
     _setup(database, tmp_path, listed=False)
     export = TEST_DATA / "chats" / "telegram" / "full_export"
     with database.session() as s:

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phunt.chats import telegram_json
+from phunt.chats import telegram_json_stream
 from phunt.chats.model import Chat, Message
-from phunt.chats.telegram_json import TelegramJsonParser, _JsonStream
+from phunt.chats.telegram_json import TelegramJsonParser
+from phunt.chats.telegram_json_stream import JsonStream
 from phunt.errors import CorruptInput, WrongFormat
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "chats" / "telegram"
@@ -207,10 +208,10 @@ def test_stream_matches_json_loads_across_chunk_boundaries(
 ) -> None:
     """Values split anywhere by the read buffer decode exactly as json.loads does."""
     text = json.dumps({"messages": values, "tail": [1, 2.5, "x"]}, indent=indent)
-    original = telegram_json._CHUNK
-    telegram_json._CHUNK = chunk
+    original = telegram_json_stream._CHUNK
+    telegram_json_stream._CHUNK = chunk
     try:
-        stream = _JsonStream(io.StringIO(text), "mem")
+        stream = JsonStream(io.StringIO(text), "mem")
         got: dict[str, object] = {}
         for key in stream.keys("top"):
             if key == "messages":
@@ -218,7 +219,7 @@ def test_stream_matches_json_loads_across_chunk_boundaries(
             else:
                 got[key] = stream.value(key)
     finally:
-        telegram_json._CHUNK = original
+        telegram_json_stream._CHUNK = original
     assert got == json.loads(text)
 
 

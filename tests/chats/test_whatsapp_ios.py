@@ -15,7 +15,8 @@ from phunt.chats import detect, summarise
 from phunt.chats.candidate import chat_candidate
 from phunt.chats.model import Chat
 from phunt.chats.source import ZipChatSource
-from phunt.chats.whatsapp_ios import WhatsAppIosParser, apple_time
+from phunt.chats.whatsapp_ios import WhatsAppIosParser
+from phunt.chats.whatsapp_ios_rows import apple_time
 from phunt.chats.whatsapp_msgstore import WhatsAppMsgstoreParser
 from phunt.errors import CorruptInput, WrongFormat
 

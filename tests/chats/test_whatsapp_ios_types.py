@@ -14,7 +14,7 @@ import pytest
 from phunt.chats import whatsapp_ios
 from phunt.chats.model import ChatExport
 from phunt.chats.whatsapp_ios import WhatsAppIosParser
-from phunt.chats.whatsapp_msgstore import chat_kind
+from phunt.chats.whatsapp_jids import chat_kind
 from test_lib import TEST_DATA
 
 CLEAN = [

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from phunt.chats.model import Chat
-from phunt.chats.whatsapp_txt import HEADER, WhatsAppTextParser
+from phunt.chats.whatsapp_txt import WhatsAppTextParser
+from phunt.chats.whatsapp_txt_lines import HEADER
 from phunt.errors import CorruptInput
 
 DATA = Path(__file__).resolve().parents[2] / "test_data" / "chats" / "whatsapp"

@@ -4,21 +4,39 @@ Every query takes the viewer's scope, the case ids they may see (``None``: every
 devices in none), and answers :class:`~phunt.errors.NotFoundError` for a chat outside it
 exactly as for an unknown id, so a page cannot confirm that another case's chat exists.
 Lists are paged and sorted in SQL: a supergroup's members or messages are never all loaded.
-A role's proving message is the message stored at the record its evidence names.
+A role's proving message is the message stored at the record its evidence names. The
+rows and pages answered are in :mod:`~phunt.chats.browse_models`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, select
 from sqlalchemy.orm import Session
 
+from phunt.chats.browse_models import (
+    ADMIN_ROLES,
+    CHAT_SORTS,
+    GROUP_KINDS,
+    MEMBER_SORTS,
+    MESSAGE_SORTS,
+    ROLE_ORDER,
+    AttachmentRow,
+    ChatDetail,
+    ChatRow,
+    InviteLink,
+    MatchRow,
+    MemberRow,
+    MessageRow,
+    Page,
+    PageRequest,
+    ProvingMessage,
+    RoleRow,
+    copy_row,
+)
 from phunt.errors import NotFoundError
 from phunt.schema.cases import Case, Device
 from phunt.schema.chats import (
@@ -33,163 +51,34 @@ from phunt.schema.chats import (
 )
 from phunt.schema.scope import Scope, in_scope
 
-GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
-ADMIN_ROLES = ("creator", "admin")
-ROLE_ORDER = ("creator", "admin", "member", "left", "removed")
-CHAT_SORTS = ("title", "kind", "members", "messages", "flagged", "device", "last")
-MEMBER_SORTS = ("role", "phone", "messages", "flagged")
-MESSAGE_SORTS = ("time",)
+__all__ = [
+    "ADMIN_ROLES",
+    "CHAT_SORTS",
+    "GROUP_KINDS",
+    "MEMBER_SORTS",
+    "MESSAGE_SORTS",
+    "ROLE_ORDER",
+    "AttachmentRow",
+    "ChatDetail",
+    "ChatRow",
+    "InviteLink",
+    "MatchRow",
+    "MemberRow",
+    "MessageRow",
+    "Page",
+    "PageRequest",
+    "ProvingMessage",
+    "RoleRow",
+    "get_chat",
+    "invite_links",
+    "list_admins",
+    "list_chats",
+    "list_members",
+    "list_messages",
+    "message_index",
+]
 
-T = TypeVar("T")
-R = TypeVar("R", bound="_Row")
 Q = TypeVar("Q", bound=Select[Any])
-
-
-class PageRequest(Protocol):
-    """Which page of a list, sorted how (the web's paging dependency gives one)."""
-
-    @property
-    def page(self) -> int: ...
-    @property
-    def per_page(self) -> int: ...
-    @property
-    def sort(self) -> str: ...
-    @property
-    def desc(self) -> bool: ...
-
-
-class _Row(BaseModel):
-    """A read model: immutable, and the JSON API's response model as it is."""
-
-    model_config = ConfigDict(frozen=True)
-
-
-def _copy(model: type[R], row: object, **values: Any) -> R:
-    """``model`` from ``values`` and, for its other fields, the row's same-named attributes."""
-    same = {name: getattr(row, name) for name in model.model_fields if name not in values}
-    return model(**same, **values)
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list and the size of the whole list."""
-
-    items: list[T]
-    total: int
-
-
-class ChatRow(_Row):
-    id: int
-    device_id: int
-    device: str
-    case_id: int | None
-    platform: str
-    platform_id: str
-    title: str | None
-    kind: str
-    members: int
-    messages: int
-    flagged_media: int
-    known_bad: bool
-    last_time: datetime | None
-
-
-class ChatDetail(_Row):
-    """A chat with where it came from: device, case, and the export it was read from."""
-
-    chat: ChatRow
-    raw_kind: str | None
-    first_time: datetime | None
-    case_number: str | None
-    import_id: int
-    source_path: str
-    source_sha256: str | None
-    format: str
-    app: str | None
-    """The app that wrote the source (``whatsapp-business``); None for imports before 0019."""
-    imported_at: datetime
-    imported_by: str
-
-
-class ProvingMessage(_Row):
-    id: int
-    time: datetime
-    sender: str | None
-    text: str
-    action: str | None
-
-
-class RoleRow(_Row):
-    role: str
-    first_seen: datetime | None
-    last_seen: datetime | None
-    evidence: str
-    inferred: bool
-    message: ProvingMessage | None
-    """The stored message the evidence names; None when it names another record."""
-
-
-class MemberRow(_Row):
-    id: int
-    key: str
-    name: str | None
-    names: list[str]
-    contact_name: str | None
-    """What the owner's address book calls them (WhatsApp wa.db), apart from their names."""
-    phone: str | None
-    username: str | None
-    owner: bool
-    messages: int
-    known_bad_sent: int
-    roles: list[RoleRow]
-
-
-class MatchRow(_Row):
-    hash_set: str
-    version: int | None
-    entry: int
-    kind: str
-    source: str
-    distance: int
-    category_code: int | None
-    category_scheme: str | None
-
-
-class AttachmentRow(_Row):
-    id: int
-    file_name: str | None
-    path: str | None
-    mime: str | None
-    size: int | None
-    included: bool
-    present: bool
-    sha256: str | None
-    platform_sha256: str | None
-    known_bad: bool
-    file_id: int | None
-    """The stored file of the device holding the bytes (a link to /files/ID)."""
-    file_link: str | None
-    matches: list[MatchRow]
-
-
-class MessageRow(_Row):
-    id: int
-    platform_message_id: str
-    time: datetime
-    sender_key: str | None
-    sender_name: str | None
-    text: str
-    action: str | None
-    action_targets: list[str]
-    reply_to: str | None
-    forwarded: bool
-    forwarded_from: str | None
-    deleted: bool
-    known_bad: bool
-    keyword_flagged: bool
-    keywords: list[str]
-    location: str
-    attachments: list[AttachmentRow]
 
 
 def _order(page: PageRequest, columns: dict[str, SQLColumnExpression[Any]]) -> list[Any]:
@@ -218,7 +107,7 @@ def _chat_columns() -> tuple[Any, ...]:
 
 
 def _chat_row(chat: ChatRecord, device: str, case_id: int | None, n: int, bad: int) -> ChatRow:
-    return _copy(
+    return copy_row(
         ChatRow,
         chat,
         device=device,
@@ -298,7 +187,7 @@ def get_chat(session: Session, scope: Scope, chat_id: int) -> ChatDetail:
     if found is None:
         raise NotFoundError(f"no chat {chat_id}")
     chat, device, case_id, n, bad, number, imp = list(found)
-    return _copy(
+    return copy_row(
         ChatDetail,
         imp,
         chat=_chat_row(chat, device, case_id, n, bad),
@@ -367,11 +256,11 @@ def _with_roles(
     proofs = _proving_messages(session, chat_id, {r.evidence for r in role_rows})
     roles: dict[int, list[RoleRow]] = defaultdict(list)
     for r in role_rows:
-        roles[r.participant_id].append(_copy(RoleRow, r, message=proofs.get(r.evidence)))
+        roles[r.participant_id].append(copy_row(RoleRow, r, message=proofs.get(r.evidence)))
     for held in roles.values():
         held.sort(key=lambda r: ROLE_ORDER.index(r.role) if r.role in ROLE_ORDER else 99)
     return [
-        _copy(
+        copy_row(
             MemberRow,
             p,
             name=p.names[-1] if p.names else None,
@@ -405,15 +294,6 @@ def _proving_messages(
             where, ProvingMessage(id=mid, time=at, sender=name or key, text=text, action=action)
         )
     return found
-
-
-class InviteLink(_Row):
-    """A group invite link named in the chat, with the message that first named it (None
-    when the evidence names a record that is not a stored message)."""
-
-    link: str
-    evidence: str
-    message: ProvingMessage | None
 
 
 def invite_links(session: Session, detail: ChatDetail) -> list[InviteLink]:
@@ -469,7 +349,7 @@ def list_messages(
     ):
         words[mid].append(term)
     rows = [
-        _copy(
+        copy_row(
             MessageRow,
             m,
             time=m.sent_at,
@@ -496,8 +376,8 @@ def _attachments(session: Session, message_ids: list[int]) -> dict[int, list[Att
         .where(ChatMediaMatch.attachment_id.in_([a.id for a in rows]))
         .order_by(ChatMediaMatch.id)
     ):
-        matches[hit.attachment_id].append(_copy(MatchRow, hit, source=hit.hash_source))
+        matches[hit.attachment_id].append(copy_row(MatchRow, hit, source=hit.hash_source))
     found: dict[int, list[AttachmentRow]] = defaultdict(list)
     for a in rows:
-        found[a.message_id].append(_copy(AttachmentRow, a, matches=matches.get(a.id, [])))
+        found[a.message_id].append(copy_row(AttachmentRow, a, matches=matches.get(a.id, [])))
     return found

@@ -2,7 +2,8 @@
 
 A full-account export can be several GB, so the file is never loaded whole: a small
 incremental reader walks the top-level object and ``chats.list[*].messages[*]`` with
-``json.JSONDecoder.raw_decode`` over a sliding buffer, decoding one message at a time.
+``json.JSONDecoder.raw_decode`` over a sliding buffer, decoding one message at a time
+(:mod:`~phunt.chats.telegram_json_stream`).
 Memory is bounded by one chat's aggregates plus one message (see bench/chats.py).
 Field meanings follow ../shared/formats/telegram-desktop-export.md.
 """
@@ -11,18 +12,16 @@ from __future__ import annotations
 
 import io
 import json
-import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
 from phunt.chats import roles
 from phunt.chats.attachments import MediaFinder, present
 from phunt.chats.base import ChatParser, ParseContext, guess_mime, register
 from phunt.chats.invites import note_links
 from phunt.chats.model import Attachment, Chat, ChatKind, Message, Participant
+from phunt.chats.telegram_json_stream import JsonStream
 from phunt.errors import CorruptInput
-from phunt.json_limits import JsonTooDeep, decode_value
 from phunt.phones import to_e164
 
 _KINDS: dict[str | None, ChatKind] = {
@@ -62,115 +61,9 @@ _TOP_KEYS = [
     "messages",
 ]
 _NOT_EXPORTED = "(File", "(Photo"
-_CHUNK = 1 << 20
-_MAX_VALUE = 256 << 20
-_NON_BLANK = re.compile(r"[^ \t\r\n]")
 _EPOCH = datetime(1970, 1, 1)
 _NUMERIC_IDS = ("from_id", "actor_id")
 _SECOND = timedelta(seconds=1)
-
-
-class _JsonStream:
-    """Just enough of a pull parser: structural tokens by hand, values by ``raw_decode``."""
-
-    def __init__(self, fh: TextIO, path: str) -> None:
-        self._fh, self._path = fh, path
-        self._buf, self._pos, self._base, self._eof = "", 0, 0, False
-        self._decoder = json.JSONDecoder()
-
-    @property
-    def offset(self) -> int:
-        """Character offset in the file, for error messages."""
-        return self._base + self._pos
-
-    def _fill(self) -> bool:
-        if self._eof:
-            return False
-        try:
-            chunk = self._fh.read(max(_CHUNK, len(self._buf) - self._pos))
-        except UnicodeDecodeError as exc:
-            where = f"after character {self._base + len(self._buf)}"
-            message = f"not UTF-8 text ({exc.reason})"
-            raise CorruptInput(message, path=self._path, location=where) from None
-        if not chunk:
-            self._eof = True
-            return False
-        self._base += self._pos
-        self._buf, self._pos = self._buf[self._pos :] + chunk, 0
-        return True
-
-    def peek(self) -> str:
-        """Next non-blank character without consuming it; "" at end of file."""
-        while True:
-            found = _NON_BLANK.search(self._buf, self._pos)
-            if found is not None:
-                self._pos = found.start()
-                return found.group()
-            self._pos = len(self._buf)
-            if not self._fill():
-                return ""
-
-    def take(self, expected: str, where: str) -> None:
-        """Consume one structural character or fail with the position."""
-        found = self.peek()
-        if found != expected:
-            raise self.corrupt(f"expected {expected!r}, found {found or 'end of file'!r}", where)
-        self._pos += 1
-
-    def value(self, where: str) -> Any:
-        """Decode the next complete JSON value, reading more of the file as needed."""
-        self.peek()
-        while True:
-            try:
-                value, end = decode_value(self._decoder, self._buf, self._pos)
-            except JsonTooDeep as exc:
-                raise self.corrupt(str(exc), where) from None
-            except json.JSONDecodeError as exc:
-                truncated = exc.msg.startswith("Unterminated") or exc.pos >= len(self._buf) - 8
-                if truncated and len(self._buf) - self._pos < _MAX_VALUE and self._fill():
-                    continue
-                raise self.corrupt(f"invalid JSON ({exc.msg})", where) from None
-            if end == len(self._buf) and not self._eof and self._buf[self._pos] not in '"{[':
-                self._fill()  # a number or literal may continue in the next chunk
-                continue
-            self._pos = end
-            return value
-
-    def items(self, where: str) -> Iterator[Any]:
-        """Iterate an array; the caller consumes each element (``value`` or a nested walk)."""
-        self.take("[", where)
-        if self.peek() == "]":
-            self._pos += 1
-            return
-        while True:
-            yield None
-            char = self.peek()
-            if char == "]":
-                self._pos += 1
-                return
-            if char != ",":
-                raise self.corrupt(f"expected ',' or ']', found {char or 'end of file'!r}", where)
-            self._pos += 1
-
-    def keys(self, where: str) -> Iterator[str]:
-        """Iterate an object's keys; the caller consumes each value."""
-        self.take("{", where)
-        first = True
-        while True:
-            if self.peek() == "}":
-                self._pos += 1
-                return
-            if not first:
-                self.take(",", where)
-            first = False
-            key = self.value(where)
-            if not isinstance(key, str):
-                raise self.corrupt("object key is not a string", where)
-            self.take(":", where)
-            yield key
-
-    def corrupt(self, message: str, where: str) -> CorruptInput:
-        return CorruptInput(message, path=self._path, location=f"{where}, offset {self.offset}")
 
 
 @register
@@ -193,7 +86,7 @@ class TelegramJsonParser(ChatParser):
     def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:
-            _Run(context).walk(_JsonStream(text, context.export.source))
+            _Run(context).walk(JsonStream(text, context.export.source))
         finally:
             text.detach()  # the caller owns and closes the binary stream
 
@@ -208,7 +101,7 @@ class _Run:
         self.phones: dict[str, tuple[str | None, str]] = {}
         self.offsets: dict[int, timedelta] = {}
 
-    def walk(self, stream: _JsonStream) -> None:
+    def walk(self, stream: JsonStream) -> None:
         header: dict[str, Any] = {}
         chat: Chat | None = None
         for key in stream.keys("top level"):
@@ -269,7 +162,7 @@ class _Run:
             )
         return chat
 
-    def chat(self, stream: _JsonStream, where: str) -> Chat:
+    def chat(self, stream: JsonStream, where: str) -> Chat:
         header: dict[str, Any] = {}
         chat: Chat | None = None
         for key in stream.keys(where):
@@ -282,7 +175,7 @@ class _Run:
         self.finish(chat)
         return chat
 
-    def messages(self, stream: _JsonStream, chat: Chat) -> None:
+    def messages(self, stream: JsonStream, chat: Chat) -> None:
         last: object = None
         where = f"chat {chat.platform_id}"
         unnumbered = 0
