@@ -105,6 +105,5 @@ def test_never_verified_walks_the_whole_chain(database: Database, read: list[int
         check = page_check(s)
     assert read == [1, 2, 3] and check.verdict.ok and check.last is None
     assert check.verdict.scope == (
-        "records 1 to 3 checked on this view (chain links only); "
-        "no verification stored before"
+        "records 1 to 3 checked on this view (chain links only); no verification stored before"
     )
