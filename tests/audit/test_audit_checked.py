@@ -11,6 +11,7 @@ from phunt.audit import store
 from phunt.audit.checked import last_verification, page_check, verify_and_record
 from phunt.schema.audit import AuditRecord, AuditVerification
 from phunt.schema.db import Database
+from test_lib import count_record_reads
 
 
 def _log(database: Database, n: int, actor: str = "asha") -> None:
@@ -22,15 +23,7 @@ def _log(database: Database, n: int, actor: str = "asha") -> None:
 @pytest.fixture
 def read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The numbers of the records whose hash the verifier recomputes, in order."""
-    seen: list[int] = []
-    real = store.record_hash
-
-    def counting(rec: AuditRecord) -> str:
-        seen.append(rec.seq)
-        return real(rec)
-
-    monkeypatch.setattr(store, "record_hash", counting)
-    return seen
+    return count_record_reads(monkeypatch)
 
 
 def test_a_view_walks_only_the_records_after_the_last_verification(

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
-from phunt.audit import store
 from phunt.audit.store import append
 from phunt.schema.audit import AuditRecord, AuditVerification
+from test_lib import count_record_reads
 
 from .conftest import World
 
@@ -41,15 +41,7 @@ def _verify_now(client: TestClient) -> None:
 @pytest.fixture
 def read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The numbers of the records whose hash is recomputed (the verifier's reads)."""
-    seen: list[int] = []
-    real = store.record_hash
-
-    def counting(rec: AuditRecord) -> str:
-        seen.append(rec.seq)
-        return real(rec)
-
-    monkeypatch.setattr(store, "record_hash", counting)
-    return seen
+    return count_record_reads(monkeypatch)
 
 
 def test_verify_now_is_stored_and_views_read_only_newer_records(
