@@ -110,10 +110,10 @@ def page_check(session: Session) -> PageCheck:
             detail = f"record {seq}, where the last verification ended, changed since"
             said = f"record {seq} checked on this view; {_said(last)}"
             return PageCheck(last, seq, seq, Verdict(False, seq, seq, problem, detail, scope=said))
+    now, _ = head_of(session)  # read first: never claim a record appended during the walk
     # Never verified: the whole chain, as ``verify`` walks it (a restored case's signed
     # prefix included), without the seals and rows.
     verdict = verify_after(session, seq, head) if seq else verify(session, rows=False, seals=False)
-    now, _ = head_of(session)
     walked = f"records {seq + 1} to {now} checked on this view (chain links only)"
     if seq >= now:
         walked = "no new record since"
