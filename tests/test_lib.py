@@ -196,3 +196,20 @@ def postgres_schema() -> Iterator[str]:
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+def count_record_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The numbers of the audit records whose hash is recomputed from now on, in order:
+    what the chain verifier read (appending a record computes one too)."""
+    from phunt.audit import store
+    from phunt.schema.audit import AuditRecord
+
+    seen: list[int] = []
+    real = store.record_hash
+
+    def counting(rec: AuditRecord) -> str:
+        seen.append(rec.seq)
+        return real(rec)
+
+    monkeypatch.setattr(store, "record_hash", counting)
+    return seen

@@ -17,6 +17,7 @@ EXPECTED = {
     Action.REVIEW: {"admin", "supervisor", "investigator", "analyst"},
     Action.SET_REVIEW_MINIMUM: {"admin"},
     Action.WRITE_REPORTS: {"admin", "supervisor", "investigator"},
+    Action.VERIFY_AUDIT: {"admin", "supervisor"},
 }
 
 

@@ -29,6 +29,7 @@ class Action(StrEnum):
     REVIEW = "review"  # see thumbnails, categorise and propagate decisions
     SET_REVIEW_MINIMUM = "set_review_minimum"  # the unit's least blur and greyscale floor
     WRITE_REPORTS = "write_reports"  # court reports, certificates, exports, takedowns
+    VERIFY_AUDIT = "verify_audit"  # run the full audit-chain check from the web, recorded
 
 
 _EVERY_ROLE = frozenset(ROLES)
@@ -45,6 +46,7 @@ PERMISSIONS: Mapping[Action, frozenset[str]] = MappingProxyType(
         Action.REVIEW: frozenset({"admin", "supervisor", "investigator", "analyst"}),
         Action.SET_REVIEW_MINIMUM: frozenset({"admin"}),
         Action.WRITE_REPORTS: frozenset({"admin", "supervisor", "investigator"}),
+        Action.VERIFY_AUDIT: frozenset({"admin", "supervisor"}),
     }
 )
 

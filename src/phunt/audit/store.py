@@ -231,6 +231,19 @@ def verify(session: Session, *, rows: bool = True, seals: bool = True) -> Verdic
     return Verdict(True, total, pending=pending, head=_head(session)[1], scope=said)
 
 
+def verify_after(session: Session, seq: int, head: str) -> Verdict:
+    """Verify only the chain after record ``seq`` whose hash is ``head`` (records already
+    verified are trusted, not read again); no seals or rows. ``verify`` is the full check."""
+    total = session.scalar(select(func.count()).select_from(AuditRecord)) or 0
+    broken = _walk(session, NoSeals(), total, (seq, head))
+    return broken if broken is not None else Verdict(True, total, head=_head(session)[1])
+
+
+def head_of(session: Session) -> tuple[int, str]:
+    """The newest record's number and hash as the head row holds them."""
+    return _head(session)
+
+
 def _head(session: Session) -> tuple[int, str]:
     head = session.execute(select(AuditHead)).scalar_one_or_none()
     return (head.seq, head.hash) if head else (0, GENESIS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phunt.schema.base import Base
@@ -75,3 +75,23 @@ class AuditCheckpoint(Base):
 
 
 Index("ix_audit_seal_row", AuditSeal.table_name, AuditSeal.row_id, AuditSeal.audit_seq)
+
+
+class AuditVerification(Base):
+    """One completed verification of the chain: who ran it, when, how far it reached
+    (``records``, the head then and its ``hash``), whether it was the full check
+    (``phunt audit verify``: chain, seals and sealed rows) and its verdict. The web page
+    starts from the newest one instead of walking the whole chain again."""
+
+    __tablename__ = "audit_verification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    records: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+    full: Mapped[bool]
+    ok: Mapped[bool]
+    first_bad: Mapped[int | None] = mapped_column(Integer)
+    problem: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from phunt.accounts.access import Action, Viewer
-from phunt.audit.browse import AuditEntry, AuditFilter, audit_page, chain_status
+from phunt.audit.browse import AuditEntry, AuditFilter, audit_page
+from phunt.audit.checked import page_check
 from phunt.audit.store import Verdict
 from phunt.web.api.reading import DescParam, PageParam, PerPageParam, plain
 from phunt.web.deps import DbSession, api_viewer
@@ -23,7 +24,8 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 
 class AuditListing(BaseModel):
-    """A page of the log and ``phunt audit verify --json``'s verdict on the whole chain."""
+    """A page of the log and the chain's verdict: the last stored verification for the
+    records it reached and a walk of those after it, ``scope`` saying which is which."""
 
     chain: Verdict
     items: list[AuditEntry]
@@ -52,7 +54,7 @@ def list_audit(
     start = (page - 1) * per_page
     total, records = audit_page(session, where, start, per_page, newest_first=desc)
     return {
-        "chain": chain_status(session),
+        "chain": page_check(session).verdict,
         "items": plain(records, request),
         "total": total,
         "page": page,

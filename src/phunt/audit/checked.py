@@ -1,0 +1,135 @@
+"""The audit page's cheap view of the chain: the last completed verification, stored, and
+a walk of only the records written since.
+
+Walking a million records takes about half a minute, too long for every page view. A
+full verification (``phunt audit verify``'s check, run from the page on request) is
+stored with who ran it, when and how far it reached, and is itself audited; a view then
+checks that the record it reached still has the hash it had, and walks the records after
+it. What was checked when is said in words, so records not verified on a view are never
+called intact on its authority.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from phunt.audit.store import (
+    GENESIS,
+    Verdict,
+    append,
+    current_actor,
+    head_of,
+    verify,
+    verify_after,
+)
+from phunt.schema.audit import AuditRecord, AuditVerification
+from phunt.schema.types import utcnow
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A stored verification: who, when, how far (``records``), and its verdict."""
+
+    at: datetime
+    actor: str
+    records: int
+    head: str
+    full: bool
+    ok: bool
+    first_bad: int | None
+    problem: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    """What a view of the page knows: the last stored verification (or None), the records
+    walked on this view (``first``..``last``; none when ``first > last``), and the verdict
+    whose ``scope`` says both in words."""
+
+    last: Verified | None
+    first: int
+    last_seq: int
+    verdict: Verdict
+
+
+def verify_and_record(session: Session) -> Verdict:
+    """Run the full check (chain, seals, sealed rows) and store its verdict, audited.
+
+    How far it reached is the head read before the walk, so it never claims records
+    written while it ran."""
+    seq, head = head_of(session)
+    verdict = verify(session)
+    row = AuditVerification(
+        at=utcnow(),
+        actor=current_actor(),
+        records=seq,
+        head=head,
+        full=True,
+        ok=verdict.ok,
+        first_bad=verdict.first_bad,
+        problem=verdict.problem,
+        detail=verdict.detail if not verdict.ok else verdict.scope,
+    )
+    session.add(row)
+    session.flush()
+    details = {"records": seq, "ok": verdict.ok, "first_bad": verdict.first_bad}
+    append(session, "audit.verify", "audit_verification", row.id, details | {"full": True})
+    return verdict
+
+
+def last_verification(session: Session) -> Verified | None:
+    """The newest stored verification, or None when the chain was never verified."""
+    newest = select(AuditVerification).order_by(AuditVerification.id.desc()).limit(1)
+    row = session.scalars(newest).first()
+    if row is None:
+        return None
+    return Verified(
+        row.at, row.actor, row.records, row.head, row.full,
+        row.ok, row.first_bad, row.problem, row.detail,
+    )  # fmt: skip
+
+
+def page_check(session: Session) -> PageCheck:
+    """The chain's status for a page view: the stored verdict for the records the last
+    verification reached, and a walk of the records after them only."""
+    last = last_verification(session)
+    seq, head = (last.records, last.head) if last is not None else (0, GENESIS)
+    if last is not None and not last.ok:
+        said = f"no record checked on this view; {_said(last)}"
+        broken = Verdict(False, last.records, last.first_bad, last.problem, last.detail, scope=said)
+        return PageCheck(last, 1, 0, broken)
+    if seq:
+        reached = session.scalar(select(AuditRecord.hash).where(AuditRecord.seq == seq))
+        if reached != head:
+            problem = "deleted" if reached is None else "altered"
+            detail = f"record {seq}, where the last verification ended, changed since"
+            said = f"record {seq} checked on this view; {_said(last)}"
+            return PageCheck(last, seq, seq, Verdict(False, seq, seq, problem, detail, scope=said))
+    now, _ = head_of(session)  # read first: never claim a record appended during the walk
+    # Never verified: the whole chain, as ``verify`` walks it (a restored case's signed
+    # prefix included), without the seals and rows.
+    verdict = verify_after(session, seq, head) if seq else verify(session, rows=False, seals=False)
+    walked = f"records {seq + 1} to {now} checked on this view (chain links only)"
+    if seq >= now:
+        walked = "no new record since"
+    said = f"{walked}; {_said(last)}"
+    if verdict.scope:
+        said = f"{said}; {verdict.scope}"
+    return PageCheck(last, seq + 1, now, replace(verdict, scope=said))
+
+
+def _said(last: Verified | None) -> str:
+    if last is None:
+        return "no verification stored before"
+    kind = "full verification" if last.full else "verification"
+    reach = f"records 1 to {last.records}" if last.records else "the empty log"
+    outcome = "intact" if last.ok else f"broken at record {last.first_bad}"
+    return (
+        f"{reach}: {outcome} by the {kind} of {last.actor} at {last.at:%Y-%m-%d %H:%M} UTC, "
+        "not re-checked on this view"
+    )
