@@ -5,7 +5,8 @@ previous version's re-screen (``incremental``, what the review now does).
 
 The files come from :func:`review.seed` (six in ten pictures; each decided picture has
 two exact copies elsewhere and one near copy 8 bits away, half of them turned). Each
-decision is one session, like one request. Not a timed test: figures only.
+decision is one session, like one request; ``--existing N`` first puts N categorised
+pictures in the set (published and re-screened once). Not a timed test: figures only.
 
     PYTHONPATH=src .venv/bin/python bench/review_batch.py [--db sqlite|URL ...]
 """
@@ -29,13 +30,21 @@ from review import _fresh_postgres, seed
 SET = "Bench local set"
 
 
-def one_run(url: str, files: int, decisions: int, incremental: bool, work: Path) -> str:
-    """Seed, then decide, publish and re-screen ``decisions`` times; one line of figures."""
+def one_run(
+    url: str, files: int, decisions: int, existing: int, incremental: bool, work: Path
+) -> str:
+    """Seed; categorise ``existing`` pictures, publish and re-screen them once; then
+    decide, publish and re-screen ``decisions`` times; one line of figures."""
     db = Database(url)
     try:
-        decided = seed(db, files, decisions)
+        decided = seed(db, files, existing + decisions)
         with db.session() as s:
             choose_local_set(s, SET)
+            if existing:
+                decide(s, decided[:existing], Choice(1, note="benchmark"))
+                publish_if_new(s, work / "sets")
+                rescreen(s, SET)
+        decided = decided[existing:]
         publish_s = rescreen_s = rescreen_cpu = 0.0
         newly = 0
         t0 = time.perf_counter()
@@ -55,7 +64,8 @@ def one_run(url: str, files: int, decisions: int, incremental: bool, work: Path)
             matches = s.scalar(select(func.count()).select_from(FileMatch)) or 0
         mode = "incremental" if incremental else "full"
         return (
-            f"| {db.engine.dialect.name} | {mode} | {files} | {decisions} | {total:.2f} | "
+            f"| {db.engine.dialect.name} | {mode} | {files} | {existing} | {decisions} | "
+            f"{total:.2f} | "
             f"{publish_s:.2f} | {rescreen_s:.2f} | {rescreen_cpu:.2f} | {matches} | {newly} |"
         )
     finally:
@@ -67,10 +77,11 @@ def main() -> None:
     parser.add_argument("--db", action="append", help="database URL (repeatable)")
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--decisions", type=int, default=50)
+    parser.add_argument("--existing", type=int, default=0, help="entries in the set before")
     args = parser.parse_args()
-    print("| database | re-screen | files | decisions | total s | publish s | re-screen s "
-          "| re-screen CPU s | matches | files newly matched |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| database | re-screen | files | set before | decisions | total s | publish s "
+          "| re-screen s | re-screen CPU s | matches | files newly matched |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="bench-review-batch-") as tmp:
         for url in args.db or ["sqlite"]:
             for incremental in (False, True):
@@ -78,7 +89,8 @@ def main() -> None:
                 work.mkdir()
                 pg = url.startswith("postgresql")
                 one = _fresh_postgres(url, "bench_review_batch") if pg else f"sqlite:///{work}/r.db"
-                print(one_run(one, args.files, args.decisions, incremental, work), flush=True)
+                line = one_run(one, args.files, args.decisions, args.existing, incremental, work)
+                print(line, flush=True)
 
 
 if __name__ == "__main__":
