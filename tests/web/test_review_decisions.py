@@ -213,3 +213,28 @@ def test_the_decisions_export_as_vics_and_as_a_plain_list(
         ).status_code
         == 403
     )
+
+
+def test_a_second_decision_screens_only_its_entry_and_the_figures_follow_at_once(
+    web_world: World, client_for: Callable[[str], TestClient]
+) -> None:
+    supervisor = client_for("supervisor")
+    picture, devices = three_devices(web_world)
+    listed = (picture, web_world.matched_file_a, web_world.near_file_a)
+    pictures = [f for f in web_world.file_ids_a if file_path(web_world, f).suffix == ".jpg"]
+    other = next(f for f in pictures if f not in listed)
+    token = csrf(supervisor)
+    for step, decided in enumerate((other, picture)):
+        before = figures(supervisor, web_world, devices)
+        form = {"item": [f"{decided}:{decided}"], "choice": "1", "csrf_token": token}
+        assert (
+            supervisor.post("/review/decide", data=form, follow_redirects=False).status_code == 303
+        )
+        after = figures(supervisor, web_world, devices)
+        with web_world.database.session() as s:
+            query = select(AuditRecord).where(AuditRecord.action == "review.rescreen")
+            last = s.scalars(query.order_by(AuditRecord.seq.desc()).limit(1)).one()
+            assert (last.details["version"], last.details["since"]) == (step + 1, step or None)
+    # The picture itself on A, its near copy on A/2, its exact and near copies on B/2.
+    assert after[0] == [before[0][0] + 1, before[0][1] + 1, before[0][2] + 2]
+    assert after[1] == before[1] + 4

@@ -14,6 +14,12 @@ whose category is not known-bad, match nothing, as at ingest; files on a known-g
 are not matched; a hit already stored for the same entry is not stored twice. A copy
 found turned or mirrored records its distance to that variant, the file's variant that
 matches (``variant``, as ingest records it) and the transform (``detail``).
+
+An ``incremental`` re-screen (the review's, after every known-bad decision) searches only
+the entries the version does not share (number, digests, PDQ and category alike) with the
+previous version, when the audit log shows that version re-screened over every device:
+the others were matched then, and every file ingested since was matched against them at
+its ingest. Its record names that version (``since``); without one it screens them all.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from phunt.hashsets.entry import HashEntry
 from phunt.hashsets.store import entries_of, get_hash_set
 from phunt.ingest.browse_copies import picture_index
 from phunt.review import groups_dihedral as dihedral
+from phunt.schema.audit import AuditRecord
+from phunt.schema.hashsets import HashSet
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 
 #: Digest kinds looked up on the stored files' indexed columns, strongest first.
@@ -52,6 +60,10 @@ class Rescreen:
     files_newly_matched: int
     devices: dict[int, int]
     """Matches added per device id."""
+    since: int | None = None
+    """The version re-screened before whose shared entries were not searched again."""
+    limited_to: list[int] | None = None
+    """The devices screened, when not all of them."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -63,17 +75,26 @@ def rescreen(
     version: int | None = None,
     *,
     device_ids: Sequence[int] | None = None,
+    incremental: bool = False,
 ) -> Rescreen:
     """Match the stored files (of ``device_ids``, or all) against set ``name`` at
-    ``version`` (default: current) and store what they newly match (see the module)."""
+    ``version`` (default: current) and store what they newly match; ``incremental``: only
+    with the entries new since the previous version's re-screen (see the module)."""
     hash_set = get_hash_set(session, name)
     version = hash_set.current_version if version is None else version
     entries = [(n, e) for n, e in entries_of(session, name, version) if _reportable(e)]
+    since = None
+    if incremental and device_ids is None:
+        since = _screened_before(session, hash_set, version)
+    todo = entries
+    if since is not None:
+        held = {_key(n, e) for n, e in entries_of(session, name, since) if _reportable(e)}
+        todo = [(n, e) for n, e in entries if _key(n, e) not in held]
     hits: dict[tuple[int, int], dict[str, Any]] = {}
     for kind in DIGESTS:
-        _exact(session, kind, entries, hits)
-    _near(session, entries, hits)
-    stored = _stored_hits(session, name)
+        _exact(session, kind, todo, hits)
+    _near(session, todo, hits)
+    stored = _stored_hits(session, name, sorted({f for f, _n in hits}))
     files = _files(session, sorted({f for f, _n in hits}), device_ids)
     rows = []
     per_device: Counter[int] = Counter()
@@ -85,9 +106,40 @@ def rescreen(
                                "job_id": job_id, "quality": quality if near else None})  # fmt: skip
             per_device[device_id] += 1
     newly = _add_matches(session, rows)
-    result = Rescreen(name, version, len(entries), len(rows), newly, dict(per_device))
+    limited = None if device_ids is None else sorted(set(device_ids))
+    result = Rescreen(
+        name, version, len(entries), len(rows), newly, dict(per_device), since, limited
+    )
     audit.append(session, "review.rescreen", "hash_set", hash_set.id, result.as_dict())
     return result
+
+
+def _screened_before(session: Session, hash_set: HashSet, version: int) -> int | None:
+    """``version - 1`` when the latest re-screen of the set the audit log records was of
+    that version over every device (an older record, lacking ``limited_to``, is not
+    trusted to have been); None otherwise."""
+    query = (
+        select(AuditRecord.details)
+        .where(
+            AuditRecord.action == "review.rescreen",
+            AuditRecord.object_type == "hash_set",
+            AuditRecord.object_id == str(hash_set.id),
+        )
+        .order_by(AuditRecord.seq.desc())
+        .limit(1)
+    )
+    last = session.scalar(query)
+    if not last or "limited_to" not in last or last["limited_to"] is not None:
+        return None
+    previous = version - 1
+    return previous if previous >= 1 and last.get("version") == previous else None
+
+
+def _key(number: int, entry: HashEntry) -> tuple[Any, ...]:
+    """What makes two versions' entries the same for matching: number, hashes, category."""
+    category = entry.category
+    meaning = None if category is None else (category.code, category.scheme)
+    return number, tuple(sorted(entry.hashes.items())), meaning
 
 
 def _reportable(entry: HashEntry) -> bool:
@@ -177,10 +229,16 @@ def _files(
     return out
 
 
-def _stored_hits(session: Session, name: str) -> set[tuple[int, int]]:
-    """(file id, entry) of every match already stored for the set, any version."""
-    query = select(FileMatch.file_id, FileMatch.entry).where(FileMatch.hash_set == name)
-    return {(file_id, entry) for file_id, entry in session.execute(query)}
+def _stored_hits(session: Session, name: str, file_ids: list[int]) -> set[tuple[int, int]]:
+    """(file id, entry) of every match already stored for the set on ``file_ids``, any
+    version."""
+    out: set[tuple[int, int]] = set()
+    for start in range(0, len(file_ids), _CHUNK):
+        query = select(FileMatch.file_id, FileMatch.entry).where(
+            FileMatch.hash_set == name, FileMatch.file_id.in_(file_ids[start : start + _CHUNK])
+        )
+        out.update((file_id, entry) for file_id, entry in session.execute(query))
+    return out
 
 
 def _add_matches(session: Session, rows: list[dict[str, Any]]) -> int:

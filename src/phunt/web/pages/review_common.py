@@ -108,8 +108,9 @@ def known_bad(code: int | None) -> bool:
 
 def refresh_local_set(request: Request, session: Session, known_bad: bool) -> int | None:
     """After a known-bad decision: publish the unit's local set (when an admin named one)
-    and re-screen the ingested devices against it, so their figures follow; how many
-    files were newly matched (None when nothing was published)."""
+    and re-screen the ingested devices against it (only its new entries, when the
+    previous version was re-screened), so their figures follow; how many files were
+    newly matched (None when nothing was published)."""
     if not known_bad:
         return None
     name = local_set.local_set_name(session)
@@ -119,7 +120,7 @@ def refresh_local_set(request: Request, session: Session, known_bad: bool) -> in
     result = local_set.publish_if_new(session, folder)  # a failure reaches the page
     if result is None:
         return None  # the set already holds every categorised file
-    return rescreen.rescreen(session, result.hash_set).files_newly_matched
+    return rescreen.rescreen(session, result.hash_set, incremental=True).files_newly_matched
 
 
 def safe_back(back: str, default: str) -> str:
