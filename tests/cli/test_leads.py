@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -231,3 +232,33 @@ def test_a_device_option_must_name_number_and_kind(db_url: str) -> None:
             ["raid", "outcome", "1", "--device", "PH-1", "--db", db_url],
             catch_exceptions=False,
         )
+
+
+def test_targets_count_the_reported_files_found_on_their_seized_devices(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Lead 9100001 reported two files and 9100003 one; the seized phone holds two of the
+    three (the fixtures' files are the bytes "reported file N"), so "2 of 3"."""
+    _run(db_url, "operation", "create", "P-Hunt")
+    _import_both(db_url)
+    leads = {row["report_id"]: row["id"] for row in _lines(db_url, "leads", "list")}
+    _run(
+        db_url, "leads", "resolve", str(leads["9100001"]), "--name", "Ravi Example",
+        "--district", "Ernakulam", "--address", "Kakkanad",
+    )  # fmt: skip
+    _run(db_url, "leads", "resolve", str(leads["9100003"]), "--target", "1")
+    _run(db_url, "leads", "resolve", str(leads["9100002"]), "--name", "Mini Example",
+         "--district", "Ernakulam")  # fmt: skip
+    assert [t["corroborated"] for t in _lines(db_url, "leads", "targets")] == ["0 of 3", "0 of 1"]
+    _run(db_url, "raid", "plan", "--operation", "P-Hunt", "--target", "1", "--team-lead",
+         "SI Devika", "--at", "2026-11-28T06:00")  # fmt: skip
+    _run(db_url, "raid", "outcome", "1", "--case-number", "CR 21/2026", "--station",
+         "Cyber PS Kochi", "--device", "PH-21=mobile phone")  # fmt: skip
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    for n in (1, 4):
+        (phone / f"file{n}.bin").write_bytes(f"reported file {n}".encode())
+    _run(db_url, "ingest", str(phone), "--device", "PH-21", "--workers", "1")
+    ranked = {t["name"]: t["corroborated"] for t in _lines(db_url, "leads", "targets")}
+    assert ranked == {"Ravi Example": "2 of 3", "Mini Example": "0 of 1"}
+    assert "2 of 3" in _run(db_url, "leads", "targets")

@@ -29,6 +29,7 @@ from phunt.errors import UsageError
 from phunt.safe_text import printable
 
 if TYPE_CHECKING:
+    from phunt.leads.corroboration import Tally
     from phunt.schema.db import Session
     from phunt.schema.scope import Scope
 
@@ -237,14 +238,20 @@ def leads_targets(
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Targets by district, highest priority first."""
+    """Targets by district, highest priority first, each with its leads' reported files
+    found on the devices seized from it (corroborated: N of M)."""
+    from phunt.leads.corroboration_leads import corroborate_target
     from phunt.leads.targets import list_targets
 
     with session_for(home, db, read_only=True) as (session, _cfg):
-        rows = list_targets(session, account_scope(session, write=False), district=district)
+        scope = account_scope(session, write=False)
+        rows = [
+            row.as_dict() | {"corroborated": _of(corroborate_target(session, row.id, scope).tally)}
+            for row in list_targets(session, scope, district=district)
+        ]
     print_rows(
         "Targets by district and priority",
-        [row.as_dict() for row in rows],
+        rows,
         [
             ("district", "district"),
             ("rank", "rank"),
@@ -254,10 +261,16 @@ def leads_targets(
             ("known-bad files", "known_bad_files"),
             ("accounts seen again", "accounts_seen_again"),
             ("seized groups", "chat_groups"),
+            ("corroborated", "corroborated"),
             ("case", "case_id"),
         ],
         as_json,
     )
+
+
+def _of(tally: Tally) -> str:
+    """A tally as the targets table shows it: "3 of 5"."""
+    return f"{tally.found} of {tally.reported}"
 
 
 @app.command("sources")
