@@ -83,9 +83,10 @@ def takedown(
     from phunt.reports.takedown_requests import write_takedown
 
     with session_for(home, db) as (session, _cfg):
-        refuse_protected(out / "takedown.csv")
         if not out.exists() and out.parent.is_dir():
+            refuse_protected(out)
             out.mkdir()  # its own folder, as the help says; a missing parent stays an error
+        refuse_protected(out / "takedown.csv")
         manifests = write_takedown(
             session, out, case=case, operation=operation, officer=officer, force=force
         )
