@@ -271,8 +271,7 @@ def test_you_labels_the_exporting_account_and_is_never_its_name(tmp_path: Path) 
     """Merged across devices, an owner named "You" would carry that word as a name."""
     path = tmp_path / "WhatsApp Chat with Ward 7.txt"
     path.write_text(
-        "05/01/2026, 10:00 - You: I will bring the chairs\n"
-        "05/01/2026, 10:01 - Asha: Thank you\n",
+        "05/01/2026, 10:00 - You: I will bring the chairs\n05/01/2026, 10:01 - Asha: Thank you\n",
         encoding="utf-8",
     )
     [chat] = WhatsAppTextParser().parse_path(path).chats

@@ -51,6 +51,22 @@ def test_ingest_then_list_files_and_matches(db_url: str, tmp_path: Path) -> None
     assert matches[1]["path"].endswith("backup.zip!/Telegram/Telegram Images/b.txt")
     table = run_phunt("matches", "--device", "EV-3", "--db", db_url)
     assert table.returncode == 0 and "md5" in table.stdout
+    # the table shows the file id that ``review set`` and ``review history`` take
+    listed = run_phunt("files", "--device", "EV-3", "--db", db_url, env={"COLUMNS": "200"})
+    first_row = next(line for line in listed.stdout.splitlines() if "a.txt" in line)
+    assert first_row.split("│")[1].strip() == str(files[0]["id"])
+    assert "source sha256 none (a folder" in ing_text(tmp_path / "other", db_url)
+
+
+def ing_text(ev: Path, db_url: str) -> str:
+    """A second device's ingest of a folder, as text: a folder has no single digest."""
+    ev.mkdir()
+    (ev / "c.txt").write_text("another device")
+    added = run_phunt("device", "add", "--evidence", "EV-4", "--kind", "laptop", "--db", db_url)
+    assert added.returncode == 0, added.stderr
+    done = run_phunt("ingest", str(ev), "--device", "EV-4", "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def _ingest_reference(image_name: str, kind: str, home: str) -> str:

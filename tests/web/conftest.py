@@ -54,6 +54,8 @@ from phunt.schema.db import Database
 from phunt.schema.ingest import EvidenceFile, FileMatch
 from phunt.web.app import create_app
 
+from .leads_world import add_leads
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from playwright.sync_api import Browser, Page
@@ -208,7 +210,11 @@ def build_world(database: Database, root: Path, settings: Settings) -> World:
             accounts.add_user(s, role, role, password)
         for role in ("investigator", "analyst"):
             accounts.assign(s, role, ids[2])
-    return _collect(database, root, settings, ids, districts)
+    world = _collect(database, root, settings, ids, districts)
+    exact = {world.case_a: world.matched_file_a, world.case_b: world.matched_file_b}
+    ops = (world.operation_id, world.case_a, world.case_b)
+    world.extra |= add_leads(database, root, ops, exact, world.near_file_a)
+    return world
 
 
 def _collect(

@@ -48,7 +48,7 @@ OPEN = {
     ("/api/v1/openapi.json", "GET"),
 }
 #: Kinds of object that belong to a case: another case's are answered like unknown ones.
-SCOPED = ("case", "suspect", "device", "file", "chat", "person")
+SCOPED = ("case", "suspect", "device", "file", "chat", "person", "lead", "target", "plan")
 #: What case B's pages would show: none of it may reach a viewer of case A only.
 CASE_B_MARKERS = ("CR 202/2026", "EV-B/1", "Bindu Sample", "Harbour Traders", "Chitra Test")
 #: Parameter names that are not "<kind>_id" or "<kind>".
@@ -64,6 +64,7 @@ READS = {
 }
 VIEWS = frozenset({Action.VIEW_STATS, Action.VIEW_CASES, Action.VIEW_HASHSETS})
 UNKNOWN = "987654"
+LEADS = ("lead", "target", "plan")  # of the leads the world adds (tests/web/leads_world.py)
 ASSIGNED = ("investigator", "analyst")  # assigned to case A only
 #: The issue's stable URLs and API resources: the walk must find each of them.
 RESOURCES = ("operations", "raids", "cases", "suspects", "devices", "files", "chats", "people")
@@ -122,6 +123,7 @@ def world_ids(world: World) -> dict[str, Ids]:
         "person": Ids((person_a,), person_b, "phone:+910000000000"),
         # A user no one is: the walk's changes (disable, unassign) then change nothing (400).
         "user": Ids(("no-such-user",), unknown="no-such-user-either"),
+        **{k: Ids((str(world.extra[f"{k}_a"]),), str(world.extra[f"{k}_b"])) for k in LEADS},
     }
 
 

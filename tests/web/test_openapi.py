@@ -47,6 +47,7 @@ def _static_samples(world: World) -> dict[str, Sample]:
         "chat": (world.chat_a, world.chat_b),
     }
     samples = {}
+    by_case |= {k: (world.extra[f"{k}_a"], world.extra[f"{k}_b"]) for k in ("lead", "target")}
     for noun, (a, b) in by_case.items():
         samples[noun] = samples[f"{noun}_id"] = Sample(a, b, scoped=True)
     # Operations and raids are seen by every role (their cases filtered); lists by all.

@@ -42,6 +42,7 @@ def files_command(
         f"Files of {device}",
         rows,
         [
+            ("id", "id"),  # what review set and review history take
             ("seq", "seq"),
             ("path", "path"),
             ("size", "size"),

@@ -141,7 +141,8 @@ def ingest_command(
             f"{summary.files} files, {summary.bytes} bytes, "
             f"{summary.matched_files} matched, {summary.errors} errors"
         )
-        print(f"source sha256 {summary.source_sha256}; manifest sha256 {summary.manifest_sha256}")
+        source = summary.source_sha256 or "none (a folder: each file's own digest is stored)"
+        print(f"source sha256 {source}; manifest sha256 {summary.manifest_sha256}")
         ewf = summary.verification.get("ewf")
         if ewf:
             state = "verified" if ewf.get("ok") else "NOT verified"

@@ -142,11 +142,16 @@ def leads_show(
     as_json: JsonOpt = False,
 ) -> None:
     """A lead with its reported files, the leads linked to it and its target."""
+    from dataclasses import asdict
+
+    from phunt.leads.corroboration_leads import corroborate_lead
     from phunt.leads.store import lead_detail
     from phunt.schema.records import as_dict
 
     with session_for(home, db, read_only=True) as (session, cfg):
-        detail = lead_detail(session, lead, account_scope(session, write=False))
+        scope = account_scope(session, write=False)
+        detail = lead_detail(session, lead, scope)
+        corroborated = corroborate_lead(session, lead, scope)
         out = as_dict(detail.lead, cfg.timezone) | {
             "source": detail.source,
             "imported_from": {
@@ -157,6 +162,8 @@ def leads_show(
             "files": [as_dict(f) for f in detail.files],
             "links": [link.__dict__ for link in detail.links],
             "target": None if detail.target is None else as_dict(detail.target, cfg.timezone),
+            "corroboration": str(corroborated.tally),
+            "found": [asdict(f) for f in corroborated.found],
         }
     if as_json:
         print_json(out)
@@ -180,6 +187,7 @@ def leads_show(
     target = out["target"]
     if target is not None:
         print(f"target {target['id']}: {printable(target['name'])}")
+    print(out["corroboration"])
 
 
 @app.command("resolve")

@@ -84,6 +84,8 @@ def takedown(
 
     with session_for(home, db) as (session, _cfg):
         refuse_protected(out / "takedown.csv")
+        if not out.exists() and out.parent.is_dir():
+            out.mkdir()  # its own folder, as the help says; a missing parent stays an error
         manifests = write_takedown(
             session, out, case=case, operation=operation, officer=officer, force=force
         )

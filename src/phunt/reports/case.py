@@ -13,6 +13,7 @@ from phunt.ingest.browse import device_detail
 from phunt.reports.device import DeviceSection, device_section
 from phunt.reports.facts import as_of
 from phunt.reports.facts_device import case_device_ids, case_facts
+from phunt.reports.facts_leads import case_lead_facts
 from phunt.reports.manifest import Built, digest
 from phunt.reports.render import render_html
 from phunt.schema.db import Session
@@ -29,7 +30,10 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
     sections = [device_section(session, device_detail(session, i), case) for i in ids]
     inputs = {"audit": digest(point.as_input()), "case": digest(asdict(case))}
     inputs["devices"] = digest([s.device.evidence_number for s in sections])
+    leads = case_lead_facts(session, case.id)
+    inputs["leads"] = digest(asdict(leads))
     labels = {"case": "the case", "audit": "the audit record read at", "devices": "its devices"}
+    labels["leads"] = "its leads and their corroboration"
     for s in sections:
         inputs |= s.inputs
         labels |= s.labels
@@ -39,6 +43,7 @@ def build(session: Session, options: Mapping[str, Any]) -> Built:
         "case": case,
         "sections": sections,
         "totals": _totals(sections),
+        "leads": leads,
         "inputs": inputs,
         "labels": labels,
     }

@@ -16,6 +16,7 @@ from phunt.accounts import store as accounts
 from phunt.accounts.access import Action, Viewer
 from phunt.cases import browse
 from phunt.web.api.assignments import candidates
+from phunt.web.api.leads import case_tally
 from phunt.web.deps import DbSession, check_case, page_viewer, render, viewer_scope
 from phunt.web.paging import Paging, paging
 
@@ -54,9 +55,11 @@ def case_page(
     detail = browse.case_detail(session, case_id)
     assigned = accounts.assignees(session, case_id)
     choices = candidates(session, assigned) if viewer.may(Action.ASSIGN_CASES) else []
+    leads = case_tally(session, viewer, case_id)
     return render(
-        request, "cases/detail.html", viewer, detail=detail, assignees=assigned, candidates=choices
-    )
+        request, "cases/detail.html", viewer, detail=detail, assignees=assigned,
+        candidates=choices, leads=leads,
+    )  # fmt: skip
 
 
 @router.get("/suspects/{suspect_id}", response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from phunt.accounts.access import Action, Viewer
 from phunt.analysis.people import WEIGHTS
+from phunt.web.api.leads import person_leads
 from phunt.web.api.people import (
     PEOPLE_SORTS,
     network_for,
@@ -54,11 +55,13 @@ def person(
     viewer: Annotated[Viewer, page_viewer(Action.VIEW_CASES)],
 ) -> HTMLResponse:
     network = network_for(session, viewer)
+    p = person_detail(network, person_id)
     return render(
         request,
         "people/person.html",
         viewer,
-        p=person_detail(network, person_id),
+        p=p,
         total=len(network.people),
         weights=WEIGHTS,
+        leads=person_leads(session, viewer, p.phones, [*p.usernames, *p.platform_ids]),
     )
