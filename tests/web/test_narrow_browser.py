@@ -56,6 +56,11 @@ def _pages(world: World, person: str) -> dict[str, str]:
         "hash sets": "/hashsets",
         "hash set": f"/hashsets/{quote(world.hash_set)}",
         "audit": "/audit",
+        "leads": "/leads",
+        "lead": f"/leads/{world.extra['lead_a']}",
+        "targets": "/targets",
+        "target": f"/targets/{world.extra['target_a']}",
+        "case leads": f"/cases/{case}/leads",
     }
 
 
