@@ -15,6 +15,8 @@
       return;
     }
     var spec = JSON.parse(block.textContent);
+    // On a phone the wide chart would be a strip too low to read: draw it squarer there.
+    var narrow = window.matchMedia("(max-width: 40rem)").matches;
     var datasets = spec.datasets.map(function (set, i) {
       return {
         label: set.label,
@@ -28,10 +30,10 @@
       data: { labels: spec.labels, datasets: datasets },
       options: {
         animation: false,
-        aspectRatio: spec.aspect || 3,
+        aspectRatio: narrow ? 1 : spec.aspect || 3,
         plugins: { legend: { position: "bottom" } },
         scales: {
-          x: { ticks: { autoSkip: false, maxRotation: 60 } },
+          x: { ticks: { autoSkip: false, maxRotation: narrow ? 90 : 60 } },
           y: { beginAtZero: true, ticks: { precision: 0 } }
         }
       }
