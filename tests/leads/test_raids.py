@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from leads_world import import_both
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,8 @@ from phunt.reports.operation_facts import device_districts
 from phunt.schema.cases import Device, Raid
 from phunt.schema.db import Database
 from phunt.schema.leads import Lead, Target
+
+from .leads_world import import_both
 
 AT = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 

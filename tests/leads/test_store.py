@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from leads_world import LEADS, import_both, mapping, snapshot
 from sqlalchemy import func, select
 
 from phunt.audit import store as audit
@@ -23,6 +22,8 @@ from phunt.leads.store import (
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
 from phunt.schema.leads import Lead, LeadFile, LeadLink
+
+from .leads_world import LEADS, import_both, mapping, snapshot
 
 
 def test_both_fixtures_import_with_their_links(database: Database) -> None:

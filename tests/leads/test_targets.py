@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from leads_world import import_both
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,8 @@ from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database
 from phunt.schema.leads import Lead
 from test_lib import TEST_DATA
+
+from .leads_world import import_both
 
 
 def _md5(n: int) -> str:
