@@ -14,6 +14,10 @@ from phunt.safe_text import printable
 SIZES = ("small", "full")
 
 
+#: The summary's width when printed to a file or pipe: every table fits on one line a row.
+DEMO_WIDTH = 132
+
+
 def demo(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the demo's data (recreated).", metavar="DIR")
@@ -37,6 +41,8 @@ def demo(
     if size not in SIZES:
         raise UsageError(f"--size must be one of {', '.join(SIZES)}, not {size!r}")
     console = Console()
+    if not console.is_terminal:  # piped or logged: Rich would assume 80 columns
+        console = Console(width=DEMO_WIDTH)
     outcome = run(
         out, seed=seed, size="small" if size == "small" else "full",
         say=lambda text: console.print(f"[dim]{text}…[/dim]"),

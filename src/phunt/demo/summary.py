@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from phunt.demo.run import Outcome
+from phunt.phones import looks_like_phone
 from phunt.safe_text import printable
 
 #: How many of the ranked people the summary shows.
@@ -18,7 +19,7 @@ TOP_PEOPLE = 5
 
 def _categories(counts: dict[str, int]) -> str:
     return ", ".join(
-        f"cat {code}: {n}" if code != "-" else f"none: {n}" for code, n in counts.items()
+        f"cat {code}: {n}" if code != "-" else f"no category: {n}" for code, n in counts.items()
     )
 
 
@@ -40,6 +41,11 @@ def device_table(out: Outcome) -> Table:
     return table
 
 
+def _names(names: list[str]) -> list[str]:
+    """The names people gave themselves; a number shown as a name is in the phone column."""
+    return [n for n in names if not looks_like_phone(n)]
+
+
 def people_table(out: Outcome) -> Table:
     table = Table(title="People ranked first (merged across devices)")
     table.add_column("name")
@@ -47,8 +53,9 @@ def people_table(out: Outcome) -> Table:
     for col in ("devices", "groups", "admin of", "known files sent", "score"):
         table.add_column(col, justify="right")
     for p in out.people[:TOP_PEOPLE]:
+        name = "; ".join(_names(p["names"])) or "(no name)"
         table.add_row(
-            printable("; ".join(p["names"]) or "(no name)"), printable(", ".join(p["phones"])),
+            printable(name), printable(", ".join(p["phones"])),
             str(len(p["devices"])), str(len(p["groups"])), str(len(p["admin_of"])),
             str(p["known_bad_sent"]), str(p["score"]),
         )  # fmt: skip
