@@ -108,7 +108,7 @@ class HashKeeperReader(HashListReader):
 
     name = "hashkeeper"
     default_kind = "known-bad"
-    kind_rule = "as the .hke beside it flags (notable_flag); without one, needs --kind"
+    kind_rule = "needs --kind, unless a .hke beside it flags the kind (notable_flag)"
     probe_lines = 1
 
     def __init__(
