@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from phunt.analysis import store
+from phunt.chats.model import GROUP_KINDS
 from phunt.schema.chats import ChatParticipant, ChatRecord
 
 if TYPE_CHECKING:
     from phunt.schema.db import Session
 
-GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
 ADMIN_ROLES = ("creator", "admin")
 TITLE_ONLY = "title:"
 """Prefix of the id a WhatsApp text export gives its chat: it carries no group id."""

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from phunt.chats.browse_models import (
     ADMIN_ROLES,
     CHAT_SORTS,
-    GROUP_KINDS,
     MEMBER_SORTS,
     MESSAGE_SORTS,
     ROLE_ORDER,
@@ -37,6 +36,7 @@ from phunt.chats.browse_models import (
     RoleRow,
     copy_row,
 )
+from phunt.chats.model import GROUP_KINDS
 from phunt.errors import NotFoundError
 from phunt.schema.cases import Case, Device
 from phunt.schema.chats import (

@@ -11,7 +11,6 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
 ADMIN_ROLES = ("creator", "admin")
 ROLE_ORDER = ("creator", "admin", "member", "left", "removed")
 CHAT_SORTS = ("title", "kind", "members", "messages", "flagged", "device", "last")

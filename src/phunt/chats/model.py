@@ -15,6 +15,8 @@ from typing import Literal
 
 Platform = Literal["telegram", "whatsapp"]
 ChatKind = Literal["private", "group", "supergroup", "channel", "broadcast"]
+#: The kinds of chat with more than two people (everything but ``private``).
+GROUP_KINDS: tuple[ChatKind, ...] = ("group", "supergroup", "channel", "broadcast")
 RoleName = Literal["creator", "admin", "member", "left", "removed"]
 ROLE_NAMES: tuple[RoleName, ...] = ("creator", "admin", "member", "left", "removed")
 

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from phunt.audit import store as audit
 from phunt.audit.seal import seal_where
 from phunt.cases.devices import get_device
+from phunt.chats.model import GROUP_KINDS
 from phunt.chats.source import ChatInput
-from phunt.chats.store_queries import GROUP_KINDS, get_chat, list_chats, list_members, list_messages
+from phunt.chats.store_queries import get_chat, list_chats, list_members, list_messages
 from phunt.chats.store_writer import Writer
 from phunt.errors import AlreadyImported, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec

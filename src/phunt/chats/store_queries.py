@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from phunt.cases.devices import get_device
+from phunt.chats.model import GROUP_KINDS
 from phunt.errors import NotFoundError
 from phunt.schema.cases import Device
 from phunt.schema.chats import (
@@ -20,8 +21,6 @@ from phunt.schema.chats import (
     ChatRecord,
     ChatRole,
 )
-
-GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
 
 
 def get_chat(session: Session, chat_id: int) -> ChatRecord:

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from phunt.cases.case_files import get_case
 from phunt.cases.operations import get_operation
+from phunt.chats.model import GROUP_KINDS
 from phunt.schema.cases import Case, Device, Raid
 from phunt.schema.chats import ChatMessage, ChatRecord
 
-GROUP_KINDS = ("group", "supergroup", "channel", "broadcast")
 PLATFORMS = ("telegram", "whatsapp")
 #: Text an invite link contains; the exact link is cut out by the caller's pattern.
 _LINK_MARKS = ("%chat.whatsapp.com/%", "%t.me/%", "%telegram.me/%")
