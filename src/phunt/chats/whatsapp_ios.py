@@ -19,13 +19,13 @@ This module holds the parser and the chat sessions; rows, groups and messages ar
 from __future__ import annotations
 
 import sqlite3
-from contextlib import ExitStack
 from typing import BinaryIO
 
 from phunt.chats.attachments import HERE
 from phunt.chats.base import ChatParser, ParseContext, register
 from phunt.chats.model import Chat
 from phunt.chats.paths import MediaRoot
+from phunt.chats.sqlite_copy import read_only_copy
 from phunt.chats.sqlite_schema import MAGIC, table_names
 from phunt.chats.whatsapp_ios_groups import read_creators, read_members, read_push_names
 from phunt.chats.whatsapp_ios_messages import read_messages
@@ -34,7 +34,6 @@ from phunt.chats.whatsapp_jids import chat_kind
 from phunt.chats.whatsapp_msgstore_db import lossless_text
 from phunt.errors import CorruptInput
 from phunt.sources.apps import app_for_path
-from phunt.spool import spooled
 
 MAIN = "ChatStorage.sqlite"
 REQUIRED = ("ZWACHATSESSION", "ZWAMESSAGE")
@@ -65,24 +64,15 @@ class WhatsAppIosParser(ChatParser):
 
     def _parse(self, stream: BinaryIO, context: ParseContext) -> None:
         run = _Run(context, MEDIA_ROOTS)
-        with ExitStack() as stack:
-            files = {MAIN: stream}
-            for suffix in ("-wal", "-shm"):
-                companion = context.source.open(context.name + suffix)
-                if companion is not None:
-                    files[MAIN + suffix] = stack.enter_context(companion)
-            work = stack.enter_context(spooled(files, prefix="phunt-chatstorage-"))
-            try:
-                conn = sqlite3.connect(f"file:{(work / MAIN).as_posix()}?mode=ro", uri=True)
+        copy = read_only_copy(stream, context.name, context.source, prefix="phunt-chatstorage-")
+        try:
+            with copy as conn:
                 conn.text_factory = lossless_text
-                try:
-                    run.read(conn)
-                finally:
-                    conn.close()
-            except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError, ValueError) as exc:
-                raise CorruptInput(
-                    f"unreadable database: {exc}", path=context.origin, location=run.where
-                ) from None
+                run.read(conn)
+        except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError, ValueError) as exc:
+            raise CorruptInput(
+                f"unreadable database: {exc}", path=context.origin, location=run.where
+            ) from None
         context.export.chats.extend(run.chats.values())
         context.export.app = app_for_path(context.export.source)
 

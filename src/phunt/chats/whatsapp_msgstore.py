@@ -20,11 +20,11 @@ The readers live beside this module: :mod:`~phunt.chats.whatsapp_msgstore_curren
 from __future__ import annotations
 
 import sqlite3
-from contextlib import ExitStack
 from typing import BinaryIO
 
 from phunt.chats.base import ChatParser, ParseContext, register
 from phunt.chats.paths import MediaRoot, device_media
+from phunt.chats.sqlite_copy import read_only_copy
 from phunt.chats.sqlite_schema import MAGIC, table_names
 from phunt.chats.whatsapp_contacts import apply_contacts, read_contacts
 from phunt.chats.whatsapp_msgstore_current import read_current
@@ -33,9 +33,7 @@ from phunt.chats.whatsapp_msgstore_legacy import read_legacy
 from phunt.chats.whatsapp_msgstore_rows import Rows
 from phunt.errors import CorruptInput, WrongFormat
 from phunt.sources.apps import app_for_path
-from phunt.spool import spooled
 
-_COMPANIONS = ("-wal", "-shm")
 MEDIA_ROOTS = (
     MediaRoot("", "beside the database"),
     MediaRoot("../", "the app folder above the database"),
@@ -74,38 +72,27 @@ class WhatsAppMsgstoreParser(ChatParser):
             [*MEDIA_ROOTS, *device_media(context.source.here)],
         )
         location = "schema"
-        with ExitStack() as stack:
-            files = {"msgstore.db": stream}
-            for suffix in _COMPANIONS:
-                companion = context.source.open(context.name + suffix)
-                if companion is not None:
-                    files["msgstore.db" + suffix] = stack.enter_context(companion)
-            work = stack.enter_context(spooled(files, prefix="phunt-msgstore-"))
-            try:
-                conn = sqlite3.connect(
-                    f"file:{(work / 'msgstore.db').as_posix()}?mode=ro", uri=True
-                )
+        copy = read_only_copy(stream, context.name, context.source, prefix="phunt-msgstore-")
+        try:
+            with copy as conn:
                 conn.text_factory = lossless_text
-                try:
-                    db = Db(conn)
-                    location = "table message"
-                    if "message" in db.tables and "messages" in db.tables:
-                        location = transitional(run, db)
-                    elif "message" in db.tables:
-                        read_current(run, db)
-                    elif "messages" in db.tables:
-                        location = "table messages"
-                        read_legacy(run, db)
-                    else:
-                        raise WrongFormat("no message or messages table", path=context.origin)
-                finally:
-                    conn.close()
-            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-                # A name in the schema that is not UTF-8: sqlite3 decodes those itself.
-                where = run.last_row or location
-                raise CorruptInput(
-                    f"unreadable database: {exc}", path=context.origin, location=where
-                ) from None
+                db = Db(conn)
+                location = "table message"
+                if "message" in db.tables and "messages" in db.tables:
+                    location = transitional(run, db)
+                elif "message" in db.tables:
+                    read_current(run, db)
+                elif "messages" in db.tables:
+                    location = "table messages"
+                    read_legacy(run, db)
+                else:
+                    raise WrongFormat("no message or messages table", path=context.origin)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            # A name in the schema that is not UTF-8: sqlite3 decodes those itself.
+            where = run.last_row or location
+            raise CorruptInput(
+                f"unreadable database: {exc}", path=context.origin, location=where
+            ) from None
         context.export.chats.extend(run.chats.values())
         apply_contacts(run.chats.values(), read_contacts(context.source, context.export))
         context.export.app = app_for_path(context.export.source)
