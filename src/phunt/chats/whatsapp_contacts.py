@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from contextlib import ExitStack
 
 from phunt.chats.model import Chat, ChatExport
 from phunt.chats.source import ChatSource
-from phunt.spool import spooled
+from phunt.chats.sqlite_copy import read_only_copy
 
 NAME = "wa.db"
 TABLE = "wa_contacts"
@@ -45,32 +44,22 @@ def read_contacts(source: ChatSource, export: ChatExport) -> Contacts:
         return {}
     where = f"{TABLE} ({source.describe(NAME)})"
     names: Contacts = {}
-    with ExitStack() as stack:
-        files = {NAME: stack.enter_context(main)}
-        for suffix in ("-wal", "-shm"):
-            companion = source.open(NAME + suffix)
-            if companion is not None:
-                files[NAME + suffix] = stack.enter_context(companion)
-        work = stack.enter_context(spooled(files, prefix="phunt-wadb-"))
-        try:
-            conn = sqlite3.connect(f"file:{(work / NAME).as_posix()}?mode=ro", uri=True)
-            try:
-                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-                if TABLE not in tables:
-                    export.warn(f"table {where}", "no such table: contact names not read")
-                    return {}
-                cols = {r[1] for r in conn.execute(f"PRAGMA table_info({TABLE})")}
-                pick = ", ".join(
-                    c if c in cols else "NULL"
-                    for c in ("jid", "display_name", "given_name", "family_name", "wa_name")
-                )
-                for row in conn.execute(f"SELECT _id, {pick} FROM {TABLE} ORDER BY _id"):
-                    _contact(row, names, export, where)
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError as exc:
-            export.warn(f"table {where}", f"unreadable: {exc}; contact names not read")
-            return {}
+    try:
+        with main, read_only_copy(main, NAME, source, prefix="phunt-wadb-") as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if TABLE not in tables:
+                export.warn(f"table {where}", "no such table: contact names not read")
+                return {}
+            cols = {r[1] for r in conn.execute(f"PRAGMA table_info({TABLE})")}
+            pick = ", ".join(
+                c if c in cols else "NULL"
+                for c in ("jid", "display_name", "given_name", "family_name", "wa_name")
+            )
+            for row in conn.execute(f"SELECT _id, {pick} FROM {TABLE} ORDER BY _id"):
+                _contact(row, names, export, where)
+    except sqlite3.DatabaseError as exc:
+        export.warn(f"table {where}", f"unreadable: {exc}; contact names not read")
+        return {}
     return names
 
 
