@@ -718,3 +718,56 @@ def test_a_requested_stop_is_taken_between_files_and_resumes(
     with database.session() as s:
         assert sorted(s.scalars(select(EvidenceFile.seq))) == list(range(40))
         assert verify(s).ok
+
+
+def test_a_job_with_no_chat_named_file_skips_the_pass_over_its_stored_files(
+    database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers' chat-source stage already looked at every name: with none flagged, the
+    coordinator does not read every stored file back to look again."""
+    from phunt.ingest import store
+
+    src = tmp_path / "card"
+    src.mkdir()
+    (src / "notes.txt").write_text("groceries\n")
+    (src / "msgstore.db-wal").write_bytes(b"a journal alone is no chat source")
+
+    def no_pass(*_args: object) -> None:
+        raise AssertionError("the chat step read the stored files of a job with no chat")
+
+    monkeypatch.setattr(store, "stored_files", no_pass)
+    summary = ingest(database, str(src), device, workers=1)
+    assert (summary.files, summary.chats) == (2, [])
+
+
+def test_a_chat_stored_before_an_interruption_is_imported_on_resume(
+    database: Database, device: str, tmp_path: Path
+) -> None:
+    """Files stored by the interrupted run were flagged in that run: the resumed run does
+    the chat step's full pass."""
+    import shutil
+
+    from phunt.ingest.job import IngestInterrupted
+    from test_lib import TEST_DATA
+
+    src = tmp_path / "phone"
+    src.mkdir()
+    shutil.copy(TEST_DATA / "chats_devices" / "phone_a" / "msgstore.db", src / "a_msgstore.db")
+    shutil.copy(src / "a_msgstore.db", src / "msgstore.db")  # listed first, in sorted order
+    for i in range(20):
+        (src / f"z{i:02d}.txt").write_text(f"file {i}\n")
+    asked = {"n": 0}
+
+    def should_stop() -> bool:
+        asked["n"] += 1
+        return asked["n"] > 10
+
+    with pytest.raises(IngestInterrupted):
+        ingest(database, str(src), device, batch_size=5, should_stop=should_stop)
+    with database.session() as s:
+        stored = set(s.scalars(select(EvidenceFile.path)))
+    assert any(path.endswith("/msgstore.db") for path in stored)
+    summary = ingest(database, str(src), device, resume=True, batch_size=5)
+    assert [c["export"].rsplit("/", 1)[1] for c in summary.chats if "imported" in c] == [
+        "msgstore.db"
+    ]

@@ -393,6 +393,7 @@ def _ingest(
 
     batch: list[store.BoundRows] = []
     seen_files = seen_bytes = 0
+    chats_seen = resumed  # files stored by the interrupted run were not looked at here
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
@@ -401,6 +402,7 @@ def _ingest(
             if should_stop is not None and should_stop():
                 raise KeyboardInterrupt  # here no transaction is open
             batch.append(item)
+            chats_seen = chats_seen or item.chat
             seen_files += 1
             seen_bytes += item.size
             if progress is not None:
@@ -418,7 +420,7 @@ def _ingest(
     if should_stop is not None and should_stop():
         raise KeyboardInterrupt  # every file is stored; the chats and the seal wait
     _flag_damage(db, job_id, source)
-    chats = _import_chats(db, job_id, device, watchlist) if import_chats else []
+    chats = _import_chats(db, job_id, device, watchlist) if import_chats and chats_seen else []
     close_thread_cache()  # the containers the chat import opened, and their copies
     manifest = _manifest(db, job_id)
     with db.session() as s:

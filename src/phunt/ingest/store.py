@@ -221,6 +221,8 @@ class StoredRows:
 
     file: dict[str, Any]
     matches: list[dict[str, Any]]
+    chat: bool = False
+    """Whether the chat-source stage named it the main file of a chat source."""
 
     @property
     def read(self) -> bool:
@@ -295,7 +297,9 @@ def _vpdq_text(result: FileResult) -> str | None:
 def stored_rows(job_id: int, device_id: int, item: Processed) -> StoredRows:
     """The rows one processed file is stored as."""
     matches = [match_row(job_id, hit, item) for hit in item.hits]
-    return StoredRows(file_row(job_id, device_id, item), matches)
+    candidate = item.chat_candidate
+    chat = candidate is not None and candidate.importable
+    return StoredRows(file_row(job_id, device_id, item), matches, chat)
 
 
 def process_for_store(
@@ -367,6 +371,9 @@ class BoundRows:
     failed: bool
     row: tuple[Any, ...] | dict[str, Any]
     matches: list[dict[str, Any]]
+    chat: bool = False
+    """Whether it looks like a chat source: a job with none skips the chat step's pass
+    over every stored file."""
 
 
 def bind_rows(binding: RowBinding, rows: StoredRows) -> BoundRows:
@@ -378,7 +385,8 @@ def bind_rows(binding: RowBinding, rows: StoredRows) -> BoundRows:
     ]
     row = tuple(values) if binding.positional else dict(zip(binding.columns, values, strict=True))
     size = file["size"] or 0
-    return BoundRows(file["seq"], size, rows.read, file["error"] is not None, row, rows.matches)
+    failed = file["error"] is not None
+    return BoundRows(file["seq"], size, rows.read, failed, row, rows.matches, rows.chat)
 
 
 def process_bound(
