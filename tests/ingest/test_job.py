@@ -771,3 +771,29 @@ def test_a_chat_stored_before_an_interruption_is_imported_on_resume(
     assert [c["export"].rsplit("/", 1)[1] for c in summary.chats if "imported" in c] == [
         "msgstore.db"
     ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_manifest_hashed_while_storing_is_the_one_the_store_gives_back(
+    database: Database, device: str, tmp_path: Path, workers: int
+) -> None:
+    """The coordinator hashes each file's manifest line as it stores it; a defence expert
+    recomputes it from the stored rows, in sequence order: the two agree, across batches,
+    for a file that could not be read and for a name that is not UTF-8."""
+    from phunt.ingest.job import _manifest
+
+    src = tmp_path / "card"
+    src.mkdir()
+    for i in range(23):
+        (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
+    (src / "unreadable.bin").write_bytes(b"x" * 10)
+    (src / "unreadable.bin").chmod(0)
+    os.mkdir(os.fsencode(src) + b"/caf\xe9")
+    (Path(os.fsdecode(os.fsencode(src) + b"/caf\xe9")) / "menu.txt").write_text("tea\n")
+    try:
+        summary = ingest(database, str(src), device, workers=workers, batch_size=5)
+    finally:
+        (src / "unreadable.bin").chmod(0o600)
+    unreadable = int(os.geteuid() != 0)  # root reads a file whatever its mode
+    assert (summary.files, summary.errors) == (25 - unreadable, 1 + unreadable)  # + the name
+    assert summary.manifest_sha256 == _manifest(database, summary.job)

@@ -226,10 +226,12 @@ def _store(db: Database, job_id: int, batch: list[store.BoundRows]) -> None:
 
 
 def _manifest(db: Database, job_id: int) -> str:
+    """The manifest read back from the store: for a resumed job, whose first files were
+    stored by another run (a run from the start hashes its lines as it stores them)."""
     digest = hashlib.sha256()
     with db.session() as s:
         for sha, path in store.file_digests(s, job_id):
-            digest.update(f"{sha or '-'}  {path}\n".encode("utf-8", "surrogateescape"))
+            digest.update(store.manifest_line(sha, path))
     return digest.hexdigest()
 
 
@@ -394,6 +396,8 @@ def _ingest(
     batch: list[store.BoundRows] = []
     seen_files = seen_bytes = 0
     chats_seen = resumed  # files stored by the interrupted run were not looked at here
+    # Results come in listing order, each file once: the manifest's lines in its order.
+    manifest = None if resumed else hashlib.sha256()
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
@@ -403,6 +407,8 @@ def _ingest(
                 raise KeyboardInterrupt  # here no transaction is open
             batch.append(item)
             chats_seen = chats_seen or item.chat
+            if manifest is not None:
+                manifest.update(item.manifest_line)
             seen_files += 1
             seen_bytes += item.size
             if progress is not None:
@@ -422,9 +428,9 @@ def _ingest(
     _flag_damage(db, job_id, source)
     chats = _import_chats(db, job_id, device, watchlist) if import_chats and chats_seen else []
     close_thread_cache()  # the containers the chat import opened, and their copies
-    manifest = _manifest(db, job_id)
+    digest = _manifest(db, job_id) if manifest is None else manifest.hexdigest()
     with db.session() as s:
-        job, count = store.finish_job(s, job_id, manifest)
+        job, count = store.finish_job(s, job_id, digest)
         summary = IngestSummary(
             job=job.id,
             device=get_device(s, device).evidence_number,
@@ -435,7 +441,7 @@ def _ingest(
             errors=job.errors,
             matched_files=job.matched_files,
             resumed=resumed,
-            manifest_sha256=manifest,
+            manifest_sha256=digest,
             verification=job.verification,
             chats=chats,
         )

@@ -374,6 +374,8 @@ class BoundRows:
     chat: bool = False
     """Whether it looks like a chat source: a job with none skips the chat step's pass
     over every stored file."""
+    manifest_line: bytes = b""
+    """Its line of the job's manifest (:func:`manifest_line`), made by the worker."""
 
 
 def bind_rows(binding: RowBinding, rows: StoredRows) -> BoundRows:
@@ -386,7 +388,8 @@ def bind_rows(binding: RowBinding, rows: StoredRows) -> BoundRows:
     row = tuple(values) if binding.positional else dict(zip(binding.columns, values, strict=True))
     size = file["size"] or 0
     failed = file["error"] is not None
-    return BoundRows(file["seq"], size, rows.read, failed, row, rows.matches, rows.chat)
+    line = manifest_line(file["sha256"], file["path"])
+    return BoundRows(file["seq"], size, rows.read, failed, row, rows.matches, rows.chat, line)
 
 
 def process_bound(
@@ -431,6 +434,12 @@ def get_job(session: Session, job_id: int) -> IngestJob:
     job = session.get(IngestJob, job_id)
     assert job is not None
     return job
+
+
+def manifest_line(sha256: str | None, path: str) -> bytes:
+    """One stored file's line of its job's manifest: the SHA-256 (``-`` for a file that
+    could not be read) and the path, as ``sha256sum`` writes them."""
+    return f"{sha256 or '-'}  {path}\n".encode("utf-8", "surrogateescape")
 
 
 def file_digests(session: Session, job_id: int) -> Iterator[tuple[str | None, str]]:
