@@ -199,6 +199,24 @@ def test_an_account_sees_the_leads_of_its_cases(db_url: str, two_cases: tuple[in
         )
 
 
+def test_show_lists_the_linked_leads_the_account_sees(
+    db_url: str, two_cases: tuple[int, int]
+) -> None:
+    """9100002 (case 1) shares a phone with 9100004 (case 1) and an e-mail with IP-7781
+    (case 2): devika sees the first link only, by neither id nor report id nor a count of
+    the other, as the web's lead page; mini and the OS user see both."""
+    lead = next(r for r in _lines(db_url, "leads", "list") if r["report_id"] == "9100002")
+    for account in (None, "mini"):
+        shown = _json(db_url, "leads", "show", str(lead["id"]), account=account)
+        assert [k["report_id"] for k in shown["links"]] == ["IP-7781", "9100004"]
+    mine = _json(db_url, "leads", "show", str(lead["id"]), account="devika")
+    assert [(k["report_id"], k["source"], k["reason"]) for k in mine["links"]] == [
+        ("9100004", "NCRB", "phone")
+    ]
+    table = _run(db_url, "leads", "show", str(lead["id"]), account="devika")
+    assert "9100004" in table and "IP-7781" not in table and "Interpol" not in table
+
+
 def test_an_account_changes_leads_only_as_its_role_allows(
     db_url: str, two_cases: tuple[int, int]
 ) -> None:

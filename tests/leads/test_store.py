@@ -170,3 +170,29 @@ def test_a_lead_in_detail(database: Database) -> None:
             ("9100003", "NCRB", "file"),
         ]
         assert detail.target is None
+
+
+def test_a_lead_lists_only_the_linked_leads_its_scope_sees(database: Database) -> None:
+    """IP-7781 (case two) shares an e-mail with 9100002 and a file with 9100003 (case
+    one): in case one's scope 9100002 links to 9100004 only, with no trace of IP-7781."""
+    with database.session() as s:
+        one = open_case(s, "CR 7/2026", "Cyber PS Kochi", "Ernakulam", []).id
+        two = open_case(s, "CR 8/2026", "Cyber PS Kochi", "Ernakulam", []).id
+        import_leads(s, LEADS / "ncrb_tips.xlsx", "NCRB", mapping=mapping("ncrb"), case_id=one)
+        import_leads(
+            s, LEADS / "interpol_referrals.csv", "Interpol", mapping=mapping("interpol"),
+            case_id=two,
+        )  # fmt: skip
+    with database.session() as s:
+        lead = s.scalars(select(Lead).where(Lead.report_id == "9100002")).one()
+        everyone = [(k.report_id, k.reason) for k in lead_detail(s, lead.id, None).links]
+        assert everyone == [("IP-7781", "email"), ("9100004", "phone")]
+        for scope in (frozenset({one}), frozenset({one, 999})):
+            mine = lead_detail(s, lead.id, scope).links
+            assert [(k.report_id, k.source, k.reason) for k in mine] == [
+                ("9100004", "NCRB", "phone")
+            ]
+        assert [k.report_id for k in lead_detail(s, lead.id, frozenset({one, two})).links] == [
+            "IP-7781",
+            "9100004",
+        ]

@@ -108,3 +108,11 @@ def add_leads(
             assert lead.case_id == case and target.case_id == case
             found |= {f"lead_{key}": lead.id, f"target_{key}": target.id, f"plan_{key}": plan.id}
         return found
+
+
+def add_linked_lead(database: Database, root: Path, case_id: int) -> int:
+    """A report in ``case_id`` naming lead A's phone, so linked to lead A; its id."""
+    sheet = _sheet(root / "leads-linked.csv", [_row("WEB-B-2", SHARED_PHONE, "quay.jpg")])
+    with database.session() as s:
+        import_leads(s, sheet, SOURCE, case_id=case_id)
+        return s.scalars(select(Lead.id).where(Lead.report_id == "WEB-B-2")).one()

@@ -8,8 +8,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from datetime import UTC, timedelta
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
@@ -17,7 +19,7 @@ from phunt.audit.store import append
 from phunt.schema.audit import AuditRecord, AuditVerification
 from test_lib import count_record_reads
 
-from .conftest import World
+from .conftest import TZ, World
 
 
 def _csrf(page: str) -> str:
@@ -65,6 +67,29 @@ def test_verify_now_is_stored_and_views_read_only_newer_records(
     assert said.startswith(f"records {stored.records + 1} to {head} checked on this view")
     assert f"records 1 to {stored.records}: intact by the full verification of supervisor" in said
     assert "Chain intact: all" not in page and "Chain intact as far as checked." in page
+
+
+def test_the_last_verification_is_shown_in_the_zone_of_the_rows_around_it(
+    web_world: World,
+    client_for: Callable[[str], TestClient],
+    token_for: Callable[[str], str],
+    web_app: FastAPI,
+) -> None:
+    """The world's zone is Asia/Kolkata: the stored verification's time reads as the log's
+    rows do (day first, seconds, IST), on the page and in the API's sentence alike."""
+    client = client_for("supervisor")
+    _verify_now(client)
+    with web_world.database.session() as s:
+        at = s.scalars(select(AuditVerification.at)).one()
+    local = at.replace(tzinfo=at.tzinfo or UTC).astimezone(TZ)
+    assert local.utcoffset() == timedelta(hours=5, minutes=30)
+    shown = local.strftime("%d/%m/%Y %H:%M:%S IST")
+    page = client.get("/audit").text
+    assert f"by the full verification of supervisor at {shown}, not re-checked" in _scope(page)
+    rows = re.findall(r"<td>(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d IST)</td>", page)
+    assert rows and "UTC" not in _scope(page)
+    api = TestClient(web_app, headers={"Authorization": f"Bearer {token_for('auditor')}"})
+    assert f" at {shown}, " in api.get("/api/v1/audit").json()["chain"]["scope"]
 
 
 def test_a_tamper_in_the_new_records_is_caught_on_the_next_view(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from phunt.schema.audit import AuditRecord
 from phunt.schema.leads import RaidPlan
 
 from .conftest import World
+from .leads_world import add_linked_lead
 from .test_authz import csrf_token
 
 Clients = Callable[[str], TestClient]
@@ -72,6 +74,24 @@ def test_lists_and_pages_keep_to_the_viewers_cases(
     assert (got["found"], got["reported"]) == (1, 1)
     by_district = [t["district"] for t in sup.get("/api/v1/targets").json()]
     assert by_district == ["Ernakulam", "Kozhikode"]
+
+
+def test_a_lead_links_only_the_leads_the_viewer_sees(
+    web_world: World, client_for: Clients, token_for: Tokens, web_app: FastAPI, tmp_path: Path
+) -> None:
+    """Lead A and a lead of case B share a phone: case A's investigator is shown neither
+    the link nor a count of it (as ``phunt --as`` shows), the supervisor the link."""
+    lead_a = web_world.extra["lead_a"]
+    linked = add_linked_lead(web_world.database, tmp_path, web_world.case_b)
+    for role, links in (("investigator", []), ("supervisor", [(linked, "phone")])):
+        api = TestClient(web_app, headers={"Authorization": f"Bearer {token_for(role)}"})
+        got = api.get(f"/api/v1/leads/{lead_a}").json()["links"]
+        assert [(k["lead_id"], k["reason"]) for k in got] == links
+        page = client_for(role).get(f"/leads/{lead_a}").text
+        assert f"Linked leads ({len(links)})" in _text(page)
+        assert (f'href="/leads/{linked}"' in page) == bool(links)
+    mine = _text(client_for("investigator").get(f"/leads/{lead_a}").text)
+    assert "No other lead of your cases names the same" in mine and "WEB-B-2" not in mine
 
 
 def test_a_persons_page_names_the_leads_that_report_their_phone(

@@ -11,8 +11,9 @@ called intact on its authority.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -94,13 +95,21 @@ def last_verification(session: Session) -> Verified | None:
     )  # fmt: skip
 
 
-def page_check(session: Session) -> PageCheck:
+def in_utc(at: datetime) -> str:
+    """A stored verification's time in UTC, to the minute (stored naive times are UTC)."""
+    return f"{at.replace(tzinfo=at.tzinfo or UTC).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def page_check(session: Session, shown: Callable[[datetime], str] = in_utc) -> PageCheck:
     """The chain's status for a page view: the stored verdict for the records the last
-    verification reached, and a walk of the records after them only."""
+    verification reached, and a walk of the records after them only.
+
+    ``shown`` writes the last verification's time in the scope's sentence: a page passes
+    the formatting of the times around it (its zone's), so the two read alike."""
     last = last_verification(session)
     seq, head = (last.records, last.head) if last is not None else (0, GENESIS)
     if last is not None and not last.ok:
-        said = f"no record checked on this view; {_said(last)}"
+        said = f"no record checked on this view; {_said(last, shown)}"
         broken = Verdict(False, last.records, last.first_bad, last.problem, last.detail, scope=said)
         return PageCheck(last, 1, 0, broken)
     if seq:
@@ -108,7 +117,7 @@ def page_check(session: Session) -> PageCheck:
         if reached != head:
             problem = "deleted" if reached is None else "altered"
             detail = f"record {seq}, where the last verification ended, changed since"
-            said = f"record {seq} checked on this view; {_said(last)}"
+            said = f"record {seq} checked on this view; {_said(last, shown)}"
             return PageCheck(last, seq, seq, Verdict(False, seq, seq, problem, detail, scope=said))
     now, _ = head_of(session)  # read first: never claim a record appended during the walk
     # Never verified: the whole chain, as ``verify`` walks it (a restored case's signed
@@ -117,19 +126,19 @@ def page_check(session: Session) -> PageCheck:
     walked = f"records {seq + 1} to {now} checked on this view (chain links only)"
     if seq >= now:
         walked = "no new record since"
-    said = f"{walked}; {_said(last)}"
+    said = f"{walked}; {_said(last, shown)}"
     if verdict.scope:
         said = f"{said}; {verdict.scope}"
     return PageCheck(last, seq + 1, now, replace(verdict, scope=said))
 
 
-def _said(last: Verified | None) -> str:
+def _said(last: Verified | None, shown: Callable[[datetime], str]) -> str:
     if last is None:
         return "no verification stored before"
     kind = "full verification" if last.full else "verification"
     reach = f"records 1 to {last.records}" if last.records else "the empty log"
     outcome = "intact" if last.ok else f"broken at record {last.first_bad}"
     return (
-        f"{reach}: {outcome} by the {kind} of {last.actor} at {last.at:%Y-%m-%d %H:%M} UTC, "
+        f"{reach}: {outcome} by the {kind} of {last.actor} at {shown(last.at)}, "
         "not re-checked on this view"
     )

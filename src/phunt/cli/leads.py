@@ -142,7 +142,7 @@ def leads_show(
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """A lead with its reported files, the leads linked to it and its target."""
+    """A lead with its reported files, its linked leads (those --as may see) and its target."""
     from dataclasses import asdict
 
     from phunt.leads.corroboration_leads import corroborate_lead

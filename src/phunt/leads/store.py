@@ -321,8 +321,13 @@ def visible(case_id: int | None, scope: Scope) -> bool:
 
 
 def lead_detail(session: Session, lead_id: int, scope: Scope) -> LeadDetail:
-    """A lead with its source, import, files, linked leads (whatever their scope: a link
-    names only the report id and source) and target."""
+    """A lead with its source, import, files, linked leads and target.
+
+    Only the linked leads the scope sees are listed, and those it does not see are not
+    counted either: a link names a report id, a source and the shared phone, account,
+    e-mail or file, and even a count would confirm that another case holds them (ids of
+    other cases are not confirmed, as :func:`get_lead` does). The CLI and the web both
+    read links here, so ``phunt --as`` and the pages show the same ones."""
     lead = get_lead(session, lead_id, scope)
     imported = session.get(LeadImport, lead.import_id)
     assert imported is not None  # a foreign key
@@ -331,6 +336,7 @@ def lead_detail(session: Session, lead_id: int, scope: Scope) -> LeadDetail:
         .join(Lead, or_(Lead.id == LeadLink.lead_a, Lead.id == LeadLink.lead_b))
         .join(LeadSource, LeadSource.id == Lead.source_id)
         .where(or_(LeadLink.lead_a == lead_id, LeadLink.lead_b == lead_id), Lead.id != lead_id)
+        .where(in_scope(Lead.case_id, scope))
         .order_by(LeadLink.reason, Lead.id)
     )
     links = [

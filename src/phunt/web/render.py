@@ -7,6 +7,7 @@ makes a missing value an error in tests instead of a silently empty cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,13 @@ def localtime(value: datetime | None, tz: ZoneInfo) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(tz).strftime(TIME_FORMAT)
+
+
+def app_localtime(request: Request) -> Callable[[datetime], str]:
+    """:func:`localtime` in the app's zone, for a time a service writes into a sentence
+    (the audit page's last verification), so it reads as the page's other times."""
+    tz: ZoneInfo = request.app.state.settings.timezone
+    return lambda value: localtime(value, tz)
 
 
 def hexshort(value: str | bytes | None, length: int = 12) -> str:

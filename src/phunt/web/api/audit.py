@@ -16,6 +16,7 @@ from phunt.audit.checked import page_check
 from phunt.audit.store import Verdict
 from phunt.web.api.reading import DescParam, PageParam, PerPageParam, plain
 from phunt.web.deps import DbSession, api_viewer
+from phunt.web.render import app_localtime
 
 AuditReader = Annotated[Viewer, api_viewer(Action.VIEW_AUDIT)]
 Text = Annotated[str, Query(max_length=200)]
@@ -54,7 +55,7 @@ def list_audit(
     start = (page - 1) * per_page
     total, records = audit_page(session, where, start, per_page, newest_first=desc)
     return {
-        "chain": page_check(session).verdict,
+        "chain": page_check(session, app_localtime(request)).verdict,
         "items": plain(records, request),
         "total": total,
         "page": page,

@@ -167,15 +167,13 @@ def lead_detail(session: Session, viewer: Viewer, lead_id: int) -> LeadDetail:
     scope = viewer_scope(viewer)
     detail = store.lead_detail(session, lead_id, scope)
     c = corroborate_lead(session, lead_id, scope)
-    visible = {lead.id for lead in store.list_leads(session, scope)}
     files = [
         ReportedOut(id=r.id, name=r.name, md5=r.md5, sha1=r.sha1, pdq=r.pdq, found=c.found_of(r.id))
         for r in c.reported
     ]
     links = [
         LinkOut(lead_id=link.lead_id, reason=link.reason, value=link.value)
-        for link in detail.links
-        if link.lead_id in visible
+        for link in detail.links  # those the scope sees: store.lead_detail decides
     ]
     base = lead_out(detail.lead, c).model_dump()
     return LeadDetail.model_validate(

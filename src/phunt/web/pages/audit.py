@@ -20,6 +20,7 @@ from phunt.audit.browse import AuditFilter, audit_page, facets
 from phunt.audit.checked import page_check, verify_and_record
 from phunt.web.deps import DbSession, page_viewer, render
 from phunt.web.paging import Paging, paging
+from phunt.web.render import app_localtime
 
 AuditReader = Annotated[Viewer, page_viewer(Action.VIEW_AUDIT)]
 AuditVerifier = Annotated[Viewer, page_viewer(Action.VERIFY_AUDIT)]
@@ -42,7 +43,7 @@ def audit_log_page(
 ) -> HTMLResponse:
     """A page of the log (filtered by actor, action and object) and the chain's status."""
     where = AuditFilter(actor.strip(), action.strip(), object_type.strip(), object_id.strip())
-    check = page_check(session)
+    check = page_check(session, app_localtime(request))
     total, records = audit_page(
         session, where, order.offset, order.per_page, newest_first=order.desc
     )
