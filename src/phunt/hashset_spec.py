@@ -36,7 +36,7 @@ def engine_spec(
 
     Each set's file is checked to be at hand here, so a missing or damaged one stops the
     run at its start with the set, version and remedy named, not in every worker."""
-    from phunt.hashsets.store import current_sets
+    from phunt.hashsets.store_sets import current_sets
 
     url = session.get_bind().engine.url.render_as_string(hide_password=False)
     sets = current_sets(session, names)

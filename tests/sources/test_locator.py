@@ -6,6 +6,8 @@ import gzip
 import io
 import os
 import pickle
+import subprocess
+import sys
 import tarfile
 import zipfile
 from collections.abc import Callable
@@ -280,6 +282,32 @@ def test_a_wrong_key_is_an_oserror(tmp_path: Path) -> None:
     for key in ("0:not-this-name", "99:x", "nonsense"):
         with pytest.raises(OSError, match=r"no member|cannot open|invalid"):
             open_locator(where.child("zip", key))
+
+
+_FRESH = """
+import sys
+from phunt.sources.locator import Locator, open_locator
+where = Locator(sys.argv[1])
+loaded = "phunt.sources.expand" in sys.modules
+with open_locator(where.child("zip", "1:notes/todo.txt")) as stream:
+    print(loaded, stream.read() == b"Buy bread.\\n", "phunt.sources.expand" in sys.modules)
+try:
+    open_locator(where.child("nope", "x"))
+except OSError as exc:
+    print(exc)
+"""
+
+
+def test_a_process_that_never_walked_loads_the_container_sources_at_its_first_open(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.zip").write_bytes(_zip(MEMBERS))
+    child = [sys.executable, "-c", _FRESH, str(tmp_path / "a.zip")]
+    done = subprocess.run(child, capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.splitlines() == [
+        "False True True",
+        f"{tmp_path / 'a.zip'}: no container source 'nope' (is phunt.sources.expand imported?)",
+    ]
 
 
 def test_a_forked_child_gets_its_own_cache() -> None:

@@ -60,10 +60,17 @@ EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
 
 
 def table(name: str) -> Table:
-    """The sealed table called ``name``."""
-    from phunt.schema.metadata import metadata  # every model, whichever a command loaded
+    """The sealed table called ``name``: from the models loaded already (every model shares
+    one ``MetaData``), else once every model is loaded; a command that writes a table has
+    its model loaded, so ingest's coordinator never loads the chats' or leads' models."""
+    from phunt.schema.base import Base
 
-    return metadata.tables[name]
+    found = Base.metadata.tables.get(name)
+    if found is None:
+        from phunt.schema.metadata import metadata  # every model, whichever a command loaded
+
+        found = metadata.tables[name]
+    return found
 
 
 def _plain(value: Any) -> Any:

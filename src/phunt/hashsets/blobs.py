@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from phunt.errors import CorruptInput, InputError, NotFoundError, StorageError
-from phunt.hashsets.setfile import SetFile
 from phunt.scratch import user_area
 
 if TYPE_CHECKING:
@@ -294,6 +293,8 @@ def _fsync(path: Path) -> None:
 
 def _problem(path: Path) -> str | None:
     """What is wrong with the set file at ``path`` (its hash, its structure), or None."""
+    from phunt.hashsets.setfile import SetFile  # numpy: only where a set file is checked
+
     try:
         SetFile.open(path, verify=True).close()
     except InputError as exc:

@@ -33,7 +33,7 @@ from phunt.hashsets.store_light import (
 )
 from phunt.hashsets.store_sets import (
     check_version,
-    disable_stamp,
+    current_sets,
     disabled_numbers,
     get_hash_set,
     list_hash_sets,
@@ -148,21 +148,6 @@ def export(
     }
     audit.append(session, "hashset.export", "hash_set", hash_set.id, details)
     return details
-
-
-def current_sets(session: Session, names: Iterable[str] | None) -> list[CurrentSet]:
-    """Each set ever imported (all when ``names`` is None) at its current version (what
-    :func:`phunt.hashsets.store_light.current_sets` reads without SQLAlchemy)."""
-    sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
-    out = []
-    for hs in sets:
-        if hs.current_version == 0:
-            continue
-        sha = version_row(session, hs, None).index_sha256
-        stamp = f"{hs.id}:{sha}:{disable_stamp(session, hs)}"
-        disabled = tuple(disabled_numbers(session, hs))
-        out.append(CurrentSet(hs.name, hs.kind, hs.current_version, stamp, sha, disabled))
-    return out
 
 
 def load_hash_sets(engine: SetSink, session: Session, names: Iterable[str] | None) -> int:

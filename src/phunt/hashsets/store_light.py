@@ -6,7 +6,7 @@ about a third of its start-up, so an SQLite database in a file is read here thro
 standard library, read-only. Anything else is the store's (:func:`current_sets` answers
 None): PostgreSQL, an in-memory database, a URL that takes SQLAlchemy's parser, a database
 that does not exist yet or whose schema is not at the head revision (the store migrates it).
-The store's :func:`phunt.hashsets.store.current_sets` gives the same answer over a session.
+The store's :func:`phunt.hashsets.store_sets.current_sets` gives the same answer over a session.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 from phunt.errors import CorruptInput, NotFoundError
 from phunt.hashsets import blobs
-from phunt.hashsets.setfile import SetFile
 from phunt.schema.revision import head_revision
 
 if TYPE_CHECKING:
     from phunt.hashsets.blobs import Source
+    from phunt.hashsets.setfile import SetFile
 
 
 @dataclass(frozen=True)
@@ -73,6 +71,8 @@ def open_set_file(source: Source, name: str, version: int, sha256: str) -> SetFi
     A file missing from storage, or damaged, is an error naming the set and version and
     the command that rebuilds it, whichever command met it (scan, ingest, lookup, export).
     """
+    from phunt.hashsets.setfile import SetFile  # numpy: where a set is opened, not listed
+
     what = label(name, version)
     path = blobs.local_set_file(source, sha256, what=what, name=name)
     try:
@@ -95,6 +95,8 @@ def disabled_in(set_file: SetFile, disabled: Collection[int]) -> int:
     """How many of the ``disabled`` numbers are entries of ``set_file``."""
     if not disabled or not len(set_file):
         return 0
+    import numpy as np
+
     numbers = np.asarray(set_file.entry_numbers)
     wanted = np.asarray(list(disabled), dtype=np.int64)
     at = np.searchsorted(numbers, wanted).clip(0, len(numbers) - 1)

@@ -7,15 +7,20 @@ naming the set and version, and the command that restores it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from phunt.errors import NotFoundError, UsageError
-from phunt.hashsets.setfile import SetFile
+from phunt.hashsets.store_light import CurrentSet, open_set_file
 from phunt.hashsets.store_light import label as label  # re-exported: how versions are named
-from phunt.hashsets.store_light import open_set_file
 from phunt.hashsets.store_light import rebuild_hint as rebuild_hint
 from phunt.schema.hashsets import HashSet, HashSetDisable, HashSetVersion
+
+if TYPE_CHECKING:
+    from phunt.hashsets.setfile import SetFile
 
 
 def get_hash_set(session: Session, name: str) -> HashSet:
@@ -75,3 +80,18 @@ def disable_stamp(session: Session, hash_set: HashSet) -> str:
         )
     ).one()
     return f"{count}.{newest or 0}"
+
+
+def current_sets(session: Session, names: Iterable[str] | None) -> list[CurrentSet]:
+    """Each set ever imported (all when ``names`` is None) at its current version (what
+    :func:`phunt.hashsets.store_light.current_sets` reads without SQLAlchemy)."""
+    sets = list_hash_sets(session) if names is None else [get_hash_set(session, n) for n in names]
+    out = []
+    for hs in sets:
+        if hs.current_version == 0:
+            continue
+        sha = version_row(session, hs, None).index_sha256
+        stamp = f"{hs.id}:{sha}:{disable_stamp(session, hs)}"
+        disabled = tuple(disabled_numbers(session, hs))
+        out.append(CurrentSet(hs.name, hs.kind, hs.current_version, stamp, sha, disabled))
+    return out

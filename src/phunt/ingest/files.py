@@ -13,7 +13,6 @@ from phunt.errors import NotFoundError
 from phunt.ingest import store
 from phunt.ingest.chat_sources import StoredFile
 from phunt.schema.db import Database, Session
-from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.locator import Locator, open_locator
 
 

@@ -37,8 +37,8 @@ from phunt.ingest.stages import Profile
 from phunt.schema.db import Database, Session
 from phunt.sources.base import Entry
 from phunt.sources.ewf_chunks import BadRange
-from phunt.sources.ewf_damage import damaged_files
 from phunt.sources.facts import SourceFacts, describe_kind, describe_source
+from phunt.sources.folder import root_stat
 from phunt.sources.limits import ExpandLimits
 from phunt.sources.locator import close_thread_cache
 
@@ -209,6 +209,8 @@ def _flag_damage(db: Database, job_id: int, source: str) -> None:
     ranges = [BadRange.from_dict(bad) for bad in ewf.get("bad_sectors", [])]
     if not ranges:
         return
+    from phunt.sources.ewf_damage import damaged_files  # pytsk3: only for a damaged E01
+
     found = damaged_files(source, ranges, int(ewf["bytes_per_sector"]))
     with db.session() as s:
         store.flag_damaged(s, job_id, {item.key: item.message for item in found})
@@ -285,10 +287,17 @@ def _import_chats(
 
 def _entries(
     source: str, expand: bool, scratch: str | None, limits: ExpandLimits | None = None
-) -> Iterator[Entry]:
-    from phunt.sources.expand import open_evidence
+) -> Callable[[], Iterator[Entry]]:
+    """The walk of ``source``, to start where it is listed (the listing process, or here
+    with no pool), with the source's own times taken now, before anything reads it."""
+    root = root_stat(source)
 
-    return open_evidence(source, expand=expand, scratch_dir=scratch, limits=limits)
+    def walk() -> Iterator[Entry]:
+        from phunt.sources.expand import walk_evidence
+
+        return walk_evidence(source, root, expand=expand, scratch_dir=scratch, limits=limits)
+
+    return walk
 
 
 def ingest(
@@ -389,7 +398,7 @@ def _ingest(
     entries = _entries(source, expand, scratch, limits)  # takes the source's times: before facts
 
     def todo() -> Iterator[tuple[int, Entry]]:
-        for seq, entry in enumerate(entries):
+        for seq, entry in enumerate(entries()):
             if seq not in done:
                 yield seq, entry
 

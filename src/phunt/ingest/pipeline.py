@@ -35,7 +35,6 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from phunt import scratch
-from phunt.sources import expand  # noqa: F401 - registers the container sources
 from phunt.sources.base import Entry
 from phunt.sources.locator import close_caches, close_thread_cache, set_scratch_dir
 

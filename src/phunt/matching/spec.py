@@ -18,10 +18,12 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from phunt.hashing.kinds import pdq_quality_min, pdq_threshold
-from phunt.matching.engine import MatchEngine
+
+if TYPE_CHECKING:
+    from phunt.matching.engine import MatchEngine
 
 
 class SetLoader(Protocol):
@@ -96,6 +98,8 @@ class EngineSpec:
 
     def build(self, session: Any | None = None) -> MatchEngine:
         """A new engine with every list loaded; ``session`` reads the database if given."""
+        from phunt.matching.engine import MatchEngine  # numpy: a worker's, not a spec's maker
+
         engine = MatchEngine(pdq_threshold=self.pdq_threshold, pdq_quality_min=self.pdq_quality_min)
         for item in self.files:
             load_list_file(

@@ -26,22 +26,21 @@ is stored once (inserts skip a pair already there).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import ColumnElement, Table, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from phunt.hashing.kinds import pdq_quality_min, pdq_threshold
-from phunt.hashing.vpdq import from_text
-from phunt.matching.pdq_index import PdqIndex, hex_to_array
-from phunt.matching.vpdq_match import VpdqIndex
 from phunt.schema.cases import Device
 from phunt.schema.ingest import EvidenceFile, IngestJob
 from phunt.schema.review_groups import ReviewGrouped, ReviewNearPair
 from phunt.schema.types import utcnow
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _CHUNK = 5000
 
@@ -99,6 +98,8 @@ def update_after_ingest(session: Session, job_id: int) -> int:
 def pairs_of(session: Session, device_ids: Sequence[int]) -> np.ndarray:
     """``(k, 2)`` file ids, smaller first, of the stored pairs whose smaller file is on one
     of ``device_ids`` (the queue keeps those whose both files it holds)."""
+    import numpy as np
+
     query = select(ReviewNearPair.file_a, ReviewNearPair.file_b).where(
         ReviewNearPair.device_a.in_(sorted(device_ids))
     )
@@ -154,6 +155,12 @@ def _picture_pairs(session: Session, fresh: ColumnElement[bool]) -> list[Pair]:
     new = _pictures(session, fresh)
     if not new:
         return []
+    # Here, not at the top: an ingest that stored no PDQ (text, documents, --no-pdq) never
+    # loads numpy or the index, which the ingest command calls this module after.
+    import numpy as np
+
+    from phunt.matching.pdq_index import PdqIndex, hex_to_array
+
     every = _pictures(session, EvidenceFile.id.is_not(None))
     ids = np.fromiter((r[0] for r in every), dtype=np.int64, count=len(every))
     index = PdqIndex.build(hex_to_array([str(r[1]) for r in every]), ids)
@@ -176,6 +183,9 @@ def _video_pairs(session: Session, fresh: ColumnElement[bool]) -> list[Pair]:
         fresh, EvidenceFile.vpdq.is_not(None)))}  # fmt: skip
     if not new:
         return []
+    from phunt.hashing.vpdq import from_text  # PyAV and numba: only with new videos
+    from phunt.matching.vpdq_match import VpdqIndex
+
     frames = [(int(i), from_text(str(text))) for i, text in session.execute(query)]
     old = [(i, f) for i, f in frames if i not in new]
     found: set[tuple[int, int]] = set()

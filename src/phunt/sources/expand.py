@@ -32,7 +32,7 @@ from phunt import scratch as scratch_area
 from phunt.registry import Registry
 from phunt.sources.base import Entry, Source, display_path, join_container_path
 from phunt.sources.disk_image import DiskImageSource, is_later_segment
-from phunt.sources.folder import FolderSource
+from phunt.sources.folder import FolderSource, root_stat
 from phunt.sources.gzip import CompressedFileSource
 from phunt.sources.limits import ArchiveSource, Budget, ExpandLimits
 from phunt.sources.locator import CONTAINERS, ContainerFactory, Locator, open_read_only
@@ -47,6 +47,7 @@ __all__ = [
     "make_source",
     "open_evidence",
     "read_head",
+    "walk_evidence",
 ]
 
 #: Every evidence source, in detection order.
@@ -167,20 +168,21 @@ def open_evidence(
     ``path``'s own times are taken now, before anything (the probe, the source's hash)
     reads it.
     """
-    try:
-        root: os.stat_result | None = os.lstat(path)
-    except OSError:
-        root = None  # the walk reports what it cannot read
-    return _walk(path, expand, limits, scratch_dir, root)
+    root = root_stat(path)
+    return walk_evidence(path, root, expand=expand, limits=limits, scratch_dir=scratch_dir)
 
 
-def _walk(
+def walk_evidence(
     path: str,
-    expand: bool,
-    limits: ExpandLimits | None,
-    scratch_dir: str | None,
     root: os.stat_result | None,
+    *,
+    expand: bool = True,
+    limits: ExpandLimits | None = None,
+    scratch_dir: str | None = None,
 ) -> Iterator[Entry]:
+    """:func:`open_evidence` with ``path``'s times taken earlier (``root``, from
+    :func:`~phunt.sources.folder.root_stat`): ingest takes them in its coordinator and
+    walks in a process of its own."""
     if not expand:
         yield from FolderSource(path, root_stat=root).entries()
         return

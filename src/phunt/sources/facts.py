@@ -15,7 +15,6 @@ from typing import Any
 from phunt.errors import CorruptInput, UsageError
 from phunt.hashing.crypto import sha256_stream
 from phunt.sources.base import display_path
-from phunt.sources.disk_image import is_ewf, segment_files, verify_ewf
 from phunt.sources.ewf_chunks import ChunkCheck
 from phunt.sources.folder import root_problem
 from phunt.sources.locator import open_read_only
@@ -56,6 +55,10 @@ def describe_source(path: str) -> SourceFacts:
     brief = describe_kind(path)
     if brief.kind == "folder":
         return brief
+    # Here, not at the top: ingest's coordinator describes the kind and leaves this to a
+    # worker, so it never loads the disk-image libraries.
+    from phunt.sources.disk_image import is_ewf, segment_files
+
     segments = segment_files(path)
     chunks = _ChunkPass() if is_ewf(path) else None
     hashes = {}
@@ -111,6 +114,8 @@ class _ChunkPass:
 
 
 def _verify_ewf(path: str, chunks: _ChunkPass | None) -> dict[str, Any]:
+    from phunt.sources.disk_image import is_ewf, verify_ewf
+
     if not is_ewf(path):
         return {}
     checked = {} if chunks is None else chunks.facts()

@@ -66,6 +66,15 @@ def _symlink_entry(path: str) -> Entry:
     return Entry(path=display_path(path), error=f"skipped: {_symlink_reason(path)}")
 
 
+def root_stat(path: str) -> os.stat_result | None:
+    """``os.lstat(path)`` of the evidence itself, taken before anything reads it (its
+    times as found); ``None`` when it cannot be read (the walk reports that)."""
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
+
+
 def root_problem(path: str) -> str | None:
     """Why ``path``, named as the evidence itself, cannot be read as evidence, or ``None``.
 

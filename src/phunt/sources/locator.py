@@ -19,7 +19,9 @@ allows it, so reading a file on a read-write mount does not move its access time
 
 The sources create entries and entries open through the sources, so this module names
 no source: each container source is registered in :data:`CONTAINERS` by
-:mod:`phunt.sources.expand`, which every walk and every worker imports.
+:mod:`phunt.sources.expand`, which every walk imports and which the first container
+opened in a process loads (:func:`container_factory`). A process that only hands entries
+on (ingest's coordinator) so never loads the disk-image and archive libraries.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
+import importlib
 import json
 import os
 import shutil
@@ -115,6 +118,17 @@ class ContainerFactory(Protocol):
 
 #: How each container source (by its registered name) is opened from a local file.
 CONTAINERS: Registry[ContainerFactory] = Registry("container source")
+#: The module whose import registers every container source (it imports this one, so it
+#: is named here, not imported: loaded where a container is first opened).
+REGISTERING_MODULE = "phunt.sources.expand"
+
+
+def container_factory(source: str) -> ContainerFactory | None:
+    """How the container source named ``source`` is opened; ``None`` when no such source
+    is registered, even once :data:`REGISTERING_MODULE` is loaded."""
+    if source not in CONTAINERS:
+        importlib.import_module(REGISTERING_MODULE)
+    return CONTAINERS.get(source) if source in CONTAINERS else None
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -175,13 +189,14 @@ class ContainerCache:
         if found is not None:
             self._open.move_to_end(key)
             return found[0]
-        if source not in CONTAINERS:
+        factory = container_factory(source)
+        if factory is None:
             raise OSError(
                 f"{where}: no container source {source!r} (is phunt.sources.expand imported?)"
             )
         spool = self._spool(where) if where.hops else None
         try:
-            opened = CONTAINERS.get(source)(spool or where.path, where, self.scratch)
+            opened = factory(spool or where.path, where, self.scratch)
         except BaseException:
             _remove(spool)
             raise

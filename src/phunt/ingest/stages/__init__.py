@@ -25,7 +25,6 @@ from phunt.ingest.stages.match import EngineSource, MatchStage
 from phunt.ingest.stages.picture import PDQ_MIME_TYPES, ExifStage, PdqStage
 from phunt.ingest.stages.read import WHOLE_READ, ReadStage, read_up_to
 from phunt.ingest.stages.video import VIDEO_MIME_TYPES, VpdqStage
-from phunt.sources import expand  # noqa: F401 - registers the containers entries open through
 from phunt.sources.base import Entry
 
 __all__ = [

@@ -9,13 +9,17 @@ once (:meth:`MatchStage.run_many`): one search per kind and per set for the whol
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from phunt.ingest.stages.base import Stage, Work
-from phunt.matching.engine import FileQuery, MatchEngine
 from phunt.matching.spec import EngineSpec, engine_for
 
-EngineSource = EngineSpec | MatchEngine
+if TYPE_CHECKING:
+    from phunt.matching.engine import FileQuery, MatchEngine
+
+# The engine (numpy) is named for the type checker only: ingest's coordinator makes a
+# profile with a spec and never loads it; the workers that match do.
+EngineSource: TypeAlias = "EngineSpec | MatchEngine"
 """A spec (picklable: what travels to workers) or, in this process only, a loaded engine."""
 
 
@@ -34,9 +38,9 @@ class MatchStage(Stage):
 
     @property
     def engine(self) -> MatchEngine:
-        if isinstance(self.source, MatchEngine):
-            return self.source
-        return engine_for(self.source)
+        if isinstance(self.source, EngineSpec):
+            return engine_for(self.source)
+        return self.source
 
     def run(self, work: Work) -> None:
         self.run_many([work])
@@ -52,6 +56,8 @@ class MatchStage(Stage):
             work.known_good, work.hits = known_good, hits
 
     def _query(self, work: Work, quality_min: int) -> FileQuery:
+        from phunt.matching.engine import FileQuery
+
         result = work.result
         variants = result.pdq_variants() if self.dihedral else result.pdq_variants()[:1]
         if result.pdq is not None and (result.pdq.hash.quality or 0) < quality_min:
