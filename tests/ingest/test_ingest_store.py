@@ -184,8 +184,8 @@ def test_files_of_damaged_members_are_flagged_once_nested_ones_too(database: Dat
     damaged = {"0/p1/inode/13": "bad sectors", "0/p1/inode/14": "bad sectors"}
     with database.session() as s:
         store.add_files(s, job_id, _bound(database, [(row, []) for row in rows]))
-        assert store.flag_damaged(s, job_id, damaged) == 3
-        assert store.flag_damaged(s, job_id, damaged) == 0
+        assert len(store.flag_damaged(s, job_id, damaged)) == 3
+        assert store.flag_damaged(s, job_id, damaged) == []
         job = store.get_job(s, job_id)
         assert job.errors == 3 and job.verification["ewf"]["damaged_files"] == 3
         files = list(store.list_files(s, "EV-1"))

@@ -201,17 +201,18 @@ def _record_facts(db: Database, job_id: int, facts: SourceFacts) -> None:
         )
 
 
-def _flag_damage(db: Database, job_id: int, source: str) -> None:
+def _flag_damage(db: Database, job_id: int, source: str) -> list[int]:
     """Flag the stored files whose data lies in bad sectors of the E01 (the source's facts
-    name them, from every chunk's check): they were stored before those facts were known."""
+    name them, from every chunk's check): they were stored before those facts were known.
+    The ids of the files flagged."""
     with db.session() as s:
         ewf = store.get_job(s, job_id).verification.get("ewf") or {}
     ranges = [BadRange.from_dict(bad) for bad in ewf.get("bad_sectors", [])]
     if not ranges:
-        return
+        return []
     found = damaged_files(source, ranges, int(ewf["bytes_per_sector"]))
     with db.session() as s:
-        store.flag_damaged(s, job_id, {item.key: item.message for item in found})
+        return store.flag_damaged(s, job_id, {item.key: item.message for item in found})
 
 
 def _done_seqs(db: Database, job_id: int) -> set[int]:
@@ -219,10 +220,11 @@ def _done_seqs(db: Database, job_id: int) -> set[int]:
         return store.done_seqs(s, job_id)
 
 
-def _store(db: Database, job_id: int, batch: list[store.BoundRows]) -> None:
-    """Store a batch of files the workers processed (and matched), with their matches."""
+def _store(db: Database, job_id: int, batch: list[store.BoundRows], hashes: dict[int, str]) -> None:
+    """Store a batch of files the workers processed (and matched), with their matches; the
+    content hashes of the rows go in ``hashes``, for the job's seal."""
     with db.session() as s:
-        store.add_files(s, job_id, batch)
+        hashes.update(store.add_files(s, job_id, batch))
 
 
 def _manifest(db: Database, job_id: int) -> str:
@@ -392,6 +394,7 @@ def _ingest(
                 yield seq, entry
 
     batch: list[store.BoundRows] = []
+    hashes: dict[int, str] = {}  # of the rows stored by this run, by id: sealed unread
     seen_files = seen_bytes = 0
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
@@ -406,23 +409,24 @@ def _ingest(
             if progress is not None:
                 progress(seen_files, seen_bytes)
             if len(batch) >= batch_size:
-                _store(db, job_id, batch)
+                _store(db, job_id, batch, hashes)
                 batch = []
                 if facts is not None and facts.done():
                     _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
                     facts = None
         if batch:
-            _store(db, job_id, batch)
+            _store(db, job_id, batch, hashes)
         if facts is not None:
             _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
     if should_stop is not None and should_stop():
         raise KeyboardInterrupt  # every file is stored; the chats and the seal wait
-    _flag_damage(db, job_id, source)
+    for changed in _flag_damage(db, job_id, source):
+        hashes.pop(changed, None)  # its row is no longer as its hash was made
     chats = _import_chats(db, job_id, device, watchlist) if import_chats else []
     close_thread_cache()  # the containers the chat import opened, and their copies
     manifest = _manifest(db, job_id)
     with db.session() as s:
-        job, count = store.finish_job(s, job_id, manifest)
+        job, count = store.finish_job(s, job_id, manifest, known=hashes)
         summary = IngestSummary(
             job=job.id,
             device=get_device(s, device).evidence_number,

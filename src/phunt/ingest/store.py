@@ -14,21 +14,24 @@ spends hashing them; it is worker's work.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Dialect, Table, func, insert, select, update
+from sqlalchemy import JSON, Boolean, Dialect, Integer, String, Table, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
+from phunt.audit.rows import hash_parts, hash_with_id
 from phunt.audit.seal import seal_where
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
-from phunt.schema.types import json_text, utcnow
+from phunt.schema.types import UTCDateTime, json_text, utcnow
 from phunt.sources.apps import app_for_path
 from phunt.sources.base import Entry
 from phunt.sources.locator import Locator
@@ -367,10 +370,14 @@ class BoundRows:
     failed: bool
     row: tuple[Any, ...] | dict[str, Any]
     matches: list[dict[str, Any]]
+    #: The row's content hash split where its id goes (:func:`phunt.audit.rows.hash_parts`),
+    #: for the coordinator to seal it without reading it back; None to read it back.
+    parts: tuple[bytes, bytes] | None = None
 
 
 def bind_rows(binding: RowBinding, rows: StoredRows) -> BoundRows:
-    """``rows`` with the file row's values converted by their column types."""
+    """``rows`` with the file row's values converted by their column types, and the split
+    content hash of the row as it will be read back."""
     file = rows.file
     values = [
         file[name] if process is None else process(file[name])
@@ -378,7 +385,55 @@ def bind_rows(binding: RowBinding, rows: StoredRows) -> BoundRows:
     ]
     row = tuple(values) if binding.positional else dict(zip(binding.columns, values, strict=True))
     size = file["size"] or 0
-    return BoundRows(file["seq"], size, rows.read, file["error"] is not None, row, rows.matches)
+    read_back = as_read_back(file)
+    parts = None if read_back is None else hash_parts(_files_table().name, read_back)
+    failed = file["error"] is not None
+    return BoundRows(file["seq"], size, rows.read, failed, row, rows.matches, parts)
+
+
+@functools.cache
+def _kinds() -> tuple[tuple[str, str], ...]:
+    """Each non-id ``evidence_file`` column and what it holds: ``time``, ``json``, or the
+    name of the one Python type it gives back (``?`` when none is known here)."""
+    kinds = []
+    for column in _files_table().columns:
+        kind = column.type
+        if column.name == "id":
+            continue
+        if isinstance(kind, UTCDateTime):
+            kinds.append((column.name, "time"))
+        elif isinstance(kind, JSON):
+            kinds.append((column.name, "json"))
+        else:
+            known = {Boolean: "bool", Integer: "int", String: "str"}
+            found = [name for base, name in known.items() if isinstance(kind, base)]
+            kinds.append((column.name, found[0] if found else "?"))
+    return tuple(kinds)
+
+
+_EXACT: dict[str, type] = {"bool": bool, "int": int, "str": str}
+
+
+def as_read_back(file: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The ``evidence_file`` row ``file`` (every column but the id) as both databases give
+    it back: times aware in UTC, JSON through its text. None when a value is not of a type
+    they give back as it is (a subclass, a naive time), so its hash is left to a read."""
+    out: dict[str, Any] = {}
+    for name, kind in _kinds():
+        value = file[name]
+        if value is None:
+            pass
+        elif kind == "time":
+            if type(value) is not datetime or value.tzinfo is None:
+                return None
+            value = value.astimezone(UTC)
+        elif kind == "json":
+            if value or type(value) not in (dict, list):  # the many empty ones as they are
+                value = json.loads(json_text(value))
+        elif type(value) is not _EXACT.get(kind):
+            return None
+        out[name] = value
+    return out
 
 
 def process_bound(
@@ -394,22 +449,30 @@ def process_bound(
     ]
 
 
-def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> None:
-    """Insert bound file rows, then their match rows, and add the files to the job's totals.
+def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> dict[int, str]:
+    """Insert bound file rows, then their match rows, and add the files to the job's totals;
+    the content hash of each inserted row by id, for the row's seal, where the worker split it.
 
     The file rows go to the driver's ``executemany`` as the worker bound them (SQLAlchemy's
-    binding of every value of every row cost more than the insert); the ids of matched
-    files are then read back by sequence number, and the few match rows go through Core.
+    binding of every value of every row cost more than the insert); their ids are then read
+    by sequence number, and the few match rows go through Core.
     """
-    if batch:
-        sql, _order, _positional = _insert_files(session.get_bind().dialect)
-        session.connection().exec_driver_sql(sql, [item.row for item in batch])
+    if not batch:
+        return {}
+    sql, _order, _positional = _insert_files(session.get_bind().dialect)
+    session.connection().exec_driver_sql(sql, [item.row for item in batch])
+    seqs = [item.seq for item in batch]
+    query = select(EvidenceFile.seq, EvidenceFile.id).where(
+        EvidenceFile.job_id == job_id, EvidenceFile.seq.between(min(seqs), max(seqs))
+    )
+    ids: dict[int, int] = {seq: file_id for seq, file_id in session.execute(query)}
+    hashes = {
+        ids[item.seq]: hash_with_id(item.parts, ids[item.seq])
+        for item in batch
+        if item.parts is not None
+    }
     matched = {item.seq: item.matches for item in batch if item.matches}
     if matched:
-        query = select(EvidenceFile.seq, EvidenceFile.id).where(
-            EvidenceFile.job_id == job_id, EvidenceFile.seq.in_(matched)
-        )
-        ids: dict[int, int] = {seq: file_id for seq, file_id in session.execute(query)}
         rows = [match | {"file_id": ids[seq]} for seq, found in matched.items() for match in found]
         session.execute(insert(cast(Table, FileMatch.__table__)), rows)
     job = get_job(session, job_id)
@@ -417,6 +480,7 @@ def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> None:
     job.bytes += sum(item.size for item in batch if item.read)
     job.errors += sum(item.failed for item in batch)
     job.matched_files += len(matched)
+    return hashes
 
 
 def get_job(session: Session, job_id: int) -> IngestJob:
@@ -457,17 +521,19 @@ def stored_files(session: Session, job_id: int) -> Iterator[StoredFile]:
         yield StoredFile(*row)
 
 
-def flag_damaged(session: Session, job_id: int, damaged: dict[str, str]) -> int:
+def flag_damaged(session: Session, job_id: int, damaged: dict[str, str]) -> list[int]:
     """Flag the job's files read from damaged members of its disk image: ``damaged`` maps
     a member's key (the first hop of a stored locator) to why. The file's error says it
     (its digests are kept: they are what was read) unless it has one, then a warning
     does; files inside a damaged member are flagged too. Flagging twice (a resumed job)
-    adds nothing. Counts the newly flagged files in the job's errors and verification."""
+    adds nothing. Counts the newly flagged files in the job's errors and verification, and
+    names them (their rows changed: a hash made before no longer seals them)."""
     job = get_job(session, job_id)
     query = select(
         EvidenceFile.id, EvidenceFile.locator, EvidenceFile.error, EvidenceFile.warnings
     ).where(EvidenceFile.job_id == job_id, EvidenceFile.locator.is_not(None))
-    flagged = errors = 0
+    flagged: list[int] = []
+    errors = 0
     for file_id, locator, error, warnings in session.execute(query).all():
         hops = Locator.from_json(locator).hops if locator is not None else ()
         reason = damaged.get(hops[0].key) if hops and hops[0].source == "disk-image" else None
@@ -481,10 +547,10 @@ def flag_damaged(session: Session, job_id: int, damaged: dict[str, str]) -> int:
             values = {"error": reason}
             errors += 1
         session.execute(update(EvidenceFile).where(EvidenceFile.id == file_id).values(values))
-        flagged += 1
+        flagged.append(file_id)
     job.errors += errors
     ewf = dict(job.verification.get("ewf") or {})
-    ewf["damaged_files"] = ewf.get("damaged_files", 0) + flagged
+    ewf["damaged_files"] = ewf.get("damaged_files", 0) + len(flagged)
     job.verification = dict(job.verification) | {"ewf": ewf}
     return flagged
 
@@ -495,15 +561,19 @@ def record_chats(session: Session, job_id: int, outcomes: list[dict[str, Any]]) 
     job.verification = dict(job.verification) | {"chats": outcomes}
 
 
-def finish_job(session: Session, job_id: int, manifest: str) -> tuple[IngestJob, int]:
+def finish_job(
+    session: Session, job_id: int, manifest: str, known: Mapping[int, str] | None = None
+) -> tuple[IngestJob, int]:
     """Mark the job complete with its manifest hash; the job and its number of stored files.
 
     The job's files and matches, written in bulk, are sealed by the caller's
-    ``ingest.complete`` audit record (one Merkle root over all of them).
+    ``ingest.complete`` audit record (one Merkle root over all of them); ``known`` holds
+    the content hashes of file rows unchanged since :func:`add_files` gave them, which
+    the seal takes instead of reading those rows back.
     """
     job = get_job(session, job_id)
     job.status, job.finished_at, job.manifest_sha256 = "complete", utcnow(), manifest
-    seal_where(session, EvidenceFile, EvidenceFile.job_id == job_id)
+    seal_where(session, EvidenceFile, EvidenceFile.job_id == job_id, known=known)
     seal_where(session, FileMatch, FileMatch.job_id == job_id)
     count = session.scalar(select(func.count()).where(EvidenceFile.job_id == job_id))
     return job, count or 0
