@@ -20,7 +20,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import JSON, Boolean, Dialect, Integer, String, Table, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Dialect,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -30,6 +42,7 @@ from phunt.audit.seal import seal_where
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
+from phunt.schema.db import driver_insert
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
 from phunt.schema.types import UTCDateTime, json_text, utcnow
 from phunt.sources.apps import app_for_path
@@ -326,16 +339,25 @@ def _files_table() -> Table:
     return cast(Table, EvidenceFile.__table__)
 
 
-@functools.lru_cache(maxsize=8)
 def _insert_files(dialect: Dialect) -> tuple[str, tuple[str, ...], bool]:
     """The ``evidence_file`` insert compiled for ``dialect``: its SQL, the columns in the
     order of its parameters, and whether they are positional."""
     table = _files_table()
-    names = [column.name for column in table.columns if column.name != "id"]
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
-    positional = bool(compiled.positional)
-    order = tuple(compiled.positiontup or ()) if positional else tuple(names)
-    return str(compiled), order, positional
+    names = tuple(column.name for column in table.columns if column.name != "id")
+    return driver_insert(table, dialect, names)
+
+
+@functools.lru_cache(maxsize=8)
+def _select_ids(dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+    """``(seq, id)`` of a job's files from one sequence number to another, compiled once
+    for ``dialect`` (built and cached per batch it cost more than its run): the SQL, and
+    the order of its parameters when positional."""
+    query = select(EvidenceFile.seq, EvidenceFile.id).where(
+        EvidenceFile.job_id == bindparam("job"),
+        EvidenceFile.seq.between(bindparam("first"), bindparam("last")),
+    )
+    compiled = query.compile(dialect=dialect)
+    return str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else ()
 
 
 def row_binding(session: Session) -> RowBinding:
@@ -462,10 +484,10 @@ def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> dict[int
     sql, _order, _positional = _insert_files(session.get_bind().dialect)
     session.connection().exec_driver_sql(sql, [item.row for item in batch])
     seqs = [item.seq for item in batch]
-    query = select(EvidenceFile.seq, EvidenceFile.id).where(
-        EvidenceFile.job_id == job_id, EvidenceFile.seq.between(min(seqs), max(seqs))
-    )
-    ids: dict[int, int] = {seq: file_id for seq, file_id in session.execute(query)}
+    sql, order = _select_ids(session.get_bind().dialect)
+    given = {"job": job_id, "first": min(seqs), "last": max(seqs)}
+    params = tuple(given[name] for name in order) if order else given
+    ids: dict[int, int] = dict(session.connection().exec_driver_sql(sql, params).all())
     hashes = {
         ids[item.seq]: hash_with_id(item.parts, ids[item.seq])
         for item in batch
