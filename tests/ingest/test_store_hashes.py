@@ -19,7 +19,7 @@ from phunt.audit import seal
 from phunt.audit.rows import merkle_root, row_hash
 from phunt.audit.store import verify
 from phunt.cases.devices import add_device
-from phunt.ingest import store
+from phunt.ingest import file_rows, store
 from phunt.ingest.job import IngestInterrupted, ingest
 from phunt.schema.audit import AuditRecord
 from phunt.schema.db import Database, Session
@@ -116,12 +116,12 @@ def test_a_split_hash_made_whole_is_the_hash_of_the_row_read_back(
     job_id, device_id = _job(database) if job is None else (job, 1)
     with database.session() as s:
         first = (s.scalar(select(EvidenceFile.seq).order_by(EvidenceFile.seq.desc())) or 0) + 1
-        binding = store.row_binding(s)
+        binding = file_rows.row_binding(s)
     full = [
         row | {"job_id": job_id, "device_id": device_id, "seq": first + n}
         for n, row in enumerate(rows)
     ]
-    bound = [store.bind_rows(binding, store.StoredRows(row, [])) for row in full]
+    bound = [file_rows.bind_rows(binding, file_rows.StoredRows(row, [])) for row in full]
     assert all(item.parts is not None for item in bound)
     with database.session() as s:
         hashes = store.add_files(s, job_id, bound)
@@ -143,9 +143,11 @@ def test_a_value_read_back_otherwise_leaves_the_row_to_be_read() -> None:
     base |= {"extension_mismatch": False, "known_good": False, "exif": {}, "warnings": []}
     base |= {"video": {}}
     odd = [{"modified": datetime(2026, 1, 1)}, {"known_good": 1}, {"path": Named("b")}]
-    assert [store.as_read_back(base | change) for change in [*odd, {"size": True}]] == [None] * 4
+    assert [file_rows.as_read_back(base | change) for change in [*odd, {"size": True}]] == [
+        None
+    ] * 4
     kochi = datetime(2026, 1, 1, 5, 30, 0, 7, tzinfo=timezone(timedelta(hours=5, minutes=30)))
-    read_back = store.as_read_back(base | {"created": kochi, "exif": {"at": (1, 2.5)}})
+    read_back = file_rows.as_read_back(base | {"created": kochi, "exif": {"at": (1, 2.5)}})
     assert read_back == base | {"created": datetime(2026, 1, 1, 0, 0, 0, 7, tzinfo=UTC)} | {
         "exif": {"at": [1, 2.5]}
     }

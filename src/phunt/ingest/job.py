@@ -24,7 +24,7 @@ from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import AlreadyImported, InputError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
-from phunt.ingest import guard, store
+from phunt.ingest import file_rows, guard, store
 from phunt.ingest.chat_sources import (
     AttachmentLinker,
     StoredChatSource,
@@ -220,7 +220,9 @@ def _done_seqs(db: Database, job_id: int) -> set[int]:
         return store.done_seqs(s, job_id)
 
 
-def _store(db: Database, job_id: int, batch: list[store.BoundRows], hashes: dict[int, str]) -> None:
+def _store(
+    db: Database, job_id: int, batch: list[file_rows.BoundRows], hashes: dict[int, str]
+) -> None:
     """Store a batch of files the workers processed (and matched), with their matches; the
     content hashes of the rows go in ``hashes``, for the job's seal."""
     with db.session() as s:
@@ -383,7 +385,7 @@ def _ingest(
     with db.session() as s:
         spec = engine_spec(s)
         device_id = get_device(s, device).id
-        binding = store.row_binding(s)
+        binding = file_rows.row_binding(s)
     profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
     entries = _entries(source, expand, scratch, limits)  # takes the source's times: before facts
@@ -393,13 +395,13 @@ def _ingest(
             if seq not in done:
                 yield seq, entry
 
-    batch: list[store.BoundRows] = []
+    batch: list[file_rows.BoundRows] = []
     hashes: dict[int, str] = {}  # of the rows stored by this run, by id: sealed unread
     seen_files = seen_bytes = 0
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
-        work = (store.process_bound, profile, job_id, device_id, binding)
+        work = (file_rows.process_bound, profile, job_id, device_id, binding)
         for item in runner.run(todo, *work):  # listed in a process of its own
             if should_stop is not None and should_stop():
                 raise KeyboardInterrupt  # here no transaction is open
