@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from phunt.audit.store import list_records
 from phunt.cases.devices import add_device
 from phunt.errors import UsageError
-from phunt.ingest import store
+from phunt.ingest import file_rows, store
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import Profile
 from phunt.matching.spec import EngineSpec, ListFile
@@ -59,8 +59,10 @@ _COLUMNS = [c.name for c in EvidenceFile.__table__.columns if c.name != "id"]
 
 def _bound(database: Database, found: list[tuple[dict[str, Any], list[Any]]]) -> list[Any]:
     with database.session() as s:
-        binding = store.row_binding(s)
-    return [store.bind_rows(binding, store.StoredRows(row, matches)) for row, matches in found]
+        binding = file_rows.row_binding(s)
+    return [
+        file_rows.bind_rows(binding, file_rows.StoredRows(row, matches)) for row, matches in found
+    ]
 
 
 def _match(job_id: int, entry: int) -> dict[str, Any]:
@@ -132,7 +134,7 @@ def test_rows_carry_the_file_its_app_locator_and_matches(tmp_path: Path) -> None
     listed = _rows_evidence(tmp_path / "ev")
     entries = list(FolderSource(str(tmp_path / "ev")).entries())
     profile = Profile.ingest("default", EngineSpec((ListFile.of(str(listed)),)))
-    rows = store.process_for_store(list(enumerate(entries)), profile, 7, 3)
+    rows = file_rows.process_for_store(list(enumerate(entries)), profile, 7, 3)
     by_name = {Path(r.file["path"]).name: r for r in rows}
     assert [r.file["seq"] for r in rows] == list(range(len(entries)))
     picture = by_name["IMG-1.jpg"]
@@ -149,7 +151,7 @@ def test_rows_carry_the_file_its_app_locator_and_matches(tmp_path: Path) -> None
 
 
 def test_an_unreadable_entry_is_a_row_not_counted_as_read() -> None:
-    rows = store.process_for_store(
+    rows = file_rows.process_for_store(
         [(0, Entry(path="gone", error="cannot read"))], Profile.ingest(), 1, 1
     )
     assert rows[0].file["error"] == "cannot read" and not rows[0].read
@@ -158,10 +160,10 @@ def test_an_unreadable_entry_is_a_row_not_counted_as_read() -> None:
 def test_rows_travel_back_from_workers_in_order(tmp_path: Path) -> None:
     _rows_evidence(tmp_path / "ev")
     entries = list(FolderSource(str(tmp_path / "ev")).entries())
-    serial = store.process_for_store(list(enumerate(entries)), Profile.ingest(None), 1, 1)
+    serial = file_rows.process_for_store(list(enumerate(entries)), Profile.ingest(None), 1, 1)
     with Runner(2) as pool:
-        pooled: list[store.StoredRows] = list(
-            pool.run(enumerate(entries), store.process_for_store, Profile.ingest(None), 1, 1)
+        pooled: list[file_rows.StoredRows] = list(
+            pool.run(enumerate(entries), file_rows.process_for_store, Profile.ingest(None), 1, 1)
         )
     assert [r.file for r in pooled] == [r.file for r in serial]
     assert pickle.loads(pickle.dumps(serial[0])) == serial[0]
@@ -184,8 +186,8 @@ def test_files_of_damaged_members_are_flagged_once_nested_ones_too(database: Dat
     damaged = {"0/p1/inode/13": "bad sectors", "0/p1/inode/14": "bad sectors"}
     with database.session() as s:
         store.add_files(s, job_id, _bound(database, [(row, []) for row in rows]))
-        assert store.flag_damaged(s, job_id, damaged) == 3
-        assert store.flag_damaged(s, job_id, damaged) == 0
+        assert len(store.flag_damaged(s, job_id, damaged)) == 3
+        assert store.flag_damaged(s, job_id, damaged) == []
         job = store.get_job(s, job_id)
         assert job.errors == 3 and job.verification["ewf"]["damaged_files"] == 3
         files = list(store.list_files(s, "EV-1"))
@@ -212,11 +214,11 @@ def test_rows_bound_in_a_worker_are_stored_as_sqlalchemy_would_store_them(
     first = _start(database)
     with database.session() as s:
         device = store.get_job(s, first).device_id
-        binding = store.row_binding(s)
+        binding = file_rows.row_binding(s)
         second = store.open_job(s, "/evidence/again", "EV-1", kind="folder", size=None, options={})
     profile = Profile.ingest("default")
-    plain = store.process_for_store(list(enumerate(entries)), profile, first, device)
-    bound = store.process_bound(list(enumerate(entries)), profile, second, device, binding)
+    plain = file_rows.process_for_store(list(enumerate(entries)), profile, first, device)
+    bound = file_rows.process_bound(list(enumerate(entries)), profile, second, device, binding)
     bound = pickle.loads(pickle.dumps(bound))
     assert any(r.file["exif"] for r in plain) and any(r.file["warnings"] for r in plain)
     with database.session() as s:

@@ -497,7 +497,7 @@ def test_files_in_bad_sectors_of_an_e01_are_flagged_and_the_job_unverified(
         assert report.sha256 is not None  # what was read is kept, flagged
         job_id = report.job_id
     with database.session() as s:  # a resumed job flags again: nothing is added twice
-        assert store.flag_damaged(s, job_id, {"0/p1/inode/13": report.error}) == 0
+        assert store.flag_damaged(s, job_id, {"0/p1/inode/13": report.error}) == []
         assert store.get_job(s, job_id).errors == 1
 
 

@@ -88,11 +88,39 @@ def row_hash(table_name: str, row: Mapping[Any, Any]) -> str:
     NULL columns are left out, so a column a later migration adds (nullable, as the
     migrations are additive) does not change the hash of the rows sealed before it.
     """
+    return hashlib.sha256(_canonical(table_name, row).encode()).hexdigest()
+
+
+def _canonical(table_name: str, row: Mapping[Any, Any]) -> str:
     body = {"table": table_name, "row": {k: v for k, v in row.items() if v is not None}}
-    data = json.dumps(
+    return json.dumps(
         body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
     )
-    return hashlib.sha256(data.encode()).hexdigest()
+
+
+#: Stands for the id in :func:`hash_parts`; a row whose values hold it too has no parts.
+_ID_MARK = json.dumps("\ue000phunt row id\ue000", ensure_ascii=False)
+
+
+def hash_parts(table_name: str, row: Mapping[str, Any]) -> tuple[bytes, bytes] | None:
+    """The canonical bytes :func:`row_hash` hashes for ``row`` (every column but ``id``,
+    as the database gives them back), split where the id goes: a row built before its
+    insert is hashed once its id is known (:func:`hash_with_id`) without reading it back.
+    None when the split is not certain (the marker also in a value, a value not UTF-8)."""
+    try:
+        data = _canonical(table_name, {**row, "id": json.loads(_ID_MARK)}).encode()
+    except UnicodeEncodeError:  # a lone surrogate: no database stores it either
+        return None
+    mark = _ID_MARK.encode()
+    if data.count(mark) != 1:
+        return None
+    prefix, _, suffix = data.partition(mark)
+    return prefix, suffix
+
+
+def hash_with_id(parts: tuple[bytes, bytes], row_id: int) -> str:
+    """:func:`row_hash` of the row whose :func:`hash_parts` are ``parts``, id ``row_id``."""
+    return hashlib.sha256(parts[0] + str(row_id).encode() + parts[1]).hexdigest()
 
 
 def _leaf(table_name: str, row_id: int, leaf: str) -> bytes:

@@ -8,24 +8,40 @@ the count and Merkle root of those seals in its ``sealed_rows``, which its hash 
 A million files cost one audit record and a read of the rows just written; that read is
 made before the log's head is locked (the seals written under a provisional negative
 number, renumbered once the head is held), so other writers wait only for the renumbering.
+A writer that knows the content hashes of rows it wrote (an ingest's workers split each
+file row's hash around its id) gives them with the scope: only the rows without one are
+read back, and a sample of the others, so a hash made wrong is noticed and all are read.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, event, insert, select, update
+from sqlalchemy import ColumnElement, Table, event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from phunt.audit.rows import DELETED, SEALED_TABLES, merkle_root, row_hash, table
 from phunt.errors import StorageError
 from phunt.schema.audit import AuditSeal
+from phunt.schema.db import driver_insert
 
 _KEY = "phunt_audit_pending"
 _CHUNK = 2000
+#: How many rows of a scope with known hashes are read back to check those hashes.
+SAMPLE = 32
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Rows of ``table`` that ``where`` selects, sealed by the next audit record, with the
+    content hashes the writer knows of some of them by id (unchanged since it wrote them)."""
+
+    table: Table
+    where: tuple[ColumnElement[bool], ...]
+    known: Mapping[int, str] | None = None
 
 
 @dataclass
@@ -34,7 +50,7 @@ class Pending:
 
     rows: dict[str, set[int]] = field(default_factory=dict)
     deleted: dict[str, set[int]] = field(default_factory=dict)
-    scopes: list[tuple[Table, tuple[ColumnElement[bool], ...]]] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.rows or self.deleted or self.scopes)
@@ -52,13 +68,20 @@ def take_pending(session: Session) -> Pending:
     return cast(Pending, session.info.pop(_KEY, None) or Pending())
 
 
-def seal_where(session: Session, sealed: Any, *where: ColumnElement[bool]) -> None:
+def seal_where(
+    session: Session,
+    sealed: Any,
+    *where: ColumnElement[bool],
+    known: Mapping[int, str] | None = None,
+) -> None:
     """Seal the rows of ``sealed`` (a model or table) that ``where`` selects with the next
-    audit record of this session: for rows written through Core in bulk."""
+    audit record of this session: for rows written through Core in bulk. ``known`` gives
+    the content hash (:func:`phunt.audit.rows.row_hash`) of rows the caller knows as
+    stored, by id: those are not read back but for a sample that checks them."""
     tbl = cast(Table, getattr(sealed, "__table__", sealed))  # or reflected, in a migration
     if tbl.name not in SEALED_TABLES:
         raise ValueError(f"{tbl.name} is not a sealed table")
-    pending(session).scopes.append((tbl, where))
+    pending(session).scopes.append(Scope(tbl, where, known or None))
 
 
 @event.listens_for(Session, "after_flush")
@@ -87,10 +110,7 @@ def _by_ids(
     wanted = sorted(ids | gone)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        found = {
-            int(row["id"]): row_hash(name, row)
-            for row in session.execute(select(tbl).where(tbl.c.id.in_(chunk))).mappings()
-        }
+        found = _read(session, tbl, chunk)
         for row_id in chunk:
             if row_id in found:
                 yield row_id, found[row_id]
@@ -99,23 +119,54 @@ def _by_ids(
             # else: written and rolled back with a savepoint: nothing to seal
 
 
-def _by_scope(
-    session: Session, tbl: Table, where: tuple[ColumnElement[bool], ...]
-) -> Iterator[tuple[int, str]]:
-    name = tbl.name
-    query = select(tbl).where(*where).order_by(tbl.c.id).execution_options(yield_per=_CHUNK)
-    for row in session.execute(query).mappings():
-        yield int(row["id"]), row_hash(name, row)
+def _read(session: Session, tbl: Table, ids: list[int]) -> dict[int, str]:
+    """The content hash of each of the rows ``ids`` that exists."""
+    query = select(tbl).where(tbl.c.id.in_(ids))
+    return {int(row["id"]): row_hash(tbl.name, row) for row in session.execute(query).mappings()}
+
+
+def _by_scope(session: Session, scope: Scope, changed: set[int]) -> Iterator[tuple[int, str]]:
+    """The scope's rows in id order with their hashes: the known ones as given (but for
+    ``changed`` rows, noted by this session's flushes), the others read back."""
+    tbl, where, known = scope.table, scope.where, scope.known or {}
+    if changed and known:
+        known = {row_id: leaf for row_id, leaf in known.items() if row_id not in changed}
+    known = _checked(session, tbl, known) if known else known
+    if not known:
+        query = select(tbl).where(*where).order_by(tbl.c.id).execution_options(yield_per=_CHUNK)
+        for row in session.execute(query).mappings():
+            yield int(row["id"]), row_hash(tbl.name, row)
+        return
+    ids = list(session.scalars(select(tbl.c.id).where(*where).order_by(tbl.c.id)))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        unknown = [row_id for row_id in chunk if row_id not in known]
+        found = _read(session, tbl, unknown) if unknown else {}
+        for row_id in chunk:
+            yield row_id, found[row_id] if row_id in found else known[row_id]
+
+
+def _checked(session: Session, tbl: Table, known: Mapping[int, str]) -> Mapping[int, str]:
+    """``known``, or nothing when a sample of its rows read back (spread over them) gives
+    another hash: the writer's hashing then differs from a read's, and every row is read."""
+    ids = sorted(known)
+    size = min(SAMPLE, len(ids))
+    sample = [ids[(2 * n + 1) * len(ids) // (2 * size)] for n in range(size)]  # midpoints
+    found = _read(session, tbl, sample)
+    same = all(known[row_id] == leaf for row_id, leaf in found.items())
+    return known if same else {}
 
 
 def _entries(session: Session, todo: Pending) -> Iterator[tuple[str, int, str]]:
     """Every sealed ``(table, row_id, hash)`` in table then row order, each row once."""
-    names = sorted(set(todo.rows) | set(todo.deleted) | {tbl.name for tbl, _ in todo.scopes})
-    for name in names:
-        sources: list[Iterable[tuple[int, str]]] = [
-            _by_scope(session, tbl, where) for tbl, where in todo.scopes if tbl.name == name
-        ]
+    names = set(todo.rows) | set(todo.deleted) | {scope.table.name for scope in todo.scopes}
+    for name in sorted(names):
         ids, gone = todo.rows.get(name, set()), todo.deleted.get(name, set())
+        sources: list[Iterable[tuple[int, str]]] = [
+            _by_scope(session, scope, ids | gone)
+            for scope in todo.scopes
+            if scope.table.name == name
+        ]
         if ids or gone:
             sources.append(_by_ids(session, name, ids - gone, gone))
         last = None
@@ -136,19 +187,28 @@ def claim(session: Session, staged: int, seq: int, count: int) -> None:
 
 
 def write_seals(session: Session, seq: int, todo: Pending) -> dict[str, Any]:
-    """Write the seals of record ``seq``; its ``sealed_rows`` (count, Merkle root)."""
+    """Write the seals of record ``seq``; its ``sealed_rows`` (count, Merkle root). The
+    seals go to the driver's ``executemany``: SQLAlchemy's binding of each was a fifth of
+    an ingest's seal."""
     seal_table = cast(Table, AuditSeal.__table__)
-    batch: list[dict[str, Any]] = []
+    names = ("audit_seq", "table_name", "row_id", "leaf")  # the table's order: the SQL's
+    sql, order, positional = driver_insert(seal_table, session.get_bind().dialect, names)
+    assert order == names
+    batch: list[tuple[Any, ...] | dict[str, Any]] = []
+
+    def flush() -> None:
+        session.connection().exec_driver_sql(sql, batch)
+        batch.clear()
 
     def stored() -> Iterator[tuple[str, int, str]]:
         for name, row_id, leaf in _entries(session, todo):
-            batch.append({"audit_seq": seq, "table_name": name, "row_id": row_id, "leaf": leaf})
+            values = (seq, name, row_id, leaf)
+            batch.append(values if positional else dict(zip(names, values, strict=True)))
             if len(batch) >= _CHUNK:
-                session.execute(insert(seal_table), batch)
-                batch.clear()
+                flush()
             yield name, row_id, leaf
 
     count, root = merkle_root(stored())
     if batch:
-        session.execute(insert(seal_table), batch)
+        flush()
     return {"count": count, "merkle_root": root}

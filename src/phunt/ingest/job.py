@@ -24,7 +24,7 @@ from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import AlreadyImported, InputError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
-from phunt.ingest import guard, store
+from phunt.ingest import file_rows, guard, store
 from phunt.ingest.chat_sources import (
     AttachmentLinker,
     StoredChatSource,
@@ -201,19 +201,20 @@ def _record_facts(db: Database, job_id: int, facts: SourceFacts) -> None:
         )
 
 
-def _flag_damage(db: Database, job_id: int, source: str) -> None:
+def _flag_damage(db: Database, job_id: int, source: str) -> list[int]:
     """Flag the stored files whose data lies in bad sectors of the E01 (the source's facts
-    name them, from every chunk's check): they were stored before those facts were known."""
+    name them, from every chunk's check): they were stored before those facts were known.
+    The ids of the files flagged."""
     with db.session() as s:
         ewf = store.get_job(s, job_id).verification.get("ewf") or {}
     ranges = [BadRange.from_dict(bad) for bad in ewf.get("bad_sectors", [])]
     if not ranges:
-        return
+        return []
     from phunt.sources.ewf_damage import damaged_files  # pytsk3: only for a damaged E01
 
     found = damaged_files(source, ranges, int(ewf["bytes_per_sector"]))
     with db.session() as s:
-        store.flag_damaged(s, job_id, {item.key: item.message for item in found})
+        return store.flag_damaged(s, job_id, {item.key: item.message for item in found})
 
 
 def _done_seqs(db: Database, job_id: int) -> set[int]:
@@ -221,10 +222,13 @@ def _done_seqs(db: Database, job_id: int) -> set[int]:
         return store.done_seqs(s, job_id)
 
 
-def _store(db: Database, job_id: int, batch: list[store.BoundRows]) -> None:
-    """Store a batch of files the workers processed (and matched), with their matches."""
+def _store(
+    db: Database, job_id: int, batch: list[file_rows.BoundRows], hashes: dict[int, str]
+) -> None:
+    """Store a batch of files the workers processed (and matched), with their matches; the
+    content hashes of the rows go in ``hashes``, for the job's seal."""
     with db.session() as s:
-        store.add_files(s, job_id, batch)
+        hashes.update(store.add_files(s, job_id, batch))
 
 
 def _manifest(db: Database, job_id: int) -> str:
@@ -233,7 +237,7 @@ def _manifest(db: Database, job_id: int) -> str:
     digest = hashlib.sha256()
     with db.session() as s:
         for sha, path in store.file_digests(s, job_id):
-            digest.update(store.manifest_line(sha, path))
+            digest.update(file_rows.manifest_line(sha, path))
     return digest.hexdigest()
 
 
@@ -392,7 +396,7 @@ def _ingest(
     with db.session() as s:
         spec = engine_spec(s)
         device_id = get_device(s, device).id
-        binding = store.row_binding(s)
+        binding = file_rows.row_binding(s)
     profile = Profile.ingest(pdq_mode, spec if spec.hash_sets else None)
 
     entries = _entries(source, expand, scratch, limits)  # takes the source's times: before facts
@@ -402,7 +406,8 @@ def _ingest(
             if seq not in done:
                 yield seq, entry
 
-    batch: list[store.BoundRows] = []
+    batch: list[file_rows.BoundRows] = []
+    hashes: dict[int, str] = {}  # of the rows stored by this run, by id: sealed unread
     seen_files = seen_bytes = 0
     chats_seen = resumed  # files stored by the interrupted run were not looked at here
     # Results come in listing order, each file once: the manifest's lines in its order.
@@ -410,7 +415,7 @@ def _ingest(
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
-        work = (store.process_bound, profile, job_id, device_id, binding)
+        work = (file_rows.process_bound, profile, job_id, device_id, binding)
         for item in runner.run(todo, *work):  # listed in a process of its own
             if should_stop is not None and should_stop():
                 raise KeyboardInterrupt  # here no transaction is open
@@ -423,23 +428,24 @@ def _ingest(
             if progress is not None:
                 progress(seen_files, seen_bytes)
             if len(batch) >= batch_size:
-                _store(db, job_id, batch)
+                _store(db, job_id, batch, hashes)
                 batch = []
                 if facts is not None and facts.done():
                     _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
                     facts = None
         if batch:
-            _store(db, job_id, batch)
+            _store(db, job_id, batch, hashes)
         if facts is not None:
             _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
     if should_stop is not None and should_stop():
         raise KeyboardInterrupt  # every file is stored; the chats and the seal wait
-    _flag_damage(db, job_id, source)
+    for changed in _flag_damage(db, job_id, source):
+        hashes.pop(changed, None)  # its row is no longer as its hash was made
     chats = _import_chats(db, job_id, device, watchlist) if import_chats and chats_seen else []
     close_thread_cache()  # the containers the chat import opened, and their copies
     digest = _manifest(db, job_id) if manifest is None else manifest.hexdigest()
     with db.session() as s:
-        job, count = store.finish_job(s, job_id, digest)
+        job, count = store.finish_job(s, job_id, digest, known=hashes)
         summary = IngestSummary(
             job=job.id,
             device=get_device(s, device).evidence_number,

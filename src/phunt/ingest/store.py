@@ -3,39 +3,31 @@ and read back for ``phunt evidence``.
 
 A job is found or started here, its files and their matches are inserted in batches, and
 its totals, chat outcomes and manifest are recorded; the coordination stays in the job.
-The rows themselves are built by the worker that processed the file
-(:func:`process_for_store`), and bound there too (:func:`process_bound`): each value
-already converted by its column type for the coordinator's database, as SQLAlchemy would
-have done, so the coordinator hands them to the driver's ``executemany`` as they come.
-Binding 5,000 rows cost the coordinator a third of a CPU-second, a tenth of what a worker
-spends hashing them; it is worker's work.
+The rows themselves are built and bound by the worker that processed the file
+(:mod:`phunt.ingest.file_rows`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Dialect, Table, func, insert, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import Dialect, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from phunt.audit import store as audit
+from phunt.audit.rows import hash_with_id
 from phunt.audit.seal import seal_where
 from phunt.cases.devices import get_device
 from phunt.errors import NotFoundError, UsageError
-from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
+from phunt.ingest.file_rows import BoundRows, insert_files
 from phunt.schema.ingest import EvidenceFile, FileMatch, IngestJob
-from phunt.schema.types import json_text, utcnow
-from phunt.sources.apps import app_for_path
-from phunt.sources.base import Entry
+from phunt.schema.types import utcnow
 from phunt.sources.locator import Locator
 
 if TYPE_CHECKING:
     from phunt.ingest.chat_sources import StoredFile
-    from phunt.matching.engine import Hit
 
 
 def list_files(
@@ -215,212 +207,43 @@ def done_seqs(session: Session, job_id: int) -> set[int]:
     return set(session.scalars(query))
 
 
-@dataclass
-class StoredRows:
-    """One processed file as the store takes it: its file row and its match rows."""
-
-    file: dict[str, Any]
-    matches: list[dict[str, Any]]
-    chat: bool = False
-    """Whether the chat-source stage named it the main file of a chat source."""
-
-    @property
-    def read(self) -> bool:
-        """Whether the content was read (counted in the job's files and bytes)."""
-        return self.file["md5"] is not None
-
-
-def file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
-    """The ``evidence_file`` row of one processed file, as insert parameters."""
-    r = item.result
-    pdq = None if r.pdq is None else r.pdq.hash
-    return {
-        "job_id": job_id,
-        "device_id": device_id,
-        "seq": item.seq,
-        "path": r.path,
-        "size": r.size,
-        "modified": r.times.modified,
-        "accessed": r.times.accessed,
-        "changed": r.times.changed,
-        "created": r.times.created,
-        "deleted": r.deleted,
-        "md5": r.md5,
-        "sha1": r.sha1,
-        "sha256": r.sha256,
-        "mime": r.mime,
-        "extension_mismatch": r.extension_mismatch,
-        "app": app_for_path(r.path),
-        "pdq": None if pdq is None else pdq.hex,
-        "pdq_quality": None if pdq is None else pdq.quality,
-        "pdq_mode": None if pdq is None else pdq.mode,
-        "exif": item.exif,
-        "known_good": item.known_good,
-        "error": r.error,
-        "warnings": list(r.warnings),
-        "vpdq": _vpdq_text(r),
-        "video": r.video_facts(),
-        "locator": None if item.locator is None else item.locator.to_json(),
-        "digests": dict(r.digests),
-    }
-
-
-def match_row(job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
-    """The ``file_match`` row of one hit, as insert parameters (the store adds its file)."""
-    cat = hit.listed.category
-    pdq = item.result.pdq
-    return {
-        "job_id": job_id,
-        "hash_set": hit.listed.list_name,
-        "version": hit.listed.version,
-        "entry": hit.listed.entry,
-        "kind": hit.kind,
-        "distance": hit.distance,
-        "quality": None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
-        "threshold": hit.threshold if hit.kind == "pdq" else None,
-        "variant": hit.variant,
-        "category_code": None if cat is None else cat.code,
-        "category_scheme": None if cat is None else cat.scheme,
-        "detail": hit.video_detail(),
-    }
-
-
-def _vpdq_text(result: FileResult) -> str | None:
-    """The stored vPDQ text; the video module (PyAV, numba) is imported only for videos."""
-    if result.video is None:
-        return None
-    from phunt.hashing.vpdq import to_text
-
-    return to_text(result.video)
-
-
-def stored_rows(job_id: int, device_id: int, item: Processed) -> StoredRows:
-    """The rows one processed file is stored as."""
-    matches = [match_row(job_id, hit, item) for hit in item.hits]
-    candidate = item.chat_candidate
-    chat = candidate is not None and candidate.importable
-    return StoredRows(file_row(job_id, device_id, item), matches, chat)
-
-
-def process_for_store(
-    batch: list[tuple[int, Entry]], profile: Profile, job_id: int, device_id: int
-) -> list[StoredRows]:
-    """What an ingest worker runs: the profile's stages on each entry of a batch, handed
-    back as the rows to store, in order."""
-    return [stored_rows(job_id, device_id, item) for item in process_batch(batch, profile)]
-
-
-@dataclass(frozen=True)
-class RowBinding:
-    """How the coordinator's database takes ``evidence_file`` rows, for a worker to bind
-    them: the dialect and driver (the worker makes its own dialect object from them), its
-    parameter style, and the columns in the order the insert statement names them."""
-
-    dialect: str
-    driver: str
-    paramstyle: str
-    positional: bool
-    columns: tuple[str, ...]
-
-
-def _files_table() -> Table:
-    return cast(Table, EvidenceFile.__table__)
-
-
 @functools.lru_cache(maxsize=8)
-def _insert_files(dialect: Dialect) -> tuple[str, tuple[str, ...], bool]:
-    """The ``evidence_file`` insert compiled for ``dialect``: its SQL, the columns in the
-    order of its parameters, and whether they are positional."""
-    table = _files_table()
-    names = [column.name for column in table.columns if column.name != "id"]
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
-    positional = bool(compiled.positional)
-    order = tuple(compiled.positiontup or ()) if positional else tuple(names)
-    return str(compiled), order, positional
+def _select_ids(dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+    """``(seq, id)`` of a job's files from one sequence number to another, compiled once
+    for ``dialect`` (built and cached per batch it cost more than its run): the SQL, and
+    the order of its parameters when positional."""
+    query = select(EvidenceFile.seq, EvidenceFile.id).where(
+        EvidenceFile.job_id == bindparam("job"),
+        EvidenceFile.seq.between(bindparam("first"), bindparam("last")),
+    )
+    compiled = query.compile(dialect=dialect)
+    return str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else ()
 
 
-def row_binding(session: Session) -> RowBinding:
-    """The binding of the session's database, to give to the workers."""
-    dialect = session.get_bind().dialect
-    _sql, order, positional = _insert_files(dialect)
-    return RowBinding(dialect.name, dialect.driver, dialect.paramstyle, positional, order)
-
-
-@functools.cache
-def _binders(binding: RowBinding) -> list[tuple[str, Callable[[Any], Any] | None]]:
-    """Each column's bind processor for the binding's dialect, made once per process (the
-    engine writes JSON with :func:`json_text`, so the dialect here does too)."""
-    url = make_url(f"{binding.dialect}+{binding.driver}://")
-    make_dialect: Callable[..., Dialect] = url.get_dialect()
-    dialect = make_dialect(json_serializer=json_text, paramstyle=binding.paramstyle)
-    columns = _files_table().columns
-    return [
-        (name, columns[name].type.dialect_impl(dialect).bind_processor(dialect))
-        for name in binding.columns
-    ]
-
-
-@dataclass
-class BoundRows:
-    """One processed file bound for the database: its ``evidence_file`` parameters, its
-    match rows, and what the job's totals need."""
-
-    seq: int
-    size: int
-    read: bool
-    failed: bool
-    row: tuple[Any, ...] | dict[str, Any]
-    matches: list[dict[str, Any]]
-    chat: bool = False
-    """Whether it looks like a chat source: a job with none skips the chat step's pass
-    over every stored file."""
-    manifest_line: bytes = b""
-    """Its line of the job's manifest (:func:`manifest_line`), made by the worker."""
-
-
-def bind_rows(binding: RowBinding, rows: StoredRows) -> BoundRows:
-    """``rows`` with the file row's values converted by their column types."""
-    file = rows.file
-    values = [
-        file[name] if process is None else process(file[name])
-        for name, process in _binders(binding)
-    ]
-    row = tuple(values) if binding.positional else dict(zip(binding.columns, values, strict=True))
-    size = file["size"] or 0
-    failed = file["error"] is not None
-    line = manifest_line(file["sha256"], file["path"])
-    return BoundRows(file["seq"], size, rows.read, failed, row, rows.matches, rows.chat, line)
-
-
-def process_bound(
-    batch: list[tuple[int, Entry]],
-    profile: Profile,
-    job_id: int,
-    device_id: int,
-    binding: RowBinding,
-) -> list[BoundRows]:
-    """What an ingest worker runs: :func:`process_for_store`, each file's row bound."""
-    return [
-        bind_rows(binding, rows) for rows in process_for_store(batch, profile, job_id, device_id)
-    ]
-
-
-def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> None:
-    """Insert bound file rows, then their match rows, and add the files to the job's totals.
+def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> dict[int, str]:
+    """Insert bound file rows, then their match rows, and add the files to the job's totals;
+    the content hash of each inserted row by id, for the row's seal, where the worker split it.
 
     The file rows go to the driver's ``executemany`` as the worker bound them (SQLAlchemy's
-    binding of every value of every row cost more than the insert); the ids of matched
-    files are then read back by sequence number, and the few match rows go through Core.
+    binding of every value of every row cost more than the insert); their ids are then read
+    by sequence number, and the few match rows go through Core.
     """
-    if batch:
-        sql, _order, _positional = _insert_files(session.get_bind().dialect)
-        session.connection().exec_driver_sql(sql, [item.row for item in batch])
+    if not batch:
+        return {}
+    sql, _order, _positional = insert_files(session.get_bind().dialect)
+    session.connection().exec_driver_sql(sql, [item.row for item in batch])
+    seqs = [item.seq for item in batch]
+    sql, order = _select_ids(session.get_bind().dialect)
+    given = {"job": job_id, "first": min(seqs), "last": max(seqs)}
+    params = tuple(given[name] for name in order) if order else given
+    ids: dict[int, int] = dict(session.connection().exec_driver_sql(sql, params).all())
+    hashes = {
+        ids[item.seq]: hash_with_id(item.parts, ids[item.seq])
+        for item in batch
+        if item.parts is not None
+    }
     matched = {item.seq: item.matches for item in batch if item.matches}
     if matched:
-        query = select(EvidenceFile.seq, EvidenceFile.id).where(
-            EvidenceFile.job_id == job_id, EvidenceFile.seq.in_(matched)
-        )
-        ids: dict[int, int] = {seq: file_id for seq, file_id in session.execute(query)}
         rows = [match | {"file_id": ids[seq]} for seq, found in matched.items() for match in found]
         session.execute(insert(cast(Table, FileMatch.__table__)), rows)
     job = get_job(session, job_id)
@@ -428,18 +251,13 @@ def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> None:
     job.bytes += sum(item.size for item in batch if item.read)
     job.errors += sum(item.failed for item in batch)
     job.matched_files += len(matched)
+    return hashes
 
 
 def get_job(session: Session, job_id: int) -> IngestJob:
     job = session.get(IngestJob, job_id)
     assert job is not None
     return job
-
-
-def manifest_line(sha256: str | None, path: str) -> bytes:
-    """One stored file's line of its job's manifest: the SHA-256 (``-`` for a file that
-    could not be read) and the path, as ``sha256sum`` writes them."""
-    return f"{sha256 or '-'}  {path}\n".encode("utf-8", "surrogateescape")
 
 
 def file_digests(session: Session, job_id: int) -> Iterator[tuple[str | None, str]]:
@@ -474,17 +292,19 @@ def stored_files(session: Session, job_id: int) -> Iterator[StoredFile]:
         yield StoredFile(*row)
 
 
-def flag_damaged(session: Session, job_id: int, damaged: dict[str, str]) -> int:
+def flag_damaged(session: Session, job_id: int, damaged: dict[str, str]) -> list[int]:
     """Flag the job's files read from damaged members of its disk image: ``damaged`` maps
     a member's key (the first hop of a stored locator) to why. The file's error says it
     (its digests are kept: they are what was read) unless it has one, then a warning
     does; files inside a damaged member are flagged too. Flagging twice (a resumed job)
-    adds nothing. Counts the newly flagged files in the job's errors and verification."""
+    adds nothing. Counts the newly flagged files in the job's errors and verification, and
+    names them (their rows changed: a hash made before no longer seals them)."""
     job = get_job(session, job_id)
     query = select(
         EvidenceFile.id, EvidenceFile.locator, EvidenceFile.error, EvidenceFile.warnings
     ).where(EvidenceFile.job_id == job_id, EvidenceFile.locator.is_not(None))
-    flagged = errors = 0
+    flagged: list[int] = []
+    errors = 0
     for file_id, locator, error, warnings in session.execute(query).all():
         hops = Locator.from_json(locator).hops if locator is not None else ()
         reason = damaged.get(hops[0].key) if hops and hops[0].source == "disk-image" else None
@@ -498,10 +318,10 @@ def flag_damaged(session: Session, job_id: int, damaged: dict[str, str]) -> int:
             values = {"error": reason}
             errors += 1
         session.execute(update(EvidenceFile).where(EvidenceFile.id == file_id).values(values))
-        flagged += 1
+        flagged.append(file_id)
     job.errors += errors
     ewf = dict(job.verification.get("ewf") or {})
-    ewf["damaged_files"] = ewf.get("damaged_files", 0) + flagged
+    ewf["damaged_files"] = ewf.get("damaged_files", 0) + len(flagged)
     job.verification = dict(job.verification) | {"ewf": ewf}
     return flagged
 
@@ -512,15 +332,19 @@ def record_chats(session: Session, job_id: int, outcomes: list[dict[str, Any]]) 
     job.verification = dict(job.verification) | {"chats": outcomes}
 
 
-def finish_job(session: Session, job_id: int, manifest: str) -> tuple[IngestJob, int]:
+def finish_job(
+    session: Session, job_id: int, manifest: str, known: Mapping[int, str] | None = None
+) -> tuple[IngestJob, int]:
     """Mark the job complete with its manifest hash; the job and its number of stored files.
 
     The job's files and matches, written in bulk, are sealed by the caller's
-    ``ingest.complete`` audit record (one Merkle root over all of them).
+    ``ingest.complete`` audit record (one Merkle root over all of them); ``known`` holds
+    the content hashes of file rows unchanged since :func:`add_files` gave them, which
+    the seal takes instead of reading those rows back.
     """
     job = get_job(session, job_id)
     job.status, job.finished_at, job.manifest_sha256 = "complete", utcnow(), manifest
-    seal_where(session, EvidenceFile, EvidenceFile.job_id == job_id)
+    seal_where(session, EvidenceFile, EvidenceFile.job_id == job_id, known=known)
     seal_where(session, FileMatch, FileMatch.job_id == job_id)
     count = session.scalar(select(func.count()).where(EvidenceFile.job_id == job_id))
     return job, count or 0

@@ -11,13 +11,14 @@ databases get UTC everywhere. No folder is ever created here.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Dialect, Engine, Table, create_engine, event, insert, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session as Session  # re-exported: the type services pass on
 from sqlalchemy.orm import sessionmaker
@@ -30,6 +31,20 @@ from phunt.schema.url_check import check_url, mask, sqlite_path
 
 #: PostgreSQL's refusals of a user's rights: insufficient privilege, read-only transaction.
 _REFUSED = ("42501", "25006")
+
+
+@functools.lru_cache(maxsize=16)
+def driver_insert(
+    table: Table, dialect: Dialect, names: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], bool]:
+    """The insert of columns ``names`` of ``table`` compiled for ``dialect``, for the
+    driver's ``executemany`` (thousands of rows, each bound by SQLAlchemy, cost more than
+    the insert): its SQL, the columns in the order of its parameters, and whether they
+    are positional."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    positional = bool(compiled.positional)
+    order = tuple(compiled.positiontup or ()) if positional else names
+    return str(compiled), order, positional
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
