@@ -11,6 +11,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -797,3 +798,37 @@ def test_the_manifest_hashed_while_storing_is_the_one_the_store_gives_back(
     unreadable = int(os.geteuid() != 0)  # root reads a file whatever its mode
     assert (summary.files, summary.errors) == (25 - unreadable, 1 + unreadable)  # + the name
     assert summary.manifest_sha256 == _manifest(database, summary.job)
+
+
+def test_a_transaction_closes_at_its_file_count_or_its_bytes(
+    database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small files share a transaction (a commit costs more than a file); big files
+    close one early, so a killed job never redoes more than ``BATCH_BYTES`` of hashing."""
+    from phunt.ingest import job
+
+    src = tmp_path / "card"
+    src.mkdir()
+    for i in range(12):
+        (src / f"small{i:02d}.txt").write_text(f"file {i}\n")
+    for i in range(3):
+        (src / f"zbig{i}.bin").write_bytes(bytes([i]) * 4096)
+    sizes: list[int] = []
+    store = job._store
+
+    def counted(db: Database, job_id: int, batch: list[Any], hashes: dict[int, str]) -> None:
+        sizes.append(len(batch))
+        store(db, job_id, batch, hashes)
+
+    monkeypatch.setattr(job, "_store", counted)
+    monkeypatch.setattr(job, "BATCH_BYTES", 4096)
+    summary = ingest(database, str(src), device, batch_size=10)
+    assert summary.files == 15
+    assert sizes == [10, 3, 1, 1]  # ten by count, then each big file reaches the bytes
+
+
+def test_the_cli_default_batch_is_the_ingest_default() -> None:
+    from phunt.cli import ingest as cli_ingest
+    from phunt.ingest import job
+
+    assert cli_ingest.BATCH == job.BATCH

@@ -34,6 +34,10 @@ from phunt.cli.limits import (
 )
 from phunt.safe_text import printable
 
+#: Files stored per transaction (``phunt.ingest.job.BATCH``, not imported: the CLI loads
+#: the ingest code only when it runs one; a test keeps the two equal).
+BATCH = 1000
+
 if TYPE_CHECKING:
     from phunt.ingest.job import IngestInterrupted, IngestSummary
 
@@ -63,7 +67,10 @@ def ingest_command(
     expand: Annotated[
         bool, typer.Option("--expand/--no-expand", help="Open archives and images found inside.")
     ] = True,
-    batch: Annotated[int, typer.Option(help="Files stored per transaction.")] = 200,
+    batch: Annotated[
+        int,
+        typer.Option(help="Files stored per transaction at most (one also closes at 256 MB)."),
+    ] = BATCH,
     again: Annotated[
         str | None,
         typer.Option(
@@ -170,7 +177,7 @@ def _resume_command(
     cmd += ["--fast"] if fast else []
     cmd += [] if pdq else ["--no-pdq"]
     cmd += [] if expand else ["--no-expand"]
-    if batch != 200:
+    if batch != BATCH:
         cmd += ["--batch", str(batch)]
     return cmd
 

@@ -45,7 +45,13 @@ from phunt.sources.locator import close_thread_cache
 if TYPE_CHECKING:
     from phunt.chats.keywords import Watchlist
 
-BATCH = 200
+#: Files stored per transaction: one file's worth of commit work is small, a commit's is
+#: not (with SQLite's sync to disk, about 4 ms), and a job killed mid-way redoes at most
+#: this many files...
+BATCH = 1000
+#: ...or the files whose listed bytes reach this, so that big files are not redone by the
+#: gigabyte.
+BATCH_BYTES = 256 << 20
 
 ProgressFn = Callable[[int, int], None]
 
@@ -407,6 +413,7 @@ def _ingest(
                 yield seq, entry
 
     batch: list[file_rows.BoundRows] = []
+    batch_bytes = 0
     hashes: dict[int, str] = {}  # of the rows stored by this run, by id: sealed unread
     seen_files = seen_bytes = 0
     chats_seen = resumed  # files stored by the interrupted run were not looked at here
@@ -425,11 +432,12 @@ def _ingest(
                 manifest.update(item.manifest_line)
             seen_files += 1
             seen_bytes += item.size
+            batch_bytes += item.size
             if progress is not None:
                 progress(seen_files, seen_bytes)
-            if len(batch) >= batch_size:
+            if len(batch) >= batch_size or batch_bytes >= BATCH_BYTES:
                 _store(db, job_id, batch, hashes)
-                batch = []
+                batch, batch_bytes = [], 0
                 if facts is not None and facts.done():
                     _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
                     facts = None

@@ -246,11 +246,17 @@ def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> dict[int
     if matched:
         rows = [match | {"file_id": ids[seq]} for seq, found in matched.items() for match in found]
         session.execute(insert(cast(Table, FileMatch.__table__)), rows)
-    job = get_job(session, job_id)
-    job.files += sum(item.read for item in batch)
-    job.bytes += sum(item.size for item in batch if item.read)
-    job.errors += sum(item.failed for item in batch)
-    job.matched_files += len(matched)
+    # Added in the database, not through a loaded job: a batch costs one statement. The
+    # job's row is sealed as it ends (finish_job changes it through the session).
+    totals = update(IngestJob).where(IngestJob.id == job_id)
+    session.execute(
+        totals.values(
+            files=IngestJob.files + sum(item.read for item in batch),
+            bytes=IngestJob.bytes + sum(item.size for item in batch if item.read),
+            errors=IngestJob.errors + sum(item.failed for item in batch),
+            matched_files=IngestJob.matched_files + len(matched),
+        ).execution_options(synchronize_session=False)
+    )
     return hashes
 
 
