@@ -17,8 +17,9 @@ from pathlib import Path
 
 from test_lib import run_phunt
 
-#: Loaded by the workers, the listing process, or the near-duplicate update when an
-#: ingest stored pictures: never by the coordinator of an ingest of text and a zip.
+#: Loaded by the workers, the listing process, the near-duplicate update when an ingest
+#: stored pictures, or the chat step when one was found: never by the coordinator of an
+#: ingest of text and a zip.
 HEAVY = (
     "numpy",
     "numba",
@@ -34,6 +35,8 @@ HEAVY = (
     "phonenumbers",
     "phunt.sources.expand",
     "phunt.schema.metadata",
+    "phunt.chats.whatsapp_msgstore",  # the chat parsers: only for a job with a chat source
+    "phunt.chats.telegram_json",
 )
 
 #: Runs ``phunt ARGS...`` in this process and writes, at exit and from this process only

@@ -262,3 +262,17 @@ def test_hashes_a_sample_disowns_are_all_read_back(
     summary = ingest(database, str(_folder(tmp_path, 70)), "EV-1", batch_size=20)
     assert _checked_seal(database, summary.job) == 71
     assert len(reads) == 70
+
+
+def test_a_worker_that_loaded_only_the_row_code_knows_every_column_type() -> None:
+    """A Dask worker imports the worker side and nothing else: a column it cannot type
+    would leave every row's hash to be read back at the seal."""
+    import subprocess
+    import sys
+
+    code = (
+        "from phunt.ingest import file_rows; "
+        "print([name for name, kind in file_rows._kinds() if kind == '?'])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

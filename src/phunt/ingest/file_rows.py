@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from phunt.audit.rows import hash_parts
 from phunt.ingest.stages import FileResult, Processed, Profile, process_batch
+from phunt.schema import cases as _cases  # noqa: F401 - gives device_id its type (see _kinds)
 from phunt.schema.db import driver_insert
 from phunt.schema.ingest import EvidenceFile
 from phunt.schema.types import UTCDateTime, json_text
@@ -223,7 +224,11 @@ def manifest_line(sha256: str | None, path: str) -> bytes:
 @functools.cache
 def _kinds() -> tuple[tuple[str, str], ...]:
     """Each non-id ``evidence_file`` column and what it holds: ``time``, ``json``, or the
-    name of the one Python type it gives back (``?`` when none is known here)."""
+    name of the one Python type it gives back (``?`` when none is known here).
+
+    A foreign key column declared without a type takes its target's once the target's
+    model is loaded: this module loads ``device``'s, or in a worker that had not (a Dask
+    worker, a spawned process) ``device_id`` would be ``?`` and every row read back."""
     kinds = []
     for column in _files_table().columns:
         kind = column.type

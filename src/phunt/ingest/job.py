@@ -25,13 +25,6 @@ from phunt.cases.devices import get_device
 from phunt.errors import AlreadyImported, InputError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
 from phunt.ingest import file_rows, guard, store
-from phunt.ingest.chat_sources import (
-    AttachmentLinker,
-    StoredChatSource,
-    StoredTree,
-    find_candidates,
-)
-from phunt.ingest.files import open_stored
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import Profile
 from phunt.schema.db import Database, Session
@@ -255,14 +248,22 @@ def _import_chats(
     Each is read through its locator (inside zips, tars, disk images alike), and its
     attachments are tied to the job's stored files. A file named like a chat source that
     is something else is passed over; a damaged export is recorded with its error, and the
-    others still import.
+    others still import. Called only when the workers flagged a chat source (or for a
+    resumed job), and only then are the chat parsers loaded.
     """
+    from phunt.ingest.chat_sources import (
+        AttachmentLinker,
+        StoredChatSource,
+        StoredTree,
+        find_candidates,
+    )
+    from phunt.ingest.files import open_stored
+
     with db.session() as s:
         tree = StoredTree(store.stored_files(s, job_id))
     candidates = find_candidates(tree)
     if not candidates:
         return []
-    # The chat parsers and their store, imported only when there is a chat to import.
     from phunt.chats.source import ChatInput
     from phunt.chats.store import import_chat
 
