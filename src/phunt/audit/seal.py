@@ -159,7 +159,10 @@ def _checked(session: Session, tbl: Table, known: Mapping[int, str]) -> Mapping[
 
 def _entries(session: Session, todo: Pending) -> Iterator[tuple[str, int, str]]:
     """Every sealed ``(table, row_id, hash)`` in table then row order, each row once."""
-    names = set(todo.rows) | set(todo.deleted) | {scope.table.name for scope in todo.scopes}
+    # Plain str: a Table's name is SQLAlchemy's ``quoted_name``, a subclass the sqlite3
+    # driver adapts value by value (a __conform__ lookup per seal row).
+    scoped = [scope.table.name for scope in todo.scopes]
+    names = {str(name) for name in (*todo.rows, *todo.deleted, *scoped)}
     for name in sorted(names):
         ids, gone = todo.rows.get(name, set()), todo.deleted.get(name, set())
         sources: list[Iterable[tuple[int, str]]] = [
