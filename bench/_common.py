@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -141,8 +142,9 @@ class Measurement:
     returncode: int
     stdout: str
     stderr: str
-    #: Last sampled user + system CPU time of the command itself (the coordinator) and of
-    #: each process it started (the workers), from /proc, to within one sampling interval.
+    #: User + system CPU time of the command itself (the coordinator), exact (read from its
+    #: zombie), and of each process it started (the workers), last sampled from /proc, to
+    #: within one sampling interval.
     coordinator_cpu_s: float = 0.0
     worker_cpu_s: tuple[float, ...] = ()
 
@@ -178,10 +180,7 @@ def measure(
 ) -> Measurement:
     """Run ``cmd`` (pinned to ``cpus`` with taskset, e.g. "0" or "0,1") and measure it."""
 
-    rss_fd, rss_path = tempfile.mkstemp(prefix="bench-rss-")
-    os.close(rss_fd)
-    pinned = ["taskset", "-c", cpus, *cmd] if cpus else list(cmd)
-    full = ["/usr/bin/time", "-f", "%M %U %S", "-o", rss_path, *pinned]
+    pinned = ["taskset", "-c", cpus, *cmd] if cpus else list(cmd)  # taskset execs: one pid
     out_path = err_path = None
     stdout: IO[bytes]
     stderr: IO[bytes]
@@ -192,10 +191,10 @@ def measure(
     else:
         stdout = stderr = open(os.devnull, "wb")  # noqa: SIM115 - closed below
     start = time.perf_counter()
-    popen = subprocess.Popen(full, stdout=stdout, stderr=stderr, env=env, cwd=cwd)
+    popen = subprocess.Popen(pinned, stdout=stdout, stderr=stderr, env=env, cwd=cwd)
     peak = peak_pss = 0
     stop = threading.Event()
-    cpu_by_pid: dict[int, tuple[int, float]] = {}  # pid -> (depth under `time`, CPU s)
+    cpu_by_pid: dict[int, tuple[int, float]] = {}  # pid -> (depth under the command, CPU s)
 
     def sample() -> None:
         nonlocal peak, peak_pss
@@ -213,7 +212,8 @@ def measure(
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    popen.wait()
+    own, reaped, status, usage = _wait_exactly(popen.pid)
+    popen.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     stop.set()
     sampler.join()
@@ -226,30 +226,42 @@ def measure(
     stdout.close()
     if stderr is not stdout:
         stderr.close()
-    with open(rss_path, encoding="utf-8") as fh:
-        last = fh.read().strip().splitlines()[-1].split()
-    single_kb, cpu = int(last[0]), float(last[1]) + float(last[2])
-    for path in (out_path, err_path, rss_path):
+    for path in (out_path, err_path):
         if path:
             os.unlink(path)
-    coordinator = sum(c for depth, c in cpu_by_pid.values() if depth == 1)
-    workers = tuple(c for depth, c in cpu_by_pid.values() if depth == 2)
+    workers = tuple(c for depth, c in cpu_by_pid.values() if depth == 1)
     return Measurement(
         wall,
         peak / MB,
         peak_pss / MB,
-        single_kb * 1024 / MB,
-        cpu,
+        usage.ru_maxrss * 1024 / MB,
+        own + reaped,
         popen.returncode,
         out,
         err,
-        coordinator,
+        own,
         workers,
     )
 
 
+def _wait_exactly(pid: int) -> tuple[float, float, int, resource.struct_rusage]:
+    """Wait for ``pid`` to exit and read, before reaping it, its own CPU time (all its
+    threads, to the clock tick) and its reaped children's, from its zombie's
+    ``/proc/PID/stat``; then reap it: ``(own, children, wait status, rusage)``. Sampling
+    the live process would miss what it does after the last sample."""
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / tick
+    reaped = (int(fields[13]) + int(fields[14])) / tick
+    _pid, status, usage = os.wait4(pid, 0)
+    return own, reaped, status, usage
+
+
 def _tree_cpu(proc: psutil.Process, seen: dict[int, tuple[int, float]]) -> None:
-    """Record the CPU time so far of the command under ``proc`` (depth 1) and its children."""
+    """Record the CPU time so far of the processes ``proc`` started (depth 1: an ingest's
+    workers and listing process) and of theirs (depth 2)."""
     try:
         level = [(child, 1) for child in proc.children()]
     except psutil.Error:

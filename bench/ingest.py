@@ -657,9 +657,11 @@ def report(
         "the CPU time of the same command on a folder of one JPEG (median of 3: imports, "
         "database, numba's compiled-code cache, which workers each pay once) and so is the "
         "rate a long ingest settles at. *Coordinator / worker CPU s*: the CPU time of the "
-        "`phunt` process itself, then of each process it started (phunt with 2 or more "
-        "workers: the workers, and the listing process that walks the source, the smallest "
-        "figure), sampled from /proc every 0.05 s, so to within that.",
+        "`phunt` process itself, all its threads, start-up and exit included, read exactly "
+        "from its `/proc/PID/stat` once it has exited and before it is reaped; then of each "
+        "process it started (phunt with 2 or more workers: the workers, and the listing "
+        "process that walks the source, the smallest figure), sampled from /proc every "
+        "0.05 s, so to within that (low, if anything).",
         "",
         "## Against the targets",
         "",
