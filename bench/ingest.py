@@ -688,9 +688,7 @@ def report(
                 "(targets: 60 default, 150 --fast)."
             )
     # With one core phunt has no workers (a child it has then is no worker of the run).
-    shared = [
-        r for r in rows if r.name.startswith("phunt") and r.cores > 1 and r.best.worker_cpu_s
-    ]
+    shared = [r for r in rows if r.name.startswith("phunt") and r.cores > 1 and r.best.worker_cpu_s]
     for r in shared:
         b = r.best
         most = max(b.worker_cpu_s)
