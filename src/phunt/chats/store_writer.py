@@ -253,18 +253,7 @@ def _attachment_row(
 
 
 def _match_row(attachment_id: int, hit: Hit, source: str) -> dict[str, Any]:
-    cat = hit.listed.category
-    return {
-        "attachment_id": attachment_id,
-        "hash_set": hit.listed.list_name,
-        "version": hit.listed.version,
-        "entry": hit.listed.entry,
-        "kind": hit.kind,
-        "hash_source": source,
-        "distance": hit.distance,
-        "category_code": None if cat is None else cat.code,
-        "category_scheme": None if cat is None else cat.scheme,
-    }
+    return {"attachment_id": attachment_id, "hash_source": source, **hit.stored_columns()}
 
 
 def _participant_row(

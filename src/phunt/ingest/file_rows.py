@@ -86,20 +86,13 @@ def file_row(job_id: int, device_id: int, item: Processed) -> dict[str, Any]:
 
 def match_row(job_id: int, hit: Hit, item: Processed) -> dict[str, Any]:
     """The ``file_match`` row of one hit, as insert parameters (the store adds its file)."""
-    cat = hit.listed.category
     pdq = item.result.pdq
     return {
         "job_id": job_id,
-        "hash_set": hit.listed.list_name,
-        "version": hit.listed.version,
-        "entry": hit.listed.entry,
-        "kind": hit.kind,
-        "distance": hit.distance,
+        **hit.stored_columns(),
         "quality": None if pdq is None or hit.kind != "pdq" else pdq.hash.quality,
         "threshold": hit.threshold if hit.kind == "pdq" else None,
         "variant": hit.variant,
-        "category_code": None if cat is None else cat.code,
-        "category_scheme": None if cat is None else cat.scheme,
         "detail": hit.video_detail(),
     }
 

@@ -47,6 +47,20 @@ class Hit:
     threshold: int | None = None
     """The distance a near match had to be within (None for an exact match)."""
 
+    def stored_columns(self) -> dict[str, Any]:
+        """The columns a stored match row takes from the hit, named as both tables of
+        matches name them (``file_match`` for files, ``chat_media_match`` for chat media)."""
+        cat = self.listed.category
+        return {
+            "hash_set": self.listed.list_name,
+            "version": self.listed.version,
+            "entry": self.listed.entry,
+            "kind": self.kind,
+            "distance": self.distance,
+            "category_code": None if cat is None else cat.code,
+            "category_scheme": None if cat is None else cat.scheme,
+        }
+
     def video_detail(self) -> dict[str, Any]:
         """For a video match: both shares and the matched time ranges of the seized video."""
         if self.video is None:
