@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -693,6 +694,18 @@ def test_ctrl_c_leaves_the_job_interrupted_and_resume_finishes_it(
         assert verify(s).ok
 
 
+def _stop_after(files: int) -> Callable[[], bool]:
+    """A ``should_stop`` that asks to stop once ``files`` files have been taken."""
+    asked = 0
+
+    def should_stop() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > files
+
+    return should_stop
+
+
 def test_a_requested_stop_is_taken_between_files_and_resumes(
     database: Database, device: str, tmp_path: Path
 ) -> None:
@@ -705,14 +718,8 @@ def test_a_requested_stop_is_taken_between_files_and_resumes(
     src.mkdir()
     for i in range(40):
         (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
-    asked = {"n": 0}
-
-    def should_stop() -> bool:
-        asked["n"] += 1
-        return asked["n"] > 23
-
     with pytest.raises(IngestInterrupted) as stopped:
-        ingest(database, str(src), device, batch_size=5, should_stop=should_stop)
+        ingest(database, str(src), device, batch_size=5, should_stop=_stop_after(23))
     assert stopped.value.files == 20  # the batches stored before the 24th file
     summary = ingest(database, str(src), device, resume=True, batch_size=5)
     assert summary.files == 40
@@ -753,18 +760,11 @@ def test_a_chat_stored_before_an_interruption_is_imported_on_resume(
 
     src = tmp_path / "phone"
     src.mkdir()
-    shutil.copy(TEST_DATA / "chats_devices" / "phone_a" / "msgstore.db", src / "a_msgstore.db")
-    shutil.copy(src / "a_msgstore.db", src / "msgstore.db")  # listed first, in sorted order
-    for i in range(20):
+    shutil.copy(TEST_DATA / "chats_devices" / "phone_a" / "msgstore.db", src / "msgstore.db")
+    for i in range(20):  # listed after msgstore.db, which the first run so stores
         (src / f"z{i:02d}.txt").write_text(f"file {i}\n")
-    asked = {"n": 0}
-
-    def should_stop() -> bool:
-        asked["n"] += 1
-        return asked["n"] > 10
-
     with pytest.raises(IngestInterrupted):
-        ingest(database, str(src), device, batch_size=5, should_stop=should_stop)
+        ingest(database, str(src), device, batch_size=5, should_stop=_stop_after(10))
     with database.session() as s:
         stored = set(s.scalars(select(EvidenceFile.path)))
     assert any(path.endswith("/msgstore.db") for path in stored)
