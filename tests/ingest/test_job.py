@@ -728,6 +728,100 @@ def test_a_requested_stop_is_taken_between_files_and_resumes(
         assert verify(s).ok
 
 
+def _notes(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"f{i:03d}.txt").write_text(f"file {i}\n")
+    return folder
+
+
+def _each_stored_once(database: Database, count: int) -> None:
+    """Files 0 to ``count`` - 1 are each stored once, and the audit chain holds."""
+    with database.session() as s:
+        assert sorted(s.scalars(select(EvidenceFile.seq))) == list(range(count))
+        assert verify(s).ok
+
+
+def _slow_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pool workers, forked after this, that hold each batch's transaction open 0.05 s
+    after writing its rows."""
+    from phunt.ingest import store
+
+    real = store.write_files
+
+    def slow(*args: Any) -> Any:
+        written = real(*args)
+        time.sleep(0.05)
+        return written
+
+    monkeypatch.setattr(store, "write_files", slow)
+
+
+def test_with_a_pool_the_workers_store_and_the_coordinator_stores_nothing(
+    database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phunt.ingest import job
+
+    def no_store(*_args: object) -> None:
+        raise AssertionError("the coordinator stored files a pool worker had processed")
+
+    monkeypatch.setattr(job, "_store", no_store)
+    summary = ingest(database, str(_notes(tmp_path / "card", 70)), device, workers=2)
+    assert summary.files == 70
+    _each_stored_once(database, 70)
+
+
+def test_a_pool_stopped_mid_way_stores_whole_batches_and_resumes(
+    database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker's batch is one transaction: a stop leaves whole batches stored (those
+    already handed to a worker finish), the count the interruption reports is the count
+    stored, and the resumed job stores the rest once each."""
+    from phunt.ingest.job import IngestInterrupted
+    from phunt.ingest.pipeline import BATCH_FILES
+
+    src = _notes(tmp_path / "card", 600)
+    _slow_workers(monkeypatch)  # else the pool stores all 600 before the stop is asked
+    with pytest.raises(IngestInterrupted) as stopped:
+        ingest(database, str(src), device, workers=2, should_stop=_stop_after(40))
+    with database.session() as s:
+        seqs = set(s.scalars(select(EvidenceFile.seq)))
+        job = s.get(IngestJob, stopped.value.job)
+        assert job is not None and job.files == len(seqs)
+    assert 40 <= stopped.value.files == len(seqs) < 600
+    batches = {seq // BATCH_FILES for seq in seqs}
+    whole = {seq for b in batches for seq in range(b * BATCH_FILES, (b + 1) * BATCH_FILES)}
+    assert seqs == whole & set(range(600))
+    monkeypatch.undo()
+    summary = ingest(database, str(src), device, resume=True, workers=2)
+    assert summary.resumed and summary.files == 600
+    _each_stored_once(database, 600)
+
+
+def test_a_copy_refused_while_the_pool_still_stores_leaves_nothing_of_it(
+    database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy's SHA-256 is known while the workers are still storing its files (slowed
+    here): they stop before the refused job is deleted. Deleted under a worker's open
+    transaction, PostgreSQL's delete of the job would fail on the rows it commits."""
+    import shutil
+
+    (tmp_path / "ext").mkdir()
+    packed = tmp_path / "ext" / "card.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        for i in range(300):
+            archive.writestr(f"DCIM/f{i:03d}.txt", f"file {i}\n")
+    copy = Path(shutil.copy(packed, tmp_path / "copy.zip"))
+    ingest(database, str(packed), device, workers=2)
+    before = _audit_count(database), _jobs_and_files(database)
+    _slow_workers(monkeypatch)
+    seen: list[int] = []
+    with pytest.raises(UsageError, match="was ingested for device EV-1 before"):
+        ingest(database, str(copy), device, workers=2, progress=lambda n, _b: seen.append(n))
+    assert (_audit_count(database), _jobs_and_files(database)) == before
+    assert len(seen) < 300  # refused while files were still coming back
+
+
 def test_a_job_with_no_chat_named_file_skips_the_pass_over_its_stored_files(
     database: Database, device: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

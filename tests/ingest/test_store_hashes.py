@@ -205,12 +205,15 @@ def _folder(tmp_path: Path, count: int) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_an_ingest_seals_its_files_without_reading_them_back(
-    database: Database, tmp_path: Path, reads: set[int]
+    database: Database, tmp_path: Path, reads: set[int], workers: int
 ) -> None:
+    """Whether the coordinator stored the rows (one worker) or the pool's workers did."""
     with database.session() as s:
         add_device(s, "EV-1", "mobile phone")
-    summary = ingest(database, str(_folder(tmp_path, 90)), "EV-1", batch_size=20)
+    folder = _folder(tmp_path, 90)
+    summary = ingest(database, str(folder), "EV-1", batch_size=20, workers=workers)
     assert _checked_seal(database, summary.job) == 91  # and the job
     assert 0 < len(reads) <= seal.SAMPLE  # the sample only
 

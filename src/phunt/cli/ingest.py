@@ -69,7 +69,10 @@ def ingest_command(
     ] = True,
     batch: Annotated[
         int,
-        typer.Option(help="Files stored per transaction at most (one also closes at 256 MB)."),
+        typer.Option(
+            help="Files stored per transaction at most (one also closes at 256 MB); "
+            "with --workers 2 or more, each worker stores its own batches of up to 32 files."
+        ),
     ] = BATCH,
     again: Annotated[
         str | None,

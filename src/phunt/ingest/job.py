@@ -1,10 +1,12 @@
 """``phunt ingest``: the coordinator that turns a source into stored, matched files.
 
-Only this process writes the database. Files are committed in batches in the order the
-source lists them, so a job killed at any point is resumed by skipping the sequence
-numbers already stored. The source itself is opened read-only and its SHA-256 recorded
-(every segment of a split image), E01 acquisition hashes are verified, and at the end a
-manifest hash over every stored file's SHA-256 and path seals what was found.
+Files are committed in batches, each whole or not at all: by the local pool's workers,
+each storing what it processed (:mod:`phunt.ingest.store_worker`), or by this process for
+work done here or on a Dask cluster. A job stopped or killed at any point is so resumed
+by skipping the sequence numbers already stored. The job, its facts, its manifest and
+its seal are this process's. The source itself is opened read-only and its SHA-256
+recorded (every segment of a split image), E01 acquisition hashes are verified, and at
+the end a manifest hash over every stored file's SHA-256 and path seals what was found.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from phunt.audit import store as audit
 from phunt.cases.devices import get_device
 from phunt.errors import AlreadyImported, InputError, UsageError, WrongFormat
 from phunt.hashset_spec import engine_spec
-from phunt.ingest import file_rows, guard, store
+from phunt.ingest import file_rows, guard, store, store_worker
 from phunt.ingest.pipeline import Runner
 from phunt.ingest.stages import Profile
 from phunt.schema.db import Database, Session
@@ -38,9 +40,10 @@ from phunt.sources.locator import close_thread_cache
 if TYPE_CHECKING:
     from phunt.chats.keywords import Watchlist
 
-#: Files stored per transaction: one file's worth of commit work is small, a commit's is
-#: not (with SQLite's sync to disk, about 4 ms), and a job killed mid-way redoes at most
-#: this many files...
+#: Files the coordinator stores per transaction (work done here or on a Dask cluster; a
+#: local pool's workers store each of their batches in one): one file's worth of commit
+#: work is small, a commit's is not (with SQLite's sync to disk, about 4 ms), and a job
+#: killed mid-way redoes at most this many files...
 BATCH = 1000
 #: ...or the files whose listed bytes reach this, so that big files are not redone by the
 #: gigabyte.
@@ -137,10 +140,12 @@ def _audit_again(session: Session, job_id: int, earlier: guard.EarlierJob, reaso
     audit.append(session, "ingest.again", "ingest_job", job_id, details)
 
 
-def _record_unless_seen(db: Database, job_id: int, facts: SourceFacts, resumed: bool) -> None:
+def _record_unless_seen(
+    db: Database, job_id: int, facts: SourceFacts, resumed: bool
+) -> guard.EarlierJob | None:
     """Record the source's facts, unless its SHA-256 shows the device holds it already
-    from another job: then this job, not yet audited, is deleted with what it stored and
-    the ingest refused. With ``--again`` the earlier job is audited instead."""
+    from another job: then the earlier job, for :func:`_refuse` once no worker is storing
+    files any more. With ``--again`` the earlier job is audited instead."""
     earlier = None
     with db.session() as s:
         job = store.get_job(s, job_id)
@@ -154,15 +159,24 @@ def _record_unless_seen(db: Database, job_id: int, facts: SourceFacts, resumed: 
                 sha256=facts.sha256,
                 exclude=job_id,
             )
-        device, source, again = job.device_id, job.source_path, job.options.get("again")
+        again = job.options.get("again")
         if earlier is not None and again is not None and earlier.id != job.options.get("again_of"):
             _audit_again(s, job_id, earlier, again)
     if earlier is not None and again is None:
-        with db.session() as s:
-            evidence = get_device(s, device).evidence_number
-            guard.discard_job(s, job_id)
-        raise UsageError(_seen_message(evidence, source, earlier))
+        return earlier
     _record_facts(db, job_id, facts)
+    return None
+
+
+def _refuse(db: Database, job_id: int, earlier: guard.EarlierJob) -> UsageError:
+    """Delete job ``job_id``, not yet audited, with what it stored, and say which earlier
+    job of the device holds the same source."""
+    with db.session() as s:
+        job = store.get_job(s, job_id)
+        evidence = get_device(s, job.device_id).evidence_number
+        source = job.source_path
+        guard.discard_job(s, job_id)
+    return UsageError(_seen_message(evidence, source, earlier))
 
 
 def _interrupted(db: Database, job_id: int) -> IngestInterrupted:
@@ -420,32 +434,44 @@ def _ingest(
     chats_seen = resumed  # files stored by the interrupted run were not looked at here
     # Results come in listing order, each file once: the manifest's lines in its order.
     manifest = None if resumed else hashlib.sha256()
+    refused: guard.EarlierJob | None = None
     with Runner(workers, cluster, scratch) as runner:
         # The source's SHA-256 reads all of it: a worker's job, started first.
         facts = runner.submit(describe_source, source) if facts_pending else None
-        work = (file_rows.process_bound, profile, job_id, device_id, binding)
+        work: tuple[Any, ...] = (file_rows.process_bound, profile, job_id, device_id, binding)
+        if runner.local_pool:  # each worker stores what it processed
+            work = (store_worker.process_and_store, profile, job_id, device_id, db.url)
         for item in runner.run(todo, *work):  # listed in a process of its own
             if should_stop is not None and should_stop():
                 raise KeyboardInterrupt  # here no transaction is open
-            batch.append(item)
             chats_seen = chats_seen or item.chat
             if manifest is not None:
                 manifest.update(item.manifest_line)
             seen_files += 1
             seen_bytes += item.size
-            batch_bytes += item.size
             if progress is not None:
                 progress(seen_files, seen_bytes)
-            if len(batch) >= batch_size or batch_bytes >= BATCH_BYTES:
+            if isinstance(item, store_worker.Written):
+                if item.row_hash is not None:
+                    hashes[item.file_id] = item.row_hash
+            else:
+                batch.append(item)
+                batch_bytes += item.size
+                if len(batch) < batch_size and batch_bytes < BATCH_BYTES:
+                    continue
                 _store(db, job_id, batch, hashes)
                 batch, batch_bytes = [], 0
-                if facts is not None and facts.done():
-                    _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
-                    facts = None
-        if batch:
+            if facts is not None and facts.done():
+                refused = _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
+                facts = None
+                if refused is not None:
+                    break
+        if batch and refused is None:
             _store(db, job_id, batch, hashes)
         if facts is not None:
-            _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
+            refused = _record_unless_seen(db, job_id, _facts_of(facts, source), resumed)
+    if refused is not None:  # the workers have stopped: nothing adds to the job any more
+        raise _refuse(db, job_id, refused)
     if should_stop is not None and should_stop():
         raise KeyboardInterrupt  # every file is stored; the chats and the seal wait
     for changed in _flag_damage(db, job_id, source):

@@ -99,6 +99,12 @@ class Runner:
         """Whether files go to other processes (else they are worked on here, in order)."""
         return self._pool is not None or self._client is not None
 
+    @property
+    def local_pool(self) -> bool:
+        """Whether files go to processes of this machine, which reach what it reaches (its
+        database file too), unlike a Dask cluster's."""
+        return self._pool is not None
+
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Run one call on a worker (or, with no workers, on a thread of this process) and
         return its future: for long work such as hashing the source image, which must

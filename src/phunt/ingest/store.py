@@ -223,13 +223,24 @@ def _select_ids(dialect: Dialect) -> tuple[str, tuple[str, ...]]:
 def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> dict[int, str]:
     """Insert bound file rows, then their match rows, and add the files to the job's totals;
     the content hash of each inserted row by id, for the row's seal, where the worker split it.
+    """
+    written = write_files(session, job_id, batch)
+    return {file_id: digest for file_id, digest in written if digest is not None}
+
+
+def write_files(
+    session: Session, job_id: int, batch: list[BoundRows]
+) -> list[tuple[int, str | None]]:
+    """Insert bound file rows, then their match rows, and add the files to the job's totals;
+    for each file in order, its row's id and content hash (None where the worker could not
+    split it, for the seal to read the row back).
 
     The file rows go to the driver's ``executemany`` as the worker bound them (SQLAlchemy's
     binding of every value of every row cost more than the insert); their ids are then read
     by sequence number, and the few match rows go through Core.
     """
     if not batch:
-        return {}
+        return []
     sql, _order, _positional = insert_files(session.get_bind().dialect)
     session.connection().exec_driver_sql(sql, [item.row for item in batch])
     seqs = [item.seq for item in batch]
@@ -237,17 +248,17 @@ def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> dict[int
     given = {"job": job_id, "first": min(seqs), "last": max(seqs)}
     params = tuple(given[name] for name in order) if order else given
     ids: dict[int, int] = dict(session.connection().exec_driver_sql(sql, params).all())
-    hashes = {
-        ids[item.seq]: hash_with_id(item.parts, ids[item.seq])
+    written = [
+        (ids[item.seq], None if item.parts is None else hash_with_id(item.parts, ids[item.seq]))
         for item in batch
-        if item.parts is not None
-    }
+    ]
     matched = {item.seq: item.matches for item in batch if item.matches}
     if matched:
         rows = [match | {"file_id": ids[seq]} for seq, found in matched.items() for match in found]
         session.execute(insert(cast(Table, FileMatch.__table__)), rows)
-    # Added in the database, not through a loaded job: a batch costs one statement. The
-    # job's row is sealed as it ends (finish_job changes it through the session).
+    # Added in the database, not through a loaded job: a batch costs one statement, and
+    # batches stored by several workers at once each add their own. The job's row is
+    # sealed as it ends (finish_job changes it through the session).
     totals = update(IngestJob).where(IngestJob.id == job_id)
     session.execute(
         totals.values(
@@ -257,7 +268,7 @@ def add_files(session: Session, job_id: int, batch: list[BoundRows]) -> dict[int
             matched_files=IngestJob.matched_files + len(matched),
         ).execution_options(synchronize_session=False)
     )
-    return hashes
+    return written
 
 
 def get_job(session: Session, job_id: int) -> IngestJob:
