@@ -49,6 +49,17 @@ def test_a_view_walks_only_the_records_after_the_last_verification(
         assert [(r.seq, r.actor, r.details["records"]) for r in audited] == [(7, "meera", 6)]
 
 
+def test_a_single_record_is_named_as_one(database: Database) -> None:
+    """The demo's page once said "records 78 to 78 checked" after its verification."""
+    _log(database, 1)
+    with database.session() as s, store.acting_as("meera"):
+        assert verify_and_record(s).ok  # record 1, then its own record 2
+    with database.session() as s:
+        said = page_check(s).verdict.scope
+    assert said.startswith("record 2 checked on this view (chain links only); ")
+    assert "; record 1: intact by the full verification of meera at " in said
+
+
 def test_a_tamper_after_the_verification_is_caught_and_one_before_is_not_claimed(
     database: Database, read: list[int]
 ) -> None:

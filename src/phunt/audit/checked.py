@@ -123,7 +123,7 @@ def page_check(session: Session, shown: Callable[[datetime], str] = in_utc) -> P
     # Never verified: the whole chain, as ``verify`` walks it (a restored case's signed
     # prefix included), without the seals and rows.
     verdict = verify_after(session, seq, head) if seq else verify(session, rows=False, seals=False)
-    walked = f"records {seq + 1} to {now} checked on this view (chain links only)"
+    walked = f"{_records(seq + 1, now)} checked on this view (chain links only)"
     if seq >= now:
         walked = "no new record since"
     said = f"{walked}; {_said(last, shown)}"
@@ -132,11 +132,16 @@ def page_check(session: Session, shown: Callable[[datetime], str] = in_utc) -> P
     return PageCheck(last, seq + 1, now, replace(verdict, scope=said))
 
 
+def _records(first: int, last: int) -> str:
+    """``records 7 to 10``, or ``record 7`` when that is the only one."""
+    return f"record {first}" if first == last else f"records {first} to {last}"
+
+
 def _said(last: Verified | None, shown: Callable[[datetime], str]) -> str:
     if last is None:
         return "no verification stored before"
     kind = "full verification" if last.full else "verification"
-    reach = f"records 1 to {last.records}" if last.records else "the empty log"
+    reach = _records(1, last.records) if last.records else "the empty log"
     outcome = "intact" if last.ok else f"broken at record {last.first_bad}"
     return (
         f"{reach}: {outcome} by the {kind} of {last.actor} at {shown(last.at)}, "
