@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from phunt.analysis.people import WEIGHTS, build_network, rank_people
@@ -163,3 +164,35 @@ def test_groups_known_only_by_title_are_never_merged(database: Database) -> None
     assert id_c == id_d and id_c.startswith("title:")  # same title: would merge if it counted
     assert (on_c, on_d) == (["PH-C"], ["PH-D"])
     assert all(g["links"] == [] for g in groups)
+
+
+def test_the_owner_of_one_chat_database_is_one_person_without_a_number(
+    database: Database,
+) -> None:
+    """With no owner number given, each chat of phone B had its own owner row, and the
+    owner stood as two people; the rows of one import are one account, said by a link."""
+    with database.session() as s:
+        add_device(s, "PH-A", "mobile phone")
+        add_device(s, "PH-B", "mobile phone")
+    with database.session() as s:
+        chat_store.import_export(s, DEVICES / "phone_a/msgstore.db", "PH-A")
+        second = chat_store.import_export(s, DEVICES / "phone_b/msgstore.db", "PH-B")
+    with database.session() as s:
+        owners = [p for p in build_network(s).people_json() if p["owner_of"]]
+        rows = s.scalars(
+            select(ChatParticipant.chat_id).where(
+                ChatParticipant.is_owner.is_(True), ChatParticipant.device_id == 2
+            )
+        ).all()
+    assert len(rows) == 2  # the group's and the private chat's
+    assert [(p["owner_of"], p["devices"]) for p in owners] == [
+        (["PH-A"], ["PH-A"]),
+        (["PH-B"], ["PH-B"]),
+    ]
+    [link] = owners[1]["links"]
+    assert (link["by"], link["value"], link["devices"]) == (
+        "owner",
+        f"chat import {second.import_id}",
+        ["PH-B"],
+    )
+    assert len(link["participants"]) == 2

@@ -3,7 +3,8 @@
 Merging is computed on demand from the per-device rows (``chat_participant``, ``chat``),
 so it always agrees with the stored evidence. Two participant rows are the same person
 when they share a phone number (E.164), a platform user id (Telegram ``user123``, a
-WhatsApp JID) or a username; two group rows are the same group when they share platform
+WhatsApp JID) or a username, or are the owner rows of chats read from one chat database
+(one import: one account); two group rows are the same group when they share platform
 and platform id (a WhatsApp text export names its group only by title, which is not an
 identity, so such groups stay apart). Union-find joins chains of such links; every link
 is kept, naming the rows and devices that justify it, so a defence expert can check each
@@ -177,15 +178,23 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _identity_keys(p: ChatParticipant, platform: str) -> list[tuple[str, str]]:
-    """What may link this row to another: (kind of key, value), strongest first."""
+def _identity_keys(p: ChatParticipant, chat: ChatRecord) -> list[tuple[str, str]]:
+    """What may link this row to another: (kind of key, value), strongest first.
+
+    The owner rows of the chats read from one chat database (one import) are the one
+    account that database belongs to, even when the owner's number is not known: each
+    chat has its own row, which would otherwise stand as a person of its own. Imports
+    are not joined so: one phone often holds two accounts of an app (WhatsApp and
+    WhatsApp Business, a cloned app)."""
     keys = []
     if p.phone:
         keys.append(("phone", p.phone))
     if p.platform_user_id:
-        keys.append((f"{platform} id", p.platform_user_id))
+        keys.append((f"{chat.platform} id", p.platform_user_id))
     if p.username:
-        keys.append((f"{platform} username", p.username.lower()))
+        keys.append((f"{chat.platform} username", p.username.lower()))
+    if p.is_owner:
+        keys.append(("owner", f"chat import {chat.import_id}"))
     return keys
 
 
@@ -220,7 +229,7 @@ def build_network(session: Session) -> Network:
     uf = _UnionFind([p.id for p in rows])
     holders: dict[tuple[str, str], list[ChatParticipant]] = defaultdict(list)
     for p in rows:
-        for key in _identity_keys(p, chats[p.chat_id].platform):
+        for key in _identity_keys(p, chats[p.chat_id]):
             holders[key].append(p)
     for same in holders.values():
         for other in same[1:]:
