@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from phunt.cli.main import app
+from phunt.errors import UsageError
 from phunt.schema.db import head_revision
 
 
@@ -109,6 +110,12 @@ def test_full_flow(db_url: str) -> None:
     custody = _lines(_run(db_url, "custody", "show", "EV-9/1", "--json"))
     assert [c["action"] for c in custody] == ["seized"]
     assert custody[0]["at"] == "2026-11-28T07:00:00+05:30"
+    # Named as `custody log` names it, too; not both ways at once, nor neither.
+    assert _lines(_run(db_url, "custody", "show", "--device", "EV-9/1", "--json")) == custody
+    for twice_or_none in (["EV-9/1", "--device", "EV-9/1"], []):
+        refused = CliRunner().invoke(app, ["custody", "show", *twice_or_none, "--db", db_url])
+        assert isinstance(refused.exception, UsageError)
+        assert "name the device once" in str(refused.exception)
 
     for listing, count in [
         ("operation", 1),

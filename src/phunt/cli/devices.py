@@ -15,6 +15,7 @@ from phunt.cli.common import (
     print_rows,
     session_for,
 )
+from phunt.errors import UsageError
 from phunt.safe_text import printable
 
 device_app = typer.Typer(help="Seized devices.", no_args_is_help=True)
@@ -124,7 +125,13 @@ def custody_log(
 
 @custody_app.command("show")
 def custody_show(
-    device: Annotated[str, typer.Argument(help="Device id or evidence number.")],
+    device_arg: Annotated[
+        str | None, typer.Argument(metavar="DEVICE", help="Device id or evidence number.")
+    ] = None,
+    device_opt: Annotated[
+        str | None,
+        typer.Option("--device", help="The same, named as `custody log` names it."),
+    ] = None,
     home: HomeOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -133,6 +140,9 @@ def custody_show(
     from phunt.cases.devices import custody_history
     from phunt.schema.records import as_dict
 
+    if (device_arg is None) == (device_opt is None):
+        raise UsageError("name the device once: `custody show DEVICE` or `--device DEVICE`")
+    device = device_arg or device_opt or ""
     with session_for(home, db, read_only=True) as (session, cfg):
         rows = [as_dict(e, cfg.timezone) for e in custody_history(session, device)]
     print_rows(
