@@ -607,6 +607,14 @@ def test_a_copy_of_a_file_source_elsewhere_is_refused_by_its_sha256(
         assert verify(s).ok
 
 
+def _notes(folder: Path, count: int) -> Path:
+    """A folder of ``count`` small text files, ``f000.txt`` on."""
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"f{i:03d}.txt").write_text(f"file {i}\n")
+    return folder
+
+
 def test_a_second_ingest_while_the_first_runs_is_refused_naming_the_holder(
     database: Database, device: str, tmp_path: Path
 ) -> None:
@@ -616,10 +624,7 @@ def test_a_second_ingest_while_the_first_runs_is_refused_naming_the_holder(
 
     from phunt.ingest.guard import this_host
 
-    src = tmp_path / "card"
-    src.mkdir()
-    for i in range(30):
-        (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
+    src = _notes(tmp_path / "card", 30)
     stored_some, go_on = threading.Event(), threading.Event()
 
     def hold(files: int, _size: int) -> None:
@@ -664,10 +669,7 @@ def test_ctrl_c_leaves_the_job_interrupted_and_resume_finishes_it(
     from phunt.ingest.job import IngestInterrupted
     from phunt.schema.ingest import DeviceLock
 
-    src = tmp_path / "card"
-    src.mkdir()
-    for i in range(40):
-        (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
+    src = _notes(tmp_path / "card", 40)
 
     def ctrl_c(files: int, _size: int) -> None:
         if files == 17:
@@ -714,10 +716,7 @@ def test_a_requested_stop_is_taken_between_files_and_resumes(
     KeyboardInterrupt could land inside a commit and hold SQLite's lock)."""
     from phunt.ingest.job import IngestInterrupted
 
-    src = tmp_path / "card"
-    src.mkdir()
-    for i in range(40):
-        (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
+    src = _notes(tmp_path / "card", 40)
     with pytest.raises(IngestInterrupted) as stopped:
         ingest(database, str(src), device, batch_size=5, should_stop=_stop_after(23))
     assert stopped.value.files == 20  # the batches stored before the 24th file
@@ -726,13 +725,6 @@ def test_a_requested_stop_is_taken_between_files_and_resumes(
     with database.session() as s:
         assert sorted(s.scalars(select(EvidenceFile.seq))) == list(range(40))
         assert verify(s).ok
-
-
-def _notes(folder: Path, count: int) -> Path:
-    folder.mkdir()
-    for i in range(count):
-        (folder / f"f{i:03d}.txt").write_text(f"file {i}\n")
-    return folder
 
 
 def _each_stored_once(database: Database, count: int) -> None:
@@ -877,10 +869,7 @@ def test_the_manifest_hashed_while_storing_is_the_one_the_store_gives_back(
     for a file that could not be read and for a name that is not UTF-8."""
     from phunt.ingest.job import _manifest
 
-    src = tmp_path / "card"
-    src.mkdir()
-    for i in range(23):
-        (src / f"f{i:02d}.txt").write_text(f"file {i}\n")
+    src = _notes(tmp_path / "card", 23)
     (src / "unreadable.bin").write_bytes(b"x" * 10)
     (src / "unreadable.bin").chmod(0)
     os.mkdir(os.fsencode(src) + b"/caf\xe9")
