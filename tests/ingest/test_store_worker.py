@@ -24,10 +24,10 @@ from phunt.sources.folder import FolderSource
 @pytest.fixture(autouse=True)
 def _own_databases(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The databases this test process opens as a worker would, closed after the test."""
-    opened: dict[tuple[int, str], Database] = {}
+    opened: dict[tuple[int, str], tuple[Database, file_rows.RowBinding]] = {}
     monkeypatch.setattr(store_worker, "_DATABASES", opened)
     yield
-    for db in opened.values():
+    for db, _binding in opened.values():
         db.close()
 
 

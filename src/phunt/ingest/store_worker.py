@@ -19,14 +19,15 @@ import os
 from dataclasses import dataclass
 
 from phunt.ingest import store
-from phunt.ingest.file_rows import bind_rows, process_for_store, row_binding
+from phunt.ingest.file_rows import RowBinding, bind_rows, process_for_store, row_binding
 from phunt.ingest.stages import Profile
 from phunt.schema.db import Database
 from phunt.sources.base import Entry
 
-#: The database of each URL, opened by a process's first batch, by process id: a process
-#: forked from one that had opened it must not use (nor close) the connections it inherits.
-_DATABASES: dict[tuple[int, str], Database] = {}
+#: The database of each URL and how it binds file rows, opened by a process's first batch,
+#: by process id: a process forked from one that had opened it must not use (nor close)
+#: the connections it inherits.
+_DATABASES: dict[tuple[int, str], tuple[Database, RowBinding]] = {}
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,16 @@ class Written:
     manifest_line: bytes
 
 
-def _database(url: str) -> Database:
-    """The database at ``url``, opened once per process as it is (the coordinator brought
-    it to the code's schema before starting any worker)."""
+def _database(url: str) -> tuple[Database, RowBinding]:
+    """The database at ``url`` and its row binding, opened once per process as it is (the
+    coordinator brought it to the code's schema before starting any worker)."""
     key = (os.getpid(), url)
-    db = _DATABASES.get(key)
-    if db is None:
-        db = _DATABASES[key] = Database(url, migrate=False)
-    return db
+    opened = _DATABASES.get(key)
+    if opened is None:
+        db = Database(url, migrate=False)
+        with db.session() as s:
+            opened = _DATABASES[key] = db, row_binding(s)
+    return opened
 
 
 def process_and_store(
@@ -60,9 +63,7 @@ def process_and_store(
     """What a local ingest worker runs: the profile's stages on each entry of a batch, then
     the batch stored in one transaction. The files are processed before the transaction
     opens, so a worker holds no lock (SQLite's is the whole file's) while it hashes."""
-    db = _database(url)
-    with db.session() as s:
-        binding = row_binding(s)
+    db, binding = _database(url)
     bound = [
         bind_rows(binding, rows) for rows in process_for_store(batch, profile, job_id, device_id)
     ]
